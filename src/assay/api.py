@@ -1,0 +1,130 @@
+"""The typed core of assay. The CLI is a thin layer over these functions.
+
+    from assay.api import scan
+    result = scan("path/to/repo", rev="HEAD~1", scanners=["bandit", "semgrep"])
+    print(result.run.status, len(result.run.findings))
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assay.config import Config, LoadedConfig, load_config
+from assay.errors import UsageError
+from assay.ledger import SqliteLedger, open_ledger
+from assay.model import Run
+from assay.repo import RepoError, git, open_snapshot
+from assay.repo.globs import compile_excludes
+from assay.scanners.cache import ResultCache
+from assay.scanners.interface import Progress, ScanContext
+from assay.scanners.registry import build_scanner
+from assay.scanners.runner import RunSettings, new_run_id, run_scanners
+from assay.state import state_dir_for
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    """A finished scan: the run, where it was recorded, and anything worth a warning."""
+
+    run: Run
+    ledger: Path | None
+    config: Config
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project resolved: its root, configuration and state directory."""
+
+    root: Path
+    config: LoadedConfig
+    state_dir: Path
+    warnings: tuple[str, ...]
+
+
+def locate_project(path: str | Path = ".", config_path: Path | None = None) -> Project:
+    """The project PATH belongs to: the git work tree around it, else the directory."""
+    target = Path(path).absolute()
+    if not target.exists() and not target.is_symlink():
+        raise RepoError(f"path does not exist: {path}", "pass a directory or file to scan")
+    root = git.toplevel(target)
+    if root is None:
+        root = target if target.is_dir() else target.parent
+    root = root.resolve()
+    loaded = load_config(root, config_path)
+    state_dir, warning = state_dir_for(root)
+    return Project(root, loaded, state_dir, (warning,) if warning else ())
+
+
+def default_ledger(project: Project, override: str | Path | None = None) -> str | Path:
+    """The ledger to use: explicit, then config `scan.ledger`, then `.assay/ledger.db`."""
+    if override:
+        return override
+    configured = project.config.config.scan.ledger
+    if configured:
+        return configured if "://" in configured else project.root / configured
+    return project.state_dir / "ledger.db"
+
+
+def scan(
+    path: str | Path = ".",
+    *,
+    rev: str | None = None,
+    scanners: Sequence[str] | None = None,
+    no_cache: bool = False,
+    ledger: str | Path | None = None,
+    record: bool = True,
+    config_path: Path | None = None,
+    jobs: int | None = None,
+    exclude: Sequence[str] = (),
+    progress: Progress | None = None,
+    clock: Clock | None = None,
+) -> ScanResult:
+    """Scan the working tree at `path`, or commit `rev`, and record the run in the ledger."""
+    project = locate_project(path, config_path)
+    snapshot = open_snapshot(path, rev)
+    config = project.config.config
+    names = list(scanners) if scanners else list(config.scan.scanners)
+    if not names:
+        raise UsageError("no scanners selected", "pass --scanner bandit --scanner semgrep")
+    built = [build_scanner(n, config) for n in dict.fromkeys(names)]
+    store: SqliteLedger | None = open_ledger(default_ledger(project, ledger)) if record else None
+    now = (clock or (lambda: datetime.now(UTC)))()
+    cache = ResultCache(project.state_dir / "cache.db")
+    warnings = list(project.warnings)
+    if cache.error:
+        warnings.append(cache.error)
+    run_id = new_run_id(now)
+    ctx = ScanContext(
+        snapshot=snapshot, files=(), state_dir=project.state_dir, run_id=run_id, ledger=store,
+        jobs=jobs or config.scan.jobs or os.cpu_count() or 1, use_cache=not no_cache,
+        cache=cache if cache.available else None, max_file_size=config.scan.max_file_size,
+        progress=progress)
+    settings = RunSettings(
+        run_id=run_id, config_hash=project.config.hash, ctx=ctx,
+        is_excluded=compile_excludes([*config.scan.exclude, *exclude]), started_at=now,
+        extra_provenance=(("config_source", _relative(project.config.source, project)),))
+    try:
+        run = run_scanners(snapshot, built, settings)
+        if store is not None:
+            store.record_run(run)
+    finally:
+        cache.close()
+        if store is not None:
+            store.close()
+    return ScanResult(run, store.path if store else None, config, tuple(warnings))
+
+
+def _relative(path: Path | None, project: Project) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.resolve().relative_to(project.root).as_posix()
+    except ValueError:
+        return str(path)

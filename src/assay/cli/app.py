@@ -1,0 +1,78 @@
+"""The Typer application and the options every command shares."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from assay import __version__
+
+
+@dataclass
+class _State:
+    debug: bool = False
+
+
+state = _State()
+
+app = typer.Typer(
+    name="assay",
+    help="Reproducible security review: deterministic gates, measured LLM review, provenance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"assay {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: bool = typer.Option(False, "--debug", envvar="ASSAY_DEBUG",
+                               help="Show tracebacks instead of one-line errors."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    """assay: make security review reproducible."""
+    state.debug = state.debug or debug
+
+
+def stdout_console() -> Console:
+    """Console for results (stdout)."""
+    return Console(highlight=False, soft_wrap=False,
+                   width=None if sys.stdout.isatty() else 140)
+
+
+def stderr_console() -> Console:
+    """Console for progress, warnings and summaries (stderr)."""
+    return Console(stderr=True, highlight=False)
+
+
+def write_output(text: str, output: Path | None) -> None:
+    """Write `text` to `output` atomically (temp file + rename), or to stdout."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    from assay.errors import UsageError
+
+    if output.is_dir():
+        raise UsageError(f"--output is a directory: {output}", "give a file name")
+    if not output.parent.exists():
+        raise UsageError(f"--output directory does not exist: {output.parent}")
+    tmp = output.with_name(f".{output.name}.assay-tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {output}: {exc.strerror}") from None

@@ -1,0 +1,63 @@
+"""`assay runs` and `assay show`: what the ledger holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from assay import api
+from assay.cli.app import app, stdout_console, write_output
+from assay.cli.scan import OutputFormat, render
+from assay.ledger import open_ledger
+
+
+def _ledger(path: Path, ledger: str | None) -> str | Path:
+    if ledger:
+        return ledger
+    project = api.locate_project(path)
+    return api.default_ledger(project)
+
+
+@app.command()
+def runs(
+    path: Path = typer.Argument(Path("."), help="Project whose ledger to read."),
+    ledger: str | None = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
+                                      help="Ledger file or sqlite:/// URL."),
+    scanner: str | None = typer.Option(None, "--scanner", "-s", help="Only runs of SCANNER."),
+    commit: str | None = typer.Option(None, "--commit", help="Only runs at this commit."),
+    limit: int = typer.Option(50, "--limit", "-n", min=1, help="How many runs to list."),
+) -> None:
+    """List recorded runs, newest first."""
+    with open_ledger(_ledger(path, ledger)) as store:
+        rows = store.list_runs(limit=limit, scanner=scanner, commit=commit)
+    table = Table(header_style="bold")
+    for column in ("Run", "Started", "Status", "Scanners", "Commit", "Findings", "Seconds"):
+        table.add_column(column)
+    for r in rows:
+        commit_text = (r.commit or "")[:12] + ("+dirty" if r.dirty else "")
+        table.add_row(r.id, r.started_at, r.status, ",".join(r.scanners), commit_text,
+                      str(r.findings), f"{r.wall_seconds:.2f}")
+    stdout_console().print(table)
+
+
+@app.command()
+def show(
+    run_id: str = typer.Argument(..., help="Run id (or a unique prefix)."),
+    path: Path = typer.Option(Path("."), "--path", help="Project whose ledger to read."),
+    ledger: str | None = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
+                                      help="Ledger file or sqlite:/// URL."),
+    fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f",
+                                     case_sensitive=False, help="Output format."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE."),
+) -> None:
+    """Render a recorded run again, in any output format."""
+    with open_ledger(_ledger(path, ledger)) as store:
+        run = store.get_run(run_id)
+    if fmt is OutputFormat.TEXT:
+        from assay.report.text import render_run
+
+        render_run(run, stdout_console())
+        return
+    write_output(render(run, fmt, with_metrics=True), output)

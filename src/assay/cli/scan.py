@@ -1,0 +1,164 @@
+"""`assay scan`: scan a working tree or a commit with the deterministic scanners."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+
+from assay import api
+from assay.cli.app import app, stderr_console, stdout_console, write_output
+from assay.config import FAIL_ON_CHOICES
+from assay.errors import UsageError
+from assay.model import Run, Severity
+from assay.scanners.interface import Progress
+
+
+class OutputFormat(StrEnum):
+    """Output formats of `assay scan`."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    MD = "md"
+
+
+EXIT_OK, EXIT_BLOCK, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
+
+
+def exit_code(run: Run, fail_on: str) -> int:
+    """3 when incomplete (never a pass), else 1 with findings at/above `fail_on`, else 0."""
+    if not run.complete:
+        return EXIT_INCOMPLETE
+    if fail_on != "none" and run.blocking(Severity.parse(fail_on)):
+        return EXIT_BLOCK
+    return EXIT_OK
+
+
+def render(run: Run, fmt: OutputFormat, with_metrics: bool = False) -> str:
+    """The run as text in the requested machine format (not `text`)."""
+    from assay.formats.json import dumps, run_to_document
+
+    if fmt is OutputFormat.JSON:
+        return dumps(run_to_document(run, with_metrics=with_metrics))
+    if fmt is OutputFormat.SARIF:
+        from assay.formats.sarif import run_to_sarif
+
+        return dumps(run_to_sarif(run))
+    from assay.formats.markdown import run_to_markdown
+
+    return run_to_markdown(run)
+
+
+@contextmanager
+def progress_display(enabled: bool) -> Iterator[Progress | None]:
+    """A files-done progress bar on stderr, only when stderr is a terminal."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    console=stderr_console(), transient=True)
+    tasks: dict[str, int] = {}
+
+    def update(scanner: str, done: int, total: int) -> None:
+        if scanner not in tasks:
+            tasks[scanner] = int(bars.add_task(scanner, total=total))
+        bars.update(tasks[scanner], completed=done, total=total)  # type: ignore[arg-type]
+
+    with bars:
+        yield update
+
+
+def split_names(values: list[str] | None) -> list[str]:
+    """Scanner names from repeated flags or a comma/space separated env var."""
+    names: list[str] = []
+    for value in values or []:
+        names.extend(v for v in value.replace(",", " ").split() if v)
+    return names
+
+
+@app.command()
+def scan(
+    path: Path = typer.Argument(Path("."), help="Directory or file to scan (default: .)."),
+    rev: str | None = typer.Option(None, "--rev", envvar="ASSAY_REV",
+                                   help="Scan this commit's tree instead of the working tree."),
+    scanner: list[str] | None = typer.Option(None, "--scanner", "-s", envvar="ASSAY_SCANNER",
+                                             help="Scanner to run (repeatable). Default: "
+                                                  "[scan] scanners, else bandit and semgrep."),
+    fmt: OutputFormat = typer.Option(OutputFormat.TEXT, "--format", "-f", envvar="ASSAY_FORMAT",
+                                     help="Output format.", case_sensitive=False),
+    output: Path | None = typer.Option(None, "--output", "-o", envvar="ASSAY_OUTPUT",
+                                       help="Write the output to FILE instead of stdout."),
+    fail_on: str | None = typer.Option(None, "--fail-on", envvar="ASSAY_FAIL_ON",
+                                       help="Exit 1 when a finding is at/above this severity "
+                                            "(critical|high|medium|low|info|none; default high)."),
+    no_cache: bool = typer.Option(False, "--no-cache", envvar="ASSAY_NO_CACHE",
+                                  help="Analyze every file again (the cache is refreshed)."),
+    ledger: str | None = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
+                                      help="Ledger file or sqlite:/// URL "
+                                           "(default .assay/ledger.db)."),
+    no_record: bool = typer.Option(False, "--no-record", envvar="ASSAY_NO_RECORD",
+                                   help="Do not record the run in the ledger."),
+    config: Path | None = typer.Option(None, "--config", envvar="ASSAY_CONFIG",
+                                       help="Configuration file (default: assay.toml or "
+                                            "[tool.assay] in pyproject.toml)."),
+    jobs: int | None = typer.Option(None, "--jobs", "-j", envvar="ASSAY_JOBS", min=1,
+                                    help="Worker processes (default: all cores)."),
+    exclude: list[str] | None = typer.Option(None, "--exclude", envvar="ASSAY_EXCLUDE",
+                                             help="Exclude pattern (repeatable)."),
+    with_metrics: bool = typer.Option(False, "--with-metrics", envvar="ASSAY_WITH_METRICS",
+                                      help="Include run id, timings and cache statistics "
+                                           "in JSON output (makes it non-reproducible)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", envvar="ASSAY_QUIET",
+                               help="No progress display and no summary on stderr."),
+) -> None:
+    """Scan PATH (or commit --rev) and report findings, coverage and provenance.
+
+    Exit codes: 0 nothing at/above --fail-on, 1 findings at/above it, 2 usage or
+    configuration error, 3 incomplete (in-scope code was not analyzed).
+    """
+    if fail_on is not None and fail_on.lower() not in FAIL_ON_CHOICES:
+        raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, "
+                         f"not {fail_on!r}")
+    with progress_display(not quiet) as progress:
+        result = api.scan(path, rev=rev, scanners=split_names(scanner) or None,
+                          no_cache=no_cache, ledger=ledger, record=not no_record,
+                          config_path=config, jobs=jobs, exclude=split_names(exclude),
+                          progress=progress)
+    err = stderr_console()
+    if not quiet:
+        for warning in result.warnings:
+            err.print(f"[yellow]warning[/]: {warning}")
+    threshold = (fail_on or result.config.scan.fail_on).lower()
+    _emit(result, fmt, output, with_metrics, quiet)
+    raise typer.Exit(exit_code(result.run, threshold))
+
+
+def _emit(result: api.ScanResult, fmt: OutputFormat, output: Path | None, with_metrics: bool,
+          quiet: bool) -> None:
+    from assay.report.text import render_run
+
+    ledger = str(result.ledger) if result.ledger else ""
+    if fmt is OutputFormat.TEXT:
+        if output is None:
+            render_run(result.run, stdout_console(), ledger)
+        else:
+            from io import StringIO
+
+            from rich.console import Console
+
+            buffer = StringIO()
+            render_run(result.run, Console(file=buffer, width=120, no_color=True), ledger)
+            write_output(buffer.getvalue(), output)
+        return
+    write_output(render(result.run, fmt, with_metrics), output)
+    if output is not None and not quiet:
+        from assay.formats.markdown import status_line
+
+        stderr_console().print(f"{status_line(result.run)} → {output}", highlight=False)

@@ -1,0 +1,116 @@
+"""Configuration: `assay.toml`, or `[tool.assay]` in `pyproject.toml`, validated.
+
+Precedence, highest first: command-line flag, `ASSAY_*` environment variable, config
+file, built-in default. Flags and environment variables are resolved by the CLI; this
+module reads the file and applies the defaults. See docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from assay.errors import ConfigError
+from assay.model import Severity
+
+DEFAULT_SCANNERS = ("bandit", "semgrep")
+FAIL_ON_CHOICES = (*(s.value for s in Severity), "none")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ScanConfig(_Strict):
+    """The `[scan]` table."""
+
+    scanners: tuple[str, ...] = DEFAULT_SCANNERS
+    exclude: tuple[str, ...] = ()
+    fail_on: str = "high"
+    max_file_size: int = Field(default=2_000_000, gt=0)
+    jobs: int = Field(default=0, ge=0)
+    semgrep_timeout: float = Field(default=1800.0, gt=0)
+    semgrep_file_timeout: float = Field(default=30.0, ge=0)
+    ledger: str | None = None
+
+    @field_validator("fail_on")
+    @classmethod
+    def _fail_on(cls, value: str) -> str:
+        if value.lower() not in FAIL_ON_CHOICES:
+            raise ValueError(f"must be one of {', '.join(FAIL_ON_CHOICES)}")
+        return value.lower()
+
+
+class Config(_Strict):
+    """The whole configuration file. `scanners` holds named scanner definitions."""
+
+    scan: ScanConfig = ScanConfig()
+    scanners: dict[str, dict[str, Any]] = {}
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """A validated configuration and where it came from."""
+
+    config: Config
+    source: Path | None
+
+    @property
+    def hash(self) -> str:
+        """sha256 of the canonical JSON of the effective configuration."""
+        return config_hash(self.config)
+
+
+def config_hash(config: Config) -> str:
+    """sha256 of the canonical JSON of a configuration."""
+    text = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def load_config(root: Path, explicit: Path | None = None) -> LoadedConfig:
+    """Read the configuration for a project rooted at `root`."""
+    if explicit is None and os.environ.get("ASSAY_CONFIG"):
+        explicit = Path(os.environ["ASSAY_CONFIG"])
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"config file not found: {explicit}")
+        data = _read_toml(explicit)
+        if explicit.name == "pyproject.toml":
+            data = data.get("tool", {}).get("assay", {})
+        return LoadedConfig(_validate(data, explicit), explicit)
+    own = root / "assay.toml"
+    if own.is_file():
+        return LoadedConfig(_validate(_read_toml(own), own), own)
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("assay")
+        if table is not None:
+            return LoadedConfig(_validate(table, pyproject), pyproject)
+    return LoadedConfig(Config(), None)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+
+
+def _validate(data: Any, source: Path) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+        raise ConfigError(f"{source}: {where}: {first['msg']}",
+                          "see docs/configuration.md for the keys and their types") from None

@@ -1,0 +1,66 @@
+"""A Markdown summary of a run, for pull-request comments and job summaries."""
+
+from __future__ import annotations
+
+from assay.model import Run, Severity, sorted_findings
+
+MAX_ROWS = 200
+MAX_SKIPS = 50
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def status_line(run: Run) -> str:
+    """One sentence: status, findings by severity, coverage."""
+    counts = {s: 0 for s in Severity}
+    for f in run.findings:
+        counts[f.severity] += 1
+    parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    found = f"{len(run.findings)} finding(s)" + (f" ({parts})" if parts else "")
+    cov = run.coverage
+    return (f"{found}; {cov.analyzed}/{cov.in_scope} in-scope files analyzed; "
+            f"status {run.status.value.upper()}")
+
+
+def run_to_markdown(run: Run) -> str:
+    """The Markdown document for a run."""
+    target = run.target
+    where = target.commit[:12] if target.commit else "working tree"
+    if target.commit and target.rev is None and target.dirty:
+        where += " (with uncommitted changes)"
+    lines = [f"# assay scan: {run.status.value}", "", status_line(run), ""]
+    if not run.complete:
+        lines += ["> **Incomplete.** Some in-scope code was not analyzed; the absence of a "
+                  "finding below is not evidence that there is none.", ""]
+        lines += [f"> - {_cell(r)}" for r in run.reasons] + [""]
+    lines += [f"Target: `{target.scope}` at {where}; scanners: "
+              + ", ".join(f"{s.name} {s.version}" for s in run.provenance.scanners), ""]
+    findings = sorted_findings(run.findings)
+    if findings:
+        lines += ["## Findings", "", "| Severity | Rule | CWE | Location | Message |",
+                  "|---|---|---|---|---|"]
+        for f in findings[:MAX_ROWS]:
+            cwe = f"CWE-{f.cwe}" if f.cwe else ""
+            lines.append(f"| {f.severity.value} | {_cell(f.scanner + '/' + f.rule_id)} | {cwe} "
+                         f"| `{_cell(f.path)}:{f.span.start_line}` | {_cell(f.message)[:160]} |")
+        if len(findings) > MAX_ROWS:
+            lines.append(f"\n…and {len(findings) - MAX_ROWS} more (see the JSON or SARIF output).")
+        lines.append("")
+    skipped = sorted(run.coverage.skipped)
+    if skipped:
+        lines += ["## Not analyzed", ""]
+        for skip in skipped[:MAX_SKIPS]:
+            by = f" by {skip.scanner}" if skip.scanner else ""
+            lines.append(f"- `{_cell(skip.path)}`: {skip.reason.value}{by}"
+                         + (f" ({_cell(skip.detail)})" if skip.detail else ""))
+        if len(skipped) > MAX_SKIPS:
+            lines.append(f"- …and {len(skipped) - MAX_SKIPS} more")
+        lines.append("")
+    p = run.provenance
+    lines += ["## Provenance", "", f"- assay {p.assay_version} (Python {p.python})",
+              f"- config sha256 `{p.config_hash[:16]}`, rules sha256 `{p.rules_hash[:16]}`"]
+    lines += [f"- {s.name} {s.version}" + (f", rules `{s.rules_hash[:16]}`" if s.rules_hash
+                                             else "") for s in p.scanners]
+    return "\n".join(lines) + "\n"

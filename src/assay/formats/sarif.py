@@ -1,0 +1,155 @@
+"""SARIF 2.1.0 output (and the reader used to import SARIF from other tools).
+
+One SARIF run with driver `assay`; each engine appears as a tool extension and rule ids
+are namespaced `<scanner>/<rule>`. Rules carry CWE tags, a CWE taxonomy relationship and
+`security-severity`; results carry GitHub's `primaryLocationLineHash` and assay's own
+fingerprint; skipped files are tool execution notifications; the invocation's
+`executionSuccessful` is false when the run is incomplete. No time stamps: identical runs
+give identical bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+from urllib.parse import quote
+
+from assay import __version__
+from assay.formats.json import coverage_to_dict, provenance_to_dict
+from assay.model import Finding, Run, Severity, sorted_findings
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/assay-security/assay"
+_LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
+          Severity.LOW: "note", Severity.INFO: "note"}
+
+
+def sarif_rule_id(finding: Finding) -> str:
+    """The namespaced rule id: `<scanner>/<rule>`."""
+    return f"{finding.scanner}/{finding.rule_id}"
+
+
+def _uri(path: str) -> str:
+    return quote(path, safe="/")
+
+
+def _rules(findings: Sequence[Finding]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    first: dict[str, Finding] = {}
+    for f in findings:
+        rid = sarif_rule_id(f)
+        current = first.get(rid)
+        if current is None or f.severity.rank > current.severity.rank:
+            first[rid] = f
+    rules = []
+    for rid in sorted(first):
+        f = first[rid]
+        tags = ["security", *([f"external/cwe/cwe-{f.cwe}"] if f.cwe else []), *f.tags]
+        rule: dict[str, Any] = {
+            "id": rid,
+            "name": rid.replace("/", ".").replace("-", "_"),
+            "shortDescription": {"text": f.message.split(". ")[0][:200] or rid},
+            "defaultConfiguration": {"level": _LEVEL[f.severity]},
+            "properties": {
+                "tags": sorted(set(tags)),
+                "security-severity": f.severity.security_severity,
+                "precision": {"high": "high", "medium": "medium", "low": "low"}[
+                    f.confidence.value],
+                "assay/scanner": f.scanner,
+                "assay/kind": f.kind.value,
+            },
+        }
+        if f.cwe:
+            rule["relationships"] = [{"target": {"id": str(f.cwe), "toolComponent": {
+                "name": "CWE"}}, "kinds": ["superset"]}]
+        rules.append(rule)
+    return rules, {r["id"]: i for i, r in enumerate(rules)}
+
+
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": f.span.start_line, "endLine": f.span.end_line}
+    if f.span.start_col:
+        region["startColumn"] = f.span.start_col
+    if f.snippet:
+        region["snippet"] = {"text": f.snippet}
+    fingerprints: dict[str, str] = {"assay/v1": f.fingerprint}
+    if f.line_hash:
+        fingerprints["primaryLocationLineHash"] = f.line_hash
+    rid = sarif_rule_id(f)
+    result: dict[str, Any] = {
+        "ruleId": rid,
+        "ruleIndex": index[rid],
+        "level": _LEVEL[f.severity],
+        "message": {"text": f.message or rid},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": {"uri": _uri(f.path), "uriBaseId": "%SRCROOT%"},
+            "region": region}}],
+        "partialFingerprints": fingerprints,
+        "properties": {
+            "cwe": f.cwe,
+            "severity": f.severity.value,
+            "confidence": f.confidence.value,
+            "kind": f.kind.value,
+            "scanner": f.scanner,
+            "sources": list(f.sources),
+            "verification": f.verification.value,
+        },
+    }
+    if f.rationale:
+        result["properties"]["rationale"] = f.rationale
+    return result
+
+
+def _notifications(run: Run) -> list[dict[str, Any]]:
+    notes = []
+    for skip in sorted(run.coverage.skipped):
+        text = f"{skip.path} not analyzed ({skip.reason.value})"
+        if skip.scanner:
+            text += f" by {skip.scanner}"
+        if skip.detail:
+            text += f": {skip.detail}"
+        notes.append({
+            "level": "warning" if skip.reason.counts_against_coverage else "note",
+            "message": {"text": text},
+            "descriptor": {"id": f"skipped/{skip.reason.value}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {
+                "uri": _uri(skip.path), "uriBaseId": "%SRCROOT%"}}}],
+        })
+    notes.extend({"level": "error", "message": {"text": reason},
+                  "descriptor": {"id": "incomplete"}} for reason in run.reasons)
+    return notes
+
+
+def run_to_sarif(run: Run) -> dict[str, Any]:
+    """The SARIF 2.1.0 log for a run."""
+    findings = sorted_findings(run.findings)
+    rules, index = _rules(findings)
+    cwes = sorted({f.cwe for f in findings if f.cwe})
+    root = run.target.root.rstrip("/") + "/"
+    sarif_run: dict[str, Any] = {
+        "tool": {
+            "driver": {"name": "assay", "version": __version__, "semanticVersion": __version__,
+                       "informationUri": INFO_URI, "rules": rules},
+            "extensions": [{"name": s.name, "version": s.version or "unknown"}
+                           for s in run.provenance.scanners],
+        },
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + _uri(root)}},
+        "invocations": [{
+            "executionSuccessful": run.complete,
+            "toolExecutionNotifications": _notifications(run),
+        }],
+        "results": [_result(f, index) for f in findings],
+        "properties": {
+            "assay/status": run.status.value,
+            "assay/reasons": list(run.reasons),
+            "assay/provenance": provenance_to_dict(run.provenance),
+            "assay/coverage": {k: v for k, v in coverage_to_dict(run.coverage).items()
+                               if k != "skipped"},
+        },
+    }
+    if cwes:
+        sarif_run["taxonomies"] = [{
+            "name": "CWE", "organization": "MITRE",
+            "shortDescription": {"text": "The MITRE Common Weakness Enumeration"},
+            "taxa": [{"id": str(c)} for c in cwes],
+        }]
+    return {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [sarif_run]}

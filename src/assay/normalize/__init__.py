@@ -1,0 +1,1 @@
+"""Normalization: CWE mapping, severity scale, fingerprints, line hashes."""

@@ -1,0 +1,61 @@
+"""The snapshot interface: a frozen tree of files with content ids."""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from assay.errors import AssayError
+from assay.model import Target
+
+
+class RepoError(AssayError):
+    """The target cannot be read: missing path, not a repository, unknown revision."""
+
+
+@dataclass(frozen=True)
+class SnapshotFile:
+    """One file of a snapshot. `path` is repo-relative with forward slashes."""
+
+    path: str
+    size: int
+    symlink: bool = False
+
+
+class Snapshot(abc.ABC):
+    """A frozen view of the files in scope.
+
+    Content ids use git's blob id format so that a commit's ids come free from the tree
+    and a working tree's ids can be compared with it.
+    """
+
+    def __init__(self, root: Path, target: Target, files: Iterable[SnapshotFile]) -> None:
+        self.root = root
+        self.target = target
+        self.files: tuple[SnapshotFile, ...] = tuple(sorted(files, key=lambda f: f.path))
+        self._by_path = {f.path: f for f in self.files}
+
+    def get(self, path: str) -> SnapshotFile | None:
+        """The file at a repo-relative path, if the snapshot has it."""
+        return self._by_path.get(path)
+
+    @abc.abstractmethod
+    def content_id(self, path: str) -> str:
+        """The git-style blob id of a file's content."""
+
+    @abc.abstractmethod
+    def read(self, path: str) -> bytes:
+        """A file's content as bytes."""
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """Several files' contents; implementations may batch."""
+        return {p: self.read(p) for p in paths}
+
+    @abc.abstractmethod
+    def materialize(self, paths: Iterable[str], scratch: Path) -> Path:
+        """A directory in which `paths` exist at their repo-relative locations.
+
+        A working tree returns its own root; a commit writes the blobs under `scratch`.
+        """

@@ -1,0 +1,1 @@
+"""Rendering for people: terminal text, Markdown and HTML reports."""

@@ -1,0 +1,153 @@
+"""Bandit, run in-process through its Python API, sharded across processes."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any
+
+from assay.model import (
+    Confidence,
+    Finding,
+    FindingKind,
+    ScannerInfo,
+    Severity,
+    SkippedFile,
+    SkipReason,
+    Span,
+)
+from assay.normalize.cwe import BANDIT, bandit_cwe
+from assay.scanners.cache import FileOutcome
+from assay.scanners.filescan import Analysis, FileScanner
+from assay.scanners.interface import ScanContext
+
+SHARD_SIZE = 40
+IN_PROCESS_LIMIT = 60  # below this many files, worker start-up costs more than it saves
+
+_SEVERITY = {"HIGH": Severity.HIGH, "MEDIUM": Severity.MEDIUM, "LOW": Severity.LOW}
+_CONFIDENCE = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW,
+               "UNDEFINED": Confidence.LOW}
+
+
+class BanditScanner(FileScanner):
+    """Bandit's AST checks with assay's CWE mapping."""
+
+    name = "bandit"
+    kind = FindingKind.DETERMINISTIC
+
+    def __init__(self, skip_tests: Sequence[str] = ()) -> None:
+        self.skip_tests = tuple(sorted(skip_tests))
+
+    def info(self) -> ScannerInfo:
+        """Bandit's version; the rules hash covers skipped tests and the CWE table."""
+        try:
+            version = importlib.metadata.version("bandit")
+        except importlib.metadata.PackageNotFoundError:
+            version = "missing"
+        table = {k: v.cwe for k, v in sorted(BANDIT.items())}
+        material = json.dumps({"skip": self.skip_tests, "cwe": table}, sort_keys=True)
+        return ScannerInfo(self.name, version, hashlib.sha256(material.encode()).hexdigest())
+
+    def unavailable(self) -> str:
+        """Bandit is a dependency; report it if the install is broken."""
+        try:
+            importlib.metadata.version("bandit")
+        except importlib.metadata.PackageNotFoundError:
+            return "bandit is not installed"
+        return ""
+
+    def analyze(self, root: Path, paths: Sequence[str], ctx: ScanContext,
+                report: Callable[[int], None]) -> Analysis:
+        """Run Bandit over `paths`, in worker processes when there are many."""
+        shards = [list(paths[i : i + SHARD_SIZE]) for i in range(0, len(paths), SHARD_SIZE)]
+        analysis = Analysis()
+        done = 0
+        if ctx.jobs <= 1 or len(paths) < IN_PROCESS_LIMIT:
+            for shard in shards:
+                _merge(analysis, scan_files(str(root), shard, self.skip_tests))
+                done += len(shard)
+                report(done)
+            return analysis
+        context = multiprocessing.get_context("forkserver")
+        with ProcessPoolExecutor(max_workers=ctx.jobs, mp_context=context) as pool:
+            futures = {pool.submit(scan_files, str(root), s, self.skip_tests): s for s in shards}
+            for future in as_completed(futures):
+                try:
+                    _merge(analysis, future.result())
+                except Exception as exc:  # a worker died: its files are not analyzed
+                    analysis.failed.extend(
+                        SkippedFile(p, SkipReason.SCANNER_ERROR, self.name, f"worker: {exc}")
+                        for p in futures[future])
+                done += len(futures[future])
+                report(done)
+        return analysis
+
+
+def _merge(analysis: Analysis, shard: dict[str, dict[str, Any]]) -> None:
+    for path, raw in shard.items():
+        skip = raw.get("skip")
+        analysis.outcomes[path] = FileOutcome(
+            tuple(_finding(path, item) for item in raw["issues"]),
+            None if skip is None else SkippedFile(path, SkipReason(skip[0]), "bandit", skip[1]),
+        )
+
+
+def _finding(path: str, item: dict[str, Any]) -> Finding:
+    start = int(item["line"])
+    end = max(start, int(item["end_line"]))
+    test_id = str(item["test_id"])
+    return Finding(
+        scanner="bandit",
+        rule_id=test_id,
+        path=path,
+        span=Span(start, end, item["col"], None),
+        severity=_SEVERITY.get(item["severity"], Severity.LOW),
+        confidence=_CONFIDENCE.get(item["confidence"], Confidence.LOW),
+        message=str(item["text"]),
+        cwe=bandit_cwe(test_id, item["cwe"]),
+        sources=(f"bandit:{test_id}",),
+        tags=(str(item["test_name"]),),
+    )
+
+
+def scan_files(root: str, paths: list[str], skip_tests: tuple[str, ...]) -> dict[str, Any]:
+    """Run Bandit on repo-relative `paths` under `root` (runs in a worker process).
+
+    Returns plain data (picklable): per path, the issues and an optional skip.
+    """
+    from bandit.core import config as b_config
+    from bandit.core import manager as b_manager
+
+    logging.getLogger("bandit").setLevel(logging.CRITICAL)
+    profile = {"exclude": list(skip_tests)} if skip_tests else None
+    conf = b_config.BanditConfig()
+    mgr = b_manager.BanditManager(conf, "file", quiet=True, profile=profile)
+    full = {os.path.join(root, p): p for p in paths}
+    mgr.files_list = sorted(full)
+    mgr.run_tests()
+    out: dict[str, Any] = {p: {"issues": [], "skip": None} for p in paths}
+    for fname, reason in mgr.skipped:
+        rel = full.get(fname, fname)
+        kind = SkipReason.SYNTAX_ERROR if "syntax error" in reason else SkipReason.SCANNER_ERROR
+        out[rel]["skip"] = (kind.value, str(reason))
+    for issue in mgr.get_issue_list():
+        rel = full.get(issue.fname, issue.fname)
+        out[rel]["issues"].append({
+            "test_id": issue.test_id,
+            "test_name": issue.test,
+            "severity": issue.severity,
+            "confidence": issue.confidence,
+            "cwe": issue.cwe.id if issue.cwe else None,
+            "text": issue.text,
+            "line": issue.lineno,
+            "end_line": max(issue.linerange) if issue.linerange else issue.lineno,
+            "col": (issue.col_offset or 0) + 1,
+        })
+    return out

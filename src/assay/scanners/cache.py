@@ -1,0 +1,124 @@
+"""Per-file result cache keyed by (content id, scanner name, scanner version, rules hash).
+
+A rescan looks up every file's content id and analyzes only the misses. The cache is a
+disposable SQLite file beside the ledger: if it cannot be opened the scan goes on without
+it (and says so), but nothing is deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assay.formats.json import finding_from_dict, finding_to_dict
+from assay.model import Finding, ScannerInfo, SkippedFile, SkipReason
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (
+    content_id TEXT NOT NULL,
+    scanner TEXT NOT NULL,
+    version TEXT NOT NULL,
+    rules_hash TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    PRIMARY KEY (scanner, version, rules_hash, content_id)
+) WITHOUT ROWID;
+"""
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What one scanner made of one file: its findings, or why it was skipped."""
+
+    findings: tuple[Finding, ...] = ()
+    skip: SkippedFile | None = None
+
+    def at_path(self, path: str) -> FileOutcome:
+        """The same outcome for a file with identical content at another path."""
+        from dataclasses import replace
+
+        return FileOutcome(
+            tuple(replace(f, path=path) for f in self.findings),
+            None if self.skip is None else replace(self.skip, path=path),
+        )
+
+
+def _encode(outcome: FileOutcome) -> str:
+    doc: dict[str, Any] = {"findings": [finding_to_dict(f) for f in outcome.findings]}
+    if outcome.skip is not None:
+        doc["skip"] = {"reason": outcome.skip.reason.value, "detail": outcome.skip.detail,
+                       "scanner": outcome.skip.scanner}
+    return json.dumps(doc, sort_keys=True, separators=(",", ":"))
+
+
+def _decode(text: str, path: str) -> FileOutcome:
+    doc = json.loads(text)
+    skip = doc.get("skip")
+    return FileOutcome(
+        tuple(finding_from_dict({**f, "path": path}) for f in doc["findings"]),
+        None if skip is None else SkippedFile(path, SkipReason(skip["reason"]),
+                                              skip.get("scanner", ""), skip.get("detail", "")),
+    )
+
+
+class ResultCache:
+    """The cache file; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.error = ""
+        self._lock = threading.Lock()
+        self._db: sqlite3.Connection | None = None
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path, check_same_thread=False, timeout=30.0)
+            db.execute("PRAGMA journal_mode = WAL")
+            db.executescript(_SCHEMA)
+            self._db = db
+        except (OSError, sqlite3.Error) as exc:
+            self.error = f"result cache {path} unavailable: {exc}"
+
+    @property
+    def available(self) -> bool:
+        """False when the cache file could not be opened."""
+        return self._db is not None
+
+    def get_many(self, scanner: ScannerInfo, ids: Mapping[str, str]) -> dict[str, FileOutcome]:
+        """Cached outcomes for `ids` (path -> content id), keyed by path."""
+        if self._db is None or not ids:
+            return {}
+        wanted = sorted(set(ids.values()))
+        found: dict[str, str] = {}
+        with self._lock:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))  # placeholders only, never data
+                query = ("SELECT content_id, outcome FROM results WHERE scanner = ?"
+                         " AND version = ? AND rules_hash = ? AND content_id IN (" + marks + ")")
+                rows = self._db.execute(
+                    query, (scanner.name, scanner.version, scanner.rules_hash, *chunk))
+                found.update(rows)
+        return {p: _decode(found[c], p) for p, c in ids.items() if c in found}
+
+    def put_many(self, scanner: ScannerInfo, items: Iterable[tuple[str, FileOutcome]]) -> None:
+        """Store outcomes by content id (last write wins)."""
+        if self._db is None:
+            return
+        rows = [(cid, scanner.name, scanner.version, scanner.rules_hash, _encode(o))
+                for cid, o in items]
+        with self._lock:
+            try:
+                with self._db:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", rows)
+            except sqlite3.Error as exc:
+                self.error = f"result cache {self.path} not updated: {exc}"
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._db is not None:
+            self._db.close()

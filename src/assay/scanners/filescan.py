@@ -1,0 +1,189 @@
+"""`FileScanner`: the shared machinery of scanners that analyze files independently.
+
+`run()` looks every file up in the result cache, reads the misses once, sets aside files
+that cannot be analyzed (too large, binary, undecodable), hands the rest to `analyze()`,
+adds snippets and GitHub line hashes to the findings, and caches what is definitive.
+Timeouts and crashes are never cached: the next run tries again.
+"""
+
+from __future__ import annotations
+
+import abc
+import io
+import shutil
+import tempfile
+import time
+import tokenize
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from assay.model import (
+    CacheStats,
+    Finding,
+    RunStatus,
+    ScannerInfo,
+    SkippedFile,
+    SkipReason,
+    StageMetrics,
+)
+from assay.normalize.fingerprint import snippet_at
+from assay.normalize.linehash import line_hashes
+from assay.scanners.cache import FileOutcome
+from assay.scanners.interface import ScanContext, Scanner, ScannerResult
+
+
+@dataclass
+class Analysis:
+    """What `analyze()` returns: per-file outcomes, plus files it could not finish."""
+
+    outcomes: dict[str, FileOutcome] = field(default_factory=dict)
+    failed: list[SkippedFile] = field(default_factory=list)
+    error: str = ""
+
+
+def decode_source(data: bytes) -> str | None:
+    """Python source text (honouring a PEP 263 coding line), or None if undecodable."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding)
+    except (SyntaxError, LookupError, UnicodeDecodeError):
+        return None
+
+
+def precheck(path: str, data: bytes, scanner: str) -> tuple[str | None, SkippedFile | None]:
+    """Decoded text, or the reason the file cannot be analyzed at all."""
+    if b"\0" in data:
+        return None, SkippedFile(path, SkipReason.BINARY, scanner, "contains NUL bytes")
+    text = decode_source(data)
+    if text is None:
+        return None, SkippedFile(path, SkipReason.UNDECODABLE, scanner,
+                                 "not valid in its declared encoding (UTF-8 by default)")
+    return text, None
+
+
+def enrich(finding: Finding, lines: Sequence[str], hashes: Sequence[str]) -> Finding:
+    """Add the snippet and GitHub line hash a finding needs for its fingerprint."""
+    span = finding.span
+    end = min(max(span.end_line, span.start_line), max(len(lines), span.start_line))
+    line_hash = hashes[span.start_line - 1] if span.start_line <= len(hashes) else ""
+    return replace(finding, snippet=snippet_at(lines, span.start_line, end), line_hash=line_hash)
+
+
+class FileScanner(Scanner):
+    """A scanner whose result for a file depends only on that file's content."""
+
+    @abc.abstractmethod
+    def analyze(self, root: Path, paths: Sequence[str], ctx: ScanContext,
+                report: Callable[[int], None]) -> Analysis:
+        """Analyze `paths` (which exist under `root`); report per-file outcomes.
+
+        `report(n)` tells the progress display that n of `paths` are done so far.
+        """
+
+    def unavailable(self) -> str:
+        """Why the scanner cannot run here ('' when it can)."""
+        return ""
+
+    def run(self, ctx: ScanContext) -> ScannerResult:
+        """Cache look-up, pre-checks, analysis of the misses, enrichment, cache update."""
+        started = time.perf_counter()
+        info = self.info()
+        files = self.select(ctx.files)
+        outcomes, to_read = self._from_cache(ctx, info, files)
+        hits = len(outcomes)
+        failed: list[SkippedFile] = []
+        error = ""
+        if to_read:
+            fresh, failed, error = self._analyze_misses(ctx, info, to_read, len(files), hits)
+            outcomes.update(fresh)
+        return self._result(info, files, outcomes, failed, error, hits, len(to_read),
+                            time.perf_counter() - started)
+
+    def _from_cache(self, ctx: ScanContext, info: ScannerInfo,
+                    files: Sequence[str]) -> tuple[dict[str, FileOutcome], list[str]]:
+        outcomes: dict[str, FileOutcome] = {}
+        sized = []
+        for path in files:
+            entry = ctx.snapshot.get(path)
+            if entry is not None and entry.size > ctx.max_file_size:
+                outcomes[path] = FileOutcome(skip=SkippedFile(
+                    path, SkipReason.TOO_LARGE, self.name,
+                    f"{entry.size} bytes > max_file_size {ctx.max_file_size}"))
+            else:
+                sized.append(path)
+        ids = {p: ctx.snapshot.content_id(p) for p in sized}
+        cached = ctx.cache.get_many(info, ids) if ctx.cache and ctx.use_cache else {}
+        outcomes.update(cached)
+        if ctx.progress is not None:
+            ctx.progress(self.name, len(outcomes), len(files))
+        return outcomes, [p for p in sized if p not in cached]
+
+    def _analyze_misses(self, ctx: ScanContext, info: ScannerInfo, paths: list[str],
+                        total: int, done: int) -> tuple[dict[str, FileOutcome],
+                                                       list[SkippedFile], str]:
+        contents = ctx.snapshot.read_many(paths)
+        outcomes: dict[str, FileOutcome] = {}
+        texts: dict[str, str] = {}
+        for path in paths:
+            text, skip = precheck(path, contents[path], self.name)
+            if skip is not None:
+                outcomes[path] = FileOutcome(skip=skip)
+            elif text is not None:
+                texts[path] = text
+        analysis = self._analyze_in(ctx, sorted(texts), total, done + len(outcomes))
+        for path, outcome in analysis.outcomes.items():
+            if path in texts and outcome.findings:
+                lines = texts[path].splitlines()
+                hashes = line_hashes(texts[path])
+                outcome = FileOutcome(tuple(enrich(f, lines, hashes) for f in outcome.findings),
+                                      outcome.skip)
+            outcomes[path] = outcome
+        if ctx.cache is not None:
+            ids = {p: ctx.snapshot.content_id(p) for p in outcomes}
+            ctx.cache.put_many(info, ((ids[p], o) for p, o in outcomes.items()
+                                  if o.skip is None or o.skip.reason is not SkipReason.TOO_LARGE))
+        return outcomes, analysis.failed, analysis.error
+
+    def _analyze_in(self, ctx: ScanContext, paths: list[str], total: int,
+                    done: int) -> Analysis:
+        if not paths:
+            return Analysis()
+        reason = self.unavailable()
+        if reason:
+            return Analysis(failed=[SkippedFile(p, SkipReason.SCANNER_MISSING, self.name, reason)
+                                    for p in paths], error=reason)
+        scratch_parent = ctx.state_dir / "tmp"
+        scratch_parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f"{self.name}-", dir=scratch_parent))
+        try:
+            root = ctx.snapshot.materialize(paths, scratch)
+
+            def report(count: int) -> None:
+                if ctx.progress is not None:
+                    ctx.progress(self.name, done + count, total)
+
+            analysis = self.analyze(root, paths, ctx, report)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        missing = [p for p in paths if p not in analysis.outcomes
+                   and p not in {s.path for s in analysis.failed}]
+        analysis.failed.extend(SkippedFile(p, SkipReason.SCANNER_ERROR, self.name,
+                                           "no result from scanner") for p in missing)
+        return analysis
+
+    def _result(self, info: ScannerInfo, files: Sequence[str],
+                outcomes: dict[str, FileOutcome], failed: list[SkippedFile], error: str,
+                hits: int, misses: int, seconds: float) -> ScannerResult:
+        findings = [f for o in outcomes.values() for f in o.findings]
+        skipped = [o.skip for o in outcomes.values() if o.skip is not None] + failed
+        analyzed = frozenset(p for p, o in outcomes.items() if o.skip is None)
+        gaps = [s for s in skipped if s.reason.counts_against_coverage]
+        status = RunStatus.INCOMPLETE if gaps else RunStatus.COMPLETE
+        reason = error or (f"{len(gaps)} of {len(files)} files not analyzed" if gaps else "")
+        return ScannerResult(
+            info=info, findings=tuple(findings), skipped=tuple(skipped), analyzed=analyzed,
+            status=status, reason=reason,
+            stages=(StageMetrics(f"scan:{self.name}", seconds),),
+            cache=CacheStats(hits=hits, misses=misses),
+        )

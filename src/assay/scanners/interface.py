@@ -1,0 +1,95 @@
+"""The scanner interface.
+
+A scanner turns a snapshot into findings plus coverage. Most deterministic scanners work
+file by file: they derive from `FileScanner` and implement `analyze()`; the shared
+`run()` takes care of the per-file cache, unreadable files, snippets and fingerprints'
+raw material. Scanners that look at the whole scope at once (an LLM agent, an external
+review command) implement `run()` directly.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assay.errors import AssayError
+from assay.model import (
+    CacheStats,
+    Finding,
+    FindingKind,
+    RunStatus,
+    ScannerInfo,
+    SkippedFile,
+    StageMetrics,
+)
+from assay.ledger.interface import Ledger
+from assay.repo.interface import Snapshot
+from assay.scanners.cache import ResultCache
+
+Progress = Callable[[str, int, int], None]
+"""Called as progress(scanner, files_done, files_total)."""
+
+
+class ScannerError(AssayError):
+    """A scanner is misconfigured or unknown (a scanner that fails at run time is data)."""
+
+
+@dataclass(frozen=True)
+class ScanContext:
+    """What a scanner gets: the snapshot, the files in scope and the run's settings."""
+
+    snapshot: Snapshot
+    files: tuple[str, ...]
+    state_dir: Path
+    jobs: int = 1
+    use_cache: bool = True
+    cache: ResultCache | None = None
+    max_file_size: int = 2_000_000
+    progress: Progress | None = None
+    options: tuple[tuple[str, str], ...] = ()
+    run_id: str = ""
+    ledger: Ledger | None = None
+
+    def option(self, name: str, default: str = "") -> str:
+        """A free-form option passed down from the configuration."""
+        return dict(self.options).get(name, default)
+
+
+@dataclass(frozen=True)
+class ScannerResult:
+    """What one scanner produced for one run."""
+
+    info: ScannerInfo
+    findings: tuple[Finding, ...] = ()
+    skipped: tuple[SkippedFile, ...] = ()
+    analyzed: frozenset[str] = frozenset()
+    status: RunStatus = RunStatus.COMPLETE
+    reason: str = ""
+    stages: tuple[StageMetrics, ...] = ()
+    cache: CacheStats = field(default_factory=CacheStats)
+    extra: tuple[tuple[str, str], ...] = ()
+
+
+class Scanner(abc.ABC):
+    """A source of findings."""
+
+    name: str = ""
+    kind: FindingKind = FindingKind.DETERMINISTIC
+
+    @abc.abstractmethod
+    def info(self) -> ScannerInfo:
+        """Name, version and rules hash; must be cheap (it keys the cache)."""
+
+    @abc.abstractmethod
+    def run(self, ctx: ScanContext) -> ScannerResult:
+        """Scan the files of `ctx`. Failures are reported in the result, not raised."""
+
+    def applies_to(self, path: str) -> bool:
+        """Whether a file is in this scanner's scope (Python sources by default)."""
+        return path.endswith(".py")
+
+    def select(self, files: Sequence[str]) -> tuple[str, ...]:
+        """The subset of `files` this scanner analyzes."""
+        return tuple(f for f in files if self.applies_to(f))

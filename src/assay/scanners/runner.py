@@ -1,0 +1,165 @@
+"""Run several scanners over one snapshot and assemble one `Run`.
+
+Scanners run concurrently (each shards its own work across cores). Their results are
+normalized into one run: fingerprints assigned, coverage merged (a file skipped for the
+same reason by every scanner is listed once), and the status decided: a run is
+`complete` only if every scanner completed and no in-scope file was left unanalyzed.
+"""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from assay import __version__
+from assay.model import (
+    CacheStats,
+    Coverage,
+    Finding,
+    Metrics,
+    Provenance,
+    Run,
+    RunId,
+    RunStatus,
+    ScannerOutcome,
+    SkippedFile,
+    SkipReason,
+    StageMetrics,
+)
+from assay.normalize.fingerprint import assign_fingerprints
+from assay.repo.interface import Snapshot
+from assay.scanners.interface import ScanContext, Scanner, ScannerResult
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Everything about a run that is not the snapshot or the scanners."""
+
+    run_id: RunId
+    config_hash: str
+    ctx: ScanContext
+    is_excluded: Callable[[str], bool]
+    started_at: datetime
+    extra_provenance: tuple[tuple[str, str], ...] = ()
+
+
+def new_run_id(now: datetime | None = None) -> RunId:
+    """A unique, time-ordered run id: 20261125T174905Z-3f9a1c2b."""
+    import secrets
+
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return RunId(f"{stamp}-{secrets.token_hex(4)}")
+
+
+def partition(snapshot: Snapshot, scanners: Sequence[Scanner],
+              is_excluded: Callable[[str], bool]) -> tuple[tuple[str, ...], list[SkippedFile]]:
+    """Files the scanners will see, and the excluded files and symlinks they will not."""
+    files: list[str] = []
+    skipped: list[SkippedFile] = []
+    for entry in snapshot.files:
+        relevant = any(s.applies_to(entry.path) for s in scanners)
+        if is_excluded(entry.path):
+            if relevant:
+                skipped.append(SkippedFile(entry.path, SkipReason.EXCLUDED, "", "exclude pattern"))
+        elif entry.symlink:
+            if relevant:
+                skipped.append(SkippedFile(entry.path, SkipReason.SYMLINK, "",
+                                           "symbolic links are never followed"))
+        else:
+            files.append(entry.path)
+    return tuple(files), skipped
+
+
+def run_scanners(snapshot: Snapshot, scanners: Sequence[Scanner], settings: RunSettings) -> Run:
+    """Scan `snapshot` with every scanner and assemble the run."""
+    started = time.perf_counter()
+    files, skipped = partition(snapshot, scanners, settings.is_excluded)
+    ctx = replace(settings.ctx, snapshot=snapshot, files=files)
+    with ThreadPoolExecutor(max_workers=max(1, len(scanners))) as pool:
+        results = list(pool.map(lambda s: _safe_run(s, ctx), scanners))
+    in_scope = sorted({p for s in scanners for p in s.select(files)})
+    return assemble(snapshot, scanners, results, skipped, in_scope, settings,
+                    time.perf_counter() - started)
+
+
+def _safe_run(scanner: Scanner, ctx: ScanContext) -> ScannerResult:
+    """A scanner that raises still yields a result: incomplete, with the reason."""
+    try:
+        return scanner.run(ctx)
+    except Exception as exc:
+        files = scanner.select(ctx.files)
+        detail = f"{type(exc).__name__}: {exc}"
+        return ScannerResult(
+            info=scanner.info(), status=RunStatus.INCOMPLETE, reason=detail,
+            skipped=tuple(SkippedFile(p, SkipReason.SCANNER_ERROR, scanner.name, detail)
+                          for p in files))
+
+
+def merge_skips(scanners: Sequence[Scanner], results: Sequence[ScannerResult],
+                central: list[SkippedFile]) -> tuple[SkippedFile, ...]:
+    """Skips of all scanners; one entry when every applicable scanner skipped a file alike."""
+    by_file: dict[tuple[str, SkipReason], list[SkippedFile]] = {}
+    for result in results:
+        for skip in result.skipped:
+            by_file.setdefault((skip.path, skip.reason), []).append(skip)
+    merged: list[SkippedFile] = list(central)
+    for (path, reason), skips in by_file.items():
+        applicable = [s for s in scanners if s.applies_to(path)]
+        if len(applicable) > 1 and len({s.scanner for s in skips}) == len(applicable):
+            merged.append(SkippedFile(path, reason, "", skips[0].detail))
+        else:
+            merged.extend(skips)
+    return tuple(sorted(set(merged)))
+
+
+def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[ScannerResult],
+             central: list[SkippedFile], in_scope: Sequence[str], settings: RunSettings,
+             seconds: float) -> Run:
+    """One run from the scanners' results."""
+    skipped = merge_skips(scanners, results, central)
+    analyzed = [p for p in in_scope
+                if all(p in r.analyzed for s, r in zip(scanners, results, strict=True)
+                       if s.applies_to(p))]
+    coverage = Coverage(in_scope=len(in_scope), analyzed=len(analyzed), skipped=skipped)
+    findings: list[Finding] = assign_fingerprints(f for r in results for f in r.findings)
+    outcomes = tuple(ScannerOutcome(r.info.name, r.status, r.reason) for r in results)
+    reasons = _reasons(outcomes, coverage)
+    status = RunStatus.INCOMPLETE if reasons else RunStatus.COMPLETE
+    provenance = Provenance(
+        assay_version=__version__,
+        scanners=tuple(r.info for r in results),
+        config_hash=settings.config_hash,
+        target=snapshot.target,
+        python=platform.python_version(),
+        extra=tuple(sorted(settings.extra_provenance
+                           + tuple(kv for r in results for kv in r.extra))),
+    )
+    cache = CacheStats(hits=sum(r.cache.hits for r in results),
+                       misses=sum(r.cache.misses for r in results),
+                       saved_tokens=sum(r.cache.saved_tokens for r in results))
+    metrics = Metrics(
+        started_at=settings.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        wall_seconds=seconds,
+        stages=(StageMetrics("scan", seconds), *(st for r in results for st in r.stages)),
+        cache=cache,
+    )
+    return Run(id=settings.run_id, status=status, provenance=provenance, coverage=coverage,
+               findings=tuple(findings), scanners=outcomes, reasons=reasons, metrics=metrics)
+
+
+def _reasons(outcomes: Sequence[ScannerOutcome], coverage: Coverage) -> tuple[str, ...]:
+    reasons = [f"{o.name}: {o.reason or 'incomplete'}" for o in outcomes
+               if o.status is RunStatus.INCOMPLETE]
+    gaps = coverage.gaps
+    if gaps:
+        counts: dict[str, int] = {}
+        for gap in gaps:
+            counts[gap.reason.value] = counts.get(gap.reason.value, 0) + 1
+        detail = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+        files = len({g.path for g in gaps})
+        reasons.append(f"{files} in-scope file(s) not analyzed ({detail})")
+    return tuple(reasons)

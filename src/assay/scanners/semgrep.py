@@ -1,0 +1,285 @@
+"""Semgrep CE as a subprocess with local rules only.
+
+Always offline: `--metrics=off --disable-version-check`, `SEMGREP_ENABLE_VERSION_CHECK=0`
+(without them Semgrep waits about 97 s for the network), settings and logs redirected
+into assay's state directory, an explicit file list and a hard wall-clock timeout that
+kills the whole process group. A missing, broken or hanging Semgrep makes the run
+incomplete; it never makes it silently weaker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from assay.model import (
+    Confidence,
+    Finding,
+    FindingKind,
+    ScannerInfo,
+    Severity,
+    SkippedFile,
+    SkipReason,
+    Span,
+)
+from assay.normalize.cwe import parse_cwe
+from assay.scanners.cache import FileOutcome
+from assay.scanners.filescan import Analysis, FileScanner
+from assay.scanners.interface import ScanContext
+
+RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
+_SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
+CHUNK = 2000  # files per Semgrep process: keeps the command line far below ARG_MAX
+
+
+@dataclass(frozen=True)
+class RuleMeta:
+    """What assay needs from a rule's YAML: CWE, severity and confidence."""
+
+    cwe: int | None
+    severity: Severity
+    confidence: Confidence
+
+
+def rule_files(extra: Sequence[Path] = ()) -> list[Path]:
+    """The rule pack's YAML files plus any generated extensions, in a stable order."""
+    return sorted(RULES_DIR.glob("*.yaml")) + sorted(extra)
+
+
+def rules_hash(files: Sequence[Path]) -> str:
+    """sha256 over rule file names and contents."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def find_semgrep() -> str | None:
+    """The Semgrep executable: $ASSAY_SEMGREP, else beside this Python, else on PATH."""
+    explicit = os.environ.get("ASSAY_SEMGREP")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    beside = Path(sys.executable).parent / "semgrep"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("semgrep")
+
+
+@cache
+def semgrep_version(binary: str) -> str:
+    """Semgrep's version: from package metadata when it is our own install (fast)."""
+    if Path(binary).parent == Path(sys.executable).parent:
+        try:
+            return importlib.metadata.version("semgrep")
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30,
+                             env=_env(Path(tempfile.gettempdir())), check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout else "unknown"
+
+
+def _env(state: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "SEMGREP_ENABLE_VERSION_CHECK": "0",
+        "SEMGREP_SEND_METRICS": "off",
+        "SEMGREP_SETTINGS_FILE": str(state / "settings.yml"),
+        "SEMGREP_LOG_FILE": str(state / "semgrep.log"),
+        "SEMGREP_VERSION_CACHE_PATH": str(state / "version-cache"),
+        "XDG_CONFIG_HOME": str(state / "config"),
+        "XDG_CACHE_HOME": str(state / "cache"),
+    })
+    env.pop("SEMGREP_APP_TOKEN", None)
+    return env
+
+
+def load_rule_meta(files: Sequence[Path]) -> dict[str, RuleMeta]:
+    """Rule id -> metadata, read from the YAML files (the JSON output lacks some of it)."""
+    import yaml
+
+    meta: dict[str, RuleMeta] = {}
+    for path in files:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for rule in doc.get("rules", []):
+            data = rule.get("metadata", {}) or {}
+            severity = data.get("assay-severity") or _SEVERITY.get(rule.get("severity", ""), "")
+            meta[str(rule["id"])] = RuleMeta(
+                parse_cwe(data.get("cwe")),
+                Severity.parse(str(severity)) if severity else Severity.MEDIUM,
+                Confidence(str(data.get("confidence", "medium")).lower()),
+            )
+    return meta
+
+
+class SemgrepScanner(FileScanner):
+    """Semgrep with assay's own rule pack (and, per scan, generated extensions)."""
+
+    name = "semgrep"
+    kind = FindingKind.DETERMINISTIC
+
+    def __init__(self, timeout: float = 1800.0, file_timeout: float = 30.0,
+                 extra_rules: Sequence[Path] = ()) -> None:
+        self.timeout = timeout
+        self.file_timeout = file_timeout
+        self.rules = rule_files(extra_rules)
+        self._binary = find_semgrep()
+
+    def info(self) -> ScannerInfo:
+        """Semgrep's version and the hash of the rules it runs."""
+        version = semgrep_version(self._binary) if self._binary else "missing"
+        return ScannerInfo(self.name, version, rules_hash(self.rules))
+
+    def unavailable(self) -> str:
+        """Why Semgrep cannot run ('' when it can)."""
+        if self._binary is None:
+            return "semgrep is not installed (pip install semgrep, or set ASSAY_SEMGREP)"
+        return ""
+
+    def analyze(self, root: Path, paths: Sequence[str], ctx: ScanContext,
+                report: Callable[[int], None]) -> Analysis:
+        """Run Semgrep over `paths` in chunks; translate its JSON."""
+        state = ctx.state_dir / "semgrep"
+        state.mkdir(parents=True, exist_ok=True)
+        meta = load_rule_meta(self.rules)
+        analysis = Analysis()
+        for start in range(0, len(paths), CHUNK):
+            chunk = list(paths[start : start + CHUNK])
+            self._run_chunk(root, chunk, ctx.jobs, state, meta, analysis)
+            report(start + len(chunk))
+        return analysis
+
+    def _command(self, jobs: int) -> list[str]:
+        assert self._binary is not None
+        cmd = [self._binary, "scan", "--json", "--metrics=off", "--disable-version-check",
+               "--no-git-ignore", "--max-target-bytes=0", "--quiet",
+               "--timeout", str(int(self.file_timeout)), "--jobs", str(max(1, jobs))]
+        for rule in self.rules:
+            cmd += ["--config", str(rule)]
+        return cmd
+
+    def _run_chunk(self, root: Path, chunk: list[str], jobs: int, state: Path,
+                   meta: dict[str, RuleMeta], analysis: Analysis) -> None:
+        cmd = [*self._command(jobs), "--", *chunk]
+        try:
+            proc = subprocess.Popen(cmd, cwd=root, env=_env(state), stdout=subprocess.PIPE,
+                                    stderr=subprocess.PIPE, start_new_session=True)
+        except OSError as exc:
+            self._fail(analysis, chunk, SkipReason.SCANNER_MISSING, f"cannot start semgrep: {exc}")
+            return
+        try:
+            out, err = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            self._fail(analysis, chunk, SkipReason.TIMEOUT,
+                       f"semgrep did not finish within {self.timeout:g} s")
+            return
+        try:
+            doc = json.loads(out)
+        except ValueError:
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            self._fail(analysis, chunk, SkipReason.SCANNER_ERROR,
+                       f"semgrep exited {proc.returncode}: {tail[0][:200]}")
+            return
+        _translate(doc, chunk, meta, analysis)
+
+    def _fail(self, analysis: Analysis, chunk: list[str], reason: SkipReason, detail: str) -> None:
+        analysis.failed.extend(SkippedFile(p, reason, self.name, detail) for p in chunk)
+        analysis.error = detail
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()
+
+
+def _translate(doc: dict[str, Any], chunk: list[str], meta: dict[str, RuleMeta],
+               analysis: Analysis) -> None:
+    wanted = set(chunk)
+    errors = _file_errors(doc, wanted)
+    scanned = {p for p in doc.get("paths", {}).get("scanned", []) if p in wanted}
+    findings: dict[str, list[Finding]] = {p: [] for p in chunk}
+    for result in doc.get("results", []):
+        path = result.get("path")
+        if path in findings:
+            findings[path].append(_finding(result, meta))
+    for path in chunk:
+        if path in errors:
+            reason, detail = errors[path]
+            if reason is SkipReason.TIMEOUT:
+                analysis.failed.append(SkippedFile(path, reason, "semgrep", detail))
+            else:
+                analysis.outcomes[path] = FileOutcome(
+                    skip=SkippedFile(path, reason, "semgrep", detail))
+        elif path in scanned:
+            analysis.outcomes[path] = FileOutcome(tuple(findings[path]))
+        else:
+            analysis.failed.append(SkippedFile(path, SkipReason.SCANNER_ERROR, "semgrep",
+                                               "semgrep did not scan the file"))
+
+
+def _file_errors(doc: dict[str, Any], wanted: set[str]) -> dict[str, tuple[SkipReason, str]]:
+    errors: dict[str, tuple[SkipReason, str]] = {}
+    for error in doc.get("errors", []):
+        if error.get("level") != "error":
+            continue
+        path = error.get("path") or next(
+            (s.get("file") for s in error.get("spans", []) if s.get("file")), None)
+        if path not in wanted:
+            continue
+        kind = str(error.get("type", ""))
+        kind_text = kind if isinstance(error.get("type"), str) else json.dumps(error.get("type"))
+        if "Timeout" in kind_text:
+            reason = SkipReason.TIMEOUT
+        elif "Syntax" in kind_text or "Parse" in kind_text or "Lexical" in kind_text:
+            reason = SkipReason.SYNTAX_ERROR
+        else:
+            reason = SkipReason.SCANNER_ERROR
+        errors[path] = (reason, (error.get("message") or kind_text).strip()[:300])
+    return errors
+
+
+def _rule_id(check_id: str, meta: dict[str, RuleMeta]) -> str:
+    """Semgrep prefixes rule ids with the config's directory; strip it back off."""
+    if check_id in meta:
+        return check_id
+    for known in meta:
+        if check_id.endswith("." + known):
+            return known
+    return check_id
+
+
+def _finding(result: dict[str, Any], meta: dict[str, RuleMeta]) -> Finding:
+    rule_id = _rule_id(str(result["check_id"]), meta)
+    info = meta.get(rule_id)
+    extra = result.get("extra", {})
+    start, end = result["start"], result["end"]
+    cwe = info.cwe if info else parse_cwe(extra.get("metadata", {}).get("cwe"))
+    return Finding(
+        scanner="semgrep",
+        rule_id=rule_id,
+        path=str(result["path"]),
+        span=Span(int(start["line"]), max(int(start["line"]), int(end["line"])),
+                  int(start.get("col", 1)), int(end.get("col", 1))),
+        severity=info.severity if info else _SEVERITY.get(extra.get("severity"), Severity.LOW),
+        confidence=info.confidence if info else Confidence.MEDIUM,
+        message=str(extra.get("message", "")).strip(),
+        cwe=cwe,
+        sources=(f"semgrep:{rule_id}",),
+    )

@@ -97,8 +97,9 @@ class ResultCache:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))  # placeholders only, never data
-                query = ("SELECT content_id, outcome FROM results WHERE scanner = ?"
-                         " AND version = ? AND rules_hash = ? AND content_id IN (" + marks + ")")
+                query = "".join((
+                    "SELECT content_id, outcome FROM results WHERE scanner = ? AND version = ?",
+                    " AND rules_hash = ? AND content_id IN (", marks, ")"))
                 rows = self._db.execute(
                     query, (scanner.name, scanner.version, scanner.rules_hash, *chunk))
                 found.update(rows)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from assay.errors import AssayError
+from assay.ledger.interface import Ledger
 from assay.model import (
     CacheStats,
     Finding,
@@ -24,7 +25,6 @@ from assay.model import (
     SkippedFile,
     StageMetrics,
 )
-from assay.ledger.interface import Ledger
 from assay.repo.interface import Snapshot
 from assay.scanners.cache import ResultCache
 

@@ -69,6 +69,8 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
     region: dict[str, Any] = {"startLine": f.span.start_line, "endLine": f.span.end_line}
     if f.span.start_col:
         region["startColumn"] = f.span.start_col
+    if f.span.end_col:
+        region["endColumn"] = f.span.end_col
     if f.snippet:
         region["snippet"] = {"text": f.snippet}
     fingerprints: dict[str, str] = {"assay/v1": f.fingerprint}
@@ -92,6 +94,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
             "scanner": f.scanner,
             "sources": list(f.sources),
             "verification": f.verification.value,
+            "tags": list(f.tags),
         },
     }
     if f.rationale:

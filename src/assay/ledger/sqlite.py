@@ -17,12 +17,11 @@ _MOVE_ASIDE = "move the file aside (assay never overwrites it) or pass --ledger 
 
 
 def ledger_path(url: str | Path) -> Path:
-    """The file a ledger URL names: a plain path or `sqlite:///path`."""
+    """The file a ledger URL names: a plain path, or `sqlite:///relative.db` and
+    `sqlite:////absolute/path.db` as SQLAlchemy spells them."""
     text = str(url)
     if text.startswith("sqlite:///"):
-        return Path(text.removeprefix("sqlite://"))
-    if text.startswith("sqlite://"):
-        return Path(text.removeprefix("sqlite://"))
+        return Path(text.removeprefix("sqlite:///"))
     if "://" in text:
         scheme = text.split("://", 1)[0]
         raise LedgerError(f"unsupported ledger URL scheme {scheme!r}",

@@ -130,3 +130,12 @@ def parse_cwe(value: object) -> int | None:
             break
         digits += char
     return int(digits) if digits and int(digits) > 0 else None
+
+
+def mapping_markdown() -> str:
+    """The Bandit table as Markdown (docs/cwe-mapping.md embeds exactly this)."""
+    rows = ["| Bandit check | CWE reported by assay | Note |", "|---|---|---|"]
+    for test_id, entry in sorted(BANDIT.items()):
+        cwe = f"CWE-{entry.cwe}" if entry.cwe else "none"
+        rows.append(f"| {test_id} | {cwe} | {entry.note} |")
+    return "\n".join(rows) + "\n"

@@ -125,7 +125,8 @@ def scan_files(root: str, paths: list[str], skip_tests: tuple[str, ...]) -> dict
     from bandit.core import config as b_config
     from bandit.core import manager as b_manager
 
-    logging.getLogger("bandit").setLevel(logging.CRITICAL)
+    for noisy in ("bandit", "stevedore"):
+        logging.getLogger(noisy).setLevel(logging.CRITICAL)
     profile = {"exclude": list(skip_tests)} if skip_tests else None
     conf = b_config.BanditConfig()
     mgr = b_manager.BanditManager(conf, "file", quiet=True, profile=profile)

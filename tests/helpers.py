@@ -1,0 +1,75 @@
+"""Test helpers: real git repositories in temporary directories."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SHARED = REPO_ROOT.parent / "shared"
+SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Author",
+    "GIT_AUTHOR_EMAIL": "author@example.com",
+    "GIT_COMMITTER_NAME": "Test Author",
+    "GIT_COMMITTER_EMAIL": "author@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+class GitRepo:
+    """A real git repository for a test."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.mkdir(parents=True, exist_ok=True)
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> str:
+        env = {**os.environ, **GIT_ENV}
+        out = subprocess.run(["git", "-C", str(self.path), *args], capture_output=True,
+                             text=True, env=env, check=True)
+        return out.stdout.strip()
+
+    def write(self, rel: str, content: str | bytes) -> Path:
+        target = self.path / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+        return target
+
+    def commit(self, message: str = "change") -> str:
+        self.git("add", "-A")
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD")
+
+
+VULNERABLE_APP = '''\
+import hashlib
+import pickle
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/user")
+def user():
+    name = request.args.get("name")
+    db = sqlite3.connect("app.db")
+    return str(db.execute("SELECT * FROM users WHERE name = '" + name + "'").fetchall())
+
+
+@app.route("/load", methods=["POST"])
+def load():
+    return str(pickle.loads(request.data))
+
+
+def token_digest(token):
+    return hashlib.md5(token.encode()).hexdigest()
+'''

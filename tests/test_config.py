@@ -1,0 +1,57 @@
+"""Configuration files: where they are found, what is validated, what is hashed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assay.config import Config, load_config
+from assay.errors import ConfigError
+
+
+def test_defaults_without_a_file(tmp_path: Path) -> None:
+    loaded = load_config(tmp_path)
+    assert loaded.source is None
+    assert loaded.config.scan.scanners == ("bandit", "semgrep")
+    assert loaded.config.scan.fail_on == "high"
+
+
+def test_assay_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.assay.scan]\nfail_on = 'low'\n")
+    assert load_config(tmp_path).config.scan.fail_on == "low"
+    (tmp_path / "assay.toml").write_text("[scan]\nfail_on = 'MEDIUM'\nexclude = ['vendor']\n")
+    loaded = load_config(tmp_path)
+    assert loaded.source == tmp_path / "assay.toml"
+    assert loaded.config.scan.fail_on == "medium"
+    assert loaded.config.scan.exclude == ("vendor",)
+
+
+def test_hash_follows_content(tmp_path: Path) -> None:
+    a = load_config(tmp_path).hash
+    (tmp_path / "assay.toml").write_text("[scan]\njobs = 3\n")
+    b = load_config(tmp_path).hash
+    assert a != b and len(b) == 64
+    assert Config().model_dump() == load_config(tmp_path / "nothing-here").config.model_dump()
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[scan]\nmax_file_size = -1\n", "scan.max_file_size"),
+    ("[scan]\nscanners = 'bandit'\n", "scan.scanners"),
+    ("[scna]\n", "scna"),
+    ("not toml at all [", "invalid TOML"),
+])
+def test_invalid_files(tmp_path: Path, text: str, message: str) -> None:
+    (tmp_path / "assay.toml").write_text(text)
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
+        load_config(tmp_path)
+
+
+def test_explicit_path_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = tmp_path / "ci.toml"
+    other.write_text("[scan]\nfail_on = 'none'\n")
+    assert load_config(tmp_path, other).config.scan.fail_on == "none"
+    monkeypatch.setenv("ASSAY_CONFIG", str(other))
+    assert load_config(tmp_path).source == other
+    with pytest.raises(ConfigError, match="config file not found"):
+        load_config(tmp_path, tmp_path / "missing.toml")

@@ -48,11 +48,79 @@ class ScanConfig(_Strict):
         return value.lower()
 
 
+class TierMatch(_Strict):
+    """One matcher of a risk class: changed files matching `files` (exclude patterns
+    syntax), and when `lines` is set, changed lines matching one of those regexes.
+    Removed lines count only with `removed = true`."""
+
+    files: tuple[str, ...] = ("*.py",)
+    exclude: tuple[str, ...] = ()
+    lines: tuple[str, ...] = ()
+    removed: bool = False
+
+    @field_validator("lines")
+    @classmethod
+    def _regexes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        import re
+
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+        return value
+
+
+class TierClass(_Strict):
+    """A change-risk class: it fires when any matcher matches or a size threshold is met.
+    `llm` says whether it asks for LLM review."""
+
+    description: str = ""
+    enabled: bool = True
+    llm: bool = True
+    match: tuple[TierMatch, ...] = ()
+    min_changed_lines: int | None = Field(default=None, gt=0)
+    min_changed_files: int | None = Field(default=None, gt=0)
+
+
+class TierConfig(_Strict):
+    """The `[tier]` table: `classes` replace or add to the built-in classes by name."""
+
+    llm_scanners: tuple[str, ...] = ()
+    classes: dict[str, TierClass] = {}
+    max_triggers: int = Field(default=20, gt=0)
+
+
+class GateConfig(_Strict):
+    """The `[gate]` table: threshold (default `[scan] fail_on`) and required scanners."""
+
+    fail_on: str | None = None
+    require_llm: bool = False
+
+    @field_validator("fail_on")
+    @classmethod
+    def _fail_on(cls, value: str | None) -> str | None:
+        if value is not None and value.lower() not in FAIL_ON_CHOICES:
+            raise ValueError(f"must be one of {', '.join(FAIL_ON_CHOICES)}")
+        return None if value is None else value.lower()
+
+
+class ProofConfig(_Strict):
+    """The `[proof]` table: the interpreter proofs run with and their limits."""
+
+    python: str | None = None
+    timeout: float = Field(default=120.0, gt=0)
+    memory_mb: int = Field(default=2048, gt=0)
+
+
 class Config(_Strict):
     """The whole configuration file. `scanners` holds named scanner definitions."""
 
     scan: ScanConfig = ScanConfig()
     scanners: dict[str, dict[str, Any]] = {}
+    tier: TierConfig = TierConfig()
+    gate: GateConfig = GateConfig()
+    proof: ProofConfig = ProofConfig()
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ give identical bytes.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -20,6 +20,7 @@ from assay.model import Finding, Run, Severity, sorted_findings
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/assay-security/assay"
+BASELINE_STATES = ("new", "unchanged", "updated", "absent")
 _LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning",
           Severity.LOW: "note", Severity.INFO: "note"}
 
@@ -63,6 +64,15 @@ def _rules(findings: Sequence[Finding]) -> tuple[list[dict[str, Any]], dict[str,
                 "name": "CWE"}}, "kinds": ["superset"]}]
         rules.append(rule)
     return rules, {r["id"]: i for i, r in enumerate(rules)}
+
+
+def _baseline(result: dict[str, Any], state: str | None) -> dict[str, Any]:
+    """Record a baseline state: SARIF's own values in `baselineState`, others as a property."""
+    if state in BASELINE_STATES:
+        result["baselineState"] = state
+    if state is not None:
+        result["properties"]["assay/baselineState"] = state
+    return result
 
 
 def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
@@ -122,11 +132,21 @@ def _notifications(run: Run) -> list[dict[str, Any]]:
     return notes
 
 
-def run_to_sarif(run: Run) -> dict[str, Any]:
-    """The SARIF 2.1.0 log for a run."""
+def run_to_sarif(run: Run, baseline: Mapping[Finding, str] | None = None,
+                 gone: Sequence[Finding] = (),
+                 properties: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The SARIF 2.1.0 log for a run.
+
+    `baseline` optionally maps findings to their baseline state (`new`, `unchanged`,
+    `updated`, `absent`, or `unknown`, which SARIF has no value for); `gone` are baseline
+    findings no longer reported, written as results with their state; `properties` are
+    added to the run's property bag.
+    """
     findings = sorted_findings(run.findings)
-    rules, index = _rules(findings)
-    cwes = sorted({f.cwe for f in findings if f.cwe})
+    absent = sorted_findings(gone)
+    rules, index = _rules((*findings, *absent))
+    cwes = sorted({f.cwe for f in (*findings, *absent) if f.cwe})
+    states = baseline or {}
     root = run.target.root.rstrip("/") + "/"
     sarif_run: dict[str, Any] = {
         "tool": {
@@ -140,7 +160,8 @@ def run_to_sarif(run: Run) -> dict[str, Any]:
             "executionSuccessful": run.complete,
             "toolExecutionNotifications": _notifications(run),
         }],
-        "results": [_result(f, index) for f in findings],
+        "results": [_baseline(_result(f, index), states.get(f)) for f in findings]
+        + [_baseline(_result(f, index), states.get(f, "absent")) for f in absent],
         "properties": {
             "assay/status": run.status.value,
             "assay/reasons": list(run.reasons),
@@ -149,6 +170,7 @@ def run_to_sarif(run: Run) -> dict[str, Any]:
                                if k != "skipped"},
         },
     }
+    sarif_run["properties"].update(properties or {})
     if cwes:
         sarif_run["taxonomies"] = [{
             "name": "CWE", "organization": "MITRE",

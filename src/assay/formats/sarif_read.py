@@ -104,6 +104,8 @@ def _run(sarif_run: Mapping[str, Any], root: str, run_id: RunId) -> Run:
     bases = _bases(sarif_run, root)
     findings = []
     for i, result in enumerate(sarif_run.get("results", [])):
+        if isinstance(result, Mapping) and result.get("baselineState") == "absent":
+            continue  # reported as gone relative to a baseline: not a finding of this run
         try:
             findings.append(_finding(result, tool, rules, rules_by_index, bases))
         except (KeyError, TypeError, ValueError) as exc:

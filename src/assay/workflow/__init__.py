@@ -1,0 +1,1 @@
+"""The gate workflow: change-risk tiering, baselines, the finding lifecycle, proofs, the gate."""

@@ -1,0 +1,119 @@
+"""Figures of the memo drawn from measurements (drift and findings variance).
+
+Each builder takes results computed by `assay.measure` and returns a `Chart` (or a `Note`
+saying why there is nothing to draw); no metric is computed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from assay.measure.drift import DriftReport
+from assay.measure.runs import short_commit
+from assay.measure.variance import CompareReport
+from assay.report import plots
+from assay.report.memo import Chart, Note, Table
+
+JACCARD_BINS = tuple(i / 10 for i in range(11))
+Drifts = Mapping[str, DriftReport]
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def drift_histogram(drifts: Drifts) -> Chart | Note:
+    """Distribution of pairwise Jaccard between repeated runs, per scanner setup."""
+    series = {name: [p.jaccard for p in d.jaccard.pairs]
+              for name, d in drifts.items() if d.jaccard is not None}
+    if not series:
+        return Note("drift", "Run drift",
+                    "no scanner was run more than once on the same commit with complete runs, "
+                    "so there is no run-to-run agreement to show")
+    rows = []
+    for name, d in drifts.items():
+        for p in d.jaccard.pairs if d.jaccard else ():
+            rows.append((name, p.left, p.right, str(p.matched), str(p.left_only),
+                         str(p.right_only), _num(p.jaccard)))
+    return Chart(
+        "drift", "Run drift: agreement between repeated runs",
+        "Each pair of runs of the same scanner on the same code is scored by Jaccard: "
+        "findings both runs reported divided by findings either reported. 1.0 means the "
+        "two runs agreed exactly; a stable scanner puts every pair at 1.0.",
+        plots.histogram(series, bins=JACCARD_BINS, title="", xlabel="pairwise Jaccard",
+                        ylabel="run pairs", salt="drift"),
+        Table(("Scanners", "Run A", "Run B", "Both", "Only A", "Only B", "Jaccard"),
+              tuple(rows)))
+
+
+def support_histogram(drifts: Drifts) -> Chart | Note:
+    """How many findings were found in k of the N repeated runs, per scanner setup."""
+    measured = {name: d for name, d in drifts.items() if d.jaccard is not None}
+    if not measured:
+        return Note("support", "Finding support", "no repeated runs to count support over")
+    top = max(k for d in measured.values() for k in d.support)
+    ks = list(range(1, top + 1))
+    series = {name: [float(d.support.get(k, 0)) for k in ks] for name, d in measured.items()}
+    rows = tuple((name, str(k), str(d.support.get(k, 0)))
+                 for name, d in measured.items() for k in ks)
+    return Chart(
+        "support", "Finding support: found in k of N runs",
+        "For each distinct finding, the number of repeated runs that reported it. Findings "
+        "at the right were reported every time; findings at k = 1 appeared in a single run "
+        "and are the least reproducible.",
+        plots.bars([str(k) for k in ks], series, title="", xlabel="runs that found it (k)",
+                   ylabel="findings", salt="support"),
+        Table(("Scanners", "k", "Findings"), rows))
+
+
+def jaccard_per_commit(drifts: Drifts) -> Chart | Note:
+    """Mean pairwise Jaccard at each commit with its bootstrap 95% interval."""
+    commits = sorted({c.commit or "" for d in drifts.values() for c in d.commits
+                      if c.jaccard is not None})
+    if not commits:
+        return Note("jaccard", "Jaccard per commit", "no commit had two or more complete runs")
+    series: dict[str, list[float]] = {}
+    errors: dict[str, list[tuple[float, float]]] = {}
+    rows = []
+    for name, d in drifts.items():
+        by_commit = {c.commit or "": c for c in d.commits if c.jaccard is not None}
+        if not by_commit:
+            continue
+        series[name], errors[name] = [], []
+        for commit in commits:
+            summary = by_commit[commit].jaccard if commit in by_commit else None
+            value = summary.mean if summary else 0.0
+            interval = summary.interval if summary else None
+            series[name].append(value)
+            errors[name].append((interval.low, interval.high) if interval else (value, value))
+            if summary is not None:
+                rows.append((name, short_commit(commit or None),
+                             str(len(by_commit[commit].measured)), _num(summary.mean),
+                             _num(summary.min), _num(summary.median),
+                             _num(interval.low if interval else None),
+                             _num(interval.high if interval else None)))
+    return Chart(
+        "jaccard", "Jaccard per commit",
+        "Mean pairwise Jaccard of the repeated runs at each commit; the bar ends show the "
+        "95% bootstrap interval (runs resampled with replacement).",
+        plots.bars([short_commit(c or None) for c in commits], series, title="",
+                   xlabel="commit", ylabel="mean pairwise Jaccard", errors=errors,
+                   ylim=(0.0, 1.05), salt="jaccard"),
+        Table(("Scanners", "Commit", "Runs", "Mean", "Min", "Median", "95% low", "95% high"),
+              tuple(rows)))
+
+
+def variance_heatmap(report: CompareReport) -> Chart:
+    """Pairwise agreement of the runs (or scanners) compared on one commit."""
+    rows = tuple((report.labels[i], report.labels[j], _num(report.matrix[i][j]),
+                  str(report.matched[i][j]))
+                 for i in range(len(report.labels)) for j in range(i + 1, len(report.labels)))
+    uniques = ", ".join(f"{label}: {len(u)}" for label, u in zip(report.labels, report.unique,
+                                                                   strict=True))
+    return Chart(
+        "variance", f"Findings variance at {short_commit(report.commit)}",
+        "Agreement (Jaccard) between every two runs on the same commit; a bright diagonal "
+        f"and dark elsewhere means each run found different things. Findings no other run "
+        f"found: {uniques}.",
+        plots.heatmap(report.labels, report.matrix, title="", salt="variance"),
+        Table(("Run A", "Run B", "Jaccard", "Matched"), rows))

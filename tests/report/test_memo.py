@@ -1,0 +1,100 @@
+"""The memo built from hand-made runs: contents, determinism, Markdown and JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from assay.measure.interface import MeasureError
+from assay.report.compose import build_memo
+from assay.report.html import memo_to_html
+from assay.report.markdown_memo import memo_to_markdown
+from tests.report.fixtures import COMMIT_A, finding, make_run, mixed_runs
+
+FIGURES = ["drift", "support", "jaccard", "variance", "latency", "tokens"]
+
+
+def test_memo_has_every_figure_and_plain_summary() -> None:
+    memo = build_memo(mixed_runs())
+    assert [c.key for c in memo.charts] == FIGURES
+    assert [n.key for n in memo.missing] == ["accuracy"]
+    text = " ".join(memo.summary)
+    assert "11 runs of 2 scanner setups (bandit, llm) on 2 commits" in text
+    assert "bandit: repeated runs on the same code reported exactly the same findings" in text
+    # llm at commit A: 4 complete runs; db.py found by all 4 (lines 9-11 within tolerance),
+    # auth.py by 2, views.py by 1 -> 3 distinct findings, 1 singleton, 2 severity flips.
+    assert "1 of 3 distinct findings appeared in only one run" in text
+    assert "2 findings changed severity" in text
+    assert "1 of 11 runs did not analyze everything in scope, 1 of them refused" in text
+    assert "46,200 language-model tokens" in text
+
+
+def test_support_table_counts_runs_per_finding() -> None:
+    memo = build_memo(mixed_runs())
+    support = next(c for c in memo.charts if c.key == "support")
+    rows = {(r[0], r[1]): r[2] for r in support.data.rows}
+    # bandit: 2 commits x 2 findings, each found by all 3 runs.
+    assert rows[("bandit", "3")] == "4"
+    assert rows[("bandit", "1")] == "0"
+    assert (rows[("llm", "1")], rows[("llm", "2")], rows[("llm", "4")]) == ("1", "1", "1")
+
+
+def test_incomplete_and_provenance_tables() -> None:
+    memo = build_memo(mixed_runs())
+    assert [r[0] for r in memo.incomplete.rows] == ["llm-a9"]
+    row = dict(zip(memo.incomplete.columns, memo.incomplete.rows[0], strict=True))
+    assert row["Outcome"] == "refused"
+    assert "model refused to answer" in row["Why"]
+    assert "1 timeout" in row["Why"]
+    assert len(memo.provenance.rows) == 11
+    llm = dict(zip(memo.provenance.columns, memo.provenance.rows[-1], strict=True))
+    assert "model=test-model-2025-01-01" in llm["Model / prompt / settings"]
+    assert llm["Commit"] == COMMIT_A[:12]
+
+
+def test_html_is_self_contained_and_deterministic() -> None:
+    first = memo_to_html(build_memo(mixed_runs()))
+    second = memo_to_html(build_memo(list(reversed(mixed_runs()))))
+    assert first == second
+    assert first.count("<svg") == len(FIGURES)
+    assert not re.search(r"""(src|href)=["']https?:""", first)
+    assert "<script" not in first
+    ids = re.findall(r'\bid="([^"]+)"', first)
+    assert len(ids) == len(set(ids)), "element ids must be unique across inline SVGs"
+
+
+def test_markdown_gives_numbers_for_each_figure() -> None:
+    memo = build_memo(mixed_runs())
+    text = memo_to_markdown(memo)
+    assert text.startswith("# Security scanner measurement\n")
+    for chart in memo.charts:
+        assert f"### {chart.title}" in text
+    assert "<svg" not in text
+    assert "| llm-a9 | llm | refused |" in text
+
+
+def test_json_document_is_versioned() -> None:
+    doc = build_memo(mixed_runs()).to_document()
+    assert doc["schema"] == "assay.report/1"
+    assert [f["key"] for f in doc["figures"]] == FIGURES
+    assert doc["facts"]["outcomes"] == {"complete": 10, "incomplete": 0, "refused": 1}
+    json.dumps(doc)
+
+
+def test_single_runs_explain_missing_drift() -> None:
+    runs = [make_run("b1", "bandit", COMMIT_A, [finding("bandit", "a.py", 1)]),
+            make_run("s1", "semgrep", COMMIT_A, [finding("semgrep", "a.py", 2)])]
+    memo = build_memo(runs)
+    assert [c.key for c in memo.charts] == ["variance", "latency"]
+    missing = {n.key: n.text for n in memo.missing}
+    assert "more than once on the same commit" in missing["drift"]
+    assert "no stage used a language model" in missing["tokens"]
+    variance = memo.charts[0].data.rows
+    assert variance == (("bandit", "semgrep", "1.00", "1"),)
+
+
+def test_no_runs_is_an_error() -> None:
+    with pytest.raises(MeasureError, match="no runs"):
+        build_memo([])

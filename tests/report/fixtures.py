@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from assay.measure.truth import Granularity, Truth, TruthItem
 from assay.model import (
     Confidence,
     Coverage,
@@ -79,3 +80,11 @@ def mixed_runs() -> list[Run]:
     runs.append(make_run("llm-a9", "llm", COMMIT_A, [], complete=False, seconds=60.0,
                          tokens=2_000, cost=0.05, reason="model refused to answer"))
     return runs
+
+
+def small_truth() -> Truth:
+    """db.py:10 is SQL injection, views.py:22 is XSS, hash.py:4 is a false alarm."""
+    return Truth((TruthItem("app/db.py", 89, True, Span(10, 10)),
+                  TruthItem("app/hash.py", 328, False, Span(4, 4)),
+                  TruthItem("app/views.py", 79, True, Span(22, 22))),
+                 Granularity.FINDING, "truth.yaml")

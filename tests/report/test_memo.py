@@ -7,11 +7,12 @@ import re
 
 import pytest
 
+from assay.measure.evaluate import evaluate
 from assay.measure.interface import MeasureError
 from assay.report.compose import build_memo
 from assay.report.html import memo_to_html
 from assay.report.markdown_memo import memo_to_markdown
-from tests.report.fixtures import COMMIT_A, finding, make_run, mixed_runs
+from tests.report.fixtures import COMMIT_A, finding, make_run, mixed_runs, small_truth
 
 FIGURES = ["drift", "support", "jaccard", "variance", "latency", "tokens"]
 
@@ -98,3 +99,22 @@ def test_single_runs_explain_missing_drift() -> None:
 def test_no_runs_is_an_error() -> None:
     with pytest.raises(MeasureError, match="no runs"):
         build_memo([])
+
+
+def test_memo_with_truth_shows_precision_and_recall() -> None:
+    truth = small_truth()
+    runs = mixed_runs()
+    memo = build_memo(runs, evaluation=evaluate(runs, truth))
+    assert [c.key for c in memo.charts][:4] == ["drift", "support", "jaccard", "accuracy"]
+    accuracy = next(c for c in memo.charts if c.key == "accuracy")
+    rows = {r[0]: r for r in accuracy.data.rows}
+    # Each of the 6 bandit runs: db.py true positive, hash.py false positive, views.py missed.
+    assert rows["bandit"][1:5] == ("6", "6", "6", "0.50")
+    text = " ".join(memo.summary)
+    assert "bandit: 50% of its scored findings were real" in text
+    assert "it found 50% of the known vulnerabilities" in text
+    names = [name for name, _ in memo.tables]
+    assert names[0] == "Accuracy per CWE"
+    assert "Consensus: findings kept when k of N runs agree" in names
+    html = memo_to_html(memo)
+    assert html.count("<svg") == len(FIGURES) + 1

@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from assay.measure.evaluate import evaluate
 from assay.report.compose import build_memo
 from assay.report.html import memo_to_html
 from tests.report.browser import console_errors
-from tests.report.fixtures import mixed_runs
+from tests.report.fixtures import mixed_runs, small_truth
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +27,10 @@ return Array.from(document.querySelectorAll('figure[data-figure]')).map((fig) =>
 
 
 def test_memo_renders_every_figure(browser: Any, tmp_path: Path) -> None:
-    memo = build_memo(mixed_runs())
+    runs = mixed_runs()
+    memo = build_memo(runs, evaluation=evaluate(runs, small_truth()))
+    assert {c.key for c in memo.charts} == {"drift", "support", "jaccard", "accuracy",
+                                            "variance", "latency", "tokens"}
     page = tmp_path / "memo.html"
     page.write_text(memo_to_html(memo), encoding="utf-8")
     console_errors(browser)  # drop anything an earlier test left in the log

@@ -14,12 +14,14 @@ from dataclasses import dataclass
 
 from assay import __version__
 from assay.measure.drift import DriftReport, measure_drift
+from assay.measure.evaluate import EvalReport
 from assay.measure.interface import MeasureError
 from assay.measure.matching import DEFAULT_TOLERANCE
 from assay.measure.runs import run_facts, status_counts
 from assay.measure.variance import CompareReport, compare_runs, run_label
 from assay.model import Run
 from assay.report import runs_view, sections, summary
+from assay.report.accuracy_view import AccuracyView, accuracy_view
 from assay.report.memo import Chart, Memo, Note
 
 MAX_HEATMAP_RUNS = 12
@@ -101,21 +103,24 @@ def _spread(runs: Sequence[Run]) -> list[Run]:
 
 
 def build_memo(runs: Sequence[Run], options: MemoOptions | None = None,
-               accuracy: Sequence[Chart | Note] = (),
-               accuracy_lines: Sequence[str] = ()) -> Memo:
-    """The memo for `runs` (MeasureError when there are none)."""
+               evaluation: EvalReport | None = None) -> Memo:
+    """The memo for `runs`, with accuracy when an evaluation against truth is given.
+
+    MeasureError when there are no runs.
+    """
     if not runs:
         raise MeasureError("no runs to report on",
                            "pass --run ID (see `assay runs`) or --from-files FILE...")
     opts = options or MemoOptions()
     measured = measure(runs, opts)
+    accuracy = accuracy_view(evaluation) if evaluation is not None else AccuracyView(
+        (Note("accuracy", "Precision and recall",
+              "no truth was given (pass --truth FILE), so accuracy is not measured"),), (), ())
     figures: list[Chart | Note] = [
         sections.drift_histogram(measured.drifts),
         sections.support_histogram(measured.drifts),
         sections.jaccard_per_commit(measured.drifts),
-        *(accuracy or [Note("accuracy", "Precision and recall",
-                            "no truth was given (pass --truth FILE), so accuracy is not "
-                            "measured")]),
+        *accuracy.figures,
         *[sections.variance_heatmap(c) for c in measured.compares],
     ]
     if not measured.compares:
@@ -126,11 +131,12 @@ def build_memo(runs: Sequence[Run], options: MemoOptions | None = None,
     return Memo(
         title=opts.title,
         summary=(*summary.overview(measured.runs), *summary.drift_lines(measured.drifts),
-                 *accuracy_lines, *summary.cost_lines(measured.runs),
+                 *accuracy.lines, *summary.cost_lines(measured.runs),
                  *summary.incomplete_lines(measured.runs)),
         method=summary.method(opts.tolerance, opts.seed, opts.resamples),
         charts=tuple(f for f in figures if isinstance(f, Chart)),
         missing=tuple(f for f in figures if isinstance(f, Note)),
+        tables=accuracy.tables,
         incomplete=runs_view.incomplete_table(measured.runs),
         provenance=runs_view.provenance_table(measured.runs),
         facts=(("runs", len(measured.runs)),

@@ -28,7 +28,6 @@ def _lifecycle_v1(db: sqlite3.Connection) -> None:
         CREATE TABLE lifecycle_findings (
             fingerprint TEXT PRIMARY KEY,
             scanner TEXT NOT NULL,
-            kind TEXT NOT NULL,
             rule_id TEXT NOT NULL,
             cwe INTEGER,
             severity TEXT NOT NULL,

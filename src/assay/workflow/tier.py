@@ -115,8 +115,10 @@ class _Matcher:
         return self.files(path) and not self.exclude(path)
 
     def triggers(self, change: FileChange) -> Iterator[Trigger]:
-        if not self.lines or change.binary:
+        if not self.lines:
             yield Trigger(change.path, None, "", f"file {_STATUS[change.status]}")
+            return
+        if change.binary:
             return
         sides = [("+", change.added)] + ([("-", change.removed)] if self.removed else [])
         for side, lines in sides:

@@ -88,7 +88,7 @@ def scan(
 ) -> ScanResult:
     """Scan the working tree at `path`, or commit `rev`, and record the run in the ledger."""
     project = locate_project(path, config_path)
-    snapshot = open_snapshot(path, rev)
+    snapshot = open_snapshot(path, rev, project.root)
     config = project.config.config
     names = list(scanners) if scanners else list(config.scan.scanners)
     if not names:

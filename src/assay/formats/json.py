@@ -46,6 +46,11 @@ def dumps(document: Any) -> str:
     return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def compact(document: Any) -> str:
+    """Compact canonical JSON (sorted keys, no spaces) for storage."""
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def finding_to_dict(f: Finding) -> dict[str, Any]:
     """A finding as a JSON object."""
     return {

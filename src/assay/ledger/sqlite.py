@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from assay.formats.interface import FormatError
-from assay.formats.json import dumps, run_from_document, run_to_document
+from assay.formats.json import compact, run_from_document, run_to_document
 from assay.ledger import migrations
 from assay.ledger.interface import Ledger, LedgerError, RunSummary
 from assay.model import Run, RunId, sorted_findings
@@ -83,7 +83,7 @@ class SqliteLedger(Ledger):
                 (run.id, run.metrics.started_at, run.status.value,
                  ",".join(run.scanner_names), run.target.root, run.target.scope,
                  run.target.rev, run.target.commit, int(run.target.dirty),
-                 run.metrics.wall_seconds, dumps(doc), run.metrics.cache.hits,
+                 run.metrics.wall_seconds, compact(doc), run.metrics.cache.hits,
                  run.metrics.cache.misses))
             db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

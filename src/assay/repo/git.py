@@ -110,13 +110,51 @@ def ls_tree(root: Path, commit: str, prefix: str = "") -> list[TreeEntry]:
     return entries
 
 
-def ls_files(root: Path, prefix: str = "") -> list[str]:
-    """Tracked and untracked-but-not-ignored paths of the work tree (repo-relative)."""
-    args = ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--full-name"]
-    if prefix and prefix != ".":
-        args += ["--", prefix]
-    names = run_git(root, args).split(b"\0")
-    return sorted({n.decode("utf-8", "surrogateescape") for n in names if n})
+def _names(out: bytes) -> set[str]:
+    return {n.decode("utf-8", "surrogateescape") for n in out.split(b"\0") if n}
+
+
+def _pathspec(prefix: str) -> list[str]:
+    return ["--", prefix] if prefix and prefix != "." else []
+
+
+def ls_index(root: Path, prefix: str = "") -> dict[str, str]:
+    """Blob ids of the index (stage 0; submodules left out), by repo-relative path.
+
+    Paths with merge conflicts map to '' (their content must be hashed).
+    """
+    out = run_git(root, ["ls-files", "-s", "-z", "--full-name", *_pathspec(prefix)])
+    entries: dict[str, str] = {}
+    for record in out.split(b"\0"):
+        if not record:
+            continue
+        meta, _, name = record.partition(b"\t")
+        mode, oid, stage = meta.decode().split()
+        if mode == "160000":
+            continue
+        path = name.decode("utf-8", "surrogateescape")
+        entries[path] = oid if stage == "0" and entries.get(path, oid) == oid else ""
+    return entries
+
+
+def ls_untracked(root: Path, prefix: str = "") -> set[str]:
+    """Untracked paths that .gitignore does not exclude."""
+    return _names(run_git(root, ["ls-files", "-z", "--others", "--exclude-standard",
+                                 "--full-name", *_pathspec(prefix)]))
+
+
+def stat_dirty(root: Path, prefix: str = "") -> set[str]:
+    """Tracked paths whose stat data differ from the index (possibly modified or deleted).
+
+    Plumbing that compares stat data only: it reads no content and runs no filter.
+    """
+    return _names(run_git(root, ["diff-files", "-z", "--name-only", *_pathspec(prefix)]))
+
+
+def staged(root: Path, commit: str, prefix: str = "") -> set[str]:
+    """Paths whose index entry differs from `commit`."""
+    return _names(run_git(root, ["diff-index", "--cached", "-z", "--name-only", commit,
+                                 *_pathspec(prefix)]))
 
 
 def cat_blobs(root: Path, oids: Iterable[str]) -> dict[str, bytes]:

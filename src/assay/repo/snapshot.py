@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from assay.model import Target
@@ -21,12 +22,19 @@ WALK_IGNORED = frozenset({".git", ".assay", ".hg", ".svn", ".venv", "venv", "nod
                           "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache"})
 
 
-def open_snapshot(path: str | Path, rev: str | None = None) -> Snapshot:
-    """A snapshot of `path`: its working tree, or the tree of commit `rev`."""
+def open_snapshot(path: str | Path, rev: str | None = None,
+                  root: Path | None = None) -> Snapshot:
+    """A snapshot of `path`: its working tree, or the tree of commit `rev`.
+
+    `root`, when the caller already knows the work tree root, saves a git call.
+    """
     target_path = Path(path).absolute()
     if not target_path.exists() and not target_path.is_symlink():
         raise RepoError(f"path does not exist: {path}", "pass a directory or file to scan")
-    root = git.toplevel(target_path)
+    if root is None:
+        root = git.toplevel(target_path)
+    elif not (root / ".git").exists():
+        root = None
     if root is None:
         if rev is not None:
             raise RepoError(
@@ -70,16 +78,31 @@ class WorktreeSnapshot(Snapshot):
 
     @classmethod
     def from_git(cls, root: Path, scope: str) -> WorktreeSnapshot:
-        """The work tree of a git repository: tracked and untracked, minus ignored files."""
-        names = [p for p in git.ls_files(root, scope) if not _ignored(p)]
-        files = _stat_files(root, names)
-        algorithm = git.object_format(root)
-        commit = git.head_commit(root)
-        probe = cls(root, Target(root=str(root), scope=scope), files, algorithm)
-        dirty = _is_dirty(probe, root, commit, scope)
-        target = Target(root=str(root), scope=scope, commit=commit, dirty=dirty)
-        snap = cls(root, target, files, algorithm)
-        snap._ids = probe._ids
+        """The work tree of a git repository: tracked and untracked, minus ignored files.
+
+        Content ids of files whose stat data match the index come from the index; only
+        new and possibly modified files are read and hashed.
+        """
+        with ThreadPoolExecutor(max_workers=5) as pool:  # git calls overlap: I/O bound
+            index_f = pool.submit(git.ls_index, root, scope)
+            untracked_f = pool.submit(git.ls_untracked, root, scope)
+            suspect_f = pool.submit(git.stat_dirty, root, scope)
+            commit_f = pool.submit(git.head_commit, root)
+            format_f = pool.submit(git.object_format, root)
+            index, suspect, commit = index_f.result(), suspect_f.result(), commit_f.result()
+            untracked = {p for p in untracked_f.result() if not _ignored(p)}
+            staged_f = pool.submit(git.staged, root, commit, scope) if commit else None
+            names = sorted(p for p in index.keys() | untracked if not _ignored(p))
+            files = _stat_files(root, names)
+            algorithm = format_f.result()
+            has_staged = bool(staged_f.result()) if staged_f else False
+        snap = cls(root, Target(root=str(root), scope=scope), files, algorithm)
+        snap._ids = {p: oid for p, oid in index.items() if oid and p not in suspect}
+        present = {f.path for f in files}
+        changed = any(snap.content_id(p) != index[p] for p in suspect if p in present) \
+            or any(p not in present for p in index)
+        dirty = (commit is None and bool(files)) or changed or bool(untracked) or has_staged
+        snap.target = Target(root=str(root), scope=scope, commit=commit, dirty=dirty)
         return snap
 
     @classmethod
@@ -123,9 +146,10 @@ class WorktreeSnapshot(Snapshot):
 
 def _stat_files(root: Path, names: Iterable[str]) -> list[SnapshotFile]:
     files = []
+    base = str(root)
     for name in names:
         try:
-            st = os.lstat(root / name)
+            st = os.lstat(f"{base}/{name}")
         except OSError:
             continue  # listed by the index but deleted from the work tree
         if stat.S_ISLNK(st.st_mode):
@@ -133,16 +157,6 @@ def _stat_files(root: Path, names: Iterable[str]) -> list[SnapshotFile]:
         elif stat.S_ISREG(st.st_mode):
             files.append(SnapshotFile(name, st.st_size))
     return files
-
-
-def _is_dirty(snap: WorktreeSnapshot, root: Path, commit: str | None, scope: str) -> bool:
-    """True when the files in scope differ from the commit (edited, added or deleted)."""
-    if commit is None:
-        return bool(snap.files)
-    committed = {e.path: e.oid for e in git.ls_tree(root, commit, scope) if not _ignored(e.path)}
-    if set(committed) != {f.path for f in snap.files}:
-        return True
-    return any(snap.content_id(path) != oid for path, oid in committed.items())
 
 
 class RevSnapshot(Snapshot):

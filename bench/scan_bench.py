@@ -1,0 +1,133 @@
+"""Benchmark `assay scan` against what a user would run instead, on the Django sdist.
+
+    python bench/scan_bench.py [--runs 5]
+
+Measures (medians over --runs repetitions, in the same run so the ratios are fair):
+  cold    full scan with an empty cache   vs  `bandit -r .` followed by `semgrep` with the
+                                               same rules (the pair a user would run)
+  warm    rescan with no change
+  diff20  rescan after 20 files changed   vs  `semgrep --baseline-commit HEAD~1`
+  and the peak RSS of each. Writes a Markdown table to bench/results/scan.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus import WORK, count_python, django_repo, git  # noqa: E402
+from timing import Sample, median, peak, repeat, run_timed  # noqa: E402
+
+from assay.scanners.semgrep import rule_files  # noqa: E402
+
+BIN = Path(sys.executable).parent
+SEMGREP_ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
+
+
+def semgrep_cmd(*extra: str) -> list[str]:
+    cmd = [str(BIN / "semgrep"), "scan", "--json", "--metrics=off", "--disable-version-check",
+           "--quiet"]
+    for rule in rule_files():
+        cmd += ["--config", str(rule)]
+    return [*cmd, *extra]
+
+
+def assay_cmd(*extra: str) -> list[str]:
+    return [sys.executable, "-m", "assay", "scan", "-q", "-f", "json", *extra]
+
+
+def fresh_copy(base: Path, name: str) -> Path:
+    target = WORK / name
+    if target.exists():
+        shutil.rmtree(target)
+    subprocess.run(["git", "clone", "-q", str(base), str(target)], check=True)
+    # an empty .semgrepignore: Semgrep then scans the same files as assay (its built-in
+    # ignore list would otherwise skip tests/ directories)
+    (target / ".semgrepignore").write_text("")
+    (target / ".git" / "info" / "exclude").write_text(".semgrepignore\n.assay/\n")
+    return target
+
+
+def drop_state(repo: Path) -> None:
+    shutil.rmtree(repo / ".assay", ignore_errors=True)
+
+
+def pair(repo: Path) -> Sample:
+    bandit = run_timed([str(BIN / "bandit"), "-r", ".", "-q", "-f", "json"], repo)
+    semgrep = run_timed(semgrep_cmd("."), repo, SEMGREP_ENV)
+    return Sample(bandit.seconds + semgrep.seconds, max(bandit.peak_mib, semgrep.peak_mib),
+                  semgrep.returncode)
+
+
+def touch_files(repo: Path, paths: list[str], stamp: int) -> None:
+    for rel in paths:
+        with (repo / rel).open("a", encoding="utf-8") as handle:
+            handle.write(f"\n\ndef _bench_{stamp}(value):\n    return value\n")
+    git(repo, "commit", "-q", "-am", f"touch 20 files ({stamp})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "scan.md")
+    args = parser.parse_args()
+    base = django_repo()
+    repo = fresh_copy(base, "django-scan")
+    files, lines = count_python(repo)
+    print(f"corpus: {files} .py files, {lines} lines", flush=True)
+
+    cold = repeat(args.runs, lambda: run_timed(assay_cmd(), repo), lambda: drop_state(repo))
+    print(f"cold assay: {median(cold):.2f}s", flush=True)
+    baseline = repeat(args.runs, lambda: pair(repo))
+    print(f"bandit+semgrep: {median(baseline):.2f}s", flush=True)
+    run_timed(assay_cmd(), repo)
+    warm = repeat(args.runs, lambda: run_timed(assay_cmd(), repo))
+    print(f"warm: {median(warm):.3f}s", flush=True)
+
+    py = sorted(str(p.relative_to(repo)) for p in repo.rglob("*.py") if ".git" not in p.parts)
+    chosen = py[:: max(1, len(py) // 20)][:20]
+    stamps = iter(range(10_000))
+    diff_assay = repeat(args.runs, lambda: run_timed(assay_cmd(), repo),
+                        lambda: touch_files(repo, chosen, next(stamps)))
+    diff_semgrep = repeat(args.runs, lambda: run_timed(
+        semgrep_cmd("--baseline-commit", "HEAD~1", "."), repo, SEMGREP_ENV),
+        lambda: touch_files(repo, chosen, next(stamps)))
+    print(f"diff20 assay {median(diff_assay):.2f}s semgrep {median(diff_semgrep):.2f}s")
+
+    rows = [
+        ("cold full scan", median(cold), "`bandit -r` + `semgrep`", median(baseline),
+         "≤ 0.6", peak(cold), peak(baseline)),
+        ("no-change rescan", median(warm), "", None, "≤ 0.5 s", peak(warm), None),
+        ("20-file diff rescan", median(diff_assay), "`semgrep --baseline-commit`",
+         median(diff_semgrep), "≤ 1.0", peak(diff_assay), peak(diff_semgrep)),
+    ]
+    lines_out = [
+        f"Corpus: Django sdist ({files} .py files, {lines:,} lines); "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"medians of {args.runs} runs.",
+        "",
+        "| measurement | assay (s) | alternative | alternative (s) | ratio | target "
+        "| assay peak RSS (MiB) | alternative peak RSS (MiB) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, mine, alt, theirs, target, mine_peak, their_peak in rows:
+        ratio = f"{mine / theirs:.2f}" if theirs else "—"
+        lines_out.append(
+            f"| {name} | {mine:.3f} | {alt or '—'} | "
+            f"{f'{theirs:.3f}' if theirs else '—'} | {ratio} | {target} | {mine_peak:.0f} | "
+            f"{f'{their_peak:.0f}' if their_peak else '—'} |")
+    text = "\n".join(lines_out) + "\n"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import WORK, count_python, django_repo, git  # noqa: E402
-from timing import Sample, median, peak, repeat, run_timed  # noqa: E402
+from corpus import WORK, count_python, django_repo, git
+from timing import Sample, median, peak, repeat, run_timed
 
-from assay.scanners.semgrep import rule_files  # noqa: E402
+from assay.scanners.semgrep import rule_files
 
 BIN = Path(sys.executable).parent
 SEMGREP_ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}

@@ -142,3 +142,36 @@ def test_repository_owned_by_another_user(repo: GitRepo) -> None:
         shutil.chown(repo.path, 0, 0)
     assert run.target.commit == first and [f.rule_id for f in run.findings] == ["B324"]
     assert worktree.target.commit == first
+
+
+def test_semgrep_state_stays_in_assays_directory(repo: GitRepo, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    repo.write("app.py", VULNERABLE_APP)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    assert run.complete and run.findings
+    assert (repo.path / ".assay" / "semgrep" / "settings.yml").exists()
+    assert not (home / ".semgrep").exists()
+    assert list((repo.path / ".assay" / "tmp").iterdir()) == []  # scratch copies removed
+
+
+def test_progress_reaches_every_file(repo: GitRepo) -> None:
+    for i in range(70):
+        repo.write(f"pkg/m{i}.py", f"value = {i}\n")
+    repo.commit()
+    seen: dict[str, list[tuple[int, int]]] = {}
+    scan(repo.path, jobs=2, progress=lambda s, done, total: seen.setdefault(s, []).append(
+        (done, total)))
+    for name in ("bandit", "semgrep"):
+        assert seen[name][-1] == (70, 70)
+        assert [d for d, _ in seen[name]] == sorted(d for d, _ in seen[name])
+
+
+def test_progress_display_is_quiet_without_a_terminal() -> None:
+    from assay.cli.scan import progress_display
+
+    with progress_display(True) as progress:
+        assert progress is None  # pytest captures stderr: not a TTY

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from assay.ledger import schema_labels, schema_lifecycle
+from assay.ledger import schema_labels, schema_lifecycle, schema_llm
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -110,6 +110,7 @@ MIGRATIONS: dict[str, list[Migration]] = {
     "core": [_core_v1, _core_v2],
     "lifecycle": schema_lifecycle.STEPS,
     "labels": schema_labels.MIGRATIONS,
+    "llm": schema_llm.MIGRATIONS,
 }
 
 

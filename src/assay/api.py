@@ -128,3 +128,10 @@ def _relative(path: Path | None, project: Project) -> str:
         return path.resolve().relative_to(project.root).as_posix()
     except ValueError:
         return str(path)
+from assay.measure.api import (  # noqa: E402, I001 - re-export (measure.api imports this module)
+    compare as compare,
+    consensus_scan as consensus_scan,
+    drift as drift,
+    evaluate_runs as evaluate_runs,
+    load_runs as load_runs,
+)

@@ -1,0 +1,108 @@
+"""Pieces shared by the measurement commands (drift, eval, compare, label)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from assay.cli.app import stdout_console, write_output
+from assay.errors import UsageError
+from assay.formats.json import dumps
+from assay.measure.stats import Interval, Proportion
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Where runs come from: a project path, ledger run ids, result files."""
+
+    path: Path
+    run_ids: tuple[str, ...]
+    files: tuple[Path, ...]
+
+    @property
+    def existing(self) -> bool:
+        """True when the runs already exist (ids or files) rather than being run now."""
+        return bool(self.run_ids or self.files)
+
+
+def split_values(values: list[str] | None) -> list[str]:
+    """Values of a repeatable option, also accepting comma-separated lists."""
+    out: list[str] = []
+    for value in values or []:
+        out.extend(v.strip() for v in value.split(",") if v.strip())
+    return out
+
+
+def inputs(args: list[str] | None, from_ids: list[str] | None,
+           from_files: list[Path] | None) -> Inputs:
+    """Resolve positionals: extra files after --from-files, extra ids after --from, else PATH.
+
+    `assay drift --from-files a.sarif b.json` and `assay drift --from A B` both work.
+    """
+    ids = split_values(from_ids)
+    files = list(from_files or [])
+    rest = list(args or [])
+    if files and ids and rest:
+        raise UsageError("cannot tell whether the extra arguments are run ids or files",
+                         "repeat --from RUN_ID and --from-files FILE for each value")
+    if files:
+        return Inputs(Path("."), tuple(ids), tuple([*files, *(Path(a) for a in rest)]))
+    if ids:
+        return Inputs(Path("."), tuple([*ids, *rest]), ())
+    if len(rest) > 1:
+        raise UsageError(f"expected one PATH, got {len(rest)}: {' '.join(rest)}",
+                         "to measure existing runs use --from RUN_ID or --from-files FILE")
+    return Inputs(Path(rest[0]) if rest else Path("."), (), ())
+
+
+def emit_json(document: dict[str, Any], output: Path | None) -> None:
+    """Write a JSON document (canonical form) to `output` or stdout."""
+    write_output(dumps(document), output)
+
+
+def fmt(value: float | None, digits: int = 3) -> str:
+    """A number for tables ('—' when undefined)."""
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def fmt_interval(interval: Interval | None, digits: int = 3) -> str:
+    """`[low, high]` ('' when there is no interval)."""
+    if interval is None:
+        return ""
+    return f"[{interval.low:.{digits}f}, {interval.high:.{digits}f}]"
+
+
+def fmt_proportion(p: Proportion) -> str:
+    """`0.812 [0.700, 0.890] (13/16)`."""
+    return f"{fmt(p.value)} {fmt_interval(p.interval)} ({p.successes}/{p.total})"
+
+
+PATH_ARGS = typer.Argument(None, help="Project PATH (default .); with --from or --from-files, "
+                                      "more run ids or files.")
+FROM_IDS = typer.Option(None, "--from", help="Measure a recorded run (id or unique prefix; "
+                                             "repeatable, comma-separated).")
+FROM_FILES = typer.Option(None, "--from-files", help="Measure runs in a result file: "
+                                                     "assay JSON or SARIF (repeatable).")
+TOLERANCE = typer.Option(3, "--line-tolerance", min=0, envvar="ASSAY_LINE_TOLERANCE",
+                         help="Lines two findings' spans may be apart and still match "
+                              "(0: exact keys).")
+LEDGER = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
+                      help="Ledger file or sqlite:/// URL (default .assay/ledger.db).")
+JSON = typer.Option(False, "--json", help="Print the versioned JSON document instead of text.")
+OUTPUT = typer.Option(None, "--output", "-o", help="Write the output to FILE.")
+
+
+def emit_text(draw: Callable[[Console], None], output: Path | None) -> None:
+    """Render text with `draw` to stdout, or to `output` without colour."""
+    if output is None:
+        draw(stdout_console())
+        return
+    buffer = StringIO()
+    draw(Console(file=buffer, width=120, no_color=True, highlight=False))
+    write_output(buffer.getvalue(), output)

@@ -1,0 +1,61 @@
+"""`assay report`: the measurement memo as self-contained HTML and Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from assay.cli.app import app, stderr_console, write_output
+from assay.cli.measure_common import JSON, LEDGER, TOLERANCE, emit_json, split_values
+from assay.errors import UsageError
+from assay.measure.api import load_runs
+from assay.report.api import MemoOptions, memo_for, memo_to_html, memo_to_markdown, run_ids_at
+
+
+@app.command()
+def report(
+    path: Path = typer.Argument(Path("."), help="Project whose ledger and files to use."),
+    run_ids: list[str] | None = typer.Option(
+        None, "--run", "-r", help="A recorded run to include (id or unique prefix; "
+                                  "repeatable, comma-separated)."),
+    files: list[Path] | None = typer.Option(
+        None, "--from-files", help="Include the runs in a result file: assay JSON or SARIF "
+                                   "(repeatable)."),
+    commit: str | None = typer.Option(
+        None, "--commit", help="Include every recorded run of this commit (id or prefix)."),
+    truth: Path | None = typer.Option(
+        None, "--truth", help="Labeled truth for precision and recall: OWASP expected-results "
+                              "CSV, SARIF, or a YAML/JSON list."),
+    html: Path | None = typer.Option(None, "--html", help="Write the HTML memo to FILE."),
+    md: Path | None = typer.Option(None, "--md", help="Write the Markdown memo to FILE."),
+    json_out: bool = JSON,
+    title: str = typer.Option("Security scanner measurement", "--title",
+                              help="The memo's title."),
+    tolerance: int = TOLERANCE,
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap intervals."),
+    ledger: str | None = LEDGER,
+) -> None:
+    """Write the memo: summary in plain words, then drift, accuracy, variance, cost figures."""
+    if not (html or md or json_out):
+        raise UsageError("nothing to write", "pass --html FILE, --md FILE and/or --json")
+    ids = split_values(run_ids)
+    if commit:
+        ids += run_ids_at(commit, path=path, ledger=ledger)
+    if not ids and not files:
+        raise UsageError("no runs selected",
+                         "pass --run ID, --commit REV or --from-files FILE (see `assay runs`)")
+    runs = load_runs(ids, files or [], path=path, ledger=ledger)
+    memo = memo_for(runs, truth=truth, path=path,
+                    options=MemoOptions(title=title, tolerance=tolerance, seed=seed))
+    if html:
+        write_output(memo_to_html(memo), html)
+    if md:
+        write_output(memo_to_markdown(memo), md)
+    if json_out:
+        emit_json(memo.to_document(), None)
+    written = ", ".join(str(p) for p in (html, md) if p)
+    if written:
+        stderr_console().print(f"memo of {len(runs)} runs with {len(memo.charts)} figures "
+                               f"written to {written}", highlight=False)
+

@@ -1,0 +1,57 @@
+"""The memo for library users and the CLI.
+
+    from pathlib import Path
+    from assay.measure.api import load_runs
+    from assay.report.api import memo_for, write_memo
+
+    runs = load_runs(files=[Path("run1.json"), Path("run2.json")])
+    memo = memo_for(runs, truth=Path("truth.yaml"))
+    write_memo(memo, html=Path("memo.html"), markdown=Path("memo.md"))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from assay.api import default_ledger, locate_project
+from assay.errors import UsageError
+from assay.ledger import open_ledger
+from assay.measure.api import evaluate_runs
+from assay.model import Run
+from assay.repo import RepoError, git
+from assay.report.compose import MemoOptions, build_memo
+from assay.report.html import memo_to_html
+from assay.report.markdown_memo import memo_to_markdown
+from assay.report.memo import Memo
+
+__all__ = ["Memo", "MemoOptions", "memo_for", "memo_to_html", "memo_to_markdown", "run_ids_at"]
+
+
+def memo_for(runs: Sequence[Run], *, truth: Path | None = None, path: str | Path | None = ".",
+             options: MemoOptions | None = None) -> Memo:
+    """Measure `runs` (and score them against `truth`, when given) and compose the memo.
+
+    `path` is the project whose files truth items are checked against (None: no check).
+    """
+    opts = options or MemoOptions()
+    evaluation = None
+    if truth is not None:
+        evaluation = evaluate_runs(runs, truth, path=path, tolerance=opts.tolerance)
+    return build_memo(runs, opts, evaluation)
+
+
+def run_ids_at(commit: str, *, path: str | Path = ".",
+               ledger: str | Path | None = None) -> list[str]:
+    """Ids of every recorded run of `commit` (a revision like HEAD, or a commit id prefix)."""
+    project = locate_project(path)
+    try:
+        full = git.resolve_commit(project.root, commit)
+    except RepoError:
+        full = commit
+    with open_ledger(default_ledger(project, ledger)) as store:
+        found: list[str] = sorted(r.id for r in store.list_runs(limit=1_000_000, commit=full))
+    if not found:
+        raise UsageError(f"no recorded runs of commit {commit!r}",
+                         "list runs with `assay runs --commit REV`")
+    return found

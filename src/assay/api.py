@@ -135,3 +135,4 @@ from assay.measure.api import (  # noqa: E402, I001 - re-export (measure.api imp
     evaluate_runs as evaluate_runs,
     load_runs as load_runs,
 )
+from assay.report.api import memo_for as memo_for  # noqa: E402 - re-export (report.api imports this module)

@@ -1,0 +1,126 @@
+"""The proof sandbox: run a command under bubblewrap with a hardened profile.
+
+A proof is code a model may have written, run against code under review: it gets no
+network, no host files beyond the interpreter and the system libraries, a read-only copy
+of the snapshot, a small writable /tmp, no capabilities, an unprivileged uid and hard
+resource limits. docs/sandbox.md explains the profile flag by flag.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from assay.workflow import _sandbox_profile as profile_mod
+from assay.workflow._sandbox_python import interpreter_prefixes, minimal_cover
+from assay.workflow._sandbox_run import run_bwrap, run_unsandboxed, tool
+from assay.workflow._sandbox_types import SandboxError, SandboxLimits, SandboxResult
+
+__all__ = ["SandboxError", "SandboxLimits", "SandboxResult", "python_binds", "run_sandboxed",
+           "sandbox_unavailable"]
+
+DEFAULT_LIMITS = SandboxLimits()
+
+_HINT = ("install bubblewrap (apt-get install bubblewrap) on a kernel that allows user "
+         "namespaces, or pass --unsafe-no-sandbox to run without isolation (recorded)")
+
+
+def python_binds(python: Path) -> list[Path]:
+    """The directories `python` needs read-only: its venv, its base prefix, and every
+    prefix its symlinks lead into (e.g. a venv whose interpreter links into a pyenv
+    install). System directories the sandbox binds anyway are left out."""
+    python = Path(os.path.abspath(python))
+    if not python.exists():
+        raise SandboxError(f"interpreter not found: {python}",
+                           "pass the path of an installed Python interpreter")
+    system = [Path(p) for p in profile_mod.SYSTEM_DIRS]
+    return [p for p in minimal_cover(interpreter_prefixes(python))
+            if not any(p.is_relative_to(s) for s in system)]
+
+
+@functools.cache
+def sandbox_unavailable() -> str:
+    """'' when bubblewrap can build the sandbox on this machine, else the reason why not."""
+    try:
+        tool("bwrap")
+        tool("prlimit")
+        with tempfile.TemporaryDirectory(prefix="assay-sandbox-probe-") as probe_dir:
+            result = run_bwrap(("true",), Path(probe_dir), (), profile_mod.merged_env(None),
+                               SandboxLimits(wall_seconds=30.0))
+    except SandboxError as exc:
+        return exc.message
+    except OSError as exc:
+        return f"bubblewrap cannot start: {exc}"
+    if result.returncode != 0:
+        last = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        return f"bubblewrap cannot create the sandbox here: {last}"
+    return ""
+
+
+def run_sandboxed(argv: Sequence[str], *, workdir: Path, readonly: Sequence[Path] = (),
+                  env: Mapping[str, str] | None = None, limits: SandboxLimits = DEFAULT_LIMITS,
+                  unsafe_no_sandbox: bool = False) -> SandboxResult:
+    """Run `argv` in `workdir` (a throwaway copy of the snapshot) inside the sandbox.
+
+    `workdir` is bound read-only and is the working directory; /tmp (also HOME and
+    TMPDIR) is the only writable place. `readonly` paths (the interpreter: see
+    `python_binds`) are bound read-only at the same path. The environment is cleared and
+    becomes a fixed base plus `env`. Raises SandboxError when bubblewrap cannot run here,
+    unless `unsafe_no_sandbox`: then only the resource limits (but not the process limit)
+    and the timeout apply, and the result says `sandboxed=False`.
+    """
+    command = _check_argv(argv)
+    work = _check_workdir(workdir)
+    environment = profile_mod.merged_env(_check_env(env))
+    if unsafe_no_sandbox:
+        return run_unsandboxed(command, work, environment, limits)
+    reason = sandbox_unavailable()
+    if reason:
+        raise SandboxError(f"the proof sandbox cannot run: {reason}", _HINT)
+    return run_bwrap(command, work, _check_readonly(readonly), environment, limits)
+
+
+def _check_argv(argv: Sequence[str]) -> tuple[str, ...]:
+    command = tuple(argv)
+    if not command or not all(isinstance(a, str) and "\0" not in a for a in command):
+        raise SandboxError("the sandboxed command is empty or has a non-text argument",
+                           "pass the command as a list of strings")
+    return command
+
+
+def _check_workdir(workdir: Path) -> Path:
+    work = Path(os.path.abspath(workdir))
+    if not work.is_dir():
+        raise SandboxError(f"sandbox work directory does not exist: {work}",
+                           "pass a throwaway copy of the snapshot")
+    if work == Path("/") or Path(profile_mod.TMP_DIR).is_relative_to(work) or any(
+            Path(d).is_relative_to(work) for d in profile_mod.SYSTEM_DIRS):
+        raise SandboxError(f"refusing {work} as sandbox work directory",
+                           "pass a throwaway copy of the snapshot, not a system directory")
+    return work
+
+
+def _check_readonly(paths: Sequence[Path]) -> tuple[Path, ...]:
+    checked = []
+    for path in paths:
+        absolute = Path(os.path.abspath(path))
+        if absolute == Path("/"):
+            raise SandboxError("refusing to bind / into the sandbox",
+                               "bind only the directories the proof needs")
+        if not absolute.exists():
+            raise SandboxError(f"path to bind into the sandbox does not exist: {absolute}")
+        checked.append(absolute)
+    system = [Path(d) for d in profile_mod.SYSTEM_DIRS]
+    return tuple(p for p in minimal_cover(checked)
+                 if not any(p.is_relative_to(s) for s in system))
+
+
+def _check_env(env: Mapping[str, str] | None) -> dict[str, str]:
+    checked = dict(env or {})
+    for key, value in checked.items():
+        if not key or "=" in key or "\0" in key or "\0" in value:
+            raise SandboxError(f"invalid environment variable for the sandbox: {key!r}")
+    return checked

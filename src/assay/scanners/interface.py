@@ -25,6 +25,7 @@ from assay.model import (
     SkippedFile,
     StageMetrics,
 )
+from assay.repo.diff import Diff
 from assay.repo.interface import Snapshot
 from assay.scanners.cache import ResultCache
 
@@ -38,7 +39,11 @@ class ScannerError(AssayError):
 
 @dataclass(frozen=True)
 class ScanContext:
-    """What a scanner gets: the snapshot, the files in scope and the run's settings."""
+    """What a scanner gets: the snapshot, the files in scope and the run's settings.
+
+    `diff` (from `--diff`) narrows what LLM scanners review to the changed hunks; `fresh`
+    (from `--fresh`) bypasses the LLM result cache.
+    """
 
     snapshot: Snapshot
     files: tuple[str, ...]
@@ -51,6 +56,8 @@ class ScanContext:
     options: tuple[tuple[str, str], ...] = ()
     run_id: str = ""
     ledger: Ledger | None = None
+    diff: Diff | None = None
+    fresh: bool = False
 
     def option(self, name: str, default: str = "") -> str:
         """A free-form option passed down from the configuration."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -219,6 +219,33 @@ def record_label(ledger: SqliteLedger, sample_id: str, item_id: int, verdict: st
         db.execute("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (sid, int(item_id), parsed.value, labeler, when, note, source))
     return Label(sid, int(item_id), parsed, labeler, when, note, source)
+
+
+@dataclass(frozen=True)
+class NewLabel:
+    """A verdict to record (for `record_labels`)."""
+
+    item_id: int
+    verdict: Verdict
+    labeler: str
+    note: str = ""
+
+
+def record_labels(ledger: SqliteLedger, sample_id: str, labels: Sequence[NewLabel],
+                  source: str = "import", clock: Clock | None = None) -> int:
+    """Append several verdicts at once: all or none (KeyError naming an unknown item)."""
+    sid = resolve_sample(ledger, sample_id)
+    when = (clock or (lambda: datetime.now(UTC)))().isoformat(timespec="seconds")
+    with _locked(ledger), transaction(ledger.db) as db:
+        known = {r[0] for r in db.execute("SELECT item_id FROM label_items WHERE sample_id = ?",
+                                          (sid,))}
+        unknown = sorted({label.item_id for label in labels} - known)
+        if unknown:
+            raise KeyError(f"sample {sid} has no item {unknown[0]}")
+        db.executemany("INSERT INTO labels VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       [(sid, label.item_id, label.verdict.value, label.labeler, when,
+                         label.note, source) for label in labels])
+    return len(labels)
 
 
 def labels_of(ledger: SqliteLedger, sample_id: str) -> list[Label]:

@@ -216,3 +216,28 @@ def scan_each(path: str | Path, scanners: Sequence[str], *, rev: str | None = No
              for name in scanners]
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         return [runs[0] for runs in pool.map(run_repeated, specs)]
+
+
+def commit_of(path: str | Path, rev: str = "HEAD") -> str:
+    """The commit id `rev` names in the repository around `path`."""
+    from assay.repo import git
+
+    project = locate_project(path)
+    return git.resolve_commit(project.root, rev)
+
+
+def latest_runs(path: str | Path = ".", *, commit: str | None = None,
+                ledger: str | Path | None = None, limit: int = 500) -> list[Run]:
+    """The newest run of each scanner setup recorded at `commit` (default: HEAD).
+
+    A complete run is preferred over a newer incomplete one.
+    """
+    target = commit or commit_of(path)
+    chosen: dict[str, Run] = {}
+    with open_ledger(default_ledger(locate_project(path), ledger)) as store:
+        for summary in store.list_runs(limit=limit, commit=target):
+            key = ",".join(summary.scanners)
+            if key in chosen and (chosen[key].complete or summary.status != "complete"):
+                continue
+            chosen[key] = store.get_run(summary.id)
+    return [chosen[k] for k in sorted(chosen)]

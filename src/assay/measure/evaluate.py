@@ -158,9 +158,14 @@ class LabelScore:
     precision: Proportion
 
 
-def label_precision(rows: Iterable[tuple[str, str | None]]) -> tuple[LabelScore, ...]:
-    """Per-scanner precision from (scanner, verdict) rows; verdict true/false/unsure/None."""
-    tally: dict[str, dict[str, int]] = {}
+def label_precision(rows: Iterable[tuple[str, str | None]],
+                    scanners: Iterable[str] = ()) -> tuple[LabelScore, ...]:
+    """Per-scanner precision from (scanner, verdict) rows; verdict true/false/unsure/None.
+
+    `scanners` are listed even without rows (a scanner whose population was empty).
+    """
+    tally: dict[str, dict[str, int]] = {s: {"true": 0, "false": 0, "unsure": 0, "": 0}
+                                        for s in scanners}
     for scanner, verdict in rows:
         counts = tally.setdefault(scanner, {"true": 0, "false": 0, "unsure": 0, "": 0})
         counts[verdict or ""] += 1

@@ -117,6 +117,9 @@ def scan(
                                            "in JSON output (makes it non-reproducible)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", envvar="ASSAY_QUIET",
                                help="No progress display and no summary on stderr."),
+    consensus: str | None = typer.Option(None, "--consensus", envvar="ASSAY_CONSENSUS",
+                                         help="K/N: scan N times fresh, keep the findings at "
+                                              "least K runs found (docs/measure.md)."),
 ) -> None:
     """Scan PATH (or commit --rev) and report findings, coverage and provenance.
 
@@ -126,11 +129,20 @@ def scan(
     if fail_on is not None and fail_on.lower() not in FAIL_ON_CHOICES:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, "
                          f"not {fail_on!r}")
-    with progress_display(not quiet) as progress:
-        result = api.scan(path, rev=rev, scanners=split_names(scanner) or None,
-                          no_cache=no_cache, ledger=ledger, record=not no_record,
-                          config_path=config, jobs=jobs, exclude=split_names(exclude),
-                          progress=progress)
+    if consensus:
+        from assay.measure.api import consensus_scan
+        from assay.measure.consensus import parse_consensus
+
+        result = consensus_scan(path, spec=parse_consensus(consensus), rev=rev,
+                                scanners=split_names(scanner) or None, ledger=ledger,
+                                record=not no_record, config_path=config, jobs=jobs,
+                                exclude=split_names(exclude))
+    else:
+        with progress_display(not quiet) as progress:
+            result = api.scan(path, rev=rev, scanners=split_names(scanner) or None,
+                              no_cache=no_cache, ledger=ledger, record=not no_record,
+                              config_path=config, jobs=jobs, exclude=split_names(exclude),
+                              progress=progress)
     err = stderr_console()
     if not quiet:
         for warning in result.warnings:

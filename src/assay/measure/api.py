@@ -51,6 +51,7 @@ class RepeatSpec:
     record: bool = True
     config_path: Path | None = None
     jobs: int | None = None
+    exclude: tuple[str, ...] = ()
 
 
 def run_repeated(spec: RepeatSpec) -> list[Run]:
@@ -76,7 +77,7 @@ def scan_repeated(spec: RepeatSpec) -> list[ScanResult]:
     def one(rev: str | None) -> ScanResult:
         return scan(spec.path, rev=rev, scanners=list(spec.scanners) or None, no_cache=True,
                     ledger=spec.ledger, record=spec.record, config_path=spec.config_path,
-                    jobs=spec.jobs or 1)
+                    jobs=spec.jobs or 1, exclude=spec.exclude)
 
     with ThreadPoolExecutor(max_workers=spec.concurrency, thread_name_prefix="assay-run") as pool:
         return list(pool.map(one, tasks))
@@ -153,13 +154,13 @@ def consensus_scan(path: str | Path = ".", *, spec: ConsensusSpec, rev: str | No
                    scanners: Sequence[str] | None = None, concurrency: int = DEFAULT_CONCURRENCY,
                    tolerance: int = DEFAULT_TOLERANCE, ledger: str | Path | None = None,
                    record: bool = True, config_path: Path | None = None,
-                   jobs: int | None = None) -> ScanResult:
+                   jobs: int | None = None, exclude: Sequence[str] = ()) -> ScanResult:
     """Scan N times fresh and keep the findings at least K runs found (`scan --consensus`).
 
     Every run is recorded, then the consensus run (its properties name the runs it came from).
     """
     repeat = RepeatSpec(path, tuple(scanners or ()), spec.n, (rev,), concurrency, ledger,
-                        record, config_path, jobs)
+                        record, config_path, jobs, tuple(exclude))
     results = scan_repeated(repeat)
     run = consensus_run([r.run for r in results], spec.k, new_run_id(), tolerance)
     target = _ledger_for(repeat)

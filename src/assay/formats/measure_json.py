@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from assay.measure.consensus import source_runs
 from assay.measure.drift import CommitDrift, DriftReport, JaccardSummary
 from assay.measure.evaluate import EvalReport, LabelScore, ScannerEval
 from assay.measure.owasp import OwaspScore
@@ -192,7 +193,7 @@ def consensus_doc(run: Run) -> dict[str, Any]:
     """A consensus run in brief: the rule, the runs it came from, the findings it kept."""
     props = dict(run.properties)
     return {"run": run.id, "commit": run.target.commit, "rule": props.get("consensus", ""),
-            "runs": [r for r in props.get("consensus_runs", "").split(",") if r],
+            "runs": list(source_runs(run)),
             "kept": len(run.findings), "dropped": int(props.get("consensus_dropped", "0")),
             "findings": [{**finding_ref(f), "support": _support(f)} for f in run.findings]}
 

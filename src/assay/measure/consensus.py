@@ -98,8 +98,9 @@ def consensus_run(runs: Sequence[Run], k: int, run_id: str,
     """One run holding the consensus findings of `runs`.
 
     Provenance and coverage come from the first run (repeated runs share them); the run
-    is complete only when every run was; metrics add up every run's stages; properties
-    record the consensus rule and the ids of the runs it was built from.
+    is complete only when every run was; its metrics hold one stage per run (`run:<id>`,
+    so the ids of the runs it was built from stay with the other volatile data); properties
+    record the consensus rule, how many findings it dropped and the line tolerance.
     """
     result = consensus(runs, k, tolerance)
     first = runs[0]
@@ -116,7 +117,6 @@ def consensus_run(runs: Sequence[Run], k: int, run_id: str,
                       wall_seconds=sum(r.metrics.wall_seconds for r in runs), stages=stages)
     properties = dict(first.properties)
     properties.update({"consensus": f"{k}/{len(runs)}",
-                       "consensus_runs": ",".join(r.id for r in runs),
                        "consensus_dropped": str(result.dropped),
                        "line_tolerance": str(tolerance)})
     return replace(first, id=RunId(run_id),
@@ -124,3 +124,9 @@ def consensus_run(runs: Sequence[Run], k: int, run_id: str,
                    findings=sorted_findings(s.finding for s in result.findings),
                    reasons=reasons, metrics=metrics,
                    properties=tuple(sorted(properties.items())))
+
+
+def source_runs(run: Run) -> tuple[RunId, ...]:
+    """Ids of the runs a consensus run was built from (from its `run:<id>` stages)."""
+    return tuple(RunId(s.name.removeprefix("run:")) for s in run.metrics.stages
+                 if s.name.startswith("run:"))

@@ -18,7 +18,7 @@ __all__ = ["app", "main"]
 def _load_commands() -> None:
     import importlib
 
-    for name in ("scan", "runs", "drift", "evaluate", "compare", "label", "report",
+    for name in ("scan", "runs", "drift", "evaluate", "compare", "label", "label_serve", "report",
                  "replay", "tier", "gate", "prove", "findings"):
         try:
             importlib.import_module(f"assay.cli.{name}")

@@ -8,16 +8,17 @@ when there is no snippet either the page says the code is not available.
 
 from __future__ import annotations
 
+import getpass
 from collections.abc import Sequence
 from pathlib import Path
 
-from assay.errors import AssayError
+from assay.errors import AssayError, UsageError
 from assay.ledger.labels import BlindItem, get_sample, list_sample, record_label
 from assay.ledger.sqlite import SqliteLedger
 from assay.model import Span
-from assay.repo import open_snapshot
+from assay.repo import RepoError, git, open_snapshot
 from assay.repo.interface import Snapshot
-from assay.report.label_server import CodeLine, LabelItem
+from assay.report.label_server import CodeLine, LabelItem, LabelServer
 
 CONTEXT_LINES = 8
 
@@ -102,3 +103,29 @@ class LedgerLabelSource:
         except ValueError:
             raise KeyError(item_id) from None
         record_label(self.ledger, self.info.id, number, verdict, self.labeler, source="serve")
+
+
+def default_labeler(path: str | Path = ".") -> str:
+    """Who is labeling: git's user.name for the project, else the login name."""
+    try:
+        name = git.run_git(Path(path), ["config", "user.name"]).decode().strip()
+    except (RepoError, OSError):
+        name = ""
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "anonymous"
+
+
+def open_label_server(ledger: SqliteLedger, sample_id: str, labeler: str,
+                      port: int = 0) -> LabelServer:
+    """A labeling server for one sample of the ledger (id or unique prefix)."""
+    source = LedgerLabelSource(ledger, sample_id, labeler)
+    title = f"Blind labeling: sample {source.info.id}"
+    try:
+        return LabelServer(source, title, port=port)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
+                         "pick another --port, or 0 for any free port") from None

@@ -1,0 +1,51 @@
+"""`assay label serve`: the blind-labeling page, added to the `assay label` sub-app."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+
+import typer
+
+from assay.cli import measure_common as mc
+from assay.cli.app import stderr_console
+from assay.cli.label import label_app, open_project_ledger
+
+
+@label_app.command("serve")
+def serve(
+    path: Path = typer.Argument(Path("."), help="Project whose ledger to use."),
+    sample_id: str | None = typer.Option(None, "--sample",
+                                         help="Sample to label (id or prefix; default newest)."),
+    labeler: str | None = typer.Option(None, "--labeler",
+                                       help="Who is labeling (default: git user.name, "
+                                            "else the login name)."),
+    port: int = typer.Option(0, "--port", min=0, max=65535,
+                             help="Port on 127.0.0.1 (default: any free port)."),
+    no_open: bool = typer.Option(False, "--no-open", help="Do not open a browser."),
+    ledger: str | None = mc.LEDGER,
+) -> None:
+    """Label a sample in a local, keyboard-driven page: t true, f false, u unsure, j/k move."""
+    from assay.ledger.labels import get_sample, resolve_sample
+    from assay.report.label_source import default_labeler, open_label_server
+
+    console = stderr_console()
+    with open_project_ledger(path, ledger) as store:
+        sid = resolve_sample(store, sample_id)
+        server = open_label_server(store, sid, labeler or default_labeler(path), port)
+        info = get_sample(store, sid)
+        console.print(f"labeling sample {info.id} ({info.labeled}/{info.items} labeled) "
+                      f"at {server.url}", highlight=False)
+        console.print("press Ctrl-C to stop; every verdict is saved as it is given",
+                      highlight=False)
+        if not no_open:
+            webbrowser.open(server.url)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.close()
+        done = get_sample(store, sid)
+    console.print(f"sample {done.id}: {done.labeled}/{done.items} items labeled",
+                  highlight=False)

@@ -1,0 +1,135 @@
+"""One model call, with everything around it: budget, retries, tracing, instrumentation.
+
+The agent loop and one-shot generation both call `Harness.call`; it checks the budget
+before sending, clamps the output allowance and the timeout to what is left, retries
+transient errors, and records the request, each failed attempt and the response.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from assay.scanners.llm.budget import BudgetExhausted, Meter
+from assay.scanners.llm.codec import (
+    canonical,
+    message_to_dict,
+    response_to_dict,
+    sha256_text,
+    tools_to_list,
+)
+from assay.scanners.llm.context import Conversation
+from assay.scanners.llm.interface import (
+    GenerationParams,
+    ModelRequest,
+    ModelResponse,
+    Provider,
+    ProviderError,
+    ToolSpec,
+)
+from assay.scanners.llm.metrics import StageRecorder
+from assay.scanners.llm.retry import RetryPolicy, with_retries
+from assay.scanners.llm.trace import Trace
+
+MIN_TIMEOUT = 1.0
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    """What every request of a run shares."""
+
+    model: str
+    params: GenerationParams
+    timeout: float
+    retry: RetryPolicy
+
+
+class Harness:
+    """Sends requests for one run and accounts for them."""
+
+    def __init__(self, provider: Provider, settings: CallSettings, meter: Meter, trace: Trace,
+                 recorder: StageRecorder, seed: int = 0,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
+        self.provider = provider
+        self.settings = settings
+        self.meter = meter
+        self.trace = trace
+        self.recorder = recorder
+        self.rng = random.Random(seed)  # noqa: S311 - retry jitter, not security
+        self.sleep = sleep
+        self.step = 0
+        self.provider_seconds = 0.0
+        self.models_reported: dict[str, int] = {}
+        self._seen: set[str] = set()
+
+    def call(self, system: str, conversation: Conversation, tools: tuple[ToolSpec, ...],
+             stage: str) -> ModelResponse:
+        """Send the conversation; raise BudgetExhausted or a final ProviderError."""
+        try:
+            self.meter.check()
+        except BudgetExhausted as exc:
+            self.trace.emit("failure", stage, self.step, kind="budget", reason=exc.reason)
+            raise
+        request = self._request(system, conversation, tools)
+        self._trace_request(request, conversation, stage)
+        started = time.perf_counter()
+        try:
+            response = with_retries(
+                lambda: self.provider.complete(request), self.settings.retry, self.meter,
+                self.rng, self.sleep, lambda n, e, w: self._attempt_error(stage, n, e, w))
+        except BudgetExhausted as exc:
+            self._failed(stage, started, "budget", exc.reason)
+            raise
+        except ProviderError as exc:
+            self._failed(stage, started, exc.kind.value, exc.message)
+            raise
+        seconds = time.perf_counter() - started
+        self.provider_seconds += seconds
+        cost = self.meter.record(response.usage)
+        self.recorder.request(stage, seconds, response.usage, cost)
+        if response.model:
+            self.models_reported[response.model] = self.models_reported.get(response.model, 0) + 1
+        self.trace.emit("response", stage, self.step, **response_to_dict(response))
+        self.step += 1
+        return response
+
+    def _request(self, system: str, conversation: Conversation,
+                 tools: tuple[ToolSpec, ...]) -> ModelRequest:
+        s = self.settings
+        params = replace(s.params, max_tokens=self.meter.output_allowance(s.params.max_tokens))
+        timeout = s.timeout
+        remaining = self.meter.remaining_seconds()
+        if remaining is not None:
+            timeout = max(min(timeout, remaining), MIN_TIMEOUT)
+        return ModelRequest(s.model, system, tuple(conversation.messages), tools, params, timeout)
+
+    def _trace_request(self, request: ModelRequest, conversation: Conversation,
+                       stage: str) -> None:
+        digest = request_hash(request, conversation.hashes)
+        new = [message_to_dict(m) for m, h in zip(conversation.messages, conversation.hashes,
+                                                   strict=True)
+               if h not in self._seen and m.role == "user"]
+        self._seen = set(conversation.hashes)
+        self.trace.emit("request", stage, self.step, hash=digest, messages=len(request.messages),
+                        max_tokens=request.params.max_tokens, new_turns=new,
+                        elided=conversation.elided, dropped=conversation.dropped)
+
+    def _attempt_error(self, stage: str, attempt: int, exc: ProviderError, wait: float) -> None:
+        self.trace.emit("attempt_error", stage, self.step, attempt=attempt, kind=exc.kind.value,
+                        status=exc.status, message=exc.message, wait=round(wait, 6))
+
+    def _failed(self, stage: str, started: float, kind: str, reason: str) -> None:
+        seconds = time.perf_counter() - started
+        self.provider_seconds += seconds
+        self.recorder.wait(stage, seconds)
+        self.trace.emit("failure", stage, self.step, kind=kind, reason=reason)
+
+
+def request_hash(request: ModelRequest, message_hashes: list[str]) -> str:
+    """Identity of a request: model, system prompt, tools, parameters and every message."""
+    return sha256_text(canonical({
+        "model": request.model, "system": sha256_text(request.system),
+        "tools": sha256_text(canonical(tools_to_list(request.tools))),
+        "params": request.params.as_dict(), "messages": message_hashes}))

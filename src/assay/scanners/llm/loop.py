@@ -1,0 +1,160 @@
+"""The agent loop: plan, explore, report.
+
+1. plan: the first request carries the scope listing; the model writes a plan and may
+   start calling tools.
+2. explore: while the model calls tools, the harness runs them and returns the results.
+   When it replies without tool calls, the harness asks for the report.
+3. report: the model reports remaining findings with report_finding; its first reply
+   without tool calls ends the run as `complete`.
+
+A budget limit, a final provider error or a refusal ends the run as `incomplete` with
+the findings reported so far. Malformed tool calls are repaired once or answered with a
+tool error (and counted); nothing the model sends can crash the loop.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from assay.model import RunStatus
+from assay.scanners.llm.budget import BudgetExhausted
+from assay.scanners.llm.codec import result_to_dict
+from assay.scanners.llm.context import Conversation
+from assay.scanners.llm.harness import Harness
+from assay.scanners.llm.interface import (
+    ErrorKind,
+    Message,
+    ModelResponse,
+    ProviderError,
+    StopReason,
+    ToolCall,
+    ToolResult,
+)
+from assay.scanners.llm.prompt import PromptPack
+from assay.scanners.llm.redact import Redactor
+from assay.scanners.llm.repair import parse_arguments
+from assay.scanners.llm.tools import Toolbox
+
+MASK = "[REDACTED:"
+CUT_OFF = ("Your reply was cut off at the output token limit. Continue with shorter replies; "
+           "use tools for anything long.")
+MAX_CUT_OFFS = 2
+
+
+@dataclass
+class LoopOutcome:
+    """How the loop ended and what it counted on the way."""
+
+    status: RunStatus = RunStatus.COMPLETE
+    reason: str = ""
+    errors: Counter[str] = field(default_factory=Counter)
+    repaired: int = 0
+    redactions: int = 0
+    summary: str = ""
+
+
+class ReviewLoop:
+    """Drives one review through its stages."""
+
+    def __init__(self, harness: Harness, toolbox: Toolbox, pack: PromptPack,
+                 conversation: Conversation) -> None:
+        self.harness = harness
+        self.toolbox = toolbox
+        self.pack = pack
+        self.conversation = conversation
+        self.outcome = LoopOutcome()
+        self._redactor = Redactor()
+        self._cut_offs = 0
+
+    def run(self, listing: str, target: str = "") -> LoopOutcome:
+        """Run to completion or to the first stop condition."""
+        stage = "plan"
+        self._user(self.pack.render_plan(listing, target))
+        while True:
+            response = self._call(stage)
+            if response is None:
+                return self.outcome
+            if response.stop is StopReason.REFUSED:
+                detail = response.refusal or f"stop reason {response.raw_stop}"
+                return self._end(f"refused: {detail}"[:300])
+            calls = response.tool_calls or self._calls_in_text(response)
+            self.conversation.add(Message("assistant", "" if calls and not response.tool_calls
+                                          else response.text, calls))
+            if calls:
+                self._run_tools(calls, stage)
+                stage = "explore" if stage == "plan" else stage
+                continue
+            if response.stop is StopReason.MAX_TOKENS:
+                if self._cut_off():
+                    return self.outcome
+                continue
+            self.outcome.summary = response.text
+            if stage == "report":
+                return self.outcome
+            stage, text = (("explore", self.pack.explore) if stage == "plan"
+                           else ("report", self.pack.report))
+            self._user(text)
+
+    def _call(self, stage: str) -> ModelResponse | None:
+        try:
+            return self.harness.call(self.pack.system, self.conversation, self.toolbox.specs,
+                                     stage)
+        except BudgetExhausted as exc:
+            self._end(exc.reason)
+        except ProviderError as exc:
+            label = "auth" if exc.kind is ErrorKind.AUTH else f"provider error ({exc.kind.value})"
+            self._end(f"{label}: {exc.message}" + (f" ({exc.hint})" if exc.hint else ""))
+        return None
+
+    def _end(self, reason: str) -> LoopOutcome:
+        self.outcome.status = RunStatus.INCOMPLETE
+        self.outcome.reason = reason
+        return self.outcome
+
+    def _user(self, text: str) -> None:
+        masked = self._redactor.redact(text)
+        self.outcome.redactions += masked.count(MASK) - text.count(MASK)
+        self.conversation.add(Message("user", masked))
+
+    def _cut_off(self) -> bool:
+        self._cut_offs += 1
+        self.outcome.errors["truncated-reply"] += 1
+        if self._cut_offs > MAX_CUT_OFFS:
+            self._end("max_tokens: replies were cut off at the output limit repeatedly")
+            return True
+        self._user(CUT_OFF)
+        return False
+
+    def _calls_in_text(self, response: ModelResponse) -> tuple[ToolCall, ...]:
+        """A tool call the model wrote as JSON text instead of a call (repaired once)."""
+        text = response.text.strip()
+        if not text.startswith(("{", "```")):
+            return ()
+        parsed = parse_arguments(text)
+        names = {s.name for s in self.toolbox.specs}
+        value = parsed.value or {}
+        args = value.get("arguments", value.get("parameters"))
+        if value.get("name") not in names or not isinstance(args, dict):
+            return ()
+        import json
+
+        self.outcome.repaired += 1
+        return (ToolCall(f"repaired-{self.harness.step}", str(value["name"]), json.dumps(args)),)
+
+    def _run_tools(self, calls: tuple[ToolCall, ...], stage: str) -> None:
+        results: list[ToolResult] = []
+        for call in calls:
+            started = time.perf_counter()
+            done = self.toolbox.execute(call, stage)
+            self.harness.recorder.tool(stage, call.name, time.perf_counter() - started)
+            if done.error:
+                self.outcome.errors[done.error] += 1
+            self.outcome.repaired += int(done.repaired)
+            self.outcome.redactions += done.result.content.count(MASK)
+            self.harness.trace.emit("tool", stage, self.harness.step, arguments=call.arguments,
+                                    error=done.error, repaired=done.repaired,
+                                    **result_to_dict(done.result))
+            results.append(done.result)
+        self.conversation.add(Message("tool", results=tuple(results)))

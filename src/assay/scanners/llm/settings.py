@@ -1,0 +1,113 @@
+"""Configuration of an LLM scanner: `[scanners.NAME]` with `type = "llm"`, validated.
+
+Pydantic lives here only, at the configuration boundary; the harness gets frozen values.
+See docs/llm.md for every key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from assay.scanners.interface import ScannerError
+
+DEFAULT_KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BudgetSettings(_Strict):
+    """`[scanners.NAME.budget]`: hitting any limit ends the run as incomplete."""
+
+    max_steps: int = Field(default=40, gt=0)
+    max_input_tokens: int | None = Field(default=1_000_000, gt=0)
+    max_output_tokens: int | None = Field(default=100_000, gt=0)
+    max_cost: float | None = Field(default=None, gt=0)
+    time_box: float | None = Field(default=900.0, gt=0)
+
+
+class PriceSettings(_Strict):
+    """`[scanners.NAME.price]`: prices per million tokens, in any one currency."""
+
+    input: float = Field(ge=0)
+    output: float = Field(ge=0)
+    cached_input: float | None = Field(default=None, ge=0)
+
+
+class ToolLimits(_Strict):
+    """`[scanners.NAME.tools]`: size caps of what the tools return to the model."""
+
+    max_read_lines: int = Field(default=400, gt=0)
+    max_output_chars: int = Field(default=24_000, ge=1000)
+    max_grep_matches: int = Field(default=100, gt=0)
+    max_list_entries: int = Field(default=500, gt=0)
+    max_scope_listing: int = Field(default=300, gt=0)
+
+
+class RetrySettings(_Strict):
+    """`[scanners.NAME.retry]`: backoff with full jitter for 429, 5xx and timeouts."""
+
+    max_retries: int = Field(default=4, ge=0)
+    backoff_base: float = Field(default=0.5, gt=0)
+    backoff_max: float = Field(default=30.0, gt=0)
+
+
+class LlmSettings(_Strict):
+    """One LLM scanner."""
+
+    type: Literal["llm"] = "llm"
+    provider: Literal["openai", "anthropic"]
+    model: str = Field(min_length=1)
+    base_url: str | None = None
+    api_key_env: str | None = None
+    temperature: float | None = Field(default=0.0, ge=0, le=2)
+    top_p: float | None = Field(default=None, gt=0, le=1)
+    seed: int | None = None
+    max_tokens: int = Field(default=4096, gt=0)
+    max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
+    context_window: int = Field(default=128_000, ge=4096)
+    max_messages: int = Field(default=400, ge=8)
+    request_timeout: float = Field(default=120.0, gt=0)
+    prompt: str = "security-review@1.0.0"
+    include: tuple[str, ...] = ("*.py",)
+    budget: BudgetSettings = BudgetSettings()
+    price: PriceSettings | None = None
+    tools: ToolLimits = ToolLimits()
+    retry: RetrySettings = RetrySettings()
+
+    @model_validator(mode="after")
+    def _cost_needs_price(self) -> LlmSettings:
+        if self.budget.max_cost is not None and self.price is None:
+            raise ValueError("budget.max_cost needs a price table ([scanners.NAME.price])")
+        if self.max_tokens >= self.context_window:
+            raise ValueError("max_tokens must be smaller than context_window")
+        return self
+
+    @property
+    def key_env(self) -> str:
+        """The environment variable holding the API key ('' when no key is sent)."""
+        if self.api_key_env is None:
+            return DEFAULT_KEY_ENV[self.provider]
+        return self.api_key_env
+
+    def public(self) -> dict[str, Any]:
+        """The settings as recorded in traces (names of variables, never their values)."""
+        return self.model_dump(mode="json")
+
+
+def parse_settings(name: str, definition: Mapping[str, Any]) -> LlmSettings:
+    """Validate `[scanners.NAME]`; ScannerError names the first bad key."""
+    try:
+        return LlmSettings.model_validate(dict(definition))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        location = f"scanners.{name}" + (f".{where}" if where else "")
+        raise ScannerError(
+            f"{location}: {first['msg']}",
+            f'an LLM scanner needs at least: [scanners.{name}] type = "llm", '
+            'provider = "openai" | "anthropic", model = "..." (see docs/llm.md)') from None

@@ -1,0 +1,55 @@
+"""Checking a finding's quote against the file it cites.
+
+A quote counts as found when, after removing line-number prefixes the model may have
+copied from read_file output and collapsing whitespace, its lines appear as consecutive
+lines of the file (raw or as the model saw it, with secrets masked). A finding whose
+quote is not in its file is `unsupported`: a phantom finding, kept and counted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assay.model import Verification
+
+_PREFIX = re.compile(r"^\s*\d+\s*[|:]\s?")
+_SPACE = re.compile(r"\s+")
+
+
+def _norm(line: str) -> str:
+    return _SPACE.sub(" ", line).strip()
+
+
+def quote_lines(quote: str) -> list[str]:
+    """The non-empty, whitespace-normalized lines of a quote, line-number prefixes removed."""
+    lines = [line for line in quote.splitlines() if line.strip()]
+    if lines and all(_PREFIX.match(line) for line in lines):
+        lines = [_PREFIX.sub("", line, count=1) for line in lines]
+    return [n for n in (_norm(line) for line in lines) if n]
+
+
+def contains(file_lines: Sequence[str], quote: Sequence[str]) -> bool:
+    """True when the quote's lines occur in the file: the first and last may be partial
+    (a fragment of a line), the ones between must be whole lines."""
+    if not quote:
+        return False
+    lines = [n for n in (_norm(line) for line in file_lines) if n]
+    if len(quote) == 1:
+        return any(quote[0] in line for line in lines)
+    width = len(quote)
+    for i in range(len(lines) - width + 1):
+        window = lines[i : i + width]
+        if (window[0].endswith(quote[0]) and window[-1].startswith(quote[-1])
+                and window[1:-1] == list(quote[1:-1])):
+            return True
+    return False
+
+
+def verify_quote(quote: str, versions: Sequence[Sequence[str]]) -> Verification:
+    """`supported` when the quote is in any version of the file's lines, else
+    `unsupported` (also for an empty quote or a file that does not exist: no versions)."""
+    wanted = quote_lines(quote)
+    if wanted and any(contains(lines, wanted) for lines in versions):
+        return Verification.SUPPORTED
+    return Verification.UNSUPPORTED

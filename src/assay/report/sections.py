@@ -54,8 +54,8 @@ def support_histogram(drifts: Drifts) -> Chart | Note:
     top = max(k for d in measured.values() for k in d.support)
     ks = list(range(1, top + 1))
     series = {name: [float(d.support.get(k, 0)) for k in ks] for name, d in measured.items()}
-    rows = tuple((name, str(k), str(d.support.get(k, 0)))
-                 for name, d in measured.items() for k in ks)
+    rows = tuple((name, str(k), str(count))
+                 for name, d in measured.items() for k, count in sorted(d.support.items()))
     return Chart(
         "support", "Finding support: found in k of N runs",
         "For each distinct finding, the number of repeated runs that reported it. Findings "

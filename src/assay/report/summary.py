@@ -43,9 +43,9 @@ def drift_lines(drifts: Mapping[str, DriftReport]) -> list[str]:
         interval = (f" (95% interval {_pct(j.interval.low)} to {_pct(j.interval.high)})"
                     if j.interval else "")
         distinct = sum(d.support.values())
-        text = (f"{setup}: of the findings either of two runs on the same code reported, "
-                f"{_pct(j.mean)} were reported by both on average{interval}; the least "
-                f"similar pair of runs agreed on {_pct(j.min)}. {d.singletons} of "
+        text = (f"{setup}: run twice on the same code, it reported on average "
+                f"{_pct(j.mean)} of its findings both times{interval}; the two least similar "
+                f"runs shared {_pct(j.min)}. {d.singletons} of "
                 f"{_plural(distinct, 'distinct finding')} appeared in only one run.")
         if d.flips:
             text += f" {_plural(d.flips, 'finding')} changed severity from run to run."

@@ -136,3 +136,4 @@ from assay.measure.api import (  # noqa: E402, I001 - re-export (measure.api imp
     load_runs as load_runs,
 )
 from assay.report.api import memo_for as memo_for  # noqa: E402 - re-export (report.api imports this module)
+from assay.workflow.api import gate as gate, prove as prove, set_state as set_state, tier as tier  # noqa: E402 - re-export (workflow.api imports this module)

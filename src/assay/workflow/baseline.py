@@ -130,9 +130,12 @@ def compare(run: Run, baseline: Baseline,
     return Comparison(baseline, states, gone)
 
 
-def empty_baseline(reason: str = "no baseline") -> Baseline:
+NO_BASELINE = "none"
+
+
+def empty_baseline() -> Baseline:
     """No baseline: every finding is new and nothing can be absent."""
-    return Baseline(reason, (), complete=False, reasons=(reason,))
+    return Baseline(NO_BASELINE, (), complete=False, reasons=("no baseline",))
 
 
 def read_sarif_baseline(path: Path, root: str = "") -> Baseline:

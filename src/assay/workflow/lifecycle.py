@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from assay.ledger.interface import LedgerError
 from assay.ledger.migrations import transaction
 from assay.ledger.sqlite import SqliteLedger
+from assay.model import Finding
 from assay.workflow.errors import FindingNotFound
 from assay.workflow.states import State, check_transition
 
@@ -165,6 +167,18 @@ class Lifecycle:
         rows = self._select("ORDER BY t.path, t.start_line, t.fingerprint")
         return [r for r in rows if (state is None or r.state is state)
                 and (scanner is None or r.scanner == scanner)]
+
+    def latest_finding(self, fingerprint: str) -> Finding | None:
+        """The finding as its most recent run reported it (from the stored run)."""
+        row = self.db.execute("SELECT last_run FROM lifecycle_findings WHERE fingerprint = ?",
+                              (fingerprint,)).fetchone()
+        if row is None:
+            return None
+        try:
+            run = self.ledger.get_run(row[0])
+        except LedgerError:
+            return None
+        return next((f for f in run.findings if f.fingerprint == fingerprint), None)
 
     def states(self) -> dict[str, State]:
         """The current state of every tracked fingerprint."""

@@ -1,0 +1,78 @@
+"""`assay prove`: run an executable proof for an LLM finding, sandboxed, and record it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from assay.cli.app import app, stdout_console, write_output
+from assay.workflow.proof import Verdict
+
+EXIT_VERDICT, EXIT_BROKEN = 0, 3
+
+
+@app.command()
+def prove(
+    finding_id: str = typer.Argument(..., help="The finding's fingerprint (or a unique "
+                                                "prefix), from `assay findings list`."),
+    proof: Path | None = typer.Option(None, "--proof", help="A pytest file asserting the "
+                                                            "secure behaviour."),
+    generate: bool = typer.Option(False, "--generate",
+                                  help="Have the LLM scanner that reported the finding write "
+                                       "the proof, then run it."),
+    path: Path = typer.Option(Path("."), "--path", help="The project."),
+    rev: str | None = typer.Option(None, "--rev", help="Run against this commit instead of "
+                                                       "the work tree."),
+    timeout: float | None = typer.Option(None, "--timeout", min=1.0,
+                                         help="Wall-clock limit in seconds (default [proof] "
+                                              "timeout, 120)."),
+    unsafe_no_sandbox: bool = typer.Option(False, "--unsafe-no-sandbox",
+                                           help="Run without bubblewrap isolation (only "
+                                                "resource limits). Recorded in the ledger."),
+    actor: str | None = typer.Option(None, "--actor", envvar="ASSAY_ACTOR",
+                                     help="Who runs the proof (default: git user.email)."),
+    ledger: str | None = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
+                                      help="Ledger file or sqlite:/// URL."),
+    config: Path | None = typer.Option(None, "--config", envvar="ASSAY_CONFIG",
+                                       help="Configuration file."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Run a proof against a throwaway copy of the code, in the sandbox.
+
+    A proof fails with an assertion on vulnerable code: the finding becomes `proven`. A
+    proof that passes on a proven finding marks it `fixed`. Exit 0 when the proof ran to a
+    verdict (proven or not reproduced), 3 when it is broken (import error, typo, timeout),
+    2 on bad input or when the sandbox is unavailable.
+    """
+    from assay.workflow.api import prove as run_prove
+    from assay.workflow.proving import describe_latency
+
+    result = run_prove(path, finding_id, proof=proof, generate=generate, rev=rev,
+                       ledger=ledger, config_path=config, unsafe_no_sandbox=unsafe_no_sandbox,
+                       timeout=timeout, actor=actor)
+    record = result.record
+    if as_json:
+        import json
+
+        from assay.formats.json import dumps
+
+        write_output(dumps({
+            "schema": "assay.proof/1", "proof": record.id, "finding": record.fingerprint,
+            "verdict": record.verdict, "detail": record.detail, "state": result.state.value,
+            "previous_state": result.finding.state.value, "sandboxed": record.sandboxed,
+            "unsafe_no_sandbox": record.unsafe_no_sandbox, "source": record.source,
+            "commit": record.commit, "latency_seconds": result.latency_seconds,
+            "tests": json.loads(record.report).get("tests", {})}), None)
+    else:
+        console = stdout_console()
+        console.print(f"proof {record.id}: {record.verdict}", highlight=False)
+        console.print(f"  {record.detail}", highlight=False, markup=False)
+        change = (f"{result.finding.state.value} -> {result.state.value}"
+                  if result.transition else f"{result.state.value} (unchanged)")
+        console.print(f"finding {record.fingerprint[:12]}: {change}", highlight=False)
+        if result.latency_seconds is not None:
+            console.print(describe_latency(result.latency_seconds), highlight=False)
+        if record.unsafe_no_sandbox:
+            console.print("[yellow]warning[/]: ran without the sandbox (recorded)")
+    raise typer.Exit(EXIT_BROKEN if record.verdict == Verdict.BROKEN else EXIT_VERDICT)

@@ -1,0 +1,143 @@
+"""`assay gate`: tier -> scan -> baseline -> lifecycle -> decision."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assay.ledger.sqlite import open_ledger
+from assay.model import Finding, FindingKind, Run
+from assay.normalize.fingerprint import normalize_code
+from assay.repo.interface import Snapshot
+from assay.repo.snapshot import open_snapshot
+from assay.scanners.interface import Progress
+from assay.workflow.baseline import NO_BASELINE, Baseline, Comparison, compare, empty_baseline
+from assay.workflow.baselines import BaselineSource, resolve_baseline
+from assay.workflow.gate import GateDecision, LlmItem, decide
+from assay.workflow.lifecycle import Lifecycle
+from assay.workflow.scanning import ScanSetup, ScopedSnapshot, open_change, scan_snapshot
+from assay.workflow.states import State
+from assay.workflow.tier import LlmMode, TierPlan, TierResult, tier_change, untiered
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class GateOptions:
+    """Everything `assay gate` can be asked for besides the path."""
+
+    diff: str | None = None
+    baseline: str | None = None
+    fail_on: str | None = None
+    scanners: Sequence[str] | None = None
+    llm: LlmMode = LlmMode.AUTO
+    ledger: str | Path | None = None
+    record: bool = True
+    config_path: Path | None = None
+    jobs: int | None = None
+    no_cache: bool = False
+    progress: Progress | None = None
+    clock: Clock | None = None
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """A finished gate: the decision and everything it was made from."""
+
+    decision: GateDecision
+    threshold: str
+    plan: TierPlan
+    tier: TierResult | None
+    run: Run
+    comparison: Comparison
+    llm: tuple[LlmItem, ...]
+    ledger: Path
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def exit_code(self) -> int:
+        """0 pass, 1 block, 3 incomplete."""
+        return self.decision.decision.exit_code
+
+
+def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> GateResult:
+    """Run the gate on PATH (the work tree, or the head of `options.diff`)."""
+    from assay.api import default_ledger, locate_project
+
+    project = locate_project(path, options.config_path)
+    config = project.config.config
+    now = (options.clock or (lambda: datetime.now(UTC)))()
+    tier: TierResult | None = None
+    if options.diff:
+        full, change, head = open_change(path, options.diff)
+        tier = tier_change(change, config, head, options.llm, options.scanners)
+        plan, scope = tier.plan, set(change.paths)
+        snapshot: Snapshot = ScopedSnapshot(full, scope, change.base)
+    else:
+        plan = untiered(config, options.llm, options.scanners)
+        snapshot, scope = open_snapshot(path, None, project.root), None
+    setup = ScanSetup(project.config, project.state_dir, options.jobs, options.no_cache,
+                      options.progress, _relative(project.config.source, project.root))
+    store = open_ledger(default_ledger(project, options.ledger))
+    try:
+        run = scan_snapshot(setup, snapshot, plan.scanners, now, store)
+        source = BaselineSource(project.root, Path(path), setup, store, plan.deterministic, now,
+                                tier.base if tier else None, scope)
+        baseline = resolve_baseline(options.baseline, source) if options.baseline or tier \
+            else empty_baseline()
+        comparison = compare(run, baseline, scope.__contains__ if scope is not None else None)
+        if options.record:
+            store.record_run(run)
+        life = Lifecycle(store, options.clock)
+        life.sync()
+        llm = _llm_items(run, life, snapshot)
+    finally:
+        store.close()
+    fail_on = options.fail_on or config.gate.fail_on or config.scan.fail_on
+    required = [*plan.deterministic, *(plan.llm if config.gate.require_llm else ())]
+    decision = decide(run, comparison, llm, fail_on, required)
+    return GateResult(decision, fail_on, plan, tier, run, comparison, tuple(llm), store.path,
+                      tuple(project.warnings) + _baseline_warnings(baseline))
+
+
+def _llm_items(run: Run, life: Lifecycle, snapshot: Snapshot) -> list[LlmItem]:
+    """LLM findings of the run with their states, plus proven ones not reported this time
+    whose code is still in a file in scope (the LLM scanner need not run on every change)."""
+    states = life.states()
+    items = [LlmItem(f, states.get(f.fingerprint, State.UNVERIFIED))
+             for f in run.findings if f.kind is FindingKind.LLM]
+    reported = {f.fingerprint for f in run.findings}
+    for tracked in life.findings(State.PROVEN):
+        if tracked.fingerprint in reported or snapshot.get(tracked.path) is None:
+            continue
+        finding = life.latest_finding(tracked.fingerprint)
+        if finding is not None and still_present(snapshot, finding):
+            items.append(LlmItem(finding, State.PROVEN, "still-present"))
+    return items
+
+
+def still_present(snapshot: Snapshot, finding: Finding) -> bool:
+    """True when the finding's code (whitespace-insensitive) is still in its file."""
+    code = normalize_code(finding.snippet.splitlines())
+    if not code:
+        return False
+    text = snapshot.read(finding.path).decode("utf-8", "replace")
+    return code in "".join(text.split())
+
+
+def _baseline_warnings(baseline: Baseline) -> tuple[str, ...]:
+    if baseline.complete or baseline.source == NO_BASELINE:
+        return ()
+    return (f"baseline {baseline.source} is incomplete: findings it lacks may be reported as "
+            "new, and none can be marked absent",)
+
+
+def _relative(path: Path | None, root: Path) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,156 @@
+"""`assay prove`: run a proof for a tracked LLM finding and record what it showed.
+
+The proof record is always stored (append-only), whatever the verdict. A `proven`
+verdict moves the finding to `proven`; a proof that passes on a `proven` finding moves it
+to `fixed` (the fix holds, and the proof becomes its regression test); a broken proof
+moves nothing. Running without the sandbox is recorded in the proof and the audit entry.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import math
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from assay.repo import git
+from assay.repo.interface import RepoError, Snapshot
+from assay.workflow.errors import ProofError
+from assay.workflow.latency import human_duration
+from assay.workflow.lifecycle import STAMP, AuditEntry, Lifecycle, ProofRecord, TrackedFinding
+from assay.workflow.proof import ProofOutcome, Verdict, run_proof
+from assay.workflow.sandbox import SandboxLimits, sandbox_unavailable
+from assay.workflow.states import State
+
+MAX_STORED_OUTPUT = 20_000
+
+
+@dataclass(frozen=True)
+class ProofSource:
+    """The proof to run: its text, file name, and whether a model wrote it."""
+
+    text: str
+    name: str
+    generated: bool = False
+    generation: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ProveSettings:
+    """How to run a proof."""
+
+    python: Path
+    limits: SandboxLimits
+    unsafe_no_sandbox: bool
+    actor: str
+    clock: Callable[[], datetime] | None = None
+
+
+@dataclass(frozen=True)
+class ProveResult:
+    """What a proof run showed and what it changed."""
+
+    finding: TrackedFinding
+    outcome: ProofOutcome
+    record: ProofRecord
+    transition: AuditEntry | None
+    state: State
+    latency_seconds: float | None
+
+
+def default_actor(root: Path) -> str:
+    """Who is acting: ASSAY_ACTOR, else git's user.email, else the login name."""
+    if os.environ.get("ASSAY_ACTOR"):
+        return os.environ["ASSAY_ACTOR"]
+    try:
+        email = git.run_git(root, ["config", "user.email"]).decode().strip()
+    except RepoError:
+        email = ""
+    if email:
+        return email
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def check_sandbox(unsafe_no_sandbox: bool) -> None:
+    """Refuse early, with the reason, when the sandbox cannot run and no bypass was asked."""
+    if unsafe_no_sandbox:
+        return
+    reason = sandbox_unavailable()
+    if reason:
+        raise ProofError(f"refusing to run the proof: the sandbox is unavailable ({reason})",
+                         "install bubblewrap (apt-get install bubblewrap), or pass "
+                         "--unsafe-no-sandbox to run it unisolated (recorded in the ledger)")
+
+
+def limits_for(timeout: float, memory_mb: int) -> SandboxLimits:
+    """Sandbox limits for one proof: the wall-clock timeout bounds the CPU time too."""
+    return SandboxLimits(cpu_seconds=max(1, math.ceil(timeout)), wall_seconds=timeout,
+                         address_space_bytes=memory_mb * 1024 * 1024)
+
+
+def prove_finding(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot,
+                  proof: ProofSource, settings: ProveSettings) -> ProveResult:
+    """Run `proof` against `snapshot`, store the record, apply the resulting transition."""
+    check_sandbox(settings.unsafe_no_sandbox)
+    outcome = run_proof(snapshot, proof.text, proof.name, python=settings.python,
+                        limits=settings.limits, unsafe_no_sandbox=settings.unsafe_no_sandbox)
+    record = _record(life, finding, snapshot, proof, settings, outcome)
+    life.record_proof(record)
+    transition = _apply(life, finding, record, settings)
+    state = transition.to_state if transition else finding.state
+    latency = None
+    if transition is not None and transition.to_state is State.PROVEN:
+        seen = datetime.strptime(finding.first_seen, STAMP).replace(tzinfo=UTC)
+        latency = max(0.0, (datetime.strptime(record.at, STAMP).replace(tzinfo=UTC)
+                            - seen).total_seconds())
+    return ProveResult(finding, outcome, record, transition, state, latency)
+
+
+def _record(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot, proof: ProofSource,
+            settings: ProveSettings, outcome: ProofOutcome) -> ProofRecord:
+    at = life.now()
+    report = {"tests": outcome.report, "stdout_tail": outcome.result.stdout[-MAX_STORED_OUTPUT:],
+              "stderr_tail": outcome.result.stderr[-MAX_STORED_OUTPUT:],
+              "returncode": outcome.result.returncode, "timed_out": outcome.result.timed_out,
+              "killed_reason": outcome.result.killed_reason,
+              "generation": dict(proof.generation), "python": str(settings.python)}
+    target = snapshot.target
+    return ProofRecord(
+        id=f"P{at.replace('-', '').replace(':', '')}-{secrets.token_hex(4)}",
+        fingerprint=finding.fingerprint, at=at, actor=settings.actor,
+        source="generated" if proof.generated else "file", name=proof.name,
+        sha256=hashlib.sha256(proof.text.encode()).hexdigest(), text=proof.text,
+        commit=target.commit, dirty=target.dirty, verdict=outcome.verdict.value,
+        detail=outcome.detail, sandboxed=outcome.result.sandboxed,
+        unsafe_no_sandbox=settings.unsafe_no_sandbox, seconds=outcome.result.duration,
+        report=json.dumps(report, sort_keys=True))
+
+
+def _apply(life: Lifecycle, finding: TrackedFinding, record: ProofRecord,
+           settings: ProveSettings) -> AuditEntry | None:
+    where = (record.commit or "the work tree")[:12] + (" (dirty)" if record.dirty else "")
+    evidence = {"verdict": record.verdict, "commit": record.commit or "",
+                "unsafe_no_sandbox": str(record.unsafe_no_sandbox).lower()}
+    if record.verdict == Verdict.PROVEN and finding.state is not State.PROVEN:
+        return life.transition(finding.fingerprint, State.PROVEN, settings.actor,
+                               f"proof {record.name} fails on {where}: {record.detail}",
+                               evidence, proof_id=record.id)
+    if record.verdict == Verdict.NOT_REPRODUCED and finding.state is State.PROVEN:
+        return life.transition(finding.fingerprint, State.FIXED, settings.actor,
+                               f"proof {record.name} passes on {where}: the fix holds",
+                               evidence, proof_id=record.id)
+    return None
+
+
+def describe_latency(seconds: float | None) -> str:
+    """'proven 2h 5m after it was first reported', or ''."""
+    return "" if seconds is None else f"proven {human_duration(seconds)} after first reported"

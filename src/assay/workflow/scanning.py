@@ -1,0 +1,89 @@
+"""Scans for the gate: a snapshot limited to the changed files, run like `assay scan`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+from assay.config import LoadedConfig
+from assay.ledger.sqlite import SqliteLedger
+from assay.model import Run
+from assay.repo.diff import Diff, compute_diff, parse_range
+from assay.repo.globs import compile_excludes
+from assay.repo.interface import Snapshot
+from assay.repo.snapshot import open_snapshot
+from assay.scanners.cache import ResultCache
+from assay.scanners.interface import Progress, ScanContext
+from assay.scanners.registry import build_scanner
+from assay.scanners.runner import RunSettings, new_run_id, run_scanners
+
+
+class ScopedSnapshot(Snapshot):
+    """A view of `inner` that holds only `paths` (the changed files of a diff)."""
+
+    def __init__(self, inner: Snapshot, paths: Iterable[str], diff_base: str | None = None,
+                 ) -> None:
+        keep = set(paths)
+        target = replace(inner.target, diff_base=diff_base or inner.target.diff_base)
+        super().__init__(inner.root, target, (f for f in inner.files if f.path in keep))
+        self.inner = inner
+
+    def content_id(self, path: str) -> str:
+        """The blob id, from the underlying snapshot."""
+        return self.inner.content_id(path)
+
+    def read(self, path: str) -> bytes:
+        """The file's bytes, from the underlying snapshot."""
+        return self.inner.read(path)
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes]:
+        """Several files at once, from the underlying snapshot."""
+        return self.inner.read_many(paths)
+
+    def materialize(self, paths: Iterable[str], scratch: Path) -> Path:
+        """Delegated to the underlying snapshot."""
+        return self.inner.materialize(paths, scratch)
+
+
+@dataclass(frozen=True)
+class ScanSetup:
+    """What every scan of one gate shares."""
+
+    config: LoadedConfig
+    state_dir: Path
+    jobs: int | None = None
+    no_cache: bool = False
+    progress: Progress | None = None
+    config_source: str = ""
+
+
+def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], now: datetime,
+                  ledger: SqliteLedger | None = None) -> Run:
+    """Scan `snapshot` with the scanners `names` (a run, not yet recorded)."""
+    config = setup.config.config
+    built = [build_scanner(n, config) for n in dict.fromkeys(names)]
+    cache = ResultCache(setup.state_dir / "cache.db")
+    run_id = new_run_id(now)
+    ctx = ScanContext(
+        snapshot=snapshot, files=(), state_dir=setup.state_dir, run_id=run_id, ledger=ledger,
+        jobs=setup.jobs or config.scan.jobs or os.cpu_count() or 1,
+        use_cache=not setup.no_cache, cache=cache if cache.available else None,
+        max_file_size=config.scan.max_file_size, progress=setup.progress)
+    settings = RunSettings(
+        run_id=run_id, config_hash=setup.config.hash, ctx=ctx,
+        is_excluded=compile_excludes(config.scan.exclude), started_at=now,
+        extra_provenance=(("config_source", setup.config_source),))
+    try:
+        return run_scanners(snapshot, built, settings)
+    finally:
+        cache.close()
+
+
+def open_change(path: str | Path, diff: str) -> tuple[Snapshot, Diff, str | None]:
+    """The snapshot a `--diff` range scans (its head, else the work tree) and the diff."""
+    base, head, merge_base = parse_range(diff)
+    snapshot = open_snapshot(path, head)
+    return snapshot, compute_diff(snapshot, base, merge_base, head), head

@@ -7,9 +7,9 @@ from pathlib import Path
 import typer
 
 from assay.cli.app import app, stdout_console, write_output
-from assay.workflow.proof import Verdict
 
 EXIT_VERDICT, EXIT_BROKEN = 0, 3
+BROKEN = "broken"
 
 
 @app.command()
@@ -75,4 +75,4 @@ def prove(
             console.print(describe_latency(result.latency_seconds), highlight=False)
         if record.unsafe_no_sandbox:
             console.print("[yellow]warning[/]: ran without the sandbox (recorded)")
-    raise typer.Exit(EXIT_BROKEN if record.verdict == Verdict.BROKEN else EXIT_VERDICT)
+    raise typer.Exit(EXIT_BROKEN if record.verdict == BROKEN else EXIT_VERDICT)

@@ -13,28 +13,20 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assay.errors import UsageError
 from assay.ledger.sqlite import open_ledger
 from assay.repo.snapshot import open_snapshot
 from assay.workflow.gating import GateOptions, GateResult, run_gate
-from assay.workflow.generate import generate_proof
 from assay.workflow.latency import LatencyStats, summarize
-from assay.workflow.lifecycle import AuditEntry, Lifecycle
-from assay.workflow.proof import read_proof
-from assay.workflow.proving import (
-    ProofSource,
-    ProveResult,
-    ProveSettings,
-    check_sandbox,
-    default_actor,
-    limits_for,
-    prove_finding,
-)
+from assay.workflow.lifecycle import AuditEntry, Lifecycle, default_actor
 from assay.workflow.scanning import open_change
 from assay.workflow.states import State
 from assay.workflow.tier import LlmMode, TierResult, tier_change
+
+if TYPE_CHECKING:
+    from assay.workflow.proving import ProveResult
 
 
 def tier(path: str | Path = ".", diff: str = "HEAD", *, config_path: Path | None = None,
@@ -89,6 +81,15 @@ def prove(path: str | Path, finding_id: str, *, proof: Path | None = None,
           clock: Callable[[], datetime] | None = None) -> ProveResult:
     """Run a proof (a file, or one the finding's LLM scanner writes) against PATH."""
     from assay.api import locate_project
+    from assay.workflow.generate import generate_proof
+    from assay.workflow.proof import read_proof
+    from assay.workflow.proving import (
+        ProofSource,
+        ProveSettings,
+        check_sandbox,
+        limits_for,
+        prove_finding,
+    )
 
     if (proof is None) == (not generate):
         raise UsageError("pass either --proof FILE or --generate")

@@ -8,18 +8,23 @@ evidence); the current state is the newest entry. Proof records are append-only 
 
 from __future__ import annotations
 
+import getpass
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from assay.ledger.interface import LedgerError
 from assay.ledger.migrations import transaction
 from assay.ledger.sqlite import SqliteLedger
 from assay.model import Finding
+from assay.repo import git
+from assay.repo.interface import RepoError
 from assay.workflow.errors import FindingNotFound
 from assay.workflow.states import State, check_transition
 
@@ -241,6 +246,22 @@ class Lifecycle:
             " WHERE a.to_state = 'proven' GROUP BY t.fingerprint ORDER BY t.scanner").fetchall()
         return [(scanner, max(0.0, (_parse(proven) - _parse(seen)).total_seconds()))
                 for scanner, seen, proven in rows]
+
+
+def default_actor(root: Path) -> str:
+    """Who is acting: ASSAY_ACTOR, else git's user.email, else the login name."""
+    if os.environ.get("ASSAY_ACTOR"):
+        return os.environ["ASSAY_ACTOR"]
+    try:
+        email = git.run_git(root, ["config", "user.email"]).decode().strip()
+    except RepoError:
+        email = ""
+    if email:
+        return email
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
 
 
 def _tracked(r: tuple[Any, ...]) -> TrackedFinding:

@@ -8,19 +8,16 @@ moves nothing. Running without the sandbox is recorded in the proof and the audi
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import json
 import math
-import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assay.repo import git
-from assay.repo.interface import RepoError, Snapshot
+from assay.repo.interface import Snapshot
 from assay.workflow.errors import ProofError
 from assay.workflow.latency import human_duration
 from assay.workflow.lifecycle import STAMP, AuditEntry, Lifecycle, ProofRecord, TrackedFinding
@@ -62,22 +59,6 @@ class ProveResult:
     transition: AuditEntry | None
     state: State
     latency_seconds: float | None
-
-
-def default_actor(root: Path) -> str:
-    """Who is acting: ASSAY_ACTOR, else git's user.email, else the login name."""
-    if os.environ.get("ASSAY_ACTOR"):
-        return os.environ["ASSAY_ACTOR"]
-    try:
-        email = git.run_git(root, ["config", "user.email"]).decode().strip()
-    except RepoError:
-        email = ""
-    if email:
-        return email
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def check_sandbox(unsafe_no_sandbox: bool) -> None:

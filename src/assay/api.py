@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +17,8 @@ from assay.config import Config, LoadedConfig, load_config
 from assay.errors import UsageError
 from assay.ledger import SqliteLedger, open_ledger
 from assay.model import Run
-from assay.repo import RepoError, git, open_snapshot
+from assay.repo import RepoError, Snapshot, git, open_snapshot
+from assay.repo.diff import Diff, compute_diff, parse_range
 from assay.repo.globs import compile_excludes
 from assay.scanners.cache import ResultCache
 from assay.scanners.interface import Progress, ScanContext
@@ -85,10 +86,16 @@ def scan(
     exclude: Sequence[str] = (),
     progress: Progress | None = None,
     clock: Clock | None = None,
+    diff: str | None = None,
+    fresh: bool = False,
 ) -> ScanResult:
-    """Scan the working tree at `path`, or commit `rev`, and record the run in the ledger."""
+    """Scan the working tree at `path`, or commit `rev`, and record the run in the ledger.
+
+    `diff` (`BASE`, `BASE..HEAD` or `BASE...HEAD`) limits LLM review to the changed hunks
+    (HEAD becomes the scanned revision); `fresh` bypasses the LLM result cache.
+    """
     project = locate_project(path, config_path)
-    snapshot = open_snapshot(path, rev, project.root)
+    snapshot, changes = _open_target(path, rev, diff, project.root)
     config = project.config.config
     names = list(scanners) if scanners else list(config.scan.scanners)
     if not names:
@@ -105,7 +112,7 @@ def scan(
         snapshot=snapshot, files=(), state_dir=project.state_dir, run_id=run_id, ledger=store,
         jobs=jobs or config.scan.jobs or os.cpu_count() or 1, use_cache=not no_cache,
         cache=cache if cache.available else None, max_file_size=config.scan.max_file_size,
-        progress=progress)
+        progress=progress, diff=changes, fresh=fresh)
     settings = RunSettings(
         run_id=run_id, config_hash=project.config.hash, ctx=ctx,
         is_excluded=compile_excludes([*config.scan.exclude, *exclude]), started_at=now,
@@ -118,7 +125,24 @@ def scan(
         cache.close()
         if store is not None:
             store.close()
+    warnings.extend(v for k, v in run.provenance.extra if k.endswith(".warning"))
     return ScanResult(run, store.path if store else None, config, tuple(warnings))
+
+
+def _open_target(path: str | Path, rev: str | None, diff: str | None,
+                 root: Path) -> tuple[Snapshot, Diff | None]:
+    """The snapshot to scan and, with `diff`, its changes from the base (HEAD of a
+    `BASE..HEAD` range becomes the scanned revision)."""
+    if diff is None:
+        return open_snapshot(path, rev, root), None
+    base, head, merge_base = parse_range(diff)
+    if head is not None and rev is not None and head != rev:
+        raise UsageError(f"--diff {diff} names HEAD {head!r} but --rev is {rev!r}",
+                         "drop --rev, or use --diff BASE with --rev")
+    snapshot = open_snapshot(path, head or rev, root)
+    changes = compute_diff(snapshot, base, merge_base, head)
+    snapshot.target = replace(snapshot.target, diff_base=changes.base)
+    return snapshot, changes
 
 
 def _relative(path: Path | None, project: Project) -> str:
@@ -137,3 +161,4 @@ from assay.measure.api import (  # noqa: E402, I001 - re-export (measure.api imp
 )
 from assay.report.api import memo_for as memo_for  # noqa: E402 - re-export (report.api imports this module)
 from assay.workflow.api import gate as gate, prove as prove, set_state as set_state, tier as tier  # noqa: E402 - re-export (workflow.api imports this module)
+from assay.scanners.llm.api import replay as replay  # noqa: E402 - re-export (scanners.llm.api imports this module)

@@ -83,7 +83,7 @@ class Harness:
             self._failed(stage, started, "budget", exc.reason)
             raise
         except ProviderError as exc:
-            self._failed(stage, started, exc.kind.value, exc.message)
+            self._failed(stage, started, exc.kind.value, exc.message, exc.hint)
             raise
         seconds = time.perf_counter() - started
         self.provider_seconds += seconds
@@ -120,11 +120,12 @@ class Harness:
         self.trace.emit("attempt_error", stage, self.step, attempt=attempt, kind=exc.kind.value,
                         status=exc.status, message=exc.message, wait=round(wait, 6))
 
-    def _failed(self, stage: str, started: float, kind: str, reason: str) -> None:
+    def _failed(self, stage: str, started: float, kind: str, reason: str,
+                hint: str = "") -> None:
         seconds = time.perf_counter() - started
         self.provider_seconds += seconds
         self.recorder.wait(stage, seconds)
-        self.trace.emit("failure", stage, self.step, kind=kind, reason=reason)
+        self.trace.emit("failure", stage, self.step, kind=kind, reason=reason, hint=hint)
 
 
 def request_hash(request: ModelRequest, message_hashes: list[str]) -> str:

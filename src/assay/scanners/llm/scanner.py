@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assay.formats.json import target_to_dict
+from assay.ledger.interface import Ledger
 from assay.model import (
     CacheStats,
     FindingKind,
@@ -25,6 +26,7 @@ from assay.repo.globs import compile_excludes
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult
 from assay.scanners.llm import cache
 from assay.scanners.llm.codec import canonical
+from assay.scanners.llm.generate import Generation, GenerationTask, generate
 from assay.scanners.llm.interface import Provider, ProviderError
 from assay.scanners.llm.prompt import PromptPack, floating_alias, load_pack
 from assay.scanners.llm.providers import make_provider
@@ -168,6 +170,26 @@ class LlmScanner(Scanner):
             info=self.info(done.models_reported), findings=done.findings,
             analyzed=done.files_read, status=done.outcome.status, reason=done.outcome.reason,
             stages=done.stages, cache=CacheStats(misses=1), extra=self._counts(done))
+
+    def generate(self, task: GenerationTask, *, run_id: str = "", ledger: Ledger | None = None,
+                 ) -> Generation:
+        """One structured generation with this scanner's provider, model and params (its
+        own budget in `task.limits`; trace under `<name>#<stage>` in run `run_id`)."""
+        store = LlmStore.for_ledger(ledger)
+        try:
+            provider = self.provider_factory(self.settings)
+        except ProviderError as exc:
+            if store is not None:
+                store.close()
+            return Generation(None, RunStatus.INCOMPLETE, f"auth: {exc.message}",
+                              StageMetrics(f"{self.name}:{task.stage}"))
+        try:
+            return generate(self.settings, task, provider, scanner=self.name, run_id=run_id,
+                            store=store, sleep=self.sleep)
+        finally:
+            provider.close()
+            if store is not None:
+                store.close()
 
     def _counts(self, done: ReviewResult | None) -> tuple[tuple[str, str], ...]:
         counts = {"unsupported": 0, "redactions": 0, "tool_errors": 0, "repaired": 0,

@@ -73,26 +73,31 @@ def price_of(settings: LlmSettings) -> Price | None:
     return None if p is None else Price(p.input, p.output, p.cached_input)
 
 
-def call_settings(settings: LlmSettings) -> CallSettings:
+def call_settings(settings: LlmSettings, retries: bool = True) -> CallSettings:
     """Model, sampling parameters, timeout and retry policy of every request."""
     params = GenerationParams(settings.max_tokens, settings.temperature, settings.top_p,
                               settings.seed)
     r = settings.retry
     return CallSettings(settings.model, params, settings.request_timeout,
-                        RetryPolicy(r.max_retries, r.backoff_base, r.backoff_max))
+                        RetryPolicy(r.max_retries if retries else 0, r.backoff_base,
+                                    r.backoff_max))
 
 
 def review(inp: ReviewInput, provider: Provider, trace: Trace, *, time_box: bool = True,
-           clock: Callable[[], float] = time.monotonic,
+           retries: bool = True, clock: Callable[[], float] = time.monotonic,
            sleep: Callable[[float], None] = time.sleep) -> ReviewResult:
-    """Run the agent loop once over `inp.scope`."""
+    """Run the agent loop once over `inp.scope`.
+
+    Replay passes `time_box=False, retries=False`: the recorded trace decides where the
+    original run was cut off and which errors were final.
+    """
     s = inp.settings
     sandbox = Sandbox(inp.snapshot, inp.files, inp.max_file_size)
     reporter = FindingReporter(inp.name, sandbox)
     toolbox = Toolbox(sandbox, s.tools, reporter)
     recorder = StageRecorder(inp.name)
     meter = Meter(limits_of(s, time_box), price_of(s), clock)
-    harness = Harness(provider, call_settings(s), meter, trace, recorder, inp.seed, sleep)
+    harness = Harness(provider, call_settings(s, retries), meter, trace, recorder, inp.seed, sleep)
     fixed = len(inp.pack.system) + len(canonical(tools_to_list(SPECS)))
     conversation = Conversation(fixed, s.context_window - s.max_tokens, s.max_messages)
     outcome = ReviewLoop(harness, toolbox, inp.pack, conversation).run(

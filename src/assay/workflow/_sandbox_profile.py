@@ -18,6 +18,7 @@ above every distribution's, systemd's and subordinate-id allocation range."""
 SANDBOX_USER = "sandbox"
 SANDBOX_HOSTNAME = "assay-sandbox"
 TMP_DIR = "/tmp"  # noqa: S108 (the sandbox's own tmpfs, not the host's /tmp)
+SHM_DIR = "/dev/shm"  # noqa: S108 (likewise)
 
 SYSTEM_DIRS = ("/usr",)
 """Bound read-only: the system's programs and shared libraries."""
@@ -107,19 +108,26 @@ def bind_args(profile: Profile) -> list[str]:
     return args
 
 
+def scratch_args(size_bytes: int) -> list[str]:
+    """Fresh /proc and /dev, and the only writable places: size-capped tmpfs mounts."""
+    size = str(size_bytes)
+    return ["--proc", "/proc", "--dev", "/dev", "--size", size, "--tmpfs", SHM_DIR,
+            "--size", size, "--tmpfs", TMP_DIR]
+
+
 def bwrap_argv(bwrap: str, profile: Profile, inner: Sequence[str]) -> list[str]:
     """The complete bubblewrap command line that runs `inner` in the sandbox."""
     args = [bwrap, *namespace_args(profile.userns_fd)]
     args += ["--uid", str(SANDBOX_ID), "--gid", str(SANDBOX_ID), "--cap-drop", "ALL",
              "--hostname", SANDBOX_HOSTNAME, "--die-with-parent", "--new-session",
              "--info-fd", str(profile.info_fd)]
-    args += ["--proc", "/proc", "--dev", "/dev",
-             "--size", str(profile.tmp_size_bytes), "--tmpfs", TMP_DIR]
+    args += scratch_args(profile.tmp_size_bytes)
     args += system_args()
     for fd, dest in profile.data_fds:
         args += ["--perms", "0444", "--ro-bind-data", str(fd), dest]
     args += bind_args(profile)
-    args += ["--remount-ro", "/", "--chdir", str(profile.workdir), "--clearenv"]
+    args += ["--remount-ro", "/dev", "--remount-ro", "/"]
+    args += ["--chdir", str(profile.workdir), "--clearenv"]
     for key, value in profile.env:
         args += ["--setenv", key, value]
     return [*args, "--", *inner]

@@ -74,13 +74,14 @@ def run_sandboxed(argv: Sequence[str], *, workdir: Path, readonly: Sequence[Path
     """
     command = _check_argv(argv)
     work = _check_workdir(workdir)
+    binds = _check_readonly(readonly)
     environment = profile_mod.merged_env(_check_env(env))
     if unsafe_no_sandbox:
         return run_unsandboxed(command, work, environment, limits)
     reason = sandbox_unavailable()
     if reason:
         raise SandboxError(f"the proof sandbox cannot run: {reason}", _HINT)
-    return run_bwrap(command, work, _check_readonly(readonly), environment, limits)
+    return run_bwrap(command, work, binds, environment, limits)
 
 
 def _check_argv(argv: Sequence[str]) -> tuple[str, ...]:

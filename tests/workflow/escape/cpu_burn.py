@@ -1,0 +1,5 @@
+"""Spin on the CPU forever."""
+
+print("burning", flush=True)
+while True:
+    pass

@@ -1,0 +1,338 @@
+"""The proof sandbox: ordinary proofs run, the environment is clean, bad input is refused."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assay.errors import AssayError
+from assay.workflow import _sandbox_profile as profile
+from assay.workflow import sandbox
+from assay.workflow.sandbox import (
+    SandboxError,
+    SandboxLimits,
+    python_binds,
+    run_sandboxed,
+    sandbox_unavailable,
+)
+from tests.workflow.sandbox_support import ESCAPE_DIR, PYTHON, needs_bwrap
+
+REPO_SRC = Path(__file__).resolve().parents[2] / "src"
+
+FAILING_PROOF = """\
+from app import lookup
+
+
+def test_lookup_rejects_injection():
+    assert lookup("x' OR '1'='1") == [], "injection returned rows"
+"""
+
+PASSING_PROOF = FAILING_PROOF.replace('== [], "injection returned rows"', "is not None")
+
+APP = """\
+def lookup(name):
+    rows = [("alice",), ("bob",)]
+    return rows if "'" in name else [r for r in rows if r[0] == name]
+"""
+
+INSPECT = """\
+import json, os, resource, socket
+print(json.dumps({
+    "env": dict(os.environ),
+    "uid": os.getuid(), "gid": os.getgid(), "groups": os.getgroups(),
+    "cwd": os.getcwd(), "hostname": socket.gethostname(),
+    "localhost": socket.gethostbyname("localhost"),
+    "fds": {fd: os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
+            if os.path.exists(f"/proc/self/fd/{fd}")},
+    "nproc": resource.getrlimit(resource.RLIMIT_NPROC)[0],
+    "caps": [line for line in open("/proc/self/status") if line.startswith("CapEff")][0],
+}))
+"""
+
+
+def _proof_dir(tmp_path: Path, proof: str) -> Path:
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "app.py").write_text(APP)
+    (work / "test_proof.py").write_text(proof)
+    return work
+
+
+def _pytest(work: Path, *, unsafe: bool = False) -> sandbox.SandboxResult:
+    argv = [str(PYTHON), "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "test_proof.py"]
+    return run_sandboxed(argv, workdir=work, readonly=python_binds(PYTHON),
+                         unsafe_no_sandbox=unsafe)
+
+
+def _inspect(tmp_path: Path, **kwargs: object) -> dict[str, object]:
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    (work / "inspect.py").write_text(INSPECT)
+    result = run_sandboxed([str(PYTHON), "inspect.py"], workdir=work,
+                           readonly=python_binds(PYTHON), **kwargs)  # type: ignore[arg-type]
+    assert result.returncode == 0, result.stderr
+    report: dict[str, object] = json.loads(result.stdout)
+    return report
+
+
+class TestProofs:
+    pytestmark = needs_bwrap
+
+    def test_failing_proof_is_visible_in_returncode_and_output(self, tmp_path: Path) -> None:
+        result = _pytest(_proof_dir(tmp_path, FAILING_PROOF))
+        assert result.sandboxed is True
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert "1 failed" in result.stdout
+        assert "injection returned rows" in result.stdout
+        assert result.timed_out is False and result.killed_reason == ""
+
+    def test_passing_proof_returns_zero(self, tmp_path: Path) -> None:
+        result = _pytest(_proof_dir(tmp_path, PASSING_PROOF))
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "1 passed" in result.stdout
+
+    def test_result_records_the_command(self, tmp_path: Path) -> None:
+        work = tmp_path / "work"
+        work.mkdir()
+        result = run_sandboxed(["sh", "-c", "echo out; echo err >&2; exit 7"], workdir=work)
+        assert (result.returncode, result.stdout, result.stderr) == (7, "out\n", "err\n")
+        assert result.argv == ("sh", "-c", "echo out; echo err >&2; exit 7")
+
+    def test_unsafe_mode_runs_the_same_proof_unsandboxed(self, tmp_path: Path) -> None:
+        result = _pytest(_proof_dir(tmp_path, FAILING_PROOF), unsafe=True)
+        assert result.sandboxed is False
+        assert result.returncode == 1 and "1 failed" in result.stdout
+
+    def test_the_work_dir_copy_is_left_unchanged(self, tmp_path: Path) -> None:
+        work = _proof_dir(tmp_path, FAILING_PROOF)
+        _pytest(work)
+        assert sorted(p.name for p in work.iterdir()) == ["app.py", "test_proof.py"]
+
+
+class TestEnvironment:
+    pytestmark = needs_bwrap
+
+    def test_parent_environment_is_not_visible(self, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("ASSAY_TEST_SECRET_TOKEN", "hunter2")
+        report = _inspect(tmp_path, env={"PROOF_SETTING": "on"})
+        env = report["env"]
+        assert isinstance(env, dict)
+        assert "ASSAY_TEST_SECRET_TOKEN" not in env
+        assert "hunter2" not in json.dumps(report)
+        assert set(env) == {*profile.BASE_ENV, "PROOF_SETTING", "PWD"}
+        assert env["HOME"] == "/tmp" and env["PYTHONDONTWRITEBYTECODE"] == "1"
+
+    def test_parent_environment_is_not_visible_in_unsafe_mode(
+            self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("ASSAY_TEST_SECRET_TOKEN", "hunter2")
+        report = _inspect(tmp_path, unsafe_no_sandbox=True)
+        assert "ASSAY_TEST_SECRET_TOKEN" not in str(report["env"])
+
+    def test_identity_is_unprivileged_and_isolated(self, tmp_path: Path) -> None:
+        report = _inspect(tmp_path)
+        assert report["uid"] == report["gid"] == profile.SANDBOX_ID
+        assert report["groups"] in ([], [profile.SANDBOX_ID])
+        assert report["hostname"] == profile.SANDBOX_HOSTNAME
+        assert report["localhost"] == "127.0.0.1"
+        assert report["cwd"] == str(tmp_path / "work")
+        assert report["caps"].split()[1] == "0000000000000000"
+        assert report["nproc"] == SandboxLimits().processes
+
+    def test_no_descriptor_of_the_parent_leaks_in(self, tmp_path: Path) -> None:
+        fds = _inspect(tmp_path)["fds"]
+        assert isinstance(fds, dict)
+        assert fds["0"] == "/dev/null"
+        extra = {fd: target for fd, target in fds.items() if fd not in {"0", "1", "2"}}
+        # As root the joined user namespace's descriptor stays open (it grants nothing).
+        assert all(target.startswith("user:[") for target in extra.values()), extra
+
+
+@pytest.fixture
+def unprivileged_workdir() -> Iterator[Path]:
+    """A world-readable work directory outside root's private temp dirs."""
+    work = Path(tempfile.mkdtemp(prefix="assay-sandbox-test-"))
+    try:
+        shutil.copy(ESCAPE_DIR / "fork_bomb.py", work / "fork_bomb.py")
+        for path in (work, work / "fork_bomb.py"):
+            os.chown(path, 65534, 65534)
+        yield work
+    finally:
+        shutil.rmtree(work)
+
+
+DRIVER = """\
+import json, sys, types
+src = sys.argv[1]
+for name, sub in (("assay", "assay"), ("assay.workflow", "assay/workflow")):
+    module = types.ModuleType(name)
+    module.__path__ = [f"{src}/{sub}"]
+    sys.modules[name] = module
+from pathlib import Path
+from assay.workflow.sandbox import run_sandboxed, sandbox_unavailable
+assert sandbox_unavailable() == "", sandbox_unavailable()
+result = run_sandboxed([sys.executable, "fork_bomb.py", "500"], workdir=Path(sys.argv[2]))
+print(result.stdout, end="")
+"""
+
+
+@pytest.mark.sandbox
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap (bwrap) is not installed")
+def test_process_limit_holds_when_assay_runs_unprivileged(unprivileged_workdir: Path) -> None:
+    """The non-root path (bubblewrap creates the user namespace) also stops a fork bomb."""
+    if os.geteuid() != 0:
+        pytest.skip("switching to an unprivileged uid for this test needs root")
+    system_python = shutil.which("python3", path="/usr/bin")
+    if system_python is None:
+        pytest.skip("needs a system python3 in /usr/bin that an unprivileged uid can run")
+    done = subprocess.run(
+        [system_python, "-I", "-c", DRIVER, str(REPO_SRC), str(unprivileged_workdir)],
+        capture_output=True, text=True, timeout=120, user=65534, group=65534, extra_groups=[],
+        env={"PATH": "/usr/bin:/bin"}, cwd="/", check=False)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["escaped"] is False and report["forked"] < SandboxLimits().processes
+
+
+class TestBadInput:
+    def test_work_dir_must_exist(self, tmp_path: Path) -> None:
+        with pytest.raises(SandboxError, match="does not exist"):
+            run_sandboxed(["true"], workdir=tmp_path / "missing", unsafe_no_sandbox=True)
+
+    @pytest.mark.parametrize("workdir", ["/", "/tmp", "/usr"])
+    def test_system_dirs_are_refused_as_work_dir(self, workdir: str) -> None:
+        with pytest.raises(SandboxError, match="refusing"):
+            run_sandboxed(["true"], workdir=Path(workdir))
+
+    def test_binding_root_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(SandboxError, match="refusing to bind /"):
+            run_sandboxed(["true"], workdir=tmp_path, readonly=[Path("/")])
+
+    def test_empty_command_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(SandboxError, match="empty"):
+            run_sandboxed([], workdir=tmp_path, unsafe_no_sandbox=True)
+
+    def test_invalid_env_name_is_refused(self, tmp_path: Path) -> None:
+        with pytest.raises(SandboxError, match="environment"):
+            run_sandboxed(["true"], workdir=tmp_path, env={"A=B": "x"}, unsafe_no_sandbox=True)
+
+    @pytest.mark.parametrize("field", ["cpu_seconds", "processes", "wall_seconds"])
+    def test_limits_must_be_positive(self, field: str) -> None:
+        with pytest.raises(SandboxError, match=field):
+            SandboxLimits(**{field: 0})  # type: ignore[arg-type]
+
+    def test_sandbox_error_is_an_assay_error_with_a_hint(self, tmp_path: Path) -> None:
+        with pytest.raises(AssayError) as caught:
+            run_sandboxed(["true"], workdir=tmp_path / "missing")
+        assert caught.value.hint
+
+
+class TestUnavailable:
+    @pytest.fixture(autouse=True)
+    def _fresh_probe(self) -> Iterator[None]:
+        sandbox_unavailable.cache_clear()
+        yield
+        sandbox_unavailable.cache_clear()
+
+    @pytest.fixture
+    def no_bwrap(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        real_tool = sandbox.tool
+
+        def tool(name: str) -> str:
+            if name == "bwrap":
+                raise SandboxError("bwrap is not installed in /usr")
+            return real_tool(name)
+
+        monkeypatch.setattr(sandbox, "tool", tool)
+
+    @pytest.mark.usefixtures("no_bwrap")
+    def test_missing_bubblewrap_is_reported(self) -> None:
+        assert "bwrap is not installed" in sandbox_unavailable()
+
+    @pytest.mark.usefixtures("no_bwrap")
+    def test_missing_bubblewrap_refuses_with_a_hint(self, tmp_path: Path) -> None:
+        with pytest.raises(SandboxError, match="cannot run: bwrap is not installed") as caught:
+            run_sandboxed(["true"], workdir=tmp_path)
+        assert "--unsafe-no-sandbox" in caught.value.hint
+
+    @pytest.mark.usefixtures("no_bwrap")
+    def test_unsafe_mode_runs_without_bubblewrap(self, tmp_path: Path) -> None:
+        result = run_sandboxed(["sh", "-c", "ulimit -v; echo $HOME"], workdir=tmp_path,
+                               unsafe_no_sandbox=True)
+        assert result.sandboxed is False and result.returncode == 0
+        kib = SandboxLimits().address_space_bytes // 1024
+        assert result.stdout.split() == [str(kib), "/tmp"]
+
+    @pytest.mark.sandbox
+    @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
+    def test_installed_bubblewrap_is_usable_here(self) -> None:
+        assert sandbox_unavailable() == ""
+
+
+class TestProfile:
+    def _argv(self, userns_fd: int | None) -> list[str]:
+        prof = profile.Profile(Path("/w"), (Path("/venv"),), profile.merged_env(None), 1024,
+                               userns_fd, ((9, "/etc/passwd"),), 8)
+        return profile.bwrap_argv("bwrap", prof, ["python", "proof.py"])
+
+    @pytest.mark.parametrize("userns_fd", [None, 5])
+    def test_hardening_flags_are_always_present(self, userns_fd: int | None) -> None:
+        argv = self._argv(userns_fd)
+        namespaces = (["--unshare-all"] if userns_fd is None else
+                      ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts"])
+        for flag in ("--clearenv", "--die-with-parent", "--new-session", *namespaces):
+            assert flag in argv
+        assert argv[argv.index("--cap-drop") + 1] == "ALL"
+        assert argv[argv.index("--uid") + 1] == str(profile.SANDBOX_ID)
+        assert argv[-3:] == ["--", "python", "proof.py"]
+
+    @pytest.mark.parametrize("userns_fd", [None, 5])
+    def test_nothing_is_bound_writable_and_root_is_never_bound(self,
+                                                               userns_fd: int | None) -> None:
+        argv = self._argv(userns_fd)
+        assert not {"--bind", "--dev-bind", "--bind-try", "--bind-fd"} & set(argv)
+        sources = [argv[i + 1] for i, arg in enumerate(argv) if arg == "--ro-bind"]
+        assert "/" not in sources
+        assert {"/w", "/venv", "/usr"} <= set(sources)
+
+    def test_non_root_profile_disables_nested_user_namespaces(self) -> None:
+        assert "--disable-userns" in self._argv(None)
+        assert self._argv(5)[self._argv(5).index("--userns") + 1] == "5"
+
+
+class TestPythonBinds:
+    def test_current_interpreter_prefixes_are_covered(self) -> None:
+        binds = python_binds(PYTHON)
+        for needed in (sys.prefix, sys.base_prefix, os.path.realpath(sys.base_prefix)):
+            path = Path(needed)
+            assert any(path.is_relative_to(b) for b in [*binds, Path("/usr")]), (needed, binds)
+
+    def test_venv_linking_into_another_prefix(self, tmp_path: Path) -> None:
+        base = tmp_path / "pyenv" / "versions" / "3.12.9"
+        (base / "bin").mkdir(parents=True)
+        (base / "bin" / "python3.12").write_text("")
+        alias = tmp_path / "alias"
+        (alias / "bin").mkdir(parents=True)
+        (alias / "bin" / "python3").symlink_to(base / "bin" / "python3.12")
+        venv = tmp_path / "project" / ".venv"
+        (venv / "bin").mkdir(parents=True)
+        (venv / "bin" / "python").symlink_to(alias / "bin" / "python3")
+        (venv / "pyvenv.cfg").write_text(f"home = {alias / 'bin'}\nversion = 3.12.9\n")
+        assert python_binds(venv / "bin" / "python") == sorted([base, alias, venv])
+
+    def test_system_interpreter_needs_nothing_extra(self) -> None:
+        if not Path("/usr/bin/python3").exists():
+            pytest.skip("no /usr/bin/python3 here")
+        assert python_binds(Path("/usr/bin/python3")) == []
+
+    def test_missing_interpreter_is_an_error(self, tmp_path: Path) -> None:
+        with pytest.raises(SandboxError, match="interpreter not found"):
+            python_binds(tmp_path / "python")

@@ -120,6 +120,11 @@ def scan(
     consensus: str | None = typer.Option(None, "--consensus", envvar="ASSAY_CONSENSUS",
                                          help="K/N: scan N times fresh, keep the findings at "
                                               "least K runs found (docs/measure.md)."),
+    diff: str | None = typer.Option(None, "--diff", envvar="ASSAY_DIFF",
+                                    help="BASE, BASE..HEAD or BASE...HEAD: LLM scanners review "
+                                         "only the changed hunks (docs/llm.md)."),
+    fresh: bool = typer.Option(False, "--fresh", envvar="ASSAY_FRESH",
+                               help="Do not serve LLM results from the ledger's cache."),
 ) -> None:
     """Scan PATH (or commit --rev) and report findings, coverage and provenance.
 
@@ -129,6 +134,8 @@ def scan(
     if fail_on is not None and fail_on.lower() not in FAIL_ON_CHOICES:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, "
                          f"not {fail_on!r}")
+    if consensus and diff:
+        raise UsageError("--diff cannot be combined with --consensus")
     if consensus:
         from assay.measure.api import consensus_scan
         from assay.measure.consensus import parse_consensus
@@ -142,7 +149,7 @@ def scan(
             result = api.scan(path, rev=rev, scanners=split_names(scanner) or None,
                               no_cache=no_cache, ledger=ledger, record=not no_record,
                               config_path=config, jobs=jobs, exclude=split_names(exclude),
-                              progress=progress)
+                              progress=progress, diff=diff, fresh=fresh)
     err = stderr_console()
     if not quiet:
         for warning in result.warnings:

@@ -37,8 +37,8 @@ class Cluster:
 
     @property
     def run_ids(self) -> tuple[RunId, ...]:
-        """Ids of the runs that found this finding, in canonical run order."""
-        return tuple(run_id for run_id, _ in self.members)
+        """Ids of the runs that found this finding, sorted."""
+        return tuple(sorted(run_id for run_id, _ in self.members))
 
 
 def canonical_order(runs: Sequence[Run]) -> list[Run]:

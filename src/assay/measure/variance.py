@@ -14,7 +14,7 @@ from itertools import combinations
 
 from assay.measure.matching import DEFAULT_TOLERANCE, FindingIndex, jaccard_of, match_indexed
 from assay.measure.runs import RunFacts, run_facts, same_commit
-from assay.model import Finding, Run, sorted_findings
+from assay.model import Finding, Run, ScannerInfo, sorted_findings
 
 
 @dataclass(frozen=True)
@@ -40,15 +40,22 @@ def run_label(run: Run) -> str:
 
 
 def split_by_scanner(runs: Sequence[Run]) -> list[Run]:
-    """One run per (run, scanner): each keeps only that scanner's findings."""
+    """One run per (run, scanner): each keeps only that scanner's findings.
+
+    A run of a single scanner stays whole (its findings may name sub-engines); a run of
+    several is split by each finding's `scanner`, and a name no provenance entry carries
+    gets a bare one so the part is labelled by it.
+    """
     out: list[Run] = []
     for run in runs:
-        names = list(dict.fromkeys([*run.scanner_names, *(f.scanner for f in run.findings)]))
-        if len(names) <= 1:
+        declared = run.scanner_names
+        names = list(dict.fromkeys([*declared, *(f.scanner for f in run.findings)]))
+        if len(declared) == 1 or len(names) <= 1:
             out.append(run)
             continue
         for name in names:
-            infos = tuple(s for s in run.provenance.scanners if s.name == name)
+            infos = tuple(s for s in run.provenance.scanners if s.name == name) or (
+                ScannerInfo(name, ""),)
             out.append(replace(run, findings=tuple(f for f in run.findings if f.scanner == name),
                                provenance=replace(run.provenance, scanners=infos),
                                scanners=tuple(s for s in run.scanners if s.name == name)))

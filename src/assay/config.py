@@ -106,11 +106,15 @@ class GateConfig(_Strict):
 
 
 class ProofConfig(_Strict):
-    """The `[proof]` table: the interpreter proofs run with and their limits."""
+    """The `[proof]` table: the interpreter proofs run with, their limits, and the budget
+    of `assay prove --generate`."""
 
     python: str | None = None
     timeout: float = Field(default=120.0, gt=0)
     memory_mb: int = Field(default=2048, gt=0)
+    generate_max_steps: int = Field(default=3, gt=0)
+    generate_max_output_tokens: int = Field(default=8000, gt=0)
+    generate_time_box: float = Field(default=300.0, gt=0)
 
 
 class Config(_Strict):

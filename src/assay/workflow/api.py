@@ -88,6 +88,7 @@ def prove(path: str | Path, finding_id: str, *, proof: Path | None = None,
         ProveSettings,
         check_sandbox,
         limits_for,
+        new_proof_id,
         prove_finding,
     )
 
@@ -104,9 +105,11 @@ def prove(path: str | Path, finding_id: str, *, proof: Path | None = None,
     with open_lifecycle(path, ledger, config_path, clock) as life:
         finding = life.resolve(finding_id)
         snapshot = open_snapshot(project.root, rev, project.root)
+        proof_id = new_proof_id(life.now())
         if source is None:
-            source = generate_proof(life, finding, snapshot, config, project.state_dir)
-        return prove_finding(life, finding, snapshot, source, settings)
+            source = generate_proof(finding, life.latest_finding(finding.fingerprint), snapshot,
+                                    config, life.ledger, proof_id)
+        return prove_finding(life, finding, snapshot, source, settings, proof_id)
 
 
 def proof_latency(path: str | Path = ".", ledger: str | Path | None = None,

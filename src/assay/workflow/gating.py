@@ -17,7 +17,13 @@ from assay.workflow.baseline import NO_BASELINE, Baseline, Comparison, compare, 
 from assay.workflow.baselines import BaselineSource, resolve_baseline
 from assay.workflow.gate import GateDecision, LlmItem, decide
 from assay.workflow.lifecycle import Lifecycle
-from assay.workflow.scanning import ScanSetup, ScopedSnapshot, open_change, scan_snapshot
+from assay.workflow.scanning import (
+    DiffContext,
+    ScanSetup,
+    ScopedSnapshot,
+    open_change,
+    scan_snapshot,
+)
 from assay.workflow.states import State
 from assay.workflow.tier import LlmMode, TierPlan, TierResult, tier_change, untiered
 
@@ -75,14 +81,16 @@ def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> Ga
         tier = tier_change(change, config, head, options.llm, options.scanners)
         plan, scope = tier.plan, set(change.paths)
         snapshot: Snapshot = ScopedSnapshot(full, scope, change.base)
+        context: DiffContext | None = DiffContext(full, change, plan.llm)
     else:
         plan = untiered(config, options.llm, options.scanners)
         snapshot, scope = open_snapshot(path, None, project.root), None
+        context = None
     setup = ScanSetup(project.config, project.state_dir, options.jobs, options.no_cache,
                       options.progress, _relative(project.config.source, project.root))
     store = open_ledger(default_ledger(project, options.ledger))
     try:
-        run = scan_snapshot(setup, snapshot, plan.scanners, now, store)
+        run = scan_snapshot(setup, snapshot, plan.scanners, now, store, context)
         source = BaselineSource(project.root, Path(path), setup, store, plan.deterministic, now,
                                 tier.base if tier else None, scope)
         baseline = resolve_baseline(options.baseline, source) if options.baseline or tier \

@@ -78,13 +78,20 @@ def limits_for(timeout: float, memory_mb: int) -> SandboxLimits:
                          address_space_bytes=memory_mb * 1024 * 1024)
 
 
+def new_proof_id(at: str) -> str:
+    """A unique, time-ordered proof id: P20261125T174905Z-3f9a1c2b."""
+    return f"P{at.replace('-', '').replace(':', '')}-{secrets.token_hex(4)}"
+
+
 def prove_finding(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot,
-                  proof: ProofSource, settings: ProveSettings) -> ProveResult:
+                  proof: ProofSource, settings: ProveSettings,
+                  proof_id: str | None = None) -> ProveResult:
     """Run `proof` against `snapshot`, store the record, apply the resulting transition."""
     check_sandbox(settings.unsafe_no_sandbox)
     outcome = run_proof(snapshot, proof.text, proof.name, python=settings.python,
                         limits=settings.limits, unsafe_no_sandbox=settings.unsafe_no_sandbox)
-    record = _record(life, finding, snapshot, proof, settings, outcome)
+    record = _record(life, finding, snapshot, proof, settings, outcome,
+                     proof_id or new_proof_id(life.now()))
     life.record_proof(record)
     transition = _apply(life, finding, record, settings)
     state = transition.to_state if transition else finding.state
@@ -97,7 +104,7 @@ def prove_finding(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot,
 
 
 def _record(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot, proof: ProofSource,
-            settings: ProveSettings, outcome: ProofOutcome) -> ProofRecord:
+            settings: ProveSettings, outcome: ProofOutcome, proof_id: str) -> ProofRecord:
     at = life.now()
     report = {"tests": outcome.report, "stdout_tail": outcome.result.stdout[-MAX_STORED_OUTPUT:],
               "stderr_tail": outcome.result.stderr[-MAX_STORED_OUTPUT:],
@@ -106,7 +113,7 @@ def _record(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot, proof:
               "generation": dict(proof.generation), "python": str(settings.python)}
     target = snapshot.target
     return ProofRecord(
-        id=f"P{at.replace('-', '').replace(':', '')}-{secrets.token_hex(4)}",
+        id=proof_id,
         fingerprint=finding.fingerprint, at=at, actor=settings.actor,
         source="generated" if proof.generated else "file", name=proof.name,
         sha256=hashlib.sha256(proof.text.encode()).hexdigest(), text=proof.text,

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from assay.config import LoadedConfig
 from assay.ledger.sqlite import SqliteLedger
-from assay.model import Run
+from assay.model import Run, ScannerInfo
 from assay.repo.diff import Diff, compute_diff, parse_range
 from assay.repo.globs import compile_excludes
 from assay.repo.interface import Snapshot
 from assay.repo.snapshot import open_snapshot
 from assay.scanners.cache import ResultCache
-from assay.scanners.interface import Progress, ScanContext
+from assay.scanners.interface import Progress, ScanContext, Scanner, ScannerResult
 from assay.scanners.registry import build_scanner
-from assay.scanners.runner import RunSettings, new_run_id, run_scanners
+from assay.scanners.runner import RunSettings, new_run_id, partition, run_scanners
 
 
 class ScopedSnapshot(Snapshot):
@@ -48,6 +48,39 @@ class ScopedSnapshot(Snapshot):
         return self.inner.materialize(paths, scratch)
 
 
+class DiffReviewScanner(Scanner):
+    """An LLM scanner inside a diff-scoped run: it reviews the diff's hunks but may read
+    the whole snapshot for context, while the run's other scanners see only the changed
+    files."""
+
+    def __init__(self, inner: Scanner, full: Snapshot, files: tuple[str, ...],
+                 diff: Diff) -> None:
+        self.inner, self.full, self.files, self.diff = inner, full, files, diff
+        self.name, self.kind = inner.name, inner.kind
+
+    def info(self) -> ScannerInfo:
+        """The wrapped scanner's identity."""
+        return self.inner.info()
+
+    def applies_to(self, path: str) -> bool:
+        """The wrapped scanner's file selection."""
+        return self.inner.applies_to(path)
+
+    def run(self, ctx: ScanContext) -> ScannerResult:
+        """Run the wrapped scanner over the whole snapshot with the diff as its scope."""
+        return self.inner.run(replace(ctx, snapshot=self.full, files=self.files,
+                                      diff=self.diff))
+
+
+@dataclass(frozen=True)
+class DiffContext:
+    """The whole snapshot and the diff, for the LLM scanners of a diff-scoped run."""
+
+    full: Snapshot
+    diff: Diff
+    llm: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class ScanSetup:
     """What every scan of one gate shares."""
@@ -61,10 +94,15 @@ class ScanSetup:
 
 
 def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], now: datetime,
-                  ledger: SqliteLedger | None = None) -> Run:
+                  ledger: SqliteLedger | None = None, context: DiffContext | None = None,
+                  ) -> Run:
     """Scan `snapshot` with the scanners `names` (a run, not yet recorded)."""
     config = setup.config.config
+    is_excluded = compile_excludes(config.scan.exclude)
     built = [build_scanner(n, config) for n in dict.fromkeys(names)]
+    if context is not None:
+        built = [_for_diff(s, context, is_excluded) if s.name in context.llm else s
+                 for s in built]
     cache = ResultCache(setup.state_dir / "cache.db")
     run_id = new_run_id(now)
     ctx = ScanContext(
@@ -74,12 +112,18 @@ def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], no
         max_file_size=config.scan.max_file_size, progress=setup.progress)
     settings = RunSettings(
         run_id=run_id, config_hash=setup.config.hash, ctx=ctx,
-        is_excluded=compile_excludes(config.scan.exclude), started_at=now,
+        is_excluded=is_excluded, started_at=now,
         extra_provenance=(("config_source", setup.config_source),))
     try:
         return run_scanners(snapshot, built, settings)
     finally:
         cache.close()
+
+
+def _for_diff(scanner: Scanner, context: DiffContext,
+              is_excluded: Callable[[str], bool]) -> Scanner:
+    files, _ = partition(context.full, [scanner], is_excluded)
+    return DiffReviewScanner(scanner, context.full, files, context.diff)
 
 
 def open_change(path: str | Path, diff: str) -> tuple[Snapshot, Diff, str | None]:

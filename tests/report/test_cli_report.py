@@ -13,7 +13,7 @@ from tests.scanners.test_bad_input import assay, assert_one_line_error
 
 @pytest.fixture(scope="module")
 def scanned(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
-    """A committed vulnerable app scanned twice with bandit (recorded) and once to a file."""
+    """A committed vulnerable app scanned twice with bandit (recorded) and twice to files."""
     repo = GitRepo(tmp_path_factory.mktemp("report") / "repo")
     repo.write("app.py", VULNERABLE_APP)
     repo.commit("app")
@@ -21,9 +21,10 @@ def scanned(tmp_path_factory: pytest.TempPathFactory) -> GitRepo:
         proc = assay("scan", "--rev", "HEAD", "-s", "bandit", "--no-cache", "-f", "json",
                      "-o", "/dev/null", cwd=repo.path)
         assert proc.returncode in (0, 1), proc.stderr
-    proc = assay("scan", "--rev", "HEAD", "-s", "bandit", "-f", "json", "-o",
-                 str(repo.path.parent / "run.json"), "--no-record", cwd=repo.path)
-    assert proc.returncode in (0, 1), proc.stderr
+    for name in ("run.json", "run2.json"):
+        proc = assay("scan", "--rev", "HEAD", "-s", "bandit", "-f", "json", "-o",
+                     str(repo.path.parent / name), "--no-record", cwd=repo.path)
+        assert proc.returncode in (0, 1), proc.stderr
     return repo
 
 
@@ -86,3 +87,14 @@ def test_report_bad_input(scanned: GitRepo, tmp_path: Path) -> None:
     assert_one_line_error(assay("report", "--commit", "0000000", "--html", out,
                                 cwd=scanned.path), "no recorded runs of commit")
     assert not Path(out).exists()
+
+
+def test_report_takes_several_files_after_one_flag(scanned: GitRepo) -> None:
+    parent = scanned.path.parent
+    proc = assay("report", "--from-files", str(parent / "run.json"), str(parent / "run2.json"),
+                 "--json", cwd=scanned.path)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["facts"]["runs"] == 2
+    drift = next(f for f in doc["figures"] if f["key"] == "drift")
+    assert [row["Jaccard"] for row in drift["data"]] == ["1.00"]

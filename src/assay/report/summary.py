@@ -74,7 +74,8 @@ def incomplete_lines(runs: Sequence[Run]) -> list[str]:
     counts = status_counts(run_facts(r) for r in runs)
     missing = len(runs) - counts[COMPLETE]
     if not missing:
-        return [f"All {_plural(len(runs), 'run')} analyzed everything in scope."]
+        every = "The run" if len(runs) == 1 else f"All {len(runs)} runs"
+        return [f"{every} analyzed everything in scope."]
     refused = f", {counts[REFUSED]} of them refused by the model" if counts[REFUSED] else ""
     return [f"{missing} of {_plural(len(runs), 'run')} did not analyze everything in "
             f"scope{refused}. They are listed under \"Incomplete runs and why\" and are not "

@@ -69,6 +69,15 @@ def write_output(text: str, output: Path | None) -> None:
         raise UsageError(f"--output is a directory: {output}", "give a file name")
     if not output.parent.exists():
         raise UsageError(f"--output directory does not exist: {output.parent}")
+    if output.exists() and not output.is_file():
+        # A device or pipe (/dev/null, /dev/stdout, a fifo): write through it. Renaming a
+        # temp file over it would replace the device node itself (as root, /dev/null).
+        try:
+            with output.open("w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {output}: {exc.strerror}") from None
+        return
     tmp = output.with_name(f".{output.name}.assay-tmp")
     try:
         tmp.write_text(text, encoding="utf-8")

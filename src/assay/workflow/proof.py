@@ -119,6 +119,7 @@ def _install(copy: Path, text: str, name: str) -> Path:
 def _argv(python: Path, copy: Path, proof: Path) -> list[str]:
     proof_dir = copy / PROOF_DIR
     return [str(python), "-m", "pytest", "-p", PLUGIN, "-p", "no:cacheprovider",
+            "-p", "no:logging",
             "-c", str(proof_dir / "pytest.ini"), "--rootdir", str(proof_dir),
             "--confcutdir", str(proof_dir), "-q", "--tb=short", "--color=no", str(proof)]
 
@@ -167,6 +168,9 @@ def interpret(report: dict[str, Any] | None, result: SandboxResult) -> tuple[Ver
     if report.get("collect_errors"):
         message = str(report["collect_errors"][0].get("message", ""))
         return Verdict.BROKEN, "the proof could not be collected: " + _last_line(message)
+    if not report.get("tests") and report.get("exitstatus") not in (0, 1, 5):
+        last = _last_line(result.stdout.split(MARKER)[0]) or "no output"
+        return Verdict.BROKEN, f"pytest failed (exit {report.get('exitstatus')}): {last[:300]}"
     return _judge_tests(report.get("tests") or {})
 
 

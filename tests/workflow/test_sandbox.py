@@ -271,6 +271,14 @@ class TestUnavailable:
         kib = SandboxLimits().address_space_bytes // 1024
         assert result.stdout.split() == [str(kib), "/tmp"]
 
+    def test_old_bubblewrap_is_reported(self, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+        fake = tmp_path / "bwrap"
+        fake.write_text("#!/bin/sh\necho bubblewrap 0.6.1\n")
+        fake.chmod(0o755)
+        monkeypatch.setattr(sandbox, "tool", lambda name: str(fake))
+        assert "bubblewrap 0.6.1 is too old" in sandbox_unavailable()
+
     @pytest.mark.sandbox
     @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap is not installed")
     def test_installed_bubblewrap_is_usable_here(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -23,6 +24,7 @@ __all__ = ["SandboxError", "SandboxLimits", "SandboxResult", "python_binds", "ru
            "sandbox_unavailable"]
 
 DEFAULT_LIMITS = SandboxLimits()
+MIN_BWRAP = (0, 8, 0)
 
 _HINT = ("install bubblewrap (apt-get install bubblewrap) on a kernel that allows user "
          "namespaces, or pass --unsafe-no-sandbox to run without isolation (recorded)")
@@ -45,7 +47,9 @@ def python_binds(python: Path) -> list[Path]:
 def sandbox_unavailable() -> str:
     """'' when bubblewrap can build the sandbox on this machine, else the reason why not."""
     try:
-        tool("bwrap")
+        too_old = _bwrap_too_old(tool("bwrap"))
+        if too_old:
+            return too_old
         tool("prlimit")
         with tempfile.TemporaryDirectory(prefix="assay-sandbox-probe-") as probe_dir:
             result = run_bwrap(("true",), Path(probe_dir), (), profile_mod.merged_env(None),
@@ -57,6 +61,25 @@ def sandbox_unavailable() -> str:
     if result.returncode != 0:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
         return f"bubblewrap cannot create the sandbox here: {last}"
+    return ""
+
+
+def _bwrap_too_old(bwrap: str) -> str:
+    """'' when `bwrap --version` is at least MIN_BWRAP, else why not."""
+    try:
+        done = subprocess.run([bwrap, "--version"], capture_output=True, text=True,
+                              timeout=30, check=False, env={"PATH": "/usr/bin:/bin"})
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"bubblewrap cannot start: {exc}"
+    words = done.stdout.split()
+    try:
+        version = tuple(int(part) for part in words[-1].split(".")[:3])
+    except (IndexError, ValueError):
+        return f"cannot read the bubblewrap version from {done.stdout.strip()!r}"
+    if version < MIN_BWRAP:
+        wanted = ".".join(map(str, MIN_BWRAP))
+        return (f"bubblewrap {words[-1]} is too old: the profile needs {wanted} or later "
+                "(--disable-userns, --size)")
     return ""
 
 

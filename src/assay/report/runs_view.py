@@ -96,7 +96,8 @@ def stage_charts(runs: Sequence[Run]) -> tuple[list[Chart], list[Note]]:
                     plots.bars(stages, series(3), title="", xlabel="stage",
                                ylabel="seconds (mean per run)", salt="latency"), table)]
     notes: list[Note] = []
-    tokens = {s: [a + b for a, b in zip(series(4)[s], series(5)[s], strict=True)]
+    tokens_in, tokens_out = series(4), series(5)
+    tokens = {s: [a + b for a, b in zip(tokens_in[s], tokens_out[s], strict=True)]
               for s in setups}
     if any(v for values in tokens.values() for v in values):
         charts.append(Chart(

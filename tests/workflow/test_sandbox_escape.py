@@ -7,7 +7,9 @@ so a "blocked" inside means the sandbox blocked it.
 
 from __future__ import annotations
 
+import ctypes
 import os
+import platform
 import secrets
 import signal
 import socket
@@ -289,3 +291,38 @@ def test_host_processes_are_invisible(tmp_path: Path) -> None:
     assert report is not None, result.stderr
     assert report["escaped"] is False, report
 
+
+
+@pytest.fixture
+def session_key() -> Iterator[tuple[str, str]]:
+    """A secret in a fresh session keyring of this test process, revoked afterwards."""
+    numbers = {"x86_64": (248, 250), "aarch64": (217, 219)}.get(platform.machine())
+    if numbers is None:
+        pytest.skip(f"no keyring syscall numbers for {platform.machine()}")
+    add_key, keyctl = numbers
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.syscall(keyctl, 1, None) < 0:  # KEYCTL_JOIN_SESSION_KEYRING, anonymous
+        pytest.skip("kernel keyrings are not available here")
+    name, secret = f"assay-sandbox-{secrets.token_hex(6)}", secrets.token_hex(8)
+    key = libc.syscall(add_key, b"user", name.encode(), secret.encode(), len(secret), -3)
+    assert key > 0
+    try:
+        yield name, secret
+    finally:
+        libc.syscall(keyctl, 21, key)  # KEYCTL_INVALIDATE
+
+
+def test_session_keyring_secrets_are_unreadable(tmp_path: Path,
+                                                session_key: tuple[str, str]) -> None:
+    name, secret = session_key
+    result, report = run_script(tmp_path, "keyring.py", name)
+    assert report is not None, result.stderr
+    assert report == {"escaped": False, "error": "Operation not permitted"}
+    assert secret not in result.stdout
+
+
+def test_session_keyring_secrets_are_readable_without_the_sandbox(
+        tmp_path: Path, session_key: tuple[str, str]) -> None:
+    name, secret = session_key
+    _, report = run_script(tmp_path, "keyring.py", name, unsafe=True)
+    assert report == {"escaped": True, "value": secret}

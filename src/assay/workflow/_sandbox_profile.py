@@ -72,6 +72,8 @@ class Profile:
     data_fds: tuple[tuple[int, str], ...]
     """(fd, destination) pairs whose content bwrap copies into read-only files."""
     info_fd: int
+    seccomp_fd: int | None = None
+    """A pipe holding the seccomp program (see _sandbox_seccomp), if there is one."""
 
 
 def namespace_args(userns_fd: int | None) -> list[str]:
@@ -121,6 +123,8 @@ def bwrap_argv(bwrap: str, profile: Profile, inner: Sequence[str]) -> list[str]:
     args += ["--uid", str(SANDBOX_ID), "--gid", str(SANDBOX_ID), "--cap-drop", "ALL",
              "--hostname", SANDBOX_HOSTNAME, "--die-with-parent", "--new-session",
              "--info-fd", str(profile.info_fd)]
+    if profile.seccomp_fd is not None:
+        args += ["--seccomp", str(profile.seccomp_fd)]
     args += scratch_args(profile.tmp_size_bytes)
     args += system_args()
     for fd, dest in profile.data_fds:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from assay.workflow import _sandbox_profile as prof
 from assay.workflow._sandbox_exec import Launch, Outcome, run_tree
+from assay.workflow._sandbox_seccomp import seccomp_program
 from assay.workflow._sandbox_types import SandboxError, SandboxLimits, SandboxResult
 from assay.workflow._sandbox_userns import prepare_userns
 
@@ -104,10 +105,14 @@ def run_bwrap(argv: tuple[str, ...], workdir: Path, readonly: tuple[Path, ...], 
             hand_over(workdir)
         data = [(_data_pipe(content), dest) for dest, content in prof.etc_data().items()]
         fds += [fd for fd, _ in data]
+        program = seccomp_program()
+        seccomp_fd = _data_pipe(program) if program is not None else None
+        if seccomp_fd is not None:
+            fds.append(seccomp_fd)
         info_read, info_write = os.pipe()
         fds += [info_read, info_write]
         profile = prof.Profile(workdir, readonly, env, limits.tmp_size_bytes, userns_fd,
-                               tuple(data), info_write)
+                               tuple(data), info_write, seccomp_fd)
         inner = prof.limit_argv(prlimit, limits.rlimits(processes=True), argv)
         launch = Launch(tuple(prof.bwrap_argv(bwrap, profile, inner)), _HOST_ENV, "/",
                         pass_fds=tuple(fd for fd in fds if fd != info_read),

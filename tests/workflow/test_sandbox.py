@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -16,6 +17,7 @@ import pytest
 from assay.errors import AssayError
 from assay.workflow import _sandbox_profile as profile
 from assay.workflow import sandbox
+from assay.workflow._sandbox_seccomp import denied_syscalls, seccomp_program
 from assay.workflow.sandbox import (
     SandboxError,
     SandboxLimits,
@@ -344,3 +346,47 @@ class TestPythonBinds:
     def test_missing_interpreter_is_an_error(self, tmp_path: Path) -> None:
         with pytest.raises(SandboxError, match="interpreter not found"):
             python_binds(tmp_path / "python")
+
+
+class TestSeccompProgram:
+    """The filter, run through a small interpreter of the four BPF instructions it uses."""
+
+    @staticmethod
+    def _run(program: bytes, arch: int, nr: int) -> int:
+        insns = [struct.unpack("=HBBI", program[i:i + 8]) for i in range(0, len(program), 8)]
+        pc, acc = 0, 0
+        while True:
+            code, jt, jf, k = insns[pc]
+            if code == 0x20:
+                acc = arch if k == 4 else nr
+            elif code in (0x15, 0x35):
+                hit = acc == k if code == 0x15 else acc >= k
+                pc += jt if hit else jf
+            elif code == 0x06:
+                return k
+            pc += 1
+
+    @pytest.mark.parametrize(("machine", "arch", "numbers"), [
+        ("x86_64", 0xC000003E, {"keyctl": 250, "bpf": 321, "mount": 165}),
+        ("aarch64", 0xC00000B7, {"keyctl": 219, "bpf": 280, "mount": 40}),
+    ])
+    def test_denies_exactly_the_listed_calls(self, machine: str, arch: int,
+                                             numbers: dict[str, int]) -> None:
+        program = seccomp_program(machine)
+        assert program is not None
+        denied = {nr for nr in range(600) if self._run(program, arch, nr) == 0x50001}
+        allowed = {nr for nr in range(600) if self._run(program, arch, nr) == 0x7FFF0000}
+        assert len(denied) == len(denied_syscalls())
+        assert set(numbers.values()) <= denied
+        assert denied | allowed == set(range(600))
+        assert not {0, 1, 2, 3, 56, 57, 59, 60, 63, 93, 220, 221} & denied  # read, clone, ...
+
+    def test_foreign_abi_is_refused(self) -> None:
+        program = seccomp_program("x86_64")
+        assert program is not None
+        assert self._run(program, 0x40000003, 0) == 0x50000 | 38  # i386: ENOSYS
+        assert self._run(program, 0xC000003E, 0x40000000 | 1) == 0x50001  # x32: EPERM
+
+    def test_unknown_machine_has_no_filter(self) -> None:
+        assert seccomp_program("riscv64") is None
+        assert seccomp_program("amd64") == seccomp_program("x86_64")

@@ -119,6 +119,26 @@ class TestProofs:
         assert sorted(p.name for p in work.iterdir()) == ["app.py", "test_proof.py"]
 
 
+@pytest.mark.sandbox
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap (bwrap) is not installed")
+def test_hard_linked_host_file_keeps_its_owner(tmp_path: Path) -> None:
+    """As root the copy is handed to the sandbox uid, but never through a hard link."""
+    if os.geteuid() != 0:
+        pytest.skip("the work directory is handed over only when assay runs as root")
+    host_file = tmp_path / "host-secret.txt"
+    host_file.write_text("secret")
+    host_file.chmod(0o600)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "linked.txt").hardlink_to(host_file)
+    (work / "copied.txt").write_text("copy")
+    result = run_sandboxed(["cat", "copied.txt", "linked.txt"], workdir=work)
+    assert result.stdout == "copy"
+    assert "Permission denied" in result.stderr
+    assert host_file.stat().st_uid == 0
+    assert (work / "copied.txt").stat().st_uid == profile.SANDBOX_ID
+
+
 class TestEnvironment:
     pytestmark = needs_bwrap
 

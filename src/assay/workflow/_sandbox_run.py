@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -61,12 +62,18 @@ def run_unsandboxed(argv: tuple[str, ...], workdir: Path, env: Env,
 
 
 def hand_over(workdir: Path) -> None:
-    """Give the throwaway copy to the sandbox uid, so a root-run sandbox can read it."""
+    """Give the throwaway copy to the sandbox uid, so a root-run sandbox can read it.
+
+    Symlinks are not followed, and a file with several hard links is left alone: another
+    link may be a host file that must not change owner.
+    """
     os.chown(workdir, prof.SANDBOX_ID, prof.SANDBOX_ID, follow_symlinks=False)
     for root, dirs, files in os.walk(workdir):
         for name in (*dirs, *files):
-            os.chown(os.path.join(root, name), prof.SANDBOX_ID, prof.SANDBOX_ID,
-                     follow_symlinks=False)
+            path = os.path.join(root, name)
+            info = os.lstat(path)
+            if stat.S_ISDIR(info.st_mode) or info.st_nlink == 1:
+                os.chown(path, prof.SANDBOX_ID, prof.SANDBOX_ID, follow_symlinks=False)
 
 
 def _data_pipe(data: bytes) -> int:

@@ -99,12 +99,17 @@ def run_sandboxed(argv: Sequence[str], *, workdir: Path, readonly: Sequence[Path
     work = _check_workdir(workdir)
     binds = _check_readonly(readonly)
     environment = profile_mod.merged_env(_check_env(env))
-    if unsafe_no_sandbox:
-        return run_unsandboxed(command, work, environment, limits)
-    reason = sandbox_unavailable()
-    if reason:
-        raise SandboxError(f"the proof sandbox cannot run: {reason}", _HINT)
-    return run_bwrap(command, work, binds, environment, limits)
+    if not unsafe_no_sandbox:
+        reason = sandbox_unavailable()
+        if reason:
+            raise SandboxError(f"the proof sandbox cannot run: {reason}", _HINT)
+    try:
+        if unsafe_no_sandbox:
+            return run_unsandboxed(command, work, environment, limits)
+        return run_bwrap(command, work, binds, environment, limits)
+    except OSError as exc:
+        raise SandboxError(f"cannot start the sandboxed command: {exc}",
+                           "check that the machine has free processes and memory") from exc
 
 
 def _check_argv(argv: Sequence[str]) -> tuple[str, ...]:

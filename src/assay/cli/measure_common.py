@@ -41,24 +41,30 @@ def split_values(values: list[str] | None) -> list[str]:
 
 def inputs(args: list[str] | None, from_ids: list[str] | None,
            from_files: list[Path] | None) -> Inputs:
-    """Resolve positionals: extra files after --from-files, extra ids after --from, else PATH.
+    """Resolve positionals: a directory is PATH; the others extend --from-files or --from.
 
-    `assay drift --from-files a.sarif b.json` and `assay drift --from A B` both work.
+    `assay drift --from-files a.sarif b.json` and `assay drift --from A B` both work, and
+    `assay eval PROJECT --from A` reads run A from PROJECT's ledger.
     """
     ids = split_values(from_ids)
     files = list(from_files or [])
     rest = list(args or [])
+    dirs = [a for a in rest if Path(a).is_dir()]
+    if len(dirs) > 1:
+        raise UsageError(f"expected one project PATH, got {len(dirs)}: {' '.join(dirs)}")
+    path = Path(dirs[0]) if dirs else Path(".")
+    rest = [a for a in rest if a not in dirs]
     if files and ids and rest:
         raise UsageError("cannot tell whether the extra arguments are run ids or files",
                          "repeat --from RUN_ID and --from-files FILE for each value")
     if files:
-        return Inputs(Path("."), tuple(ids), tuple([*files, *(Path(a) for a in rest)]))
+        return Inputs(path, tuple(ids), tuple([*files, *(Path(a) for a in rest)]))
     if ids:
-        return Inputs(Path("."), tuple([*ids, *rest]), ())
-    if len(rest) > 1:
-        raise UsageError(f"expected one PATH, got {len(rest)}: {' '.join(rest)}",
+        return Inputs(path, tuple([*ids, *rest]), ())
+    if rest:
+        raise UsageError(f"not a directory: {rest[0]}",
                          "to measure existing runs use --from RUN_ID or --from-files FILE")
-    return Inputs(Path(rest[0]) if rest else Path("."), (), ())
+    return Inputs(path, (), ())
 
 
 def emit_json(document: dict[str, Any], output: Path | None) -> None:
@@ -83,8 +89,8 @@ def fmt_proportion(p: Proportion) -> str:
     return f"{fmt(p.value)} {fmt_interval(p.interval)} ({p.successes}/{p.total})"
 
 
-PATH_ARGS = typer.Argument(None, help="Project PATH (default .); with --from or --from-files, "
-                                      "more run ids or files.")
+PATH_ARGS = typer.Argument(None, help="Project directory (default .); with --from or "
+                                      "--from-files, more run ids or files.")
 FROM_IDS = typer.Option(None, "--from", help="Measure a recorded run (id or unique prefix; "
                                              "repeatable, comma-separated).")
 FROM_FILES = typer.Option(None, "--from-files", help="Measure runs in a result file: "

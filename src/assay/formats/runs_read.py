@@ -48,9 +48,15 @@ def parse_runs(text: str, name: str, root: str = "") -> list[Run]:
         return [_scan_document(d, f"{name}#{i}", name) for i, d in enumerate(doc)]
     if isinstance(doc, Mapping) and doc.get("schema") == SCAN_SCHEMA:
         return [_scan_document(doc, name, name)]
-    if isinstance(doc, Mapping) and "runs" in doc:
+    if isinstance(doc, Mapping) and _meant_as_sarif(doc, name):
         return sarif_to_runs(doc, root=root, run_id=name, name=name)
     raise FormatError(f"{name} is not a result file assay can read", _HINT)
+
+
+def _meant_as_sarif(doc: Mapping[str, Any], name: str) -> bool:
+    """SARIF by content or by name: such files get the SARIF reader's precise errors."""
+    return ("runs" in doc or "sarif" in str(doc.get("$schema", "")).lower()
+            or name.lower().endswith((".sarif", ".sarif.json")))
 
 
 def _json_lines(text: str, name: str) -> list[Run]:

@@ -69,10 +69,7 @@ def scan_repeated(spec: RepeatSpec) -> list[ScanResult]:
     if spec.concurrency < 1:
         raise UsageError(f"--concurrency must be at least 1, got {spec.concurrency}")
     tasks = [rev for rev in spec.revs for _ in range(spec.runs)]
-    target = _ledger_for(spec)
-    if target is not None:
-        # create and migrate the ledger once, before concurrent scans each open it
-        open_ledger(target).close()
+    _prepare_ledger(spec)
 
     def one(rev: str | None) -> ScanResult:
         return scan(spec.path, rev=rev, scanners=list(spec.scanners) or None, no_cache=True,
@@ -122,6 +119,13 @@ def drift(path: str | Path = ".", *, scanner: str | Sequence[str] | None = None,
     done = run_repeated(spec)
     return measure_existing(done, tolerance=tolerance, seed=seed, resamples=resamples,
                             consensus=consensus, ledger=_ledger_for(spec))
+
+
+def _prepare_ledger(spec: RepeatSpec) -> None:
+    """Create and migrate the ledger once, before concurrent scans each open it."""
+    target = _ledger_for(spec)
+    if target is not None:
+        open_ledger(target).close()
 
 
 def _ledger_for(spec: RepeatSpec) -> str | Path | None:
@@ -215,6 +219,8 @@ def scan_each(path: str | Path, scanners: Sequence[str], *, rev: str | None = No
     """One fresh run per scanner at `rev` (for `assay compare --scanner A --scanner B`)."""
     specs = [RepeatSpec(path, (name,), 1, (rev,), 1, ledger, record, config_path, jobs)
              for name in scanners]
+    if specs:
+        _prepare_ledger(specs[0])
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         return [runs[0] for runs in pool.map(run_repeated, specs)]
 

@@ -8,6 +8,7 @@ params, tool manifest) to the result of the run that produced it.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 
 
 def _llm_v1(db: sqlite3.Connection) -> None:
@@ -35,4 +36,4 @@ def _llm_v1(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS = [_llm_v1]
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_llm_v1]

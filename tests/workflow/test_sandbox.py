@@ -18,6 +18,7 @@ from assay.errors import AssayError
 from assay.workflow import _sandbox_profile as profile
 from assay.workflow import sandbox
 from assay.workflow._sandbox_seccomp import denied_syscalls, seccomp_program
+from assay.workflow._sandbox_userns import id_is_mapped
 from assay.workflow.sandbox import (
     SandboxError,
     SandboxLimits,
@@ -410,3 +411,17 @@ class TestSeccompProgram:
     def test_unknown_machine_has_no_filter(self) -> None:
         assert seccomp_program("riscv64") is None
         assert seccomp_program("amd64") == seccomp_program("x86_64")
+
+
+class TestIdMapping:
+    @pytest.mark.parametrize(("value", "mapped"), [(0, True), (65535, True), (65536, False),
+                                                   (profile.SANDBOX_ID, False)])
+    def test_rootless_container_map(self, tmp_path: Path, value: int, mapped: bool) -> None:
+        uid_map = tmp_path / "uid_map"
+        uid_map.write_text("         0     100000      65536\n")
+        assert id_is_mapped(value, str(uid_map)) is mapped
+
+    def test_full_map(self, tmp_path: Path) -> None:
+        uid_map = tmp_path / "uid_map"
+        uid_map.write_text("         0          0 4294967295\n")
+        assert id_is_mapped(profile.SANDBOX_ID, str(uid_map))

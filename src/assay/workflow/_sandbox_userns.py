@@ -64,11 +64,26 @@ def _forbid_nesting(nsenter: str, shell: str, pid: int) -> None:
         raise _fail("disabling nested user namespaces", done.stderr)
 
 
+def id_is_mapped(value: int, map_file: str) -> bool:
+    """Whether `value` exists in this process's user namespace (per a uid/gid map)."""
+    try:
+        with open(map_file, encoding="ascii") as handle:
+            ranges = [tuple(int(n) for n in line.split()) for line in handle if line.strip()]
+    except OSError:
+        return True  # no user namespace support to ask: the kernel will tell
+    return any(inner <= value < inner + count for inner, _, count in ranges)
+
+
 def prepare_userns(unshare: str, nsenter: str, shell: str) -> int:
     """An fd of a fresh user namespace owned by SANDBOX_ID (see the module docstring).
 
     The caller owns the fd and closes it once bubblewrap has started.
     """
+    if not (id_is_mapped(SANDBOX_ID, "/proc/self/uid_map")
+            and id_is_mapped(SANDBOX_ID, "/proc/self/gid_map")):
+        raise SandboxError(
+            f"the sandbox uid {SANDBOX_ID} does not exist here (a rootless container?)",
+            "run assay as a non-root user: bubblewrap then maps the sandbox uid itself")
     holder = _start_holder(unshare, shell)
     try:
         _write_maps(holder.pid)

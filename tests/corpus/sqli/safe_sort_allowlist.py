@@ -1,0 +1,17 @@
+import psycopg2
+from flask import Flask, abort, jsonify, request
+
+app = Flask(__name__)
+SORTABLE = {"name", "price", "created_at"}
+
+
+@app.get("/products")
+def products():
+    category = request.args.get("category", "")
+    sort = request.args.get("sort", "name")
+    if sort not in SORTABLE:
+        abort(400)
+    query = "SELECT id, name, price FROM products WHERE category = %s ORDER BY " + sort
+    with psycopg2.connect("dbname=shop") as conn, conn.cursor() as cur:
+        cur.execute(query, (category,))
+        return jsonify(cur.fetchall())

@@ -76,6 +76,8 @@ def gate_to_document(result: GateResult, with_metrics: bool = False) -> dict[str
     run_doc = run_to_document(result.run, with_metrics)["run"]
     still = [i.finding for i in result.llm if i.seen != "reported"]
     comparison = result.comparison
+    if with_metrics:
+        run_doc["gate_timings"] = {name: seconds for name, seconds in result.timings}
     return {
         "schema": GATE_SCHEMA,
         **decision_to_dict(result),

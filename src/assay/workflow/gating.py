@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assay.ledger.sqlite import open_ledger
 from assay.model import Finding, FindingKind, Run
@@ -26,6 +28,9 @@ from assay.workflow.scanning import (
 )
 from assay.workflow.states import State
 from assay.workflow.tier import LlmMode, TierPlan, TierResult, tier_change, untiered
+
+if TYPE_CHECKING:
+    from assay.api import Project
 
 Clock = Callable[[], datetime]
 
@@ -61,6 +66,7 @@ class GateResult:
     llm: tuple[LlmItem, ...]
     ledger: Path
     warnings: tuple[str, ...] = field(default=())
+    timings: tuple[tuple[str, float], ...] = field(default=())
 
     @property
     def exit_code(self) -> int:
@@ -68,46 +74,82 @@ class GateResult:
         return self.decision.decision.exit_code
 
 
+@dataclass(frozen=True)
+class _Target:
+    """What the gate scans: the tier (with a diff), the plan, the snapshot and its scope."""
+
+    tier: TierResult | None
+    plan: TierPlan
+    snapshot: Snapshot
+    scope: set[str] | None
+    context: DiffContext | None
+
+
+class _Stopwatch:
+    """Wall time of each stage of the gate, for `--with-metrics` and the benchmark."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self._last))
+        self._last = now
+
+
+def _target(path: str | Path, options: GateOptions, project: Project) -> _Target:
+    config = project.config.config
+    if not options.diff:
+        plan = untiered(config, options.llm, options.scanners)
+        return _Target(None, plan, open_snapshot(path, None, project.root), None, None)
+    full, change, head = open_change(path, options.diff)
+    tier = tier_change(change, config, head, options.llm, options.scanners)
+    scope = set(change.paths)
+    return _Target(tier, tier.plan, ScopedSnapshot(full, scope, change.base), scope,
+                   DiffContext(full, change, tier.plan.llm))
+
+
 def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> GateResult:
     """Run the gate on PATH (the work tree, or the head of `options.diff`)."""
     from assay.api import default_ledger, locate_project
 
+    watch = _Stopwatch()
     project = locate_project(path, options.config_path)
     config = project.config.config
     now = (options.clock or (lambda: datetime.now(UTC)))()
-    tier: TierResult | None = None
-    if options.diff:
-        full, change, head = open_change(path, options.diff)
-        tier = tier_change(change, config, head, options.llm, options.scanners)
-        plan, scope = tier.plan, set(change.paths)
-        snapshot: Snapshot = ScopedSnapshot(full, scope, change.base)
-        context: DiffContext | None = DiffContext(full, change, plan.llm)
-    else:
-        plan = untiered(config, options.llm, options.scanners)
-        snapshot, scope = open_snapshot(path, None, project.root), None
-        context = None
+    target = _target(path, options, project)
+    watch.lap("tier")
     setup = ScanSetup(project.config, project.state_dir, options.jobs, options.no_cache,
                       options.progress, _relative(project.config.source, project.root))
     store = open_ledger(default_ledger(project, options.ledger))
     try:
-        run = scan_snapshot(setup, snapshot, plan.scanners, now, store, context)
-        source = BaselineSource(project.root, Path(path), setup, store, plan.deterministic, now,
-                                tier.base if tier else None, scope)
-        baseline = resolve_baseline(options.baseline, source) if options.baseline or tier \
-            else empty_baseline()
+        run = scan_snapshot(setup, target.snapshot, target.plan.scanners, now, store,
+                            target.context)
+        watch.lap("scan")
+        source = BaselineSource(project.root, Path(path), setup, store,
+                                target.plan.deterministic, now,
+                                target.tier.base if target.tier else None, target.scope)
+        baseline = resolve_baseline(options.baseline, source) \
+            if options.baseline or target.tier else empty_baseline()
+        scope = target.scope
         comparison = compare(run, baseline, scope.__contains__ if scope is not None else None)
+        watch.lap("baseline")
         if options.record:
             store.record_run(run)
         life = Lifecycle(store, options.clock)
         life.sync()
-        llm = _llm_items(run, life, snapshot)
+        llm = _llm_items(run, life, target.snapshot)
     finally:
         store.close()
     fail_on = options.fail_on or config.gate.fail_on or config.scan.fail_on
-    required = [*plan.deterministic, *(plan.llm if config.gate.require_llm else ())]
-    decision = decide(run, comparison, llm, fail_on, required)
-    return GateResult(decision, fail_on, plan, tier, run, comparison, tuple(llm), store.path,
-                      tuple(project.warnings) + _baseline_warnings(baseline))
+    plan = target.plan
+    decision = decide(run, comparison, llm, fail_on,
+                      [*plan.deterministic, *(plan.llm if config.gate.require_llm else ())])
+    watch.lap("lifecycle+decide")
+    return GateResult(decision, fail_on, plan, target.tier, run, comparison, tuple(llm),
+                      store.path, tuple(project.warnings) + _baseline_warnings(baseline),
+                      tuple(watch.laps))
 
 
 def _llm_items(run: Run, life: Lifecycle, snapshot: Snapshot) -> list[LlmItem]:

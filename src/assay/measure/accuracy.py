@@ -19,8 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from assay.measure.matching import DEFAULT_TOLERANCE, FindingIndex, compatible, match_indexed
+from assay.measure.matching import (
+    DEFAULT_TOLERANCE,
+    ContentKey,
+    FindingIndex,
+    compatible_keys,
+    match_indexed,
+)
 from assay.measure.scores import Counts, total
 from assay.measure.truth import Granularity, Truth, TruthItem, stem_of
 from assay.model import Confidence, Finding, Severity, Span
@@ -42,9 +49,22 @@ class Outcome:
 def score(findings: Sequence[Finding], truth: Truth, tolerance: int = DEFAULT_TOLERANCE,
           unlabeled_as_fp: bool = True) -> Outcome:
     """Score findings against truth of either granularity."""
+    return prepare(truth, tolerance).score(findings, unlabeled_as_fp)
+
+
+class Scorer(Protocol):
+    """Truth prepared once for scoring many sets of findings."""
+
+    def score(self, findings: Sequence[Finding], unlabeled_as_fp: bool = True) -> Outcome:
+        """Counts of `findings` against the prepared truth."""
+        ...
+
+
+def prepare(truth: Truth, tolerance: int = DEFAULT_TOLERANCE) -> Scorer:
+    """A scorer for `truth` (location or per-file)."""
     if truth.granularity is Granularity.FILE:
-        return score_files(findings, truth.items)
-    return score_findings(findings, truth.items, tolerance, unlabeled_as_fp)
+        return FileTruth(truth.items)
+    return LocationTruth(truth.items, tolerance)
 
 
 def as_finding(item: TruthItem) -> Finding:
@@ -54,35 +74,60 @@ def as_finding(item: TruthItem) -> Finding:
                    confidence=Confidence.HIGH, message="", cwe=item.cwe)
 
 
+class LocationTruth:
+    """Location truth indexed for matching: vulnerable items one-to-one, safe items by group."""
+
+    def __init__(self, items: Sequence[TruthItem], tolerance: int = DEFAULT_TOLERANCE) -> None:
+        self.tolerance = tolerance
+        self.vulnerable = [i for i in items if i.vulnerable]
+        self.index = FindingIndex(as_finding(i) for i in self.vulnerable)
+        self.safe = FindingIndex(as_finding(i) for i in items if not i.vulnerable)
+
+    def score(self, findings: Sequence[Finding], unlabeled_as_fp: bool = True) -> Outcome:
+        """Score findings (see the module docstring)."""
+        index = FindingIndex(findings)
+        pairs = match_indexed(index, self.index, self.tolerance)
+        used = {i for i, _, _ in pairs}
+        hit = {j for _, j, _ in pairs}
+        tp = [index.findings[i] for i, _, _ in pairs]
+        fn = [item for j, item in enumerate(self.vulnerable) if j not in hit]
+        fp: list[Finding] = []
+        unlabeled = 0
+        for i, f in enumerate(index.findings):
+            if i in used:
+                continue
+            if unlabeled_as_fp or self._on_safe(index.keys[i]):
+                fp.append(f)
+            else:
+                unlabeled += 1
+        tally: dict[int | None, list[int]] = {}
+        for cwe, slot in [*((self.vulnerable[j].cwe, 0) for _, j, _ in pairs),
+                          *((f.cwe, 1) for f in fp), *((i.cwe, 2) for i in fn)]:
+            tally.setdefault(cwe, [0, 0, 0])[slot] += 1
+        by_cwe = {cwe: Counts(tp=t[0], fp=t[1], fn=t[2]) for cwe, t in tally.items()}
+        counts = Counts(tp=len(tp), fp=len(fp), fn=len(fn), unlabeled=unlabeled)
+        return Outcome(counts, _sorted(by_cwe), tuple(tp), tuple(fp), tuple(fn))
+
+    def _on_safe(self, key: ContentKey) -> bool:
+        members = self.safe.groups.get((key[0], key[1]), ())
+        return any(compatible_keys(key, self.safe.keys[m], self.tolerance) for m in members)
+
+
 def score_findings(findings: Sequence[Finding], items: Sequence[TruthItem],
                    tolerance: int = DEFAULT_TOLERANCE, unlabeled_as_fp: bool = True) -> Outcome:
     """Score findings against location truth (see the module docstring)."""
-    vulnerable = [i for i in items if i.vulnerable]
-    safe = [as_finding(i) for i in items if not i.vulnerable]
-    index = FindingIndex(findings)
-    pairs = match_indexed(index, FindingIndex([as_finding(i) for i in vulnerable]), tolerance)
-    by_cwe: dict[int | None, Counts] = {}
-    tp = [index.findings[i] for i, _, _ in pairs]
-    hit = {j for _, j, _ in pairs}
-    fn = [item for j, item in enumerate(vulnerable) if j not in hit]
-    used = {i for i, _, _ in pairs}
-    fp: list[Finding] = []
-    unlabeled = 0
-    for i, f in enumerate(index.findings):
-        if i in used:
-            continue
-        if unlabeled_as_fp or any(compatible(f, s, tolerance) for s in safe):
-            fp.append(f)
-        else:
-            unlabeled += 1
-    for _, j, _ in pairs:
-        _add(by_cwe, vulnerable[j].cwe, Counts(tp=1))
-    for item in fn:
-        _add(by_cwe, item.cwe, Counts(fn=1))
-    for f in fp:
-        _add(by_cwe, f.cwe, Counts(fp=1))
-    counts = Counts(tp=len(tp), fp=len(fp), fn=len(fn), unlabeled=unlabeled)
-    return Outcome(counts, _sorted(by_cwe), tuple(tp), tuple(fp), tuple(fn))
+    return LocationTruth(items, tolerance).score(findings, unlabeled_as_fp)
+
+
+class FileTruth:
+    """Per-file truth (OWASP Benchmark style)."""
+
+    def __init__(self, items: Sequence[TruthItem]) -> None:
+        self.items = tuple(items)
+
+    def score(self, findings: Sequence[Finding], unlabeled_as_fp: bool = True) -> Outcome:
+        """Score findings per file (`unlabeled_as_fp` does not apply: other files are ignored)."""
+        return score_files(findings, self.items)
 
 
 def flagged_files(findings: Sequence[Finding]) -> dict[str, set[int]]:

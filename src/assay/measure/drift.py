@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from assay.measure._perf import gc_paused
 from assay.measure.interface import MeasureError
 from assay.measure.matching import DEFAULT_TOLERANCE, FindingIndex, jaccard_of, match_indexed
 from assay.measure.runs import RunFacts, group_by_commit, run_facts, status_counts
@@ -35,7 +36,7 @@ from assay.measure.stats import (
     mean,
     median,
 )
-from assay.measure.support import Cluster, cluster_runs, support_histogram
+from assay.measure.support import Cluster, cluster_indexed, support_histogram
 from assay.model import Finding, Run, RunId
 
 
@@ -119,6 +120,7 @@ class DriftReport:
         return tuple(r for c in self.commits for r in c.runs)
 
 
+@gc_paused
 def measure_drift(runs: Sequence[Run], tolerance: int = DEFAULT_TOLERANCE, seed: int = 0,
                   resamples: int = DEFAULT_RESAMPLES) -> DriftReport:
     """Measure drift of repeated runs of one scanner (see the module docstring).
@@ -160,7 +162,7 @@ def _commit_drift(commit: str | None, runs: Sequence[Run], tolerance: int, seed:
     pairs = tuple(_pair(measured[i], indexes[i], measured[j], indexes[j], tolerance)
                   for i, j in combinations(range(len(measured)), 2))
     matrix = _matrix(len(measured), pairs)
-    clusters = cluster_runs(measured, tolerance)
+    clusters = cluster_indexed(list(zip(measured, indexes, strict=True)), tolerance)
     return CommitDrift(
         commit=commit, runs=facts, measured=tuple(r.id for r in measured),
         jaccard=_summary(list(pairs), _run_bootstrap(matrix, seed, resamples)),

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from assay.measure.accuracy import Outcome, score
+from assay.measure._perf import gc_paused
+from assay.measure.accuracy import Outcome, Scorer, prepare
 from assay.measure.interface import MeasureError
 from assay.measure.matching import DEFAULT_TOLERANCE
 from assay.measure.owasp import (
@@ -83,6 +84,7 @@ class EvalReport:
     files_checked: bool
 
 
+@gc_paused
 def evaluate(runs: Sequence[Run], truth: Truth, tolerance: int = DEFAULT_TOLERANCE,
              unlabeled_as_fp: bool = True, files: Collection[str] | None = None) -> EvalReport:
     """Score `runs` against `truth` (see the module docstring).
@@ -96,15 +98,16 @@ def evaluate(runs: Sequence[Run], truth: Truth, tolerance: int = DEFAULT_TOLERAN
     by_scanner: dict[str, list[Run]] = {}
     for run in split_by_scanner(runs):
         by_scanner.setdefault(run_label(run), []).append(run)
-    evals = tuple(_scanner_eval(name, group, present, tolerance, unlabeled_as_fp)
+    scorer = prepare(present, tolerance)
+    evals = tuple(_scanner_eval(name, group, present, scorer, tolerance, unlabeled_as_fp)
                   for name, group in sorted(by_scanner.items()))
     return EvalReport(truth, tolerance, unlabeled_as_fp, evals, missing, files is not None)
 
 
-def _scanner_eval(name: str, runs: list[Run], truth: Truth, tolerance: int,
+def _scanner_eval(name: str, runs: list[Run], truth: Truth, scorer: Scorer, tolerance: int,
                   unlabeled_as_fp: bool) -> ScannerEval:
     runs = sorted(runs, key=lambda r: r.id)
-    outcomes = [score(r.findings, truth, tolerance, unlabeled_as_fp) for r in runs]
+    outcomes = [scorer.score(r.findings, unlabeled_as_fp) for r in runs]
     owasp = None
     if truth.granularity is Granularity.FILE:
         owasp = owasp_from_counts(merge_category_counts(
@@ -115,7 +118,7 @@ def _scanner_eval(name: str, runs: list[Run], truth: Truth, tolerance: int,
                    for r, o in zip(runs, outcomes, strict=True)),
         scores=scores(total(o.counts for o in outcomes)),
         by_cwe=_by_cwe(outcomes), owasp=owasp,
-        consensus=consensus_table(runs, truth, tolerance, unlabeled_as_fp))
+        consensus=_consensus_rows(runs, scorer, tolerance, unlabeled_as_fp))
 
 
 def _by_cwe(outcomes: Iterable[Outcome]) -> tuple[CweScores, ...]:
@@ -133,6 +136,11 @@ def consensus_table(runs: Sequence[Run], truth: Truth, tolerance: int = DEFAULT_
 
     Empty when there are fewer than two runs or they are of different commits.
     """
+    return _consensus_rows(runs, prepare(truth, tolerance), tolerance, unlabeled_as_fp)
+
+
+def _consensus_rows(runs: Sequence[Run], scorer: Scorer, tolerance: int,
+                    unlabeled_as_fp: bool) -> tuple[ConsensusRow, ...]:
     if len(runs) < 2 or len({r.target.commit for r in runs}) > 1:
         return ()
     clusters = cluster_runs(runs, tolerance)
@@ -141,7 +149,7 @@ def consensus_table(runs: Sequence[Run], truth: Truth, tolerance: int = DEFAULT_
     rows = []
     for k in range(1, len(runs) + 1):
         kept = [c.representative for c in clusters if c.support >= k]
-        outcome = score(kept, truth, tolerance, unlabeled_as_fp)
+        outcome = scorer.score(kept, unlabeled_as_fp)
         rows.append(ConsensusRow(k, len(runs), len(kept), scores(outcome.counts), tokens, cost))
     return tuple(rows)
 

@@ -26,7 +26,7 @@ matching would, which is the price of a rule a reader can apply by hand.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assay.model import Finding
@@ -37,10 +37,14 @@ ContentKey = tuple[str, str, int, int, int, int, str, str, str, str, str]
 
 
 def content_key(f: Finding) -> ContentKey:
-    """Every reported field of a finding, as a sortable tuple (the tie-breaker of matching)."""
-    return (f.family, f.path, f.span.start_line, f.span.end_line, f.span.start_col or 0,
-            f.span.end_col or 0, f.rule_id, f.scanner, f.severity.value, f.fingerprint,
-            f.message)
+    """Every reported field of a finding, as a sortable tuple (the tie-breaker of matching).
+
+    Family and path come first and start and end line next: matching reads them from here.
+    """
+    span = f.span
+    return (f"CWE-{f.cwe}" if f.cwe is not None else f.rule_id, f.path, span.start_line,
+            span.end_line, span.start_col or 0, span.end_col or 0, f.rule_id, f.scanner,
+            f.severity, f.fingerprint, f.message)
 
 
 def compatible(a: Finding, b: Finding, tolerance: int = DEFAULT_TOLERANCE) -> bool:
@@ -83,19 +87,52 @@ def jaccard_of(matched: int, left: int, right: int) -> float:
 
 
 class FindingIndex:
-    """Findings prepared for repeated matching: grouped, sorted and content-keyed once."""
+    """Findings prepared for repeated matching: content-keyed and grouped once.
 
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        self.findings = tuple(findings)
-        self.keys = [content_key(f) for f in self.findings]
-        groups: dict[tuple[str, str], list[int]] = {}
-        for i, f in enumerate(self.findings):
-            groups.setdefault((f.family, f.path), []).append(i)
-        self.groups = {g: _sorted_group(ix, self.findings, self.keys)
-                       for g, ix in groups.items()}
+    Indexes can grow (`extend`), which is how clusters of repeated runs are built.
+    """
+
+    def __init__(self, findings: Iterable[Finding] = ()) -> None:
+        self.findings: list[Finding] = []
+        self.keys: list[ContentKey] = []
+        self.groups: dict[tuple[str, str], list[int]] = {}
+        self._sorted: dict[tuple[str, str], _Group] = {}
+        self.extend(findings)
 
     def __len__(self) -> int:
         return len(self.findings)
+
+    def extend(self, findings: Iterable[Finding],
+               keys: Iterable[ContentKey] | None = None) -> None:
+        """Add findings (indexes continue from the current length); `keys` if known."""
+        found = list(findings)
+        new_keys = list(keys) if keys is not None else [content_key(f) for f in found]
+        if len(new_keys) != len(found):
+            raise ValueError("one key per finding")
+        groups, resorted = self.groups, self._sorted
+        index = len(self.keys)
+        for key in new_keys:
+            group = (key[0], key[1])
+            members = groups.get(group)
+            if members is None:
+                groups[group] = [index]
+            else:
+                members.append(index)
+                resorted.pop(group, None)
+            index += 1
+        self.findings.extend(found)
+        self.keys.extend(new_keys)
+
+    def sorted_group(self, group: tuple[str, str]) -> _Group:
+        """A group's members sorted by start line, with what bisecting them needs."""
+        found = self._sorted.get(group)
+        if found is None:
+            keys = self.keys
+            order = sorted(self.groups[group], key=lambda i: (keys[i][2], keys[i]))
+            found = _Group(tuple(order), tuple(keys[i][2] for i in order),
+                           max(keys[i][3] - keys[i][2] for i in order))
+            self._sorted[group] = found
+        return found
 
 
 @dataclass(frozen=True)
@@ -105,41 +142,46 @@ class _Group:
     max_len: int
 
 
-def _sorted_group(ix: list[int], findings: Sequence[Finding], keys: list[ContentKey]) -> _Group:
-    order = sorted(ix, key=lambda i: (findings[i].span.start_line, keys[i]))
-    starts = tuple(findings[i].span.start_line for i in order)
-    max_len = max(findings[i].span.end_line - findings[i].span.start_line for i in order)
-    return _Group(tuple(order), starts, max_len)
-
-
 def match_indexed(a: FindingIndex, b: FindingIndex,
                   tolerance: int = DEFAULT_TOLERANCE) -> list[tuple[int, int, int]]:
     """Matched pairs as (index in a, index in b, distance), following the module's rule."""
     if tolerance < 0:
         raise ValueError(f"line tolerance must be >= 0, got {tolerance}")
     pairs: list[tuple[int, int, int]] = []
-    for group, ga in a.groups.items():
-        gb = b.groups.get(group)
-        if gb is not None:
-            pairs.extend(_match_group(a, ga, b, gb, tolerance))
+    ka, kb = a.keys, b.keys
+    small, large = (a.groups, b.groups) if len(a.groups) <= len(b.groups) else (b.groups,
+                                                                                 a.groups)
+    for group, members in small.items():
+        other = large.get(group)
+        if other is None:
+            continue
+        ia, ib = (members, other) if small is a.groups else (other, members)
+        if len(ia) == 1 and len(ib) == 1:
+            i, j = ia[0], ib[0]
+            x, y = ka[i], kb[j]
+            # one candidate: inline `_distance` (this loop is the hot path of drift)
+            if tolerance == 0:
+                if x[2] == y[2] and x[3] == y[3]:
+                    pairs.append((i, j, 0))
+            elif x[2] - tolerance <= y[3] and y[2] - tolerance <= x[3]:
+                pairs.append((i, j, abs(x[2] - y[2]) + abs(x[3] - y[3])))
+        else:
+            pairs.extend(_match_group(a, a.sorted_group(group), b, b.sorted_group(group),
+                                      tolerance))
     return pairs
 
 
 def _match_group(a: FindingIndex, ga: _Group, b: FindingIndex, gb: _Group,
                  tolerance: int) -> list[tuple[int, int, int]]:
-    if len(ga.order) == 1 and len(gb.order) == 1:
-        i, j = ga.order[0], gb.order[0]
-        d = _distance(a.findings[i], b.findings[j], tolerance)
-        return [] if d is None else [(i, j, d)]
     candidates = []
     for i in ga.order:
-        fa = a.findings[i]
-        lo = bisect_left(gb.starts, fa.span.start_line - tolerance - gb.max_len)
-        hi = bisect_right(gb.starts, fa.span.end_line + tolerance)
+        ka = a.keys[i]
+        lo = bisect_left(gb.starts, ka[2] - tolerance - gb.max_len)
+        hi = bisect_right(gb.starts, ka[3] + tolerance)
         for j in gb.order[lo:hi]:
-            d = _distance(fa, b.findings[j], tolerance)
+            kb = b.keys[j]
+            d = _distance(ka, kb, tolerance)
             if d is not None:
-                ka, kb = a.keys[i], b.keys[j]
                 candidates.append((d, min(ka, kb), max(ka, kb), i, j))
     candidates.sort(key=lambda c: (c[0], c[1], c[2]))
     used_a: set[int] = set()
@@ -153,13 +195,18 @@ def _match_group(a: FindingIndex, ga: _Group, b: FindingIndex, gb: _Group,
     return out
 
 
-def _distance(fa: Finding, fb: Finding, tolerance: int) -> int | None:
-    sa, sb = fa.span, fb.span
+def compatible_keys(ka: ContentKey, kb: ContentKey, tolerance: int) -> bool:
+    """`compatible` for two content keys."""
+    return ka[:2] == kb[:2] and _distance(ka, kb, tolerance) is not None
+
+
+def _distance(ka: ContentKey, kb: ContentKey, tolerance: int) -> int | None:
+    """Line distance of two compatible findings' spans (keys hold start, end at 2, 3)."""
     if tolerance == 0:
-        return 0 if (sa.start_line, sa.end_line) == (sb.start_line, sb.end_line) else None
-    if not sa.overlaps(sb, tolerance):
+        return 0 if ka[2] == kb[2] and ka[3] == kb[3] else None
+    if ka[2] - tolerance > kb[3] or kb[2] - tolerance > ka[3]:
         return None
-    return abs(sa.start_line - sb.start_line) + abs(sa.end_line - sb.end_line)
+    return abs(ka[2] - kb[2]) + abs(ka[3] - kb[3])
 
 
 def match(left: Sequence[Finding], right: Sequence[Finding],

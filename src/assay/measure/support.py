@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assay.measure._perf import gc_paused
 from assay.measure.matching import (
     DEFAULT_TOLERANCE,
     ContentKey,
@@ -49,25 +50,32 @@ def canonical_order(runs: Sequence[Run]) -> list[Run]:
     return sorted(runs, key=key)
 
 
+@gc_paused
 def cluster_runs(runs: Sequence[Run], tolerance: int = DEFAULT_TOLERANCE) -> tuple[Cluster, ...]:
     """Cluster the findings of repeated runs (see the module docstring).
 
     Clusters come back sorted by their representative's canonical order.
     """
-    reps: list[Finding] = []
+    return cluster_indexed([(r, FindingIndex(r.findings)) for r in runs], tolerance)
+
+
+def cluster_indexed(runs: Sequence[tuple[Run, FindingIndex]],
+                    tolerance: int = DEFAULT_TOLERANCE) -> tuple[Cluster, ...]:
+    """`cluster_runs` for runs whose findings are already indexed (`index.findings`)."""
+    ordered = sorted(runs, key=lambda item: (tuple(sorted(item[1].keys)), item[0].id))
+    reps = FindingIndex()
     members: list[list[tuple[RunId, Finding]]] = []
-    for run in canonical_order(runs):
-        found = FindingIndex(sorted(run.findings, key=content_key))
+    for run, found in ordered:
         matched: set[int] = set()
-        for i, j, _ in match_indexed(FindingIndex(reps), found, tolerance):
+        for i, j, _ in match_indexed(reps, found, tolerance):
             members[i].append((run.id, found.findings[j]))
             matched.add(j)
-        for j, f in enumerate(found.findings):
-            if j not in matched:
-                reps.append(f)
-                members.append([(run.id, f)])
-    clusters = [Cluster(r, tuple(m)) for r, m in zip(reps, members, strict=True)]
-    return tuple(sorted(clusters, key=lambda c: content_key(c.representative)))
+        new = sorted((j for j in range(len(found)) if j not in matched),
+                     key=lambda j: found.keys[j])
+        reps.extend([found.findings[j] for j in new], [found.keys[j] for j in new])
+        members.extend([(run.id, found.findings[j])] for j in new)
+    order = sorted(range(len(reps)), key=lambda i: reps.keys[i])
+    return tuple(Cluster(reps.findings[i], tuple(members[i])) for i in order)
 
 
 def support_histogram(clusters: Sequence[Cluster], runs: int) -> dict[int, int]:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
+from assay.measure._perf import gc_paused
 from assay.measure.matching import DEFAULT_TOLERANCE, FindingIndex, jaccard_of, match_indexed
 from assay.measure.runs import RunFacts, run_facts, same_commit
 from assay.model import Finding, Run, ScannerInfo, sorted_findings
@@ -73,6 +74,7 @@ def unique_labels(runs: Sequence[Run], labels: Sequence[str] | None = None) -> t
                                                                            strict=True))
 
 
+@gc_paused
 def compare_runs(runs: Sequence[Run], labels: Sequence[str] | None = None,
                  tolerance: int = DEFAULT_TOLERANCE) -> CompareReport:
     """Compare runs of one commit (MeasureError when commits differ or there are none)."""

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assay.measure.drift import measure_drift
 from assay.measure.interface import MeasureError
 from assay.measure.support import cluster_runs
 from assay.model import RunStatus, Severity
 from tests.measure.factories import finding, run
+from tests.measure.test_matching import sets_st
 
 
 def three_runs() -> list:
@@ -115,3 +118,26 @@ def test_runs_of_different_scanners_are_an_error() -> None:
     with pytest.raises(MeasureError, match="one scanner") as info:
         measure_drift([run("a", scanner="bandit"), run("b", scanner="semgrep")])
     assert "assay compare" in info.value.hint
+
+
+# --- properties -------------------------------------------------------------------------
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(sets_st, min_size=2, max_size=5), st.data(), st.integers(0, 3))
+def test_drift_is_invariant_to_the_order_of_runs_and_findings(
+        sets: list, data: st.DataObject, tol: int) -> None:
+    runs = [run(f"r{i}", found) for i, found in enumerate(sets)]
+    shuffled = [run(r.id, data.draw(st.permutations(r.findings))) for r in runs]
+    shuffled = data.draw(st.permutations(shuffled))
+    a, b = measure_drift(runs, tol, resamples=50), measure_drift(shuffled, tol, resamples=50)
+    assert a == b
+    (commit,) = a.commits
+    assert sum(k * v for k, v in commit.support.items()) == sum(len(s) for s in sets)
+
+
+@settings(max_examples=60, deadline=None)
+@given(sets_st, st.integers(2, 5), st.integers(0, 3))
+def test_identical_runs_are_fully_supported(found: list, n: int, tol: int) -> None:
+    report = measure_drift([run(f"r{i}", found) for i in range(n)], tol, resamples=50)
+    assert report.jaccard is not None and report.jaccard.min == 1.0
+    assert report.support[n] == len(found) and report.singletons == 0

@@ -1,0 +1,7 @@
+from django.http import JsonResponse
+
+
+def remember_device(request):
+    response = JsonResponse({"remembered": True})
+    response.set_cookie("device_id", request.user.profile.device_id, secure=False, httponly=True)
+    return response

@@ -1,0 +1,10 @@
+from fastapi import FastAPI, Response
+
+app = FastAPI()
+
+
+@app.post("/login")
+def login(response: Response):
+    response.set_cookie(key="access_token", value="issued-token", httponly=True,
+                        secure=True, samesite="strict")
+    return {"ok": True}

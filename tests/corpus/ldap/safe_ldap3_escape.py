@@ -1,0 +1,13 @@
+from django.http import JsonResponse
+from ldap3 import ALL, Connection, Server
+from ldap3.utils.conv import escape_filter_chars
+
+server = Server("ldap://ldap.corp.local", get_info=ALL)
+
+
+def check_user(request):
+    username = escape_filter_chars(request.POST["username"])
+    conn = Connection(server, auto_bind=True)
+    conn.search("dc=corp,dc=local", f"(&(objectClass=person)(sAMAccountName={username}))",
+                attributes=["memberOf"])
+    return JsonResponse({"groups": [str(e.memberOf) for e in conn.entries]})

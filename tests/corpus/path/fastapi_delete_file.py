@@ -1,0 +1,12 @@
+import os
+
+from fastapi import FastAPI
+
+app = FastAPI()
+STORAGE = "/data/storage"
+
+
+@app.delete("/files/{filename}")
+def delete_file(filename: str):
+    os.remove(f"{STORAGE}/{filename}")
+    return {"deleted": filename}

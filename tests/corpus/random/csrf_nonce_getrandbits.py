@@ -1,0 +1,5 @@
+import random
+
+
+def new_nonce() -> str:
+    return "%032x" % random.getrandbits(128)

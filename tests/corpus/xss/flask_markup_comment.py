@@ -1,0 +1,11 @@
+from flask import Flask, render_template, request
+from markupsafe import Markup
+
+app = Flask(__name__)
+
+
+@app.post("/preview")
+def preview():
+    comment = request.form.get("comment", "")
+    rendered = Markup("<p class='comment'>" + comment + "</p>")
+    return render_template("preview.html", comment=rendered)

@@ -1,0 +1,11 @@
+from fastapi import FastAPI, UploadFile
+from lxml import etree
+
+app = FastAPI()
+
+
+@app.post("/invoices")
+async def upload_invoice(file: UploadFile):
+    content = await file.read()
+    doc = etree.fromstring(content, etree.XMLParser(resolve_entities=False))
+    return {"total": doc.findtext("total")}

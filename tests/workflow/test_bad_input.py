@@ -127,3 +127,11 @@ def test_bad_flags(cli: Cli, project: GitRepo) -> None:
     assert_one_line_error(cli("gate", "-s", "nosuch", cwd=project.path), "unknown scanner")
     assert_one_line_error(cli("findings", "list", "--state", "open", cwd=project.path),
                           "unknown state 'open'")
+
+
+def test_a_gate_without_deterministic_scanners_is_refused(cli: Cli, project: GitRepo) -> None:
+    project.write("assay.toml", '[scan]\nscanners = ["reviewer"]\n\n[scanners.reviewer]\n'
+                  'type = "llm"\nprovider = "openai"\nmodel = "m-2025-01-01"\n'
+                  'base_url = "http://127.0.0.1:9/v1"\napi_key_env = ""\n')
+    assert_one_line_error(cli("gate", cwd=project.path),
+                          "the gate needs at least one deterministic scanner")

@@ -52,7 +52,7 @@ def _states(result: GateResult) -> dict[Finding, str]:
 
 def _finding(f: Finding, result: GateResult, states: dict[Finding, str]) -> dict[str, Any]:
     entry = finding_to_dict(f)
-    entry["baseline_state"] = states.get(f, "new")
+    entry["baseline_state"] = states.get(f)  # None: not compared (proven earlier, still there)
     entry["blocking"] = f in result.decision.blocking
     lifecycle = next((i for i in result.llm if i.finding == f), None)
     if lifecycle is not None:

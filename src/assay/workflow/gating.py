@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assay.errors import UsageError
 from assay.ledger.sqlite import open_ledger
 from assay.model import Finding, FindingKind, Run
 from assay.normalize.fingerprint import normalize_code
@@ -119,6 +120,9 @@ def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> Ga
     config = project.config.config
     now = (options.clock or (lambda: datetime.now(UTC)))()
     target = _target(path, options, project)
+    if not target.plan.deterministic:
+        raise UsageError("the gate needs at least one deterministic scanner",
+                         "set [scan] scanners or pass --scanner bandit")
     watch.lap("tier")
     setup = ScanSetup(project.config, project.state_dir, options.jobs, options.no_cache,
                       options.progress, _relative(project.config.source, project.root))

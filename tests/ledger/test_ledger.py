@@ -129,3 +129,21 @@ def test_stored_document_is_the_json_document(tmp_path: Path) -> None:
         store.record_run(run)
         (text,) = store.db.execute("SELECT document FROM runs").fetchone()
     assert json.loads(text) == run_to_document(run, with_metrics=True)
+
+
+def test_concurrent_first_opens_migrate_once(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "fresh.db"
+
+    def open_and_close(_: int) -> dict[str, int]:
+        store = open_ledger(path)
+        try:
+            return store.versions()
+        finally:
+            store.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        versions = list(pool.map(open_and_close, range(16)))
+    expected = {c: len(steps) for c, steps in migrations.MIGRATIONS.items()}
+    assert all(v == expected for v in versions)

@@ -134,13 +134,18 @@ def newer_than_known(db: sqlite3.Connection) -> list[str]:
 
 
 def migrate(db: sqlite3.Connection, upto: dict[str, int] | None = None) -> None:
-    """Apply every missing migration (or only up to `upto[component]`, for tests)."""
-    versions = current_versions(db)
+    """Apply every missing migration (or only up to `upto[component]`, for tests).
+
+    Each step re-reads the version inside its write transaction, so processes and
+    threads opening a new ledger at the same time never apply a step twice.
+    """
+    have = current_versions(db)
     for component, steps in MIGRATIONS.items():
         target = len(steps) if upto is None else upto.get(component, 0)
-        have = versions.get(component, 0)
-        for number in range(have + 1, target + 1):
+        for number in range(have.get(component, 0) + 1, target + 1):
             with transaction(db):
+                if current_versions(db).get(component, 0) >= number:
+                    continue
                 steps[number - 1](db)
                 db.execute("INSERT INTO schema_version VALUES (?, ?) ON CONFLICT(component) "
                            "DO UPDATE SET version = excluded.version", (component, number))

@@ -32,8 +32,11 @@ def _builtin(name: str, config: Config) -> Scanner | None:
     if name == "semgrep":
         from assay.scanners.semgrep import SemgrepScanner
 
+        options = config.scanners.get("semgrep", {})
         return SemgrepScanner(timeout=config.scan.semgrep_timeout,
-                              file_timeout=config.scan.semgrep_file_timeout)
+                              file_timeout=config.scan.semgrep_file_timeout,
+                              summaries=bool(options.get("summaries", True)),
+                              bandit_policy=str(options.get("bandit_findings", "drop")))
     return None
 
 

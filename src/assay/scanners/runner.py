@@ -31,6 +31,7 @@ from assay.model import (
     StageMetrics,
 )
 from assay.normalize.fingerprint import assign_fingerprints
+from assay.normalize.merge import BanditPolicy, merge_findings
 from assay.repo.interface import Snapshot
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult
 
@@ -125,7 +126,8 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
                 if all(p in r.analyzed for s, r in zip(scanners, results, strict=True)
                        if s.applies_to(p))]
     coverage = Coverage(in_scope=len(in_scope), analyzed=len(analyzed), skipped=skipped)
-    findings: list[Finding] = assign_fingerprints(f for r in results for f in r.findings)
+    merged, merge_record = merge_engines(results)
+    findings: list[Finding] = assign_fingerprints(merged)
     outcomes = tuple(ScannerOutcome(r.info.name, r.status, r.reason) for r in results)
     reasons = _reasons(outcomes, coverage)
     status = RunStatus.INCOMPLETE if reasons else RunStatus.COMPLETE
@@ -136,7 +138,7 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
         target=snapshot.target,
         python=platform.python_version(),
         extra=tuple(sorted(settings.extra_provenance
-                           + tuple(kv for r in results for kv in r.extra))),
+                           + tuple(kv for r in results for kv in r.extra) + merge_record)),
     )
     cache = CacheStats(hits=sum(r.cache.hits for r in results),
                        misses=sum(r.cache.misses for r in results),
@@ -149,6 +151,19 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
     )
     return Run(id=settings.run_id, status=status, provenance=provenance, coverage=coverage,
                findings=tuple(findings), scanners=outcomes, reasons=reasons, metrics=metrics)
+
+
+def merge_engines(results: Sequence[ScannerResult],
+                  ) -> tuple[list[Finding], tuple[tuple[str, str], ...]]:
+    """Bandit and the taint rules merged (normalize/merge.py), when both ran."""
+    findings = [f for r in results for f in r.findings]
+    extra = dict(kv for r in results if r.info.name == "semgrep" for kv in r.extra)
+    if "semgrep.gated_cwes" not in extra or not any(r.info.name == "bandit" for r in results):
+        return findings, ()
+    covered = [int(c) for c in extra["semgrep.gated_cwes"].split(",") if c]
+    policy = BanditPolicy(extra.get("semgrep.bandit_policy", BanditPolicy.DROP.value))
+    outcome = merge_findings(findings, covered, policy)
+    return list(outcome.findings), outcome.provenance()
 
 
 def _reasons(outcomes: Sequence[ScannerOutcome], coverage: Coverage) -> tuple[str, ...]:

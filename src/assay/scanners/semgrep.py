@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,11 +34,12 @@ from assay.model import (
     SkippedFile,
     SkipReason,
     Span,
+    StageMetrics,
 )
 from assay.normalize.cwe import parse_cwe
 from assay.scanners.cache import FileOutcome
 from assay.scanners.filescan import Analysis, FileScanner
-from assay.scanners.interface import ScanContext
+from assay.scanners.interface import ScanContext, ScannerError, ScannerResult
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
@@ -109,6 +110,25 @@ def _env(state: Path) -> dict[str, str]:
     return env
 
 
+def gated_cwes(files: Sequence[Path]) -> tuple[int, ...]:
+    """The CWEs for which the pack gates Bandit's pattern findings, sorted.
+
+    Those of every taint rule, and of rules whose metadata says `gates-bandit: true`.
+    """
+    import yaml
+
+    found: set[int] = set()
+    for path in files:
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for rule in doc.get("rules", []):
+            metadata = rule.get("metadata") or {}
+            cwe = parse_cwe(metadata.get("cwe"))
+            gates = rule.get("mode") == "taint" or metadata.get("gates-bandit") is True
+            if gates and cwe is not None:
+                found.add(cwe)
+    return tuple(sorted(found))
+
+
 def load_rule_meta(files: Sequence[Path]) -> dict[str, RuleMeta]:
     """Rule id -> metadata, read from the YAML files (the JSON output lacks some of it)."""
     import yaml
@@ -134,11 +154,42 @@ class SemgrepScanner(FileScanner):
     kind = FindingKind.DETERMINISTIC
 
     def __init__(self, timeout: float = 1800.0, file_timeout: float = 30.0,
-                 extra_rules: Sequence[Path] = ()) -> None:
+                 extra_rules: Sequence[Path] = (), summaries: bool = True,
+                 rules: Sequence[Path] | None = None, bandit_policy: str = "drop") -> None:
+        from assay.normalize.merge import BanditPolicy
+
         self.timeout = timeout
         self.file_timeout = file_timeout
-        self.rules = rule_files(extra_rules)
+        self.rules = list(rules) if rules is not None else rule_files(extra_rules)
+        self.summaries = summaries
+        try:
+            self.bandit_policy = BanditPolicy(bandit_policy)
+        except ValueError:
+            choices = ", ".join(p.value for p in BanditPolicy)
+            raise ScannerError(f"[scanners.semgrep] bandit_findings must be one of {choices}",
+                               f"got {bandit_policy!r}; see docs/rules.md") from None
         self._binary = find_semgrep()
+
+    def run(self, ctx: ScanContext) -> ScannerResult:
+        """Scan with the pack; first extend it with the project's function summaries.
+
+        The result records for which CWEs the pack gates Bandit (the merge reads it) and,
+        with summaries on, what the pre-pass found.
+        """
+        covered = (("semgrep.gated_cwes", ",".join(str(c) for c in gated_cwes(self.rules))),
+                   ("semgrep.bandit_policy", self.bandit_policy.value))
+        if not self.summaries:
+            result = super().run(ctx)
+            return replace(result, extra=(*result.extra, *covered))
+        from assay.scanners.prepass import prepare
+
+        prepared = prepare(ctx, self.rules)
+        scanner = SemgrepScanner(self.timeout, self.file_timeout, summaries=False,
+                                 rules=prepared.rules)
+        result = FileScanner.run(scanner, ctx)
+        return replace(result, extra=(*result.extra, *covered, *prepared.provenance),
+                       stages=(StageMetrics("prepass:semgrep", prepared.seconds),
+                               *result.stages))
 
     def info(self) -> ScannerInfo:
         """Semgrep's version and the hash of the rules it runs."""

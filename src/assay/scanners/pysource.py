@@ -1,0 +1,335 @@
+"""Facts about one Python module, read with `ast`, for the cross-file summaries.
+
+For each module-level function and method: how many parameters it takes and what each
+`return` gives back (request data, a constant, the result of one call, or something
+derived from calls). Names are resolved through the module's imports so that calls can
+be matched across files.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+FLASK_REQUEST = "flask.request"
+FLASK_ATTRS = frozenset({
+    "args", "form", "values", "cookies", "headers", "json", "data", "files", "view_args",
+    "stream", "environ", "path", "full_path", "url", "base_url", "url_root", "host",
+    "host_url", "referrer", "user_agent", "query_string", "authorization", "get_json",
+    "get_data",
+})
+REQUEST_NAMES = frozenset({"request", "req"})
+REQUEST_ATTRS = frozenset({
+    "GET", "POST", "COOKIES", "META", "FILES", "body", "headers", "path", "path_info", "data",
+    "query_params", "path_params", "cookies", "args", "form", "values", "json", "files",
+    "query_string", "match_info", "query", "get_full_path", "get_host", "get_json",
+    "get_data", "build_absolute_uri",
+})
+DJANGO_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
+_BUILTINS = frozenset(dir(builtins))
+_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
+_TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
+
+
+@dataclass(frozen=True)
+class ReturnFact:
+    """What one `return` gives back.
+
+    kind: `source` (request data), `const`, `call` (exactly the result of one call to
+    `callees[0]`), `derived` (computed from the results of `callees`) or `opaque`.
+    """
+
+    kind: str
+    callees: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FunctionFacts:
+    """A function's qualified name within its module, arity and return facts."""
+
+    qualname: str
+    params: int
+    returns: tuple[ReturnFact, ...]
+
+
+@dataclass(frozen=True)
+class ModuleInfo:
+    """The facts of one module."""
+
+    path: str
+    name: str
+    functions: tuple[FunctionFacts, ...]
+    typed_params: tuple[tuple[str, str], ...] = ()
+    called: frozenset[str] = frozenset()
+
+
+def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
+    """Each file's importable dotted name; packages are directories with `__init__.py`."""
+    out: dict[str, str] = {}
+    for path in paths:
+        parts = path[:-3].split("/") if path.endswith(".py") else path.split("/")
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        start = len(parts) - 1
+        while start > 0 and "/".join(parts[:start]) + "/__init__.py" in all_paths:
+            start -= 1
+        out[path] = ".".join(parts[start:])
+    return out
+
+
+def module_facts(path: str, name: str, tree: ast.Module) -> ModuleInfo:
+    """The facts of one parsed module."""
+    local = frozenset(n.name for n in tree.body
+                      if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
+    scope = _Scope(name, _imports(tree, name), _constants(tree), local)
+    functions: list[FunctionFacts] = []
+    typed: list[tuple[str, str]] = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            typed.extend((node.name, p) for p in _typed_route_params(node))
+            if not _is_view(node):  # views are entry points, never helpers
+                functions.append(_function(node, node.name, scope, None))
+        elif isinstance(node, ast.ClassDef):
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    functions.append(_function(item, f"{node.name}.{item.name}", scope,
+                                               node.name))
+    return ModuleInfo(path, name, tuple(f for f in functions if f.returns), tuple(typed),
+                      _called(tree, scope))
+
+
+def _called(tree: ast.Module, scope: _Scope) -> frozenset[str]:
+    """Every name this module calls: resolved dotted names and plain function names."""
+    flow = _LocalFlow(scope, None, {})
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Name):
+                names.add(node.func.id)
+            elif isinstance(node.func, ast.Attribute):
+                names.add(node.func.attr)
+            resolved = flow.resolve(node.func)
+            if resolved is not None:
+                names.add(resolved)
+    return frozenset(names)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    module: str
+    aliases: dict[str, str]
+    constants: set[str]
+    local_functions: frozenset[str]
+
+
+def _imports(tree: ast.Module, module: str) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    package = module.rsplit(".", 1)[0] if "." in module else ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                aliases[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: max(0, len(package.split(".")) - node.level + 1)]
+                base = ".".join(p for p in [*parent, base] if p)
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+    return aliases
+
+
+def _constants(tree: ast.Module) -> set[str]:
+    """Module-level names bound once to literals (or containers of literals)."""
+    counts: dict[str, int] = {}
+    literal: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    counts[target.id] = counts.get(target.id, 0) + 1
+                    if _is_literal(node.value):
+                        literal.add(target.id)
+    return {n for n in literal if counts[n] == 1}
+
+
+def _is_literal(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return all(_is_literal(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is None or _is_literal(k) for k in node.keys) and all(
+            _is_literal(v) for v in node.values)
+    return isinstance(node, ast.JoinedStr) and all(
+        isinstance(v, ast.Constant) for v in node.values)
+
+
+def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope: _Scope,
+              cls: str | None) -> FunctionFacts:
+    args = node.args
+    params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    if cls is not None and params and params[0] in ("self", "cls"):
+        params = params[1:]
+    if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _own_nodes(node)):
+        return FunctionFacts(qualname, len(params), ())
+    flow = _LocalFlow(scope, cls, _assignments(node))
+    returns = tuple(flow.fact(r.value) for r in _own_nodes(node) if isinstance(r, ast.Return))
+    return FunctionFacts(qualname, len(params), returns)
+
+
+def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """The nodes of a function body, without nested functions, classes and lambdas."""
+    stack = list(ast.iter_child_nodes(node))
+    while stack:
+        child = stack.pop()
+        if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue
+        yield child
+        stack.extend(ast.iter_child_nodes(child))
+
+
+def _assignments(node: ast.AST) -> dict[str, list[ast.expr]]:
+    out: dict[str, list[ast.expr]] = {}
+    for child in _own_nodes(node):
+        if isinstance(child, ast.Assign):
+            for target in child.targets:
+                if isinstance(target, ast.Name):
+                    out.setdefault(target.id, []).append(child.value)
+        elif isinstance(child, ast.AnnAssign | ast.AugAssign) and child.value is not None:
+            if isinstance(child.target, ast.Name):
+                out.setdefault(child.target.id, []).append(child.value)
+        elif isinstance(child, ast.NamedExpr):
+            out.setdefault(child.target.id, []).append(child.value)
+    return out
+
+
+class _LocalFlow:
+    """Flow-insensitive facts about a function's local names."""
+
+    def __init__(self, scope: _Scope, cls: str | None,
+                 assigned: dict[str, list[ast.expr]]) -> None:
+        self.scope = scope
+        self.cls = cls
+        self.assigned = assigned
+        self._source: dict[str, bool] = {}
+        self._deps: dict[str, tuple[str, ...]] = {}
+
+    def fact(self, value: ast.expr | None) -> ReturnFact:
+        if value is None or self.is_const(value):
+            return ReturnFact("const")
+        if self.is_source(value):
+            return ReturnFact("source")
+        single = self._single_call(value)
+        if single is not None:
+            return ReturnFact("call", (single,))
+        callees = self.callees(value)
+        return ReturnFact("derived", callees) if callees else ReturnFact("opaque")
+
+    def is_const(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
+        if _is_literal(node):
+            return True
+        if isinstance(node, ast.Name):
+            if node.id in self.assigned and node.id not in seen:
+                return all(self.is_const(v, seen | {node.id}) for v in self.assigned[node.id])
+            return node.id in self.scope.constants and node.id not in self.assigned
+        if isinstance(node, ast.Subscript):  # a lookup in a module constant
+            return isinstance(node.value, ast.Name) and self.is_const(node.value, seen)
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "get" and isinstance(node.func.value, ast.Name)):
+            return self.is_const(node.func.value, seen) and all(
+                self.is_const(a, seen) for a in node.args[1:])
+        if isinstance(node, ast.IfExp):
+            return self.is_const(node.body, seen) and self.is_const(node.orelse, seen)
+        return False
+
+    def is_source(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
+        for child in ast.walk(node):
+            if isinstance(child, ast.Attribute) and self._request_attr(child):
+                return True
+            if (isinstance(child, ast.Name) and child.id in self.assigned
+                    and child.id not in seen and any(
+                        self.is_source(v, seen | {child.id}) for v in self.assigned[child.id])):
+                return True
+        return False
+
+    def _request_attr(self, node: ast.Attribute) -> bool:
+        base = _dotted(node.value)
+        if base is None:
+            return False
+        head = base.split(".")[0]
+        if self.scope.aliases.get(head, head) + base[len(head):] == FLASK_REQUEST:
+            return node.attr in FLASK_ATTRS
+        if node.attr in DJANGO_ATTRS or (base == "self" and node.attr == "kwargs"):
+            return True
+        last = base.rsplit(".", 1)[-1]
+        return last in REQUEST_NAMES and node.attr in REQUEST_ATTRS
+
+    def _single_call(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> str | None:
+        if isinstance(node, ast.Call):
+            return self.resolve(node.func)
+        if isinstance(node, ast.Name) and node.id not in seen:
+            values = self.assigned.get(node.id, [])
+            if len(values) == 1:
+                return self._single_call(values[0], seen | {node.id})
+        return None
+
+    def callees(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        found: set[str] = set()
+        for child in ast.walk(node):
+            if isinstance(child, ast.Call):
+                name = self.resolve(child.func)
+                if name is not None:
+                    found.add(name)
+            elif isinstance(child, ast.Name) and child.id in self.assigned and child.id not in seen:
+                for value in self.assigned[child.id]:
+                    found.update(self.callees(value, seen | {child.id}))
+        return tuple(sorted(found))
+
+    def resolve(self, func: ast.expr) -> str | None:
+        """The qualified name a call target refers to, as far as this module can tell."""
+        dotted = _dotted(func)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        if head == "self" and self.cls is not None and rest and "." not in rest:
+            return f"{self.scope.module}.{self.cls}.{rest}"
+        if head in self.scope.aliases:
+            return self.scope.aliases[head] + (f".{rest}" if rest else "")
+        if not rest and head in self.scope.local_functions:
+            return f"{self.scope.module}.{head}"
+        if not rest and head in _BUILTINS:
+            return head
+        return None
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+def _is_view(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+               and d.func.attr in _ROUTE_METHODS for d in node.decorator_list)
+
+
+def _typed_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    params: list[str] = []
+    for decorator in node.decorator_list:
+        if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
+                and decorator.func.attr in _ROUTE_METHODS and decorator.args
+                and isinstance(decorator.args[0], ast.Constant)
+                and isinstance(decorator.args[0].value, str)):
+            params.extend(_TYPED.findall(decorator.args[0].value))
+    return sorted(set(params))

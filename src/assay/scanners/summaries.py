@@ -1,0 +1,177 @@
+"""Cross-file function summaries: a deterministic `ast` pre-pass over the scanned files.
+
+Semgrep CE analyses one function of one file at a time. A project's own helper that
+returns request data (`def get_param(name): return request.args.get(name)`) hides every
+flow through it, and a helper that returns a constant or an escaped value looks tainted
+when it is called with request data. This pass reads every Python file of the snapshot,
+summarizes each project-local function by what it returns, and iterates to a fixpoint so
+that helpers calling helpers are summarized too:
+
+- `source`: returns request data (directly, or through another source helper);
+- `constant`: every return is a literal, a module constant or a lookup in a constant dict;
+- `sanitizer`: every return is a literal or a call to a sanitizer (`via` names them).
+
+`assay.scanners.rulegen` turns the summaries into Semgrep rule extensions for one scan.
+"""
+
+from __future__ import annotations
+
+import ast
+import enum
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from assay.scanners.pysource import (
+    ModuleInfo,
+    ReturnFact,
+    module_facts,
+    module_names,
+)
+
+MAX_ROUNDS = 50  # helper chains deeper than this are not followed
+
+
+class SummaryKind(enum.StrEnum):
+    """What a function's return value is, for every caller."""
+
+    SOURCE = "source"
+    CONSTANT = "constant"
+    SANITIZER = "sanitizer"
+
+
+@dataclass(frozen=True, order=True)
+class FunctionSummary:
+    """One summarized project function."""
+
+    module: str
+    qualname: str
+    path: str
+    kind: SummaryKind
+    via: tuple[str, ...] = ()
+    params: int = 0
+
+    @property
+    def name(self) -> str:
+        """The function's own name (the last part of `qualname`)."""
+        return self.qualname.rsplit(".", 1)[-1]
+
+    @property
+    def is_method(self) -> bool:
+        """True for functions defined in a class body."""
+        return "." in self.qualname
+
+    @property
+    def dotted(self) -> str:
+        """The importable name: module.qualname."""
+        return f"{self.module}.{self.qualname}" if self.module else self.qualname
+
+
+@dataclass(frozen=True)
+class TypedRouteParam:
+    """A route parameter converted to a number or UUID by the framework (`<int:id>`)."""
+
+    path: str
+    function: str
+    param: str
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """The summaries of one snapshot, in a stable order."""
+
+    functions: tuple[FunctionSummary, ...] = ()
+    typed_params: tuple[TypedRouteParam, ...] = ()
+    name_counts: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+
+    def of_kind(self, kind: SummaryKind) -> tuple[FunctionSummary, ...]:
+        """The summaries of one kind."""
+        return tuple(f for f in self.functions if f.kind is kind)
+
+    def defined(self, name: str) -> int:
+        """How many project functions (and methods) are called `name`."""
+        return dict(self.name_counts).get(name, 0)
+
+    def digest(self) -> str:
+        """sha256 over the summaries: the same files give the same digest."""
+        material = json.dumps({
+            "functions": [[f.module, f.qualname, f.path, f.kind.value, list(f.via), f.params]
+                          for f in self.functions],
+            "typed": [[t.path, t.function, t.param] for t in self.typed_params],
+        }, sort_keys=True)
+        return hashlib.sha256(material.encode()).hexdigest()
+
+
+def summarize(sources: Mapping[str, str], all_paths: Iterable[str] = ()) -> Summaries:
+    """Summaries of the functions in `sources` (repo-relative path -> Python text).
+
+    `all_paths` lists every file of the snapshot; it decides where packages start (a
+    directory with `__init__.py`) and so each module's importable name.
+    """
+    names = module_names(list(sources), set(all_paths) | set(sources))
+    modules: list[ModuleInfo] = []
+    for path in sorted(sources):
+        try:
+            tree = ast.parse(sources[path], filename=path)
+        except (SyntaxError, ValueError):
+            continue
+        modules.append(module_facts(path, names[path], tree))
+    return _classify(modules)
+
+
+def _classify(modules: list[ModuleInfo]) -> Summaries:
+    functions = [(m, f) for m in modules for f in m.functions]
+    kinds: dict[str, tuple[SummaryKind, tuple[str, ...]]] = {}
+    for _ in range(MAX_ROUNDS):  # fixpoint: helpers calling helpers
+        changed = False
+        for module, func in functions:
+            key = f"{module.name}.{func.qualname}"
+            found = _kind_of(func.returns, kinds)
+            if found is not None and kinds.get(key) != found:
+                kinds[key] = found
+                changed = True
+        if not changed:
+            break
+    called = frozenset().union(*(m.called for m in modules)) if modules else frozenset()
+    summaries = []
+    for module, func in functions:
+        key = f"{module.name}.{func.qualname}"
+        if key in kinds and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
+            kind, via = kinds[key]
+            summaries.append(FunctionSummary(module.name, func.qualname, module.path, kind,
+                                             via, func.params))
+    counts: dict[str, int] = {}
+    for _, func in functions:
+        name = func.qualname.rsplit(".", 1)[-1]
+        counts[name] = counts.get(name, 0) + 1
+    typed = [TypedRouteParam(m.path, fn, p) for m in modules for fn, p in m.typed_params]
+    return Summaries(tuple(sorted(summaries)), tuple(sorted(typed, key=repr)),
+                     tuple(sorted(counts.items())))
+
+
+def _kind_of(returns: tuple[ReturnFact, ...],
+             known: Mapping[str, tuple[SummaryKind, tuple[str, ...]]],
+             ) -> tuple[SummaryKind, tuple[str, ...]] | None:
+    """The summary kind of a function from its return facts and what is known so far."""
+    if not returns:
+        return None
+    if any(r.kind == "source" or any(known.get(c, (None,))[0] is SummaryKind.SOURCE
+                                     for c in r.callees) for r in returns):
+        return SummaryKind.SOURCE, ()
+    via: set[str] = set()
+    constant = True
+    for fact in returns:
+        if fact.kind == "const":
+            continue
+        if fact.kind != "call" or len(fact.callees) != 1:
+            return None
+        callee = fact.callees[0]
+        summary = known.get(callee)
+        if summary is not None and summary[0] is SummaryKind.CONSTANT:
+            continue
+        constant = False
+        via.update(summary[1] if summary is not None else (callee,))
+    if constant:
+        return SummaryKind.CONSTANT, ()
+    return SummaryKind.SANITIZER, tuple(sorted(via))

@@ -179,7 +179,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _own_nodes(node)):
         return FunctionFacts(qualname, len(params), ())
     flow = _LocalFlow(scope, cls, _assignments(node))
-    returns = tuple(flow.fact(r.value) for r in _own_nodes(node) if isinstance(r, ast.Return))
+    returns = tuple(fact for r in _own_nodes(node) if isinstance(r, ast.Return)
+                    for fact in flow.facts(r.value))
     return FunctionFacts(qualname, len(params), returns)
 
 
@@ -219,6 +220,12 @@ class _LocalFlow:
         self.assigned = assigned
         self._source: dict[str, bool] = {}
         self._deps: dict[str, tuple[str, ...]] = {}
+
+    def facts(self, value: ast.expr | None) -> list[ReturnFact]:
+        """The facts of a returned value; a conditional expression has one per branch."""
+        if isinstance(value, ast.IfExp):
+            return [*self.facts(value.body), *self.facts(value.orelse)]
+        return [self.fact(value)]
 
     def fact(self, value: ast.expr | None) -> ReturnFact:
         if value is None or self.is_const(value):

@@ -1,0 +1,105 @@
+"""The merge of Bandit's findings with the rule pack's."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assay.model import Confidence, Finding, Severity, Span
+from assay.normalize.merge import TAINT_GATED, BanditPolicy, merge_findings
+
+COVERED = (22, 78, 79, 89, 502, 611, 798, 918)
+
+
+def bandit(rule: str, cwe: int, line: int, path: str = "app.py") -> Finding:
+    return Finding(scanner="bandit", rule_id=rule, path=path, span=Span(line, line),
+                   severity=Severity.MEDIUM, confidence=Confidence.MEDIUM,
+                   message=f"bandit {rule}", cwe=cwe, sources=(f"bandit:{rule}",))
+
+
+def semgrep(rule: str, cwe: int, line: int, path: str = "app.py") -> Finding:
+    return Finding(scanner="semgrep", rule_id=rule, path=path, span=Span(line, line),
+                   severity=Severity.HIGH, confidence=Confidence.HIGH,
+                   message=f"semgrep {rule}", cwe=cwe, sources=(f"semgrep:{rule}",))
+
+
+def test_unconfirmed_pattern_finding_is_dropped_and_counted() -> None:
+    outcome = merge_findings([bandit("B608", 89, 10)], COVERED)
+    assert outcome.findings == ()
+    assert dict(outcome.provenance())["merge.bandit_unconfirmed"] == "1: B608 x1"
+
+
+def test_demote_keeps_it_low_and_non_blocking() -> None:
+    outcome = merge_findings([bandit("B602", 78, 3)], COVERED, BanditPolicy.DEMOTE)
+    (finding,) = outcome.findings
+    assert (finding.severity, finding.confidence) == (Severity.LOW, Confidence.LOW)
+    assert "unconfirmed-by-taint" in finding.tags
+
+
+def test_keep_policy_changes_nothing() -> None:
+    original = bandit("B602", 78, 3)
+    assert merge_findings([original], COVERED, BanditPolicy.KEEP).findings == (original,)
+
+
+def test_agreeing_engines_give_one_finding_with_both_sources() -> None:
+    outcome = merge_findings([bandit("B608", 89, 11), semgrep("assay.python.sqli.taint", 89, 13)],
+                             COVERED)
+    (finding,) = outcome.findings
+    assert finding.scanner == "semgrep" and finding.span.start_line == 13
+    assert finding.sources == ("semgrep:assay.python.sqli.taint", "bandit:B608")
+    assert outcome.merged == 1
+
+
+def test_taint_finding_too_far_away_does_not_confirm() -> None:
+    outcome = merge_findings([bandit("B608", 89, 1), semgrep("assay.python.sqli.taint", 89, 40)],
+                             COVERED)
+    assert [f.scanner for f in outcome.findings] == ["semgrep"]
+
+
+def test_other_file_or_cwe_does_not_confirm() -> None:
+    findings = [bandit("B602", 78, 5), semgrep("assay.python.sqli.taint", 89, 5),
+                semgrep("assay.python.command-injection.taint", 78, 5, path="other.py")]
+    outcome = merge_findings(findings, COVERED)
+    assert all(f.scanner == "semgrep" for f in outcome.findings) and len(outcome.findings) == 2
+
+
+def test_first_class_bandit_findings_stand_alone_and_lead_a_merge() -> None:
+    weak = bandit("B324", 328, 4)
+    assert merge_findings([weak], COVERED).findings == (weak,)
+    outcome = merge_findings([weak, semgrep("assay.python.weak-hash", 328, 4)], COVERED)
+    (finding,) = outcome.findings
+    assert finding.scanner == "bandit" and finding.rule_id == "B324"
+    assert finding.sources == ("bandit:B324", "semgrep:assay.python.weak-hash")
+    assert finding.severity is Severity.HIGH  # the higher of the two
+
+
+def test_without_taint_coverage_bandit_is_untouched() -> None:
+    findings = (bandit("B608", 89, 10), bandit("B602", 78, 2))
+    assert set(merge_findings(findings, covered=()).findings) == set(findings)
+
+
+def test_every_gated_check_maps_to_the_cwe_bandit_findings_carry() -> None:
+    from assay.normalize.cwe import BANDIT
+
+    assert all(BANDIT[rule].cwe == cwe for rule, cwe in TAINT_GATED.items())
+
+
+finding_strategy = st.builds(
+    lambda scanner, rule, line, path: (bandit if scanner == "bandit" else semgrep)(
+        rule, TAINT_GATED.get(rule, 328), line, path),
+    st.sampled_from(["bandit", "semgrep"]),
+    st.sampled_from(["B608", "B602", "B324", "B301", "B105"]),
+    st.integers(min_value=1, max_value=60),
+    st.sampled_from(["a.py", "b.py"]),
+)
+
+
+@given(st.lists(finding_strategy, max_size=12), st.sampled_from(list(BanditPolicy)))
+def test_merge_never_loses_a_pack_finding_or_invents_one(findings: list[Finding],
+                                                       policy: BanditPolicy) -> None:
+    outcome = merge_findings(findings, COVERED, policy)
+    pack = [f for f in findings if f.scanner == "semgrep"]
+    sources = {s for f in outcome.findings for s in f.sources}
+    assert all(f.sources[0] in sources for f in pack)
+    assert len(outcome.findings) <= len(findings)
+    assert merge_findings(reversed(findings), COVERED, policy).findings == outcome.findings

@@ -1,0 +1,191 @@
+"""The cross-file pre-pass: function summaries from Python's ast, and the rule extensions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from assay.scanners.pysource import module_names
+from assay.scanners.rulegen import call_patterns, extend_pack, provenance, trusted_calls
+from assay.scanners.semgrep import RULES_DIR
+from assay.scanners.summaries import SummaryKind, summarize
+
+PARAMS = '''\
+from flask import request
+
+
+def get_param(name, default=""):
+    return request.args.get(name, default)
+
+
+def stripped(name):
+    value = get_param(name)
+    return value.strip()
+
+
+def query_value(req, name):
+    return req.GET.get(name, "")
+'''
+SAFE = '''\
+import html
+from werkzeug.utils import secure_filename
+
+TABLES = {"daily": "reports_daily", "weekly": "reports_weekly"}
+
+
+def table(kind):
+    return TABLES.get(kind, "reports_daily")
+
+
+def sort_column(requested):
+    if requested == "name":
+        return "name"
+    return "created_at"
+
+
+def text(value):
+    return html.escape(value)
+
+
+def upload_name(value):
+    cleaned = secure_filename(value)
+    return cleaned
+
+
+def page(raw):
+    return int(raw) if raw else 1
+
+
+def opaque(value):
+    return value.upper()
+'''
+VIEWS = '''\
+from flask import Flask, request
+from helpers.params import get_param, stripped, query_value
+from helpers import safe
+from .local import thing
+
+app = Flask(__name__)
+
+
+@app.route("/a/<int:item_id>")
+def view(item_id):
+    return get_param("x") + stripped("y") + query_value(request, "z")
+
+
+def use():
+    return (safe.table("a"), safe.sort_column("b"), safe.text("c"), safe.upload_name("d"),
+            safe.page("e"), safe.opaque("f"), thing())
+'''
+
+
+def _summaries() -> dict[str, tuple[SummaryKind, tuple[str, ...]]]:
+    sources = {"app/helpers/__init__.py": "", "app/helpers/params.py": PARAMS,
+               "app/helpers/safe.py": SAFE, "app/views.py": VIEWS}
+    result = summarize(sources, sources)
+    return {f.dotted: (f.kind, f.via) for f in result.functions}
+
+
+def test_module_names_start_at_the_outermost_package() -> None:
+    paths = ["src/pkg/__init__.py", "src/pkg/sub/__init__.py", "src/pkg/sub/mod.py",
+             "scripts/tool.py", "top.py"]
+    names = module_names(paths, set(paths))
+    assert names["src/pkg/sub/mod.py"] == "pkg.sub.mod"
+    assert names["src/pkg/__init__.py"] == "pkg"
+    assert names["scripts/tool.py"] == "tool"
+    assert names["top.py"] == "top"
+
+
+def test_helpers_returning_request_data_are_sources() -> None:
+    kinds = _summaries()
+    assert kinds["helpers.params.get_param"][0] is SummaryKind.SOURCE
+    assert kinds["helpers.params.query_value"][0] is SummaryKind.SOURCE
+    # a helper calling a source helper, through a local variable (fixpoint)
+    assert kinds["helpers.params.stripped"][0] is SummaryKind.SOURCE
+
+
+def test_constant_and_sanitizing_helpers() -> None:
+    kinds = _summaries()
+    assert kinds["helpers.safe.table"] == (SummaryKind.CONSTANT, ())
+    assert kinds["helpers.safe.sort_column"] == (SummaryKind.CONSTANT, ())
+    assert kinds["helpers.safe.text"] == (SummaryKind.SANITIZER, ("html.escape",))
+    assert kinds["helpers.safe.upload_name"] == (
+        SummaryKind.SANITIZER, ("werkzeug.utils.secure_filename",))
+    assert kinds["helpers.safe.page"] == (SummaryKind.SANITIZER, ("int",))
+
+
+def test_views_and_unknown_returns_are_not_summarized() -> None:
+    kinds = _summaries()
+    assert "views.view" not in kinds  # a route handler is an entry point
+    assert kinds.get("helpers.safe.opaque", (None,))[0] is not SummaryKind.CONSTANT
+
+
+def test_uncalled_functions_are_left_out() -> None:
+    result = summarize({"lib.py": "def unused(x):\n    return 'constant'\n"}, ["lib.py"])
+    assert result.functions == ()
+
+
+def test_typed_route_parameters() -> None:
+    result = summarize({"app/views.py": VIEWS}, ["app/views.py"])
+    assert [(t.function, t.param) for t in result.typed_params] == [("view", "item_id")]
+
+
+def test_syntax_errors_are_skipped_and_digest_is_stable() -> None:
+    sources = {"bad.py": "def (:\n", "helpers.py": PARAMS, "use.py": "x = get_param('a')\n"}
+    first = summarize(sources, sources)
+    second = summarize(dict(reversed(list(sources.items()))), sources)
+    assert first.digest() == second.digest()
+    assert {f.dotted for f in first.functions} >= {"helpers.get_param"}
+
+
+def test_call_patterns_use_bare_names_only_when_unique_and_distinctive() -> None:
+    sources = {"a/__init__.py": "", "a/p.py": PARAMS,
+               "b.py": "def get(x):\n    return 'k'\n\n\ndef use():\n    return get(1)\n",
+               "c.py": "from a.p import get_param\nget_param('q')\n"}
+    result = summarize(sources, sources)
+    by_name = {f.dotted: f for f in result.functions}
+    assert call_patterns(by_name["a.p.get_param"], result) == [
+        "a.p.get_param(...)", "get_param(...)", "p.get_param(...)"]
+    assert call_patterns(by_name["b.get"], result) == ["b.get(...)"]
+
+
+def test_trusted_calls_come_from_the_rule() -> None:
+    pack = yaml.safe_load((RULES_DIR / "taint.yaml").read_text())
+    xss = next(r for r in pack["rules"] if r["id"] == "assay.python.xss.taint")
+    sqli = next(r for r in pack["rules"] if r["id"] == "assay.python.sqli.taint")
+    assert {"html.escape", "markupsafe.escape", "int"} <= trusted_calls(xss)
+    assert "html.escape" not in trusted_calls(sqli)
+
+
+def test_extended_pack_adds_summaries_to_taint_rules_only(tmp_path: Path) -> None:
+    sources = {"app/helpers/__init__.py": "", "app/helpers/params.py": PARAMS,
+               "app/helpers/safe.py": SAFE, "app/views.py": VIEWS}
+    result = summarize(sources, sources)
+    files = sorted(RULES_DIR.glob("*.yaml"))
+    out = extend_pack(files, result, tmp_path)
+    assert [p.name for p in out] == [p.name for p in files]
+    generated = [p for p in out if p.parent != RULES_DIR]
+    assert [p.name for p in generated] == ["taint.yaml"]
+    rules = {r["id"]: r for r in yaml.safe_load(generated[0].read_text())["rules"]}
+    xss, sqli = rules["assay.python.xss.taint"], rules["assay.python.sqli.taint"]
+    assert "helpers.params.get_param(...)" in str(xss["pattern-sources"])
+    assert "helpers.safe.text(...)" in str(xss["pattern-sanitizers"])
+    assert "helpers.safe.text(...)" not in str(sqli["pattern-sanitizers"])
+    assert "helpers.safe.table(...)" in str(sqli["pattern-sanitizers"])
+    assert extend_pack(files, result, tmp_path) == out  # same summaries, same file
+
+
+def test_nothing_to_add_keeps_the_pack(tmp_path: Path) -> None:
+    files = sorted(RULES_DIR.glob("*.yaml"))
+    assert extend_pack(files, summarize({}, []), tmp_path) == files
+    assert not list(tmp_path.iterdir())
+
+
+def test_provenance_lists_the_summaries() -> None:
+    sources = {"app/helpers/__init__.py": "", "app/helpers/params.py": PARAMS,
+               "app/views.py": VIEWS}
+    pairs = dict(provenance(summarize(sources, sources)))
+    assert pairs["semgrep.summaries.source"].startswith("3: helpers.params.get_param")
+    assert pairs["semgrep.summaries.constant"] == "0"
+    assert len(pairs["semgrep.summaries.sha256"]) == 64

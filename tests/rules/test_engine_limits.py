@@ -36,13 +36,15 @@ SNIPPETS = {
                                  "    os.system(d['cmd'])\n",
     # constant conditions: branches that never run
     "dead_then.py": "def view():\n    x = request.args['x']\n    n = 3\n    if n * 2 > 10:\n"
-                    "        cmd = 'ls ' + x\n    else:\n        cmd = 'uptime'\n    os.system(cmd)\n",
+                    "        cmd = 'ls ' + x\n    else:\n        cmd = 'uptime'\n"
+                    "    os.system(cmd)\n",
     "dead_ternary.py": "def view():\n    x = request.args['x']\n    n = 196\n"
                        "    cmd = 'uptime' if (500 / 42) + n > 200 else x\n    os.system(cmd)\n",
     "live_branch.py": "def view():\n    x = request.args['x']\n    n = 3\n    if n * 2 < 10:\n"
-                      "        cmd = 'ls ' + x\n    else:\n        cmd = 'uptime'\n    os.system(cmd)\n",
-    "unknown_condition.py": "def view():\n    x = request.args['x']\n    if request.args.get('f'):\n"
-                            "        os.system(x)\n",
+                      "        cmd = 'ls ' + x\n    else:\n        cmd = 'uptime'\n"
+                      "    os.system(cmd)\n",
+    "unknown_condition.py": "def view():\n    x = request.args['x']\n"
+                            "    if request.args.get('f'):\n        os.system(x)\n",
 }
 GUARDS = {
     "guard_allowlist_abort.py": "    if x not in ALLOWED:\n        abort(400)\n",

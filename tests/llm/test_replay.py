@@ -73,7 +73,7 @@ def test_time_box_cut_replays_without_waiting(app_repo: GitRepo,
     configure(app_repo, {NAME: scanner_config(fake_llm, "openai", budget={"time_box": 1.0})})
     fake_llm.script(call("list_dir", {}, delay=0.6), call("list_dir", {}, delay=0.6))
     run = scan(app_repo).run
-    assert run.scanners[0].reason == "budget: time-box 1s reached"
+    assert run.scanners[0].reason.startswith("budget: time-box 1s reached")
     [report] = api.replay(run.id, path=app_repo.path)
     assert report.identical, report.divergences
 

@@ -66,17 +66,12 @@ def test_retries_exhausted_end_incomplete(app_repo: GitRepo, fake_llm: FakeLLMSe
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
-def test_auth_error_fails_fast(provider: str, app_repo: GitRepo,
-                               fake_llm: FakeLLMServer) -> None:
+def test_auth_error_fails_fast(provider: str, app_repo: GitRepo, fake_llm: FakeLLMServer,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
     configure(app_repo, {NAME: scanner_config(fake_llm, provider, api_key_env="FAKE_LLM_KEY")})
     fake_llm.script(error(401), reply("never sent"))
-    import os
-
-    os.environ["FAKE_LLM_KEY"] = "wrong-key"
-    try:
-        run = scan(app_repo).run
-    finally:
-        del os.environ["FAKE_LLM_KEY"]
+    monkeypatch.setenv("FAKE_LLM_KEY", "wrong-key")
+    run = scan(app_repo).run
     assert len(fake_llm.requests) == 1  # no retry
     reason = run.scanners[0].reason
     assert reason.startswith(f"auth: {provider}: authentication failed (HTTP 401)")

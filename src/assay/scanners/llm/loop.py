@@ -14,6 +14,7 @@ tool error (and counted); nothing the model sends can crash the loop.
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -138,8 +139,6 @@ class ReviewLoop:
         args = value.get("arguments", value.get("parameters"))
         if value.get("name") not in names or not isinstance(args, dict):
             return ()
-        import json
-
         self.outcome.repaired += 1
         return (ToolCall(f"repaired-{self.harness.step}", str(value["name"]), json.dumps(args)),)
 

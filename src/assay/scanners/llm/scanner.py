@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from assay.formats.json import target_to_dict
@@ -30,7 +31,7 @@ from assay.scanners.llm.generate import Generation, GenerationTask, generate
 from assay.scanners.llm.interface import Provider, ProviderError
 from assay.scanners.llm.prompt import PromptPack, floating_alias, load_pack
 from assay.scanners.llm.providers import make_provider
-from assay.scanners.llm.scope import Scope, build_scope
+from assay.scanners.llm.scope import Scope, build_scope, scope_hash
 from assay.scanners.llm.session import ReviewInput, ReviewResult, review
 from assay.scanners.llm.settings import LlmSettings
 from assay.scanners.llm.store import LlmStore
@@ -95,8 +96,6 @@ class LlmScanner(Scanner):
 
     def cache_key(self, scope: Scope, contents: dict[str, str]) -> str:
         """The key of this scanner's result for a scope and file contents."""
-        from assay.scanners.llm.scope import scope_hash
-
         s = self.settings
         return cache.cache_key({
             "harness": HARNESS_VERSION, "scope": scope_hash(scope, contents),
@@ -219,7 +218,5 @@ def _reported(info: ScannerInfo) -> tuple[str, ...]:
 
 
 def _timed(result: ScannerResult, seconds: float) -> ScannerResult:
-    from dataclasses import replace
-
     return replace(result, stages=(StageMetrics(f"scan:{result.info.name}", seconds),
                                    *result.stages))

@@ -13,10 +13,12 @@ from typing import Any
 import openai
 
 from assay.scanners.llm.interface import (
+    ErrorKind,
     Message,
     ModelRequest,
     ModelResponse,
     Provider,
+    ProviderError,
     StopReason,
     ToolCall,
     Usage,
@@ -101,8 +103,6 @@ class OpenAIProvider(Provider):
 
 
 def _parse(response: Any, latency: float) -> ModelResponse:
-    from assay.scanners.llm.interface import ErrorKind, ProviderError
-
     choices = getattr(response, "choices", None) or []
     if not choices:
         raise ProviderError(ErrorKind.BAD_RESPONSE, "openai: response has no choices")

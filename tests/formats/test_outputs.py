@@ -133,10 +133,16 @@ def test_markdown_and_text_summaries(app_repo: GitRepo, tmp_path: Path) -> None:
     assert "status COMPLETE" in text and "B324" in text and "\x1b[" not in text
 
 
-@pytest.mark.parametrize(("threshold", "expected"), [
-    ("critical", EXIT_OK), ("high", EXIT_BLOCK), ("none", EXIT_OK), ("low", EXIT_BLOCK)])
-def test_fail_on_threshold(app_repo: GitRepo, threshold: str, expected: int) -> None:
-    assert assay("scan", "-q", "--fail-on", threshold, cwd=app_repo.path).returncode == expected
+def test_fail_on_threshold(app_repo: GitRepo) -> None:
+    doc = json.loads(assay("scan", "-q", "-f", "json", "--fail-on", "none",
+                           cwd=app_repo.path).stdout)
+    order = ["info", "low", "medium", "high", "critical"]
+    worst = max(order.index(f["severity"]) for f in doc["findings"])
+    for threshold in order:
+        expected = EXIT_BLOCK if order.index(threshold) <= worst else EXIT_OK
+        proc = assay("scan", "-q", "--fail-on", threshold, cwd=app_repo.path)
+        assert proc.returncode == expected, threshold
+    assert assay("scan", "-q", "--fail-on", "none", cwd=app_repo.path).returncode == EXIT_OK
 
 
 def test_settings_from_env_and_config(app_repo: GitRepo) -> None:

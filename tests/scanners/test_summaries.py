@@ -146,8 +146,15 @@ def test_call_patterns_use_bare_names_only_when_unique_and_distinctive() -> None
     result = summarize(sources, sources)
     by_name = {f.dotted: f for f in result.functions}
     assert call_patterns(by_name["a.p.get_param"], result) == [
-        "a.p.get_param(...)", "get_param(...)", "p.get_param(...)"]
-    assert call_patterns(by_name["b.get"], result) == ["b.get(...)"]
+        {"pattern": "a.p.get_param(...)"}, {"pattern": "get_param(...)"},
+        {"pattern": "p.get_param(...)"}]
+    common = call_patterns(by_name["b.get"], result)
+    assert common[0] == {"pattern": "b.get(...)"}
+    # a bare `get(...)` only counts in a file with this very definition of `get`
+    assert common[1]["patterns"][-1] == {"pattern": "get(...)"}
+    assert "def get(x):\\n    return 'k'" in str(common[1]["patterns"][0])
+    agreeing = call_patterns(by_name["b.get"], result, same_file=True)
+    assert "def get(...)" in str(agreeing[1]["patterns"][0])
 
 
 def test_trusted_calls_come_from_the_rule() -> None:

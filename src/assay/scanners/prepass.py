@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assay.scanners.filescan import decode_source
 from assay.scanners.interface import ScanContext
-from assay.scanners.rulegen import extend_pack, provenance
+from assay.scanners.rulegen import all_wrappers, extend_pack, provenance
 from assay.scanners.summaries import Summaries, summarize
 
 
@@ -43,6 +43,7 @@ def prepare(ctx: ScanContext, rules: Sequence[Path]) -> Prepared:
     started = time.perf_counter()
     sources = python_sources(ctx)
     summaries = summarize(sources, (f.path for f in ctx.snapshot.files))
-    files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated")
-    record = (*provenance(summaries), ("semgrep.summaries.files", str(len(sources))))
+    wrappers = all_wrappers(rules, summaries)
+    files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers)
+    record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))))
     return Prepared(tuple(files), summaries, record, time.perf_counter() - started)

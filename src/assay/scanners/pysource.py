@@ -12,7 +12,7 @@ import ast
 import builtins
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 FLASK_REQUEST = "flask.request"
 FLASK_ATTRS = frozenset({
@@ -30,6 +30,10 @@ REQUEST_ATTRS = frozenset({
 })
 DJANGO_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
 _BUILTINS = frozenset(dir(builtins))
+# Builtins whose result carries their argument's content (taint passes through them).
+_TRANSPARENT = frozenset({"str", "repr", "format", "bytes", "bytearray", "list", "tuple",
+                          "dict", "set", "frozenset", "sorted", "reversed", "min", "max",
+                          "iter", "next", "getattr", "vars", "zip", "map", "filter"})
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
 
@@ -38,21 +42,44 @@ _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
 class ReturnFact:
     """What one `return` gives back.
 
-    kind: `source` (request data), `const`, `call` (exactly the result of one call to
-    `callees[0]`), `derived` (computed from the results of `callees`) or `opaque`.
+    kind: `source` (request data), `const` (a literal or a module constant) or `flow`.
+    For a flow, `raw` says whether a parameter (or `self`, or an unknown global) reaches
+    the value other than through a resolved call, `via` names the resolved calls the
+    parameters pass through, and `callees` every resolved call the value depends on.
     """
 
     kind: str
     callees: tuple[str, ...] = ()
+    raw: bool = False
+    via: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParamCall:
+    """A call inside a function that some of the function's parameters reach.
+
+    `callee` is the resolved dotted name ('' when unknown), `method` the attribute name
+    of a method call, `args` maps an argument (its position as a string, or its keyword)
+    to the parameters that reach it other than through a resolved call, and `keywords`
+    maps each keyword argument to its literal value ('' when not a literal).
+    """
+
+    callee: str
+    method: str
+    args: tuple[tuple[str, tuple[str, ...]], ...]
+    keywords: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
 class FunctionFacts:
-    """A function's qualified name within its module, arity and return facts."""
+    """A function's qualified name within its module, parameters, returns and calls."""
 
     qualname: str
     params: int
     returns: tuple[ReturnFact, ...]
+    param_names: tuple[str, ...] = ()
+    calls: tuple[ParamCall, ...] = ()
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +91,7 @@ class ModuleInfo:
     functions: tuple[FunctionFacts, ...]
     typed_params: tuple[tuple[str, str], ...] = ()
     called: frozenset[str] = frozenset()
+    constant_maps: tuple[str, ...] = ()
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -80,8 +108,8 @@ def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
     return out
 
 
-def module_facts(path: str, name: str, tree: ast.Module) -> ModuleInfo:
-    """The facts of one parsed module."""
+def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> ModuleInfo:
+    """The facts of one parsed module (`text`, its source, gives functions their code)."""
     local = frozenset(n.name for n in tree.body
                       if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
     scope = _Scope(name, _imports(tree, name), _constants(tree), local)
@@ -91,14 +119,29 @@ def module_facts(path: str, name: str, tree: ast.Module) -> ModuleInfo:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             typed.extend((node.name, p) for p in _typed_route_params(node))
             if not _is_view(node):  # views are entry points, never helpers
-                functions.append(_function(node, node.name, scope, None))
+                facts = _function(node, node.name, scope, None)
+                code = ast.get_source_segment(text, node) if text else None
+                functions.append(replace(facts, source=code or ""))
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     functions.append(_function(item, f"{node.name}.{item.name}", scope,
                                                node.name))
-    return ModuleInfo(path, name, tuple(f for f in functions if f.returns), tuple(typed),
-                      _called(tree, scope))
+    maps = tuple(sorted(n for n in scope.constants if n.isupper() and _is_dict(tree, n)))
+    return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls),
+                      tuple(typed), _called(tree, scope), maps)
+
+
+def _is_dict(tree: ast.Module, name: str) -> bool:
+    """Whether module-level `name` is bound to a dict literal."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == name for t in node.targets):
+            return isinstance(node.value, ast.Dict)
+        if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+                and node.target.id == name):
+            return isinstance(node.value, ast.Dict)
+    return False
 
 
 def _called(tree: ast.Module, scope: _Scope) -> frozenset[str]:
@@ -176,12 +219,16 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
     if cls is not None and params and params[0] in ("self", "cls"):
         params = params[1:]
+    own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    own |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    flow = _LocalFlow(scope, cls, _assignments(node), frozenset(own))
+    calls = tuple(c for c in (flow.param_call(n, frozenset(params)) for n in _own_nodes(node)
+                              if isinstance(n, ast.Call)) if c is not None)
     if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _own_nodes(node)):
-        return FunctionFacts(qualname, len(params), ())
-    flow = _LocalFlow(scope, cls, _assignments(node))
+        return FunctionFacts(qualname, len(params), (), tuple(params), calls)
     returns = tuple(fact for r in _own_nodes(node) if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value))
-    return FunctionFacts(qualname, len(params), returns)
+    return FunctionFacts(qualname, len(params), returns, tuple(params), calls)
 
 
 def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
@@ -213,13 +260,12 @@ def _assignments(node: ast.AST) -> dict[str, list[ast.expr]]:
 class _LocalFlow:
     """Flow-insensitive facts about a function's local names."""
 
-    def __init__(self, scope: _Scope, cls: str | None,
-                 assigned: dict[str, list[ast.expr]]) -> None:
+    def __init__(self, scope: _Scope, cls: str | None, assigned: dict[str, list[ast.expr]],
+                 params: frozenset[str] = frozenset()) -> None:
         self.scope = scope
         self.cls = cls
         self.assigned = assigned
-        self._source: dict[str, bool] = {}
-        self._deps: dict[str, tuple[str, ...]] = {}
+        self.params = params
 
     def facts(self, value: ast.expr | None) -> list[ReturnFact]:
         """The facts of a returned value; a conditional expression has one per branch."""
@@ -228,15 +274,83 @@ class _LocalFlow:
         return [self.fact(value)]
 
     def fact(self, value: ast.expr | None) -> ReturnFact:
+        """The fact of one returned value."""
         if value is None or self.is_const(value):
             return ReturnFact("const")
         if self.is_source(value):
             return ReturnFact("source")
-        single = self._single_call(value)
-        if single is not None:
-            return ReturnFact("call", (single,))
-        callees = self.callees(value)
-        return ReturnFact("derived", callees) if callees else ReturnFact("opaque")
+        raw, via = self._flow(value, frozenset())
+        return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)))
+
+    def _flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
+        """Whether parameters reach `node` directly, and the calls they pass through."""
+        if isinstance(node, ast.expr) and self.is_const(node, seen):
+            return False, set()
+        if isinstance(node, ast.Name):
+            return self._name_flow(node.id, seen)
+        if isinstance(node, ast.Call):
+            callee = self.resolve(node.func)
+            if callee is not None and callee not in _TRANSPARENT:
+                raw, via = self._children_flow(node, seen)
+                return False, ({callee} if raw or via else set())
+        return self._children_flow(node, seen)
+
+    def _children_flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
+        raw, via = False, set[str]()
+        for child in ast.iter_child_nodes(node):
+            child_raw, child_via = self._flow(child, seen)
+            raw, via = raw or child_raw, via | child_via
+        return raw, via
+
+    def param_call(self, call: ast.Call, params: frozenset[str]) -> ParamCall | None:
+        """The call, if one of `params` reaches one of its arguments."""
+        reached: list[tuple[str, tuple[str, ...]]] = []
+        for index, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                break
+            names = self.reaching(arg, frozenset()) & params
+            if names:
+                reached.append((str(index), tuple(sorted(names))))
+        for keyword in call.keywords:
+            names = self.reaching(keyword.value, frozenset()) & params
+            if keyword.arg is not None and names:
+                reached.append((keyword.arg, tuple(sorted(names))))
+        if not reached:
+            return None
+        method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        literals = tuple((k.arg, repr(k.value.value) if isinstance(k.value, ast.Constant) else "")
+                         for k in call.keywords if k.arg is not None)
+        return ParamCall(self.resolve(call.func) or "", method, tuple(reached), literals)
+
+    def reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
+        """The names of parameters whose value reaches `node` other than through a
+        resolved (non-transparent) call."""
+        if isinstance(node, ast.Name):
+            if node.id in self.assigned and node.id not in seen:
+                return set().union(*(self.reaching(v, seen | {node.id})
+                                     for v in self.assigned[node.id]))
+            return {node.id} if node.id in self.params else set()
+        if isinstance(node, ast.Call):
+            callee = self.resolve(node.func)
+            if callee is not None and callee not in _TRANSPARENT:
+                return set()
+        out: set[str] = set()
+        for child in ast.iter_child_nodes(node):
+            out |= self.reaching(child, seen)
+        return out
+
+    def _name_flow(self, name: str, seen: frozenset[str]) -> tuple[bool, set[str]]:
+        if name in self.assigned and name not in seen:
+            raw, via = False, set[str]()
+            for value in self.assigned[name]:
+                value_raw, value_via = self._flow(value, seen | {name})
+                raw, via = raw or value_raw, via | value_via
+            return raw, via
+        if name in seen or name in self.scope.aliases or name in self.scope.local_functions:
+            return False, set()
+        if name in self.scope.constants or name in _BUILTINS:
+            return False, set()
+        return True, set()  # a parameter, self, or a global this module does not pin down
 
     def is_const(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
         if _is_literal(node):
@@ -276,15 +390,6 @@ class _LocalFlow:
             return True
         last = base.rsplit(".", 1)[-1]
         return last in REQUEST_NAMES and node.attr in REQUEST_ATTRS
-
-    def _single_call(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> str | None:
-        if isinstance(node, ast.Call):
-            return self.resolve(node.func)
-        if isinstance(node, ast.Name) and node.id not in seen:
-            values = self.assigned.get(node.id, [])
-            if len(values) == 1:
-                return self._single_call(values[0], seen | {node.id})
-        return None
 
     def callees(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
         found: set[str] = set()

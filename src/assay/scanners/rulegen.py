@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import builtins
 import copy
+import hashlib
+import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from assay.scanners.sinks import SinkWrapper, find_wrappers, signatures
 from assay.scanners.summaries import FunctionSummary, Summaries, SummaryKind
 
 # Names too common to match by name alone: a project helper called `get` must not turn
@@ -33,6 +37,8 @@ COMMON_NAMES = frozenset(dir(builtins)) | frozenset({
     "one", "count", "sort", "find", "add", "remove", "pop", "clear", "login", "logout",
 })
 _CALL_NAME = re.compile(r"^([A-Za-z_][\w.]*)\(")
+_BUILTIN_NAMES = frozenset(dir(builtins))
+MAX_PATTERN_LINES = 80  # longer definitions are not used as patterns
 
 
 class _NoAliasDumper(yaml.SafeDumper):
@@ -40,17 +46,78 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def call_patterns(summary: FunctionSummary, summaries: Summaries) -> list[str]:
-    """Semgrep patterns matching calls of one summarized function."""
-    unique = summaries.defined(summary.name) == 1 and summary.name not in COMMON_NAMES
-    if summary.is_method:
-        return [f"$OBJ.{summary.name}(...)"] if unique else []
-    patterns = [f"{summary.dotted}(...)"]
+def callee_forms(dotted: str, is_method: bool, summaries: Summaries) -> list[str]:
+    """How calls of a project function can be written (without the arguments)."""
+    name = dotted.rsplit(".", 1)[-1]
+    unique = summaries.defined(name) == 1 and name not in COMMON_NAMES
+    if is_method:
+        return [f"$OBJ.{name}"] if unique else []
+    forms = [dotted]
+    module = dotted.rsplit(".", 1)[0] if "." in dotted else ""
     if unique:
-        patterns.append(f"{summary.name}(...)")
-        if "." in summary.module:  # `from package import module; module.helper()`
-            patterns.append(f"{summary.module.rsplit('.', 1)[-1]}.{summary.name}(...)")
-    return patterns
+        forms.append(name)
+        if "." in module:  # `from package import module; module.helper()`
+            forms.append(f"{module.rsplit('.', 1)[-1]}.{name}")
+    return forms
+
+
+def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
+                      args: str = "...", same_file: bool = False,
+                      source: str = "") -> list[dict[str, Any]]:
+    """Pattern alternatives matching calls of a project function with `args`.
+
+    A call by bare name also matches in a file that defines the function (before or
+    after the call), even when the name is not unique in the project: any function of
+    that name when all of them are summarized alike (`same_file`), else only this very
+    definition, matched by its code (`source`).
+    """
+    forms = callee_forms(dotted, is_method, summaries)
+    alternatives: list[dict[str, Any]] = [{"pattern": f"{f}({args})"} for f in forms]
+    name = dotted.rsplit(".", 1)[-1]
+    if is_method or name in forms or name in _BUILTIN_NAMES:
+        return alternatives
+    if same_file:
+        defs = [f"{kind}def {name}(...):\n    ..." for kind in ("", "async ")]
+    elif _usable_as_pattern(source):
+        defs = [source]
+    else:
+        return alternatives
+    defined = [{"pattern-inside": f"{d}\n...\n"} for d in defs]
+    defined += [{"pattern-inside": f"...\n{d}\n"} for d in defs]
+    alternatives.append({"patterns": [{"pattern-either": defined},
+                                      {"pattern": f"{name}({args})"}]})
+    return alternatives
+
+
+def _usable_as_pattern(source: str) -> bool:
+    """Whether a function's code can serve as a Semgrep pattern as it is."""
+    return (bool(source) and source.count("\n") < MAX_PATTERN_LINES and "$" not in source
+            and "..." not in source and "<..." not in source)
+
+
+def call_patterns(summary: FunctionSummary, summaries: Summaries,
+                  same_file: bool = False) -> list[dict[str, Any]]:
+    """Pattern alternatives matching calls of one summarized function."""
+    return call_alternatives(summary.dotted, summary.is_method, summaries,
+                             same_file=same_file, source=summary.source)
+
+
+def _agreeing(names: Sequence[str], summaries: Summaries) -> set[str]:
+    """The names every project definition of which is among `names` (one per function)."""
+    counts = Counter(names)
+    return {n for n, c in counts.items() if c == summaries.defined(n)}
+
+
+def wrapper_sink(wrapper: SinkWrapper, summaries: Summaries,
+                 same_file: bool = False) -> dict[str, Any] | None:
+    """A sink entry: the wrapper's argument that reaches the wrapped sink."""
+    before = "".join(f"$ARG{i}, " for i in range(wrapper.position))
+    alternatives = [alt for args in (f"{before}$SINK, ...", f"..., {wrapper.param}=$SINK, ...")
+                    for alt in call_alternatives(wrapper.function, wrapper.is_method,
+                                                 summaries, args, same_file, wrapper.source)]
+    if not alternatives:
+        return None
+    return {"patterns": [{"pattern-either": alternatives}, {"focus-metavariable": "$SINK"}]}
 
 
 def trusted_calls(rule: dict[str, Any]) -> set[str]:
@@ -75,18 +142,35 @@ def _patterns(node: Any) -> Iterable[str]:
             yield from _patterns(item)
 
 
-def extend_rule(rule: dict[str, Any], summaries: Summaries) -> dict[str, Any]:
-    """A copy of a taint rule with the summaries' sources and sanitizers added."""
+def extend_rule(rule: dict[str, Any], summaries: Summaries,
+                wrappers: Sequence[SinkWrapper] | None = None) -> dict[str, Any]:
+    """A copy of a taint rule with the summaries' sources, sanitizers and sinks added."""
     out = copy.deepcopy(rule)
-    sources = _either([p for f in summaries.of_kind(SummaryKind.SOURCE)
-                       for p in call_patterns(f, summaries)])
+    found = summaries.of_kind(SummaryKind.SOURCE)
+    agree = _agreeing([f.name for f in found], summaries)
+    sources = _either([alt for f in found
+                       for alt in call_patterns(f, summaries, f.name in agree)])
     trusted = trusted_calls(rule)
     safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params or f.is_method]
     safe += [f for f in summaries.of_kind(SummaryKind.SANITIZER)
              if f.via and set(f.via) <= trusted]
-    sanitizers = _either([p for f in safe for p in call_patterns(f, summaries)])
+    agree = _agreeing([f.name for f in safe], summaries)
+    sanitizers = _either([alt for f in safe
+                          for alt in call_patterns(f, summaries, f.name in agree)]
+                         + [{"pattern": f"{name}.get(...)"} for name in summaries.constant_maps])
     if sources:
         out["pattern-sources"] = [*out["pattern-sources"], sources]
+    if wrappers is None:
+        wrappers = rule_wrappers(rule, summaries)
+    agree_at = {(w.position, w.param): _agreeing(
+        [x.name for x in wrappers if (x.position, x.param) == (w.position, w.param)],
+        summaries) for w in wrappers}
+    extra_sinks = [e for w in wrappers
+                   if (e := wrapper_sink(w, summaries,
+                                         w.name in agree_at[(w.position, w.param)]))
+                   is not None]
+    if extra_sinks:
+        out["pattern-sinks"] = [*out["pattern-sinks"], *extra_sinks]
     extra = [sanitizers] if sanitizers else []
     extra += [_typed_param(t.function, t.param) for t in summaries.typed_params]
     if extra:
@@ -94,11 +178,19 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries) -> dict[str, Any]:
     return out
 
 
-def _either(patterns: Sequence[str]) -> dict[str, Any] | None:
-    unique = sorted(set(patterns))
+def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrapper]:
+    """The project's wrappers of this rule's sinks."""
+    def usable(wrapper: SinkWrapper) -> bool:
+        return bool(call_alternatives(wrapper.function, wrapper.is_method, summaries))
+
+    return find_wrappers(str(rule["id"]), signatures(rule), summaries.calls, usable)
+
+
+def _either(alternatives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
+    unique = {json.dumps(a, sort_keys=True): a for a in alternatives}
     if not unique:
         return None
-    return {"pattern-either": [{"pattern": p} for p in unique]}
+    return {"pattern-either": [unique[k] for k in sorted(unique)]}
 
 
 def _typed_param(function: str, param: str) -> dict[str, Any]:
@@ -112,41 +204,64 @@ def _typed_param(function: str, param: str) -> dict[str, Any]:
     ]}
 
 
-def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path) -> list[Path]:
+def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
+                wrappers: dict[str, list[SinkWrapper]] | None = None) -> list[Path]:
     """The rule files for a scan: each pack file with taint rules is written out extended.
 
     Files without taint rules, and every file when there is nothing to add, are used as
-    they are.
+    they are. `wrappers` (rule id -> sink wrappers) saves finding them again.
     """
-    if not summaries.functions and not summaries.typed_params:
+    if not (summaries.functions or summaries.typed_params or summaries.calls
+            or summaries.constant_maps):
         return list(files)
-    target = out_dir / summaries.digest()[:16]
     result: list[Path] = []
     for path in files:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        rules = doc.get("rules", [])
+        rules = load_rules(path)
         if not any(r.get("mode") == "taint" for r in rules):
             result.append(path)
             continue
-        extended = [extend_rule(r, summaries) if r.get("mode") == "taint" else r
-                    for r in rules]
+        extended = [extend_rule(r, summaries, (wrappers or {}).get(r["id"]))
+                    if r.get("mode") == "taint" else r for r in rules]
+        text = yaml.dump({"rules": extended}, Dumper=_NoAliasDumper, sort_keys=False)
+        # named by content: the same pack and summaries reuse the same file (and cache)
+        target = out_dir / hashlib.sha256(text.encode()).hexdigest()[:16]
         target.mkdir(parents=True, exist_ok=True)
         out = target / path.name
         if not out.exists():
-            text = yaml.dump({"rules": extended}, Dumper=_NoAliasDumper, sort_keys=False)
             out.write_text(text, encoding="utf-8")
         result.append(out)
     return result
 
 
-def provenance(summaries: Summaries, limit: int = 100) -> tuple[tuple[str, str], ...]:
+def load_rules(path: Path) -> list[dict[str, Any]]:
+    """The rules of one rule file."""
+    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    rules: list[dict[str, Any]] = doc.get("rules", [])
+    return rules
+
+
+def all_wrappers(files: Sequence[Path], summaries: Summaries) -> dict[str, list[SinkWrapper]]:
+    """Sink wrappers per taint rule of the pack."""
+    return {str(r["id"]): rule_wrappers(r, summaries)
+            for path in files for r in load_rules(path) if r.get("mode") == "taint"}
+
+
+def provenance(summaries: Summaries, found: dict[str, list[SinkWrapper]] | None = None,
+               limit: int = 100) -> tuple[tuple[str, str], ...]:
     """What the run records about the summaries (names capped at `limit` per kind)."""
     pairs = [("semgrep.summaries.sha256", summaries.digest())]
+    wrappers = [f"{w.function}({w.param}) -> {w.rule.removeprefix('assay.python.')}"
+                for rule in sorted(found or {}) for w in (found or {})[rule]]
+    pairs.append(("semgrep.summaries.sink_wrapper",
+                  f"{len(wrappers)}: {', '.join(wrappers[:limit])}".rstrip(": ")))
     for kind in SummaryKind:
         names = [f.dotted for f in summaries.of_kind(kind)]
         shown = ", ".join(names[:limit]) + (f", ... (+{len(names) - limit})"
                                             if len(names) > limit else "")
         pairs.append((f"semgrep.summaries.{kind.value}", f"{len(names)}: {shown}".rstrip(": ")))
+    pairs.append(("semgrep.summaries.constant_maps",
+                  f"{len(summaries.constant_maps)}: "
+                  f"{', '.join(summaries.constant_maps[:limit])}".rstrip(": ")))
     typed = [f"{t.path}:{t.function}({t.param})" for t in summaries.typed_params]
     pairs.append(("semgrep.summaries.typed_route_params",
                   f"{len(typed)}: {', '.join(typed[:limit])}".rstrip(": ")))

@@ -8,8 +8,10 @@ summarizes each project-local function by what it returns, and iterates to a fix
 that helpers calling helpers are summarized too:
 
 - `source`: returns request data (directly, or through another source helper);
-- `constant`: every return is a literal, a module constant or a lookup in a constant dict;
-- `sanitizer`: every return is a literal or a call to a sanitizer (`via` names them).
+- `constant`: no return depends on the arguments (literals, module constants, lookups
+  in a constant dict, values computed without the parameters);
+- `sanitizer`: the parameters reach every return only through calls (`via` names them;
+  a rule trusts the helper when it trusts all of those calls).
 
 `assay.scanners.rulegen` turns the summaries into Semgrep rule extensions for one scan.
 """
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 
 from assay.scanners.pysource import (
     ModuleInfo,
+    ParamCall,
     ReturnFact,
     module_facts,
     module_names,
@@ -51,6 +54,7 @@ class FunctionSummary:
     kind: SummaryKind
     via: tuple[str, ...] = ()
     params: int = 0
+    source: str = field(default="", compare=False, repr=False)
 
     @property
     def name(self) -> str:
@@ -66,6 +70,34 @@ class FunctionSummary:
     def dotted(self) -> str:
         """The importable name: module.qualname."""
         return f"{self.module}.{self.qualname}" if self.module else self.qualname
+
+
+@dataclass(frozen=True, order=True)
+class FunctionCalls:
+    """The calls of one project function that its parameters reach (sink wrappers are
+    found among them, rule by rule)."""
+
+    module: str
+    qualname: str
+    path: str
+    params: tuple[str, ...]
+    calls: tuple[ParamCall, ...]
+    source: str = field(default="", compare=False, repr=False)
+
+    @property
+    def dotted(self) -> str:
+        """The importable name: module.qualname."""
+        return f"{self.module}.{self.qualname}" if self.module else self.qualname
+
+    @property
+    def name(self) -> str:
+        """The function's own name."""
+        return self.qualname.rsplit(".", 1)[-1]
+
+    @property
+    def is_method(self) -> bool:
+        """True for functions defined in a class body."""
+        return "." in self.qualname
 
 
 @dataclass(frozen=True)
@@ -84,6 +116,8 @@ class Summaries:
     functions: tuple[FunctionSummary, ...] = ()
     typed_params: tuple[TypedRouteParam, ...] = ()
     name_counts: tuple[tuple[str, int], ...] = field(default=(), compare=False)
+    calls: tuple[FunctionCalls, ...] = ()
+    constant_maps: tuple[str, ...] = ()
 
     def of_kind(self, kind: SummaryKind) -> tuple[FunctionSummary, ...]:
         """The summaries of one kind."""
@@ -99,6 +133,8 @@ class Summaries:
             "functions": [[f.module, f.qualname, f.path, f.kind.value, list(f.via), f.params]
                           for f in self.functions],
             "typed": [[t.path, t.function, t.param] for t in self.typed_params],
+            "calls": [[c.dotted, list(c.params), repr(c.calls)] for c in self.calls],
+            "maps": list(self.constant_maps),
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -116,7 +152,7 @@ def summarize(sources: Mapping[str, str], all_paths: Iterable[str] = ()) -> Summ
             tree = ast.parse(sources[path], filename=path)
         except (SyntaxError, ValueError):
             continue
-        modules.append(module_facts(path, names[path], tree))
+        modules.append(module_facts(path, names[path], tree, sources[path]))
     return _classify(modules)
 
 
@@ -140,14 +176,18 @@ def _classify(modules: list[ModuleInfo]) -> Summaries:
         if key in kinds and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
             kind, via = kinds[key]
             summaries.append(FunctionSummary(module.name, func.qualname, module.path, kind,
-                                             via, func.params))
+                                             via, func.params, func.source))
     counts: dict[str, int] = {}
     for _, func in functions:
         name = func.qualname.rsplit(".", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
     typed = [TypedRouteParam(m.path, fn, p) for m in modules for fn, p in m.typed_params]
+    calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names, f.calls, f.source)
+             for m, f in functions
+             if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
+    maps = sorted({n for m in modules for n in m.constant_maps})
     return Summaries(tuple(sorted(summaries)), tuple(sorted(typed, key=repr)),
-                     tuple(sorted(counts.items())))
+                     tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps))
 
 
 def _kind_of(returns: tuple[ReturnFact, ...],
@@ -159,19 +199,16 @@ def _kind_of(returns: tuple[ReturnFact, ...],
     if any(r.kind == "source" or any(known.get(c, (None,))[0] is SummaryKind.SOURCE
                                      for c in r.callees) for r in returns):
         return SummaryKind.SOURCE, ()
+    if any(r.raw for r in returns):
+        return None
     via: set[str] = set()
-    constant = True
     for fact in returns:
-        if fact.kind == "const":
-            continue
-        if fact.kind != "call" or len(fact.callees) != 1:
-            return None
-        callee = fact.callees[0]
-        summary = known.get(callee)
-        if summary is not None and summary[0] is SummaryKind.CONSTANT:
-            continue
-        constant = False
-        via.update(summary[1] if summary is not None else (callee,))
-    if constant:
+        for callee in fact.via:
+            summary = known.get(callee)
+            if summary is None:
+                via.add(callee)
+            elif summary[0] is SummaryKind.SANITIZER:
+                via.update(summary[1])
+    if not via:
         return SummaryKind.CONSTANT, ()
     return SummaryKind.SANITIZER, tuple(sorted(via))

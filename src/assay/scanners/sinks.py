@@ -1,0 +1,202 @@
+"""Sink wrappers: project functions that pass a parameter into a rule's sink.
+
+`def run(cmd): subprocess.run(cmd, shell=True)` hides the sink from a caller's flow in
+Semgrep CE, which analyses one function at a time. The rule's own sink patterns are read
+as call signatures (callee, argument position or keyword, required keywords); the
+pre-pass' record of which parameters reach which call arguments is matched against
+them, to a fixpoint (a wrapper of a wrapper is a wrapper), and each wrapper becomes an
+extra sink of that rule: the wrapper's argument at the parameter's position.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from assay.scanners.pysource import ParamCall
+from assay.scanners.summaries import FunctionCalls
+
+MAX_ROUNDS = 10
+_CALL = re.compile(r"^([\w.$]+)\((.*)\)$", re.DOTALL)
+_FALSY = frozenset({"False", "None", "0", "''", '""'})
+
+
+@dataclass(frozen=True)
+class SinkSignature:
+    """A call whose argument at `position` (or `keyword`) is a sink.
+
+    `callee` is a regular expression over the resolved dotted name; `method` matches
+    method calls on any receiver instead. `required` keywords must be passed with a
+    value that is not literally false (`shell=True`).
+    """
+
+    callee: str = ""
+    method: str = ""
+    position: int | None = None
+    keyword: str | None = None
+    required: tuple[str, ...] = ()
+
+    def matches(self, call: ParamCall) -> tuple[str, ...]:
+        """The parameters that reach this sink's argument in `call` (empty: no match)."""
+        if self.method:
+            if call.method != self.method:
+                return ()
+        elif not call.callee or not re.fullmatch(self.callee, call.callee):
+            return ()
+        literals = dict(call.keywords)
+        if any(k not in literals or literals[k] in _FALSY for k in self.required):
+            return ()
+        args = dict(call.args)
+        key = str(self.position) if self.position is not None else self.keyword
+        return args.get(key or "", ())
+
+
+@dataclass(frozen=True, order=True)
+class SinkWrapper:
+    """A project function whose parameter reaches a sink of `rule`."""
+
+    rule: str
+    function: str
+    param: str
+    position: int
+    is_method: bool = False
+    source: str = field(default="", compare=False, repr=False)
+
+    @property
+    def name(self) -> str:
+        """The function's own name."""
+        return self.function.rsplit(".", 1)[-1]
+
+
+def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
+    """The call signatures of a taint rule's sinks that can be read off its patterns."""
+    out: list[SinkSignature] = []
+    for block in rule.get("pattern-sinks", []):
+        items = block.get("patterns", []) if isinstance(block, dict) else []
+        focus = next((i["focus-metavariable"] for i in items if "focus-metavariable" in i),
+                     None)
+        regexes = {i["metavariable-regex"]["metavariable"]: i["metavariable-regex"]["regex"]
+                   for i in items if "metavariable-regex" in i}
+        if not isinstance(focus, str):
+            continue
+        for pattern in _block_patterns(items):
+            signature = _signature(pattern, focus, regexes)
+            if signature is not None:
+                out.append(signature)
+    return out
+
+
+def _block_patterns(items: list[Any]) -> Iterator[str]:
+    for item in items:
+        if isinstance(item.get("pattern"), str):
+            yield item["pattern"]
+        for alt in item.get("pattern-either", []):
+            if isinstance(alt, dict) and isinstance(alt.get("pattern"), str):
+                yield alt["pattern"]
+
+
+def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignature | None:
+    match = _CALL.match(pattern.strip())
+    if match is None:
+        return None
+    callee, args = match.group(1), _split_args(match.group(2))
+    parts = callee.split(".")
+    method = ""
+    callee_re = ""
+    if parts[0].startswith("$"):
+        if len(parts) != 2 or parts[1].startswith("$"):
+            return None
+        method = parts[1]
+    else:
+        callee_re = r"\.".join(_part_regex(p, regexes) for p in parts)
+    position: int | None = None
+    keyword: str | None = None
+    required: list[str] = []
+    index = 0
+    unknown = False
+    for arg in args:
+        name, _, value = arg.partition("=")
+        if value and name.isidentifier():
+            if value == focus:
+                keyword = name
+            elif value.startswith("$") or value == "True":
+                required.append(name)
+            continue
+        if arg == "...":
+            unknown = True
+        elif arg == focus and not unknown:
+            position = index
+        index += 1
+    if position is None and keyword is None:
+        return None
+    return SinkSignature(callee_re, method, position, keyword, tuple(required))
+
+
+def _part_regex(part: str, regexes: dict[str, str]) -> str:
+    if part.startswith("$"):
+        regex = regexes.get(part, r"^\w+$")
+        return "(?:" + regex.removeprefix("^").removesuffix("$") + ")"
+    return re.escape(part)
+
+
+def _split_args(text: str) -> list[str]:
+    args, depth, current, quote = [], 0, "", ""
+    for char in text:
+        if quote:
+            current += char
+            quote = "" if char == quote else quote
+            continue
+        if char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            args.append(current.strip())
+            current = ""
+            continue
+        current += char
+    if current.strip():
+        args.append(current.strip())
+    return args
+
+
+def find_wrappers(rule_id: str, sinks: list[SinkSignature],
+                  functions: tuple[FunctionCalls, ...],
+                  usable: Callable[[SinkWrapper], bool]) -> list[SinkWrapper]:
+    """The functions that pass a parameter to one of `sinks`, directly or through
+    another wrapper. Only `usable` wrappers (those callers can be matched by name) are
+    returned and followed."""
+    found: dict[tuple[str, str], SinkWrapper] = {}
+    current = list(sinks)
+    for _ in range(MAX_ROUNDS):
+        new: list[SinkWrapper] = []
+        for function in functions:
+            for call in function.calls:
+                for sink in current:
+                    for param in sink.matches(call):
+                        key = (function.dotted, param)
+                        if key in found or param not in function.params:
+                            continue
+                        wrapper = SinkWrapper(rule_id, function.dotted, param,
+                                              function.params.index(param),
+                                              function.is_method, function.source)
+                        if usable(wrapper):
+                            found[key] = wrapper
+                            new.append(wrapper)
+        if not new:
+            break
+        current = [s for w in new for s in _as_signatures(w)]
+    return sorted(found.values())
+
+
+def _as_signatures(wrapper: SinkWrapper) -> list[SinkSignature]:
+    if wrapper.is_method:
+        return [SinkSignature(method=wrapper.name, position=wrapper.position),
+                SinkSignature(method=wrapper.name, keyword=wrapper.param)]
+    callee = re.escape(wrapper.function)
+    return [SinkSignature(callee=callee, position=wrapper.position),
+            SinkSignature(callee=callee, keyword=wrapper.param)]

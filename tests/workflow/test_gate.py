@@ -49,6 +49,23 @@ def test_new_findings_block_and_moved_old_ones_do_not(repo: GitRepo,
     assert doc["coverage"]["in_scope"] == 2  # only the changed files were scanned
 
 
+def test_a_recorded_scan_of_the_base_is_the_baseline(repo: GitRepo,
+                                                     history: dict[str, str]) -> None:
+    scanned = assay("scan", "-s", "bandit", "-q", "-f", "json", "--with-metrics", "--rev",
+                    history["base"], cwd=repo.path)
+    run_id = json.loads(scanned.stdout)["run"]["id"]
+    proc, doc = gate(repo, "--diff", f"{history['base']}..{history['change']}")
+    assert proc.returncode == EXIT_BLOCK
+    assert doc["baseline"]["source"] == f"run:{run_id}"
+    assert {f["path"]: f["baseline_state"] for f in doc["findings"]} == {
+        "new.py": "new", "legacy.py": "updated"}
+    _, other = gate(repo, "--fail-on", "low", "--diff", f"{history['base']}..{history['change']}")
+    assert other["baseline"]["source"] == f"run:{run_id}"  # the threshold is not configuration
+    repo.write("assay.toml", "[scan]\nfail_on = 'low'\n")
+    _, changed = gate(repo, "--diff", f"{history['base']}")
+    assert changed["baseline"]["source"].startswith("rev:")  # another configuration: rescan
+
+
 def test_threshold_none_passes_and_text_says_why(repo: GitRepo,
                                                  history: dict[str, str]) -> None:
     proc = assay("gate", "-s", "bandit", "-q", "--fail-on", "none", "--diff",

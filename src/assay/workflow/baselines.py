@@ -2,9 +2,11 @@
 
 `--baseline REF` is read as a SARIF file when REF is an existing file (or names a
 `.sarif`/`.json` file), as a run id when the ledger has a run by that id or prefix, and
-as a git revision otherwise; a revision is scanned with the gate's deterministic
-scanners (from the result cache where possible), limited to the gate's scope. Without
-`--baseline`, a gate with `--diff` uses the diff's base commit.
+as a git revision otherwise. For a revision, a complete whole-tree run recorded at that
+commit with the same configuration, assay and scanner versions is used when the ledger
+has one (CI scanned the target branch); otherwise the revision is scanned with the gate's
+deterministic scanners (from the result cache where possible), limited to the gate's
+scope. Without `--baseline`, a gate with `--diff` uses the diff's base commit.
 """
 
 from __future__ import annotations
@@ -15,14 +17,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from assay import __version__
 from assay.ledger.interface import LedgerError
 from assay.ledger.sqlite import SqliteLedger
+from assay.model import ScannerInfo
 from assay.repo import git
 from assay.repo.interface import RepoError, Snapshot
 from assay.repo.snapshot import open_snapshot
+from assay.scanners.registry import build_scanner
 from assay.workflow.baseline import Baseline, read_sarif_baseline
 from assay.workflow.errors import BaselineError
-from assay.workflow.scanning import ScanSetup, ScopedSnapshot, scan_snapshot
+from assay.workflow.scanning import ScanSetup, ScopedSnapshot, WholeSnapshot, scan_snapshot
 
 _RUN_ID = re.compile(r"\d{8}T\d{6}Z(-[0-9a-f]*)?")
 
@@ -40,13 +45,18 @@ class BaselineSource:
     diff_base: str | None = None
     scope: set[str] | None = None
 
+    def scanner_infos(self) -> list[ScannerInfo]:
+        """Name and version of each scanner the baseline must come from."""
+        config = self.setup.config.config
+        return [build_scanner(name, config).info() for name in self.scanners]
+
 
 def resolve_baseline(ref: str | None, source: BaselineSource) -> Baseline:
     """The baseline `ref` names (default: the diff's base commit)."""
     if ref is None:
         if source.diff_base is None:
             raise BaselineError("no baseline given", "pass --baseline REF or --diff BASE")
-        return scan_revision(source.diff_base, source)
+        return revision_baseline(source.diff_base, source)
     path = Path(ref)
     if path.is_file() or path.suffix.lower() in (".sarif", ".json"):
         return read_sarif_baseline(path, str(source.root))
@@ -59,7 +69,7 @@ def resolve_baseline(ref: str | None, source: BaselineSource) -> Baseline:
         raise BaselineError(
             f"baseline {ref!r} is not a SARIF file, a run in the ledger or a git revision",
             "pass a SARIF file, a run id from `assay runs`, or a commit/branch name") from None
-    return scan_revision(commit, source)
+    return revision_baseline(commit, source)
 
 
 def _recorded(ref: str, ledger: SqliteLedger) -> Baseline | None:
@@ -73,10 +83,35 @@ def _recorded(ref: str, ledger: SqliteLedger) -> Baseline | None:
     return Baseline.from_run(run, f"run:{run.id}")
 
 
+def revision_baseline(commit: str, source: BaselineSource) -> Baseline:
+    """Commit `commit` as the baseline: a recorded scan of it when one matches, else a scan."""
+    return recorded_scan(commit, source) or scan_revision(commit, source)
+
+
+def recorded_scan(commit: str, source: BaselineSource) -> Baseline | None:
+    """The newest complete whole-tree run at `commit` made with this configuration, this
+    assay and the same scanner versions (a scan CI recorded on the target branch)."""
+    rows = source.ledger.db.execute(
+        "SELECT id FROM runs WHERE commit_id = ? AND status = 'complete' AND dirty = 0"
+        " ORDER BY started_at DESC, rowid DESC LIMIT 20", (commit,)).fetchall()
+    wanted = {(s.name, s.version) for s in source.scanner_infos()}
+    for (run_id,) in rows:
+        run = source.ledger.get_run(run_id)
+        prov = run.provenance
+        if (prov.config_hash == source.setup.config.hash and prov.assay_version == __version__
+                and run.target.diff_base is None and run.target.scope in (".", "")
+                and wanted <= {(s.name, s.version) for s in prov.scanners}):
+            return Baseline.from_run(run, f"run:{run.id}")
+    return None
+
+
 def scan_revision(commit: str, source: BaselineSource) -> Baseline:
     """Scan commit `commit` (limited to the gate's scope) as the baseline."""
-    snapshot: Snapshot = open_snapshot(source.target, commit, source.root)
+    full = open_snapshot(source.target, commit, source.root)
+    snapshot: Snapshot = full
+    context = None
     if source.scope is not None:
-        snapshot = ScopedSnapshot(snapshot, source.scope)
-    run = scan_snapshot(source.setup, snapshot, source.scanners, source.now, source.ledger)
+        snapshot, context = ScopedSnapshot(full, source.scope), WholeSnapshot(full)
+    run = scan_snapshot(source.setup, snapshot, source.scanners, source.now, source.ledger,
+                        context)
     return Baseline.from_run(run, f"rev:{commit[:12]}")

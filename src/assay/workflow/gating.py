@@ -21,9 +21,9 @@ from assay.workflow.baselines import BaselineSource, resolve_baseline
 from assay.workflow.gate import GateDecision, LlmItem, decide
 from assay.workflow.lifecycle import Lifecycle
 from assay.workflow.scanning import (
-    DiffContext,
     ScanSetup,
     ScopedSnapshot,
+    WholeSnapshot,
     open_change,
     scan_snapshot,
 )
@@ -83,7 +83,7 @@ class _Target:
     plan: TierPlan
     snapshot: Snapshot
     scope: set[str] | None
-    context: DiffContext | None
+    context: WholeSnapshot | None
 
 
 class _Stopwatch:
@@ -108,7 +108,7 @@ def _target(path: str | Path, options: GateOptions, project: Project) -> _Target
     tier = tier_change(change, config, head, options.llm, options.scanners)
     scope = set(change.paths)
     return _Target(tier, tier.plan, ScopedSnapshot(full, scope, change.base), scope,
-                   DiffContext(full, change, tier.plan.llm))
+                   WholeSnapshot(full, change, tier.plan.llm))
 
 
 def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> GateResult:

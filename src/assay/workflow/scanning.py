@@ -48,13 +48,17 @@ class ScopedSnapshot(Snapshot):
         return self.inner.materialize(paths, scratch)
 
 
-class DiffReviewScanner(Scanner):
-    """An LLM scanner inside a diff-scoped run: it reviews the diff's hunks but may read
-    the whole snapshot for context, while the run's other scanners see only the changed
-    files."""
+class WholeSnapshotScanner(Scanner):
+    """A scanner in a run limited to some files that still reads the whole snapshot.
 
-    def __init__(self, inner: Scanner, full: Snapshot, files: tuple[str, ...],
-                 diff: Diff) -> None:
+    Deterministic scanners analyze only the files in scope (`ctx.files`), while what they
+    read across files (Semgrep's pre-pass of function summaries) sees every file, so the
+    gate reports what `assay scan` would for those files. LLM scanners get every file and
+    the diff: they review the changed hunks and read whatever context they ask for.
+    """
+
+    def __init__(self, inner: Scanner, full: Snapshot, files: tuple[str, ...] | None = None,
+                 diff: Diff | None = None) -> None:
         self.inner, self.full, self.files, self.diff = inner, full, files, diff
         self.name, self.kind = inner.name, inner.kind
 
@@ -67,18 +71,20 @@ class DiffReviewScanner(Scanner):
         return self.inner.applies_to(path)
 
     def run(self, ctx: ScanContext) -> ScannerResult:
-        """Run the wrapped scanner over the whole snapshot with the diff as its scope."""
+        """Run the wrapped scanner with the whole snapshot (and the diff, for LLM ones)."""
+        if self.files is None:
+            return self.inner.run(replace(ctx, snapshot=self.full))
         return self.inner.run(replace(ctx, snapshot=self.full, files=self.files,
                                       diff=self.diff))
 
 
 @dataclass(frozen=True)
-class DiffContext:
-    """The whole snapshot and the diff, for the LLM scanners of a diff-scoped run."""
+class WholeSnapshot:
+    """The whole snapshot behind a scope-limited run, the diff, and the LLM scanners."""
 
     full: Snapshot
-    diff: Diff
-    llm: tuple[str, ...]
+    diff: Diff | None = None
+    llm: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -94,15 +100,14 @@ class ScanSetup:
 
 
 def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], now: datetime,
-                  ledger: SqliteLedger | None = None, context: DiffContext | None = None,
+                  ledger: SqliteLedger | None = None, context: WholeSnapshot | None = None,
                   ) -> Run:
     """Scan `snapshot` with the scanners `names` (a run, not yet recorded)."""
     config = setup.config.config
     is_excluded = compile_excludes(config.scan.exclude)
     built = [build_scanner(n, config) for n in dict.fromkeys(names)]
     if context is not None:
-        built = [_for_diff(s, context, is_excluded) if s.name in context.llm else s
-                 for s in built]
+        built = [_whole(s, context, is_excluded) for s in built]
     cache = ResultCache(setup.state_dir / "cache.db")
     run_id = new_run_id(now)
     ctx = ScanContext(
@@ -120,10 +125,12 @@ def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], no
         cache.close()
 
 
-def _for_diff(scanner: Scanner, context: DiffContext,
-              is_excluded: Callable[[str], bool]) -> Scanner:
+def _whole(scanner: Scanner, context: WholeSnapshot,
+           is_excluded: Callable[[str], bool]) -> Scanner:
+    if scanner.name not in context.llm:
+        return WholeSnapshotScanner(scanner, context.full)
     files, _ = partition(context.full, [scanner], is_excluded)
-    return DiffReviewScanner(scanner, context.full, files, context.diff)
+    return WholeSnapshotScanner(scanner, context.full, files, context.diff)
 
 
 def open_change(path: str | Path, diff: str) -> tuple[Snapshot, Diff, str | None]:

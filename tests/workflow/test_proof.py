@@ -175,3 +175,41 @@ def test_proof_files_are_checked(tmp_path: Path) -> None:
     (tmp_path / "binary.py").write_bytes(b"\x00\x01")
     with pytest.raises(ProofError, match="not a Python source file"):
         read_proof(tmp_path / "binary.py")
+
+
+def _tracked_project(repo: GitRepo) -> GitRepo:
+    from assay.ledger import open_ledger
+    from tests.workflow.factories import llm_finding, run
+
+    repo.write("app.py", APP)
+    repo.commit()
+    with open_ledger(repo.path / ".assay" / "ledger.db") as store:
+        store.record_run(run([llm_finding("ab" * 16)]))  # type: ignore[attr-defined]
+    return repo
+
+
+def test_unsafe_no_sandbox_is_recorded_in_the_ledger(repo: GitRepo, tmp_path: Path) -> None:
+    from assay import api
+
+    project = _tracked_project(repo)
+    proof = tmp_path / "test_p.py"
+    proof.write_text(PROOFS["proven"])
+    result = api.prove(project.path, "abab", proof=proof, unsafe_no_sandbox=True, actor="ci")
+    assert result.record.unsafe_no_sandbox and not result.record.sandboxed
+    assert result.transition is not None
+    assert dict(result.transition.evidence)["unsafe_no_sandbox"] == "true"
+
+
+def test_without_bubblewrap_proofs_are_refused(repo: GitRepo, tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay import api
+    from assay.workflow import proving
+
+    project = _tracked_project(repo)
+    proof = tmp_path / "test_p.py"
+    proof.write_text(PROOFS["proven"])
+    monkeypatch.setattr(proving, "sandbox_unavailable", lambda: "bwrap is not installed")
+    with pytest.raises(ProofError, match="refusing to run the proof: the sandbox is "
+                                         r"unavailable \(bwrap is not installed\)") as err:
+        api.prove(project.path, "abab", proof=proof, actor="ci")
+    assert "--unsafe-no-sandbox" in err.value.hint

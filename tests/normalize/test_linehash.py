@@ -4,6 +4,8 @@ github/codeql-action (src/fingerprints.test.ts)."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from assay.normalize.linehash import line_hash, line_hashes
 
@@ -45,3 +47,50 @@ def test_repeated_lines_are_numbered() -> None:
 def test_single_line_lookup() -> None:
     assert line_hash(" a\nb\n  \t\tc\n d", 2) == "54703d4cd895b18:1"
     assert line_hash("x\n", 99) == ""
+
+
+def _reference(text: str) -> list[str]:
+    """A direct transcription of the rolling algorithm, character by character."""
+    units = [b[0] | (b[1] << 8) for b in zip(*[iter(text.encode("utf-16-le", "surrogatepass"))] * 2,
+                                             strict=True)] + [65535]
+    window, lines = [0] * 100, [-1] * 100
+    value, index, number, line_start, prev_cr = 0, 0, 0, True, False
+    first, counts, out = pow(37, 100, 1 << 64), {}, []
+
+    def emit() -> None:
+        key = format(value % (1 << 64), "x")
+        counts[key] = counts.get(key, 0) + 1
+        out.append(f"{key}:{counts[key]}")
+        lines[index] = -1
+
+    def update(unit: int) -> None:
+        nonlocal value, index
+        begin, window[index] = window[index], unit
+        value = (37 * value + unit - first * begin) % (1 << 64)
+        index = (index + 1) % 100
+
+    for unit in units:
+        if unit in (32, 9) or (prev_cr and unit == 10):
+            prev_cr = False
+            continue
+        prev_cr = unit == 13
+        unit = 10 if prev_cr else unit
+        if lines[index] != -1:
+            emit()
+        if line_start:
+            line_start, number = False, number + 1
+            lines[index] = number
+        line_start = unit == 10
+        update(unit)
+    for _ in range(100):
+        if lines[index] != -1:
+            emit()
+        update(0)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "b", " ", "\t", "\r", "\n", "é", "😀", "x"]),
+               max_size=400))
+def test_matches_the_rolling_algorithm(text: str) -> None:
+    assert line_hashes(text) == _reference(text)

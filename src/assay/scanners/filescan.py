@@ -14,7 +14,7 @@ import shutil
 import tempfile
 import time
 import tokenize
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from assay.model import (
     StageMetrics,
 )
 from assay.normalize.fingerprint import snippet_at
-from assay.normalize.linehash import line_hashes
+from assay.normalize.linehash import line_hashes_for
 from assay.scanners.cache import FileOutcome
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult
 
@@ -62,11 +62,11 @@ def precheck(path: str, data: bytes, scanner: str) -> tuple[str | None, SkippedF
     return text, None
 
 
-def enrich(finding: Finding, lines: Sequence[str], hashes: Sequence[str]) -> Finding:
+def enrich(finding: Finding, lines: Sequence[str], hashes: Mapping[int, str]) -> Finding:
     """Add the snippet and GitHub line hash a finding needs for its fingerprint."""
     span = finding.span
     end = min(max(span.end_line, span.start_line), max(len(lines), span.start_line))
-    line_hash = hashes[span.start_line - 1] if span.start_line <= len(hashes) else ""
+    line_hash = hashes.get(span.start_line, "")
     return replace(finding, snippet=snippet_at(lines, span.start_line, end), line_hash=line_hash)
 
 
@@ -135,7 +135,8 @@ class FileScanner(Scanner):
         for path, outcome in analysis.outcomes.items():
             if path in texts and outcome.findings:
                 lines = texts[path].splitlines()
-                hashes = line_hashes(texts[path])
+                hashes = line_hashes_for(texts[path],
+                                         {f.span.start_line for f in outcome.findings})
                 outcome = FileOutcome(tuple(enrich(f, lines, hashes) for f in outcome.findings),
                                       outcome.skip)
             outcomes[path] = outcome

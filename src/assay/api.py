@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assay.config import Config, LoadedConfig, load_config
 from assay.errors import UsageError
@@ -152,13 +153,49 @@ def _relative(path: Path | None, project: Project) -> str:
         return path.resolve().relative_to(project.root).as_posix()
     except ValueError:
         return str(path)
-from assay.measure.api import (  # noqa: E402, I001 - re-export (measure.api imports this module)
-    compare as compare,
-    consensus_scan as consensus_scan,
-    drift as drift,
-    evaluate_runs as evaluate_runs,
-    load_runs as load_runs,
-)
-from assay.report.api import memo_for as memo_for  # noqa: E402 - re-export (report.api imports this module)
-from assay.workflow.api import gate as gate, prove as prove, set_state as set_state, tier as tier  # noqa: E402 - re-export (workflow.api imports this module)
-from assay.scanners.llm.api import replay as replay  # noqa: E402 - re-export (scanners.llm.api imports this module)
+
+
+# The rest of the public API lives in its subpackages and is loaded on first use, so that
+# `assay scan` does not pay for plotting, statistics or the LLM providers at start-up.
+_LAZY = {
+    "compare": "assay.measure.api",
+    "consensus_scan": "assay.measure.api",
+    "drift": "assay.measure.api",
+    "evaluate_runs": "assay.measure.api",
+    "load_runs": "assay.measure.api",
+    "memo_for": "assay.report.api",
+    "gate": "assay.workflow.api",
+    "prove": "assay.workflow.api",
+    "set_state": "assay.workflow.api",
+    "tier": "assay.workflow.api",
+    "replay": "assay.scanners.llm.api",
+}
+
+if TYPE_CHECKING:
+    from assay.measure.api import compare as compare
+    from assay.measure.api import consensus_scan as consensus_scan
+    from assay.measure.api import drift as drift
+    from assay.measure.api import evaluate_runs as evaluate_runs
+    from assay.measure.api import load_runs as load_runs
+    from assay.report.api import memo_for as memo_for
+    from assay.scanners.llm.api import replay as replay
+    from assay.workflow.api import gate as gate
+    from assay.workflow.api import prove as prove
+    from assay.workflow.api import set_state as set_state
+    from assay.workflow.api import tier as tier
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'assay.api' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "Project", "ScanResult", "default_ledger", "locate_project", "scan", *sorted(_LAZY),
+]

@@ -15,11 +15,23 @@ from assay.cli.app import app, state
 __all__ = ["app", "main"]
 
 
-def _load_commands() -> None:
+MODULES = ("scan", "runs", "drift", "evaluate", "compare", "label", "label_serve", "report",
+           "replay", "tier", "gate", "prove", "findings")
+# Command name -> the modules that define it, so that a command imports only what it uses.
+COMMANDS = {"scan": ("scan",), "runs": ("runs",), "show": ("runs",), "drift": ("drift",),
+            "eval": ("evaluate",), "compare": ("compare",), "label": ("label", "label_serve"),
+            "report": ("report",), "replay": ("replay",), "tier": ("tier",), "gate": ("gate",),
+            "prove": ("prove",), "findings": ("findings",)}
+
+
+def _load_commands(args: list[str] | None = None) -> None:
+    """Import the command modules: only the invoked command's when it is known."""
     import importlib
 
-    for name in ("scan", "runs", "drift", "evaluate", "compare", "label", "label_serve", "report",
-                 "replay", "tier", "gate", "prove", "findings"):
+    command = next((a for a in args or [] if not a.startswith("-")), None)
+    if command is None and "--version" in (args or []):
+        return
+    for name in COMMANDS.get(command or "", MODULES):
         try:
             importlib.import_module(f"assay.cli.{name}")
         except ModuleNotFoundError as exc:
@@ -31,8 +43,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the `assay` console script."""
     from assay.errors import AssayError
 
-    _load_commands()
     args = sys.argv[1:] if argv is None else argv
+    _load_commands(args)
     state.debug = "--debug" in args or os.environ.get("ASSAY_DEBUG", "") not in ("", "0")
     try:
         app(args=args, prog_name="assay")

@@ -33,7 +33,7 @@ from assay.formats.external import (
 )
 from assay.formats.interface import FormatError
 from assay.model import Finding, FindingKind, RunStatus, ScannerInfo, StageMetrics, pairs
-from assay.normalize.linehash import line_hashes
+from assay.normalize.linehash import line_hashes_for
 from assay.repo.globs import compile_excludes
 from assay.scanners.filescan import decode_source, enrich
 from assay.scanners.interface import ScanContext, Scanner, ScannerError, ScannerResult
@@ -198,7 +198,8 @@ class CommandScanner(Scanner):
         text = decode_source(ctx.snapshot.read(path))
         if text is None:
             return finding
-        return enrich(finding, text.splitlines(), line_hashes(text))
+        return enrich(finding, text.splitlines(),
+                      line_hashes_for(text, [finding.span.start_line]))
 
 
 def _read(path: Path) -> str:

@@ -9,8 +9,9 @@ from pathlib import Path
 
 from assay.scanners.filescan import decode_source
 from assay.scanners.interface import ScanContext
-from assay.scanners.rulegen import all_wrappers, extend_pack, provenance
-from assay.scanners.summaries import Summaries, summarize
+from assay.scanners.prefilter import relevant_files
+from assay.scanners.rulegen import all_wrappers, extend_pack, load_rules, logical_key, provenance
+from assay.scanners.summaries import Summaries, SummaryKind, summarize
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Prepared:
     summaries: Summaries
     provenance: tuple[tuple[str, str], ...]
     seconds: float
+    key: str = ""
 
 
 def python_sources(ctx: ScanContext) -> dict[str, str]:
@@ -42,8 +44,17 @@ def prepare(ctx: ScanContext, rules: Sequence[Path]) -> Prepared:
     """Summarize the snapshot's functions and extend the taint rules with them."""
     started = time.perf_counter()
     sources = python_sources(ctx)
-    summaries = summarize(sources, (f.path for f in ctx.snapshot.files))
+    summaries = summarize(sources, (f.path for f in ctx.snapshot.files), ctx.jobs)
     wrappers = all_wrappers(rules, summaries)
-    files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers)
-    record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))))
-    return Prepared(tuple(files), summaries, record, time.perf_counter() - started)
+    taint = [r for path in rules for r in load_rules(path) if r.get("mode") == "taint"]
+    helpers = [f.name for f in summaries.of_kind(SummaryKind.SOURCE)]
+    include = relevant_files(taint, sources, helpers,
+                             {rule: [w.name for w in found] for rule, found in wrappers.items()})
+    files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers,
+                        include)
+    record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
+              ("semgrep.prefilter", ", ".join(f"{rule.removeprefix('assay.python.')} "
+                                              f"{len(paths)}" for rule, paths in
+                                              sorted(include.items()))))
+    return Prepared(tuple(files), summaries, record, time.perf_counter() - started,
+                    logical_key(rules, summaries, wrappers))

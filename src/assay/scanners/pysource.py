@@ -11,8 +11,10 @@ from __future__ import annotations
 import ast
 import builtins
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
 
 FLASK_REQUEST = "flask.request"
 FLASK_ATTRS = frozenset({
@@ -30,6 +32,9 @@ REQUEST_ATTRS = frozenset({
 })
 DJANGO_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
 _BUILTINS = frozenset(dir(builtins))
+# What a name's fact reads as while it is being computed (breaks assignment cycles).
+_PENDING: dict[str, Any] = {"reach": set(), "flow": (False, set()), "const": True,
+                            "source": False, "callees": ()}
 # Builtins whose result carries their argument's content (taint passes through them).
 _TRANSPARENT = frozenset({"str", "repr", "format", "bytes", "bytearray", "list", "tuple",
                           "dict", "set", "frozenset", "sorted", "reversed", "min", "max",
@@ -68,6 +73,7 @@ class ParamCall:
     method: str
     args: tuple[tuple[str, tuple[str, ...]], ...]
     keywords: tuple[tuple[str, str], ...] = ()
+    receiver: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,7 @@ class ModuleInfo:
     typed_params: tuple[tuple[str, str], ...] = ()
     called: frozenset[str] = frozenset()
     constant_maps: tuple[str, ...] = ()
+    local_calls: frozenset[str] = frozenset()
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -112,24 +119,28 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     """The facts of one parsed module (`text`, its source, gives functions their code)."""
     local = frozenset(n.name for n in tree.body
                       if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
-    scope = _Scope(name, _imports(tree, name), _constants(tree), local)
+    every = list(ast.walk(tree))
+    scope = _Scope(name, _imports(every, name), _constants(tree), local)
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str]] = []
+    lines = text.splitlines(keepends=True)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             typed.extend((node.name, p) for p in _typed_route_params(node))
             if not _is_view(node):  # views are entry points, never helpers
                 facts = _function(node, node.name, scope, None)
-                code = ast.get_source_segment(text, node) if text else None
-                functions.append(replace(facts, source=code or ""))
+                code = "".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
+                functions.append(replace(facts, source=code.rstrip()))
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     functions.append(_function(item, f"{node.name}.{item.name}", scope,
                                                node.name))
     maps = tuple(sorted(n for n in scope.constants if n.isupper() and _is_dict(tree, n)))
+    local_calls = frozenset(n.func.id for n in every if isinstance(n, ast.Call)
+                            and isinstance(n.func, ast.Name) and n.func.id in local)
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls),
-                      tuple(typed), _called(tree, scope), maps)
+                      tuple(typed), _called(every, scope), maps, local_calls)
 
 
 def _is_dict(tree: ast.Module, name: str) -> bool:
@@ -144,11 +155,11 @@ def _is_dict(tree: ast.Module, name: str) -> bool:
     return False
 
 
-def _called(tree: ast.Module, scope: _Scope) -> frozenset[str]:
+def _called(every: list[ast.AST], scope: _Scope) -> frozenset[str]:
     """Every name this module calls: resolved dotted names and plain function names."""
     flow = _LocalFlow(scope, None, {})
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in every:
         if isinstance(node, ast.Call):
             if isinstance(node.func, ast.Name):
                 names.add(node.func.id)
@@ -168,10 +179,10 @@ class _Scope:
     local_functions: frozenset[str]
 
 
-def _imports(tree: ast.Module, module: str) -> dict[str, str]:
+def _imports(every: list[ast.AST], module: str) -> dict[str, str]:
     aliases: dict[str, str] = {}
     package = module.rsplit(".", 1)[0] if "." in module else ""
-    for node in ast.walk(tree):
+    for node in every:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -221,12 +232,14 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         params = params[1:]
     own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
     own |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-    flow = _LocalFlow(scope, cls, _assignments(node), frozenset(own))
-    calls = tuple(c for c in (flow.param_call(n, frozenset(params)) for n in _own_nodes(node)
-                              if isinstance(n, ast.Call)) if c is not None)
-    if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _own_nodes(node)):
+    nodes = list(_own_nodes(node))
+    flow = _LocalFlow(scope, cls, _assignments(nodes), frozenset(own))
+    wanted = frozenset(params)
+    calls = tuple(c for c in (flow.param_call(n, wanted) for n in nodes
+                              if isinstance(n, ast.Call) and wanted) if c is not None)
+    if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
         return FunctionFacts(qualname, len(params), (), tuple(params), calls)
-    returns = tuple(fact for r in _own_nodes(node) if isinstance(r, ast.Return)
+    returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value))
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls)
 
@@ -242,9 +255,9 @@ def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
         stack.extend(ast.iter_child_nodes(child))
 
 
-def _assignments(node: ast.AST) -> dict[str, list[ast.expr]]:
+def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
     out: dict[str, list[ast.expr]] = {}
-    for child in _own_nodes(node):
+    for child in nodes:
         if isinstance(child, ast.Assign):
             for target in child.targets:
                 if isinstance(target, ast.Name):
@@ -266,6 +279,15 @@ class _LocalFlow:
         self.cls = cls
         self.assigned = assigned
         self.params = params
+        self._memo: dict[tuple[str, str], Any] = {}
+
+    def _named(self, kind: str, name: str, compute: Callable[[], Any]) -> Any:
+        """A local name's fact, computed once (a cycle sees the partial result)."""
+        key = (kind, name)
+        if key not in self._memo:
+            self._memo[key] = _PENDING.get(kind)
+            self._memo[key] = compute()
+        return self._memo[key]
 
     def facts(self, value: ast.expr | None) -> list[ReturnFact]:
         """The facts of a returned value; a conditional expression has one per branch."""
@@ -318,17 +340,21 @@ class _LocalFlow:
         if not reached:
             return None
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
+        receiver = (_dotted(call.func.value) or "") if isinstance(call.func, ast.Attribute) else ""
         literals = tuple((k.arg, repr(k.value.value) if isinstance(k.value, ast.Constant) else "")
                          for k in call.keywords if k.arg is not None)
-        return ParamCall(self.resolve(call.func) or "", method, tuple(reached), literals)
+        return ParamCall(self.resolve(call.func) or "", method, tuple(reached), literals,
+                         receiver)
 
     def reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
         """The names of parameters whose value reaches `node` other than through a
         resolved (non-transparent) call."""
         if isinstance(node, ast.Name):
-            if node.id in self.assigned and node.id not in seen:
-                return set().union(*(self.reaching(v, seen | {node.id})
-                                     for v in self.assigned[node.id]))
+            if node.id in self.assigned:
+                name = node.id
+                found: set[str] = self._named("reach", name, lambda: set().union(
+                    *(self.reaching(v, seen) for v in self.assigned[name])))
+                return found
             return {node.id} if node.id in self.params else set()
         if isinstance(node, ast.Call):
             callee = self.resolve(node.func)
@@ -340,12 +366,16 @@ class _LocalFlow:
         return out
 
     def _name_flow(self, name: str, seen: frozenset[str]) -> tuple[bool, set[str]]:
-        if name in self.assigned and name not in seen:
-            raw, via = False, set[str]()
-            for value in self.assigned[name]:
-                value_raw, value_via = self._flow(value, seen | {name})
-                raw, via = raw or value_raw, via | value_via
-            return raw, via
+        if name in self.assigned:
+            def compute() -> tuple[bool, set[str]]:
+                raw, via = False, set[str]()
+                for value in self.assigned[name]:
+                    value_raw, value_via = self._flow(value, seen)
+                    raw, via = raw or value_raw, via | value_via
+                return raw, via
+
+            result: tuple[bool, set[str]] = self._named("flow", name, compute)
+            return result
         if name in seen or name in self.scope.aliases or name in self.scope.local_functions:
             return False, set()
         if name in self.scope.constants or name in _BUILTINS:
@@ -356,9 +386,12 @@ class _LocalFlow:
         if _is_literal(node):
             return True
         if isinstance(node, ast.Name):
-            if node.id in self.assigned and node.id not in seen:
-                return all(self.is_const(v, seen | {node.id}) for v in self.assigned[node.id])
-            return node.id in self.scope.constants and node.id not in self.assigned
+            if node.id in self.assigned:
+                name = node.id
+                const: bool = self._named("const", name, lambda: all(
+                    self.is_const(v, seen) for v in self.assigned[name]))
+                return const
+            return node.id in self.scope.constants
         if isinstance(node, ast.Subscript):  # a lookup in a module constant
             return isinstance(node.value, ast.Name) and self.is_const(node.value, seen)
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
@@ -373,11 +406,16 @@ class _LocalFlow:
         for child in ast.walk(node):
             if isinstance(child, ast.Attribute) and self._request_attr(child):
                 return True
-            if (isinstance(child, ast.Name) and child.id in self.assigned
-                    and child.id not in seen and any(
-                        self.is_source(v, seen | {child.id}) for v in self.assigned[child.id])):
+            if isinstance(child, ast.Name) and child.id in self.assigned and self._named(
+                    "source", child.id, partial(self._assigned_source, child.id, seen)):
                 return True
         return False
+
+    def _assigned_source(self, name: str, seen: frozenset[str]) -> bool:
+        return any(self.is_source(v, seen) for v in self.assigned[name])
+
+    def _assigned_callees(self, name: str, seen: frozenset[str]) -> tuple[str, ...]:
+        return tuple(sorted({c for v in self.assigned[name] for c in self.callees(v, seen)}))
 
     def _request_attr(self, node: ast.Attribute) -> bool:
         base = _dotted(node.value)
@@ -398,9 +436,9 @@ class _LocalFlow:
                 name = self.resolve(child.func)
                 if name is not None:
                     found.add(name)
-            elif isinstance(child, ast.Name) and child.id in self.assigned and child.id not in seen:
-                for value in self.assigned[child.id]:
-                    found.update(self.callees(value, seen | {child.id}))
+            elif isinstance(child, ast.Name) and child.id in self.assigned:
+                found.update(self._named("callees", child.id,
+                                         partial(self._assigned_callees, child.id, seen)))
         return tuple(sorted(found))
 
     def resolve(self, func: ast.expr) -> str | None:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -63,18 +63,19 @@ def callee_forms(dotted: str, is_method: bool, summaries: Summaries) -> list[str
 
 def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
                       args: str = "...", same_file: bool = False,
-                      source: str = "") -> list[dict[str, Any]]:
+                      source: str = "", local: bool = True) -> list[dict[str, Any]]:
     """Pattern alternatives matching calls of a project function with `args`.
 
     A call by bare name also matches in a file that defines the function (before or
     after the call), even when the name is not unique in the project: any function of
     that name when all of them are summarized alike (`same_file`), else only this very
-    definition, matched by its code (`source`).
+    definition, matched by its code (`source`). Only for functions their own module
+    calls by bare name (`local`).
     """
     forms = callee_forms(dotted, is_method, summaries)
     alternatives: list[dict[str, Any]] = [{"pattern": f"{f}({args})"} for f in forms]
     name = dotted.rsplit(".", 1)[-1]
-    if is_method or name in forms or name in _BUILTIN_NAMES:
+    if is_method or not local or name in forms or name in _BUILTIN_NAMES:
         return alternatives
     if same_file:
         defs = [f"{kind}def {name}(...):\n    ..." for kind in ("", "async ")]
@@ -99,7 +100,8 @@ def call_patterns(summary: FunctionSummary, summaries: Summaries,
                   same_file: bool = False) -> list[dict[str, Any]]:
     """Pattern alternatives matching calls of one summarized function."""
     return call_alternatives(summary.dotted, summary.is_method, summaries,
-                             same_file=same_file, source=summary.source)
+                             same_file=same_file, source=summary.source,
+                             local=summary.called_locally)
 
 
 def _agreeing(names: Sequence[str], summaries: Summaries) -> set[str]:
@@ -114,7 +116,8 @@ def wrapper_sink(wrapper: SinkWrapper, summaries: Summaries,
     before = "".join(f"$ARG{i}, " for i in range(wrapper.position))
     alternatives = [alt for args in (f"{before}$SINK, ...", f"..., {wrapper.param}=$SINK, ...")
                     for alt in call_alternatives(wrapper.function, wrapper.is_method,
-                                                 summaries, args, same_file, wrapper.source)]
+                                                 summaries, args, same_file, wrapper.source,
+                                                 wrapper.called_locally)]
     if not alternatives:
         return None
     return {"patterns": [{"pattern-either": alternatives}, {"focus-metavariable": "$SINK"}]}
@@ -151,9 +154,10 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     sources = _either([alt for f in found
                        for alt in call_patterns(f, summaries, f.name in agree)])
     trusted = trusted_calls(rule)
-    safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params or f.is_method]
+    # methods are matched by name alone, which is too loose to clear taint with
+    safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params and not f.is_method]
     safe += [f for f in summaries.of_kind(SummaryKind.SANITIZER)
-             if f.via and set(f.via) <= trusted]
+             if f.via and set(f.via) <= trusted and not f.is_method]
     agree = _agreeing([f.name for f in safe], summaries)
     sanitizers = _either([alt for f in safe
                           for alt in call_patterns(f, summaries, f.name in agree)]
@@ -205,14 +209,17 @@ def _typed_param(function: str, param: str) -> dict[str, Any]:
 
 
 def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
-                wrappers: dict[str, list[SinkWrapper]] | None = None) -> list[Path]:
+                wrappers: dict[str, list[SinkWrapper]] | None = None,
+                include: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
     """The rule files for a scan: each pack file with taint rules is written out extended.
 
     Files without taint rules, and every file when there is nothing to add, are used as
-    they are. `wrappers` (rule id -> sink wrappers) saves finding them again.
+    they are. `wrappers` (rule id -> sink wrappers) saves finding them again; `include`
+    (rule id -> files) limits each taint rule to the files it can report in, and a rule
+    with no such file is left out of the scan.
     """
-    if not (summaries.functions or summaries.typed_params or summaries.calls
-            or summaries.constant_maps):
+    if include is None and not (summaries.functions or summaries.typed_params
+                                or summaries.calls or summaries.constant_maps):
         return list(files)
     result: list[Path] = []
     for path in files:
@@ -220,10 +227,13 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
         if not any(r.get("mode") == "taint" for r in rules):
             result.append(path)
             continue
-        extended = [extend_rule(r, summaries, (wrappers or {}).get(r["id"]))
+        extended = [_limited(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), include)
                     if r.get("mode") == "taint" else r for r in rules]
-        text = yaml.dump({"rules": extended}, Dumper=_NoAliasDumper, sort_keys=False)
-        # named by content: the same pack and summaries reuse the same file (and cache)
+        kept = [r for r in extended if r is not None]
+        if not kept:
+            continue
+        text = yaml.dump({"rules": kept}, Dumper=_NoAliasDumper, sort_keys=False)
+        # named by content: the same pack and summaries reuse the same file
         target = out_dir / hashlib.sha256(text.encode()).hexdigest()[:16]
         target.mkdir(parents=True, exist_ok=True)
         out = target / path.name
@@ -231,6 +241,36 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
             out.write_text(text, encoding="utf-8")
         result.append(out)
     return result
+
+
+def _limited(rule: dict[str, Any], include: Mapping[str, Sequence[str]] | None,
+             ) -> dict[str, Any] | None:
+    if include is None:
+        return rule
+    paths = include.get(str(rule["id"]), [])
+    if not paths:
+        return None
+    return {**rule, "paths": {"include": ["/" + _glob_escape(p) for p in paths]}}
+
+
+def _glob_escape(path: str) -> str:
+    return re.sub(r"([*?\[\]!\\])", r"\\\1", path)
+
+
+def logical_key(files: Sequence[Path], summaries: Summaries,
+                wrappers: dict[str, list[SinkWrapper]] | None = None) -> str:
+    """A hash of what the extended rules match, leaving out the per-scan file limits.
+
+    A file's result depends on its own content and on this key only, so it keys the
+    per-file result cache: unrelated edits elsewhere in the project keep it.
+    """
+    digest = hashlib.sha256(b"assay-rulegen/1\0")
+    for path in files:
+        rules = [extend_rule(r, summaries, (wrappers or {}).get(r["id"]))
+                 if r.get("mode") == "taint" else r for r in load_rules(path)]
+        digest.update(path.name.encode() + b"\0")
+        digest.update(json.dumps(rules, sort_keys=True).encode() + b"\0")
+    return digest.hexdigest()
 
 
 def load_rules(path: Path) -> list[dict[str, Any]]:

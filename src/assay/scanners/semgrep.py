@@ -155,13 +155,15 @@ class SemgrepScanner(FileScanner):
 
     def __init__(self, timeout: float = 1800.0, file_timeout: float = 30.0,
                  extra_rules: Sequence[Path] = (), summaries: bool = True,
-                 rules: Sequence[Path] | None = None, bandit_policy: str = "drop") -> None:
+                 rules: Sequence[Path] | None = None, bandit_policy: str = "drop",
+                 rules_key: str = "") -> None:
         from assay.normalize.merge import BanditPolicy
 
         self.timeout = timeout
         self.file_timeout = file_timeout
         self.rules = list(rules) if rules is not None else rule_files(extra_rules)
         self.summaries = summaries
+        self.rules_key = rules_key
         try:
             self.bandit_policy = BanditPolicy(bandit_policy)
         except ValueError:
@@ -185,7 +187,7 @@ class SemgrepScanner(FileScanner):
 
         prepared = prepare(ctx, self.rules)
         scanner = SemgrepScanner(self.timeout, self.file_timeout, summaries=False,
-                                 rules=prepared.rules)
+                                 rules=prepared.rules, rules_key=prepared.key)
         result = FileScanner.run(scanner, ctx)
         return replace(result, extra=(*result.extra, *covered, *prepared.provenance),
                        stages=(StageMetrics("prepass:semgrep", prepared.seconds),
@@ -194,7 +196,7 @@ class SemgrepScanner(FileScanner):
     def info(self) -> ScannerInfo:
         """Semgrep's version and the hash of the rules it runs."""
         version = semgrep_version(self._binary) if self._binary else "missing"
-        return ScannerInfo(self.name, version, rules_hash(self.rules))
+        return ScannerInfo(self.name, version, self.rules_key or rules_hash(self.rules))
 
     def unavailable(self) -> str:
         """Why Semgrep cannot run ('' when it can)."""

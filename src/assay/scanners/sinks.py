@@ -37,11 +37,14 @@ class SinkSignature:
     position: int | None = None
     keyword: str | None = None
     required: tuple[str, ...] = ()
+    receiver: str = ""
 
     def matches(self, call: ParamCall) -> tuple[str, ...]:
         """The parameters that reach this sink's argument in `call` (empty: no match)."""
         if self.method:
             if call.method != self.method:
+                return ()
+            if self.receiver and not re.search(self.receiver, call.receiver):
                 return ()
         elif not call.callee or not re.fullmatch(self.callee, call.callee):
             return ()
@@ -63,6 +66,7 @@ class SinkWrapper:
     position: int
     is_method: bool = False
     source: str = field(default="", compare=False, repr=False)
+    called_locally: bool = field(default=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -105,10 +109,12 @@ def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignatu
     parts = callee.split(".")
     method = ""
     callee_re = ""
+    receiver = ""
     if parts[0].startswith("$"):
         if len(parts) != 2 or parts[1].startswith("$"):
             return None
         method = parts[1]
+        receiver = regexes.get(parts[0], "")
     else:
         callee_re = r"\.".join(_part_regex(p, regexes) for p in parts)
     position: int | None = None
@@ -131,7 +137,7 @@ def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignatu
         index += 1
     if position is None and keyword is None:
         return None
-    return SinkSignature(callee_re, method, position, keyword, tuple(required))
+    return SinkSignature(callee_re, method, position, keyword, tuple(required), receiver)
 
 
 def _part_regex(part: str, regexes: dict[str, str]) -> str:
@@ -183,7 +189,8 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature],
                             continue
                         wrapper = SinkWrapper(rule_id, function.dotted, param,
                                               function.params.index(param),
-                                              function.is_method, function.source)
+                                              function.is_method, function.source,
+                                              function.called_locally)
                         if usable(wrapper):
                             found[key] = wrapper
                             new.append(wrapper)

@@ -22,7 +22,10 @@ import ast
 import enum
 import hashlib
 import json
+import multiprocessing
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from assay.scanners.pysource import (
@@ -34,6 +37,7 @@ from assay.scanners.pysource import (
 )
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
+PARALLEL_MIN = 400  # below this many files, worker start-up costs more than it saves
 
 
 class SummaryKind(enum.StrEnum):
@@ -55,6 +59,7 @@ class FunctionSummary:
     via: tuple[str, ...] = ()
     params: int = 0
     source: str = field(default="", compare=False, repr=False)
+    called_locally: bool = field(default=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -83,6 +88,7 @@ class FunctionCalls:
     params: tuple[str, ...]
     calls: tuple[ParamCall, ...]
     source: str = field(default="", compare=False, repr=False)
+    called_locally: bool = field(default=False, compare=False)
 
     @property
     def dotted(self) -> str:
@@ -139,21 +145,39 @@ class Summaries:
         return hashlib.sha256(material.encode()).hexdigest()
 
 
-def summarize(sources: Mapping[str, str], all_paths: Iterable[str] = ()) -> Summaries:
+def summarize(sources: Mapping[str, str], all_paths: Iterable[str] = (),
+              jobs: int = 1) -> Summaries:
     """Summaries of the functions in `sources` (repo-relative path -> Python text).
 
     `all_paths` lists every file of the snapshot; it decides where packages start (a
-    directory with `__init__.py`) and so each module's importable name.
+    directory with `__init__.py`) and so each module's importable name. With `jobs` > 1
+    and many files, modules are read in worker processes.
     """
     names = module_names(list(sources), set(all_paths) | set(sources))
-    modules: list[ModuleInfo] = []
-    for path in sorted(sources):
+    work = [(path, names[path], sources[path]) for path in sorted(sources)]
+    if jobs <= 1 or len(work) < PARALLEL_MIN:
+        found = _facts_of(work)
+    else:
+        chunks = [work[i::jobs] for i in range(jobs)]
+        context = multiprocessing.get_context("forkserver")
         try:
-            tree = ast.parse(sources[path], filename=path)
-        except (SyntaxError, ValueError):
+            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+                found = [m for part in pool.map(_facts_of, chunks) for m in part]
+        except (BrokenProcessPool, OSError):  # no workers here: read them in-process
+            found = _facts_of(work)
+    return _classify(sorted(found, key=lambda m: m.path))
+
+
+def _facts_of(work: list[tuple[str, str, str]]) -> list[ModuleInfo]:
+    """Module facts of (path, module name, text) triples; unparsable files are skipped."""
+    out: list[ModuleInfo] = []
+    for path, name, text in work:
+        try:
+            tree = ast.parse(text, filename=path)
+        except (SyntaxError, ValueError, RecursionError):
             continue
-        modules.append(module_facts(path, names[path], tree, sources[path]))
-    return _classify(modules)
+        out.append(module_facts(path, name, tree, text))
+    return out
 
 
 def _classify(modules: list[ModuleInfo]) -> Summaries:
@@ -176,13 +200,15 @@ def _classify(modules: list[ModuleInfo]) -> Summaries:
         if key in kinds and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
             kind, via = kinds[key]
             summaries.append(FunctionSummary(module.name, func.qualname, module.path, kind,
-                                             via, func.params, func.source))
+                                             via, func.params, func.source,
+                                             func.qualname in module.local_calls))
     counts: dict[str, int] = {}
     for _, func in functions:
         name = func.qualname.rsplit(".", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
     typed = [TypedRouteParam(m.path, fn, p) for m in modules for fn, p in m.typed_params]
-    calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names, f.calls, f.source)
+    calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names, f.calls, f.source,
+                           f.qualname in m.local_calls)
              for m, f in functions
              if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
     maps = sorted({n for m in modules for n in m.constant_maps})

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from assay.formats.json import dumps, run_to_document
-from assay.ledger import LedgerError, SqliteLedger, open_ledger
-from assay.ledger import migrations
+from assay.ledger import LedgerError, SqliteLedger, migrations, open_ledger
 from assay.model import (
     CacheStats,
     Confidence,
@@ -111,9 +110,8 @@ def test_truncated_database_is_refused(tmp_path: Path) -> None:
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2] + b"\x00" * 100)
-    with pytest.raises(LedgerError):
-        with open_ledger(path) as store:
-            store.get_run("20260101T000000Z-aaaa1111")
+    with pytest.raises(LedgerError), open_ledger(path) as store:
+        store.get_run("20260101T000000Z-aaaa1111")
 
 
 def test_unsupported_url_scheme(tmp_path: Path) -> None:

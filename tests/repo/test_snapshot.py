@@ -92,7 +92,8 @@ def test_diff_against_base(repo: GitRepo) -> None:
     ("tests", "src/testsuite/a.py", False), ("*.min.py", "a/b.min.py", True),
     ("src/*.py", "src/a.py", True), ("src/*.py", "src/x/a.py", False),
     ("src/*.py", "x/src/a.py", False), ("docs/**/*.py", "docs/x/y/a.py", True),
-    ("**/migrations/**", "app/migrations/0001.py", True), ("migrations/", "a/migrations/1.py", True),
+    ("**/migrations/**", "app/migrations/0001.py", True),
+    ("migrations/", "a/migrations/1.py", True),
 ])
 def test_exclude_patterns(pattern: str, path: str, excluded: bool) -> None:
     assert compile_excludes([pattern])(path) is excluded

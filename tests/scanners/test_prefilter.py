@@ -39,10 +39,51 @@ def test_helpers_and_wrappers_widen_the_filter() -> None:
     sources = {"a.py": "x = get_param('q')\nrun_query(x)\n"}
     rule = PACK["assay.python.sqli.taint"]
     assert relevant_files([rule], sources)[rule["id"]] == []
-    widened = relevant_files([rule], sources, ["get_param"], {rule["id"]: ["run_query"]})
+    widened = relevant_files([rule], sources, [r"\bget_param\b"], {rule["id"]: ["run_query"]})
     assert widened[rule["id"]] == ["a.py"]
 
 
 def test_subscript_keys_count_as_sink_names() -> None:
     rule = PACK["assay.python.open-redirect.taint"]
     assert relevant_files([rule], {"r.py": LOCATION})[rule["id"]] == ["r.py"]
+
+
+def _regexes(node: object, metavariable: str) -> list[str]:
+    if isinstance(node, dict):
+        found = []
+        regex = node.get("metavariable-regex")
+        if isinstance(regex, dict) and regex.get("metavariable") == metavariable:
+            found.append(str(regex["regex"]))
+        return found + [r for v in node.values() for r in _regexes(v, metavariable)]
+    if isinstance(node, list):
+        return [r for item in node for r in _regexes(item, metavariable)]
+    return []
+
+
+def test_source_hints_cover_every_request_attribute_the_pack_accepts() -> None:
+    sources = PACK["assay.python.sqli.taint"]["pattern-sources"]
+    names = {name for metavariable in ("$ATTR", "$METHOD")
+             for regex in _regexes(sources, metavariable)
+             for name in regex.strip("^$()").split("|")}
+    assert {"GET", "args", "get_full_path", "query_params"} <= names
+    for name in sorted(names):
+        for code in (f"x = request.{name}\n", f"x = self.request.{name}\n"):
+            assert relevant_files([PACK["assay.python.sqli.taint"]],
+                                  {"v.py": code + "cur.execute(x)\n"})[
+                "assay.python.sqli.taint"] == ["v.py"], code
+
+
+def test_source_hints_are_tighter_than_the_word_request() -> None:
+    rule = PACK["assay.python.sqli.taint"]
+    kept = {
+        "alias.py": "from flask import (\n    Flask,\n    request as rq,\n)\n",
+        "view.py": "def show(request: HttpRequest, pk):\n    pass\n",
+        "cbv.py": "class V:\n    def get(self, request, *args, **kwargs):\n        pass\n",
+        "tornado.py": "class H:\n    def get(self):\n        q = self.get_argument('q')\n",
+    }
+    dropped = {
+        "client.py": "response = self.client.get('/')\nassert response.request\n",
+        "factory.py": "request = RequestFactory().get('/')\nrequest.user = user\n",
+    }
+    files = {name: text + "cur.execute(q)\n" for name, text in {**kept, **dropped}.items()}
+    assert relevant_files([rule], files)[rule["id"]] == sorted(kept)

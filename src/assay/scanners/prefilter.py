@@ -13,15 +13,37 @@ the source hints, and every sink pattern one of its tokens.
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-# Every source of the pack needs one of these (see x-shared.request-data in taint.yaml).
-SOURCE_HINTS = (r"\brequest\b|\bRequest\b|\bkwargs\b|\bget_(?:query_|body_)?arguments?\b"
-                r"|\bget_cookie\b|^[ \t]*@[\w.]+\.(?:route|get|post|put|patch|delete|api_route)"
-                r"\b")
+# Every source of the pack needs one of these (see x-shared.request-data in taint.yaml):
+# an attribute of a request object under the names the pack accepts, the import of
+# Flask's request proxy (under any alias), a view whose parameters follow `request`
+# (function views, class-based view methods: URL parameters and `kwargs`), a class-based
+# view's `self.kwargs`, a Tornado argument accessor, or a route decorator (route
+# parameters). Each alternative is what a match of one source pattern contains.
+_REQUEST_ATTRS = (
+    "GET|POST|COOKIES|META|FILES|body|headers|path|path_info|data|query_params|path_params"
+    "|cookies|args|form|values|json|files|query_string|stream|match_info|query|rel_url|url"
+    "|content|view_args|environ|full_path|base_url|url_root|host|host_url|referrer"
+    "|user_agent|authorization|access_route|mimetype_params|get_full_path"
+    "|get_full_path_info|get_host|build_absolute_uri|get_json|get_data|post|text|read"
+    "|readline|readlines|get_signed_cookie")
+_ROUTE_VERBS = ("route", "get", "post", "put", "patch", "delete", "api_route")
+# (names one of which the file must contain, the expression it must then match)
+SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"request"}), rf"\brequest\s*\.\s*(?:{_REQUEST_ATTRS})\b"),
+    (frozenset({"request"}), r"\bimport\s+(?:\([^)]*|[^\n]*)\brequest\b"),
+    (frozenset({"request"}), r"\bdef\s+\w+\s*\(\s*(?:self\s*,\s*)?request\s*[,:]"),
+    (frozenset({"kwargs"}), r"\bself\s*\.\s*kwargs\b"),
+    (frozenset({"get_argument", "get_arguments", "get_query_argument", "get_query_arguments",
+                "get_body_argument", "get_body_arguments", "get_cookie"}), ""),
+    (frozenset(_ROUTE_VERBS),
+     rf"^[ \t]*@[\w.]+\.(?:{'|'.join(_ROUTE_VERBS)})\b"),
+)
 _KEY = re.compile(r"\[\s*[\"']([A-Za-z_][\w-]*)[\"']\s*\]")
 _HEAD = re.compile(r"((?:[$\w]+\.)*[$\w]+)\s*[(\[]")
 _ALTERNATION = re.compile(r"^\^?\(?([\w|]+)\)?\$?$")
@@ -121,18 +143,83 @@ def _word(name: str) -> str:
     return rf"\b{re.escape(name)}\b"
 
 
-def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str],
-                   source_helpers: Sequence[str] = (),
+def pattern_tokens(node: Any) -> set[str] | None:
+    """Regular expressions one of which every match of a pattern block contains; None
+    when a match may contain none of them."""
+    return _required(node, {})
+
+
+class FileIndex:
+    """The Python files of a scan with the identifiers of each (computed once, on use)."""
+
+    def __init__(self, sources: Mapping[str, str]) -> None:
+        self.sources = sources
+        self._words: dict[str, frozenset[str]] = {}
+
+    def words(self, path: str) -> frozenset[str]:
+        """The identifiers (and numbers) in one file."""
+        found = self._words.get(path)
+        if found is None:
+            found = self._words[path] = frozenset(_IDENTIFIER.findall(self.sources[path]))
+        return found
+
+    def vocabulary(self, paths: Iterable[str]) -> frozenset[str]:
+        """The identifiers in any of `paths`."""
+        return frozenset().union(*(self.words(p) for p in paths))
+
+    def contains(self, path: str, tokens: Iterable[str]) -> bool:
+        """Whether the file contains a match of one of `tokens` (regular expressions);
+        a token that is just a word is looked up among the file's identifiers."""
+        words = self.words(path)
+        rest = []
+        for token in tokens:
+            name = token_word(token)
+            if name is None:
+                rest.append(token)
+            elif name in words:
+                return True
+        if not rest:
+            return False
+        return _compiled("|".join(sorted(rest))).search(self.sources[path]) is not None
+
+    def has_source(self, path: str, helper_tokens: Sequence[str]) -> bool:
+        """Whether the file contains what a source of the pack, or a call of a project
+        helper returning request data (`helper_tokens`), needs."""
+        words = self.words(path)
+        for needed, expression in SOURCE_HINTS:
+            if needed & words and (not expression
+                                   or _compiled(expression).search(self.sources[path])):
+                return True
+        return bool(helper_tokens) and self.contains(path, helper_tokens)
+
+
+_IDENTIFIER = re.compile(r"\w+")
+_WORD_TOKEN = re.compile(r"\\b(\w+)\\b")
+
+
+def token_word(token: str) -> str | None:
+    """The identifier a token stands for when it is just `\\bname\\b`, else None."""
+    found = _WORD_TOKEN.fullmatch(token)
+    return found.group(1) if found else None
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(expression: str) -> re.Pattern[str]:
+    return re.compile(expression, re.M)
+
+
+def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str] | FileIndex,
+                   source_tokens: Sequence[str] = (),
                    wrappers: Mapping[str, Sequence[str]] | None = None,
                    ) -> dict[str, list[str]]:
     """Per taint rule id, the files (sorted) the rule can report in.
 
-    `source_helpers` are names of project functions returning request data;
-    `wrappers` maps a rule id to names of project functions wrapping its sinks.
+    `source_tokens` are regular expressions for calls of project functions returning
+    request data (see `pattern_tokens`); `wrappers` maps a rule id to names of project
+    functions wrapping its sinks.
     """
-    helper_alt = "|".join(rf"\b{re.escape(n)}\b" for n in sorted(set(source_helpers)))
-    source_re = re.compile(SOURCE_HINTS + (f"|{helper_alt}" if helper_alt else ""), re.M)
-    with_sources = sorted(p for p, text in sources.items() if source_re.search(text))
+    index = sources if isinstance(sources, FileIndex) else FileIndex(sources)
+    with_sources = sorted(p for p in index.sources if index.has_source(p, source_tokens))
     out: dict[str, list[str]] = {}
     for rule in rules:
         rule_id = str(rule["id"])
@@ -141,6 +228,5 @@ def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str
             out[rule_id] = with_sources
             continue
         tokens |= {_word(w) for w in (wrappers or {}).get(rule_id, ())}
-        sink_re = re.compile("|".join(sorted(tokens)), re.M)
-        out[rule_id] = [p for p in with_sources if sink_re.search(sources[p])]
+        out[rule_id] = [p for p in with_sources if index.contains(p, tokens)]
     return out

@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from assay import __version__
 from assay.scanners.filescan import decode_source
 from assay.scanners.interface import ScanContext
-from assay.scanners.prefilter import relevant_files
-from assay.scanners.rulegen import all_wrappers, extend_pack, load_rules, logical_key, provenance
+from assay.scanners.prefilter import FileIndex, pattern_tokens, relevant_files
+from assay.scanners.rulegen import (
+    all_wrappers,
+    extend_pack,
+    load_rules,
+    logical_key,
+    provenance,
+    source_helpers,
+)
 from assay.scanners.summaries import Summaries, SummaryKind, summarize
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """The rule files for one scan, the summaries behind them and what to record."""
+    """The rule files for one scan and what to record about the summaries behind them."""
 
     rules: tuple[Path, ...]
-    summaries: Summaries
     provenance: tuple[tuple[str, str], ...]
     seconds: float
     key: str = ""
@@ -40,21 +50,86 @@ def python_sources(ctx: ScanContext) -> dict[str, str]:
     return out
 
 
+def _helper_tokens(summaries: Summaries) -> list[str]:
+    """What a call of a project source helper contains, as the generated rules match it."""
+    helpers = source_helpers(summaries)
+    if helpers is None:
+        return []
+    tokens = pattern_tokens(helpers)
+    if tokens is None:  # a form without a name to look for: every helper's name
+        return [rf"\b{re.escape(f.name)}\b" for f in summaries.of_kind(SummaryKind.SOURCE)]
+    return sorted(tokens)
+
+
 def prepare(ctx: ScanContext, rules: Sequence[Path]) -> Prepared:
-    """Summarize the snapshot's functions and extend the taint rules with them."""
+    """Summarize the snapshot's functions and extend the taint rules with them.
+
+    The result depends only on the pack and the Python files of the snapshot, so it is
+    kept in the state directory under a hash of both: a rescan with no Python file
+    changed reuses it (unless the run uses no cache).
+    """
     started = time.perf_counter()
+    memo = ctx.state_dir / "semgrep" / "prepass"
+    key = _memo_key(ctx, rules) if ctx.use_cache else ""
+    found = _load(memo, key) if key else None
+    if found is not None:
+        return replace(found, seconds=time.perf_counter() - started)
+    prepared = _prepare(ctx, rules, started)
+    if key:
+        _store(memo, key, prepared)
+    return prepared
+
+
+def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepared:
     sources = python_sources(ctx)
     summaries = summarize(sources, (f.path for f in ctx.snapshot.files), ctx.jobs)
     wrappers = all_wrappers(rules, summaries)
     taint = [r for path in rules for r in load_rules(path) if r.get("mode") == "taint"]
-    helpers = [f.name for f in summaries.of_kind(SummaryKind.SOURCE)]
-    include = relevant_files(taint, sources, helpers,
+    index = FileIndex(sources)
+    include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
     files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers,
-                        include)
+                        include, {rule: index.vocabulary(paths) for rule, paths in include.items()})
     record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
               ("semgrep.prefilter", ", ".join(f"{rule.removeprefix('assay.python.')} "
                                               f"{len(paths)}" for rule, paths in
                                               sorted(include.items()))))
-    return Prepared(tuple(files), summaries, record, time.perf_counter() - started,
+    return Prepared(tuple(files), record, time.perf_counter() - started,
                     logical_key(rules, summaries, wrappers))
+
+
+def _memo_key(ctx: ScanContext, rules: Sequence[Path]) -> str:
+    """A hash of what the pre-pass reads: the pack and every Python file it would read."""
+    digest = hashlib.sha256(f"assay-prepass/{__version__}\0{ctx.max_file_size}\0".encode())
+    for path in rules:
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for f in sorted(ctx.snapshot.files, key=lambda f: f.path):
+        if f.path.endswith(".py"):
+            content = "" if f.symlink else ctx.snapshot.content_id(f.path)
+            digest.update(f"{f.path}\0{f.symlink}\0{f.size}\0{content}\n".encode())
+    return digest.hexdigest()
+
+
+def _load(memo: Path, key: str) -> Prepared | None:
+    try:
+        doc = json.loads((memo / f"{key}.json").read_text(encoding="utf-8"))
+        rules = tuple(Path(p) for p in doc["rules"])
+        found = Prepared(rules, tuple((str(k), str(v)) for k, v in doc["provenance"]),
+                         0.0, str(doc["key"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return found if all(p.is_file() for p in rules) else None
+
+
+def _store(memo: Path, key: str, prepared: Prepared) -> None:
+    doc = {"rules": [str(p) for p in prepared.rules],
+           "provenance": [list(pair) for pair in prepared.provenance], "key": prepared.key}
+    try:
+        memo.mkdir(parents=True, exist_ok=True)
+        for old in memo.glob("*.json"):  # one entry: the newest state of the project
+            old.unlink(missing_ok=True)
+        partial = memo / f"{key}.json.tmp"
+        partial.write_text(json.dumps(doc), encoding="utf-8")
+        partial.replace(memo / f"{key}.json")
+    except OSError:
+        pass  # a pre-pass that cannot be kept is only slower next time

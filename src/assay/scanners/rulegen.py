@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from assay.scanners.prefilter import pattern_tokens, token_word
 from assay.scanners.sinks import SinkWrapper, find_wrappers, signatures
 from assay.scanners.summaries import FunctionSummary, Summaries, SummaryKind
 
@@ -149,10 +150,7 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
                 wrappers: Sequence[SinkWrapper] | None = None) -> dict[str, Any]:
     """A copy of a taint rule with the summaries' sources, sanitizers and sinks added."""
     out = copy.deepcopy(rule)
-    found = summaries.of_kind(SummaryKind.SOURCE)
-    agree = _agreeing([f.name for f in found], summaries)
-    sources = _either([alt for f in found
-                       for alt in call_patterns(f, summaries, f.name in agree)])
+    sources = source_helpers(summaries)
     trusted = trusted_calls(rule)
     # methods are matched by name alone, which is too loose to clear taint with
     safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params and not f.is_method]
@@ -180,6 +178,13 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     if extra:
         out["pattern-sanitizers"] = [*out.get("pattern-sanitizers", []), *extra]
     return out
+
+
+def source_helpers(summaries: Summaries) -> dict[str, Any] | None:
+    """A pattern-either matching calls of the project's functions that return request data."""
+    found = summaries.of_kind(SummaryKind.SOURCE)
+    agree = _agreeing([f.name for f in found], summaries)
+    return _either([alt for f in found for alt in call_patterns(f, summaries, f.name in agree)])
 
 
 def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrapper]:
@@ -210,13 +215,15 @@ def _typed_param(function: str, param: str) -> dict[str, Any]:
 
 def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
                 wrappers: dict[str, list[SinkWrapper]] | None = None,
-                include: Mapping[str, Sequence[str]] | None = None) -> list[Path]:
+                include: Mapping[str, Sequence[str]] | None = None,
+                vocabulary: Mapping[str, frozenset[str]] | None = None) -> list[Path]:
     """The rule files for a scan: each pack file with taint rules is written out extended.
 
     Files without taint rules, and every file when there is nothing to add, are used as
     they are. `wrappers` (rule id -> sink wrappers) saves finding them again; `include`
     (rule id -> files) limits each taint rule to the files it can report in, and a rule
-    with no such file is left out of the scan.
+    with no such file is left out of the scan; `vocabulary` (rule id -> the identifiers
+    of those files) drops the generated patterns that cannot match in any of them.
     """
     if include is None and not (summaries.functions or summaries.typed_params
                                 or summaries.calls or summaries.constant_maps):
@@ -227,7 +234,8 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
         if not any(r.get("mode") == "taint" for r in rules):
             result.append(path)
             continue
-        extended = [_limited(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), include)
+        extended = [_limited(_pruned(extend_rule(r, summaries, (wrappers or {}).get(r["id"])),
+                                     r, (vocabulary or {}).get(str(r["id"]))), include)
                     if r.get("mode") == "taint" else r for r in rules]
         kept = [r for r in extended if r is not None]
         if not kept:
@@ -251,6 +259,43 @@ def _limited(rule: dict[str, Any], include: Mapping[str, Sequence[str]] | None,
     if not paths:
         return None
     return {**rule, "paths": {"include": ["/" + _glob_escape(p) for p in paths]}}
+
+
+def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
+            vocabulary: frozenset[str] | None) -> dict[str, Any]:
+    """`extended` without the generated patterns none of whose names is in `vocabulary`.
+
+    Every such pattern needs one of its names in the code it matches (`pattern_tokens`),
+    so a rule limited to files without them matches exactly as before, with less work:
+    Semgrep tries every pattern on every file it runs the rule on.
+    """
+    if vocabulary is None:
+        return extended
+    out = dict(extended)
+    for key in ("pattern-sources", "pattern-sanitizers", "pattern-sinks"):
+        entries = list(extended.get(key, []))
+        start = len(base.get(key, []))
+        added = [_pruned_entry(entry, vocabulary) for entry in entries[start:]]
+        out[key] = entries[:start] + [entry for entry in added if entry is not None]
+    return out
+
+
+def _pruned_entry(entry: dict[str, Any], vocabulary: frozenset[str]) -> dict[str, Any] | None:
+    if set(entry) == {"pattern-either"}:
+        kept = [alt for alt in entry["pattern-either"] if _can_match(alt, vocabulary)]
+        return {"pattern-either": kept} if kept else None
+    return entry if _can_match(entry, vocabulary) else None
+
+
+def _can_match(node: Any, vocabulary: frozenset[str]) -> bool:
+    tokens = pattern_tokens(node)
+    if tokens is None:
+        return True
+    for token in tokens:
+        name = token_word(token)
+        if name is None or name in vocabulary:
+            return True
+    return False
 
 
 def _glob_escape(path: str) -> str:

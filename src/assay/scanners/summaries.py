@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ast
 import enum
+import functools
 import hashlib
 import json
 import multiprocessing
@@ -131,7 +132,11 @@ class Summaries:
 
     def defined(self, name: str) -> int:
         """How many project functions (and methods) are called `name`."""
-        return dict(self.name_counts).get(name, 0)
+        return self._counts.get(name, 0)
+
+    @functools.cached_property
+    def _counts(self) -> dict[str, int]:
+        return dict(self.name_counts)
 
     def digest(self) -> str:
         """sha256 over the summaries: the same files give the same digest."""

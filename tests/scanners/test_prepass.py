@@ -1,0 +1,78 @@
+"""The pre-pass as a scan runs it: kept between scans, redone when a Python file changes,
+and its generated patterns limited to what can match in the files each rule runs on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from assay.repo import open_snapshot
+from assay.scanners.interface import ScanContext
+from assay.scanners.prepass import prepare
+from assay.scanners.semgrep import rule_files
+from tests.helpers import GitRepo
+
+HELPER = "from flask import request\n\n\ndef get_param(name):\n    return request.args.get(name)\n"
+VIEW = ("import os\nfrom helpers import get_param\n\n\ndef run():\n"
+        "    os.system('ls ' + get_param('dir'))\n")
+LABEL = "def label(value):\n    return 'fixed'\n"
+SHELL = ("import os\nfrom flask import request\nfrom text import label\n\n\ndef run():\n"
+         "    os.system('ls ' + label(request.args['dir']))\n")
+SQL = ("from flask import request\n\n\ndef find(cur):\n"
+       "    cur.execute('select ' + request.args['q'])\n")
+
+
+def _context(repo: GitRepo, use_cache: bool = True) -> ScanContext:
+    snapshot = open_snapshot(repo.path)
+    return ScanContext(snapshot=snapshot, files=tuple(f.path for f in snapshot.files),
+                       state_dir=repo.path / ".assay", use_cache=use_cache)
+
+
+def _taint(prepared_rules: tuple[Path, ...]) -> dict[str, dict[str, object]]:
+    path = next(p for p in prepared_rules if p.name == "taint.yaml")
+    return {r["id"]: r for r in yaml.safe_load(path.read_text())["rules"]}
+
+
+def test_a_rescan_reuses_the_pre_pass_until_a_python_file_changes(repo: GitRepo) -> None:
+    repo.write("helpers.py", HELPER)
+    repo.write("views.py", VIEW)
+    repo.commit()
+    first = prepare(_context(repo), rule_files())
+    again = prepare(_context(repo), rule_files())
+    assert (again.rules, again.provenance, again.key) == (first.rules, first.provenance,
+                                                           first.key)
+    assert list((repo.path / ".assay" / "semgrep" / "prepass").glob("*.json"))
+    # the helper stops returning request data: the pre-pass is redone, not reused
+    repo.write("helpers.py", "def get_param(name):\n    return 'fixed'\n")
+    changed = prepare(_context(repo), rule_files())
+    assert changed.key != first.key
+    extra = dict(changed.provenance)
+    assert extra["semgrep.summaries.source"] == "0"
+    assert dict(first.provenance)["semgrep.summaries.source"].startswith("1: helpers.get_param")
+
+
+def test_no_cache_redoes_the_pre_pass_and_a_broken_memo_is_ignored(repo: GitRepo) -> None:
+    repo.write("helpers.py", HELPER)
+    repo.write("views.py", VIEW)
+    repo.commit()
+    first = prepare(_context(repo), rule_files())
+    for memo in (repo.path / ".assay" / "semgrep" / "prepass").glob("*.json"):
+        memo.write_text("{not json")
+    assert prepare(_context(repo), rule_files()).key == first.key
+    fresh = prepare(_context(repo, use_cache=False), rule_files())
+    assert fresh.key == first.key and fresh.rules == first.rules
+
+
+def test_generated_patterns_are_limited_to_names_in_the_rule_files(repo: GitRepo) -> None:
+    repo.write("text.py", LABEL)
+    repo.write("shell.py", SHELL)
+    repo.write("sql.py", SQL)
+    repo.commit()
+    rules = _taint(prepare(_context(repo), rule_files()).rules)
+    command, sqli = rules["assay.python.command-injection.taint"], rules["assay.python.sqli.taint"]
+    assert command["paths"] == {"include": ["/shell.py"]}
+    assert sqli["paths"] == {"include": ["/sql.py"]}
+    # `label` returns a constant: a sanitizer where it is called, left out where it is not
+    assert "label(...)" in str(command["pattern-sanitizers"])
+    assert "label" not in str(sqli["pattern-sanitizers"])

@@ -60,17 +60,20 @@ def run_semgrep(tree: Path, rules: list[Path], jobs: int) -> tuple[float, dict[s
 
 
 def slowest_rules(doc: dict[str, Any], top: int = 10) -> list[tuple[str, float]]:
-    """Rules by total match time over all targets."""
+    """Rules by total match time over all targets (a rule's copies for groups of files
+    counted together)."""
+    from assay.scanners.semgrep import COPY_MARK
+
     timing = doc.get("time", {})
     rules = [r.get("id", "") if isinstance(r, dict) else str(r) for r in timing.get("rules", [])]
-    totals = [0.0] * len(rules)
+    names = [r[r.find("assay.python."):].split(COPY_MARK, 1)[0] if "assay.python." in r else r
+             for r in rules]
+    totals: dict[str, float] = dict.fromkeys(names, 0.0)
     for target in timing.get("targets", []):
         for index, seconds in enumerate(target.get("match_times", [])):
-            if index < len(totals) and seconds > 0:
-                totals[index] += seconds
-    ranked = sorted(zip(rules, totals, strict=False), key=lambda item: -item[1])
-    return [(rule.split(".", 1)[-1] if rule.count(".") > 3 else rule, secs)
-            for rule, secs in ranked[:top]]
+            if index < len(names) and seconds > 0:
+                totals[names[index]] += seconds
+    return sorted(totals.items(), key=lambda item: -item[1])[:top]
 
 
 def prepass(tree: Path, rules: list[Path]) -> tuple[float, list[Path], dict[str, str]]:
@@ -113,7 +116,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name in configs:
         wall = statistics.median(walls[name])
-        count = len(docs[name].get("time", {}).get("rules", []))
+        count = len({r for r, _ in slowest_rules(docs[name], top=10_000)})
         print(f"| {name} | {count} | {wall:.1f} | {wall / base:.2f} | "
               f"{len(docs[name].get('results', []))} |")
     print(f"| pre-pass (summaries, prefilter, rule generation) | - | {pre_seconds:.1f} | "

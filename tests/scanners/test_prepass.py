@@ -30,7 +30,7 @@ def _context(repo: GitRepo, use_cache: bool = True) -> ScanContext:
 
 
 def _taint(prepared_rules: tuple[Path, ...]) -> dict[str, dict[str, object]]:
-    path = next(p for p in prepared_rules if p.name == "taint.yaml")
+    path = next(p for p in prepared_rules if p.name == "taint.json")
     return {r["id"]: r for r in yaml.safe_load(path.read_text())["rules"]}
 
 
@@ -76,3 +76,22 @@ def test_generated_patterns_are_limited_to_names_in_the_rule_files(repo: GitRepo
     # `label` returns a constant: a sanitizer where it is called, left out where it is not
     assert "label(...)" in str(command["pattern-sanitizers"])
     assert "label" not in str(sqli["pattern-sanitizers"])
+
+
+def test_a_rule_is_copied_per_group_of_files_and_findings_keep_its_id(repo: GitRepo,
+                                                                      tmp_path: Path) -> None:
+    from assay.model import Confidence, Severity
+    from assay.scanners.rulegen import extend_pack
+    from assay.scanners.semgrep import COPY_MARK, RuleMeta, _rule_id
+    from assay.scanners.summaries import summarize
+
+    views = {f"v{i}.py": SQL for i in range(3)}
+    pack = rule_files()
+    rule = "assay.python.sqli.taint"
+    out = extend_pack(pack, summarize(views, views), tmp_path, include={rule: sorted(views)},
+                      vocabulary=lambda paths: frozenset({"cur", "execute", "request"}), group=2)
+    copies = [r for r in _taint(tuple(out)).values() if r["id"].startswith(rule)]
+    assert len(copies) == 2 and copies[0]["id"] == rule
+    assert [c["paths"]["include"] for c in copies] == [["/v0.py", "/v1.py"], ["/v2.py"]]
+    meta = {rule: RuleMeta(89, Severity.HIGH, Confidence.HIGH)}
+    assert _rule_id(f"tmp.generated.{rule}{COPY_MARK}1", meta) == rule

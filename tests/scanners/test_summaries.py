@@ -171,9 +171,9 @@ def test_extended_pack_adds_summaries_to_taint_rules_only(tmp_path: Path) -> Non
     result = summarize(sources, sources)
     files = sorted(RULES_DIR.glob("*.yaml"))
     out = extend_pack(files, result, tmp_path)
-    assert [p.name for p in out] == [p.name for p in files]
+    assert [p.stem for p in out] == [p.stem for p in files]
     generated = [p for p in out if p.parent != RULES_DIR]
-    assert [p.name for p in generated] == ["taint.yaml"]
+    assert [p.name for p in generated] == ["taint.json"]
     rules = {r["id"]: r for r in yaml.safe_load(generated[0].read_text())["rules"]}
     xss, sqli = rules["assay.python.xss.taint"], rules["assay.python.sqli.taint"]
     assert "helpers.params.get_param(...)" in str(xss["pattern-sources"])

@@ -89,7 +89,7 @@ def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepare
     include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
     files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers,
-                        include, {rule: index.vocabulary(paths) for rule, paths in include.items()})
+                        include, index.vocabulary)
     record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
               ("semgrep.prefilter", ", ".join(f"{rule.removeprefix('assay.python.')} "
                                               f"{len(paths)}" for rule, paths in

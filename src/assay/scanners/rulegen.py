@@ -16,13 +16,14 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from assay.scanners.prefilter import pattern_tokens, token_word
+from assay.scanners.semgrep import COPY_MARK
 from assay.scanners.sinks import SinkWrapper, find_wrappers, signatures
 from assay.scanners.summaries import FunctionSummary, Summaries, SummaryKind
 
@@ -39,12 +40,8 @@ COMMON_NAMES = frozenset(dir(builtins)) | frozenset({
 })
 _CALL_NAME = re.compile(r"^([A-Za-z_][\w.]*)\(")
 _BUILTIN_NAMES = frozenset(dir(builtins))
+GROUP_FILES = 16  # files per copy of a taint rule (see extend_pack)
 MAX_PATTERN_LINES = 80  # longer definitions are not used as patterns
-
-
-class _NoAliasDumper(yaml.SafeDumper):
-    def ignore_aliases(self, data: Any) -> bool:
-        return True
 
 
 def callee_forms(dotted: str, is_method: bool, summaries: Summaries) -> list[str]:
@@ -216,14 +213,16 @@ def _typed_param(function: str, param: str) -> dict[str, Any]:
 def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
                 wrappers: dict[str, list[SinkWrapper]] | None = None,
                 include: Mapping[str, Sequence[str]] | None = None,
-                vocabulary: Mapping[str, frozenset[str]] | None = None) -> list[Path]:
+                vocabulary: Callable[[Sequence[str]], frozenset[str]] | None = None,
+                group: int = GROUP_FILES) -> list[Path]:
     """The rule files for a scan: each pack file with taint rules is written out extended.
 
     Files without taint rules, and every file when there is nothing to add, are used as
     they are. `wrappers` (rule id -> sink wrappers) saves finding them again; `include`
     (rule id -> files) limits each taint rule to the files it can report in, and a rule
-    with no such file is left out of the scan; `vocabulary` (rule id -> the identifiers
-    of those files) drops the generated patterns that cannot match in any of them.
+    with no such file is left out of the scan. With `vocabulary` (files -> their
+    identifiers), a taint rule is written once per `group` of its files, each copy (same
+    id) without the generated patterns that cannot match in its files.
     """
     if include is None and not (summaries.functions or summaries.typed_params
                                 or summaries.calls or summaries.constant_maps):
@@ -234,35 +233,46 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
         if not any(r.get("mode") == "taint" for r in rules):
             result.append(path)
             continue
-        extended = [_limited(_pruned(extend_rule(r, summaries, (wrappers or {}).get(r["id"])),
-                                     r, (vocabulary or {}).get(str(r["id"]))), include)
-                    if r.get("mode") == "taint" else r for r in rules]
-        kept = [r for r in extended if r is not None]
+        kept = [copy for r in rules for copy in (
+            _copies(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), r, include,
+                    vocabulary, group) if r.get("mode") == "taint" else [r])]
         if not kept:
             continue
-        text = yaml.dump({"rules": kept}, Dumper=_NoAliasDumper, sort_keys=False)
+        # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
+        text = json.dumps({"rules": kept}, separators=(",", ":"))
         # named by content: the same pack and summaries reuse the same file
         target = out_dir / hashlib.sha256(text.encode()).hexdigest()[:16]
         target.mkdir(parents=True, exist_ok=True)
-        out = target / path.name
+        out = target / f"{path.stem}.json"
         if not out.exists():
             out.write_text(text, encoding="utf-8")
         result.append(out)
     return result
 
 
-def _limited(rule: dict[str, Any], include: Mapping[str, Sequence[str]] | None,
-             ) -> dict[str, Any] | None:
+def _copies(rule: dict[str, Any], base: Mapping[str, Any],
+            include: Mapping[str, Sequence[str]] | None,
+            vocabulary: Callable[[Sequence[str]], frozenset[str]] | None,
+            group: int) -> list[dict[str, Any]]:
+    """The rule as the scan runs it: limited to its files, one copy per group of them."""
     if include is None:
-        return rule
-    paths = include.get(str(rule["id"]), [])
-    if not paths:
-        return None
-    return {**rule, "paths": {"include": ["/" + _glob_escape(p) for p in paths]}}
+        return [rule]
+    paths = list(include.get(str(rule["id"]), []))
+    if vocabulary is None:
+        groups = [paths] if paths else []
+    else:
+        size = max(1, group)
+        groups = [paths[i : i + size] for i in range(0, len(paths), size)]
+    memo: dict[int, set[str] | None] = {}
+    return [{**(_pruned(rule, base, vocabulary(files), memo) if vocabulary else rule),
+             "id": f"{rule['id']}{COPY_MARK}{n}" if n else rule["id"],
+             "paths": {"include": ["/" + _glob_escape(p) for p in files]}}
+            for n, files in enumerate(groups)]
 
 
 def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
-            vocabulary: frozenset[str] | None) -> dict[str, Any]:
+            vocabulary: frozenset[str] | None,
+            memo: dict[int, set[str] | None] | None = None) -> dict[str, Any]:
     """`extended` without the generated patterns none of whose names is in `vocabulary`.
 
     Every such pattern needs one of its names in the code it matches (`pattern_tokens`),
@@ -275,20 +285,25 @@ def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
     for key in ("pattern-sources", "pattern-sanitizers", "pattern-sinks"):
         entries = list(extended.get(key, []))
         start = len(base.get(key, []))
-        added = [_pruned_entry(entry, vocabulary) for entry in entries[start:]]
+        added = [_pruned_entry(entry, vocabulary, {} if memo is None else memo)
+                 for entry in entries[start:]]
         out[key] = entries[:start] + [entry for entry in added if entry is not None]
     return out
 
 
-def _pruned_entry(entry: dict[str, Any], vocabulary: frozenset[str]) -> dict[str, Any] | None:
+def _pruned_entry(entry: dict[str, Any], vocabulary: frozenset[str],
+                  memo: dict[int, set[str] | None]) -> dict[str, Any] | None:
     if set(entry) == {"pattern-either"}:
-        kept = [alt for alt in entry["pattern-either"] if _can_match(alt, vocabulary)]
+        kept = [alt for alt in entry["pattern-either"] if _can_match(alt, vocabulary, memo)]
         return {"pattern-either": kept} if kept else None
-    return entry if _can_match(entry, vocabulary) else None
+    return entry if _can_match(entry, vocabulary, memo) else None
 
 
-def _can_match(node: Any, vocabulary: frozenset[str]) -> bool:
-    tokens = pattern_tokens(node)
+def _can_match(node: dict[str, Any], vocabulary: frozenset[str],
+               memo: dict[int, set[str] | None]) -> bool:
+    if id(node) not in memo:  # the same pattern objects are checked for every group
+        memo[id(node)] = pattern_tokens(node)
+    tokens = memo[id(node)]
     if tokens is None:
         return True
     for token in tokens:
@@ -319,8 +334,9 @@ def logical_key(files: Sequence[Path], summaries: Summaries,
 
 
 def load_rules(path: Path) -> list[dict[str, Any]]:
-    """The rules of one rule file."""
-    doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    """The rules of one rule file (YAML, or the JSON the pre-pass writes)."""
+    text = path.read_text(encoding="utf-8")
+    doc = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text) or {}
     rules: list[dict[str, Any]] = doc.get("rules", [])
     return rules
 

@@ -44,6 +44,9 @@ from assay.scanners.interface import ScanContext, ScannerError, ScannerResult
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
 CHUNK = 2000  # files per Semgrep process: keeps the command line far below ARG_MAX
+# Semgrep merges rules that share an id, so the copies of a taint rule the pre-pass writes
+# for groups of files are told apart by this mark and a number, stripped from findings.
+COPY_MARK = "--copy"
 
 
 @dataclass(frozen=True)
@@ -115,12 +118,11 @@ def gated_cwes(files: Sequence[Path]) -> tuple[int, ...]:
 
     Those of every taint rule, and of rules whose metadata says `gates-bandit: true`.
     """
-    import yaml
+    from assay.scanners.rulegen import load_rules
 
     found: set[int] = set()
     for path in files:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for rule in doc.get("rules", []):
+        for rule in load_rules(path):
             metadata = rule.get("metadata") or {}
             cwe = parse_cwe(metadata.get("cwe"))
             gates = rule.get("mode") == "taint" or metadata.get("gates-bandit") is True
@@ -131,15 +133,14 @@ def gated_cwes(files: Sequence[Path]) -> tuple[int, ...]:
 
 def load_rule_meta(files: Sequence[Path]) -> dict[str, RuleMeta]:
     """Rule id -> metadata, read from the YAML files (the JSON output lacks some of it)."""
-    import yaml
+    from assay.scanners.rulegen import load_rules
 
     meta: dict[str, RuleMeta] = {}
     for path in files:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for rule in doc.get("rules", []):
+        for rule in load_rules(path):
             data = rule.get("metadata", {}) or {}
             severity = data.get("assay-severity") or _SEVERITY.get(rule.get("severity", ""), "")
-            meta[str(rule["id"])] = RuleMeta(
+            meta[str(rule["id"]).split(COPY_MARK, 1)[0]] = RuleMeta(
                 parse_cwe(data.get("cwe")),
                 Severity.parse(str(severity)) if severity else Severity.MEDIUM,
                 Confidence(str(data.get("confidence", "medium")).lower()),
@@ -309,7 +310,9 @@ def _file_errors(doc: dict[str, Any], wanted: set[str]) -> dict[str, tuple[SkipR
 
 
 def _rule_id(check_id: str, meta: dict[str, RuleMeta]) -> str:
-    """Semgrep prefixes rule ids with the config's directory; strip it back off."""
+    """Semgrep prefixes rule ids with the config's directory; strip it back off (and the
+    mark of a rule's copy for a group of files)."""
+    check_id = check_id.split(COPY_MARK, 1)[0]
     if check_id in meta:
         return check_id
     for known in meta:

@@ -86,7 +86,8 @@ def prepass(tree: Path, rules: list[Path]) -> tuple[float, list[Path], dict[str,
     state.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     snapshot = open_snapshot(tree)
-    ctx = ScanContext(snapshot=snapshot, files=(), state_dir=state)
+    ctx = ScanContext(snapshot=snapshot, files=(), state_dir=state, jobs=os.cpu_count() or 1,
+                      use_cache=False)
     prepared = prepare(ctx, rules)
     return time.perf_counter() - started, list(prepared.rules), dict(prepared.provenance)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 
 from assay.repo import open_snapshot
@@ -89,9 +90,20 @@ def test_a_rule_is_copied_per_group_of_files_and_findings_keep_its_id(repo: GitR
     pack = rule_files()
     rule = "assay.python.sqli.taint"
     out = extend_pack(pack, summarize(views, views), tmp_path, include={rule: sorted(views)},
-                      vocabulary=lambda paths: frozenset({"cur", "execute", "request"}), group=2)
+                      vocabulary=lambda paths: frozenset({"cur", "execute", "request"}), copies=2)
     copies = [r for r in _taint(tuple(out)).values() if r["id"].startswith(rule)]
     assert len(copies) == 2 and copies[0]["id"] == rule
     assert [c["paths"]["include"] for c in copies] == [["/v0.py", "/v1.py"], ["/v2.py"]]
     meta = {rule: RuleMeta(89, Severity.HIGH, Confidence.HIGH)}
     assert _rule_id(f"tmp.generated.{rule}{COPY_MARK}1", meta) == rule
+
+
+def test_a_changed_pre_pass_never_reuses_an_older_result(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.scanners import prepass
+
+    repo.write("helpers.py", HELPER)
+    repo.commit()
+    before = prepass._memo_key(_context(repo), rule_files())
+    monkeypatch.setattr(prepass, "_code_digest", lambda: "another version of the code")
+    assert prepass._memo_key(_context(repo), rule_files()) != before

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -99,14 +101,29 @@ def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepare
 
 
 def _memo_key(ctx: ScanContext, rules: Sequence[Path]) -> str:
-    """A hash of what the pre-pass reads: the pack and every Python file it would read."""
+    """A hash of what the pre-pass reads: the pack and every Python file it would read,
+    and of the code that reads them."""
     digest = hashlib.sha256(f"assay-prepass/{__version__}\0{ctx.max_file_size}\0".encode())
+    digest.update(_code_digest().encode())
     for path in rules:
         digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     for f in sorted(ctx.snapshot.files, key=lambda f: f.path):
         if f.path.endswith(".py"):
             content = "" if f.symlink else ctx.snapshot.content_id(f.path)
             digest.update(f"{f.path}\0{f.symlink}\0{f.size}\0{content}\n".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _code_digest() -> str:
+    """sha256 over the modules that turn summaries into rules: a changed pre-pass (an
+    upgrade, a local edit) never reuses what an older one wrote."""
+    from assay.scanners import pysource, rulegen, sinks, summaries
+
+    digest = hashlib.sha256()
+    for module in (pysource, rulegen, sinks, summaries, sys.modules[__name__],
+                   sys.modules[relevant_files.__module__]):
+        digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 
 

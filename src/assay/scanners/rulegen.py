@@ -40,7 +40,9 @@ COMMON_NAMES = frozenset(dir(builtins)) | frozenset({
 })
 _CALL_NAME = re.compile(r"^([A-Za-z_][\w.]*)\(")
 _BUILTIN_NAMES = frozenset(dir(builtins))
-GROUP_FILES = 16  # files per copy of a taint rule (see extend_pack)
+# Copies of a taint rule, one per group of its files (see extend_pack): one file per copy
+# cuts the most, but every copy repeats the rule's own patterns (~45 kB).
+MAX_COPIES = 64
 MAX_PATTERN_LINES = 80  # longer definitions are not used as patterns
 
 
@@ -214,15 +216,15 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
                 wrappers: dict[str, list[SinkWrapper]] | None = None,
                 include: Mapping[str, Sequence[str]] | None = None,
                 vocabulary: Callable[[Sequence[str]], frozenset[str]] | None = None,
-                group: int = GROUP_FILES) -> list[Path]:
+                copies: int = MAX_COPIES) -> list[Path]:
     """The rule files for a scan: each pack file with taint rules is written out extended.
 
     Files without taint rules, and every file when there is nothing to add, are used as
     they are. `wrappers` (rule id -> sink wrappers) saves finding them again; `include`
     (rule id -> files) limits each taint rule to the files it can report in, and a rule
     with no such file is left out of the scan. With `vocabulary` (files -> their
-    identifiers), a taint rule is written once per `group` of its files, each copy (same
-    id) without the generated patterns that cannot match in its files.
+    identifiers), a taint rule is written once per group of its files (at most `copies`
+    groups), each copy without the generated patterns that cannot match in its files.
     """
     if include is None and not (summaries.functions or summaries.typed_params
                                 or summaries.calls or summaries.constant_maps):
@@ -235,7 +237,7 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
             continue
         kept = [copy for r in rules for copy in (
             _copies(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), r, include,
-                    vocabulary, group) if r.get("mode") == "taint" else [r])]
+                    vocabulary, copies) if r.get("mode") == "taint" else [r])]
         if not kept:
             continue
         # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
@@ -253,7 +255,7 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
 def _copies(rule: dict[str, Any], base: Mapping[str, Any],
             include: Mapping[str, Sequence[str]] | None,
             vocabulary: Callable[[Sequence[str]], frozenset[str]] | None,
-            group: int) -> list[dict[str, Any]]:
+            copies: int) -> list[dict[str, Any]]:
     """The rule as the scan runs it: limited to its files, one copy per group of them."""
     if include is None:
         return [rule]
@@ -261,7 +263,7 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
     if vocabulary is None:
         groups = [paths] if paths else []
     else:
-        size = max(1, group)
+        size = max(1, -(-len(paths) // max(1, copies)))  # ceil: at most `copies` groups
         groups = [paths[i : i + size] for i in range(0, len(paths), size)]
     memo: dict[int, set[str] | None] = {}
     return [{**(_pruned(rule, base, vocabulary(files), memo) if vocabulary else rule),

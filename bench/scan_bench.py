@@ -1,6 +1,6 @@
 """Benchmark `assay scan` against what a user would run instead, on the Django sdist.
 
-    python bench/scan_bench.py [--runs 5]
+    python bench/scan_bench.py [--runs 5] [--warm-only]
 
 Measures (medians over --runs repetitions, in the same run so the ratios are fair):
   cold    full scan with an empty cache   vs  `bandit -r .` followed by `semgrep` with the
@@ -22,10 +22,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from corpus import WORK, count_python, django_repo, git
 from timing import Sample, median, peak, repeat, run_timed
 
 from assay.scanners.semgrep import rule_files
+from corpus import WORK, count_python, django_repo, git
 
 BIN = Path(sys.executable).parent
 SEMGREP_ENV = {"SEMGREP_ENABLE_VERSION_CHECK": "0", "SEMGREP_SEND_METRICS": "off"}
@@ -73,11 +73,26 @@ def touch_files(repo: Path, paths: list[str], stamp: int) -> None:
     git(repo, "commit", "-q", "-am", f"touch 20 files ({stamp})")
 
 
+def warm_only(runs: int) -> None:
+    """The no-change rescan alone, after one cold scan of a fresh clone."""
+    repo = fresh_copy(django_repo(), "django-scan")
+    run_timed(assay_cmd(), repo)
+    warm = repeat(runs, lambda: run_timed(assay_cmd(), repo))
+    print(f"no-change rescan: median {median(warm):.3f} s over {runs} runs "
+          f"(min {min(s.seconds for s in warm):.3f}, max {max(s.seconds for s in warm):.3f}), "
+          f"peak RSS {peak(warm):.0f} MiB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "scan.md")
+    parser.add_argument("--warm-only", action="store_true",
+                        help="only the no-change rescan (after one cold scan), printed")
     args = parser.parse_args()
+    if args.warm_only:
+        warm_only(args.runs)
+        return
     base = django_repo()
     repo = fresh_copy(base, "django-scan")
     files, lines = count_python(repo)

@@ -107,3 +107,27 @@ def test_a_changed_pre_pass_never_reuses_an_older_result(
     before = prepass._memo_key(_context(repo), rule_files())
     monkeypatch.setattr(prepass, "_code_digest", lambda: "another version of the code")
     assert prepass._memo_key(_context(repo), rule_files()) != before
+
+
+def test_the_base_and_the_head_of_a_change_both_keep_their_pre_pass(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.scanners import prepass
+
+    repo.write("helpers.py", HELPER)
+    repo.write("views.py", VIEW)
+    repo.commit()
+    head = prepare(_context(repo), rule_files())
+    repo.write("helpers.py", "def get_param(name):\n    return 'fixed'\n")
+    base = prepare(_context(repo), rule_files())
+    memo = repo.path / ".assay" / "semgrep" / "prepass"
+    assert len(list(memo.glob("*.json"))) == 2
+    assert head.provenance != base.provenance
+    repo.write("helpers.py", HELPER)
+
+    def recompute(*args: object) -> None:
+        raise AssertionError("the head's pre-pass should be read back")
+
+    monkeypatch.setattr(prepass, "_prepare", recompute)
+    again = prepare(_context(repo), rule_files())
+    assert (again.key, again.provenance) == (head.key, head.provenance)
+    assert all(p.is_file() for p in again.rules)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
 import re
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -25,6 +27,8 @@ from assay.scanners.rulegen import (
     source_helpers,
 )
 from assay.scanners.summaries import Summaries, SummaryKind, summarize
+
+MEMO_KEEP = 4  # pre-pass results kept in the state directory
 
 
 @dataclass(frozen=True)
@@ -127,6 +131,18 @@ def _code_digest() -> str:
     return digest.hexdigest()
 
 
+def _drop_unused(generated: Path, kept: Sequence[Path]) -> None:
+    used: set[str] = set()
+    for entry in kept:
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            used |= {Path(p).parent.name for p in json.loads(entry.read_text())["rules"]}
+    for folder in generated.iterdir() if generated.is_dir() else ():
+        # an hour's grace: a scan running in parallel may still be reading older rules
+        if folder.is_dir() and folder.name not in used and \
+                time.time() - folder.stat().st_mtime > 3600:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 def _load(memo: Path, key: str) -> Prepared | None:
     try:
         doc = json.loads((memo / f"{key}.json").read_text(encoding="utf-8"))
@@ -139,14 +155,18 @@ def _load(memo: Path, key: str) -> Prepared | None:
 
 
 def _store(memo: Path, key: str, prepared: Prepared) -> None:
+    """Keep this result, and the newest few before it (a gate scans the base and the head
+    of a change in turn); generated rules no kept result uses are removed."""
     doc = {"rules": [str(p) for p in prepared.rules],
            "provenance": [list(pair) for pair in prepared.provenance], "key": prepared.key}
     try:
         memo.mkdir(parents=True, exist_ok=True)
-        for old in memo.glob("*.json"):  # one entry: the newest state of the project
-            old.unlink(missing_ok=True)
         partial = memo / f"{key}.json.tmp"
         partial.write_text(json.dumps(doc), encoding="utf-8")
         partial.replace(memo / f"{key}.json")
+        entries = sorted(memo.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[MEMO_KEEP:]:
+            old.unlink(missing_ok=True)
+        _drop_unused(memo.parent / "generated", entries[:MEMO_KEEP])
     except OSError:
         pass  # a pre-pass that cannot be kept is only slower next time

@@ -40,6 +40,8 @@ COMMON_NAMES = frozenset(dir(builtins)) | frozenset({
 })
 _CALL_NAME = re.compile(r"^([A-Za-z_][\w.]*)\(")
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# libyaml's safe loader when PyYAML has it: the pack is read on every scan
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Copies of a taint rule, one per group of its files (see extend_pack): one file per copy
 # cuts the most, but every copy repeats the rule's own patterns (~45 kB).
 MAX_COPIES = 64
@@ -335,10 +337,14 @@ def logical_key(files: Sequence[Path], summaries: Summaries,
     return digest.hexdigest()
 
 
+def _safe_yaml(text: str) -> Any:
+    return yaml.load(text, Loader=_SAFE_LOADER) or {}  # noqa: S506 (a safe loader)
+
+
 def load_rules(path: Path) -> list[dict[str, Any]]:
     """The rules of one rule file (YAML, or the JSON the pre-pass writes)."""
     text = path.read_text(encoding="utf-8")
-    doc = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text) or {}
+    doc = json.loads(text) if path.suffix == ".json" else _safe_yaml(text)
     rules: list[dict[str, Any]] = doc.get("rules", [])
     return rules
 

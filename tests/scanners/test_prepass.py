@@ -3,6 +3,7 @@ and its generated patterns limited to what can match in the files each rule runs
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -35,12 +36,21 @@ def _taint(prepared_rules: tuple[Path, ...]) -> dict[str, dict[str, object]]:
     return {r["id"]: r for r in yaml.safe_load(path.read_text())["rules"]}
 
 
-def test_a_rescan_reuses_the_pre_pass_until_a_python_file_changes(repo: GitRepo) -> None:
+def _never(*args: object) -> None:
+    raise AssertionError("the kept pre-pass should have been read back")
+
+
+def test_a_rescan_reuses_the_pre_pass_until_a_python_file_changes(
+        repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.scanners import prepass
+
     repo.write("helpers.py", HELPER)
     repo.write("views.py", VIEW)
     repo.commit()
     first = prepare(_context(repo), rule_files())
-    again = prepare(_context(repo), rule_files())
+    with monkeypatch.context() as patched:
+        patched.setattr(prepass, "_prepare", _never)
+        again = prepare(_context(repo), rule_files())
     assert (again.rules, again.provenance, again.key) == (first.rules, first.provenance,
                                                            first.key)
     assert list((repo.path / ".assay" / "semgrep" / "prepass").glob("*.json"))
@@ -123,11 +133,22 @@ def test_the_base_and_the_head_of_a_change_both_keep_their_pre_pass(
     assert len(list(memo.glob("*.json"))) == 2
     assert head.provenance != base.provenance
     repo.write("helpers.py", HELPER)
-
-    def recompute(*args: object) -> None:
-        raise AssertionError("the head's pre-pass should be read back")
-
-    monkeypatch.setattr(prepass, "_prepare", recompute)
+    monkeypatch.setattr(prepass, "_prepare", _never)
     again = prepare(_context(repo), rule_files())
     assert (again.key, again.provenance) == (head.key, head.provenance)
     assert all(p.is_file() for p in again.rules)
+
+
+def test_a_kept_result_naming_rules_outside_the_state_is_not_used(repo: GitRepo) -> None:
+    repo.write("helpers.py", HELPER)
+    repo.write("views.py", VIEW)
+    repo.commit()
+    first = prepare(_context(repo), rule_files())
+    planted = repo.path / "empty.yaml"
+    planted.write_text("rules: []\n")
+    for memo in (repo.path / ".assay" / "semgrep" / "prepass").glob("*.json"):
+        doc = json.loads(memo.read_text())
+        memo.write_text(json.dumps({**doc, "rules": [str(planted)]}))
+    again = prepare(_context(repo), rule_files())
+    assert planted not in again.rules
+    assert again.rules == first.rules

@@ -15,13 +15,12 @@ from assay.cli.app import app, state
 __all__ = ["app", "main"]
 
 
-MODULES = ("scan", "runs", "drift", "evaluate", "compare", "label", "label_serve", "report",
-           "replay", "tier", "gate", "prove", "findings")
 # Command name -> the modules that define it, so that a command imports only what it uses.
 COMMANDS = {"scan": ("scan",), "runs": ("runs",), "show": ("runs",), "drift": ("drift",),
             "eval": ("evaluate",), "compare": ("compare",), "label": ("label", "label_serve"),
             "report": ("report",), "replay": ("replay",), "tier": ("tier",), "gate": ("gate",),
             "prove": ("prove",), "findings": ("findings",)}
+MODULES = tuple(dict.fromkeys(m for modules in COMMANDS.values() for m in modules))
 
 
 def _load_commands(args: list[str] | None = None) -> None:

@@ -77,7 +77,7 @@ def prepare(ctx: ScanContext, rules: Sequence[Path]) -> Prepared:
     started = time.perf_counter()
     memo = ctx.state_dir / "semgrep" / "prepass"
     key = _memo_key(ctx, rules) if ctx.use_cache else ""
-    found = _load(memo, key) if key else None
+    found = _load(memo, key, rules) if key else None
     if found is not None:
         return replace(found, seconds=time.perf_counter() - started)
     prepared = _prepare(ctx, rules, started)
@@ -122,11 +122,10 @@ def _memo_key(ctx: ScanContext, rules: Sequence[Path]) -> str:
 def _code_digest() -> str:
     """sha256 over the modules that turn summaries into rules: a changed pre-pass (an
     upgrade, a local edit) never reuses what an older one wrote."""
-    from assay.scanners import pysource, rulegen, sinks, summaries
+    from assay.scanners import prefilter, pysource, rulegen, sinks, summaries
 
     digest = hashlib.sha256()
-    for module in (pysource, rulegen, sinks, summaries, sys.modules[__name__],
-                   sys.modules[relevant_files.__module__]):
+    for module in (prefilter, pysource, rulegen, sinks, summaries, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 
@@ -143,15 +142,21 @@ def _drop_unused(generated: Path, kept: Sequence[Path]) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _load(memo: Path, key: str) -> Prepared | None:
+def _load(memo: Path, key: str, pack: Sequence[Path]) -> Prepared | None:
+    """A kept result, if it is whole and names only rules of the pack or rules the
+    pre-pass generated (a state directory is inside the scanned tree: it is not trusted
+    to point Semgrep anywhere else)."""
+    generated = (memo.parent / "generated").resolve()
     try:
         doc = json.loads((memo / f"{key}.json").read_text(encoding="utf-8"))
         rules = tuple(Path(p) for p in doc["rules"])
         found = Prepared(rules, tuple((str(k), str(v)) for k, v in doc["provenance"]),
                          0.0, str(doc["key"]))
+        usable = all(p in pack or (p.resolve().is_relative_to(generated) and p.is_file())
+                     for p in rules)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return found if all(p.is_file() for p in rules) else None
+    return found if usable else None
 
 
 def _store(memo: Path, key: str, prepared: Prepared) -> None:

@@ -10,6 +10,7 @@ extra sink of that rule: the wrapper's argument at the parameter's position.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -46,7 +47,7 @@ class SinkSignature:
                 return ()
             if self.receiver and not re.search(self.receiver, call.receiver):
                 return ()
-        elif not call.callee or not re.fullmatch(self.callee, call.callee):
+        elif not call.callee or not _compiled(self.callee).fullmatch(call.callee):
             return ()
         literals = dict(call.keywords)
         if any(k not in literals or literals[k] in _FALSY for k in self.required):
@@ -176,28 +177,56 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature],
     """The functions that pass a parameter to one of `sinks`, directly or through
     another wrapper. Only `usable` wrappers (those callers can be matched by name) are
     returned and followed."""
+    index = _CallIndex(functions)
     found: dict[tuple[str, str], SinkWrapper] = {}
     current = list(sinks)
     for _ in range(MAX_ROUNDS):
         new: list[SinkWrapper] = []
-        for function in functions:
-            for call in function.calls:
-                for sink in current:
-                    for param in sink.matches(call):
-                        key = (function.dotted, param)
-                        if key in found or param not in function.params:
-                            continue
-                        wrapper = SinkWrapper(rule_id, function.dotted, param,
-                                              function.params.index(param),
-                                              function.is_method, function.source,
-                                              function.called_locally)
-                        if usable(wrapper):
-                            found[key] = wrapper
-                            new.append(wrapper)
+        for sink in current:
+            for function, call in index.candidates(sink):
+                for param in sink.matches(call):
+                    key = (function.dotted, param)
+                    if key in found or param not in function.params:
+                        continue
+                    wrapper = SinkWrapper(rule_id, function.dotted, param,
+                                          function.params.index(param),
+                                          function.is_method, function.source,
+                                          function.called_locally)
+                    if usable(wrapper):
+                        found[key] = wrapper
+                        new.append(wrapper)
         if not new:
             break
         current = [s for w in new for s in _as_signatures(w)]
     return sorted(found.values())
+
+
+class _CallIndex:
+    """The calls of the project's functions by method name and by resolved callee: a
+    sink is matched against the calls it can match only."""
+
+    def __init__(self, functions: tuple[FunctionCalls, ...]) -> None:
+        self.by_method: dict[str, list[tuple[FunctionCalls, ParamCall]]] = {}
+        self.by_callee: dict[str, list[tuple[FunctionCalls, ParamCall]]] = {}
+        for function in functions:
+            for call in function.calls:
+                if call.method:
+                    self.by_method.setdefault(call.method, []).append((function, call))
+                if call.callee:
+                    self.by_callee.setdefault(call.callee, []).append((function, call))
+
+    def candidates(self, sink: SinkSignature) -> list[tuple[FunctionCalls, ParamCall]]:
+        """The calls whose method (or callee) is the one `sink` names."""
+        if sink.method:
+            return self.by_method.get(sink.method, [])
+        pattern = _compiled(sink.callee)
+        return [pair for callee, pairs in self.by_callee.items() if pattern.fullmatch(callee)
+                for pair in pairs]
+
+
+@functools.lru_cache(maxsize=1024)
+def _compiled(expression: str) -> re.Pattern[str]:
+    return re.compile(expression)
 
 
 def _as_signatures(wrapper: SinkWrapper) -> list[SinkSignature]:

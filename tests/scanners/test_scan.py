@@ -175,3 +175,28 @@ def test_progress_display_is_quiet_without_a_terminal() -> None:
 
     with progress_display(True) as progress:
         assert progress is None  # pytest captures stderr: not a TTY
+
+
+def test_rescan_of_edited_files_finds_what_a_full_scan_finds(repo: GitRepo) -> None:
+    views = ("import os\nfrom flask import request\n\n\ndef run_{n}():\n"
+             "    os.system('ls ' + request.args['d{n}'])\n")
+    query = ("from flask import request\n\n\ndef find_{n}(cur):\n"
+             "    cur.execute('select ' + request.args['q{n}'])\n")
+    for n in range(3):
+        repo.write(f"views{n}.py", views.format(n=n))
+        repo.write(f"query{n}.py", query.format(n=n))
+    repo.commit()
+    scan(repo.path)
+    # one file of each kind changes: Semgrep rescans those two only, with the rules'
+    # copies for those files
+    repo.write("views1.py", "# moved down\n" + views.format(n=1))
+    repo.write("query2.py", "# moved down\n" + query.format(n=2))
+    rescan = scan(repo.path).run
+    full = scan(repo.path, no_cache=True).run
+    assert rescan.metrics.cache.misses == 4
+    assert _keys(rescan.findings) == _keys(full.findings)
+    taint = {(f.rule_id, f.path) for f in rescan.findings if f.scanner == "semgrep"}
+    assert {p for _, p in taint} == {f"{kind}{n}.py" for kind in ("views", "query")
+                                     for n in range(3)}
+    assert ("assay.python.command-injection.taint", "views1.py") in taint
+    assert ("assay.python.sqli.taint", "query2.py") in taint

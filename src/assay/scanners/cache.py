@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,12 @@ CREATE TABLE IF NOT EXISTS results (
     rules_hash TEXT NOT NULL,
     outcome TEXT NOT NULL,
     PRIMARY KEY (scanner, version, rules_hash, content_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS documents (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
 """
 
@@ -116,6 +122,38 @@ class ResultCache:
                 with self._db:
                     self._db.executemany(
                         "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", rows)
+            except sqlite3.Error as exc:
+                self.error = f"result cache {self.path} not updated: {exc}"
+
+    def get_docs(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
+        """Kept documents of one `kind` (what a scanner keeps besides results), by key."""
+        if self._db is None or not keys:
+            return {}
+        wanted = sorted(set(keys))
+        found: dict[str, str] = {}
+        with self._lock:
+            try:
+                for start in range(0, len(wanted), 500):
+                    chunk = wanted[start : start + 500]
+                    marks = ",".join("?" * len(chunk))  # placeholders only, never data
+                    query = "".join(("SELECT key, doc FROM documents WHERE kind = ?",
+                                     " AND key IN (", marks, ")"))
+                    found.update(self._db.execute(query, (kind, *chunk)))
+            except sqlite3.Error as exc:
+                self.error = f"result cache {self.path} unreadable: {exc}"
+                return {}
+        return found
+
+    def put_docs(self, kind: str, items: Iterable[tuple[str, str]]) -> None:
+        """Keep documents of one `kind` by key (last write wins)."""
+        if self._db is None:
+            return
+        rows = [(kind, key, doc) for key, doc in items]
+        with self._lock:
+            try:
+                with self._db:
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
             except sqlite3.Error as exc:
                 self.error = f"result cache {self.path} not updated: {exc}"
 

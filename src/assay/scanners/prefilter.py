@@ -150,17 +150,22 @@ def pattern_tokens(node: Any) -> set[str] | None:
 
 
 class FileIndex:
-    """The Python files of a scan with the identifiers of each (computed once, on use)."""
+    """The Python files of a scan with the identifiers of each (computed once, on use,
+    unless given: `words` and `hints` are what `identifiers` and `request_hint` say of
+    some files)."""
 
-    def __init__(self, sources: Mapping[str, str]) -> None:
+    def __init__(self, sources: Mapping[str, str],
+                 words: Mapping[str, frozenset[str]] | None = None,
+                 hints: Mapping[str, bool] | None = None) -> None:
         self.sources = sources
-        self._words: dict[str, frozenset[str]] = {}
+        self._words: dict[str, frozenset[str]] = dict(words or {})
+        self._hints: dict[str, bool] = dict(hints or {})
 
     def words(self, path: str) -> frozenset[str]:
         """The identifiers (and numbers) in one file."""
         found = self._words.get(path)
         if found is None:
-            found = self._words[path] = frozenset(_IDENTIFIER.findall(self.sources[path]))
+            found = self._words[path] = identifiers(self.sources[path])
         return found
 
     def vocabulary(self, paths: Iterable[str]) -> frozenset[str]:
@@ -185,12 +190,21 @@ class FileIndex:
     def has_source(self, path: str, helper_tokens: Sequence[str]) -> bool:
         """Whether the file contains what a source of the pack, or a call of a project
         helper returning request data (`helper_tokens`), needs."""
-        words = self.words(path)
-        for needed, expression in SOURCE_HINTS:
-            if needed & words and (not expression
-                                   or _compiled(expression).search(self.sources[path])):
-                return True
-        return bool(helper_tokens) and self.contains(path, helper_tokens)
+        hint = self._hints.get(path)
+        if hint is None:
+            hint = self._hints[path] = request_hint(self.sources[path], self.words(path))
+        return hint or (bool(helper_tokens) and self.contains(path, helper_tokens))
+
+
+def identifiers(text: str) -> frozenset[str]:
+    """The identifiers (and numbers) in a file's text."""
+    return frozenset(_IDENTIFIER.findall(text))
+
+
+def request_hint(text: str, words: frozenset[str]) -> bool:
+    """Whether `text` (with identifiers `words`) has what a source of the pack needs."""
+    return any(needed & words and (not expression or _compiled(expression).search(text))
+               for needed, expression in SOURCE_HINTS)
 
 
 _IDENTIFIER = re.compile(r"\w+")

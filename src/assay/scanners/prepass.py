@@ -15,9 +15,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assay import __version__
+from assay.scanners.facts import FileFacts, read_files
 from assay.scanners.filescan import decode_source
 from assay.scanners.interface import ScanContext
 from assay.scanners.prefilter import FileIndex, pattern_tokens, relevant_files
+from assay.scanners.pysource import module_names
 from assay.scanners.rulegen import (
     all_wrappers,
     extend_pack,
@@ -26,7 +28,7 @@ from assay.scanners.rulegen import (
     provenance,
     source_helpers,
 )
-from assay.scanners.summaries import Summaries, SummaryKind, summarize
+from assay.scanners.summaries import Summaries, SummaryKind, classify
 
 MEMO_KEEP = 4  # pre-pass results kept in the state directory
 
@@ -88,10 +90,12 @@ def prepare(ctx: ScanContext, rules: Sequence[Path]) -> Prepared:
 
 def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepared:
     sources = python_sources(ctx)
-    summaries = summarize(sources, (f.path for f in ctx.snapshot.files), ctx.jobs)
+    facts = _read(ctx, sources)
+    summaries = classify(f.module for f in facts.values() if f.module is not None)
     wrappers = all_wrappers(rules, summaries)
     taint = [r for path in rules for r in load_rules(path) if r.get("mode") == "taint"]
-    index = FileIndex(sources)
+    index = FileIndex(sources, {p: f.words for p, f in facts.items()},
+                      {p: f.request_hint for p, f in facts.items()})
     include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
     files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers,
@@ -102,6 +106,14 @@ def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepare
                                               sorted(include.items()))))
     return Prepared(tuple(files), record, time.perf_counter() - started,
                     logical_key(rules, summaries, wrappers))
+
+
+def _read(ctx: ScanContext, sources: dict[str, str]) -> dict[str, FileFacts]:
+    """Every file's facts; those of unchanged files from the result cache."""
+    names = module_names(list(sources), {f.path for f in ctx.snapshot.files} | set(sources))
+    cache = ctx.cache if ctx.use_cache else None
+    ids = {p: ctx.snapshot.content_id(p) for p in sources} if cache is not None else None
+    return read_files(sources, names, ctx.jobs, cache, ids, _code_digest())
 
 
 def _memo_key(ctx: ScanContext, rules: Sequence[Path]) -> str:
@@ -122,10 +134,11 @@ def _memo_key(ctx: ScanContext, rules: Sequence[Path]) -> str:
 def _code_digest() -> str:
     """sha256 over the modules that turn summaries into rules: a changed pre-pass (an
     upgrade, a local edit) never reuses what an older one wrote."""
-    from assay.scanners import prefilter, pysource, rulegen, sinks, summaries
+    from assay.scanners import facts, prefilter, pysource, rulegen, sinks, summaries, workers
 
     digest = hashlib.sha256()
-    for module in (prefilter, pysource, rulegen, sinks, summaries, sys.modules[__name__]):
+    for module in (facts, prefilter, pysource, rulegen, sinks, summaries, workers,
+                   sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 

@@ -115,6 +115,15 @@ def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
     return out
 
 
+def read_module(path: str, name: str, text: str) -> ModuleInfo | None:
+    """The facts of one module's source (None when it does not parse)."""
+    try:
+        tree = ast.parse(text, filename=path)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    return module_facts(path, name, tree, text)
+
+
 def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> ModuleInfo:
     """The facts of one parsed module (`text`, its source, gives functions their code)."""
     local = frozenset(n.name for n in tree.body

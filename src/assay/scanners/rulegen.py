@@ -267,7 +267,7 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
     else:
         size = max(1, -(-len(paths) // max(1, copies)))  # ceil: at most `copies` groups
         groups = [paths[i : i + size] for i in range(0, len(paths), size)]
-    memo: dict[int, set[str] | None] = {}
+    memo: dict[int, frozenset[str] | None] = {}
     return [{**(_pruned(rule, base, vocabulary(files), memo) if vocabulary else rule),
              "id": f"{rule['id']}{COPY_MARK}{n}" if n else rule["id"],
              "paths": {"include": ["/" + _glob_escape(p) for p in files]}}
@@ -276,7 +276,7 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
 
 def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
             vocabulary: frozenset[str] | None,
-            memo: dict[int, set[str] | None] | None = None) -> dict[str, Any]:
+            memo: dict[int, frozenset[str] | None] | None = None) -> dict[str, Any]:
     """`extended` without the generated patterns none of whose names is in `vocabulary`.
 
     Every such pattern needs one of its names in the code it matches (`pattern_tokens`),
@@ -296,7 +296,7 @@ def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
 
 
 def _pruned_entry(entry: dict[str, Any], vocabulary: frozenset[str],
-                  memo: dict[int, set[str] | None]) -> dict[str, Any] | None:
+                  memo: dict[int, frozenset[str] | None]) -> dict[str, Any] | None:
     if set(entry) == {"pattern-either"}:
         kept = [alt for alt in entry["pattern-either"] if _can_match(alt, vocabulary, memo)]
         return {"pattern-either": kept} if kept else None
@@ -304,17 +304,52 @@ def _pruned_entry(entry: dict[str, Any], vocabulary: frozenset[str],
 
 
 def _can_match(node: dict[str, Any], vocabulary: frozenset[str],
-               memo: dict[int, set[str] | None]) -> bool:
+               memo: dict[int, frozenset[str] | None]) -> bool:
     if id(node) not in memo:  # the same pattern objects are checked for every group
-        memo[id(node)] = pattern_tokens(node)
-    tokens = memo[id(node)]
+        memo[id(node)] = _names_needed(node)
+    names = memo[id(node)]
+    return names is None or not names.isdisjoint(vocabulary)
+
+
+def _names_needed(node: dict[str, Any]) -> frozenset[str] | None:
+    """Names one of which a match of `node` contains (None: cannot tell)."""
+    tokens = pattern_tokens(node)
     if tokens is None:
-        return True
-    for token in tokens:
-        name = token_word(token)
-        if name is None or name in vocabulary:
-            return True
-    return False
+        return None
+    names = [token_word(token) for token in tokens]
+    return None if any(n is None for n in names) else frozenset(n for n in names if n)
+
+
+def limited_to(files: Sequence[Path], paths: Iterable[str], out_dir: Path) -> list[Path]:
+    """The rule files for a scan of `paths` alone.
+
+    The copies of a taint rule the pre-pass wrote for other files cannot match in these:
+    they are left out (Semgrep would read them all, ~9 MB on a large project, to scan a
+    few files). Changed files are written to `out_dir`; YAML files are used as they are.
+    If no rule would be left, `files` are returned unchanged.
+    """
+    wanted = {"/" + _glob_escape(p) for p in paths}
+    out: list[Path] = []
+    for number, path in enumerate(files):
+        rules = load_rules(path) if path.suffix == ".json" else None
+        if rules is None:
+            out.append(path)
+            continue
+        kept = [r for r in rules if _may_match(r, wanted)]
+        if len(kept) == len(rules):
+            out.append(path)
+        elif kept:
+            target = out_dir / f"{number}-{path.name}"
+            target.write_text(json.dumps({"rules": kept}, separators=(",", ":")),
+                              encoding="utf-8")
+            out.append(target)
+    return out or list(files)
+
+
+def _may_match(rule: Mapping[str, Any], wanted: set[str]) -> bool:
+    limits = rule.get("paths")
+    include = limits.get("include") if isinstance(limits, dict) else None
+    return not include or bool(wanted.intersection(include))
 
 
 def _glob_escape(path: str) -> str:

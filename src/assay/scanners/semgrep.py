@@ -210,26 +210,32 @@ class SemgrepScanner(FileScanner):
         """Run Semgrep over `paths` in chunks; translate its JSON."""
         state = ctx.state_dir / "semgrep"
         state.mkdir(parents=True, exist_ok=True)
+        from assay.scanners.rulegen import limited_to
+
         meta = load_rule_meta(self.rules)
         analysis = Analysis()
+        (ctx.state_dir / "tmp").mkdir(parents=True, exist_ok=True)
         for start in range(0, len(paths), CHUNK):
             chunk = list(paths[start : start + CHUNK])
-            self._run_chunk(root, chunk, ctx.jobs, state, meta, analysis)
+            with tempfile.TemporaryDirectory(prefix="rules-", dir=ctx.state_dir / "tmp") as tmp:
+                rules = limited_to(self.rules, chunk, Path(tmp))
+                self._run_chunk(root, chunk, self._command(ctx.jobs, rules), state, meta,
+                                analysis)
             report(start + len(chunk))
         return analysis
 
-    def _command(self, jobs: int) -> list[str]:
+    def _command(self, jobs: int, rules: Sequence[Path]) -> list[str]:
         assert self._binary is not None
         cmd = [self._binary, "scan", "--json", "--metrics=off", "--disable-version-check",
                "--no-git-ignore", "--max-target-bytes=0", "--quiet",
                "--timeout", str(int(self.file_timeout)), "--jobs", str(max(1, jobs))]
-        for rule in self.rules:
+        for rule in rules:
             cmd += ["--config", str(rule)]
         return cmd
 
-    def _run_chunk(self, root: Path, chunk: list[str], jobs: int, state: Path,
+    def _run_chunk(self, root: Path, chunk: list[str], command: list[str], state: Path,
                    meta: dict[str, RuleMeta], analysis: Analysis) -> None:
-        cmd = [*self._command(jobs), "--", *chunk]
+        cmd = [*command, "--", *chunk]
         try:
             proc = subprocess.Popen(cmd, cwd=root, env=_env(state), stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, start_new_session=True)

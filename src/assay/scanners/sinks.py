@@ -177,7 +177,7 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature],
     """The functions that pass a parameter to one of `sinks`, directly or through
     another wrapper. Only `usable` wrappers (those callers can be matched by name) are
     returned and followed."""
-    index = _CallIndex(functions)
+    index = _CallIndex.of(functions)
     found: dict[tuple[str, str], SinkWrapper] = {}
     current = list(sinks)
     for _ in range(MAX_ROUNDS):
@@ -202,26 +202,47 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature],
 
 
 class _CallIndex:
-    """The calls of the project's functions by method name and by resolved callee: a
-    sink is matched against the calls it can match only."""
+    """The calls of the project's functions by method name and by the last part of the
+    resolved callee: a sink is matched against the calls it can match only."""
 
     def __init__(self, functions: tuple[FunctionCalls, ...]) -> None:
+        self.functions = functions
         self.by_method: dict[str, list[tuple[FunctionCalls, ParamCall]]] = {}
-        self.by_callee: dict[str, list[tuple[FunctionCalls, ParamCall]]] = {}
+        self.by_name: dict[str, dict[str, list[tuple[FunctionCalls, ParamCall]]]] = {}
+        self._matched: dict[str, list[tuple[FunctionCalls, ParamCall]]] = {}
         for function in functions:
             for call in function.calls:
                 if call.method:
                     self.by_method.setdefault(call.method, []).append((function, call))
                 if call.callee:
-                    self.by_callee.setdefault(call.callee, []).append((function, call))
+                    named = self.by_name.setdefault(call.callee.rsplit(".", 1)[-1], {})
+                    named.setdefault(call.callee, []).append((function, call))
+
+    @classmethod
+    def of(cls, functions: tuple[FunctionCalls, ...]) -> _CallIndex:
+        """The index of `functions` (the last one is kept: every rule asks in turn)."""
+        global _LAST_INDEX
+        if _LAST_INDEX is None or _LAST_INDEX.functions is not functions:
+            _LAST_INDEX = cls(functions)
+        return _LAST_INDEX
 
     def candidates(self, sink: SinkSignature) -> list[tuple[FunctionCalls, ParamCall]]:
         """The calls whose method (or callee) is the one `sink` names."""
         if sink.method:
             return self.by_method.get(sink.method, [])
-        pattern = _compiled(sink.callee)
-        return [pair for callee, pairs in self.by_callee.items() if pattern.fullmatch(callee)
-                for pair in pairs]
+        found = self._matched.get(sink.callee)
+        if found is None:
+            last = sink.callee.rsplit(r"\.", 1)[-1]
+            groups = ([self.by_name.get(last, {})] if last.isidentifier()
+                      else list(self.by_name.values()))
+            pattern = _compiled(sink.callee)
+            found = self._matched[sink.callee] = [
+                pair for group in groups for callee, pairs in group.items()
+                if pattern.fullmatch(callee) for pair in pairs]
+        return found
+
+
+_LAST_INDEX: _CallIndex | None = None
 
 
 @functools.lru_cache(maxsize=1024)

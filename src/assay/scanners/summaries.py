@@ -18,27 +18,23 @@ that helpers calling helpers are summarized too:
 
 from __future__ import annotations
 
-import ast
 import enum
 import functools
 import hashlib
 import json
-import multiprocessing
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from assay.scanners.pysource import (
     ModuleInfo,
     ParamCall,
     ReturnFact,
-    module_facts,
     module_names,
+    read_module,
 )
+from assay.scanners.workers import in_workers
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
-PARALLEL_MIN = 400  # below this many files, worker start-up costs more than it saves
 
 
 class SummaryKind(enum.StrEnum):
@@ -160,29 +156,16 @@ def summarize(sources: Mapping[str, str], all_paths: Iterable[str] = (),
     """
     names = module_names(list(sources), set(all_paths) | set(sources))
     work = [(path, names[path], sources[path]) for path in sorted(sources)]
-    if jobs <= 1 or len(work) < PARALLEL_MIN:
-        found = _facts_of(work)
-    else:
-        chunks = [work[i::jobs] for i in range(jobs)]
-        context = multiprocessing.get_context("forkserver")
-        try:
-            with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-                found = [m for part in pool.map(_facts_of, chunks) for m in part]
-        except (BrokenProcessPool, OSError):  # no workers here: read them in-process
-            found = _facts_of(work)
-    return _classify(sorted(found, key=lambda m: m.path))
+    return classify(m for m in in_workers(_facts_of, work, jobs) if m is not None)
 
 
-def _facts_of(work: list[tuple[str, str, str]]) -> list[ModuleInfo]:
-    """Module facts of (path, module name, text) triples; unparsable files are skipped."""
-    out: list[ModuleInfo] = []
-    for path, name, text in work:
-        try:
-            tree = ast.parse(text, filename=path)
-        except (SyntaxError, ValueError, RecursionError):
-            continue
-        out.append(module_facts(path, name, tree, text))
-    return out
+def _facts_of(work: list[tuple[str, str, str]]) -> list[ModuleInfo | None]:
+    return [read_module(path, name, text) for path, name, text in work]
+
+
+def classify(modules: Iterable[ModuleInfo]) -> Summaries:
+    """The summaries of the functions of `modules` (module facts, in any order)."""
+    return _classify(sorted(modules, key=lambda m: m.path))
 
 
 def _classify(modules: list[ModuleInfo]) -> Summaries:

@@ -1,0 +1,148 @@
+"""What the pre-pass reads in one Python file, kept by content between scans.
+
+The pre-pass reads every Python file of the snapshot whenever one of them changed. What
+it takes from a file (the module facts behind the summaries, the file's identifiers and
+whether it mentions request data, for the prefilter) depends only on the file's content,
+its path, its module name and the pre-pass code. So it is kept in the result cache under
+a hash of those, as JSON (the cache lives in the scanned tree: nothing in it is code),
+and a rescan reads again only the files that changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from assay.scanners.cache import ResultCache
+from assay.scanners.prefilter import identifiers, request_hint
+from assay.scanners.pysource import (
+    FunctionFacts,
+    ModuleInfo,
+    ParamCall,
+    ReturnFact,
+    read_module,
+)
+from assay.scanners.workers import in_workers
+
+KIND = "prepass-facts/1"  # the cache's name for these documents
+
+
+@dataclass(frozen=True)
+class FileFacts:
+    """One file as the pre-pass sees it (`module` is None when it does not parse)."""
+
+    module: ModuleInfo | None
+    words: frozenset[str]
+    request_hint: bool
+
+
+def file_facts(path: str, name: str, text: str) -> FileFacts:
+    """Read one file (repo-relative `path`, importable `name`, source `text`)."""
+    words = identifiers(text)
+    return FileFacts(read_module(path, name, text), words, request_hint(text, words))
+
+
+def read_files(sources: Mapping[str, str], names: Mapping[str, str], jobs: int = 1,
+               cache: ResultCache | None = None, content_ids: Mapping[str, str] | None = None,
+               salt: str = "") -> dict[str, FileFacts]:
+    """The facts of every file of `sources` (path -> text), by path.
+
+    With a `cache` and the files' `content_ids`, kept facts are reused and new ones kept;
+    `salt` (a digest of the code that reads them) makes facts of other code misses.
+    """
+    keys = ({p: _key(p, names[p], content_ids[p], salt) for p in sources}
+            if cache is not None and content_ids is not None else {})
+    found = _cached(cache, keys, names) if keys and cache is not None else {}
+    work = [(p, names[p], sources[p]) for p in sorted(sources) if p not in found]
+    fresh = dict(zip((p for p, _, _ in work), in_workers(_read_batch, work, jobs),
+                     strict=True))
+    if keys and cache is not None and fresh:
+        cache.put_docs(KIND, [(keys[p], encode(f)) for p, f in fresh.items()])
+    return {p: found.get(p) or fresh[p] for p in sorted(sources)}
+
+
+def _read_batch(work: list[tuple[str, str, str]]) -> list[FileFacts]:
+    return [file_facts(path, name, text) for path, name, text in work]
+
+
+def _key(path: str, name: str, content: str, salt: str) -> str:
+    return hashlib.sha256(f"{salt}\0{path}\0{name}\0{content}".encode()).hexdigest()
+
+
+def _cached(cache: ResultCache, keys: Mapping[str, str],
+            names: Mapping[str, str]) -> dict[str, FileFacts]:
+    docs = cache.get_docs(KIND, list(keys.values()))
+    out: dict[str, FileFacts] = {}
+    for path, key in keys.items():
+        if key in docs:
+            try:
+                out[path] = decode(docs[key], path, names[path])
+            except (ValueError, KeyError, TypeError, IndexError):
+                continue  # not what this code wrote: read the file again
+    return out
+
+
+def encode(facts: FileFacts) -> str:
+    """JSON text for one file's facts (path and module name are not stored)."""
+    module = facts.module
+    doc: dict[str, Any] = {"words": " ".join(sorted(facts.words)), "hint": facts.request_hint,
+                           "module": None if module is None else {
+                               "functions": [_function_doc(f) for f in module.functions],
+                               "typed": [list(t) for t in module.typed_params],
+                               "called": sorted(module.called),
+                               "maps": list(module.constant_maps),
+                               "local": sorted(module.local_calls)}}
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def decode(text: str, path: str, name: str) -> FileFacts:
+    """The facts `encode` wrote; ValueError, KeyError or TypeError when malformed."""
+    doc = json.loads(text)
+    module = doc["module"]
+    info = None if module is None else ModuleInfo(
+        path, name, tuple(_function(f) for f in module["functions"]),
+        tuple((_str(a), _str(b)) for a, b in module["typed"]),
+        frozenset(_strs(module["called"])), _strs(module["maps"]),
+        frozenset(_strs(module["local"])))
+    if not isinstance(doc["hint"], bool):
+        raise TypeError("hint")
+    return FileFacts(info, frozenset(_str(doc["words"]).split()), doc["hint"])
+
+
+def _function_doc(f: FunctionFacts) -> list[Any]:
+    return [f.qualname, f.params,
+            [[r.kind, list(r.callees), r.raw, list(r.via)] for r in f.returns],
+            list(f.param_names),
+            [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
+              [list(k) for k in c.keywords], c.receiver] for c in f.calls],
+            f.source]
+
+
+def _function(doc: list[Any]) -> FunctionFacts:
+    qualname, params, returns, names, calls, source = doc
+    if not isinstance(params, int) or isinstance(params, bool):
+        raise TypeError("params")
+    return FunctionFacts(
+        _str(qualname), params,
+        tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v)) for k, c, raw, v in returns),
+        _strs(names),
+        tuple(ParamCall(_str(callee), _str(method),
+                        tuple((_str(k), _strs(v)) for k, v in args),
+                        tuple((_str(k), _str(v)) for k, v in keywords), _str(receiver))
+              for callee, method, args, keywords, receiver in calls),
+        _str(source))
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _strs(values: Any) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        raise TypeError(f"expected a list, got {type(values).__name__}")
+    return tuple(_str(v) for v in values)

@@ -1,6 +1,6 @@
 """Benchmark `assay scan` against what a user would run instead, on the Django sdist.
 
-    python bench/scan_bench.py [--runs 5] [--warm-only]
+    python bench/scan_bench.py [--runs 5] [--warm-only | --diff-only]
 
 Measures (medians over --runs repetitions, in the same run so the ratios are fair):
   cold    full scan with an empty cache   vs  `bandit -r .` followed by `semgrep` with the
@@ -83,15 +83,45 @@ def warm_only(runs: int) -> None:
           f"peak RSS {peak(warm):.0f} MiB")
 
 
+def diff_only(runs: int) -> None:
+    """The 20-file diff rescan alone (after one cold scan of a fresh clone), printed."""
+    repo = fresh_copy(django_repo(), "django-scan")
+    run_timed(assay_cmd(), repo)
+    chosen = twenty_files(repo)
+    stamps = iter(range(10_000))
+    mine = repeat(runs, lambda: run_timed(assay_cmd(), repo),
+                  lambda: touch_files(repo, chosen, next(stamps)))
+    theirs = repeat(runs, lambda: run_timed(
+        semgrep_cmd("--baseline-commit", "HEAD~1", "."), repo, SEMGREP_ENV),
+        lambda: touch_files(repo, chosen, next(stamps)))
+    print(f"20-file diff rescan: assay median {median(mine):.2f} s "
+          f"(min {min(s.seconds for s in mine):.2f}, max {max(s.seconds for s in mine):.2f}), "
+          f"semgrep --baseline-commit median {median(theirs):.2f} s "
+          f"(min {min(s.seconds for s in theirs):.2f}, max {max(s.seconds for s in theirs):.2f}); "
+          f"ratio {median(mine) / median(theirs):.2f}; peak RSS {peak(mine):.0f} vs "
+          f"{peak(theirs):.0f} MiB")
+
+
+def twenty_files(repo: Path) -> list[str]:
+    """20 Python files spread over the tree (every n-th in path order)."""
+    py = sorted(str(p.relative_to(repo)) for p in repo.rglob("*.py") if ".git" not in p.parts)
+    return py[:: max(1, len(py) // 20)][:20]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "scan.md")
     parser.add_argument("--warm-only", action="store_true",
                         help="only the no-change rescan (after one cold scan), printed")
+    parser.add_argument("--diff-only", action="store_true",
+                        help="only the 20-file diff rescan (after one cold scan), printed")
     args = parser.parse_args()
     if args.warm_only:
         warm_only(args.runs)
+        return
+    if args.diff_only:
+        diff_only(args.runs)
         return
     base = django_repo()
     repo = fresh_copy(base, "django-scan")
@@ -106,8 +136,7 @@ def main() -> None:
     warm = repeat(args.runs, lambda: run_timed(assay_cmd(), repo))
     print(f"warm: {median(warm):.3f}s", flush=True)
 
-    py = sorted(str(p.relative_to(repo)) for p in repo.rglob("*.py") if ".git" not in p.parts)
-    chosen = py[:: max(1, len(py) // 20)][:20]
+    chosen = twenty_files(repo)
     stamps = iter(range(10_000))
     diff_assay = repeat(args.runs, lambda: run_timed(assay_cmd(), repo),
                         lambda: touch_files(repo, chosen, next(stamps)))

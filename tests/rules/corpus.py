@@ -39,10 +39,13 @@ def assay_binary() -> str:
     return str(Path(sys.executable).parent / "assay")
 
 
-def scan_corpus(workdir: Path, *scanners: str) -> dict[str, Any]:
-    """Copy the corpus into a fresh git repository and `assay scan` it; the JSON document."""
+def scan_corpus(workdir: Path, *scanners: str, config: str = "") -> dict[str, Any]:
+    """Copy the corpus into a fresh git repository and `assay scan` it (with `config` as
+    its assay.toml); the JSON document."""
     repo = GitRepo(workdir / "corpus")
     shutil.copytree(CORPUS, repo.path, dirs_exist_ok=True)
+    if config:
+        (repo.path / "assay.toml").write_text(config, encoding="utf-8")
     repo.commit("corpus")
     cmd = [assay_binary(), "scan", str(repo.path), "-f", "json", "--no-record", "--no-cache",
            "--quiet", "--fail-on", "none"]

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from assay.scanners.slicing import SliceSpec, slice_source
 from tests.rules.corpus import Case, findings_in, load_cases, scan_corpus
 
 CASES = load_cases()
@@ -46,6 +47,27 @@ def test_scan_is_complete_and_records_the_pre_pass(tier_scan: dict[str, Any]) ->
     assert "helpers.params.get_param" in extra["semgrep.summaries.source"]
     assert "helpers.safe.report_table" in extra["semgrep.summaries.constant"]
     assert extra["merge.bandit_policy"] == "drop"
+
+
+def test_slicing_changes_no_finding_of_the_pack(tier_scan: dict[str, Any],
+                                                 tmp_path_factory: pytest.TempPathFactory,
+                                                 ) -> None:
+    """The taint rules run on copies with the functions that hold no source blanked;
+    without that the pack reports exactly the same."""
+    whole = scan_corpus(tmp_path_factory.mktemp("whole"), "bandit", "semgrep",
+                        config="[scanners.semgrep]\nslicing = false\n")
+
+    def keys(document: dict[str, Any]) -> set[tuple[str, str, int, int]]:
+        return {(f["rule_id"], f["path"], f["start_line"], f["start_col"])
+                for f in document["findings"]}
+
+    assert keys(tier_scan) == keys(whole)
+    # the comparison means something: corpus files lose functions when sliced
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    data = [p.read_bytes() for p in sorted(corpus.rglob("*.py"))]
+    assert sum(slice_source(d, SliceSpec()) not in (d, None) for d in data) >= 10
+    assert tier_scan["run"]["provenance"]["extra"]["semgrep.slicing"] == "on"
+    assert whole["run"]["provenance"]["extra"]["semgrep.slicing"] == "off"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])

@@ -163,7 +163,8 @@ def test_a_scan_of_some_files_reads_only_their_copies_of_the_rules(
     repo.write("lib.py", "def noop():\n    return None\n")
     repo.commit()
     prepared = prepare(_context(repo), rule_files())
-    pack = [p for p in prepared.rules if p.suffix == ".yaml"]
+    pack = [p for p in prepared.rules if p not in prepared.taint]
+    assert [p.name for p in prepared.taint] == ["taint.json"]
     assert limited_to(prepared.rules, ["shell.py", "query.py"], tmp_path) == \
         list(prepared.rules)
     only_query = limited_to(prepared.rules, ["query.py"], tmp_path)

@@ -244,3 +244,19 @@ def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str
         tokens |= {_word(w) for w in (wrappers or {}).get(rule_id, ())}
         out[rule_id] = [p for p in with_sources if index.contains(p, tokens)]
     return out
+
+
+REQUIRES = "assay-requires"  # a pattern rule's metadata: a regex every match's file has
+
+
+def required_files(rules: Iterable[Mapping[str, Any]], index: FileIndex) -> dict[str, list[str]]:
+    """Per pattern rule that declares `metadata.assay-requires` (a regular expression
+    every file it can match in contains), the files (sorted) that contain it."""
+    out: dict[str, list[str]] = {}
+    for rule in rules:
+        expression = (rule.get("metadata") or {}).get(REQUIRES)
+        if rule.get("mode") != "taint" and isinstance(expression, str):
+            found = re.compile(expression)
+            out[str(rule["id"])] = sorted(p for p, text in index.sources.items()
+                                          if found.search(text))
+    return out

@@ -11,14 +11,19 @@ import shutil
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assay import __version__
 from assay.scanners.facts import FileFacts, read_files
 from assay.scanners.filescan import decode_source
 from assay.scanners.interface import ScanContext
-from assay.scanners.prefilter import FileIndex, pattern_tokens, relevant_files
+from assay.scanners.prefilter import (
+    FileIndex,
+    pattern_tokens,
+    relevant_files,
+    required_files,
+)
 from assay.scanners.pysource import module_names
 from assay.scanners.rulegen import (
     all_wrappers,
@@ -28,6 +33,7 @@ from assay.scanners.rulegen import (
     provenance,
     source_helpers,
 )
+from assay.scanners.slicing import SliceSpec
 from assay.scanners.summaries import Summaries, SummaryKind, classify
 
 MEMO_KEEP = 4  # pre-pass results kept in the state directory
@@ -41,6 +47,8 @@ class Prepared:
     provenance: tuple[tuple[str, str], ...]
     seconds: float
     key: str = ""
+    slicing: SliceSpec = field(default_factory=SliceSpec)
+    taint: tuple[Path, ...] = ()  # the generated files that hold only taint rules
 
 
 def python_sources(ctx: ScanContext) -> dict[str, str]:
@@ -98,14 +106,20 @@ def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepare
                       {p: f.request_hint for p, f in facts.items()})
     include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
+    include |= required_files((r for path in rules for r in load_rules(path)), index)
     files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers,
                         include, index.vocabulary)
     record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
               ("semgrep.prefilter", ", ".join(f"{rule.removeprefix('assay.python.')} "
                                               f"{len(paths)}" for rule, paths in
                                               sorted(include.items()))))
+    keep = {f.name for f in summaries.functions} | {w.name for found in wrappers.values()
+                                                     for w in found}
+    only_taint = {p.stem for p in rules if all(r.get("mode") == "taint" for r in load_rules(p))}
     return Prepared(tuple(files), record, time.perf_counter() - started,
-                    logical_key(rules, summaries, wrappers))
+                    logical_key(rules, summaries, wrappers),
+                    SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep))),
+                    tuple(f for f in files if f not in rules and f.stem in only_taint))
 
 
 def _read(ctx: ScanContext, sources: dict[str, str]) -> dict[str, FileFacts]:
@@ -134,10 +148,19 @@ def _memo_key(ctx: ScanContext, rules: Sequence[Path]) -> str:
 def _code_digest() -> str:
     """sha256 over the modules that turn summaries into rules: a changed pre-pass (an
     upgrade, a local edit) never reuses what an older one wrote."""
-    from assay.scanners import facts, prefilter, pysource, rulegen, sinks, summaries, workers
+    from assay.scanners import (
+        facts,
+        prefilter,
+        pysource,
+        rulegen,
+        sinks,
+        slicing,
+        summaries,
+        workers,
+    )
 
     digest = hashlib.sha256()
-    for module in (facts, prefilter, pysource, rulegen, sinks, summaries, workers,
+    for module in (facts, prefilter, pysource, rulegen, sinks, slicing, summaries, workers,
                    sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
@@ -164,9 +187,10 @@ def _load(memo: Path, key: str, pack: Sequence[Path]) -> Prepared | None:
         doc = json.loads((memo / f"{key}.json").read_text(encoding="utf-8"))
         rules = tuple(Path(p) for p in doc["rules"])
         found = Prepared(rules, tuple((str(k), str(v)) for k, v in doc["provenance"]),
-                         0.0, str(doc["key"]))
+                         0.0, str(doc["key"]), SliceSpec.from_json(doc["slicing"]),
+                         tuple(Path(p) for p in doc["taint"]))
         usable = all(p in pack or (p.resolve().is_relative_to(generated) and p.is_file())
-                     for p in rules)
+                     for p in rules) and set(found.taint) <= set(rules) - set(pack)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return found if usable else None
@@ -176,7 +200,8 @@ def _store(memo: Path, key: str, prepared: Prepared) -> None:
     """Keep this result, and the newest few before it (a gate scans the base and the head
     of a change in turn); generated rules no kept result uses are removed."""
     doc = {"rules": [str(p) for p in prepared.rules],
-           "provenance": [list(pair) for pair in prepared.provenance], "key": prepared.key}
+           "provenance": [list(pair) for pair in prepared.provenance], "key": prepared.key,
+           "slicing": prepared.slicing.to_json(), "taint": [str(p) for p in prepared.taint]}
     try:
         memo.mkdir(parents=True, exist_ok=True)
         partial = memo / f"{key}.json.tmp"

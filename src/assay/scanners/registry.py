@@ -36,6 +36,7 @@ def _builtin(name: str, config: Config) -> Scanner | None:
         return SemgrepScanner(timeout=config.scan.semgrep_timeout,
                               file_timeout=config.scan.semgrep_file_timeout,
                               summaries=bool(options.get("summaries", True)),
+                              slicing=bool(options.get("slicing", True)),
                               bandit_policy=str(options.get("bandit_findings", "drop")))
     return None
 

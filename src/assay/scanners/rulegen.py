@@ -15,16 +15,20 @@ import copy
 import hashlib
 import json
 import re
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from assay.model import StageMetrics
 from assay.scanners.prefilter import pattern_tokens, token_word
 from assay.scanners.semgrep import COPY_MARK
 from assay.scanners.sinks import SinkWrapper, find_wrappers, signatures
+from assay.scanners.slicing import SliceSpec, slice_source
 from assay.scanners.summaries import FunctionSummary, Summaries, SummaryKind
 
 # Names too common to match by name alone: a project helper called `get` must not turn
@@ -234,12 +238,14 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
     result: list[Path] = []
     for path in files:
         rules = load_rules(path)
-        if not any(r.get("mode") == "taint" for r in rules):
+        if not any(r.get("mode") == "taint" or _limited(r, include) for r in rules):
             result.append(path)
             continue
         kept = [copy for r in rules for copy in (
             _copies(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), r, include,
-                    vocabulary, copies) if r.get("mode") == "taint" else [r])]
+                    vocabulary, copies) if r.get("mode") == "taint"
+            else _copies(r, r, include, vocabulary, copies) if _limited(r, include)
+            else [r])]
         if not kept:
             continue
         # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
@@ -252,6 +258,11 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
             out.write_text(text, encoding="utf-8")
         result.append(out)
     return result
+
+
+def _limited(rule: Mapping[str, Any], include: Mapping[str, Sequence[str]] | None) -> bool:
+    """Whether a pattern rule is limited to some files (`include` names it)."""
+    return include is not None and rule.get("mode") != "taint" and str(rule["id"]) in include
 
 
 def _copies(rule: dict[str, Any], base: Mapping[str, Any],
@@ -344,6 +355,77 @@ def limited_to(files: Sequence[Path], paths: Iterable[str], out_dir: Path) -> li
                               encoding="utf-8")
             out.append(target)
     return out or list(files)
+
+
+@dataclass
+class SliceStats:
+    """What slicing did over a scan: files the taint rules ran on, how many of them were
+    sliced, their bytes before and after, files left out (no source in them) and the
+    seconds it took."""
+
+    files: int = 0
+    sliced: int = 0
+    before: int = 0
+    after: int = 0
+    left_out: int = 0
+    seconds: float = 0.0
+
+    def stage(self) -> StageMetrics:
+        """The run's `slice:semgrep` stage: its time, and the counts as counters."""
+        return StageMetrics("slice:semgrep", self.seconds, tool_calls=(
+            ("bytes_after", self.after), ("bytes_before", self.before),
+            ("files", self.files), ("left_out", self.left_out), ("sliced", self.sliced)))
+
+
+def sliced_copies(root: Path, paths: Sequence[str], sliced: tuple[SliceSpec, Sequence[Path]],
+                  out_dir: Path, stats: SliceStats) -> tuple[list[str], list[Path]]:
+    """The files of `paths` the generated taint rules can report in, written to
+    `out_dir/sliced` with the functions that cannot hold a finding blanked, and those
+    rules limited to them (written to `out_dir`)."""
+    spec, files = sliced
+    escaped = {"/" + _glob_escape(p): p for p in paths}
+    loaded = [(path, load_rules(path)) for path in files]
+    if any(not _includes(r) for _, rules in loaded for r in rules):
+        wanted = sorted(paths)  # a rule without file limits runs on every file
+    else:
+        wanted = sorted({escaped[i] for _, rules in loaded for r in rules
+                         for i in _includes(r) if i in escaped})
+    targets: list[str] = []
+    started = time.perf_counter()
+    for path in wanted:
+        original = (root / path).read_bytes()
+        data = slice_source(original, spec)
+        if data is None:
+            stats.left_out += 1
+            continue
+        stats.files += 1
+        stats.sliced += data != original
+        stats.before += len(original)
+        stats.after += len(data)
+        target = out_dir / "sliced" / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        targets.append(path)
+    stats.seconds += time.perf_counter() - started
+    kept = {"/" + _glob_escape(p) for p in targets}
+    out: list[Path] = []
+    for number, (rule_file, rules) in enumerate(loaded):
+        limited = [r if not _includes(r) else
+                   {**r, "paths": {**r["paths"], "include": sorted(kept.intersection(
+                       _includes(r)))}}
+                   for r in rules if not _includes(r) or kept.intersection(_includes(r))]
+        if limited:
+            written = out_dir / f"{number}-{rule_file.name}"
+            written.write_text(json.dumps({"rules": limited}, separators=(",", ":")),
+                               encoding="utf-8")
+            out.append(written)
+    return (targets, out) if targets and out else ([], [])
+
+
+def _includes(rule: Mapping[str, Any]) -> list[str]:
+    limits = rule.get("paths")
+    include = limits.get("include") if isinstance(limits, dict) else None
+    return [str(i) for i in include] if isinstance(include, list) else []
 
 
 def _may_match(rule: Mapping[str, Any], wanted: set[str]) -> bool:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assay.model import (
     Confidence,
@@ -40,6 +40,10 @@ from assay.normalize.cwe import parse_cwe
 from assay.scanners.cache import FileOutcome
 from assay.scanners.filescan import Analysis, FileScanner
 from assay.scanners.interface import ScanContext, ScannerError, ScannerResult
+from assay.scanners.slicing import SliceSpec
+
+if TYPE_CHECKING:
+    from assay.scanners.rulegen import SliceStats
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
@@ -157,7 +161,10 @@ class SemgrepScanner(FileScanner):
     def __init__(self, timeout: float = 1800.0, file_timeout: float = 30.0,
                  extra_rules: Sequence[Path] = (), summaries: bool = True,
                  rules: Sequence[Path] | None = None, bandit_policy: str = "drop",
-                 rules_key: str = "") -> None:
+                 rules_key: str = "", slicing: bool = True,
+                 sliced: tuple[SliceSpec, Sequence[Path]] | None = None) -> None:
+        """`sliced` (set by `run` for the extended pack): how to slice files, and which
+        rule files (the generated taint rules) run on the sliced copies."""
         from assay.normalize.merge import BanditPolicy
 
         self.timeout = timeout
@@ -165,6 +172,9 @@ class SemgrepScanner(FileScanner):
         self.rules = list(rules) if rules is not None else rule_files(extra_rules)
         self.summaries = summaries
         self.rules_key = rules_key
+        self.slicing = slicing
+        self.sliced = sliced
+        self.slice_stats: SliceStats | None = None
         try:
             self.bandit_policy = BanditPolicy(bandit_policy)
         except ValueError:
@@ -179,20 +189,26 @@ class SemgrepScanner(FileScanner):
         The result records for which CWEs the pack gates Bandit (the merge reads it) and,
         with summaries on, what the pre-pass found.
         """
-        covered = (("semgrep.gated_cwes", ",".join(str(c) for c in gated_cwes(self.rules))),
-                   ("semgrep.bandit_policy", self.bandit_policy.value))
+        gated = ",".join(str(c) for c in gated_cwes(self.rules))
+        covered: tuple[tuple[str, str], ...] = (
+            ("semgrep.gated_cwes", gated), ("semgrep.bandit_policy", self.bandit_policy.value))
         if not self.summaries:
             result = super().run(ctx)
             return replace(result, extra=(*result.extra, *covered))
         from assay.scanners.prepass import prepare
 
         prepared = prepare(ctx, self.rules)
+        sliced = (prepared.slicing, prepared.taint) if self.slicing and prepared.taint else None
+        key = f"{prepared.key}+sliced/{_slicer_digest()}" if sliced else prepared.key
         scanner = SemgrepScanner(self.timeout, self.file_timeout, summaries=False,
-                                 rules=prepared.rules, rules_key=prepared.key)
+                                 rules=prepared.rules, rules_key=key, sliced=sliced)
         result = FileScanner.run(scanner, ctx)
+        covered += (("semgrep.slicing", "on" if sliced else "off"),)
+        stages = [StageMetrics("prepass:semgrep", prepared.seconds), *result.stages]
+        if scanner.slice_stats is not None:
+            stages.append(scanner.slice_stats.stage())
         return replace(result, extra=(*result.extra, *covered, *prepared.provenance),
-                       stages=(StageMetrics("prepass:semgrep", prepared.seconds),
-                               *result.stages))
+                       stages=tuple(stages))
 
     def info(self) -> ScannerInfo:
         """Semgrep's version and the hash of the rules it runs."""
@@ -215,14 +231,39 @@ class SemgrepScanner(FileScanner):
         meta = load_rule_meta(self.rules)
         analysis = Analysis()
         (ctx.state_dir / "tmp").mkdir(parents=True, exist_ok=True)
+        plain = [r for r in self.rules if self.sliced is None or r not in self.sliced[1]]
         for start in range(0, len(paths), CHUNK):
             chunk = list(paths[start : start + CHUNK])
             with tempfile.TemporaryDirectory(prefix="rules-", dir=ctx.state_dir / "tmp") as tmp:
-                rules = limited_to(self.rules, chunk, Path(tmp))
-                self._run_chunk(root, chunk, self._command(ctx.jobs, rules), state, meta,
-                                analysis)
+                if self.sliced is None or not plain:
+                    rules = limited_to(self.rules, chunk, Path(tmp))
+                    self._run_chunk(root, chunk, self._command(ctx.jobs, rules), state, meta,
+                                    analysis)
+                else:
+                    self._run_sliced(root, chunk, plain, ctx.jobs, (Path(tmp), state), meta,
+                                     analysis)
             report(start + len(chunk))
         return analysis
+
+    def _run_sliced(self, root: Path, chunk: list[str], plain: list[Path], jobs: int,
+                    dirs: tuple[Path, Path], meta: dict[str, RuleMeta],
+                    analysis: Analysis) -> None:
+        """The pattern rules on the files as they are, the generated taint rules on
+        copies with the functions that cannot hold a finding blanked (see slicing)."""
+        from assay.scanners.rulegen import SliceStats, sliced_copies
+
+        assert self.sliced is not None
+        tmp, state = dirs
+        whole = Analysis()
+        self._run_chunk(root, chunk, self._command(jobs, plain), state, meta, whole)
+        if self.slice_stats is None:
+            self.slice_stats = SliceStats()
+        targets, rules = sliced_copies(root, chunk, self.sliced, tmp, self.slice_stats)
+        part = Analysis()
+        if targets:
+            self._run_chunk(tmp / "sliced", targets, self._command(jobs, rules), state, meta,
+                            part)
+        _merge(whole, part, analysis)
 
     def _command(self, jobs: int, rules: Sequence[Path]) -> list[str]:
         assert self._binary is not None
@@ -261,6 +302,31 @@ class SemgrepScanner(FileScanner):
     def _fail(self, analysis: Analysis, chunk: list[str], reason: SkipReason, detail: str) -> None:
         analysis.failed.extend(SkippedFile(p, reason, self.name, detail) for p in chunk)
         analysis.error = detail
+
+
+def _merge(whole: Analysis, part: Analysis, into: Analysis) -> None:
+    """Outcomes of two Semgrep runs over the same files (`part` over some of them): a
+    file one run could not finish is not finished; otherwise its findings are joined."""
+    failed = {s.path for s in (*whole.failed, *part.failed)}
+    into.failed.extend(whole.failed)
+    into.failed.extend(s for s in part.failed if s.path not in {f.path for f in whole.failed})
+    for path, outcome in whole.outcomes.items():
+        if path in failed:
+            continue
+        other = part.outcomes.get(path)
+        if outcome.skip is None and other is not None:
+            outcome = other if other.skip is not None else FileOutcome(
+                (*outcome.findings, *other.findings))
+        into.outcomes[path] = outcome
+    into.error = into.error or whole.error or part.error
+
+
+@cache
+def _slicer_digest() -> str:
+    """A short hash of the slicing code: results of other slicing code are not reused."""
+    from assay.scanners import slicing
+
+    return hashlib.sha256(Path(str(slicing.__file__)).read_bytes()).hexdigest()[:16]
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

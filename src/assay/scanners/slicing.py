@@ -1,0 +1,165 @@
+"""Sliced copies of Python files for the taint rules: functions without a source blanked.
+
+Semgrep CE's taint analysis follows data within one function at a time; the only flow
+into a function from outside it is from module-level code (a module-level variable
+assigned from request data). So a function whose code holds nothing a source of the
+pack needs (see `prefilter.SOURCE_HINTS`), nor a call of a project helper returning
+request data, cannot hold a taint finding, and neither can the rest of the file because
+of it. The taint rules run on a copy of each file in which such top-level functions and
+methods are blanked: the first line becomes `pass` at the same indentation and the rest
+empty lines, so every line keeps its number and every kept line its columns. On large
+test-heavy files this is most of the code Semgrep would otherwise match every pattern of
+every taint rule against. Pattern rules (weak crypto, secrets, cookies) always run on
+the files as they are.
+
+A file is left whole when it cannot be sliced safely: its module-level code holds a
+source, it has `\\r` line ends, it does not parse, or a helper call cannot be matched by
+name. Functions the generated rules match by their definition (summarized helpers, sink
+wrappers) and functions declaring `global` names are always kept.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assay.scanners.filescan import decode_source
+from assay.scanners.prefilter import FileIndex, identifiers, request_hint, token_word
+
+_REQUEST = " request"  # marks a name bound to a request object (never an identifier)
+
+
+@dataclass(frozen=True)
+class SliceSpec:
+    """What the slicer needs from the pre-pass.
+
+    `sources`: tokens (regular expressions) of calls of project helpers returning request
+    data; `keep`: names of project functions the generated rules match by their code.
+    """
+
+    sources: tuple[str, ...] = ()
+    keep: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, list[str]]:
+        """A JSON-ready form (for the kept pre-pass result)."""
+        return {"sources": list(self.sources), "keep": list(self.keep)}
+
+    @classmethod
+    def from_json(cls, doc: Any) -> SliceSpec:
+        """The spec `to_json` wrote; TypeError or KeyError when it is not one."""
+        sources, keep = doc["sources"], doc["keep"]
+        if not all(isinstance(v, list) and all(isinstance(s, str) for s in v)
+                   for v in (sources, keep)):
+            raise TypeError("slicing")
+        return cls(tuple(sources), tuple(keep))
+
+
+@dataclass(frozen=True)
+class _Unit:
+    name: str
+    start: int  # first line (the first decorator's), 1-based
+    end: int  # last line
+
+
+def slice_source(data: bytes, spec: SliceSpec) -> bytes | None:
+    """The file's bytes for the taint rules: with the functions that cannot hold a finding
+    blanked, unchanged when it cannot be sliced safely, or None when nothing in it can
+    be a source (no taint rule can report in it)."""
+    text = decode_source(data) if b"\r" not in data and b"\0" not in data else None
+    if text is None or any(token_word(t) is None for t in spec.sources):
+        return data
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return data
+    lines = text.split("\n")
+    units = list(_units(tree))
+    aliases = _aliases(tree)
+    if _rest_has_source(lines, units, _import_lines(tree), aliases, spec):
+        return data
+    dropped = [u for u in units if not _needed(u, lines, aliases, spec)]
+    if len(dropped) == len(units):
+        return None
+    return _blanked(data, dropped) if dropped else data
+
+
+def _units(tree: ast.Module) -> Iterator[_Unit]:
+    """Top-level functions and the methods of top-level classes, decorators included."""
+    for node in tree.body:
+        items = node.body if isinstance(node, ast.ClassDef) else [node]
+        for item in items:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                start = min([d.lineno for d in item.decorator_list] + [item.lineno])
+                yield _Unit(item.name, start, item.end_lineno or item.lineno)
+
+
+def _aliases(tree: ast.Module) -> dict[str, frozenset[str]]:
+    """Each name an import binds -> the parts of what it names; the request object bound
+    to a name of its own (`from flask import request as r`) -> {"request"}."""
+    out: dict[str, frozenset[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                parts = alias.name.split(".")
+                if alias.asname and parts[-1] == "request":
+                    parts.append(_REQUEST)
+                out[local] = out.get(local, frozenset()) | frozenset(parts)
+        elif isinstance(node, ast.ImportFrom):
+            base = (node.module or "").split(".")
+            for alias in node.names:
+                extra = [_REQUEST] if alias.name == "request" else []
+                out[alias.asname or alias.name] = (out.get(alias.asname or alias.name,
+                                                           frozenset())
+                                                   | frozenset([*base, alias.name, *extra]))
+    return out
+
+
+def _has_source(text: str, aliases: dict[str, frozenset[str]], spec: SliceSpec) -> bool:
+    """Whether `text` (a function, or module-level code) holds what a source needs."""
+    words = identifiers(text)
+    bound = words & aliases.keys()
+    if any(_REQUEST in aliases[w] for w in bound):
+        return True  # the request object under a name an import gave it
+    if request_hint(text, words):
+        return True
+    expanded = words.union(*(aliases[w] for w in bound))
+    return bool(spec.sources) and FileIndex({"": text}, {"": expanded}).contains("", spec.sources)
+
+
+def _needed(unit: _Unit, lines: Sequence[str], aliases: dict[str, frozenset[str]],
+            spec: SliceSpec) -> bool:
+    text = "\n".join(lines[unit.start - 1 : unit.end])
+    return (unit.name in spec.keep or "global" in identifiers(text)
+            or _has_source(text, aliases, spec))
+
+
+def _import_lines(tree: ast.Module) -> set[int]:
+    """The lines of imports, and of top-level classes' decorators (a route decorator is a
+    source only on a function)."""
+    spans = [(n.lineno, n.end_lineno or n.lineno) for n in ast.walk(tree)
+             if isinstance(n, ast.Import | ast.ImportFrom)]
+    spans += [(d.lineno, d.end_lineno or d.lineno) for n in tree.body
+              if isinstance(n, ast.ClassDef) for d in n.decorator_list]
+    return {line for start, end in spans for line in range(start, end + 1)}
+
+
+def _rest_has_source(lines: Sequence[str], units: Sequence[_Unit], imports: set[int],
+                     aliases: dict[str, frozenset[str]], spec: SliceSpec) -> bool:
+    """Whether the code outside the units (imports aside) holds a source: module-level
+    taint reaches every function."""
+    inside = imports | {n for u in units for n in range(u.start, u.end + 1)}
+    rest = "\n".join(line for number, line in enumerate(lines, 1) if number not in inside)
+    return _has_source(rest, aliases, spec)
+
+
+def _blanked(data: bytes, dropped: Sequence[_Unit]) -> bytes:
+    lines = data.split(b"\n")
+    for unit in dropped:
+        first = lines[unit.start - 1]
+        lines[unit.start - 1] = first[: len(first) - len(first.lstrip())] + b"pass"
+        for number in range(unit.start, unit.end):
+            lines[number] = b""
+    return b"\n".join(lines)

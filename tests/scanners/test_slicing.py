@@ -1,0 +1,144 @@
+"""Sliced copies for the taint rules: functions that cannot hold a source are blanked,
+line numbers stay, and anything that could carry taint across functions keeps the
+file whole. End to end, slicing changes no finding."""
+
+from __future__ import annotations
+
+import ast
+
+from assay.api import scan
+from assay.scanners.slicing import SliceSpec, slice_source
+from tests.helpers import GitRepo
+
+VIEWS = '''import os
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def label(value):
+    return value.upper()
+
+
+@app.route("/run/<name>")
+def run(name):
+    os.system("ls " + name)
+
+
+class Report:
+    title = "report"
+
+    def render(self):
+        return self.title
+
+    def load(self):
+        return request.args["q"]
+'''
+
+
+def _sliced(text: str, spec: SliceSpec | None = None) -> str | None:
+    out = slice_source(text.encode(), spec or SliceSpec())
+    return None if out is None else out.decode()
+
+
+def test_functions_without_a_source_are_blanked_and_lines_keep_their_numbers() -> None:
+    out = _sliced(VIEWS)
+    assert out is not None
+    ast.parse(out)
+    lines, before = out.split("\n"), VIEWS.split("\n")
+    assert len(lines) == len(before)
+    # the helper and the method without request data are blanked
+    assert lines[6] == "pass" and lines[7] == ""
+    assert lines[18] == "    pass" and lines[19] == ""
+    # the route (its decorator is a source) and the method reading request data stay
+    for number, line in enumerate(before):
+        if number not in (6, 7, 18, 19):
+            assert lines[number] == line, number
+
+
+def test_module_level_request_data_keeps_the_file_whole() -> None:
+    text = ("import os\nimport flask\n\nX = flask.request.args.get('x')\n\n\n"
+            "def run():\n    os.system('ls ' + X)\n")
+    assert _sliced(text) == text
+
+
+def test_a_file_without_any_source_is_left_out() -> None:
+    assert _sliced("import os\n\n\ndef run(cmd):\n    os.system(cmd)\n") is None
+    assert _sliced("X = 1\n") is None
+
+
+def test_aliases_of_the_request_object_and_of_source_helpers_count() -> None:
+    aliased = ("import os\nfrom flask import request as rq\n\n\ndef run():\n"
+               "    os.system(rq.args['c'])\n\n\ndef other():\n    return 1\n")
+    out = _sliced(aliased)
+    assert out is not None and "rq.args" in out and "return 1" not in out
+    helper = ("import os\nfrom helpers import get_param as gp\n\n\ndef run():\n"
+              "    os.system(gp('c'))\n")
+    assert _sliced(helper) is None  # without the helper it holds no source
+    assert _sliced(helper, SliceSpec(sources=(r"\bget_param\b",))) == helper
+
+
+def test_helpers_the_rules_match_by_definition_and_globals_are_kept() -> None:
+    text = ("from flask import request\n\n\ndef clean(v):\n    return 'x'\n\n\n"
+            "def setter():\n    global MODE\n    MODE = 'a'\n\n\n"
+            "def view():\n    return clean(request.args['v'])\n\n\ndef gone():\n    return 2\n")
+    out = _sliced(text, SliceSpec(keep=("clean",)))
+    assert out is not None
+    assert "return 'x'" in out and "global MODE" in out and "return 2" not in out
+
+
+def test_what_cannot_be_sliced_safely_is_left_whole() -> None:
+    crlf = "from flask import request\r\n\r\n\r\ndef f():\r\n    return 1\r\n"
+    assert _sliced(crlf) == crlf
+    broken = "def f(:\n    request.args\n"
+    assert _sliced(broken) == broken
+    text = "from flask import request\n\n\ndef f():\n    return 1\n"
+    assert _sliced(text, SliceSpec(sources=(r"get_\w+\(",))) == text
+
+
+def test_class_decorators_are_not_route_sources() -> None:
+    text = ("from unittest import mock\nfrom django.test import TestCase\n\n\n"
+            "@mock.patch('os.getcwd')\nclass T(TestCase):\n    def test_a(self, m):\n"
+            "        return 1\n\n    def get(self, request, slug):\n        return slug\n")
+    out = _sliced(text)
+    assert out is not None and "return 1" not in out and "return slug" in out
+
+
+FLOWS = {
+    "module_level.py": ("import os\nimport flask\n\nX = flask.request.args.get('x')\n\n\n"
+                        "def run():\n    os.system('ls ' + X)\n"),
+    "aliased.py": ("import os\nfrom flask import request as rq\n\n\ndef run():\n"
+                   "    os.system('ls ' + rq.args['d'])\n\n\ndef unrelated(v):\n"
+                   "    return v\n"),
+    "views.py": ("import subprocess\nfrom django.http import HttpResponse\n\n\n"
+                 "def show(request, slug):\n    subprocess.call('cat ' + slug, shell=True)\n"
+                 "    return HttpResponse('ok')\n\n\ndef helper(x):\n    return x * 2\n"),
+    "helpers.py": ("from flask import request\n\n\ndef get_param(name):\n"
+                   "    return request.args.get(name)\n"),
+    "uses_helper.py": ("import os\nfrom helpers import get_param as gp\n\n\ndef run():\n"
+                       "    os.system('ls ' + gp('dir'))\n\n\ndef quiet():\n    return 0\n"),
+}
+
+
+def _semgrep_scan(repo: GitRepo, config: str) -> tuple[set[tuple[str, str, int]],
+                                                       dict[str, int], str]:
+    (repo.path / "assay.toml").write_text(config)
+    run = scan(repo.path, scanners=["semgrep"], no_cache=True, record=False).run
+    keys = {(f.rule_id, f.path, f.span.start_line) for f in run.findings}
+    counts = next((dict(s.tool_calls) for s in run.metrics.stages
+                   if s.name == "slice:semgrep"), {})
+    return keys, counts, dict(run.provenance.extra)["semgrep.slicing"]
+
+
+def test_slicing_changes_no_finding(repo: GitRepo) -> None:
+    for path, text in FLOWS.items():
+        repo.write(path, text)
+    repo.commit()
+    sliced, counts, on = _semgrep_scan(repo, "")
+    whole, none, off = _semgrep_scan(repo, "[scanners.semgrep]\nslicing = false\n")
+    assert sliced == whole
+    assert {p for _, p, _ in sliced} == {"module_level.py", "aliased.py", "views.py",
+                                         "uses_helper.py"}
+    assert (counts["files"], counts["sliced"]) == (5, 3)
+    assert counts["bytes_after"] < counts["bytes_before"]
+    assert (on, off, none) == ("on", "off", {})

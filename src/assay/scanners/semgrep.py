@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -254,15 +255,19 @@ class SemgrepScanner(FileScanner):
 
         assert self.sliced is not None
         tmp, state = dirs
-        whole = Analysis()
-        self._run_chunk(root, chunk, self._command(jobs, plain), state, meta, whole)
+        (state / "sliced").mkdir(exist_ok=True)
+        whole, part = Analysis(), Analysis()
         if self.slice_stats is None:
             self.slice_stats = SliceStats()
-        targets, rules = sliced_copies(root, chunk, self.sliced, tmp, self.slice_stats)
-        part = Analysis()
-        if targets:
-            self._run_chunk(tmp / "sliced", targets, self._command(jobs, rules), state, meta,
-                            part)
+        # the two Semgrep runs overlap: each leaves cores idle part of the time
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            first = pool.submit(self._run_chunk, root, chunk, self._command(jobs, plain),
+                                state, meta, whole)
+            targets, rules = sliced_copies(root, chunk, self.sliced, tmp, self.slice_stats)
+            if targets:
+                self._run_chunk(tmp / "sliced", targets, self._command(jobs, rules),
+                                state / "sliced", meta, part)
+            first.result()
         _merge(whole, part, analysis)
 
     def _command(self, jobs: int, rules: Sequence[Path]) -> list[str]:

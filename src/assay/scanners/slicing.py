@@ -76,8 +76,9 @@ def slice_source(data: bytes, spec: SliceSpec) -> bytes | None:
         return data
     lines = text.split("\n")
     units = list(_units(tree))
-    aliases = _aliases(tree)
-    if _rest_has_source(lines, units, _import_lines(tree), aliases, spec):
+    imports = [n for n in _statements(tree.body) if isinstance(n, ast.Import | ast.ImportFrom)]
+    aliases = _aliases(imports)
+    if _rest_has_source(lines, units, _import_lines(tree, imports), aliases, spec):
         return data
     dropped = [u for u in units if not _needed(u, lines, aliases, spec)]
     if len(dropped) == len(units):
@@ -95,11 +96,22 @@ def _units(tree: ast.Module) -> Iterator[_Unit]:
                 yield _Unit(item.name, start, item.end_lineno or item.lineno)
 
 
-def _aliases(tree: ast.Module) -> dict[str, frozenset[str]]:
+def _statements(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
+    """Every statement, nested ones included (imports are statements: no need to visit
+    every expression)."""
+    for node in body:
+        yield node
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, name, None)
+            if isinstance(inner, list):
+                yield from _statements([n for n in inner if isinstance(n, ast.AST)])
+
+
+def _aliases(imports: Sequence[ast.Import | ast.ImportFrom]) -> dict[str, frozenset[str]]:
     """Each name an import binds -> the parts of what it names; the request object bound
     to a name of its own (`from flask import request as r`) -> {"request"}."""
     out: dict[str, frozenset[str]] = {}
-    for node in ast.walk(tree):
+    for node in imports:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -136,11 +148,10 @@ def _needed(unit: _Unit, lines: Sequence[str], aliases: dict[str, frozenset[str]
             or _has_source(text, aliases, spec))
 
 
-def _import_lines(tree: ast.Module) -> set[int]:
+def _import_lines(tree: ast.Module, imports: Sequence[ast.Import | ast.ImportFrom]) -> set[int]:
     """The lines of imports, and of top-level classes' decorators (a route decorator is a
     source only on a function)."""
-    spans = [(n.lineno, n.end_lineno or n.lineno) for n in ast.walk(tree)
-             if isinstance(n, ast.Import | ast.ImportFrom)]
+    spans = [(n.lineno, n.end_lineno or n.lineno) for n in imports]
     spans += [(d.lineno, d.end_lineno or d.lineno) for n in tree.body
               if isinstance(n, ast.ClassDef) for d in n.decorator_list]
     return {line for start, end in spans for line in range(start, end + 1)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from assay.formats.interface import FormatError
@@ -13,6 +14,7 @@ from assay.ledger import migrations
 from assay.ledger.interface import Ledger, LedgerError, RunSummary
 from assay.model import Run, RunId, sorted_findings
 
+LOCK_WAIT = 30.0  # seconds to wait for a lock SQLite does not wait for itself
 _MOVE_ASIDE = "move the file aside (assay never overwrites it) or pass --ledger PATH"
 
 
@@ -49,11 +51,24 @@ class SqliteLedger(Ledger):
         except (OSError, sqlite3.Error) as exc:
             raise LedgerError(f"cannot open ledger {path}: {exc}") from None
         try:
-            self._prepare(upto)
+            self._prepare_when_unlocked(upto)
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise LedgerError(f"ledger {path} is not a usable SQLite database ({exc})",
                               _MOVE_ASIDE) from None
+
+    def _prepare_when_unlocked(self, upto: dict[str, int] | None) -> None:
+        """`_prepare`, again while another connection holds a lock SQLite does not wait
+        for (switching to WAL as several processes open a new ledger at once)."""
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                self._prepare(upto)
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _prepare(self, upto: dict[str, int] | None) -> None:
         self.db.execute("PRAGMA foreign_keys = ON")

@@ -48,7 +48,9 @@ if TYPE_CHECKING:
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
-CHUNK = 2000  # files per Semgrep process: keeps the command line far below ARG_MAX
+# paths per Semgrep process, in bytes: keeps the command line far below ARG_MAX (2 MiB on
+# Linux) while a large project still goes to one process (every process starts anew)
+CHUNK_BYTES = 512 * 1024
 # Semgrep merges rules that share an id, so the copies of a taint rule the pre-pass writes
 # for groups of files are told apart by this mark and a number, stripped from findings.
 COPY_MARK = "--copy"
@@ -233,8 +235,8 @@ class SemgrepScanner(FileScanner):
         analysis = Analysis()
         (ctx.state_dir / "tmp").mkdir(parents=True, exist_ok=True)
         plain = [r for r in self.rules if self.sliced is None or r not in self.sliced[1]]
-        for start in range(0, len(paths), CHUNK):
-            chunk = list(paths[start : start + CHUNK])
+        done = 0
+        for chunk in _chunks(paths, CHUNK_BYTES):
             with tempfile.TemporaryDirectory(prefix="rules-", dir=ctx.state_dir / "tmp") as tmp:
                 if self.sliced is None or not plain:
                     rules = limited_to(self.rules, chunk, Path(tmp))
@@ -243,7 +245,8 @@ class SemgrepScanner(FileScanner):
                 else:
                     self._run_sliced(root, chunk, plain, ctx.jobs, (Path(tmp), state), meta,
                                      analysis)
-            report(start + len(chunk))
+            done += len(chunk)
+            report(done)
         return analysis
 
     def _run_sliced(self, root: Path, chunk: list[str], plain: list[Path], jobs: int,
@@ -307,6 +310,20 @@ class SemgrepScanner(FileScanner):
     def _fail(self, analysis: Analysis, chunk: list[str], reason: SkipReason, detail: str) -> None:
         analysis.failed.extend(SkippedFile(p, reason, self.name, detail) for p in chunk)
         analysis.error = detail
+
+
+def _chunks(paths: Sequence[str], limit: int) -> list[list[str]]:
+    """`paths` in order, cut into lists whose paths take at most `limit` bytes."""
+    out: list[list[str]] = []
+    size = limit + 1
+    for path in paths:
+        length = len(path.encode()) + 1
+        if size + length > limit:
+            out.append([])
+            size = 0
+        out[-1].append(path)
+        size += length
+    return out
 
 
 def _merge(whole: Analysis, part: Analysis, into: Analysis) -> None:

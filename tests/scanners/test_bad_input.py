@@ -68,6 +68,16 @@ def test_invalid_fail_on_and_unknown_scanner(repo: GitRepo) -> None:
     assert_one_line_error(assay("scan", "-s", "nosuch", cwd=repo.path), "unknown scanner")
 
 
+def test_a_misspelt_scanner_option_is_a_configuration_error(repo: GitRepo) -> None:
+    repo.write("a.py", "x = 1\n")
+    repo.write("assay.toml", "[scanners.semgrep]\nsummary = false\n")
+    repo.commit()
+    proc = assay("scan", cwd=repo.path)
+    assert proc.returncode == 2
+    assert_one_line_error(proc, "[scanners.semgrep] has unknown key(s): summary")
+    assert "summaries" in proc.stderr
+
+
 def test_unreadable_files_are_recorded_and_make_the_run_incomplete(repo: GitRepo) -> None:
     repo.write("good.py", "import hashlib\nh = hashlib.md5(b'x')\n")
     repo.write("binary.py", b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(range(256)))

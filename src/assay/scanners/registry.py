@@ -23,7 +23,17 @@ def register_type(type_name: str, factory: Factory) -> None:
     _TYPES[type_name] = factory
 
 
+# The keys each built-in scanner reads from its [scanners.NAME] table.
+BUILTIN_OPTIONS = {"bandit": frozenset({"skip"}),
+                   "semgrep": frozenset({"summaries", "slicing", "bandit_findings"})}
+
+
 def _builtin(name: str, config: Config) -> Scanner | None:
+    unknown = sorted(set(config.scanners.get(name, {})) - BUILTIN_OPTIONS.get(name, set()))
+    if name in BUILTIN_OPTIONS and unknown:
+        raise ScannerError(f"[scanners.{name}] has unknown key(s): {', '.join(unknown)}",
+                           f"{name} reads {', '.join(sorted(BUILTIN_OPTIONS[name]))}; "
+                           "see docs/configuration.md")
     if name == "bandit":
         from assay.scanners.bandit import BanditScanner
 

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -64,6 +65,25 @@ def locate_project(path: str | Path = ".", config_path: Path | None = None) -> P
     return Project(root, loaded, state_dir, (warning,) if warning else ())
 
 
+def tracked_state(project: Project) -> str:
+    """The state directory (relative to the root) when git tracks a file in it, else ''.
+
+    What is kept there (cached results, the pre-pass' rules) is then not trusted: it
+    would come from whoever committed it.
+    """
+    try:
+        relative = project.state_dir.resolve().relative_to(project.root).as_posix()
+    except ValueError:
+        return ""
+    if not (project.root / ".git").exists():
+        return ""
+    try:
+        listed = git.run_git(project.root, ["ls-files", "-z", "--", relative])
+    except RepoError:
+        return ""
+    return relative if listed.strip(b"\0") else ""
+
+
 def default_ledger(project: Project, override: str | Path | None = None) -> str | Path:
     """The ledger to use: explicit, then config `scan.ledger`, then `.assay/ledger.db`."""
     if override:
@@ -104,13 +124,22 @@ def scan(
     built = [build_scanner(n, config) for n in dict.fromkeys(names)]
     store: SqliteLedger | None = open_ledger(default_ledger(project, ledger)) if record else None
     now = (clock or (lambda: datetime.now(UTC)))()
-    cache = ResultCache(project.state_dir / "cache.db")
     warnings = list(project.warnings)
+    tracked = tracked_state(project)
+    # a state directory git tracks could hold anything a committer put there: this run
+    # keeps its state in a scratch directory instead
+    scratch = tempfile.TemporaryDirectory(prefix="assay-state-") if tracked else None
+    if tracked:
+        warnings.append(f"{tracked} is tracked by git, so nothing kept in it is used "
+                        "(anyone who can commit could plant it); untrack it: "
+                        f"git rm -r --cached {tracked}")
+    state_dir = Path(scratch.name) if scratch is not None else project.state_dir
+    cache = ResultCache(state_dir / "cache.db")
     if cache.error:
         warnings.append(cache.error)
     run_id = new_run_id(now)
     ctx = ScanContext(
-        snapshot=snapshot, files=(), state_dir=project.state_dir, run_id=run_id, ledger=store,
+        snapshot=snapshot, files=(), state_dir=state_dir, run_id=run_id, ledger=store,
         jobs=jobs or config.scan.jobs or os.cpu_count() or 1, use_cache=not no_cache,
         cache=cache if cache.available else None, max_file_size=config.scan.max_file_size,
         progress=progress, diff=changes, fresh=fresh)
@@ -126,6 +155,8 @@ def scan(
         cache.close()
         if store is not None:
             store.close()
+        if scratch is not None:
+            scratch.cleanup()
     warnings.extend(v for k, v in run.provenance.extra if k.endswith(".warning"))
     return ScanResult(run, store.path if store else None, config, tuple(warnings))
 

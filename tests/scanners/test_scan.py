@@ -200,3 +200,27 @@ def test_rescan_of_edited_files_finds_what_a_full_scan_finds(repo: GitRepo) -> N
                                      for n in range(3)}
     assert ("assay.python.command-injection.taint", "views1.py") in taint
     assert ("assay.python.sqli.taint", "query2.py") in taint
+
+
+def test_a_state_directory_tracked_by_git_is_not_trusted(repo: GitRepo) -> None:
+    repo.write("app.py", VULNERABLE_APP)
+    repo.commit()
+    first = scan(repo.path, record=False)
+    assert first.run.findings
+    # someone commits a cache that says every file is clean
+    import sqlite3
+
+    db = sqlite3.connect(repo.path / ".assay" / "cache.db")
+    with db:
+        db.execute("""UPDATE results SET outcome = '{"findings":[]}'""")
+    db.close()
+    repo.git("add", "-f", ".assay/cache.db")
+    repo.git("commit", "-q", "-m", "planted cache")
+    again = scan(repo.path, record=False)
+    assert _keys(again.run.findings) == _keys(first.run.findings)
+    assert again.run.metrics.cache.hits == 0
+    assert any(".assay is tracked by git" in w for w in again.warnings)
+    # untracked, the state directory is used again
+    repo.git("rm", "-q", "-r", "--cached", ".assay")
+    repo.git("commit", "-q", "-m", "untrack")
+    assert not scan(repo.path, record=False).warnings

@@ -254,7 +254,10 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
         target = out_dir / hashlib.sha256(text.encode()).hexdigest()[:16]
         target.mkdir(parents=True, exist_ok=True)
         out = target / f"{path.stem}.json"
-        if not out.exists():
+        # an existing file is used only if it is what this scan would write: the state
+        # directory is inside the scanned tree
+        if not out.is_file() or out.read_text(encoding="utf-8", errors="replace") != text:
+            out.unlink(missing_ok=True)
             out.write_text(text, encoding="utf-8")
         result.append(out)
     return result

@@ -138,3 +138,21 @@ def test_required_text_is_in_every_corpus_file_its_rule_reports_in(tmp_path: Pat
             checked += 1
             assert rules[rule].search((corpus / path).read_text()), (rule, path)
     assert checked >= 10
+
+
+def test_required_text_is_looked_up_among_words_as_in_the_text() -> None:
+    """Every `assay-requires` expression matches within words only, so looking it up in
+    each file's words finds the same files as searching the whole text."""
+    from assay.scanners.prefilter import FileIndex, required_files
+
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    sources = {str(p.relative_to(corpus)): p.read_text() for p in sorted(corpus.rglob("*.py"))}
+    sources["words.py"] = "x = 'my-db_PASSWORD-here' # set_signed_cookie\n"
+    rules = [r for path in sorted(RULES_DIR.glob("*.yaml"))
+             for r in yaml.safe_load(path.read_text())["rules"]
+             if "assay-requires" in r.get("metadata", {})]
+    found = required_files(rules, FileIndex(sources))
+    for rule in rules:
+        expression = re.compile(rule["metadata"]["assay-requires"])
+        by_text = sorted(p for p, text in sources.items() if expression.search(text))
+        assert found[rule["id"]] == by_text and "words.py" in by_text

@@ -246,17 +246,23 @@ def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str
     return out
 
 
-REQUIRES = "assay-requires"  # a pattern rule's metadata: a regex every match's file has
+REQUIRES = "assay-requires"  # a pattern rule's metadata: what every match's file has
 
 
 def required_files(rules: Iterable[Mapping[str, Any]], index: FileIndex) -> dict[str, list[str]]:
-    """Per pattern rule that declares `metadata.assay-requires` (a regular expression
-    every file it can match in contains), the files (sorted) that contain it."""
+    """Per pattern rule that declares `metadata.assay-requires`, the files (sorted) that
+    have it: a word (a run of letters, digits and `_`, in code, strings or comments) in
+    which the regular expression finds a match. Each distinct word of the project is
+    tried once."""
+    wanted = {str(r["id"]): re.compile(str((r.get("metadata") or {})[REQUIRES]))
+              for r in rules
+              if r.get("mode") != "taint" and isinstance((r.get("metadata") or {}).get(REQUIRES),
+                                                         str)}
+    if not wanted:
+        return {}
+    vocabulary = index.vocabulary(index.sources)
     out: dict[str, list[str]] = {}
-    for rule in rules:
-        expression = (rule.get("metadata") or {}).get(REQUIRES)
-        if rule.get("mode") != "taint" and isinstance(expression, str):
-            found = re.compile(expression)
-            out[str(rule["id"])] = sorted(p for p, text in index.sources.items()
-                                          if found.search(text))
+    for rule, expression in wanted.items():
+        matching = {w for w in vocabulary if expression.search(w)}
+        out[rule] = sorted(p for p in index.sources if not matching.isdisjoint(index.words(p)))
     return out

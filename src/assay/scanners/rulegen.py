@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import functools
 import hashlib
 import json
 import re
@@ -463,9 +464,17 @@ def _safe_yaml(text: str) -> Any:
 
 def load_rules(path: Path) -> list[dict[str, Any]]:
     """The rules of one rule file (YAML, or the JSON the pre-pass writes)."""
-    text = path.read_text(encoding="utf-8")
-    doc = json.loads(text) if path.suffix == ".json" else _safe_yaml(text)
+    if path.suffix != ".json":  # the pack, read several times a scan: parsed once
+        stat = path.stat()
+        return copy.deepcopy(_yaml_rules(path, stat.st_mtime_ns, stat.st_size))
+    doc = json.loads(path.read_text(encoding="utf-8"))
     rules: list[dict[str, Any]] = doc.get("rules", [])
+    return rules
+
+
+@functools.lru_cache(maxsize=64)
+def _yaml_rules(path: Path, mtime: int, size: int) -> list[dict[str, Any]]:
+    rules: list[dict[str, Any]] = _safe_yaml(path.read_text(encoding="utf-8")).get("rules", [])
     return rules
 
 

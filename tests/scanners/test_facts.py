@@ -137,3 +137,10 @@ def test_a_rescan_after_an_edit_reads_only_the_edited_file(
     summaries = dict(edited.provenance)
     assert summaries["semgrep.summaries.source"] == "0"
     assert summaries["semgrep.summaries.constant"] == "1: helpers.get_param"
+
+
+def test_the_empty_outcome_shortcut_is_what_the_cache_writes() -> None:
+    from assay.scanners.cache import _EMPTY, FileOutcome, _decode, _encode
+
+    assert _encode(FileOutcome()) == _EMPTY
+    assert _decode(_EMPTY, "a.py") == FileOutcome()

@@ -77,14 +77,17 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int],
     covered_cwes = frozenset(covered)
     bandit = [f for f in items if f.scanner == "bandit"]
     others = [f for f in items if f.scanner != "bandit"]
-    taint = [f for f in others if f.scanner == "semgrep"]
+    taint: dict[tuple[str, int | None], list[Finding]] = {}
+    for other in others:
+        if other.scanner == "semgrep":
+            taint.setdefault((other.path, other.cwe), []).append(other)
     absorbed: set[int] = set()
     out: list[Finding] = []
     unconfirmed: list[str] = []
     merged = 0
     for finding in bandit:
         gated = TAINT_GATED.get(finding.rule_id) in covered_cwes and finding.cwe in covered_cwes
-        partner = _partner(finding, taint, absorbed)
+        partner = _partner(finding, taint.get((finding.path, finding.cwe), []), absorbed)
         if partner is not None:
             absorbed.add(id(partner))
             merged += 1

@@ -61,7 +61,12 @@ def _encode(outcome: FileOutcome) -> str:
     return json.dumps(doc, sort_keys=True, separators=(",", ":"))
 
 
+_EMPTY = '{"findings":[]}'  # what most files' outcomes are: no need to parse them
+
+
 def _decode(text: str, path: str) -> FileOutcome:
+    if text == _EMPTY:
+        return FileOutcome()
     doc = json.loads(text)
     skip = doc.get("skip")
     return FileOutcome(

@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -62,26 +64,40 @@ def locate_project(path: str | Path = ".", config_path: Path | None = None) -> P
     root = root.resolve()
     loaded = load_config(root, config_path)
     state_dir, warning = state_dir_for(root)
-    return Project(root, loaded, state_dir, (warning,) if warning else ())
+    warnings: tuple[str, ...] = (warning,) if warning else ()
+    tracked = tracked_state(root, state_dir)
+    if tracked:
+        # anyone who can commit could have put cached "clean" results, rules or a ledger
+        # with a convenient baseline there: this process keeps its state elsewhere
+        state_dir = _scratch_state()
+        warnings += (f"{tracked} is tracked by git, so nothing kept in it is used (this run "
+                     f"keeps its state in a temporary directory); untrack it: "
+                     f"git rm -r --cached {tracked}",)
+    return Project(root, loaded, state_dir, warnings)
 
 
-def tracked_state(project: Project) -> str:
-    """The state directory (relative to the root) when git tracks a file in it, else ''.
+def _scratch_state() -> Path:
+    """A state directory of this process alone, removed when it exits."""
+    path = Path(tempfile.mkdtemp(prefix="assay-state-"))
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
 
-    What is kept there (cached results, the pre-pass' rules) is then not trusted: it
-    would come from whoever committed it.
-    """
+
+def tracked_state(root: Path, state_dir: Path) -> str:
+    """The state directory (relative to `root`) when git tracks a file in it, else ''."""
     try:
-        relative = project.state_dir.resolve().relative_to(project.root).as_posix()
+        relative = state_dir.resolve().relative_to(root).as_posix()
     except ValueError:
         return ""
-    if not (project.root / ".git").exists():
+    if not (root / ".git").exists():
         return ""
     try:
-        listed = git.run_git(project.root, ["ls-files", "-z", "--", relative])
+        listed = git.run_git(root, ["ls-files", "-z", "--", relative])
     except RepoError:
         return ""
-    return relative if listed.strip(b"\0") else ""
+    # the .gitignore assay writes there is harmless when committed
+    kept = [f for f in listed.split(b"\0") if f and f != f"{relative}/.gitignore".encode()]
+    return relative if kept else ""
 
 
 def default_ledger(project: Project, override: str | Path | None = None) -> str | Path:
@@ -125,15 +141,7 @@ def scan(
     store: SqliteLedger | None = open_ledger(default_ledger(project, ledger)) if record else None
     now = (clock or (lambda: datetime.now(UTC)))()
     warnings = list(project.warnings)
-    tracked = tracked_state(project)
-    # a state directory git tracks could hold anything a committer put there: this run
-    # keeps its state in a scratch directory instead
-    scratch = tempfile.TemporaryDirectory(prefix="assay-state-") if tracked else None
-    if tracked:
-        warnings.append(f"{tracked} is tracked by git, so nothing kept in it is used "
-                        "(anyone who can commit could plant it); untrack it: "
-                        f"git rm -r --cached {tracked}")
-    state_dir = Path(scratch.name) if scratch is not None else project.state_dir
+    state_dir = project.state_dir
     cache = ResultCache(state_dir / "cache.db")
     if cache.error:
         warnings.append(cache.error)
@@ -155,8 +163,6 @@ def scan(
         cache.close()
         if store is not None:
             store.close()
-        if scratch is not None:
-            scratch.cleanup()
     warnings.extend(v for k, v in run.provenance.extra if k.endswith(".warning"))
     return ScanResult(run, store.path if store else None, config, tuple(warnings))
 

@@ -214,6 +214,9 @@ def test_a_state_directory_tracked_by_git_is_not_trusted(repo: GitRepo) -> None:
     with db:
         db.execute("""UPDATE results SET outcome = '{"findings":[]}'""")
     db.close()
+    repo.git("add", "-f", ".assay/.gitignore")
+    repo.git("commit", "-q", "-m", "only the state directory's .gitignore")
+    assert not scan(repo.path, record=False).warnings
     repo.git("add", "-f", ".assay/cache.db")
     repo.git("commit", "-q", "-m", "planted cache")
     again = scan(repo.path, record=False)

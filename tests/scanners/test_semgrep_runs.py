@@ -3,6 +3,8 @@ of the run on whole files joined with the run on sliced copies."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -44,3 +46,29 @@ def test_outcomes_of_both_runs_are_joined_and_a_failure_wins() -> None:
     assert joined.outcomes["c.py"].skip is not None
     assert "d.py" not in joined.outcomes and [s.path for s in joined.failed] == ["d.py"]
     assert joined.error == "slow"
+
+
+def test_gated_cwes_are_kept_by_the_rules_hash(tmp_path: Path) -> None:
+    from assay.repo import open_snapshot
+    from assay.scanners.cache import ResultCache
+    from assay.scanners.interface import ScanContext
+    from assay.scanners.semgrep import (
+        GATED_KIND,
+        _kept_gated_cwes,
+        gated_cwes,
+        rule_files,
+        rules_hash,
+    )
+
+    (tmp_path / "a.py").write_text("x = 1\n")
+    cache = ResultCache(tmp_path / "cache.db")
+    ctx = ScanContext(snapshot=open_snapshot(tmp_path), files=(), state_dir=tmp_path,
+                      cache=cache)
+    expected = ",".join(str(c) for c in gated_cwes(rule_files()))
+    assert "89" in expected.split(",")
+    assert _kept_gated_cwes(ctx, rule_files()) == expected
+    assert cache.get_docs(GATED_KIND, [rules_hash(rule_files())]) == {
+        rules_hash(rule_files()): expected}
+    # a damaged record is computed again
+    cache.put_docs(GATED_KIND, [(rules_hash(rule_files()), "89,x")])
+    assert _kept_gated_cwes(ctx, rule_files()) == expected

@@ -54,6 +54,7 @@ CHUNK_BYTES = 512 * 1024
 # Semgrep merges rules that share an id, so the copies of a taint rule the pre-pass writes
 # for groups of files are told apart by this mark and a number, stripped from findings.
 COPY_MARK = "--copy"
+GATED_KIND = "semgrep-gated-cwes/1"  # the result cache's name for kept gated_cwes
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,19 @@ def gated_cwes(files: Sequence[Path]) -> tuple[int, ...]:
     return tuple(sorted(found))
 
 
+def _kept_gated_cwes(ctx: ScanContext, files: Sequence[Path]) -> str:
+    """`gated_cwes` as text, kept in the result cache under a hash of the rule files (a
+    rescan need not parse the pack's YAML)."""
+    key = rules_hash(files)
+    kept = ctx.cache.get_docs(GATED_KIND, [key]) if ctx.cache is not None else {}
+    if key in kept and all(c.isdigit() for c in kept[key].split(",") if c):
+        return kept[key]
+    gated = ",".join(str(c) for c in gated_cwes(files))
+    if ctx.cache is not None:
+        ctx.cache.put_docs(GATED_KIND, [(key, gated)])
+    return gated
+
+
 def load_rule_meta(files: Sequence[Path]) -> dict[str, RuleMeta]:
     """Rule id -> metadata, read from the YAML files (the JSON output lacks some of it)."""
     from assay.scanners.rulegen import load_rules
@@ -192,7 +206,7 @@ class SemgrepScanner(FileScanner):
         The result records for which CWEs the pack gates Bandit (the merge reads it) and,
         with summaries on, what the pre-pass found.
         """
-        gated = ",".join(str(c) for c in gated_cwes(self.rules))
+        gated = _kept_gated_cwes(ctx, self.rules)
         covered: tuple[tuple[str, str], ...] = (
             ("semgrep.gated_cwes", gated), ("semgrep.bandit_policy", self.bandit_policy.value))
         if not self.summaries:

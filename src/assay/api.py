@@ -141,13 +141,12 @@ def scan(
     store: SqliteLedger | None = open_ledger(default_ledger(project, ledger)) if record else None
     now = (clock or (lambda: datetime.now(UTC)))()
     warnings = list(project.warnings)
-    state_dir = project.state_dir
-    cache = ResultCache(state_dir / "cache.db")
+    cache = ResultCache(project.state_dir / "cache.db")
     if cache.error:
         warnings.append(cache.error)
     run_id = new_run_id(now)
     ctx = ScanContext(
-        snapshot=snapshot, files=(), state_dir=state_dir, run_id=run_id, ledger=store,
+        snapshot=snapshot, files=(), state_dir=project.state_dir, run_id=run_id, ledger=store,
         jobs=jobs or config.scan.jobs or os.cpu_count() or 1, use_cache=not no_cache,
         cache=cache if cache.available else None, max_file_size=config.scan.max_file_size,
         progress=progress, diff=changes, fresh=fresh)

@@ -76,6 +76,9 @@ def test_a_misspelt_scanner_option_is_a_configuration_error(repo: GitRepo) -> No
     assert proc.returncode == 2
     assert_one_line_error(proc, "[scanners.semgrep] has unknown key(s): summary")
     assert "summaries" in proc.stderr
+    repo.write("assay.toml", '[scanners.semgrep]\nslicing = "false"\n')
+    assert_one_line_error(assay("scan", cwd=repo.path),
+                          "[scanners.semgrep] slicing must be true or false, got 'false'")
 
 
 def test_unreadable_files_are_recorded_and_make_the_run_incomplete(repo: GitRepo) -> None:

@@ -56,21 +56,28 @@ def test_summaries_from_kept_facts_equal_summaries_read_afresh(tmp_path: Path) -
     assert classify(f.module for f in kept.values() if f.module) == summarize(sources, sources)
 
 
-def test_only_changed_or_damaged_files_are_read_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths the pre-pass reads from here on (rather than taking from the cache)."""
+    paths: list[str] = []
+    original = facts._read_batch
+
+    def counting(work: list[tuple[str, str, str]]) -> list[FileFacts]:
+        paths.extend(path for path, _, _ in work)
+        return original(work)
+
+    monkeypatch.setattr(facts, "_read_batch", counting)
+    return paths
+
+
+def test_only_changed_or_damaged_files_are_read_again(tmp_path: Path, read: list[str]) -> None:
     sources = {"a.py": "def a():\n    return 1\n", "b.py": "import os\n", "c.py": "x = 1\n"}
     names = _names(sources)
     cache = ResultCache(tmp_path / "cache.db")
     ids = {p: f"id-{p}" for p in sources}
     first = read_files(sources, names, 1, cache, ids, "v1")
-    read: list[str] = []
-    original = facts._read_batch
-
-    def counting(work: list[tuple[str, str, str]]) -> list[FileFacts]:
-        read.extend(path for path, _, _ in work)
-        return original(work)
-
-    monkeypatch.setattr(facts, "_read_batch", counting)
+    assert read == ["a.py", "b.py", "c.py"]
+    read.clear()
     assert read_files(sources, names, 1, cache, ids, "v1") == first
     assert read == []
     changed = {**sources, "b.py": "import subprocess\n"}
@@ -104,8 +111,8 @@ def test_work_in_worker_processes_comes_back_in_order() -> None:
     assert in_workers(_double, items[:5], jobs=2) == [0, 2, 4, 6, 8]
 
 
-def test_a_rescan_after_an_edit_reads_only_the_edited_file(
-        repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rescan_after_an_edit_reads_only_the_edited_file(repo: GitRepo,
+                                                           read: list[str]) -> None:
     repo.write("helpers.py", HELPER)
     repo.write("views.py", VIEW)
     repo.write("other.py", "def other():\n    return 2\n")
@@ -119,14 +126,7 @@ def test_a_rescan_after_an_edit_reads_only_the_edited_file(
                            cache=cache if use_cache else None)
 
     prepare(context(), rule_files())
-    read: list[str] = []
-    original = facts._read_batch
-
-    def counting(work: list[tuple[str, str, str]]) -> list[FileFacts]:
-        read.extend(path for path, _, _ in work)
-        return original(work)
-
-    monkeypatch.setattr(facts, "_read_batch", counting)
+    read.clear()
     repo.write("helpers.py", "def get_param(name):\n    return 'fixed'\n")
     edited = prepare(context(), rule_files())
     assert read == ["helpers.py"]
@@ -144,3 +144,16 @@ def test_the_empty_outcome_shortcut_is_what_the_cache_writes() -> None:
 
     assert _encode(FileOutcome()) == _EMPTY
     assert _decode(_EMPTY, "a.py") == FileOutcome()
+
+
+def test_an_unreadable_cache_reads_as_empty_and_says_so(tmp_path: Path) -> None:
+    import sqlite3
+
+    cache = ResultCache(tmp_path / "cache.db")
+    cache.put_docs("kind", [("k", "v")])
+    assert cache.get_docs("kind", ["k"]) == {"k": "v"}
+    other = sqlite3.connect(tmp_path / "cache.db")
+    other.execute("DROP TABLE documents")
+    other.commit()
+    other.close()
+    assert cache.get_docs("kind", ["k"]) == {} and "unreadable" in cache.error

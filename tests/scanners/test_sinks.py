@@ -55,14 +55,14 @@ def test_signatures_are_read_off_the_sink_patterns() -> None:
 
 def test_wrappers_are_found_to_a_fixpoint_and_need_the_shell() -> None:
     summaries = summarize({"tools.py": HELPERS}, ["tools.py"])
-    found = find_wrappers(CMDI, signatures(PACK[CMDI]), summaries.calls, lambda w: True)
+    found = find_wrappers(CMDI, signatures(PACK[CMDI]), summaries.call_index, lambda w: True)
     assert [(w.function, w.param) for w in found] == [("tools.outer", "value"),
                                                       ("tools.run_tool", "args")]
 
 
 def test_receiver_patterns_are_honored() -> None:
     summaries = summarize({"tools.py": HELPERS}, ["tools.py"])
-    found = find_wrappers(LDAP, signatures(PACK[LDAP]), summaries.calls, lambda w: True)
+    found = find_wrappers(LDAP, signatures(PACK[LDAP]), summaries.call_index, lambda w: True)
     assert found == []  # db.delete is not an LDAP connection
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -100,20 +100,10 @@ class ResultCache:
 
     def get_many(self, scanner: ScannerInfo, ids: Mapping[str, str]) -> dict[str, FileOutcome]:
         """Cached outcomes for `ids` (path -> content id), keyed by path."""
-        if self._db is None or not ids:
-            return {}
-        wanted = sorted(set(ids.values()))
-        found: dict[str, str] = {}
-        with self._lock:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))  # placeholders only, never data
-                query = "".join((
-                    "SELECT content_id, outcome FROM results WHERE scanner = ? AND version = ?",
-                    " AND rules_hash = ? AND content_id IN (", marks, ")"))
-                rows = self._db.execute(
-                    query, (scanner.name, scanner.version, scanner.rules_hash, *chunk))
-                found.update(rows)
+        found = self._select(
+            "SELECT content_id, outcome FROM results WHERE scanner = ? AND version = ?"
+            " AND rules_hash = ? AND content_id IN ",
+            (scanner.name, scanner.version, scanner.rules_hash), ids.values())
         return {p: _decode(found[c], p) for p, c in ids.items() if c in found}
 
     def put_many(self, scanner: ScannerInfo, items: Iterable[tuple[str, FileOutcome]]) -> None:
@@ -130,20 +120,25 @@ class ResultCache:
             except sqlite3.Error as exc:
                 self.error = f"result cache {self.path} not updated: {exc}"
 
-    def get_docs(self, kind: str, keys: Sequence[str]) -> dict[str, str]:
+    def get_docs(self, kind: str, keys: Iterable[str]) -> dict[str, str]:
         """Kept documents of one `kind` (what a scanner keeps besides results), by key."""
-        if self._db is None or not keys:
-            return {}
+        return self._select("SELECT key, doc FROM documents WHERE kind = ? AND key IN ",
+                            (kind,), keys)
+
+    def _select(self, query: str, fixed: tuple[str, ...],
+                keys: Iterable[str]) -> dict[str, str]:
+        """key -> value rows of `query` + `(?, ?, ...)` for `keys`, 500 keys at a time; an
+        unreadable cache reads as empty (and says so in `error`)."""
         wanted = sorted(set(keys))
         found: dict[str, str] = {}
+        if self._db is None or not wanted:
+            return found
         with self._lock:
             try:
                 for start in range(0, len(wanted), 500):
                     chunk = wanted[start : start + 500]
                     marks = ",".join("?" * len(chunk))  # placeholders only, never data
-                    query = "".join(("SELECT key, doc FROM documents WHERE kind = ?",
-                                     " AND key IN (", marks, ")"))
-                    found.update(self._db.execute(query, (kind, *chunk)))
+                    found.update(self._db.execute(f"{query}({marks})", (*fixed, *chunk)))
             except sqlite3.Error as exc:
                 self.error = f"result cache {self.path} unreadable: {exc}"
                 return {}

@@ -254,10 +254,9 @@ def required_files(rules: Iterable[Mapping[str, Any]], index: FileIndex) -> dict
     have it: a word (a run of letters, digits and `_`, in code, strings or comments) in
     which the regular expression finds a match. Each distinct word of the project is
     tried once."""
-    wanted = {str(r["id"]): re.compile(str((r.get("metadata") or {})[REQUIRES]))
-              for r in rules
-              if r.get("mode") != "taint" and isinstance((r.get("metadata") or {}).get(REQUIRES),
-                                                         str)}
+    wanted = {str(r["id"]): re.compile(expression) for r in rules
+              if r.get("mode") != "taint"
+              and isinstance(expression := (r.get("metadata") or {}).get(REQUIRES), str)}
     if not wanted:
         return {}
     vocabulary = index.vocabulary(index.sources)

@@ -101,12 +101,13 @@ def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepare
     facts = _read(ctx, sources)
     summaries = classify(f.module for f in facts.values() if f.module is not None)
     wrappers = all_wrappers(rules, summaries)
-    taint = [r for path in rules for r in load_rules(path) if r.get("mode") == "taint"]
+    pack = {path: load_rules(path) for path in rules}
+    taint = [r for found in pack.values() for r in found if r.get("mode") == "taint"]
     index = FileIndex(sources, {p: f.words for p, f in facts.items()},
                       {p: f.request_hint for p, f in facts.items()})
     include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
-    include |= required_files((r for path in rules for r in load_rules(path)), index)
+    include |= required_files((r for found in pack.values() for r in found), index)
     files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers,
                         include, index.vocabulary)
     record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
@@ -115,7 +116,8 @@ def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepare
                                               sorted(include.items()))))
     keep = {f.name for f in summaries.functions} | {w.name for found in wrappers.values()
                                                      for w in found}
-    only_taint = {p.stem for p in rules if all(r.get("mode") == "taint" for r in load_rules(p))}
+    only_taint = {p.stem for p, found in pack.items()
+                  if all(r.get("mode") == "taint" for r in found)}
     return Prepared(tuple(files), record, time.perf_counter() - started,
                     logical_key(rules, summaries, wrappers),
                     SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep))),

@@ -45,10 +45,19 @@ def _builtin(name: str, config: Config) -> Scanner | None:
         options = config.scanners.get("semgrep", {})
         return SemgrepScanner(timeout=config.scan.semgrep_timeout,
                               file_timeout=config.scan.semgrep_file_timeout,
-                              summaries=bool(options.get("summaries", True)),
-                              slicing=bool(options.get("slicing", True)),
+                              summaries=_flag(options, "semgrep", "summaries"),
+                              slicing=_flag(options, "semgrep", "slicing"),
                               bandit_policy=str(options.get("bandit_findings", "drop")))
     return None
+
+
+def _flag(options: Mapping[str, Any], scanner: str, key: str, default: bool = True) -> bool:
+    """A true/false option: anything else (`"false"`, `0`) is an error, not a truth value."""
+    value = options.get(key, default)
+    if not isinstance(value, bool):
+        raise ScannerError(f"[scanners.{scanner}] {key} must be true or false, got {value!r}",
+                           "write it without quotes: true or false")
+    return value
 
 
 def _load_plugins() -> None:

@@ -198,7 +198,7 @@ def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrappe
     def usable(wrapper: SinkWrapper) -> bool:
         return bool(call_alternatives(wrapper.function, wrapper.is_method, summaries))
 
-    return find_wrappers(str(rule["id"]), signatures(rule), summaries.calls, usable)
+    return find_wrappers(str(rule["id"]), signatures(rule), summaries.call_index, usable)
 
 
 def _either(alternatives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
@@ -335,30 +335,54 @@ def _names_needed(node: dict[str, Any]) -> frozenset[str] | None:
     return None if any(n is None for n in names) else frozenset(n for n in names if n)
 
 
-def limited_to(files: Sequence[Path], paths: Iterable[str], out_dir: Path) -> list[Path]:
-    """The rule files for a scan of `paths` alone.
+Loaded = Sequence[tuple[Path, list[dict[str, Any]]]]  # rule files with their rules
 
-    The copies of a taint rule the pre-pass wrote for other files cannot match in these:
-    they are left out (Semgrep would read them all, ~9 MB on a large project, to scan a
-    few files). Changed files are written to `out_dir`; YAML files are used as they are.
-    If no rule would be left, `files` are returned unchanged.
+
+def limited_to(loaded: Loaded, paths: Iterable[str], out_dir: Path) -> list[Path]:
+    """The rule files (`loaded`: each with its rules) for a scan of `paths` alone.
+
+    The copies of a rule the pre-pass wrote for other files cannot match in these: they
+    are left out (Semgrep would read them all, ~9 MB on a large project, to scan a few
+    files). Changed files are written to `out_dir`. If no rule would be left, every file
+    is returned unchanged.
     """
-    wanted = {"/" + _glob_escape(p) for p in paths}
+    out = _limited_files(loaded, {"/" + _glob_escape(p) for p in paths}, out_dir)
+    return out or [path for path, _ in loaded]
+
+
+def _limited_files(loaded: Loaded, wanted: set[str], out_dir: Path) -> list[Path]:
+    """The rule files limited to the files `wanted` (escaped as in `paths: include`): as
+    they are when nothing changes, rewritten to `out_dir` when something does, left out
+    when no rule is left."""
     out: list[Path] = []
-    for number, path in enumerate(files):
-        rules = load_rules(path) if path.suffix == ".json" else None
-        if rules is None:
-            out.append(path)
-            continue
-        kept = [r for r in rules if _may_match(r, wanted)]
-        if len(kept) == len(rules):
+    for number, (path, rules) in enumerate(loaded):
+        kept = _limited_rules(rules, wanted)
+        if kept == rules:
             out.append(path)
         elif kept:
-            target = out_dir / f"{number}-{path.name}"
-            target.write_text(json.dumps({"rules": kept}, separators=(",", ":")),
-                              encoding="utf-8")
-            out.append(target)
-    return out or list(files)
+            out.append(_write_rules(out_dir / f"{number}-{path.stem}.json", kept))
+    return out
+
+
+def _limited_rules(rules: list[dict[str, Any]], wanted: set[str]) -> list[dict[str, Any]]:
+    """`rules` limited to the files `wanted` (escaped as in `paths: include`): a rule
+    without file limits as it is, one with limits narrowed to those among `wanted`, or
+    left out when none is."""
+    out: list[dict[str, Any]] = []
+    for rule in rules:
+        include = _includes(rule)
+        mine = sorted(wanted.intersection(include))
+        if len(mine) == len(include):  # no limits, or all of them wanted
+            out.append(rule)
+        elif mine:
+            out.append({**rule, "paths": {**rule["paths"], "include": mine}})
+    return out
+
+
+def _write_rules(path: Path, rules: list[dict[str, Any]]) -> Path:
+    # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
+    path.write_text(json.dumps({"rules": rules}, separators=(",", ":")), encoding="utf-8")
+    return path
 
 
 @dataclass
@@ -381,19 +405,17 @@ class SliceStats:
             ("files", self.files), ("left_out", self.left_out), ("sliced", self.sliced)))
 
 
-def sliced_copies(root: Path, paths: Sequence[str], sliced: tuple[SliceSpec, Sequence[Path]],
+def sliced_copies(root: Path, paths: Sequence[str], spec: SliceSpec, loaded: Loaded,
                   out_dir: Path, stats: SliceStats) -> tuple[list[str], list[Path]]:
-    """The files of `paths` the generated taint rules can report in, written to
+    """The files of `paths` the generated taint rules (`loaded`) can report in, written to
     `out_dir/sliced` with the functions that cannot hold a finding blanked, and those
     rules limited to them (written to `out_dir`)."""
-    spec, files = sliced
     escaped = {"/" + _glob_escape(p): p for p in paths}
-    loaded = [(path, load_rules(path)) for path in files]
-    if any(not _includes(r) for _, rules in loaded for r in rules):
+    rules = [r for _, found in loaded for r in found]
+    if any(not _includes(r) for r in rules):
         wanted = sorted(paths)  # a rule without file limits runs on every file
     else:
-        wanted = sorted({escaped[i] for _, rules in loaded for r in rules
-                         for i in _includes(r) if i in escaped})
+        wanted = sorted({escaped[i] for r in rules for i in _includes(r) if i in escaped})
     targets: list[str] = []
     started = time.perf_counter()
     for path in wanted:
@@ -411,31 +433,14 @@ def sliced_copies(root: Path, paths: Sequence[str], sliced: tuple[SliceSpec, Seq
         target.write_bytes(data)
         targets.append(path)
     stats.seconds += time.perf_counter() - started
-    kept = {"/" + _glob_escape(p) for p in targets}
-    out: list[Path] = []
-    for number, (rule_file, rules) in enumerate(loaded):
-        limited = [r if not _includes(r) else
-                   {**r, "paths": {**r["paths"], "include": sorted(kept.intersection(
-                       _includes(r)))}}
-                   for r in rules if not _includes(r) or kept.intersection(_includes(r))]
-        if limited:
-            written = out_dir / f"{number}-{rule_file.name}"
-            written.write_text(json.dumps({"rules": limited}, separators=(",", ":")),
-                               encoding="utf-8")
-            out.append(written)
-    return (targets, out) if targets and out else ([], [])
+    limited = _limited_files(loaded, {"/" + _glob_escape(p) for p in targets}, out_dir)
+    return (targets, limited) if targets and limited else ([], [])
 
 
 def _includes(rule: Mapping[str, Any]) -> list[str]:
     limits = rule.get("paths")
     include = limits.get("include") if isinstance(limits, dict) else None
     return [str(i) for i in include] if isinstance(include, list) else []
-
-
-def _may_match(rule: Mapping[str, Any], wanted: set[str]) -> bool:
-    limits = rule.get("paths")
-    include = limits.get("include") if isinstance(limits, dict) else None
-    return not include or bool(wanted.intersection(include))
 
 
 def _glob_escape(path: str) -> str:

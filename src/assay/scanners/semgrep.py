@@ -19,7 +19,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
@@ -44,7 +44,7 @@ from assay.scanners.interface import ScanContext, ScannerError, ScannerResult
 from assay.scanners.slicing import SliceSpec
 
 if TYPE_CHECKING:
-    from assay.scanners.rulegen import SliceStats
+    from assay.scanners.rulegen import Loaded, SliceStats
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
@@ -153,19 +153,23 @@ def _kept_gated_cwes(ctx: ScanContext, files: Sequence[Path]) -> str:
 
 
 def load_rule_meta(files: Sequence[Path]) -> dict[str, RuleMeta]:
-    """Rule id -> metadata, read from the YAML files (the JSON output lacks some of it)."""
+    """Rule id -> metadata, read from the rule files (the JSON output lacks some of it)."""
     from assay.scanners.rulegen import load_rules
 
+    return rule_meta(rule for path in files for rule in load_rules(path))
+
+
+def rule_meta(rules: Iterable[dict[str, Any]]) -> dict[str, RuleMeta]:
+    """Rule id -> metadata (a copy of a rule for a group of files counts as the rule)."""
     meta: dict[str, RuleMeta] = {}
-    for path in files:
-        for rule in load_rules(path):
-            data = rule.get("metadata", {}) or {}
-            severity = data.get("assay-severity") or _SEVERITY.get(rule.get("severity", ""), "")
-            meta[str(rule["id"]).split(COPY_MARK, 1)[0]] = RuleMeta(
-                parse_cwe(data.get("cwe")),
-                Severity.parse(str(severity)) if severity else Severity.MEDIUM,
-                Confidence(str(data.get("confidence", "medium")).lower()),
-            )
+    for rule in rules:
+        data = rule.get("metadata", {}) or {}
+        severity = data.get("assay-severity") or _SEVERITY.get(rule.get("severity", ""), "")
+        meta[str(rule["id"]).split(COPY_MARK, 1)[0]] = RuleMeta(
+            parse_cwe(data.get("cwe")),
+            Severity.parse(str(severity)) if severity else Severity.MEDIUM,
+            Confidence(str(data.get("confidence", "medium")).lower()),
+        )
     return meta
 
 
@@ -243,32 +247,36 @@ class SemgrepScanner(FileScanner):
         """Run Semgrep over `paths` in chunks; translate its JSON."""
         state = ctx.state_dir / "semgrep"
         state.mkdir(parents=True, exist_ok=True)
-        from assay.scanners.rulegen import limited_to
+        from assay.scanners.rulegen import limited_to, load_rules
 
-        meta = load_rule_meta(self.rules)
+        loaded = [(path, load_rules(path)) for path in self.rules]  # read once a scan
+        meta = rule_meta(rule for _, rules in loaded for rule in rules)
         analysis = Analysis()
         (ctx.state_dir / "tmp").mkdir(parents=True, exist_ok=True)
-        plain = [r for r in self.rules if self.sliced is None or r not in self.sliced[1]]
+        taint = self.sliced[1] if self.sliced is not None else ()
+        plain = [(path, rules) for path, rules in loaded if path not in taint]
         done = 0
         for chunk in _chunks(paths, CHUNK_BYTES):
             with tempfile.TemporaryDirectory(prefix="rules-", dir=ctx.state_dir / "tmp") as tmp:
                 if self.sliced is None or not plain:
-                    rules = limited_to(self.rules, chunk, Path(tmp))
+                    rules = limited_to(loaded, chunk, Path(tmp))
                     self._run_chunk(root, chunk, self._command(ctx.jobs, rules), state, meta,
                                     analysis)
                 else:
-                    self._run_sliced(root, chunk, plain, ctx.jobs, (Path(tmp), state), meta,
-                                     analysis)
+                    sliced = [(path, rules) for path, rules in loaded if path in taint]
+                    self._run_sliced(root, chunk, (plain, sliced), ctx.jobs, (Path(tmp), state),
+                                     meta, analysis)
             done += len(chunk)
             report(done)
         return analysis
 
-    def _run_sliced(self, root: Path, chunk: list[str], plain: list[Path], jobs: int,
-                    dirs: tuple[Path, Path], meta: dict[str, RuleMeta],
+    def _run_sliced(self, root: Path, chunk: list[str], loaded: tuple[Loaded, Loaded],
+                    jobs: int, dirs: tuple[Path, Path], meta: dict[str, RuleMeta],
                     analysis: Analysis) -> None:
-        """The pattern rules on the files as they are, the generated taint rules on
-        copies with the functions that cannot hold a finding blanked (see slicing)."""
-        from assay.scanners.rulegen import SliceStats, sliced_copies
+        """The pattern rules (`loaded[0]`) on the files as they are, the generated taint
+        rules (`loaded[1]`) on copies with the functions that cannot hold a finding
+        blanked (see slicing)."""
+        from assay.scanners.rulegen import SliceStats, limited_to, sliced_copies
 
         assert self.sliced is not None
         tmp, state = dirs
@@ -276,7 +284,9 @@ class SemgrepScanner(FileScanner):
         whole, part = Analysis(), Analysis()
         if self.slice_stats is None:
             self.slice_stats = SliceStats()
-        targets, rules = sliced_copies(root, chunk, self.sliced, tmp, self.slice_stats)
+        plain = limited_to(loaded[0], chunk, tmp)
+        targets, rules = sliced_copies(root, chunk, self.sliced[0], loaded[1], tmp,
+                                       self.slice_stats)
         if not targets:
             self._run_chunk(root, chunk, self._command(jobs, plain), state, meta, whole)
             _merge(whole, part, analysis)
@@ -349,9 +359,10 @@ def _chunks(paths: Sequence[str], limit: int) -> list[list[str]]:
 def _merge(whole: Analysis, part: Analysis, into: Analysis) -> None:
     """Outcomes of two Semgrep runs over the same files (`part` over some of them): a
     file one run could not finish is not finished; otherwise its findings are joined."""
-    failed = {s.path for s in (*whole.failed, *part.failed)}
+    first = {s.path for s in whole.failed}
+    failed = first | {s.path for s in part.failed}
     into.failed.extend(whole.failed)
-    into.failed.extend(s for s in part.failed if s.path not in {f.path for f in whole.failed})
+    into.failed.extend(s for s in part.failed if s.path not in first)
     for path, outcome in whole.outcomes.items():
         if path in failed:
             continue

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assay.scanners.pysource import ParamCall
-from assay.scanners.summaries import FunctionCalls
+from assay.scanners.summaries import CallIndex
 
 MAX_ROUNDS = 10
 _CALL = re.compile(r"^([\w.$]+)\((.*)\)$", re.DOTALL)
@@ -171,19 +171,19 @@ def _split_args(text: str) -> list[str]:
     return args
 
 
-def find_wrappers(rule_id: str, sinks: list[SinkSignature],
-                  functions: tuple[FunctionCalls, ...],
+def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                   usable: Callable[[SinkWrapper], bool]) -> list[SinkWrapper]:
     """The functions that pass a parameter to one of `sinks`, directly or through
     another wrapper. Only `usable` wrappers (those callers can be matched by name) are
     returned and followed."""
-    index = _CallIndex.of(functions)
     found: dict[tuple[str, str], SinkWrapper] = {}
     current = list(sinks)
     for _ in range(MAX_ROUNDS):
         new: list[SinkWrapper] = []
         for sink in current:
-            for function, call in index.candidates(sink):
+            calls = (index.with_method(sink.method) if sink.method
+                     else index.to_callee(sink.callee))
+            for function, call in calls:
                 for param in sink.matches(call):
                     key = (function.dotted, param)
                     if key in found or param not in function.params:
@@ -199,50 +199,6 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature],
             break
         current = [s for w in new for s in _as_signatures(w)]
     return sorted(found.values())
-
-
-class _CallIndex:
-    """The calls of the project's functions by method name and by the last part of the
-    resolved callee: a sink is matched against the calls it can match only."""
-
-    def __init__(self, functions: tuple[FunctionCalls, ...]) -> None:
-        self.functions = functions
-        self.by_method: dict[str, list[tuple[FunctionCalls, ParamCall]]] = {}
-        self.by_name: dict[str, dict[str, list[tuple[FunctionCalls, ParamCall]]]] = {}
-        self._matched: dict[str, list[tuple[FunctionCalls, ParamCall]]] = {}
-        for function in functions:
-            for call in function.calls:
-                if call.method:
-                    self.by_method.setdefault(call.method, []).append((function, call))
-                if call.callee:
-                    named = self.by_name.setdefault(call.callee.rsplit(".", 1)[-1], {})
-                    named.setdefault(call.callee, []).append((function, call))
-
-    @classmethod
-    def of(cls, functions: tuple[FunctionCalls, ...]) -> _CallIndex:
-        """The index of `functions` (the last one is kept: every rule asks in turn)."""
-        global _LAST_INDEX
-        if _LAST_INDEX is None or _LAST_INDEX.functions is not functions:
-            _LAST_INDEX = cls(functions)
-        return _LAST_INDEX
-
-    def candidates(self, sink: SinkSignature) -> list[tuple[FunctionCalls, ParamCall]]:
-        """The calls whose method (or callee) is the one `sink` names."""
-        if sink.method:
-            return self.by_method.get(sink.method, [])
-        found = self._matched.get(sink.callee)
-        if found is None:
-            last = sink.callee.rsplit(r"\.", 1)[-1]
-            groups = ([self.by_name.get(last, {})] if last.isidentifier()
-                      else list(self.by_name.values()))
-            pattern = _compiled(sink.callee)
-            found = self._matched[sink.callee] = [
-                pair for group in groups for callee, pairs in group.items()
-                if pattern.fullmatch(callee) for pair in pairs]
-        return found
-
-
-_LAST_INDEX: _CallIndex | None = None
 
 
 @functools.lru_cache(maxsize=1024)

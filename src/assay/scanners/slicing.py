@@ -129,9 +129,10 @@ def _aliases(imports: Sequence[ast.Import | ast.ImportFrom]) -> dict[str, frozen
     return out
 
 
-def _has_source(text: str, aliases: dict[str, frozenset[str]], spec: SliceSpec) -> bool:
-    """Whether `text` (a function, or module-level code) holds what a source needs."""
-    words = identifiers(text)
+def _has_source(text: str, words: frozenset[str], aliases: dict[str, frozenset[str]],
+                spec: SliceSpec) -> bool:
+    """Whether `text` (a function, or module-level code; `words`, its identifiers) holds
+    what a source needs."""
     bound = words & aliases.keys()
     if any(_REQUEST in aliases[w] for w in bound):
         return True  # the request object under a name an import gave it
@@ -144,8 +145,9 @@ def _has_source(text: str, aliases: dict[str, frozenset[str]], spec: SliceSpec) 
 def _needed(unit: _Unit, lines: Sequence[str], aliases: dict[str, frozenset[str]],
             spec: SliceSpec) -> bool:
     text = "\n".join(lines[unit.start - 1 : unit.end])
-    return (unit.name in spec.keep or "global" in identifiers(text)
-            or _has_source(text, aliases, spec))
+    words = identifiers(text)
+    return unit.name in spec.keep or "global" in words or _has_source(text, words, aliases,
+                                                                        spec)
 
 
 def _import_lines(tree: ast.Module, imports: Sequence[ast.Import | ast.ImportFrom]) -> set[int]:
@@ -163,7 +165,7 @@ def _rest_has_source(lines: Sequence[str], units: Sequence[_Unit], imports: set[
     taint reaches every function."""
     inside = imports | {n for u in units for n in range(u.start, u.end + 1)}
     rest = "\n".join(line for number, line in enumerate(lines, 1) if number not in inside)
-    return _has_source(rest, aliases, spec)
+    return _has_source(rest, identifiers(rest), aliases, spec)
 
 
 def _blanked(data: bytes, dropped: Sequence[_Unit]) -> bytes:

@@ -22,17 +22,17 @@ import enum
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from assay.scanners.facts import read_files
 from assay.scanners.pysource import (
     ModuleInfo,
     ParamCall,
     ReturnFact,
     module_names,
-    read_module,
 )
-from assay.scanners.workers import in_workers
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
 
@@ -112,6 +112,44 @@ class TypedRouteParam:
     param: str
 
 
+Call = tuple[FunctionCalls, ParamCall]
+
+
+class CallIndex:
+    """The calls of the project's functions by method name and by the last part of the
+    resolved callee: a sink is matched against the calls it can match only."""
+
+    def __init__(self, functions: Iterable[FunctionCalls]) -> None:
+        self._by_method: dict[str, list[Call]] = {}
+        self._by_name: dict[str, dict[str, list[Call]]] = {}
+        self._matched: dict[str, list[Call]] = {}
+        for function in functions:
+            for call in function.calls:
+                if call.method:
+                    self._by_method.setdefault(call.method, []).append((function, call))
+                if call.callee:
+                    named = self._by_name.setdefault(call.callee.rsplit(".", 1)[-1], {})
+                    named.setdefault(call.callee, []).append((function, call))
+
+    def with_method(self, method: str) -> list[Call]:
+        """The method calls of that name."""
+        return self._by_method.get(method, [])
+
+    def to_callee(self, expression: str) -> list[Call]:
+        """The calls whose resolved callee `expression` (a regular expression) matches
+        whole; when it ends in a plain name, only calls of that name are tried."""
+        found = self._matched.get(expression)
+        if found is None:
+            last = expression.rsplit(r"\.", 1)[-1]
+            groups = ([self._by_name.get(last, {})] if last.isidentifier()
+                      else list(self._by_name.values()))
+            pattern = re.compile(expression)
+            found = self._matched[expression] = [
+                pair for group in groups for callee, pairs in group.items()
+                if pattern.fullmatch(callee) for pair in pairs]
+        return found
+
+
 @dataclass(frozen=True)
 class Summaries:
     """The summaries of one snapshot, in a stable order."""
@@ -134,6 +172,11 @@ class Summaries:
     def _counts(self) -> dict[str, int]:
         return dict(self.name_counts)
 
+    @functools.cached_property
+    def call_index(self) -> CallIndex:
+        """The calls of `calls`, looked up by method and callee (built once)."""
+        return CallIndex(self.calls)
+
     def digest(self) -> str:
         """sha256 over the summaries: the same files give the same digest."""
         material = json.dumps({
@@ -155,12 +198,8 @@ def summarize(sources: Mapping[str, str], all_paths: Iterable[str] = (),
     and many files, modules are read in worker processes.
     """
     names = module_names(list(sources), set(all_paths) | set(sources))
-    work = [(path, names[path], sources[path]) for path in sorted(sources)]
-    return classify(m for m in in_workers(_facts_of, work, jobs) if m is not None)
-
-
-def _facts_of(work: list[tuple[str, str, str]]) -> list[ModuleInfo | None]:
-    return [read_module(path, name, text) for path, name, text in work]
+    return classify(f.module for f in read_files(sources, names, jobs).values()
+                    if f.module is not None)
 
 
 def classify(modules: Iterable[ModuleInfo]) -> Summaries:

@@ -157,3 +157,14 @@ def test_an_unreadable_cache_reads_as_empty_and_says_so(tmp_path: Path) -> None:
     other.commit()
     other.close()
     assert cache.get_docs("kind", ["k"]) == {} and "unreadable" in cache.error
+
+
+def test_the_walk_visits_what_ast_walk_does_but_load_and_store_markers() -> None:
+    import ast
+
+    from assay.scanners.pysource import _walk
+
+    for path in sorted(CORPUS.rglob("*.py"))[:80]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        expected = [n for n in ast.walk(tree) if not isinstance(n, ast.expr_context)]
+        assert list(_walk(tree)) == expected, path

@@ -4,6 +4,7 @@ and its generated patterns limited to what can match in the files each rule runs
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -106,6 +107,33 @@ def test_a_rule_is_copied_per_group_of_files_and_findings_keep_its_id(repo: GitR
     assert [c["paths"]["include"] for c in copies] == [["/v0.py", "/v1.py"], ["/v2.py"]]
     meta = {rule: RuleMeta(89, Severity.HIGH, Confidence.HIGH)}
     assert _rule_id(f"tmp.generated.{rule}{COPY_MARK}1", meta) == rule
+
+
+def test_taint_rules_share_their_groups_of_files(repo: GitRepo, tmp_path: Path) -> None:
+    """Each taint rule's copy for a group is pruned for the whole group, so the copies
+    of different rules for the same files hold the same generated patterns (Semgrep
+    matches a pattern several rules hold once per file)."""
+    from assay.scanners.rulegen import extend_pack
+    from assay.scanners.summaries import summarize
+
+    views = {f"v{i}.py": SQL for i in range(4)}
+    include = {"assay.python.sqli.taint": ["v0.py", "v1.py", "v3.py"],
+               "assay.python.xss.taint": ["v1.py", "v2.py"]}
+    asked: list[tuple[str, ...]] = []
+
+    def vocabulary(paths: Sequence[str]) -> frozenset[str]:
+        asked.append(tuple(paths))
+        return frozenset({"cur", "execute", "request"})
+
+    out = extend_pack(rule_files(), summarize(views, views), tmp_path, include=include,
+                      vocabulary=vocabulary, copies=2)
+    rules = _taint(tuple(out)).values()
+    includes = {r["id"]: r["paths"]["include"] for r in rules}
+    assert includes == {"assay.python.sqli.taint": ["/v0.py", "/v1.py"],
+                        "assay.python.sqli.taint--copy1": ["/v3.py"],
+                        "assay.python.xss.taint": ["/v1.py"],
+                        "assay.python.xss.taint--copy1": ["/v2.py"]}
+    assert set(asked) == {("v0.py", "v1.py"), ("v2.py", "v3.py")}
 
 
 def test_a_changed_pre_pass_never_reuses_an_older_result(

@@ -4,7 +4,9 @@ of the run on whole files joined with the run on sliced copies."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -72,3 +74,85 @@ def test_gated_cwes_are_kept_by_the_rules_hash(tmp_path: Path) -> None:
     # a damaged record is computed again
     cache.put_docs(GATED_KIND, [(rules_hash(rule_files()), "89,x")])
     assert _kept_gated_cwes(ctx, rule_files()) == expected
+
+
+@given(st.lists(st.integers(min_value=0, max_value=5000), max_size=40),
+       st.integers(min_value=1, max_value=8))
+def test_parts_keep_every_path_in_order_in_at_most_count_parts(sizes: list[int],
+                                                               count: int) -> None:
+    import tempfile
+
+    from assay.scanners.semgrep import _parts
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [f"f{i:03}.py" for i in range(len(sizes))]
+        for path, size in zip(paths, sizes, strict=True):
+            (Path(tmp) / path).write_bytes(b"x" * size)
+        parts = _parts(Path(tmp), paths, count)
+    assert [p for part in parts for p in part] == paths
+    assert len(parts) <= count and all(parts)
+    if len(paths) >= count and len(set(sizes)) == 1:  # equal files: parts of equal size
+        assert max(map(len, parts)) - min(map(len, parts)) <= 1
+
+
+def test_rules_limited_to_some_files_are_split_from_the_others(tmp_path: Path) -> None:
+    import json
+
+    from assay.scanners.rulegen import limited_targets, load_rules, split_limited
+
+    free = {"id": "free", "languages": ["python"], "message": "m", "severity": "INFO",
+            "pattern": "eval(...)"}
+    bound = {**free, "id": "bound", "paths": {"include": ["/a.py", "/sub/c\\[d\\].py"]}}
+    mixed = tmp_path / "mixed.json"
+    mixed.write_text(json.dumps({"rules": [free, bound]}))
+    only_free = tmp_path / "free.json"
+    only_free.write_text(json.dumps({"rules": [free]}))
+    loaded = [(only_free, load_rules(only_free)), (mixed, load_rules(mixed))]
+    everywhere, some = split_limited(loaded, tmp_path / "out")
+    # a file of one kind is used as it is; a file of both is written out as two
+    assert everywhere[0] == (only_free, [free])
+    assert [r["id"] for r in load_rules(everywhere[1][0])] == ["free"]
+    assert [r["id"] for r in load_rules(some[0][0])] == ["bound"] and len(some) == 1
+    assert everywhere[1][0].parent == tmp_path / "out"
+    # paths are matched as `paths: include` writes them (glob characters escaped)
+    assert limited_targets(some, ["b.py", "sub/c[d].py", "a.py"]) == ["sub/c[d].py", "a.py"]
+
+
+def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPathFactory,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pattern rules with file limits on their own, the taint rules' files in several
+    parts: the same findings as the runs a small scan makes."""
+    import shutil
+
+    from assay import api
+    from assay.scanners import semgrep
+    from tests.helpers import GitRepo
+    from tests.rules.corpus import CORPUS
+
+    def scan() -> tuple[set[tuple[str, str, int, int]], int]:
+        repo = GitRepo(tmp_path_factory.mktemp("corpus"))
+        shutil.copytree(CORPUS, repo.path, dirs_exist_ok=True)
+        repo.commit("corpus")
+        calls: list[str] = []
+        original = semgrep.SemgrepScanner._run_chunk
+
+        def counted(self: semgrep.SemgrepScanner, *args: Any) -> None:
+            calls.append(str(args[0]))
+            original(self, *args)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(semgrep.SemgrepScanner, "_run_chunk", counted)
+            run = api.scan(repo.path, scanners=["semgrep"], no_cache=True, record=False,
+                           jobs=2).run
+        assert run.status == "complete"
+        return {(f.rule_id, f.path, f.span.start_line, f.span.start_col)
+                for f in run.findings}, len(calls)
+
+    default, runs = scan()
+    assert runs == 2  # a small scan: pattern rules in one run, taint rules in another
+    monkeypatch.setattr(semgrep, "APART_MIN", 0)
+    monkeypatch.setattr(semgrep, "PART_MIN_BYTES", 1)
+    monkeypatch.setattr(semgrep, "TAINT_PARTS", 2)
+    split, runs = scan()
+    assert runs == 2 + 4  # the limited pattern rules apart, the taint rules in 4 parts
+    assert split == default and len(default) > 100

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import re
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import partial
@@ -128,7 +129,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     """The facts of one parsed module (`text`, its source, gives functions their code)."""
     local = frozenset(n.name for n in tree.body
                       if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
-    every = list(ast.walk(tree))
+    every = list(_walk(tree))
     scope = _Scope(name, _imports(every, name), _constants(tree), local)
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str]] = []
@@ -253,15 +254,37 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls)
 
 
+def _child_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.iter_child_nodes` without the load/store markers of names (no fact needs
+    them, and they are a fifth of a module's nodes)."""
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            for item in value:
+                if isinstance(item, ast.AST):
+                    yield item
+        elif isinstance(value, ast.AST) and not isinstance(value, ast.expr_context):
+            yield value
+
+
+def _walk(node: ast.AST) -> Iterator[ast.AST]:
+    """`ast.walk` (breadth first) over `_child_nodes`."""
+    todo = deque([node])
+    while todo:
+        current = todo.popleft()
+        todo.extend(_child_nodes(current))
+        yield current
+
+
 def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
     """The nodes of a function body, without nested functions, classes and lambdas."""
-    stack = list(ast.iter_child_nodes(node))
+    stack = list(_child_nodes(node))
     while stack:
         child = stack.pop()
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
             continue
         yield child
-        stack.extend(ast.iter_child_nodes(child))
+        stack.extend(_child_nodes(child))
 
 
 def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
@@ -328,7 +351,7 @@ class _LocalFlow:
 
     def _children_flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
         raw, via = False, set[str]()
-        for child in ast.iter_child_nodes(node):
+        for child in _child_nodes(node):
             child_raw, child_via = self._flow(child, seen)
             raw, via = raw or child_raw, via | child_via
         return raw, via
@@ -370,7 +393,7 @@ class _LocalFlow:
             if callee is not None and callee not in _TRANSPARENT:
                 return set()
         out: set[str] = set()
-        for child in ast.iter_child_nodes(node):
+        for child in _child_nodes(node):
             out |= self.reaching(child, seen)
         return out
 
@@ -412,7 +435,7 @@ class _LocalFlow:
         return False
 
     def is_source(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
-        for child in ast.walk(node):
+        for child in _walk(node):
             if isinstance(child, ast.Attribute) and self._request_attr(child):
                 return True
             if isinstance(child, ast.Name) and child.id in self.assigned and self._named(
@@ -440,7 +463,7 @@ class _LocalFlow:
 
     def callees(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
         found: set[str] = set()
-        for child in ast.walk(node):
+        for child in _walk(node):
             if isinstance(child, ast.Call):
                 name = self.resolve(child.func)
                 if name is not None:

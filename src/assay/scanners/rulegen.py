@@ -237,6 +237,7 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
                                 or summaries.calls or summaries.constant_maps):
         return list(files)
     result: list[Path] = []
+    groups = _groups(files, include, copies)
     for path in files:
         rules = load_rules(path)
         if not any(r.get("mode") == "taint" or _limited(r, include) for r in rules):
@@ -244,9 +245,9 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
             continue
         kept = [copy for r in rules for copy in (
             _copies(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), r, include,
-                    vocabulary, copies) if r.get("mode") == "taint"
-            else _copies(r, r, include, vocabulary, copies) if _limited(r, include)
-            else [r])]
+                    vocabulary, groups) if r.get("mode") == "taint"
+            else _copies(r, r, include, vocabulary, _groups(files, include, copies, r))
+            if _limited(r, include) else [r])]
         if not kept:
             continue
         # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
@@ -269,24 +270,47 @@ def _limited(rule: Mapping[str, Any], include: Mapping[str, Sequence[str]] | Non
     return include is not None and rule.get("mode") != "taint" and str(rule["id"]) in include
 
 
+def _groups(files: Sequence[Path], include: Mapping[str, Sequence[str]] | None,
+            copies: int, rule: Mapping[str, Any] | None = None) -> list[list[str]]:
+    """At most `copies` groups of the files the taint rules (or one `rule`) run on.
+
+    The taint rules share their groups: each rule's copy for a group is then extended
+    alike, and Semgrep matches a pattern that several rules hold once per file.
+    """
+    if include is None:
+        return []
+    if rule is not None:
+        paths = sorted(include.get(str(rule["id"]), []))
+    else:
+        taint = {str(r["id"]) for path in files for r in load_rules(path)
+                 if r.get("mode") == "taint"}
+        paths = sorted({p for rule_id, found in include.items() if rule_id in taint
+                        for p in found})
+    size = max(1, -(-len(paths) // max(1, copies)))  # ceil: at most `copies` groups
+    return [paths[i : i + size] for i in range(0, len(paths), size)]
+
+
 def _copies(rule: dict[str, Any], base: Mapping[str, Any],
             include: Mapping[str, Sequence[str]] | None,
             vocabulary: Callable[[Sequence[str]], frozenset[str]] | None,
-            copies: int) -> list[dict[str, Any]]:
-    """The rule as the scan runs it: limited to its files, one copy per group of them."""
+            groups: Sequence[Sequence[str]]) -> list[dict[str, Any]]:
+    """The rule as the scan runs it: limited to its files, one copy per group of them
+    (pruned for the whole group)."""
     if include is None:
         return [rule]
-    paths = list(include.get(str(rule["id"]), []))
+    wanted = set(include.get(str(rule["id"]), []))
     if vocabulary is None:
-        groups = [paths] if paths else []
-    else:
-        size = max(1, -(-len(paths) // max(1, copies)))  # ceil: at most `copies` groups
-        groups = [paths[i : i + size] for i in range(0, len(paths), size)]
+        groups = [sorted(wanted)] if wanted else []
     memo: dict[int, frozenset[str] | None] = {}
-    return [{**(_pruned(rule, base, vocabulary(files), memo) if vocabulary else rule),
-             "id": f"{rule['id']}{COPY_MARK}{n}" if n else rule["id"],
-             "paths": {"include": ["/" + _glob_escape(p) for p in files]}}
-            for n, files in enumerate(groups)]
+    out: list[dict[str, Any]] = []
+    for group in groups:
+        files = [p for p in group if p in wanted]
+        if files:
+            out.append({**(_pruned(rule, base, vocabulary(group), memo) if vocabulary
+                           else rule),
+                        "id": f"{rule['id']}{COPY_MARK}{len(out)}" if out else rule["id"],
+                        "paths": {"include": ["/" + _glob_escape(p) for p in files]}})
+    return out
 
 
 def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
@@ -350,6 +374,29 @@ def limited_to(loaded: Loaded, paths: Iterable[str], out_dir: Path) -> list[Path
     return out or [path for path, _ in loaded]
 
 
+def split_limited(loaded: Loaded, out_dir: Path) -> tuple[Loaded, Loaded]:
+    """The rules that run on every file and those limited to some (`paths: include`),
+    each with a rule file that holds just them (written to `out_dir` when a file holds
+    both kinds)."""
+    everywhere: list[tuple[Path, list[dict[str, Any]]]] = []
+    limited: list[tuple[Path, list[dict[str, Any]]]] = []
+    for number, (path, rules) in enumerate(loaded):
+        free = [r for r in rules if not _includes(r)]
+        bound = [r for r in rules if _includes(r)]
+        for part, into, tag in ((free, everywhere, "all"), (bound, limited, "some")):
+            if part:
+                into.append((path if len(part) == len(rules) else
+                             _write_rules(out_dir / f"{number}-{tag}-{path.stem}.json", part),
+                             part))
+    return everywhere, limited
+
+
+def limited_targets(loaded: Loaded, paths: Iterable[str]) -> list[str]:
+    """Those of `paths` some rule of `loaded` is limited to."""
+    named = {i for _, rules in loaded for r in rules for i in _includes(r)}
+    return [p for p in paths if "/" + _glob_escape(p) in named]
+
+
 def _limited_files(loaded: Loaded, wanted: set[str], out_dir: Path) -> list[Path]:
     """The rule files limited to the files `wanted` (escaped as in `paths: include`): as
     they are when nothing changes, rewritten to `out_dir` when something does, left out
@@ -381,6 +428,7 @@ def _limited_rules(rules: list[dict[str, Any]], wanted: set[str]) -> list[dict[s
 
 def _write_rules(path: Path, rules: list[dict[str, Any]]) -> Path:
     # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"rules": rules}, separators=(",", ":")), encoding="utf-8")
     return path
 

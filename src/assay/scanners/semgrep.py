@@ -48,6 +48,11 @@ if TYPE_CHECKING:
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
+TAINT_PARTS = 1  # Semgrep runs per core for the taint rules (each starts in ~1.5 s)
+PART_MIN_BYTES = 256 * 1024  # smaller parts of the taint rules' files cost more to start
+APART_MIN = 500  # files from which the pattern rules with file limits run on their own
+TAINT_WEIGHT = 10.0  # cost of a byte for the taint rules, next to the pattern rules
+_Run = tuple[Path, list[str], list[Path], Path]  # root, files, rule files, state directory
 # paths per Semgrep process, in bytes: keeps the command line far below ARG_MAX (2 MiB on
 # Linux) while a large project still goes to one process (every process starts anew)
 CHUNK_BYTES = 512 * 1024
@@ -275,33 +280,68 @@ class SemgrepScanner(FileScanner):
                     analysis: Analysis) -> None:
         """The pattern rules (`loaded[0]`) on the files as they are, the generated taint
         rules (`loaded[1]`) on copies with the functions that cannot hold a finding
-        blanked (see slicing)."""
-        from assay.scanners.rulegen import SliceStats, limited_to, sliced_copies
+        blanked (see slicing). Pattern rules limited to some files run on just those: a
+        Semgrep run checks every rule's file limits against every file it is given."""
+        from assay.scanners.rulegen import (
+            SliceStats,
+            limited_targets,
+            limited_to,
+            sliced_copies,
+            split_limited,
+        )
 
         assert self.sliced is not None
         tmp, state = dirs
-        (state / "sliced").mkdir(exist_ok=True)
-        whole, part = Analysis(), Analysis()
         if self.slice_stats is None:
             self.slice_stats = SliceStats()
-        plain = limited_to(loaded[0], chunk, tmp)
-        targets, rules = sliced_copies(root, chunk, self.sliced[0], loaded[1], tmp,
-                                       self.slice_stats)
-        if not targets:
-            self._run_chunk(root, chunk, self._command(jobs, plain), state, meta, whole)
-            _merge(whole, part, analysis)
-            return
-        # The two Semgrep runs at once, the cores shared between them: on Django that took
-        # 35 s where each run with all cores (4 workers on 2 cores) took 55 s.
-        plain_jobs = max(1, jobs // 3)
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            first = pool.submit(self._run_chunk, root, chunk, self._command(plain_jobs, plain),
-                                state, meta, whole)
-            self._run_chunk(tmp / "sliced", targets,
-                            self._command(max(1, jobs - plain_jobs), rules), state / "sliced",
-                            meta, part)
-            first.result()
-        _merge(whole, part, analysis)
+        runs: list[tuple[float, _Run]] = []
+        # few files: one Semgrep start saved matters more than the rules' file limits
+        everywhere, some = (split_limited(loaded[0], tmp) if len(chunk) > APART_MIN
+                            else (loaded[0], []))
+        if everywhere:
+            runs.append((_bytes(root, chunk),
+                         (root, chunk, limited_to(everywhere, chunk, tmp / "all"), state)))
+        wanted = limited_targets(some, chunk)
+        if wanted:
+            runs.append((_bytes(root, wanted), (root, wanted, limited_to(some, wanted,
+                                                                        tmp / "some"),
+                                                state / "some")))
+        targets, _ = sliced_copies(root, chunk, self.sliced[0], loaded[1], tmp,
+                                   self.slice_stats)
+        sliced = tmp / "sliced"
+        size = _bytes(sliced, targets)
+        count = min(TAINT_PARTS * max(1, jobs), 1 + int(size // PART_MIN_BYTES))
+        for number, part in enumerate(_parts(sliced, targets, count)):
+            rules = limited_to(loaded[1], part, tmp / f"taint-{number}")
+            # the taint rules cost about this much more per byte than the pattern rules
+            runs.append((_bytes(sliced, part) * TAINT_WEIGHT,
+                         (sliced, part, rules, state / "sliced")))
+        self._run_together([run for _, run in sorted(runs, key=lambda r: -r[0])], jobs,
+                           meta, analysis, chunk)
+
+    def _run_together(self, runs: Sequence[_Run], jobs: int, meta: dict[str, RuleMeta],
+                      analysis: Analysis, chunk: list[str]) -> None:
+        """Semgrep runs (root, files, rules, state directory), `jobs` at a time, each with
+        one worker: one Semgrep with several workers shares one heap between them, and
+        with the large generated rules the workers mostly wait for each other (Django:
+        two workers took 17 s where one took 18 s). Their outcomes joined for `chunk`."""
+        parts = [Analysis() for _ in runs]
+        for _, _, _, state in runs:
+            state.mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            futures = [pool.submit(self._run_chunk, where, files, self._command(1, rules),
+                                   state, meta, part)
+                       for (where, files, rules, state), part in zip(runs, parts, strict=True)]
+            for future in futures:
+                future.result()
+        whole = Analysis()
+        for path in chunk:  # a file no run was given has no findings
+            whole.outcomes[path] = FileOutcome(())
+        for part in parts:
+            joined = Analysis()
+            _merge(whole, part, joined)
+            whole = joined
+        _merge(whole, Analysis(), analysis)
 
     def _command(self, jobs: int, rules: Sequence[Path]) -> list[str]:
         assert self._binary is not None
@@ -340,6 +380,31 @@ class SemgrepScanner(FileScanner):
     def _fail(self, analysis: Analysis, chunk: list[str], reason: SkipReason, detail: str) -> None:
         analysis.failed.extend(SkippedFile(p, reason, self.name, detail) for p in chunk)
         analysis.error = detail
+
+
+def _bytes(root: Path, paths: Sequence[str]) -> float:
+    """How many bytes the files take (a file that cannot be read counts as empty)."""
+    total = 0
+    for path in paths:
+        with contextlib.suppress(OSError):
+            total += (root / path).stat().st_size
+    return float(total)
+
+
+def _parts(root: Path, paths: Sequence[str], count: int) -> list[list[str]]:
+    """`paths` (sorted) cut into at most `count` runs of neighbours of about equal bytes:
+    neighbours share the generated rules' copies, so each part reads fewer of them."""
+    sizes = [_bytes(root, [p]) + 1 for p in paths]
+    share = sum(sizes) / max(1, count)
+    out: list[list[str]] = []
+    taken = share  # start a new part at the first path
+    for path, size in zip(paths, sizes, strict=True):
+        if taken >= share and len(out) < count:
+            out.append([])
+            taken = 0.0
+        out[-1].append(path)
+        taken += size
+    return out
 
 
 def _chunks(paths: Sequence[str], limit: int) -> list[list[str]]:

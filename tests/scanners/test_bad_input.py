@@ -159,13 +159,17 @@ def test_semgrep_missing_runs_the_rest_and_is_incomplete(repo: GitRepo) -> None:
     assert ("a.py", "scanner-missing") in skips(doc)
 
 
+# a file a rule of the pack can match in (Semgrep does not run on files no rule can)
+WEAK_HASH = "import hashlib\nh = hashlib.md5(b'x')\n"
+
+
 def test_semgrep_hanging_times_out(repo: GitRepo, tmp_path: Path) -> None:
     fake = tmp_path / "semgrep"
     fake.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 1.0.0; exit 0; fi\n"
                     "sleep 300\n")
     fake.chmod(0o755)
     repo.write("assay.toml", "[scan]\nsemgrep_timeout = 2\n")
-    repo.write("a.py", "x = 1\n")
+    repo.write("a.py", WEAK_HASH)
     repo.commit()
     code, doc = scan_json(repo, env={"ASSAY_SEMGREP": str(fake)})
     assert code == EXIT_INCOMPLETE
@@ -178,7 +182,7 @@ def test_broken_semgrep_output_is_incomplete(repo: GitRepo, tmp_path: Path) -> N
     fake = tmp_path / "semgrep"
     fake.write_text("#!/bin/sh\necho 'Segmentation fault' >&2\nexit 139\n")
     fake.chmod(0o755)
-    repo.write("a.py", "x = 1\n")
+    repo.write("a.py", WEAK_HASH)
     repo.commit()
     code, doc = scan_json(repo, env={"ASSAY_SEMGREP": str(fake)})
     assert code == EXIT_INCOMPLETE
@@ -209,3 +213,21 @@ def test_output_to_a_directory_is_refused(repo: GitRepo) -> None:
     repo.commit()
     assert_one_line_error(assay("scan", "-f", "json", "-o", str(repo.path), cwd=repo.path),
                           "--output is a directory")
+
+
+def test_files_no_rule_can_match_in_are_analyzed_without_semgrep(repo: GitRepo,
+                                                                 tmp_path: Path) -> None:
+    """The pre-pass finds that no rule of the pack can match in these files: they are
+    analyzed (no finding) without starting Semgrep, which here would fail."""
+    fake = tmp_path / "semgrep"
+    fake.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 1.0.0; exit 0; fi\n"
+                    "exit 139\n")
+    fake.chmod(0o755)
+    repo.write("a.py", "x = 1\n")
+    repo.commit()
+    code, doc = scan_json(repo, "--scanner", "semgrep", env={"ASSAY_SEMGREP": str(fake)})
+    assert code == EXIT_OK and doc["coverage"]["analyzed"] == 1
+    repo.write("b.py", WEAK_HASH)
+    repo.commit()
+    code, doc = scan_json(repo, "--scanner", "semgrep", env={"ASSAY_SEMGREP": str(fake)})
+    assert code == EXIT_INCOMPLETE and ("b.py", "scanner-error") in skips(doc)

@@ -102,11 +102,15 @@ def test_pattern_rules_run_only_where_their_required_text_is() -> None:
     rules = [r for path in sorted(RULES_DIR.glob("*.yaml"))
              for r in yaml.safe_load(path.read_text())["rules"]]
     sources = {"a.py": "resp.set_cookie('k', 'v')\n", "b.py": "x = 1\n",
-               "c.py": "API_KEY = 'abcd1234'\n", "d.py": "SESSION_COOKIE_HTTPONLY = False\n"}
+               "c.py": "API_KEY = 'abcd1234'\n", "d.py": "SESSION_COOKIE_HTTPONLY = False\n",
+               "e.py": "import hashlib\nhashlib.md5(b'')\n", "f.py": "import randomize\n"}
     found = required_files(rules, FileIndex(sources))
-    assert found == {"assay.python.insecure-cookie": ["a.py"],
-                     "assay.python.cookie-without-httponly": ["a.py", "d.py"],
-                     "assay.python.hardcoded-secret": ["c.py"]}
+    assert {rule: files for rule, files in found.items() if files} == {
+        "assay.python.insecure-cookie": ["a.py"],
+        "assay.python.cookie-without-httponly": ["a.py", "d.py"],
+        "assay.python.hardcoded-secret": ["c.py"],
+        "assay.python.weak-hash": ["e.py"]}
+    assert set(found) == {r["id"] for r in rules if r.get("mode") != "taint"}
 
 
 def test_required_text_is_in_every_corpus_file_its_rule_reports_in(tmp_path: Path) -> None:
@@ -119,7 +123,7 @@ def test_required_text_is_in_every_corpus_file_its_rule_reports_in(tmp_path: Pat
              for path in sorted(RULES_DIR.glob("*.yaml"))
              for r in yaml.safe_load(path.read_text())["rules"]
              if "assay-requires" in r.get("metadata", {})}
-    assert len(rules) == 3
+    assert len(rules) == 9  # every pattern rule of the pack
     binary = find_semgrep()
     assert binary is not None
     cmd = [binary, "scan", "--json", "--quiet", "--metrics=off", "--disable-version-check",
@@ -147,7 +151,8 @@ def test_required_text_is_looked_up_among_words_as_in_the_text() -> None:
 
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     sources = {str(p.relative_to(corpus)): p.read_text() for p in sorted(corpus.rglob("*.py"))}
-    sources["words.py"] = "x = 'my-db_PASSWORD-here' # set_signed_cookie\n"
+    sources["words.py"] = ("x = 'my-db_PASSWORD-here' # set_signed_cookie\n"
+                           "# hashlib.md5 Crypto.Cipher modes.ECB ssl random PRIVATE KEY\n")
     rules = [r for path in sorted(RULES_DIR.glob("*.yaml"))
              for r in yaml.safe_load(path.read_text())["rules"]
              if "assay-requires" in r.get("metadata", {})]

@@ -184,22 +184,24 @@ def test_a_kept_result_naming_rules_outside_the_state_is_not_used(repo: GitRepo)
 
 def test_a_scan_of_some_files_reads_only_their_copies_of_the_rules(
         repo: GitRepo, tmp_path: Path) -> None:
-    from assay.scanners.rulegen import limited_to, load_rules
+    from assay.scanners.rulegen import limited_targets, limited_to, load_rules
 
     repo.write("shell.py", SHELL.replace("label(", "str("))
     repo.write("query.py", SQL)
-    repo.write("lib.py", "def noop():\n    return None\n")
+    repo.write("lib.py", "import hashlib\n\n\ndef noop():\n    return hashlib.md5(b'')\n")
     repo.commit()
     prepared = prepare(_context(repo), rule_files())
     loaded = [(p, load_rules(p)) for p in prepared.rules]
     pack = [p for p in prepared.rules if p not in prepared.taint]
     assert [p.name for p in prepared.taint] == ["taint.json"]
-    assert limited_to(loaded, ["shell.py", "query.py"], tmp_path) == \
-        list(prepared.rules)
+    assert [p.name for p in pack] == ["crypto.json"]  # the crypto rules, for lib.py alone
+    assert limited_to(loaded, ["shell.py", "query.py"], tmp_path) == list(prepared.taint)
     only_query = limited_to(loaded, ["query.py"], tmp_path)
-    assert only_query[: len(pack)] == pack and only_query[-1].parent == tmp_path
-    rules = yaml.safe_load(only_query[-1].read_text())["rules"]
+    assert len(only_query) == 1 and only_query[0].parent == tmp_path
+    rules = yaml.safe_load(only_query[0].read_text())["rules"]
     assert rules and all(r["paths"]["include"] == ["/query.py"] for r in rules)
     assert "assay.python.sqli.taint" in {r["id"].split("--copy")[0] for r in rules}
     # a file no taint rule can report in gets the pack's other rules only
     assert limited_to(loaded, ["lib.py"], tmp_path) == pack
+    # and Semgrep runs on no file that no rule runs on
+    assert limited_targets(loaded, ["other.py", "lib.py", "query.py"]) == ["lib.py", "query.py"]

@@ -246,8 +246,8 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
         kept = [copy for r in rules for copy in (
             _copies(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), r, include,
                     vocabulary, groups) if r.get("mode") == "taint"
-            else _copies(r, r, include, vocabulary, _groups(files, include, copies, r))
-            if _limited(r, include) else [r])]
+            # a pattern rule has nothing generated to prune: one copy, for all its files
+            else _copies(r, r, include, None, []) if _limited(r, include) else [r])]
         if not kept:
             continue
         # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
@@ -271,21 +271,18 @@ def _limited(rule: Mapping[str, Any], include: Mapping[str, Sequence[str]] | Non
 
 
 def _groups(files: Sequence[Path], include: Mapping[str, Sequence[str]] | None,
-            copies: int, rule: Mapping[str, Any] | None = None) -> list[list[str]]:
-    """At most `copies` groups of the files the taint rules (or one `rule`) run on.
+            copies: int) -> list[list[str]]:
+    """At most `copies` groups of the files the taint rules run on.
 
     The taint rules share their groups: each rule's copy for a group is then extended
     alike, and Semgrep matches a pattern that several rules hold once per file.
     """
     if include is None:
         return []
-    if rule is not None:
-        paths = sorted(include.get(str(rule["id"]), []))
-    else:
-        taint = {str(r["id"]) for path in files for r in load_rules(path)
-                 if r.get("mode") == "taint"}
-        paths = sorted({p for rule_id, found in include.items() if rule_id in taint
-                        for p in found})
+    taint = {str(r["id"]) for path in files for r in load_rules(path)
+             if r.get("mode") == "taint"}
+    paths = sorted({p for rule_id, found in include.items() if rule_id in taint
+                    for p in found})
     size = max(1, -(-len(paths) // max(1, copies)))  # ceil: at most `copies` groups
     return [paths[i : i + size] for i in range(0, len(paths), size)]
 
@@ -392,7 +389,11 @@ def split_limited(loaded: Loaded, out_dir: Path) -> tuple[Loaded, Loaded]:
 
 
 def limited_targets(loaded: Loaded, paths: Iterable[str]) -> list[str]:
-    """Those of `paths` some rule of `loaded` is limited to."""
+    """Those of `paths` some rule of `loaded` runs on (all, if a rule has no file limits).
+
+    Semgrep does not count a file no rule runs on as scanned."""
+    if any(not _includes(r) for _, rules in loaded for r in rules):
+        return list(paths)
     named = {i for _, rules in loaded for r in rules for i in _includes(r)}
     return [p for p in paths if "/" + _glob_escape(p) in named]
 

@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
@@ -51,7 +51,6 @@ _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severit
 TAINT_PARTS = 1  # Semgrep runs per core for the taint rules (each starts in ~1.5 s)
 PART_MIN_BYTES = 256 * 1024  # smaller parts of the taint rules' files cost more to start
 APART_MIN = 500  # files from which the pattern rules with file limits run on their own
-TAINT_WEIGHT = 10.0  # cost of a byte for the taint rules, next to the pattern rules
 _Run = tuple[Path, list[str], list[Path], Path]  # root, files, rule files, state directory
 # paths per Semgrep process, in bytes: keeps the command line far below ARG_MAX (2 MiB on
 # Linux) while a large project still goes to one process (every process starts anew)
@@ -252,7 +251,7 @@ class SemgrepScanner(FileScanner):
         """Run Semgrep over `paths` in chunks; translate its JSON."""
         state = ctx.state_dir / "semgrep"
         state.mkdir(parents=True, exist_ok=True)
-        from assay.scanners.rulegen import limited_to, load_rules
+        from assay.scanners.rulegen import limited_targets, limited_to, load_rules
 
         loaded = [(path, load_rules(path)) for path in self.rules]  # read once a scan
         meta = rule_meta(rule for _, rules in loaded for rule in rules)
@@ -261,12 +260,20 @@ class SemgrepScanner(FileScanner):
         taint = self.sliced[1] if self.sliced is not None else ()
         plain = [(path, rules) for path, rules in loaded if path not in taint]
         done = 0
+        if not loaded:  # the pre-pass found no rule that can match in any of the files
+            analysis.outcomes.update((path, FileOutcome(())) for path in paths)
+            report(len(paths))
+            return analysis
         for chunk in _chunks(paths, CHUNK_BYTES):
             with tempfile.TemporaryDirectory(prefix="rules-", dir=ctx.state_dir / "tmp") as tmp:
-                if self.sliced is None or not plain:
-                    rules = limited_to(loaded, chunk, Path(tmp))
-                    self._run_chunk(root, chunk, self._command(ctx.jobs, rules), state, meta,
-                                    analysis)
+                if self.sliced is None:
+                    wanted = limited_targets(loaded, chunk)
+                    analysis.outcomes.update((p, FileOutcome(())) for p in
+                                             set(chunk).difference(wanted))  # no rule runs
+                    if wanted:
+                        rules = limited_to(loaded, wanted, Path(tmp))
+                        self._run_chunk(root, wanted, self._command(ctx.jobs, rules), state,
+                                        meta, analysis)
                 else:
                     sliced = [(path, rules) for path, rules in loaded if path in taint]
                     self._run_sliced(root, chunk, (plain, sliced), ctx.jobs, (Path(tmp), state),
@@ -294,54 +301,30 @@ class SemgrepScanner(FileScanner):
         tmp, state = dirs
         if self.slice_stats is None:
             self.slice_stats = SliceStats()
-        runs: list[tuple[float, _Run]] = []
+        runs: list[_Run] = []
         # few files: one Semgrep start saved matters more than the rules' file limits
         everywhere, some = (split_limited(loaded[0], tmp) if len(chunk) > APART_MIN
                             else (loaded[0], []))
-        if everywhere:
-            runs.append((_bytes(root, chunk),
-                         (root, chunk, limited_to(everywhere, chunk, tmp / "all"), state)))
+        files = limited_targets(everywhere, chunk)
+        if files:
+            runs.append((root, files, limited_to(everywhere, files, tmp / "all"), state))
         wanted = limited_targets(some, chunk)
         if wanted:
-            runs.append((_bytes(root, wanted), (root, wanted, limited_to(some, wanted,
-                                                                        tmp / "some"),
-                                                state / "some")))
-        targets, _ = sliced_copies(root, chunk, self.sliced[0], loaded[1], tmp,
-                                   self.slice_stats)
-        sliced = tmp / "sliced"
-        size = _bytes(sliced, targets)
-        count = min(TAINT_PARTS * max(1, jobs), 1 + int(size // PART_MIN_BYTES))
-        for number, part in enumerate(_parts(sliced, targets, count)):
-            rules = limited_to(loaded[1], part, tmp / f"taint-{number}")
-            # the taint rules cost about this much more per byte than the pattern rules
-            runs.append((_bytes(sliced, part) * TAINT_WEIGHT,
-                         (sliced, part, rules, state / "sliced")))
-        self._run_together([run for _, run in sorted(runs, key=lambda r: -r[0])], jobs,
-                           meta, analysis, chunk)
-
-    def _run_together(self, runs: Sequence[_Run], jobs: int, meta: dict[str, RuleMeta],
-                      analysis: Analysis, chunk: list[str]) -> None:
-        """Semgrep runs (root, files, rules, state directory), `jobs` at a time, each with
-        one worker: one Semgrep with several workers shares one heap between them, and
-        with the large generated rules the workers mostly wait for each other (Django:
-        two workers took 17 s where one took 18 s). Their outcomes joined for `chunk`."""
-        parts = [Analysis() for _ in runs]
-        for _, _, _, state in runs:
-            state.mkdir(parents=True, exist_ok=True)
-        with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-            futures = [pool.submit(self._run_chunk, where, files, self._command(1, rules),
-                                   state, meta, part)
-                       for (where, files, rules, state), part in zip(runs, parts, strict=True)]
-            for future in futures:
-                future.result()
-        whole = Analysis()
-        for path in chunk:  # a file no run was given has no findings
-            whole.outcomes[path] = FileOutcome(())
-        for part in parts:
-            joined = Analysis()
-            _merge(whole, part, joined)
-            whole = joined
-        _merge(whole, Analysis(), analysis)
+            runs.append((root, wanted, limited_to(some, wanted, tmp / "some"), state / "some"))
+        with _Runs(self, jobs, meta) as together:
+            for run in runs:  # the pattern rules' runs start while the files are sliced
+                together.start(run)
+            targets, _ = sliced_copies(root, chunk, self.sliced[0], loaded[1], tmp,
+                                       self.slice_stats)
+            sliced = tmp / "sliced"
+            count = min(TAINT_PARTS * max(1, jobs),
+                        1 + int(_bytes(sliced, targets) // PART_MIN_BYTES))
+            parts = _parts(sliced, targets, count)
+            for number, part in sorted(enumerate(parts), key=lambda p: -_bytes(sliced, p[1])):
+                together.start((sliced, part, limited_to(loaded[1], part,
+                                                         tmp / f"taint-{number}"),
+                                state / "sliced"))
+        together.joined(chunk, analysis)
 
     def _command(self, jobs: int, rules: Sequence[Path]) -> list[str]:
         assert self._binary is not None
@@ -380,6 +363,48 @@ class SemgrepScanner(FileScanner):
     def _fail(self, analysis: Analysis, chunk: list[str], reason: SkipReason, detail: str) -> None:
         analysis.failed.extend(SkippedFile(p, reason, self.name, detail) for p in chunk)
         analysis.error = detail
+
+
+class _Runs:
+    """Semgrep runs (root, files, rule files, state directory) started as they come,
+    `jobs` at a time, each with one worker: the workers of one Semgrep run in one process
+    and, with the large generated rules, gain little (Django: two took 17 s where one
+    took 18 s). On leaving, every run has ended."""
+
+    def __init__(self, scanner: SemgrepScanner, jobs: int, meta: dict[str, RuleMeta]) -> None:
+        self.scanner = scanner
+        self.meta = meta
+        self.pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        self.parts: list[Analysis] = []
+        self.futures: list[Future[None]] = []
+
+    def __enter__(self) -> _Runs:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self.pool.shutdown(wait=True)
+        for future in self.futures if kind is None else ():
+            future.result()
+
+    def start(self, run: _Run) -> None:
+        """Queue one Semgrep run."""
+        where, files, rules, state = run
+        state.mkdir(parents=True, exist_ok=True)
+        part = Analysis()
+        self.parts.append(part)
+        self.futures.append(self.pool.submit(
+            self.scanner._run_chunk, where, files, self.scanner._command(1, rules), state,
+            self.meta, part))
+
+    def joined(self, chunk: list[str], into: Analysis) -> None:
+        """The runs' outcomes for `chunk` joined into `into` (a file no run was given has
+        no findings; one a run could not finish is not finished)."""
+        whole = Analysis(outcomes={path: FileOutcome(()) for path in chunk})
+        for part in self.parts:
+            joined = Analysis()
+            _merge(whole, part, joined)
+            whole = joined
+        _merge(whole, Analysis(), into)
 
 
 def _bytes(root: Path, paths: Sequence[str]) -> float:

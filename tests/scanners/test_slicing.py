@@ -142,3 +142,33 @@ def test_slicing_changes_no_finding(repo: GitRepo) -> None:
     assert (counts["files"], counts["sliced"]) == (5, 3)
     assert counts["bytes_after"] < counts["bytes_before"]
     assert (on, off, none) == ("on", "off", {})
+
+
+def test_pattern_rule_copies_keep_functions_with_required_words() -> None:
+    import re
+
+    from assay.scanners.slicing import slice_for_words
+
+    required = [re.compile(r"\brandom\b"), re.compile(r"\bhashlib\b"),
+                re.compile(r"(?i)passw")]
+
+    def wanted(word: str) -> bool:
+        return any(r.search(word) for r in required)
+
+    text = ("import random\nfrom hashlib import md5 as h\n\nRNG = random.Random()\n\n\n"
+            "def token():\n    return RNG.choice('abc')\n\n\n"
+            "def digest(b):\n    return h(b)\n\n\n"
+            "def unrelated(x):\n    y = x + 1\n    return y\n\n\n"
+            "class Settings:\n    name = 'x'\n\n    def creds(self):\n"
+            "        db_password = 'hunter22'\n        return db_password\n\n"
+            "    def plain(self):\n        return 2\n")
+    out = slice_for_words(text.encode(), wanted).decode()
+    assert out.count("\n") == text.count("\n")  # every line keeps its number
+    for kept in ("RNG.choice", "return h(b)", "db_password = 'hunter22'", "name = 'x'"):
+        assert kept in out, kept
+    for blanked in ("y = x + 1", "return 2"):
+        assert blanked not in out, blanked
+    # files that cannot be sliced safely, or hold no required word, stay as they are
+    for data in (text.replace("\n", "\r\n").encode(), b"def f(:\n    pass\n",
+                 b"def f():\n    return 1\n"):
+        assert slice_for_words(data, wanted) == data

@@ -26,10 +26,10 @@ from typing import Any
 import yaml
 
 from assay.model import StageMetrics
-from assay.scanners.prefilter import pattern_tokens, token_word
+from assay.scanners.prefilter import REQUIRES, pattern_tokens, token_word
 from assay.scanners.semgrep import COPY_MARK
 from assay.scanners.sinks import SinkWrapper, find_wrappers, signatures
-from assay.scanners.slicing import SliceSpec, slice_source
+from assay.scanners.slicing import SliceSpec, slice_for_words, slice_source
 from assay.scanners.summaries import FunctionSummary, Summaries, SummaryKind
 
 # Names too common to match by name alone: a project helper called `get` must not turn
@@ -484,6 +484,29 @@ def sliced_copies(root: Path, paths: Sequence[str], spec: SliceSpec, loaded: Loa
     stats.seconds += time.perf_counter() - started
     limited = _limited_files(loaded, {"/" + _glob_escape(p) for p in targets}, out_dir)
     return (targets, limited) if targets and limited else ([], [])
+
+
+def pattern_copies(root: Path, paths: Sequence[str], loaded: Loaded, out_dir: Path,
+                   stats: SliceStats) -> Path | None:
+    """Copies of `paths` for the pattern rules of `loaded`, written under `out_dir`, with
+    the functions that hold none of the text the rules require blanked (see
+    `slicing.slice_for_words`); None (the files as they are) when a rule requires none."""
+    required = [(r.get("metadata") or {}).get(REQUIRES) for _, found in loaded for r in found]
+    if not required or not all(isinstance(r, str) for r in required):
+        return None
+    expressions = [re.compile(str(r)) for r in sorted({str(r) for r in required})]
+
+    @functools.cache
+    def wanted(word: str) -> bool:
+        return any(e.search(word) for e in expressions)
+
+    started = time.perf_counter()
+    for path in paths:
+        target = out_dir / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(slice_for_words((root / path).read_bytes(), wanted))
+    stats.seconds += time.perf_counter() - started
+    return out_dir
 
 
 def _includes(rule: Mapping[str, Any]) -> list[str]:

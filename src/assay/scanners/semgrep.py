@@ -293,6 +293,7 @@ class SemgrepScanner(FileScanner):
             SliceStats,
             limited_targets,
             limited_to,
+            pattern_copies,
             sliced_copies,
             split_limited,
         )
@@ -310,7 +311,9 @@ class SemgrepScanner(FileScanner):
             runs.append((root, files, limited_to(everywhere, files, tmp / "all"), state))
         wanted = limited_targets(some, chunk)
         if wanted:
-            runs.append((root, wanted, limited_to(some, wanted, tmp / "some"), state / "some"))
+            copies = pattern_copies(root, wanted, some, tmp / "patterns", self.slice_stats)
+            runs.append((copies or root, wanted, limited_to(some, wanted, tmp / "some"),
+                         state / "some"))
         with _Runs(self, jobs, meta) as together:
             for run in runs:  # the pattern rules' runs start while the files are sliced
                 together.start(run)

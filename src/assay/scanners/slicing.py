@@ -21,7 +21,7 @@ wrappers) and functions declaring `global` names are always kept.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,6 +84,48 @@ def slice_source(data: bytes, spec: SliceSpec) -> bytes | None:
     if len(dropped) == len(units):
         return None
     return _blanked(data, dropped) if dropped else data
+
+
+def slice_for_words(data: bytes, wanted: Callable[[str], bool]) -> bytes:
+    """The file's bytes for pattern rules every match of which holds a word that `wanted`
+    accepts: top-level functions and methods without such a word blanked (a name an
+    import or a module-level assignment binds counts as the words of what it binds), or
+    unchanged when it cannot be sliced safely. Module-level code is always kept."""
+    text = decode_source(data) if b"\r" not in data and b"\0" not in data else None
+    if text is None:
+        return data
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return data
+    lines = text.split("\n")
+    units = list(_units(tree))
+    accepted = {w for w in identifiers(text) if wanted(w)}
+    if not units or not accepted:
+        return data
+    imports = [n for n in _statements(tree.body) if isinstance(n, ast.Import | ast.ImportFrom)]
+    bound = {**_aliases(imports), **_assigned(tree, lines)}
+    dropped = []
+    for unit in units:
+        words = identifiers("\n".join(lines[unit.start - 1 : unit.end]))
+        if words.isdisjoint(accepted) and all(bound[w].isdisjoint(accepted)
+                                              for w in words & bound.keys()):
+            dropped.append(unit)
+    return _blanked(data, dropped) if dropped else data
+
+
+def _assigned(tree: ast.Module, lines: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Each name a module-level assignment binds -> the words of that assignment."""
+    out: dict[str, frozenset[str]] = {}
+    for node in tree.body:
+        targets = (node.targets if isinstance(node, ast.Assign) else
+                   [node.target] if isinstance(node, ast.AnnAssign | ast.AugAssign) else [])
+        names = [t.id for t in targets if isinstance(t, ast.Name)]
+        if names:
+            words = identifiers("\n".join(lines[node.lineno - 1 : node.end_lineno or node.lineno]))
+            for name in names:
+                out[name] = out.get(name, frozenset()) | words
+    return out
 
 
 def _units(tree: ast.Module) -> Iterator[_Unit]:

@@ -10,8 +10,9 @@ does):
   starter pack   bench/starter-pack.yaml (the three rules the pack started from)
   whole pack     src/assay/rules/*.yaml as they are
   assay          assay's Semgrep scanner with nothing kept (`--no-cache`): the pre-pass
-                 (summaries, prefilter, generated rules), the pattern rules on the files,
-                 the taint rules on sliced copies of the files they can report in
+                 (summaries, prefilter, generated rules), then the pattern rules and the
+                 taint rules, each on copies of the files they can match in with the
+                 functions that cannot hold a match blanked
 
 Reports wall times (median over --runs), the ratio to the starter pack, and the
 slowest rules of the whole pack by total match time.
@@ -78,7 +79,7 @@ def slowest_rules(doc: dict[str, Any], top: int = 10) -> list[tuple[str, float]]
 
 def assay_semgrep(tree: Path, jobs: int) -> tuple[float, dict[str, float], dict[str, str], int]:
     """assay's Semgrep scanner over the tree with nothing kept (`--no-cache`): the
-    pre-pass, the pattern rules on the files, the taint rules on sliced copies. Wall
+    pre-pass, then the pattern and taint rules on sliced copies of their files. Wall
     seconds, seconds per stage, provenance, findings."""
     from assay.api import scan
 
@@ -124,7 +125,7 @@ def main() -> None:
     print(f"| **assay's Semgrep scanner, nothing kept: pre-pass + whole pack** | - | "
           f"**{total:.1f}** | **{total / base:.2f}** | {found} |")
     for stage, label in (("prepass:semgrep", "pre-pass (summaries, prefilter, rules)"),
-                         ("slice:semgrep", "slicing the taint rules' files")):
+                         ("slice:semgrep", "copies for the taint and pattern rules")):
         value = statistics.median(s.get(stage, 0.0) for s in stages)
         print(f"| of which: {label} | - | {value:.1f} | {value / base:.2f} | - |")
     print("\nPre-pass found: " + "; ".join(

@@ -385,7 +385,7 @@ class _Runs:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        self.pool.shutdown(wait=True)
+        self.pool.shutdown(wait=True, cancel_futures=kind is not None)
         for future in self.futures if kind is None else ():
             future.result()
 

@@ -156,3 +156,32 @@ def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPat
     split, runs = scan()
     assert runs == 1 + 4  # the pattern rules on their files, the taint rules in 4 parts
     assert split == default and len(default) > 100
+
+
+def test_runs_are_joined_and_a_failed_run_fails_only_its_files(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from assay.scanners import semgrep
+
+    scanner = semgrep.SemgrepScanner()
+    if scanner.unavailable():
+        pytest.skip(scanner.unavailable())
+
+    def fake(self: semgrep.SemgrepScanner, root: Path, files: list[str], command: list[str],
+             state: Path, meta: Any, analysis: Analysis) -> None:
+        if root.name == "broken":
+            self._fail(analysis, files, SkipReason.SCANNER_ERROR, "semgrep exited 2")
+        else:
+            analysis.outcomes.update((p, FileOutcome((_finding(p, root.name),))) for p in files)
+
+    monkeypatch.setattr(semgrep.SemgrepScanner, "_run_chunk", fake)
+    into = Analysis()
+    with semgrep._Runs(scanner, 2, {}) as runs:
+        runs.start((tmp_path / "patterns", ["a.py", "b.py"], [], tmp_path / "s1"))
+        runs.start((tmp_path / "sliced", ["b.py"], [], tmp_path / "s2"))
+        runs.start((tmp_path / "broken", ["c.py"], [], tmp_path / "s3"))
+    runs.joined(["a.py", "b.py", "c.py", "d.py"], into)
+    assert [f.rule_id for f in into.outcomes["b.py"].findings] == ["patterns", "sliced"]
+    assert [f.rule_id for f in into.outcomes["a.py"].findings] == ["patterns"]
+    assert into.outcomes["d.py"] == FileOutcome()  # given to no run: no rule runs on it
+    assert "c.py" not in into.outcomes and [s.path for s in into.failed] == ["c.py"]
+    assert into.error == "semgrep exited 2"

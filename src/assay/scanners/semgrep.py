@@ -251,7 +251,7 @@ class SemgrepScanner(FileScanner):
         """Run Semgrep over `paths` in chunks; translate its JSON."""
         state = ctx.state_dir / "semgrep"
         state.mkdir(parents=True, exist_ok=True)
-        from assay.scanners.rulegen import limited_targets, limited_to, load_rules
+        from assay.scanners.rulegen import load_rules
 
         loaded = [(path, load_rules(path)) for path in self.rules]  # read once a scan
         meta = rule_meta(rule for _, rules in loaded for rule in rules)
@@ -267,13 +267,8 @@ class SemgrepScanner(FileScanner):
         for chunk in _chunks(paths, CHUNK_BYTES):
             with tempfile.TemporaryDirectory(prefix="rules-", dir=ctx.state_dir / "tmp") as tmp:
                 if self.sliced is None:
-                    wanted = limited_targets(loaded, chunk)
-                    analysis.outcomes.update((p, FileOutcome(())) for p in
-                                             set(chunk).difference(wanted))  # no rule runs
-                    if wanted:
-                        rules = limited_to(loaded, wanted, Path(tmp))
-                        self._run_chunk(root, wanted, self._command(ctx.jobs, rules), state,
-                                        meta, analysis)
+                    self._run_whole(root, chunk, loaded, ctx.jobs, (Path(tmp), state), meta,
+                                    analysis)
                 else:
                     sliced = [(path, rules) for path, rules in loaded if path in taint]
                     self._run_sliced(root, chunk, (plain, sliced), ctx.jobs, (Path(tmp), state),
@@ -281,6 +276,22 @@ class SemgrepScanner(FileScanner):
             done += len(chunk)
             report(done)
         return analysis
+
+    def _run_whole(self, root: Path, chunk: list[str], loaded: Loaded, jobs: int,
+                   dirs: tuple[Path, Path], meta: dict[str, RuleMeta],
+                   analysis: Analysis) -> None:
+        """Every rule on the files as they are (no slicing): the files some rule runs on,
+        cut into one part per core, each with the rules' copies for its files."""
+        from assay.scanners.rulegen import limited_targets, limited_to
+
+        tmp, state = dirs
+        wanted = limited_targets(loaded, chunk)
+        count = min(max(1, jobs), 1 + int(_bytes(root, wanted) // PART_MIN_BYTES))
+        with _Runs(self, jobs, meta) as together:
+            for number, part in enumerate(_parts(root, wanted, count)):
+                together.start((root, part, limited_to(loaded, part, tmp / f"part-{number}"),
+                                state))
+        together.joined(chunk, analysis)
 
     def _run_sliced(self, root: Path, chunk: list[str], loaded: tuple[Loaded, Loaded],
                     jobs: int, dirs: tuple[Path, Path], meta: dict[str, RuleMeta],
@@ -390,8 +401,10 @@ class _Runs:
             future.result()
 
     def start(self, run: _Run) -> None:
-        """Queue one Semgrep run."""
+        """Queue one Semgrep run (with a state directory of its own under the one given:
+        runs at once must not share Semgrep's settings and log files)."""
         where, files, rules, state = run
+        state = state / f"run-{len(self.parts)}"
         state.mkdir(parents=True, exist_ok=True)
         part = Analysis()
         self.parts.append(part)

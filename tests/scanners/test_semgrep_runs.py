@@ -76,23 +76,20 @@ def test_gated_cwes_are_kept_by_the_rules_hash(tmp_path: Path) -> None:
     assert _kept_gated_cwes(ctx, rule_files()) == expected
 
 
-@given(st.lists(st.integers(min_value=0, max_value=5000), max_size=40),
+@given(st.lists(st.integers(min_value=1, max_value=5000), max_size=40),
        st.integers(min_value=1, max_value=8))
 def test_parts_keep_every_path_in_order_in_at_most_count_parts(sizes: list[int],
                                                                count: int) -> None:
-    import tempfile
-
     from assay.scanners.semgrep import _parts
 
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = [f"f{i:03}.py" for i in range(len(sizes))]
-        for path, size in zip(paths, sizes, strict=True):
-            (Path(tmp) / path).write_bytes(b"x" * size)
-        parts = _parts(Path(tmp), paths, count)
-    assert [p for part in parts for p in part] == paths
-    assert len(parts) <= count and all(parts)
+    paths = [f"f{i:03}.py" for i in range(len(sizes))]
+    parts = _parts(paths, sizes, count)
+    assert [p for part, _ in parts for p in part] == paths
+    assert len(parts) <= count and all(part for part, _ in parts)
+    by_path = dict(zip(paths, sizes, strict=True))
+    assert all(size == sum(by_path[p] for p in part) for part, size in parts)
     if len(paths) >= count and len(set(sizes)) == 1:  # equal files: parts of equal size
-        assert max(map(len, parts)) - min(map(len, parts)) <= 1
+        assert max(len(p) for p, _ in parts) - min(len(p) for p, _ in parts) <= 1
 
 
 def test_rules_limited_to_some_files_are_split_from_the_others(tmp_path: Path) -> None:
@@ -120,8 +117,8 @@ def test_rules_limited_to_some_files_are_split_from_the_others(tmp_path: Path) -
 
 def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPathFactory,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pattern rules with file limits on their own, the taint rules' files in several
-    parts: the same findings as the runs a small scan makes."""
+    """The files cut into parts (one Semgrep run each) give the same findings as one
+    part for the pattern rules and one for the taint rules."""
     import shutil
 
     from assay import api
@@ -143,18 +140,16 @@ def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPat
         with monkeypatch.context() as patch:
             patch.setattr(semgrep.SemgrepScanner, "_run_chunk", counted)
             run = api.scan(repo.path, scanners=["semgrep"], no_cache=True, record=False,
-                           jobs=2).run
+                           jobs=4).run
         assert run.status == "complete"
         return {(f.rule_id, f.path, f.span.start_line, f.span.start_col)
                 for f in run.findings}, len(calls)
 
     default, runs = scan()
-    assert runs == 2  # a small scan: pattern rules in one run, taint rules in another
-    monkeypatch.setattr(semgrep, "APART_MIN", 0)
+    assert runs == 2  # small files: pattern rules in one run, taint rules in another
     monkeypatch.setattr(semgrep, "PART_MIN_BYTES", 1)
-    monkeypatch.setattr(semgrep, "TAINT_PARTS", 2)
     split, runs = scan()
-    assert runs == 1 + 4  # the pattern rules on their files, the taint rules in 4 parts
+    assert runs == 4 + 4  # both in a part per core
     assert split == default and len(default) > 100
 
 
@@ -176,9 +171,11 @@ def test_runs_are_joined_and_a_failed_run_fails_only_its_files(
     monkeypatch.setattr(semgrep.SemgrepScanner, "_run_chunk", fake)
     into = Analysis()
     with semgrep._Runs(scanner, 2, {}) as runs:
-        runs.start((tmp_path / "patterns", ["a.py", "b.py"], [], tmp_path / "s1"))
-        runs.start((tmp_path / "sliced", ["b.py"], [], tmp_path / "s2"))
-        runs.start((tmp_path / "broken", ["c.py"], [], tmp_path / "s3"))
+        runs._start(tmp_path / "patterns", ["a.py", "b.py"], [], tmp_path)
+        runs._start(tmp_path / "sliced", ["b.py"], [], tmp_path)
+        runs._start(tmp_path / "broken", ["c.py"], [], tmp_path)
+    # each run had a state directory of its own
+    assert sorted(p.name for p in tmp_path.glob("run-*")) == ["run-0", "run-1", "run-2"]
     runs.joined(["a.py", "b.py", "c.py", "d.py"], into)
     assert [f.rule_id for f in into.outcomes["b.py"].findings] == ["patterns", "sliced"]
     assert [f.rule_id for f in into.outcomes["a.py"].findings] == ["patterns"]

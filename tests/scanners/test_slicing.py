@@ -172,3 +172,29 @@ def test_pattern_rule_copies_keep_functions_with_required_words() -> None:
     for data in (text.replace("\n", "\r\n").encode(), b"def f(:\n    pass\n",
                  b"def f():\n    return 1\n"):
         assert slice_for_words(data, wanted) == data
+
+
+PATTERN_FLOWS = {
+    "tokens.py": ("import random\nfrom hashlib import md5 as h\n\nRNG = random.Random()\n\n\n"
+                  "def pick():\n    return RNG.choice('abcdef')\n\n\n"
+                  "def digest(b):\n    return h(b).hexdigest()\n\n\n"
+                  "def unrelated(x):\n    return x + 1\n"),
+    "settings.py": ("class Config:\n    def creds(self):\n        db_password = 'hunter2-prod'\n"
+                    "        return db_password\n\n    def plain(self):\n        return 2\n\n\n"
+                    "SESSION_COOKIE_SECURE = False\n"),
+}
+
+
+def test_pattern_rule_copies_change_no_finding(repo: GitRepo) -> None:
+    """The pattern rules run on copies with the functions that hold none of their
+    required text blanked: the same findings as on the files as they are."""
+    for path, text in PATTERN_FLOWS.items():
+        repo.write(path, text)
+    repo.commit()
+    sliced, _, on = _semgrep_scan(repo, "")
+    whole, _, off = _semgrep_scan(repo, "[scanners.semgrep]\nslicing = false\n")
+    assert (on, off) == ("on", "off")
+    assert sliced == whole
+    assert {(rule.rsplit(".", 1)[-1], path) for rule, path, _ in sliced} >= {
+        ("weak-random", "tokens.py"), ("weak-hash", "tokens.py"),
+        ("hardcoded-secret", "settings.py"), ("insecure-cookie", "settings.py")}

@@ -249,14 +249,19 @@ def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str
 REQUIRES = "assay-requires"  # a pattern rule's metadata: what every match's file has
 
 
+def requirements(rules: Iterable[Mapping[str, Any]]) -> dict[str, re.Pattern[str]]:
+    """Per pattern rule that declares `metadata.assay-requires` (rule id, a copy's id
+    included), its expression compiled."""
+    return {str(r["id"]): re.compile(expression) for r in rules if r.get("mode") != "taint"
+            and isinstance(expression := (r.get("metadata") or {}).get(REQUIRES), str)}
+
+
 def required_files(rules: Iterable[Mapping[str, Any]], index: FileIndex) -> dict[str, list[str]]:
     """Per pattern rule that declares `metadata.assay-requires`, the files (sorted) that
     have it: a word (a run of letters, digits and `_`, in code, strings or comments) in
     which the regular expression finds a match. Each distinct word of the project is
     tried once."""
-    wanted = {str(r["id"]): re.compile(expression) for r in rules
-              if r.get("mode") != "taint"
-              and isinstance(expression := (r.get("metadata") or {}).get(REQUIRES), str)}
+    wanted = requirements(rules)
     if not wanted:
         return {}
     vocabulary = index.vocabulary(index.sources)

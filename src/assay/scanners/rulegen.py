@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 
 from assay.model import StageMetrics
-from assay.scanners.prefilter import REQUIRES, pattern_tokens, token_word
+from assay.scanners.prefilter import pattern_tokens, requirements, token_word
 from assay.scanners.semgrep import COPY_MARK
 from assay.scanners.sinks import SinkWrapper, find_wrappers, signatures
 from assay.scanners.slicing import SliceSpec, slice_for_words, slice_source
@@ -237,9 +237,10 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
                                 or summaries.calls or summaries.constant_maps):
         return list(files)
     result: list[Path] = []
-    groups = _groups(files, include, copies)
-    for path in files:
-        rules = load_rules(path)
+    pack = [(path, load_rules(path)) for path in files]
+    taint = {str(r["id"]) for _, rules in pack for r in rules if r.get("mode") == "taint"}
+    groups = _groups(taint, include, copies if vocabulary else 1)
+    for path, rules in pack:
         if not any(r.get("mode") == "taint" or _limited(r, include) for r in rules):
             result.append(path)
             continue
@@ -247,7 +248,8 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
             _copies(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), r, include,
                     vocabulary, groups) if r.get("mode") == "taint"
             # a pattern rule has nothing generated to prune: one copy, for all its files
-            else _copies(r, r, include, None, []) if _limited(r, include) else [r])]
+            else _copies(r, r, include, None, _groups({str(r["id"])}, include, 1))
+            if _limited(r, include) else [r])]
         if not kept:
             continue
         # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
@@ -270,19 +272,14 @@ def _limited(rule: Mapping[str, Any], include: Mapping[str, Sequence[str]] | Non
     return include is not None and rule.get("mode") != "taint" and str(rule["id"]) in include
 
 
-def _groups(files: Sequence[Path], include: Mapping[str, Sequence[str]] | None,
+def _groups(rules: set[str], include: Mapping[str, Sequence[str]] | None,
             copies: int) -> list[list[str]]:
-    """At most `copies` groups of the files the taint rules run on.
+    """At most `copies` groups of the files `rules` (ids) run on.
 
     The taint rules share their groups: each rule's copy for a group is then extended
     alike, and Semgrep matches a pattern that several rules hold once per file.
     """
-    if include is None:
-        return []
-    taint = {str(r["id"]) for path in files for r in load_rules(path)
-             if r.get("mode") == "taint"}
-    paths = sorted({p for rule_id, found in include.items() if rule_id in taint
-                    for p in found})
+    paths = sorted({p for rule in rules for p in (include or {}).get(rule, [])})
     size = max(1, -(-len(paths) // max(1, copies)))  # ceil: at most `copies` groups
     return [paths[i : i + size] for i in range(0, len(paths), size)]
 
@@ -296,8 +293,6 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
     if include is None:
         return [rule]
     wanted = set(include.get(str(rule["id"]), []))
-    if vocabulary is None:
-        groups = [sorted(wanted)] if wanted else []
     memo: dict[int, frozenset[str] | None] = {}
     out: list[dict[str, Any]] = []
     for group in groups:
@@ -364,11 +359,10 @@ def limited_to(loaded: Loaded, paths: Iterable[str], out_dir: Path) -> list[Path
 
     The copies of a rule the pre-pass wrote for other files cannot match in these: they
     are left out (Semgrep would read them all, ~9 MB on a large project, to scan a few
-    files). Changed files are written to `out_dir`. If no rule would be left, every file
-    is returned unchanged.
+    files). Changed files are written to `out_dir`; a file left without rules is left
+    out (give Semgrep only files some rule runs on: see `limited_targets`).
     """
-    out = _limited_files(loaded, {"/" + _glob_escape(p) for p in paths}, out_dir)
-    return out or [path for path, _ in loaded]
+    return _limited_files(loaded, {"/" + _glob_escape(p) for p in paths}, out_dir)
 
 
 def split_limited(loaded: Loaded, out_dir: Path) -> tuple[Loaded, Loaded]:
@@ -455,19 +449,12 @@ class SliceStats:
 
 
 def sliced_copies(root: Path, paths: Sequence[str], spec: SliceSpec, loaded: Loaded,
-                  out_dir: Path, stats: SliceStats) -> tuple[list[str], list[Path]]:
+                  out_dir: Path, stats: SliceStats) -> list[str]:
     """The files of `paths` the generated taint rules (`loaded`) can report in, written to
-    `out_dir/sliced` with the functions that cannot hold a finding blanked, and those
-    rules limited to them (written to `out_dir`)."""
-    escaped = {"/" + _glob_escape(p): p for p in paths}
-    rules = [r for _, found in loaded for r in found]
-    if any(not _includes(r) for r in rules):
-        wanted = sorted(paths)  # a rule without file limits runs on every file
-    else:
-        wanted = sorted({escaped[i] for r in rules for i in _includes(r) if i in escaped})
+    `out_dir` with the functions that cannot hold a finding blanked."""
     targets: list[str] = []
     started = time.perf_counter()
-    for path in wanted:
+    for path in limited_targets(loaded, sorted(paths)):
         original = (root / path).read_bytes()
         data = slice_source(original, spec)
         if data is None:
@@ -477,13 +464,12 @@ def sliced_copies(root: Path, paths: Sequence[str], spec: SliceSpec, loaded: Loa
         stats.sliced += data != original
         stats.before += len(original)
         stats.after += len(data)
-        target = out_dir / "sliced" / path
+        target = out_dir / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         targets.append(path)
     stats.seconds += time.perf_counter() - started
-    limited = _limited_files(loaded, {"/" + _glob_escape(p) for p in targets}, out_dir)
-    return (targets, limited) if targets and limited else ([], [])
+    return targets
 
 
 def pattern_copies(root: Path, paths: Sequence[str], loaded: Loaded, out_dir: Path,
@@ -491,10 +477,11 @@ def pattern_copies(root: Path, paths: Sequence[str], loaded: Loaded, out_dir: Pa
     """Copies of `paths` for the pattern rules of `loaded`, written under `out_dir`, with
     the functions that hold none of the text the rules require blanked (see
     `slicing.slice_for_words`); None (the files as they are) when a rule requires none."""
-    required = [(r.get("metadata") or {}).get(REQUIRES) for _, found in loaded for r in found]
-    if not required or not all(isinstance(r, str) for r in required):
+    rules = [r for _, found in loaded for r in found]
+    required = requirements(rules)
+    if not rules or len(required) < len(rules):
         return None
-    expressions = [re.compile(str(r)) for r in sorted({str(r) for r in required})]
+    expressions = set(required.values())
 
     @functools.cache
     def wanted(word: str) -> bool:

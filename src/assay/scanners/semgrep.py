@@ -48,10 +48,7 @@ if TYPE_CHECKING:
 
 RULES_DIR = Path(__file__).resolve().parent.parent / "rules"
 _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
-TAINT_PARTS = 1  # Semgrep runs per core for the taint rules (each starts in ~1.5 s)
-PART_MIN_BYTES = 256 * 1024  # smaller parts of the taint rules' files cost more to start
-APART_MIN = 500  # files from which the pattern rules with file limits run on their own
-_Run = tuple[Path, list[str], list[Path], Path]  # root, files, rule files, state directory
+PART_MIN_BYTES = 256 * 1024  # smaller parts cost more to start (~1.5 s a Semgrep)
 # paths per Semgrep process, in bytes: keeps the command line far below ARG_MAX (2 MiB on
 # Linux) while a large project still goes to one process (every process starts anew)
 CHUNK_BYTES = 512 * 1024
@@ -223,7 +220,7 @@ class SemgrepScanner(FileScanner):
         from assay.scanners.prepass import prepare
 
         prepared = prepare(ctx, self.rules)
-        sliced = (prepared.slicing, prepared.taint) if self.slicing and prepared.taint else None
+        sliced = (prepared.slicing, prepared.taint) if self.slicing else None
         key = f"{prepared.key}+sliced/{_slicer_digest()}" if sliced else prepared.key
         scanner = SemgrepScanner(self.timeout, self.file_timeout, summaries=False,
                                  rules=prepared.rules, rules_key=key, sliced=sliced)
@@ -258,93 +255,53 @@ class SemgrepScanner(FileScanner):
         analysis = Analysis()
         (ctx.state_dir / "tmp").mkdir(parents=True, exist_ok=True)
         taint = self.sliced[1] if self.sliced is not None else ()
-        plain = [(path, rules) for path, rules in loaded if path not in taint]
+        split = ([(path, rules) for path, rules in loaded if path not in taint],
+                 [(path, rules) for path, rules in loaded if path in taint])
         done = 0
-        if not loaded:  # the pre-pass found no rule that can match in any of the files
-            analysis.outcomes.update((path, FileOutcome(())) for path in paths)
-            report(len(paths))
-            return analysis
         for chunk in _chunks(paths, CHUNK_BYTES):
-            with tempfile.TemporaryDirectory(prefix="rules-", dir=ctx.state_dir / "tmp") as tmp:
+            with (tempfile.TemporaryDirectory(prefix="rules-", dir=ctx.state_dir / "tmp") as tmp,
+                  _Runs(self, ctx.jobs, meta) as runs):
                 if self.sliced is None:
-                    self._run_whole(root, chunk, loaded, ctx.jobs, (Path(tmp), state), meta,
-                                    analysis)
+                    runs.start_parts(root, chunk, loaded, Path(tmp) / "whole", state)
                 else:
-                    sliced = [(path, rules) for path, rules in loaded if path in taint]
-                    self._run_sliced(root, chunk, (plain, sliced), ctx.jobs, (Path(tmp), state),
-                                     meta, analysis)
+                    self._run_sliced(root, chunk, split, runs, Path(tmp), state)
+            runs.joined(chunk, analysis)
             done += len(chunk)
             report(done)
         return analysis
 
-    def _run_whole(self, root: Path, chunk: list[str], loaded: Loaded, jobs: int,
-                   dirs: tuple[Path, Path], meta: dict[str, RuleMeta],
-                   analysis: Analysis) -> None:
-        """Every rule on the files as they are (no slicing): the files some rule runs on,
-        cut into one part per core, each with the rules' copies for its files."""
-        from assay.scanners.rulegen import limited_targets, limited_to
-
-        tmp, state = dirs
-        wanted = limited_targets(loaded, chunk)
-        count = min(max(1, jobs), 1 + int(_bytes(root, wanted) // PART_MIN_BYTES))
-        with _Runs(self, jobs, meta) as together:
-            for number, part in enumerate(_parts(root, wanted, count)):
-                together.start((root, part, limited_to(loaded, part, tmp / f"part-{number}"),
-                                state))
-        together.joined(chunk, analysis)
-
     def _run_sliced(self, root: Path, chunk: list[str], loaded: tuple[Loaded, Loaded],
-                    jobs: int, dirs: tuple[Path, Path], meta: dict[str, RuleMeta],
-                    analysis: Analysis) -> None:
-        """The pattern rules (`loaded[0]`) on the files as they are, the generated taint
-        rules (`loaded[1]`) on copies with the functions that cannot hold a finding
-        blanked (see slicing). Pattern rules limited to some files run on just those: a
-        Semgrep run checks every rule's file limits against every file it is given."""
+                    runs: _Runs, tmp: Path, state: Path) -> None:
+        """The pattern rules (`loaded[0]`) and the generated taint rules (`loaded[1]`),
+        each on copies of the files they can match in with the functions that cannot
+        hold a match blanked (see slicing). The pattern rules start while the taint
+        rules' files are sliced."""
         from assay.scanners.rulegen import (
             SliceStats,
             limited_targets,
-            limited_to,
             pattern_copies,
             sliced_copies,
             split_limited,
         )
 
         assert self.sliced is not None
-        tmp, state = dirs
         if self.slice_stats is None:
             self.slice_stats = SliceStats()
-        runs: list[_Run] = []
-        # few files: one Semgrep start saved matters more than the rules' file limits
-        everywhere, some = (split_limited(loaded[0], tmp) if len(chunk) > APART_MIN
-                            else (loaded[0], []))
-        files = limited_targets(everywhere, chunk)
-        if files:
-            runs.append((root, files, limited_to(everywhere, files, tmp / "all"), state))
+        everywhere, some = split_limited(loaded[0], tmp)
+        runs.start_parts(root, chunk, everywhere, tmp / "all", state)
         wanted = limited_targets(some, chunk)
-        if wanted:
-            copies = pattern_copies(root, wanted, some, tmp / "patterns", self.slice_stats)
-            runs.append((copies or root, wanted, limited_to(some, wanted, tmp / "some"),
-                         state / "some"))
-        with _Runs(self, jobs, meta) as together:
-            for run in runs:  # the pattern rules' runs start while the files are sliced
-                together.start(run)
-            targets, _ = sliced_copies(root, chunk, self.sliced[0], loaded[1], tmp,
-                                       self.slice_stats)
-            sliced = tmp / "sliced"
-            count = min(TAINT_PARTS * max(1, jobs),
-                        1 + int(_bytes(sliced, targets) // PART_MIN_BYTES))
-            parts = _parts(sliced, targets, count)
-            for number, part in sorted(enumerate(parts), key=lambda p: -_bytes(sliced, p[1])):
-                together.start((sliced, part, limited_to(loaded[1], part,
-                                                         tmp / f"taint-{number}"),
-                                state / "sliced"))
-        together.joined(chunk, analysis)
+        copies = pattern_copies(root, wanted, some, tmp / "patterns", self.slice_stats)
+        runs.start_parts(copies or root, wanted, some, tmp / "some", state)
+        sliced = tmp / "sliced"
+        targets = sliced_copies(root, chunk, self.sliced[0], loaded[1], sliced,
+                                self.slice_stats)
+        runs.start_parts(sliced, targets, loaded[1], tmp / "taint", state)
 
-    def _command(self, jobs: int, rules: Sequence[Path]) -> list[str]:
+    def _command(self, rules: Sequence[Path]) -> list[str]:
         assert self._binary is not None
         cmd = [self._binary, "scan", "--json", "--metrics=off", "--disable-version-check",
                "--no-git-ignore", "--max-target-bytes=0", "--quiet",
-               "--timeout", str(int(self.file_timeout)), "--jobs", str(max(1, jobs))]
+               "--timeout", str(int(self.file_timeout)), "--jobs", "1"]
         for rule in rules:
             cmd += ["--config", str(rule)]
         return cmd
@@ -380,15 +337,16 @@ class SemgrepScanner(FileScanner):
 
 
 class _Runs:
-    """Semgrep runs (root, files, rule files, state directory) started as they come,
-    `jobs` at a time, each with one worker: the workers of one Semgrep run in one process
-    and, with the large generated rules, gain little (Django: two took 17 s where one
-    took 18 s). On leaving, every run has ended."""
+    """Semgrep runs started as they come, `jobs` at a time, each with one worker: the
+    workers of one Semgrep run in one process and, with the large generated rules, gain
+    little (Django: two took 17 s where one took 18 s). On leaving, every run has
+    ended."""
 
     def __init__(self, scanner: SemgrepScanner, jobs: int, meta: dict[str, RuleMeta]) -> None:
         self.scanner = scanner
+        self.jobs = max(1, jobs)
         self.meta = meta
-        self.pool = ThreadPoolExecutor(max_workers=max(1, jobs))
+        self.pool = ThreadPoolExecutor(max_workers=self.jobs)
         self.parts: list[Analysis] = []
         self.futures: list[Future[None]] = []
 
@@ -400,21 +358,36 @@ class _Runs:
         for future in self.futures if kind is None else ():
             future.result()
 
-    def start(self, run: _Run) -> None:
-        """Queue one Semgrep run (with a state directory of its own under the one given:
-        runs at once must not share Semgrep's settings and log files)."""
-        where, files, rules, state = run
+    def start_parts(self, root: Path, files: Sequence[str], loaded: Loaded, tmp: Path,
+                    state: Path) -> None:
+        """Queue the rules of `loaded` over those of `files` (under `root`) some rule
+        runs on: one part per core of neighbouring files of about equal size (fewer
+        when the files are small), largest first, each with only its files' copies of
+        the rules (written under `tmp`)."""
+        from assay.scanners.rulegen import limited_targets, limited_to
+
+        wanted = limited_targets(loaded, files)
+        sizes = [_size(root / p) + 1 for p in wanted]
+        count = min(self.jobs, 1 + sum(sizes) // PART_MIN_BYTES)
+        parts = sorted(_parts(wanted, sizes, count), key=lambda part: -part[1])
+        for number, (part, _) in enumerate(parts):
+            self._start(root, part, limited_to(loaded, part, tmp / str(number)), state)
+
+    def _start(self, root: Path, files: list[str], rules: list[Path], state: Path) -> None:
+        """Queue one Semgrep run (with a state directory of its own under `state`: runs
+        at once must not share Semgrep's settings and log files)."""
         state = state / f"run-{len(self.parts)}"
         state.mkdir(parents=True, exist_ok=True)
         part = Analysis()
         self.parts.append(part)
         self.futures.append(self.pool.submit(
-            self.scanner._run_chunk, where, files, self.scanner._command(1, rules), state,
+            self.scanner._run_chunk, root, files, self.scanner._command(rules), state,
             self.meta, part))
 
     def joined(self, chunk: list[str], into: Analysis) -> None:
         """The runs' outcomes for `chunk` joined into `into` (a file no run was given has
-        no findings; one a run could not finish is not finished)."""
+        no findings: no rule can match in it; one a run could not finish is not
+        finished)."""
         whole = Analysis(outcomes={path: FileOutcome(()) for path in chunk})
         for part in self.parts:
             joined = Analysis()
@@ -423,28 +396,27 @@ class _Runs:
         _merge(whole, Analysis(), into)
 
 
-def _bytes(root: Path, paths: Sequence[str]) -> float:
-    """How many bytes the files take (a file that cannot be read counts as empty)."""
-    total = 0
-    for path in paths:
-        with contextlib.suppress(OSError):
-            total += (root / path).stat().st_size
-    return float(total)
+def _size(path: Path) -> int:
+    """The file's size (0 when it cannot be read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
-def _parts(root: Path, paths: Sequence[str], count: int) -> list[list[str]]:
-    """`paths` (sorted) cut into at most `count` runs of neighbours of about equal bytes:
-    neighbours share the generated rules' copies, so each part reads fewer of them."""
-    sizes = [_bytes(root, [p]) + 1 for p in paths]
+def _parts(paths: Sequence[str], sizes: Sequence[int],
+           count: int) -> list[tuple[list[str], int]]:
+    """`paths` (sorted) cut into at most `count` runs of neighbours of about equal size
+    (`sizes`, one per path), each with its size: neighbours share the generated rules'
+    copies, so each part reads fewer of them."""
     share = sum(sizes) / max(1, count)
-    out: list[list[str]] = []
-    taken = share  # start a new part at the first path
+    out: list[tuple[list[str], int]] = []
     for path, size in zip(paths, sizes, strict=True):
-        if taken >= share and len(out) < count:
-            out.append([])
-            taken = 0.0
-        out[-1].append(path)
-        taken += size
+        if not out or (out[-1][1] >= share and len(out) < count):
+            out.append(([], 0))
+        files, taken = out[-1]
+        files.append(path)
+        out[-1] = (files, taken + size)
     return out
 
 

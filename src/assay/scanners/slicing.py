@@ -63,22 +63,42 @@ class _Unit:
     end: int  # last line
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """A file as both slicers read it."""
+
+    tree: ast.Module
+    text: str
+    lines: list[str]
+    units: list[_Unit]
+    imports: list[ast.Import | ast.ImportFrom]
+
+
+def _parsed(data: bytes) -> _Parsed | None:
+    """The file parsed, or None when it cannot be sliced safely (`\\r` line ends, not
+    decodable, not parsable)."""
+    text = decode_source(data) if b"\r" not in data and b"\0" not in data else None
+    if text is None:
+        return None
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+    imports = [n for n in _statements(tree.body) if isinstance(n, ast.Import | ast.ImportFrom)]
+    return _Parsed(tree, text, text.split("\n"), list(_units(tree)), imports)
+
+
 def slice_source(data: bytes, spec: SliceSpec) -> bytes | None:
     """The file's bytes for the taint rules: with the functions that cannot hold a finding
     blanked, unchanged when it cannot be sliced safely, or None when nothing in it can
     be a source (no taint rule can report in it)."""
-    text = decode_source(data) if b"\r" not in data and b"\0" not in data else None
-    if text is None or any(token_word(t) is None for t in spec.sources):
+    parsed = _parsed(data) if all(token_word(t) for t in spec.sources) else None
+    if parsed is None:
         return data
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return data
-    lines = text.split("\n")
-    units = list(_units(tree))
-    imports = [n for n in _statements(tree.body) if isinstance(n, ast.Import | ast.ImportFrom)]
-    aliases = _aliases(imports)
-    if _rest_has_source(lines, units, _import_lines(tree, imports), aliases, spec):
+    lines, units = parsed.lines, parsed.units
+    aliases = _aliases(parsed.imports)
+    if _rest_has_source(lines, units, _import_lines(parsed.tree, parsed.imports), aliases,
+                        spec):
         return data
     dropped = [u for u in units if not _needed(u, lines, aliases, spec)]
     if len(dropped) == len(units):
@@ -91,23 +111,16 @@ def slice_for_words(data: bytes, wanted: Callable[[str], bool]) -> bytes:
     accepts: top-level functions and methods without such a word blanked (a name an
     import or a module-level assignment binds counts as the words of what it binds), or
     unchanged when it cannot be sliced safely. Module-level code is always kept."""
-    text = decode_source(data) if b"\r" not in data and b"\0" not in data else None
-    if text is None:
+    parsed = _parsed(data)
+    accepted = {w for w in identifiers(parsed.text) if wanted(w)} if parsed else set()
+    if parsed is None or not parsed.units or not accepted:
         return data
-    try:
-        tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
-        return data
-    lines = text.split("\n")
-    units = list(_units(tree))
-    accepted = {w for w in identifiers(text) if wanted(w)}
-    if not units or not accepted:
-        return data
-    imports = [n for n in _statements(tree.body) if isinstance(n, ast.Import | ast.ImportFrom)]
-    bound = {**_aliases(imports), **_assigned(tree, lines)}
+    bound = _aliases(parsed.imports)
+    for name, words in _assigned(parsed.tree, parsed.lines).items():
+        bound[name] = bound.get(name, frozenset()) | words
     dropped = []
-    for unit in units:
-        words = identifiers("\n".join(lines[unit.start - 1 : unit.end]))
+    for unit in parsed.units:
+        words = identifiers("\n".join(parsed.lines[unit.start - 1 : unit.end]))
         if words.isdisjoint(accepted) and all(bound[w].isdisjoint(accepted)
                                               for w in words & bound.keys()):
             dropped.append(unit)

@@ -287,11 +287,13 @@ class SemgrepScanner(FileScanner):
         assert self.sliced is not None
         if self.slice_stats is None:
             self.slice_stats = SliceStats()
+        # the pattern rules in one run each: they take a fraction of the taint rules'
+        # time, and a second run would take the core the slicing needs (Django: 1.7 s)
         everywhere, some = split_limited(loaded[0], tmp)
-        runs.start_parts(root, chunk, everywhere, tmp / "all", state)
+        runs.start_parts(root, chunk, everywhere, tmp / "all", state, most=1)
         wanted = limited_targets(some, chunk)
         copies = pattern_copies(root, wanted, some, tmp / "patterns", self.slice_stats)
-        runs.start_parts(copies or root, wanted, some, tmp / "some", state)
+        runs.start_parts(copies or root, wanted, some, tmp / "some", state, most=1)
         sliced = tmp / "sliced"
         targets = sliced_copies(root, chunk, self.sliced[0], loaded[1], sliced,
                                 self.slice_stats)
@@ -359,16 +361,16 @@ class _Runs:
             future.result()
 
     def start_parts(self, root: Path, files: Sequence[str], loaded: Loaded, tmp: Path,
-                    state: Path) -> None:
+                    state: Path, most: int = 0) -> None:
         """Queue the rules of `loaded` over those of `files` (under `root`) some rule
-        runs on: one part per core of neighbouring files of about equal size (fewer
-        when the files are small), largest first, each with only its files' copies of
-        the rules (written under `tmp`)."""
+        runs on: one part per core (at most `most`, when given) of neighbouring files of
+        about equal size (fewer when the files are small), largest first, each with only
+        its files' copies of the rules (written under `tmp`)."""
         from assay.scanners.rulegen import limited_targets, limited_to
 
         wanted = limited_targets(loaded, files)
         sizes = [_size(root / p) + 1 for p in wanted]
-        count = min(self.jobs, 1 + sum(sizes) // PART_MIN_BYTES)
+        count = min(most or self.jobs, self.jobs, 1 + sum(sizes) // PART_MIN_BYTES)
         parts = sorted(_parts(wanted, sizes, count), key=lambda part: -part[1])
         for number, (part, _) in enumerate(parts):
             self._start(root, part, limited_to(loaded, part, tmp / str(number)), state)

@@ -1,0 +1,1 @@
+"""Attack tests: the scanned tree is hostile."""

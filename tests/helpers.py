@@ -73,3 +73,20 @@ def load():
 def token_digest(token):
     return hashlib.md5(token.encode()).hexdigest()
 '''
+
+
+def project_ledger(path: Path) -> Path:
+    """The default ledger of the project at `path` (in the user's state directory)."""
+    from assay.api import default_ledger, locate_project
+
+    return Path(default_ledger(locate_project(path)))
+
+
+def operator_config(project: GitRepo | Path, text: str) -> Path:
+    """Write the operator's configuration beside (outside) the checkout and point
+    ASSAY_CONFIG at it, as CI does with a file the pull request cannot change."""
+    root = project.path if isinstance(project, GitRepo) else project
+    path = root.parent / f"{root.name}.operator.toml"
+    path.write_text(text, encoding="utf-8")
+    os.environ["ASSAY_CONFIG"] = str(path)
+    return path

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from assay.config import Config, load_config
+from assay.config import Config
 from assay.errors import ConfigError
+from assay.trust import load_config
 
 
 def test_defaults_without_a_file(tmp_path: Path) -> None:
@@ -20,16 +21,15 @@ def test_defaults_without_a_file(tmp_path: Path) -> None:
 def test_assay_toml_wins_over_pyproject(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.assay.scan]\nfail_on = 'low'\n")
     assert load_config(tmp_path).config.scan.fail_on == "low"
-    (tmp_path / "assay.toml").write_text("[scan]\nfail_on = 'MEDIUM'\nexclude = ['vendor']\n")
+    (tmp_path / "assay.toml").write_text("[scan]\nfail_on = 'MEDIUM'\n")
     loaded = load_config(tmp_path)
     assert loaded.source == tmp_path / "assay.toml"
     assert loaded.config.scan.fail_on == "medium"
-    assert loaded.config.scan.exclude == ("vendor",)
 
 
 def test_hash_follows_content(tmp_path: Path) -> None:
     a = load_config(tmp_path).hash
-    (tmp_path / "assay.toml").write_text("[scan]\njobs = 3\n")
+    (tmp_path / "assay.toml").write_text("[scan]\nfail_on = 'low'\n")
     b = load_config(tmp_path).hash
     assert a != b and len(b) == 64
     assert Config().model_dump() == load_config(tmp_path / "nothing-here").config.model_dump()
@@ -48,10 +48,12 @@ def test_invalid_files(tmp_path: Path, text: str, message: str) -> None:
 
 
 def test_explicit_path_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
     other = tmp_path / "ci.toml"
     other.write_text("[scan]\nfail_on = 'none'\n")
-    assert load_config(tmp_path, other).config.scan.fail_on == "none"
+    assert load_config(project, other).config.scan.fail_on == "none"
     monkeypatch.setenv("ASSAY_CONFIG", str(other))
-    assert load_config(tmp_path).source == other
+    assert load_config(project).source == other
     with pytest.raises(ConfigError, match="config file not found"):
-        load_config(tmp_path, tmp_path / "missing.toml")
+        load_config(project, tmp_path / "missing.toml")

@@ -7,17 +7,14 @@
 
 from __future__ import annotations
 
-import atexit
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from assay.config import Config, LoadedConfig, load_config
+from assay.config import Config
 from assay.errors import UsageError
 from assay.ledger import SqliteLedger, open_ledger
 from assay.model import Run
@@ -28,7 +25,8 @@ from assay.scanners.cache import ResultCache
 from assay.scanners.interface import Progress, ScanContext
 from assay.scanners.registry import build_scanner
 from assay.scanners.runner import RunSettings, new_run_id, run_scanners
-from assay.state import state_dir_for
+from assay.state import cache_dir_for, ledger_dir_for
+from assay.trust import LoadedConfig, load_config
 
 Clock = Callable[[], datetime]
 
@@ -45,16 +43,22 @@ class ScanResult:
 
 @dataclass(frozen=True)
 class Project:
-    """A project resolved: its root, configuration and state directory."""
+    """A project resolved: its root, configuration and state directory (outside the tree)."""
 
     root: Path
     config: LoadedConfig
     state_dir: Path
     warnings: tuple[str, ...]
+    ledger_dir: Path | None = None
 
 
-def locate_project(path: str | Path = ".", config_path: Path | None = None) -> Project:
-    """The project PATH belongs to: the git work tree around it, else the directory."""
+def locate_project(path: str | Path = ".", config_path: Path | None = None, *,
+                   base: str | None = None, head: str | None = None) -> Project:
+    """The project PATH belongs to: the git work tree around it, else the directory.
+
+    `base` (the base commit of a scanned change) supplies operator configuration; `head`
+    (the scanned commit) the tree's, instead of the working tree's files.
+    """
     target = Path(path).absolute()
     if not target.exists() and not target.is_symlink():
         raise RepoError(f"path does not exist: {path}", "pass a directory or file to scan")
@@ -62,52 +66,40 @@ def locate_project(path: str | Path = ".", config_path: Path | None = None) -> P
     if root is None:
         root = target if target.is_dir() else target.parent
     root = root.resolve()
-    loaded = load_config(root, config_path)
-    state_dir, warning = state_dir_for(root)
-    warnings: tuple[str, ...] = (warning,) if warning else ()
-    tracked = tracked_state(root, state_dir)
-    if tracked:
-        # anyone who can commit could have put cached "clean" results, rules or a ledger
-        # with a convenient baseline there: this process keeps its state elsewhere
-        state_dir = _scratch_state()
-        warnings += (f"{tracked} is tracked by git, so nothing kept in it is used (this run "
-                     f"keeps its state in a temporary directory); untrack it: "
-                     f"git rm -r --cached {tracked}",)
-    return Project(root, loaded, state_dir, warnings)
-
-
-def _scratch_state() -> Path:
-    """A state directory of this process alone, removed when it exits."""
-    path = Path(tempfile.mkdtemp(prefix="assay-state-"))
-    atexit.register(shutil.rmtree, path, ignore_errors=True)
-    return path
-
-
-def tracked_state(root: Path, state_dir: Path) -> str:
-    """The state directory (relative to `root`) when git tracks a file in it, else ''."""
-    try:
-        relative = state_dir.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return ""
-    if not (root / ".git").exists():
-        return ""
-    try:
-        listed = git.run_git(root, ["ls-files", "-z", "--", relative])
-    except RepoError:
-        return ""
-    # the .gitignore assay writes there is harmless when committed
-    kept = [f for f in listed.split(b"\0") if f and f != f"{relative}/.gitignore".encode()]
-    return relative if kept else ""
+    loaded = load_config(root, config_path, base=base, head=head)
+    cache, ledger_dir = cache_dir_for(root), ledger_dir_for(root)
+    warnings = loaded.warnings + tuple(w for w in (cache.warning, ledger_dir.warning) if w)
+    return Project(root, loaded, cache.path, warnings, ledger_dir.path)
 
 
 def default_ledger(project: Project, override: str | Path | None = None) -> str | Path:
-    """The ledger to use: explicit, then config `scan.ledger`, then `.assay/ledger.db`."""
+    """The ledger to use: explicit, then the operator's `scan.ledger`, then the project's
+    ledger in the user's state directory. A ledger file git tracks in the scanned tree is
+    refused (anyone who can commit could have written its runs and states)."""
     if override:
-        return override
-    configured = project.config.config.scan.ledger
-    if configured:
-        return configured if "://" in configured else project.root / configured
-    return project.state_dir / "ledger.db"
+        chosen: str | Path = override
+    elif project.config.config.scan.ledger:
+        configured = project.config.config.scan.ledger
+        chosen = configured if "://" in configured else project.root / configured
+    else:
+        return (project.ledger_dir or project.state_dir) / "ledger.db"
+    _refuse_tracked(project.root, chosen)
+    return chosen
+
+
+def _refuse_tracked(root: Path, ledger: str | Path) -> None:
+    text = str(ledger)
+    if "://" in text and not text.startswith("sqlite:///"):
+        return
+    path = Path(text.removeprefix("sqlite:///")).absolute().resolve()
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        return
+    if (root / ".git").exists() and git.run_git(root, ["ls-files", "-z", "--", relative]):
+        raise UsageError(f"the ledger {relative} is tracked by git in the scanned tree",
+                         "a committed ledger could carry planted runs and states: pass "
+                         "--ledger with a file outside the checkout")
 
 
 def scan(
@@ -131,7 +123,8 @@ def scan(
     `diff` (`BASE`, `BASE..HEAD` or `BASE...HEAD`) limits LLM review to the changed hunks
     (HEAD becomes the scanned revision); `fresh` bypasses the LLM result cache.
     """
-    project = locate_project(path, config_path)
+    base, head = _diff_ends(diff)
+    project = locate_project(path, config_path, base=base, head=head or rev)
     snapshot, changes = _open_target(path, rev, diff, project.root)
     config = project.config.config
     names = list(scanners) if scanners else list(config.scan.scanners)
@@ -153,7 +146,7 @@ def scan(
     settings = RunSettings(
         run_id=run_id, config_hash=project.config.hash, ctx=ctx,
         is_excluded=compile_excludes([*config.scan.exclude, *exclude]), started_at=now,
-        extra_provenance=(("config_source", _relative(project.config.source, project)),))
+        extra_provenance=config_provenance(project.config))
     try:
         run = run_scanners(snapshot, built, settings)
         if store is not None:
@@ -182,13 +175,21 @@ def _open_target(path: str | Path, rev: str | None, diff: str | None,
     return snapshot, changes
 
 
-def _relative(path: Path | None, project: Project) -> str:
-    if path is None:
-        return ""
-    try:
-        return path.resolve().relative_to(project.root).as_posix()
-    except ValueError:
-        return str(path)
+def _diff_ends(diff: str | None) -> tuple[str | None, str | None]:
+    """The base and head a `--diff` range names (None, None without one)."""
+    if diff is None:
+        return None, None
+    base, head, _ = parse_range(diff)
+    return base, head
+
+
+def config_provenance(loaded: LoadedConfig) -> tuple[tuple[str, str], ...]:
+    """What a run records of its configuration: the sources, and what the tree's file
+    asked for that was not applied."""
+    out = [("config_source", loaded.describe())]
+    if loaded.ignored:
+        out.append(("config_ignored", "; ".join(f"{i.source}: {i.key}" for i in loaded.ignored)))
+    return tuple(out)
 
 
 # The rest of the public API lives in its subpackages and is loaded on first use, so that

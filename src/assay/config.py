@@ -1,17 +1,16 @@
-"""Configuration: `assay.toml`, or `[tool.assay]` in `pyproject.toml`, validated.
+"""Configuration: the settings models, validated at the file boundary.
 
 Precedence, highest first: command-line flag, `ASSAY_*` environment variable, config
-file, built-in default. Flags and environment variables are resolved by the CLI; this
-module reads the file and applies the defaults. See docs/configuration.md.
+file, built-in default. Flags and environment variables are resolved by the CLI; where
+the files come from and what each may set is `assay.trust`. See docs/configuration.md
+and docs/security.md.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -127,48 +126,14 @@ class Config(_Strict):
     proof: ProofConfig = ProofConfig()
 
 
-@dataclass(frozen=True)
-class LoadedConfig:
-    """A validated configuration and where it came from."""
-
-    config: Config
-    source: Path | None
-
-    @property
-    def hash(self) -> str:
-        """sha256 of the canonical JSON of the effective configuration."""
-        return config_hash(self.config)
-
-
 def config_hash(config: Config) -> str:
     """sha256 of the canonical JSON of a configuration."""
     text = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def load_config(root: Path, explicit: Path | None = None) -> LoadedConfig:
-    """Read the configuration for a project rooted at `root`."""
-    if explicit is None and os.environ.get("ASSAY_CONFIG"):
-        explicit = Path(os.environ["ASSAY_CONFIG"])
-    if explicit is not None:
-        if not explicit.is_file():
-            raise ConfigError(f"config file not found: {explicit}")
-        data = _read_toml(explicit)
-        if explicit.name == "pyproject.toml":
-            data = data.get("tool", {}).get("assay", {})
-        return LoadedConfig(_validate(data, explicit), explicit)
-    own = root / "assay.toml"
-    if own.is_file():
-        return LoadedConfig(_validate(_read_toml(own), own), own)
-    pyproject = root / "pyproject.toml"
-    if pyproject.is_file():
-        table = _read_toml(pyproject).get("tool", {}).get("assay")
-        if table is not None:
-            return LoadedConfig(_validate(table, pyproject), pyproject)
-    return LoadedConfig(Config(), None)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path) -> dict[str, Any]:
+    """A TOML file as a table; ConfigError when it cannot be read or parsed."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -178,7 +143,27 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
 
 
-def _validate(data: Any, source: Path) -> Config:
+def parse_toml(text: bytes, source: str) -> dict[str, Any]:
+    """TOML text (e.g. a file read from a commit) as a table."""
+    try:
+        return tomllib.loads(text.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{source}: invalid TOML: {exc}") from None
+
+
+def assay_table(data: dict[str, Any], pyproject: bool) -> dict[str, Any] | None:
+    """assay's table of a parsed file: the whole of `assay.toml`, `[tool.assay]` of a
+    `pyproject.toml` (None when it has none)."""
+    if not pyproject:
+        return data
+    table = data.get("tool", {}).get("assay") if isinstance(data.get("tool"), dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError("[tool.assay] must be a table")
+    return table
+
+
+def validate(data: Any, source: str) -> Config:
+    """The table as a `Config`; ConfigError naming the source and the first bad key."""
     try:
         return Config.model_validate(data)
     except ValidationError as exc:

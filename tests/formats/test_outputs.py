@@ -151,10 +151,14 @@ def test_settings_from_env_and_config(app_repo: GitRepo) -> None:
     assert proc.returncode == EXIT_OK
     doc = json.loads(proc.stdout)
     assert [s["name"] for s in doc["run"]["scanners"]] == ["bandit"]
-    app_repo.write("pyproject.toml", "[tool.assay.scan]\nfail_on = 'none'\n"
-                   "scanners = ['bandit']\nexclude = ['pkg']\n")
-    proc = assay("scan", "-q", "-f", "json", cwd=app_repo.path)
-    assert proc.returncode == EXIT_OK
+    operator = app_repo.path.parent / "ci.toml"
+    operator.write_text("[scan]\nfail_on = 'none'\nscanners = ['bandit']\nexclude = ['pkg']\n")
+    app_repo.write("pyproject.toml", "[tool.assay.scan]\nfail_on = 'medium'\n")
+    proc = assay("scan", "-q", "-f", "json", "--config", str(operator), cwd=app_repo.path)
+    # the tree tightens the operator's threshold: its findings block again
+    assert proc.returncode == EXIT_BLOCK
     doc = json.loads(proc.stdout)
+    assert [s["name"] for s in doc["run"]["scanners"]] == ["bandit"]
     assert not any(f["path"].startswith("pkg/") for f in doc["findings"])
-    assert doc["run"]["provenance"]["extra"]["config_source"] == "pyproject.toml"
+    assert doc["run"]["provenance"]["extra"]["config_source"] == \
+        f"operator: {operator}; tree: pyproject.toml"

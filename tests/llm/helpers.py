@@ -1,4 +1,5 @@
-"""Helpers of the LLM harness tests: projects with an assay.toml, scripted arguments."""
+"""Helpers of the LLM harness tests: projects with an operator configuration, scripted
+arguments."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assay import api
-from tests.helpers import GitRepo
+from tests.helpers import GitRepo, operator_config, project_ledger
 
 NAME = "llm-review"
 SQLI_QUOTE = "db.execute(\"SELECT * FROM users WHERE name = '\" + name + \"'\")"
@@ -32,14 +33,16 @@ def toml_table(prefix: str, table: dict[str, Any]) -> list[str]:
 
 
 def configure(repo: GitRepo, scanners: dict[str, dict[str, Any]], exclude: tuple[str, ...] = (),
-              commit: bool = True) -> None:
-    """Write assay.toml with `[scanners.NAME]` tables (and commit everything)."""
+              commit: bool = True) -> Path:
+    """The operator's configuration (outside the checkout) with `[scanners.NAME]` tables;
+    commit everything in the repository. Returns the configuration file."""
     lines = ["[scan]", f"exclude = {_value(list(exclude))}"]
     for name, table in scanners.items():
         lines.extend(toml_table(f"scanners.{json.dumps(name)}", table))
-    repo.write("assay.toml", "\n".join(lines) + "\n")
+    path = operator_config(repo, "\n".join(lines) + "\n")
     if commit:
         repo.commit("config")
+    return path
 
 
 def finding_args(path: str = "app.py", line: int = 14, quote: str = SQLI_QUOTE,
@@ -83,4 +86,4 @@ def anthropic_blocks(body: dict[str, Any], kind: str) -> list[str]:
 
 def ledger_path(repo: GitRepo) -> Path:
     """The default ledger of a repository."""
-    return repo.path / ".assay" / "ledger.db"
+    return project_ledger(repo.path)

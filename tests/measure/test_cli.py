@@ -17,7 +17,7 @@ from assay import api
 from assay.cli import main
 from assay.formats.json import dumps, run_to_document
 from assay.formats.sarif import run_to_sarif
-from tests.helpers import VULNERABLE_APP, GitRepo
+from tests.helpers import VULNERABLE_APP, GitRepo, project_ledger
 
 WEAK_HASH = "import hashlib\n\n\ndef digest(data):\n    return hashlib.md5(data).hexdigest()\n"
 STRONG_HASH = "import hashlib\n\n\ndef digest(data):\n    return hashlib.sha256(data).hexdigest()\n"
@@ -198,7 +198,7 @@ def test_drift_with_consensus_records_a_run(project: tuple[GitRepo, str, str]) -
     (built,) = with_consensus.consensus
     from assay.ledger import open_ledger
 
-    with open_ledger(repo.path / ".assay" / "ledger.db") as store:
+    with open_ledger(project_ledger(repo.path)) as store:
         assert store.get_run(built.id).findings == built.findings
 
 
@@ -226,7 +226,7 @@ def test_label_sample_import_and_eval(project: tuple[GitRepo, str, str],
     from assay.ledger import open_ledger
     from assay.ledger.labels import unblind
 
-    with open_ledger(repo.path / ".assay" / "ledger.db") as store:
+    with open_ledger(project_ledger(repo.path)) as store:
         expected: dict[str, list[int]] = {}
         for item in unblind(store, doc["sample"]):
             for scanner in item.scanners:

@@ -41,14 +41,16 @@ def assay_binary() -> str:
 
 def scan_corpus(workdir: Path, *scanners: str, config: str = "") -> dict[str, Any]:
     """Copy the corpus into a fresh git repository and `assay scan` it (with `config` as
-    its assay.toml); the JSON document."""
+    the operator's configuration); the JSON document."""
     repo = GitRepo(workdir / "corpus")
     shutil.copytree(CORPUS, repo.path, dirs_exist_ok=True)
-    if config:
-        (repo.path / "assay.toml").write_text(config, encoding="utf-8")
     repo.commit("corpus")
     cmd = [assay_binary(), "scan", str(repo.path), "-f", "json", "--no-record", "--no-cache",
            "--quiet", "--fail-on", "none"]
+    if config:
+        operator = workdir / "operator.toml"
+        operator.write_text(config, encoding="utf-8")
+        cmd += ["--config", str(operator)]
     for name in scanners:
         cmd += ["--scanner", name]
     out = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=900)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import GitRepo
+from tests.helpers import GitRepo, operator_config
 
 EXIT_OK, EXIT_BLOCK, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
@@ -70,13 +70,13 @@ def test_invalid_fail_on_and_unknown_scanner(repo: GitRepo) -> None:
 
 def test_a_misspelt_scanner_option_is_a_configuration_error(repo: GitRepo) -> None:
     repo.write("a.py", "x = 1\n")
-    repo.write("assay.toml", "[scanners.semgrep]\nsummary = false\n")
     repo.commit()
+    operator_config(repo, "[scanners.semgrep]\nsummary = false\n")
     proc = assay("scan", cwd=repo.path)
     assert proc.returncode == 2
     assert_one_line_error(proc, "[scanners.semgrep] has unknown key(s): summary")
     assert "summaries" in proc.stderr
-    repo.write("assay.toml", '[scanners.semgrep]\nslicing = "false"\n')
+    operator_config(repo, '[scanners.semgrep]\nslicing = "false"\n')
     assert_one_line_error(assay("scan", cwd=repo.path),
                           "[scanners.semgrep] slicing must be true or false, got 'false'")
 
@@ -168,7 +168,7 @@ def test_semgrep_hanging_times_out(repo: GitRepo, tmp_path: Path) -> None:
     fake.write_text("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 1.0.0; exit 0; fi\n"
                     "sleep 300\n")
     fake.chmod(0o755)
-    repo.write("assay.toml", "[scan]\nsemgrep_timeout = 2\n")
+    operator_config(repo, "[scan]\nsemgrep_timeout = 2\n")
     repo.write("a.py", WEAK_HASH)
     repo.commit()
     code, doc = scan_json(repo, env={"ASSAY_SEMGREP": str(fake)})

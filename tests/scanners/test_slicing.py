@@ -8,7 +8,7 @@ import ast
 
 from assay.api import scan
 from assay.scanners.slicing import SliceSpec, slice_source
-from tests.helpers import GitRepo
+from tests.helpers import GitRepo, operator_config
 
 VIEWS = '''import os
 from flask import Flask, request
@@ -122,7 +122,7 @@ FLOWS = {
 
 def _semgrep_scan(repo: GitRepo, config: str) -> tuple[set[tuple[str, str, int]],
                                                        dict[str, int], str]:
-    (repo.path / "assay.toml").write_text(config)
+    operator_config(repo, config)
     run = scan(repo.path, scanners=["semgrep"], no_cache=True, record=False).run
     keys = {(f.rule_id, f.path, f.span.start_line) for f in run.findings}
     counts = next((dict(s.tool_calls) for s in run.metrics.stages

@@ -15,7 +15,7 @@ import pytest
 
 from assay.cli import main
 from assay.ledger import open_ledger
-from tests.helpers import GitRepo
+from tests.helpers import GitRepo, operator_config, project_ledger
 from tests.scanners.test_bad_input import assay as assay_process
 from tests.scanners.test_bad_input import assert_one_line_error
 from tests.workflow.factories import llm_finding, run
@@ -47,7 +47,7 @@ def project(repo: GitRepo, tmp_path: Path) -> GitRepo:
     """A committed project whose ledger holds one LLM finding."""
     repo.write("app.py", "def f(x):\n    return x\n")
     repo.commit("base")
-    with open_ledger(repo.path / ".assay" / "ledger.db") as store:
+    with open_ledger(project_ledger(repo.path)) as store:
         store.record_run(run([llm_finding(FP)]))  # type: ignore[attr-defined]
     (tmp_path / "test_ok.py").write_text("def test_x():\n    assert True\n")
     return repo
@@ -130,8 +130,8 @@ def test_bad_flags(cli: Cli, project: GitRepo) -> None:
 
 
 def test_a_gate_without_deterministic_scanners_is_refused(cli: Cli, project: GitRepo) -> None:
-    project.write("assay.toml", '[scan]\nscanners = ["reviewer"]\n\n[scanners.reviewer]\n'
-                  'type = "llm"\nprovider = "openai"\nmodel = "m-2025-01-01"\n'
-                  'base_url = "http://127.0.0.1:9/v1"\napi_key_env = ""\n')
+    operator_config(project, '[scan]\nscanners = ["reviewer"]\n\n[scanners.reviewer]\n'
+                    'type = "llm"\nprovider = "openai"\nmodel = "m-2025-01-01"\n'
+                    'base_url = "http://127.0.0.1:9/v1"\napi_key_env = ""\n')
     assert_one_line_error(cli("gate", cwd=project.path),
                           "the gate needs at least one deterministic scanner")

@@ -74,8 +74,7 @@ def review_script(server: FakeLLMServer, *, report: bool) -> None:
 def test_proof_required_lifecycle_through_the_gate(repo: GitRepo, tmp_path: Path,
                                                    fake_llm: FakeLLMServer) -> None:
     repo.write("app.py", BASE_APP)
-    configure(repo, {"reviewer": scanner_config(fake_llm, "openai")}, commit=False)
-    config = repo.path / "assay.toml"
+    config = configure(repo, {"reviewer": scanner_config(fake_llm, "openai")}, commit=False)
     config.write_text(config.read_text().replace("[scan]", '[scan]\nscanners = ["bandit"]'))
     base = repo.commit("base")
     repo.write("app.py", VULNERABLE)

@@ -14,7 +14,7 @@ from assay.workflow.generate import GenerationFailed
 from assay.workflow.lifecycle import Lifecycle
 from assay.workflow.sandbox import sandbox_unavailable
 from assay.workflow.states import State
-from tests.helpers import GitRepo
+from tests.helpers import GitRepo, project_ledger
 from tests.llm.fakeserver import FakeLLMServer, call, reply, scanner_config
 from tests.llm.helpers import configure
 from tests.workflow.factories import llm_finding, run
@@ -31,7 +31,7 @@ def project(repo: GitRepo, fake_llm: FakeLLMServer) -> GitRepo:
     repo.write("app.py", VULNERABLE)
     configure(repo, {"reviewer": scanner_config(fake_llm, "openai")})
     finding = replace(llm_finding(FP, line=12, scanner="reviewer"), snippet=QUOTE)
-    with open_ledger(repo.path / ".assay" / "ledger.db") as store:
+    with open_ledger(project_ledger(repo.path)) as store:
         store.record_run(run([finding]))
     return repo
 
@@ -46,7 +46,7 @@ def test_a_generated_proof_that_fails_by_assertion_proves_the_finding(
     request = fake_llm.requests[0].body
     assert [t["function"]["name"] for t in request["tools"]] == ["submit"]
     assert QUOTE in request["messages"][-1]["content"]  # the file went along as a document
-    with open_ledger(project.path / ".assay" / "ledger.db") as store:
+    with open_ledger(project_ledger(project.path)) as store:
         events = store.db.execute("SELECT kind FROM llm_traces WHERE run_id = ? AND "
                                   "scanner = 'reviewer#prove' ORDER BY seq",
                                   (result.record.id,)).fetchall()
@@ -67,5 +67,5 @@ def test_no_proof_from_the_model_is_an_error_not_a_verdict(
     fake_llm.script(reply("I won't write that.", stop="refusal"))
     with pytest.raises(GenerationFailed, match="reviewer did not write a proof: refused"):
         api.prove(project.path, FP[:8], generate=True, actor="ci")
-    with open_ledger(project.path / ".assay" / "ledger.db") as store:
+    with open_ledger(project_ledger(project.path)) as store:
         assert Lifecycle(store).proofs(FP) == []

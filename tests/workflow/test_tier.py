@@ -11,7 +11,7 @@ from assay.config import Config, TierClass, TierConfig, TierMatch
 from assay.repo.diff import Diff, FileChange
 from assay.workflow.api import tier
 from assay.workflow.tier import LlmMode, classify, effective_classes, plan_scanners, tier_change
-from tests.helpers import GitRepo
+from tests.helpers import GitRepo, operator_config
 
 BASE_APP = '''\
 def index():
@@ -116,7 +116,7 @@ def test_the_work_tree_against_head_and_a_dependency_in_pyproject(
 
 def test_configured_classes_replace_add_and_disable(repo: GitRepo,
                                                     history: dict[str, str]) -> None:
-    repo.write("assay.toml", LLM_CONFIG + '''
+    operator_config(repo, LLM_CONFIG + '''
 [tier.classes.routes]
 enabled = false
 

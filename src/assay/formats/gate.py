@@ -67,7 +67,8 @@ def decision_to_dict(result: GateResult) -> dict[str, Any]:
     return {"decision": d.decision.value, "exit_code": result.exit_code,
             "reasons": list(d.reasons), "threshold": result.threshold,
             "blocking": [f.fingerprint for f in d.blocking],
-            "needs_review": [f.fingerprint for f in d.needs_review]}
+            "needs_review": [f.fingerprint for f in d.needs_review],
+            "config_review": list(d.config_review)}
 
 
 def gate_to_document(result: GateResult, with_metrics: bool = False) -> dict[str, Any]:
@@ -110,4 +111,18 @@ def gate_to_sarif(result: GateResult) -> dict[str, Any]:
         state = lifecycle.get(entry["partialFingerprints"].get("assay/v1", ""))
         if state is not None and entry["properties"].get("kind") == FindingKind.LLM.value:
             entry["properties"]["assay/state"] = state
+    log["runs"][0]["results"] += _config_results(result)
     return log
+
+
+def _config_results(result: GateResult) -> list[dict[str, Any]]:
+    """A change to assay's own configuration, as a result a reviewer sees (never an
+    error: it does not block; it asks for a person's review)."""
+    tree = None if result.config is None else result.config.tree
+    if not result.decision.config_review:
+        return []
+    path = tree.name.split(" at ", 1)[0] if tree is not None else "assay.toml"
+    return [{"ruleId": "assay/config-change", "level": "note", "kind": "review",
+             "message": {"text": "; ".join(result.decision.config_review)},
+             "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
+             "properties": {"assay/needs-review": True}}]

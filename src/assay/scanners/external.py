@@ -78,6 +78,7 @@ class CommandSettings(_Strict):
     kind: Literal["llm", "deterministic"] = "llm"
     include: tuple[str, ...] = ("*.py",)
     env: dict[str, str] = {}
+    pass_env: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _mapping_for_json(self) -> CommandSettings:
@@ -152,9 +153,9 @@ class CommandScanner(Scanner):
                  output: Path) -> tuple[int | None, str, str]:
         """(exit status or None, output text, problem) of one run of the command."""
         argv = self._argv(ctx, root, output)
-        env = {**os.environ, "ASSAY_ROOT": str(root), "ASSAY_OUTPUT": str(output),
-               "ASSAY_DIFF_BASE": ctx.diff.base if ctx.diff is not None else "",
-               **self.settings.env}
+        env = command_env(self.settings, output.parent, {
+            "ASSAY_ROOT": str(root), "ASSAY_OUTPUT": str(output),
+            "ASSAY_DIFF_BASE": ctx.diff.base if ctx.diff is not None else ""})
         try:
             proc = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE,
                                     stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
@@ -200,6 +201,23 @@ class CommandScanner(Scanner):
             return finding
         return enrich(finding, text.splitlines(),
                       line_hashes_for(text, [finding.span.start_line]))
+
+
+BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TERM")
+"""Taken from assay's environment for every command; nothing else is, unless named in
+`pass_env` (so CI secrets such as GITHUB_TOKEN never reach a command by default)."""
+
+
+def command_env(settings: CommandSettings, scratch: Path,
+                assay_vars: dict[str, str]) -> dict[str, str]:
+    """The whole environment of a command: a minimal base, the variables its definition
+    passes through by name, `TMPDIR` in its scratch directory, assay's variables, then its
+    literal `env` entries."""
+    names = (*BASE_ENV, *settings.pass_env)
+    env = {name: os.environ[name] for name in names if name in os.environ}
+    env.setdefault("PATH", os.defpath)
+    env["TMPDIR"] = str(scratch)
+    return {**env, **assay_vars, **settings.env}
 
 
 def _read(path: Path) -> str:

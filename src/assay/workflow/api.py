@@ -33,8 +33,10 @@ def tier(path: str | Path = ".", diff: str = "HEAD", *, config_path: Path | None
          llm: LlmMode = LlmMode.AUTO) -> TierResult:
     """Classify the change `diff` (BASE, BASE..HEAD or BASE...HEAD) under PATH's config."""
     from assay.api import locate_project
+    from assay.repo.diff import parse_range
 
-    project = locate_project(path, config_path)
+    base, head_rev, _ = parse_range(diff)
+    project = locate_project(path, config_path, base=base, head=head_rev)
     _, change, head = open_change(path, diff)
     return tier_change(change, project.config.config, head, llm)
 

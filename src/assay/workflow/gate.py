@@ -52,6 +52,8 @@ class GateDecision:
     reasons: tuple[str, ...]
     blocking: tuple[Finding, ...]
     needs_review: tuple[Finding, ...]
+    config_review: tuple[str, ...] = ()
+    """Changes to assay's configuration made by the gated change: a person reviews them."""
 
 
 def _where(f: Finding) -> str:
@@ -81,8 +83,11 @@ def incomplete_reasons(run: Run, required: Sequence[str]) -> list[str]:
 
 
 def decide(run: Run, comparison: Comparison, llm: Sequence[LlmItem], threshold: str,
-           required: Sequence[str]) -> GateDecision:
-    """Decide the gate for `run`, compared with its baseline, under severity `threshold`."""
+           required: Sequence[str], config_review: Sequence[str] = ()) -> GateDecision:
+    """Decide the gate for `run`, compared with its baseline, under severity `threshold`.
+
+    `config_review` lists what the change did to assay's own configuration: it needs a
+    person's review and is reported among the reasons, whatever the decision."""
     missing = incomplete_reasons(run, required)
     new = [f for f, s in comparison.current
            if s is BaselineState.NEW and f.kind is not FindingKind.LLM]
@@ -98,6 +103,7 @@ def decide(run: Run, comparison: Comparison, llm: Sequence[LlmItem], threshold: 
     if review:
         reasons.append(f"{len(review)} unverified LLM finding(s) need review (they do not "
                        "block until a proof demonstrates them)")
+    reasons += [f"needs review: {note}" for note in config_review]
     decision = Decision.INCOMPLETE if missing else Decision.BLOCK if over or proven \
         else Decision.PASS
     if decision is Decision.PASS:
@@ -105,4 +111,5 @@ def decide(run: Run, comparison: Comparison, llm: Sequence[LlmItem], threshold: 
         reasons.insert(0, f"no new deterministic finding at or above {threshold}"
                        + (f" ({below} below it)" if below else "")
                        + " and no proven LLM finding")
-    return GateDecision(decision, tuple(reasons), tuple(over + proven), tuple(review))
+    return GateDecision(decision, tuple(reasons), tuple(over + proven), tuple(review),
+                        tuple(config_review))

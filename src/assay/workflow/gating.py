@@ -13,9 +13,11 @@ from assay.errors import UsageError
 from assay.ledger.sqlite import open_ledger
 from assay.model import Finding, FindingKind, Run
 from assay.normalize.fingerprint import normalize_code
+from assay.repo.diff import parse_range
 from assay.repo.interface import Snapshot
 from assay.repo.snapshot import open_snapshot
 from assay.scanners.interface import Progress
+from assay.trust import LoadedConfig
 from assay.workflow.baseline import NO_BASELINE, Baseline, Comparison, compare, empty_baseline
 from assay.workflow.baselines import BaselineSource, resolve_baseline
 from assay.workflow.gate import GateDecision, LlmItem, decide
@@ -68,6 +70,7 @@ class GateResult:
     ledger: Path
     warnings: tuple[str, ...] = field(default=())
     timings: tuple[tuple[str, float], ...] = field(default=())
+    config: LoadedConfig | None = None
 
     @property
     def exit_code(self) -> int:
@@ -113,10 +116,11 @@ def _target(path: str | Path, options: GateOptions, project: Project) -> _Target
 
 def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> GateResult:
     """Run the gate on PATH (the work tree, or the head of `options.diff`)."""
-    from assay.api import default_ledger, locate_project
+    from assay.api import config_provenance, default_ledger, locate_project
 
     watch = _Stopwatch()
-    project = locate_project(path, options.config_path)
+    base, head = _diff_ends(options.diff)
+    project = locate_project(path, options.config_path, base=base, head=head)
     config = project.config.config
     now = (options.clock or (lambda: datetime.now(UTC)))()
     target = _target(path, options, project)
@@ -125,7 +129,7 @@ def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> Ga
                          "set [scan] scanners or pass --scanner bandit")
     watch.lap("tier")
     setup = ScanSetup(project.config, project.state_dir, options.jobs, options.no_cache,
-                      options.progress, _relative(project.config.source, project.root))
+                      options.progress, config_provenance(project.config))
     store = open_ledger(default_ledger(project, options.ledger))
     try:
         run = scan_snapshot(setup, target.snapshot, target.plan.scanners, now, store,
@@ -149,11 +153,12 @@ def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> Ga
     fail_on = options.fail_on or config.gate.fail_on or config.scan.fail_on
     plan = target.plan
     decision = decide(run, comparison, llm, fail_on,
-                      [*plan.deterministic, *(plan.llm if config.gate.require_llm else ())])
+                      [*plan.deterministic, *(plan.llm if config.gate.require_llm else ())],
+                      config_review(project.config))
     watch.lap("lifecycle+decide")
     return GateResult(decision, fail_on, plan, target.tier, run, comparison, tuple(llm),
                       store.path, tuple(project.warnings) + _baseline_warnings(baseline),
-                      tuple(watch.laps))
+                      tuple(watch.laps), project.config)
 
 
 def _llm_items(run: Run, life: Lifecycle, snapshot: Snapshot) -> list[LlmItem]:
@@ -162,7 +167,9 @@ def _llm_items(run: Run, life: Lifecycle, snapshot: Snapshot) -> list[LlmItem]:
     states = life.states()
     items = [LlmItem(f, states.get(f.fingerprint, State.UNVERIFIED))
              for f in run.findings if f.kind is FindingKind.LLM]
-    reported = {f.fingerprint for f in run.findings}
+    # only the LLM's own findings count as reported: a deterministic finding with the
+    # same fingerprint must not hide a proven LLM finding
+    reported = {f.fingerprint for f in run.findings if f.kind is FindingKind.LLM}
     for tracked in life.findings(State.PROVEN):
         if tracked.fingerprint in reported or snapshot.get(tracked.path) is None:
             continue
@@ -188,10 +195,23 @@ def _baseline_warnings(baseline: Baseline) -> tuple[str, ...]:
             "new, and none can be marked absent",)
 
 
-def _relative(path: Path | None, root: Path) -> str:
-    if path is None:
-        return ""
-    try:
-        return path.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+def _diff_ends(diff: str | None) -> tuple[str | None, str | None]:
+    if not diff:
+        return None, None
+    base, head, _ = parse_range(diff)
+    return base, head
+
+
+def config_review(loaded: LoadedConfig) -> tuple[str, ...]:
+    """What the change did to assay's configuration, for a reviewer: the keys it changed
+    from the base commit's, and the ones that were not applied."""
+    if not loaded.changed:
+        return ()
+    where = loaded.tree.name if loaded.tree is not None else "its file was removed"
+    notes = [f"the change edits assay's configuration ({where}: "
+             f"{', '.join(loaded.changed)}); a person should review it"]
+    refused = [i.key for i in loaded.ignored]
+    if refused:
+        notes.append(f"not applied to this gate (only the operator may loosen or set them): "
+                     f"{', '.join(refused)}")
+    return tuple(notes)

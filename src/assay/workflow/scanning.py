@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from assay.config import LoadedConfig
 from assay.ledger.sqlite import SqliteLedger
 from assay.model import Run, ScannerInfo
 from assay.repo.diff import Diff, compute_diff, parse_range
@@ -19,6 +18,7 @@ from assay.scanners.cache import ResultCache
 from assay.scanners.interface import Progress, ScanContext, Scanner, ScannerResult
 from assay.scanners.registry import build_scanner
 from assay.scanners.runner import RunSettings, new_run_id, partition, run_scanners
+from assay.trust import LoadedConfig
 
 
 class ScopedSnapshot(Snapshot):
@@ -96,7 +96,7 @@ class ScanSetup:
     jobs: int | None = None
     no_cache: bool = False
     progress: Progress | None = None
-    config_source: str = ""
+    provenance: tuple[tuple[str, str], ...] = ()
 
 
 def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], now: datetime,
@@ -118,7 +118,7 @@ def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], no
     settings = RunSettings(
         run_id=run_id, config_hash=setup.config.hash, ctx=ctx,
         is_excluded=is_excluded, started_at=now,
-        extra_provenance=(("config_source", setup.config_source),))
+        extra_provenance=setup.provenance)
     try:
         return run_scanners(snapshot, built, settings)
     finally:

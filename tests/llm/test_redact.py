@@ -59,3 +59,22 @@ def test_masks_keep_line_numbers() -> None:
     "def check_password(pw):", 'api_key = ""'])
 def test_ordinary_code_is_left_alone(text: str) -> None:
     assert Redactor().redact(text) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("DB_PASSWORD=hunter2hunter2\n\nx = 1\n", "DB_PASSWORD=[REDACTED:password]\n\nx = 1\n"),
+    ("API_TOKEN=abcdefgh   \r\nNEXT=1\r\n", "API_TOKEN=[REDACTED:password]   \r\nNEXT=1\r\n"),
+    ("    password=password\n", "    password=[REDACTED:password]\n")])
+def test_env_style_masks_keep_every_line(text: str, expected: str) -> None:
+    assert Redactor().redact(text) == expected
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("x.password = 'hunter22'", "password"), ('cfg = {"api_key": "abcdefgh"}', "password"),
+    ('tok = "a" + "b"; secret = "s3cr3tval"', "password"),
+    ("url = 'https://bob:pa:ss@example.com/x'", "url-password"),
+    ("h = 'x-eyJhbGciOiJI.eyJzdWIiOiIx.SflKxwRJSMeKKF2QT4'", "jwt")])
+def test_secrets_in_context_are_masked(text: str, kind: str) -> None:
+    redactor = Redactor()
+    assert f"[REDACTED:{kind}]" in redactor.redact(text)
+    assert redactor.counts == {kind: 1}

@@ -70,7 +70,7 @@ def _base(own: str, xdg: str, under_home: Path) -> Path | None:
 def _private(base: Path | None, root: Path, what: str) -> StateDir:
     if base is not None:
         path = base / "projects" / project_key(root)
-        problem = _make_private(path)
+        problem = _inside(path, root) or _make_private(path)
         if not problem:
             return StateDir(path)
     else:
@@ -78,6 +78,14 @@ def _private(base: Path | None, root: Path, what: str) -> StateDir:
     scratch = _scratch(what)
     return StateDir(scratch, f"cannot keep assay's {what} in {base or '~'} ({problem}); this "
                              f"run keeps it in a temporary directory, removed when it exits")
+
+
+def _inside(path: Path, root: Path) -> str:
+    """Why `path` may not hold state: it lies in the scanned tree ('' when it does not)."""
+    resolved = Path(os.path.realpath(path))
+    if resolved.is_relative_to(root.resolve()):
+        return "it lies inside the scanned tree, where files can be planted"
+    return ""
 
 
 def _make_private(path: Path) -> str:

@@ -101,3 +101,14 @@ def test_without_a_usable_home_the_state_is_temporary_and_said(repo: GitRepo, tm
     assert "temporary directory" in proc.stderr
     assert json.loads(proc.stdout)["findings"]
     assert repo.git("status", "--porcelain", "--ignored") == ""
+
+
+def test_a_state_directory_inside_the_tree_is_refused(repo: GitRepo) -> None:
+    repo.write("app.py", VULNERABLE_APP)
+    repo.commit()
+    inside = repo.path / "ci-state"
+    proc = assay("scan", "-s", "bandit", cwd=repo.path,
+                 env={"ASSAY_CACHE_DIR": str(inside), "ASSAY_STATE_DIR": str(inside)})
+    assert proc.returncode == EXIT_BLOCK
+    assert "inside the scanned tree" in proc.stderr
+    assert not inside.exists()

@@ -6,9 +6,7 @@ import json
 import os
 import shutil
 import struct
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -26,9 +24,15 @@ from assay.workflow.sandbox import (
     run_sandboxed,
     sandbox_unavailable,
 )
-from tests.workflow.sandbox_support import ESCAPE_DIR, PYTHON, needs_bwrap
+from tests.workflow.sandbox_support import (
+    PYTHON,
+    needs_bwrap,
+    run_as_nobody,
+    staged_for_nobody,
+)
 
 REPO_SRC = Path(__file__).resolve().parents[2] / "src"
+MIB = 1024**2
 
 FAILING_PROOF = """\
 from app import lookup
@@ -179,50 +183,60 @@ class TestEnvironment:
         assert all(target.startswith("user:[") for target in extra.values()), extra
 
 
-@pytest.fixture
-def unprivileged_workdir() -> Iterator[Path]:
-    """A world-readable work directory outside root's private temp dirs."""
-    work = Path(tempfile.mkdtemp(prefix="assay-sandbox-test-"))
-    try:
-        shutil.copy(ESCAPE_DIR / "fork_bomb.py", work / "fork_bomb.py")
-        for path in (work, work / "fork_bomb.py"):
-            os.chown(path, 65534, 65534)
-        yield work
-    finally:
-        shutil.rmtree(work)
+def _needs_root_and_system_python() -> None:
+    if os.geteuid() != 0:
+        pytest.skip("switching to an unprivileged uid for this test needs root")
+    if shutil.which("python3", path="/usr/bin") is None:
+        pytest.skip("needs a system python3 in /usr/bin that an unprivileged uid can run")
 
 
-DRIVER = """\
-import json, sys, types
-src = sys.argv[1]
-for name, sub in (("assay", "assay"), ("assay.workflow", "assay/workflow")):
-    module = types.ModuleType(name)
-    module.__path__ = [f"{src}/{sub}"]
-    sys.modules[name] = module
-from pathlib import Path
-from assay.workflow.sandbox import run_sandboxed, sandbox_unavailable
-assert sandbox_unavailable() == "", sandbox_unavailable()
-result = run_sandboxed([sys.executable, "fork_bomb.py", "500"], workdir=Path(sys.argv[2]))
-print(result.stdout, end="")
-"""
+@pytest.fixture(params=["this-checkout", "checkout-under-a-private-directory"])
+def checkout_src(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
+    """The `src` of this checkout, or of a copy of it under a 0700 directory (where uid
+    65534 cannot read it: the staging must not depend on where the clone lives)."""
+    if request.param == "this-checkout":
+        return REPO_SRC
+    private = tmp_path / "private"
+    private.mkdir(mode=0o700)
+    copy = private / "checkout" / "src"
+    shutil.copytree(REPO_SRC / "assay", copy / "assay",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
 
 
 @pytest.mark.sandbox
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap (bwrap) is not installed")
-def test_process_limit_holds_when_assay_runs_unprivileged(unprivileged_workdir: Path) -> None:
+def test_process_limit_holds_when_assay_runs_unprivileged(checkout_src: Path) -> None:
     """The non-root path (bubblewrap creates the user namespace) also stops a fork bomb."""
-    if os.geteuid() != 0:
-        pytest.skip("switching to an unprivileged uid for this test needs root")
-    system_python = shutil.which("python3", path="/usr/bin")
-    if system_python is None:
-        pytest.skip("needs a system python3 in /usr/bin that an unprivileged uid can run")
-    done = subprocess.run(
-        [system_python, "-I", "-c", DRIVER, str(REPO_SRC), str(unprivileged_workdir)],
-        capture_output=True, text=True, timeout=120, user=65534, group=65534, extra_groups=[],
-        env={"PATH": "/usr/bin:/bin"}, cwd="/", check=False)
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    _needs_root_and_system_python()
+    with staged_for_nobody(checkout_src, "fork_bomb.py") as (src, work):
+        result = run_as_nobody(src, work, ["fork_bomb.py", "500"])
+    report = json.loads(result["stdout"])
     assert report["escaped"] is False and report["forked"] < SandboxLimits().processes
+
+
+@pytest.mark.sandbox
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap (bwrap) is not installed")
+@pytest.mark.parametrize("child_mib", [1536, 300])
+def test_memory_watchdog_holds_when_assay_runs_unprivileged(child_mib: int) -> None:
+    """Unprivileged, assay may create no cgroup here: the watchdog bounds the sum. Four
+    children of 1.5 GiB under a 2 GiB limit are killed; control: four of 300 MiB finish,
+    and the peak the watchdog saw holds all four (they hold their memory for a second,
+    ten samples at the watchdog's slowest)."""
+    _needs_root_and_system_python()
+    limit = 2 * 1024**3
+    with staged_for_nobody(REPO_SRC, "allocate_children.py") as (src, work):
+        result = run_as_nobody(src, work,
+                               ["allocate_children.py", "4", str(child_mib * MIB), "1"],
+                               {"memory_bytes": limit})
+    assert result["memory_mechanism"] == "watchdog", result
+    assert result["memory_peak_bytes"] <= limit * 1.05
+    if child_mib == 1536:
+        assert result["killed_reason"] == "memory-limit", result
+    else:
+        assert result["killed_reason"] == "", result
+        assert json.loads(result["stdout"])["escaped"] is True
+        assert result["memory_peak_bytes"] >= 4 * child_mib * MIB
 
 
 class TestBadInput:

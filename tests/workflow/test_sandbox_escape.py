@@ -8,6 +8,7 @@ so a "blocked" inside means the sandbox blocked it.
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import platform
 import secrets
@@ -213,6 +214,38 @@ def test_allocating_64_mib_works(tmp_path: Path) -> None:
     assert report == {"escaped": True, "allocated": 64 * MIB}
 
 
+@pytest.mark.parametrize("child_mib", [1536, 300])
+def test_memory_of_all_processes_together_is_bounded(tmp_path: Path, child_mib: int) -> None:
+    """Four children of 1.5 GiB, each under the per-process limit, are stopped by the 2 GiB
+    limit of the whole sandbox; control: four of 300 MiB finish, and the measured peak
+    holds all four (each holds its memory for a second)."""
+    limits = SandboxLimits(memory_bytes=2 * GIB)
+    result, report = run_script(tmp_path, "allocate_children.py", "4", str(child_mib * MIB),
+                                "1", limits=limits)
+    peak = result.memory_peak_bytes
+    assert result.memory_mechanism in ("cgroup-v2", "cgroup-v1", "watchdog")
+    assert peak is not None and peak <= 2 * GIB * 1.05
+    if child_mib == 1536:
+        assert result.killed_reason == "memory-limit", (result.stdout, result.stderr)
+        assert report is None
+    else:
+        assert result.killed_reason == "" and report is not None and report["escaped"] is True
+        assert peak >= 4 * child_mib * MIB
+
+
+def test_memory_no_process_maps_is_refused(tmp_path: Path) -> None:
+    """memfd and System V shared memory would escape a watchdog that sums resident pages."""
+    result, report = run_script(tmp_path, "hidden_memory.py")
+    assert report is not None, result.stderr
+    assert report["errors"] == {"memfd_create": "Operation not permitted",
+                                "shmget": "Operation not permitted"}
+
+
+def test_memory_no_process_maps_is_available_without_the_sandbox(tmp_path: Path) -> None:
+    _, report = run_script(tmp_path, "hidden_memory.py", unsafe=True)
+    assert report is not None and report["errors"] == {"memfd_create": "", "shmget": ""}
+
+
 def test_writing_a_1_gib_file_stops_at_the_file_size_limit(tmp_path: Path) -> None:
     result, report = run_script(tmp_path, "write_big.py", str(GIB), str(GIB))
     assert report is not None, result.stderr
@@ -252,13 +285,18 @@ def test_background_process_does_not_survive(tmp_path: Path) -> None:
 
 
 def test_background_process_survives_without_the_sandbox(tmp_path: Path) -> None:
-    """Control: the marker search finds a detached survivor when nothing tears it down."""
+    """Control: the marker search finds a detached survivor when nothing tears it down.
+
+    Run directly: even `unsafe_no_sandbox` removes the run's memory cgroup, where it has
+    one, and kills what is left in it.
+    """
     marker = f"assay-background-{secrets.token_hex(6)}"
-    _, report = run_script(tmp_path, "background.py", marker, unsafe=True)
+    work = workdir_with(tmp_path, "background.py")
+    done = subprocess.run([str(PYTHON), "background.py", marker], cwd=work, timeout=60,
+                          capture_output=True, text=True, check=False)
     survivors = processes_with(marker)
     try:
-        assert report is not None
-        assert survivors == [report["pid"]]
+        assert survivors == [json.loads(done.stdout)["pid"]]
     finally:
         for pid in survivors:
             os.kill(pid, signal.SIGKILL)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from assay.workflow import _sandbox_profile as prof
 from assay.workflow._sandbox_exec import Launch, Outcome, run_tree
+from assay.workflow._sandbox_memory import MEMORY_LIMIT, memory_guard
 from assay.workflow._sandbox_seccomp import seccomp_program
 from assay.workflow._sandbox_types import SandboxError, SandboxLimits, SandboxResult
 from assay.workflow._sandbox_userns import prepare_userns
@@ -33,6 +34,8 @@ def tool(name: str) -> str:
 
 def killed_reason(outcome: Outcome, *, sandboxed: bool) -> str:
     """Why the command died, if it was killed: timeout, a limit, or a signal."""
+    if outcome.memory.exceeded:
+        return MEMORY_LIMIT
     if outcome.timed_out:
         return "timeout"
     code = outcome.returncode or 0
@@ -50,14 +53,19 @@ def killed_reason(outcome: Outcome, *, sandboxed: bool) -> str:
 def _result(outcome: Outcome, argv: tuple[str, ...], *, sandboxed: bool) -> SandboxResult:
     return SandboxResult(outcome.returncode, outcome.stdout, outcome.stderr, outcome.timed_out,
                          outcome.duration, sandboxed, argv,
-                         killed_reason(outcome, sandboxed=sandboxed))
+                         killed_reason(outcome, sandboxed=sandboxed),
+                         outcome.memory.mechanism, outcome.memory.peak_bytes)
 
 
-def run_unsandboxed(argv: tuple[str, ...], workdir: Path, env: Env,
-                    limits: SandboxLimits) -> SandboxResult:
-    """No isolation: the resource limits (without the process limit) and the timeout."""
+def run_unsandboxed(argv: tuple[str, ...], workdir: Path, env: Env, limits: SandboxLimits,
+                    pass_fds: tuple[int, ...] = ()) -> SandboxResult:
+    """No isolation: the resource limits (without the process limit), the memory limit of
+    the whole tree and the timeout."""
     command = prof.limit_argv(tool("prlimit"), limits.rlimits(processes=False), argv)
-    outcome = run_tree(Launch(tuple(command), dict(env), str(workdir)), limits.wall_seconds)
+    launch = Launch(tuple(command), dict(env), str(workdir), pass_fds=pass_fds,
+                    shell=tool("sh"))
+    guard = memory_guard(limits.memory_bytes, limits.processes)
+    outcome = run_tree(launch, limits.wall_seconds, guard)
     return _result(outcome, argv, sandboxed=False)
 
 
@@ -100,8 +108,11 @@ def _owned_fds() -> Iterator[list[int]]:
 
 
 def run_bwrap(argv: tuple[str, ...], workdir: Path, readonly: tuple[Path, ...], env: Env,
-              limits: SandboxLimits) -> SandboxResult:
-    """Run `argv` in the hardened bubblewrap sandbox."""
+              limits: SandboxLimits, pass_fds: tuple[int, ...] = ()) -> SandboxResult:
+    """Run `argv` in the hardened bubblewrap sandbox.
+
+    `pass_fds` stay open, at the same numbers, in the sandboxed command.
+    """
     bwrap, prlimit = tool("bwrap"), tool("prlimit")
     as_root = os.geteuid() == 0
     with _owned_fds() as fds:
@@ -122,9 +133,11 @@ def run_bwrap(argv: tuple[str, ...], workdir: Path, readonly: tuple[Path, ...], 
                                tuple(data), info_write, seccomp_fd)
         inner = prof.limit_argv(prlimit, limits.rlimits(processes=True), argv)
         launch = Launch(tuple(prof.bwrap_argv(bwrap, profile, inner)), _HOST_ENV, "/",
-                        pass_fds=tuple(fd for fd in fds if fd != info_read),
+                        pass_fds=(*(fd for fd in fds if fd != info_read), *pass_fds),
                         user=prof.SANDBOX_ID if as_root else None, info_fd=info_read,
-                        close_after_start=tuple(fd for fd in fds if fd != info_read))
+                        close_after_start=tuple(fd for fd in fds if fd != info_read),
+                        shell=tool("sh"))
         fds.clear()  # run_tree owns them now
-        outcome = run_tree(launch, limits.wall_seconds)
+        guard = memory_guard(limits.memory_bytes, limits.processes)
+        outcome = run_tree(launch, limits.wall_seconds, guard)
     return _result(outcome, argv, sandboxed=True)

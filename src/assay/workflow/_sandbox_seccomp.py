@@ -4,8 +4,10 @@ Namespaces and dropped capabilities already stop mounts and the like; this filte
 what they do not cover, above all the kernel keyrings (a process can read keys in the
 session keyring it inherited from assay, whatever its uid), plus interfaces that are
 mostly attack surface for an unprivileged process (bpf, userfaultfd, io_uring, perf
-events, the kernel log, ptrace, module and kexec loading, the mount API). Denied calls
-fail with EPERM; system calls of a foreign ABI (i386 or x32 on x86-64) fail with ENOSYS.
+events, the kernel log, ptrace, module and kexec loading, the mount API), and memory a
+process can hold without mapping it (memfd, System V shared memory and message queues),
+which the memory watchdog would not see (see _sandbox_memory). Denied calls fail with
+EPERM; system calls of a foreign ABI (i386 or x32 on x86-64) fail with ENOSYS.
 
 The program is classic BPF as the kernel's seccomp takes it (struct sock_filter), built
 here for x86-64 and arm64; on other machines the sandbox runs without it.
@@ -22,14 +24,17 @@ _DENIED = (
     "unshare", "setns", "perf_event_open", "open_by_handle_at", "bpf", "userfaultfd",
     "io_uring_setup", "io_uring_enter", "io_uring_register", "open_tree", "move_mount",
     "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
+    "memfd_create", "memfd_secret", "shmget", "msgget",
 )
 
 _X86_64 = dict(zip(_DENIED, (
     248, 249, 250, 101, 103, 155, 165, 166, 175, 313, 176, 246, 320, 272, 308, 298, 304,
-    321, 323, 425, 426, 427, 428, 429, 430, 431, 432, 433, 442), strict=True))
+    321, 323, 425, 426, 427, 428, 429, 430, 431, 432, 433, 442,
+    319, 447, 29, 68), strict=True))
 _AARCH64 = dict(zip(_DENIED, (
     217, 218, 219, 117, 116, 41, 40, 39, 105, 273, 106, 104, 294, 97, 268, 241, 265,
-    280, 282, 425, 426, 427, 428, 429, 430, 431, 432, 433, 442), strict=True))
+    280, 282, 425, 426, 427, 428, 429, 430, 431, 432, 433, 442,
+    279, 447, 194, 186), strict=True))
 
 # machine -> (AUDIT_ARCH_*, syscall numbers, has the x32 ABI)
 _ARCHES = {

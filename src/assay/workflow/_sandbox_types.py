@@ -17,6 +17,9 @@ class SandboxLimits:
 
     cpu_seconds: int = 60
     address_space_bytes: int = 2 * 1024**3
+    """Per process (RLIMIT_AS): the most one process may map."""
+    memory_bytes: int = 2 * 1024**3
+    """For the whole sandbox: a cgroup limit, else the watchdog (see _sandbox_memory)."""
     file_size_bytes: int = 64 * 1024**2
     open_files: int = 256
     processes: int = 64
@@ -51,3 +54,7 @@ class SandboxResult:
     sandboxed: bool
     argv: tuple[str, ...]
     killed_reason: str = ""
+    memory_mechanism: str = ""
+    """What bounded the sandbox's memory: cgroup-v2, cgroup-v1 or watchdog."""
+    memory_peak_bytes: int | None = None
+    """The most memory the sandbox used, as that mechanism measured it."""

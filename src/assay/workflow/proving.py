@@ -73,9 +73,11 @@ def check_sandbox(unsafe_no_sandbox: bool) -> None:
 
 
 def limits_for(timeout: float, memory_mb: int) -> SandboxLimits:
-    """Sandbox limits for one proof: the wall-clock timeout bounds the CPU time too."""
+    """Sandbox limits for one proof: the wall-clock timeout bounds the CPU time too, and
+    `memory_mb` bounds the whole sandbox (every process together) as well as each one."""
+    memory = memory_mb * 1024 * 1024
     return SandboxLimits(cpu_seconds=max(1, math.ceil(timeout)), wall_seconds=timeout,
-                         address_space_bytes=memory_mb * 1024 * 1024)
+                         address_space_bytes=memory, memory_bytes=memory)
 
 
 def new_proof_id(at: str) -> str:
@@ -110,6 +112,8 @@ def _record(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot, proof:
               "stderr_tail": outcome.result.stderr[-MAX_STORED_OUTPUT:],
               "returncode": outcome.result.returncode, "timed_out": outcome.result.timed_out,
               "killed_reason": outcome.result.killed_reason,
+              "memory": {"mechanism": outcome.result.memory_mechanism,
+                         "peak_bytes": outcome.result.memory_peak_bytes},
               "generation": dict(proof.generation), "python": str(settings.python)}
     target = snapshot.target
     return ProofRecord(

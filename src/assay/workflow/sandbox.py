@@ -85,17 +85,22 @@ def _bwrap_too_old(bwrap: str) -> str:
 
 def run_sandboxed(argv: Sequence[str], *, workdir: Path, readonly: Sequence[Path] = (),
                   env: Mapping[str, str] | None = None, limits: SandboxLimits = DEFAULT_LIMITS,
-                  unsafe_no_sandbox: bool = False) -> SandboxResult:
+                  unsafe_no_sandbox: bool = False,
+                  pass_fds: Sequence[int] = ()) -> SandboxResult:
     """Run `argv` in `workdir` (a throwaway copy of the snapshot) inside the sandbox.
 
     `workdir` is bound read-only and is the working directory; /tmp (also HOME and
     TMPDIR) is the only writable place. `readonly` paths (the interpreter: see
     `python_binds`) are bound read-only at the same path. The environment is cleared and
-    becomes a fixed base plus `env`. Raises SandboxError when bubblewrap cannot run here,
-    unless `unsafe_no_sandbox`: then only the resource limits (but not the process limit)
-    and the timeout apply, and the result says `sandboxed=False`.
+    becomes a fixed base plus `env`. `pass_fds` (the caller's own channels, e.g. pipes)
+    stay open at the same numbers in the command; no other descriptor does. The memory of
+    the whole run is bounded by `limits.memory_bytes`. Raises SandboxError when bubblewrap
+    cannot run here, unless `unsafe_no_sandbox`: then only the resource limits (but not
+    the process limit), the memory limit and the timeout apply, and the result says
+    `sandboxed=False`.
     """
     command = _check_argv(argv)
+    fds = _check_fds(pass_fds)
     work = _check_workdir(workdir)
     binds = _check_readonly(readonly)
     environment = profile_mod.merged_env(_check_env(env))
@@ -105,8 +110,8 @@ def run_sandboxed(argv: Sequence[str], *, workdir: Path, readonly: Sequence[Path
             raise SandboxError(f"the proof sandbox cannot run: {reason}", _HINT)
     try:
         if unsafe_no_sandbox:
-            return run_unsandboxed(command, work, environment, limits)
-        return run_bwrap(command, work, binds, environment, limits)
+            return run_unsandboxed(command, work, environment, limits, fds)
+        return run_bwrap(command, work, binds, environment, limits, fds)
     except OSError as exc:
         raise SandboxError(f"cannot start the sandboxed command: {exc}",
                            "check that the machine has free processes and memory") from exc
@@ -118,6 +123,20 @@ def _check_argv(argv: Sequence[str]) -> tuple[str, ...]:
         raise SandboxError("the sandboxed command is empty or has a non-text argument",
                            "pass the command as a list of strings")
     return command
+
+
+def _check_fds(pass_fds: Sequence[int]) -> tuple[int, ...]:
+    fds = tuple(pass_fds)
+    for fd in fds:
+        if not isinstance(fd, int) or fd < 3:
+            raise SandboxError(f"cannot pass descriptor {fd!r} into the sandbox",
+                               "pass descriptors 3 and above (0-2 are the sandbox's own)")
+        try:
+            os.fstat(fd)
+        except OSError as exc:
+            raise SandboxError(f"cannot pass descriptor {fd} into the sandbox: "
+                               f"{exc.strerror}") from exc
+    return fds
 
 
 def _check_workdir(workdir: Path) -> Path:

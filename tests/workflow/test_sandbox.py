@@ -373,6 +373,39 @@ class TestPythonBinds:
         (venv / "pyvenv.cfg").write_text(f"home = {alias / 'bin'}\nversion = 3.12.9\n")
         assert python_binds(venv / "bin" / "python") == sorted([base, alias, venv])
 
+    @staticmethod
+    def _venv(venv: Path, target: Path, home: Path) -> Path:
+        (venv / "bin").mkdir(parents=True)
+        (venv / "bin" / "python").symlink_to(target)
+        (venv / "pyvenv.cfg").write_text(f"home = {home}\n")
+        return venv / "bin" / "python"
+
+    def test_nothing_of_the_untrusted_tree_chooses_a_bind(self, tmp_path: Path) -> None:
+        tree, host = tmp_path / "tree", tmp_path / "host-dir"
+        (host / "bin").mkdir(parents=True)
+        real = Path(os.path.realpath(PYTHON))
+        planted = self._venv(tree / ".venv", real, host / "bin")
+        assert host in python_binds(planted)  # trusted, the planted home would be bound
+        with pytest.raises(SandboxError, match="inside the scanned tree"):
+            python_binds(planted, untrusted=[tree])
+        outside = tmp_path / "link" / "python"
+        outside.parent.mkdir()
+        outside.symlink_to(planted)
+        with pytest.raises(SandboxError, match="inside the scanned tree"):
+            python_binds(outside, untrusted=[tree])
+        into = self._venv(tmp_path / "operator", tree / ".venv" / "bin" / "python", real.parent)
+        with pytest.raises(SandboxError, match="inside the scanned tree"):
+            python_binds(into, untrusted=[tree])
+        honest = self._venv(tmp_path / "honest", real, real.parent)
+        assert tree not in python_binds(honest, untrusted=[tree])
+
+    def test_a_bind_holding_the_tree_is_refused(self, tmp_path: Path) -> None:
+        real = Path(os.path.realpath(PYTHON))
+        python = self._venv(tmp_path / "venv", real, real.parent)
+        (tmp_path / "venv" / "checkout").mkdir()
+        with pytest.raises(SandboxError, match="would show the scanned tree"):
+            python_binds(python, untrusted=[tmp_path / "venv" / "checkout"])
+
     def test_system_interpreter_needs_nothing_extra(self) -> None:
         if not Path("/usr/bin/python3").exists():
             pytest.skip("no /usr/bin/python3 here")

@@ -30,17 +30,31 @@ _HINT = ("install bubblewrap (apt-get install bubblewrap) on a kernel that allow
          "namespaces, or pass --unsafe-no-sandbox to run without isolation (recorded)")
 
 
-def python_binds(python: Path) -> list[Path]:
+def python_binds(python: Path, untrusted: Sequence[Path] = ()) -> list[Path]:
     """The directories `python` needs read-only: its venv, its base prefix, and every
     prefix its symlinks lead into (e.g. a venv whose interpreter links into a pyenv
-    install). System directories the sandbox binds anyway are left out."""
+    install). System directories the sandbox binds anyway are left out.
+
+    `untrusted` are directories the code under review controls (the scanned tree): an
+    interpreter, link, `pyvenv.cfg` or `home` in one of them, or a bind that would hold
+    one of them, is refused with SandboxError, so the tree can never choose a mount.
+    """
     python = Path(os.path.abspath(python))
     if not python.exists():
         raise SandboxError(f"interpreter not found: {python}",
                            "pass the path of an installed Python interpreter")
     system = [Path(p) for p in profile_mod.SYSTEM_DIRS]
-    return [p for p in minimal_cover(interpreter_prefixes(python))
-            if not any(p.is_relative_to(s) for s in system)]
+    binds = [p for p in minimal_cover(interpreter_prefixes(python, untrusted))
+             if not any(p.is_relative_to(s) for s in system)]
+    for root in untrusted:
+        resolved = Path(os.path.realpath(root))
+        holder = next((b for b in binds if resolved.is_relative_to(os.path.realpath(b))), None)
+        if holder is not None:
+            raise SandboxError(
+                f"refusing the interpreter {python}: binding {holder} would show the "
+                f"scanned tree {root} (and its .git) to the sandbox",
+                "use a Python installed outside the directory of the repository under review")
+    return binds
 
 
 @functools.cache

@@ -10,6 +10,7 @@ from assay.repo import open_snapshot
 from assay.repo.interface import Snapshot
 from assay.workflow.errors import ProofError
 from assay.workflow.proof import Verdict, interpret, parse_report, read_proof, run_proof
+from assay.workflow.proof_plugin import frame
 from assay.workflow.sandbox import SandboxLimits, SandboxResult, sandbox_unavailable
 from tests.helpers import GitRepo
 
@@ -160,6 +161,48 @@ def test_a_report_without_the_nonce_is_ignored() -> None:
         is Verdict.BROKEN
 
 
+REPORT = ('{"exitstatus": 1, "collect_errors": [], "tests": {"t.py::t": {"phases": '
+          '{"setup": "passed", "call": "failed", "teardown": "passed"}, "exception": '
+          '{"assertion": true, "in_proof": true, "message": "AssertionError: x"}}}}')
+
+
+def test_the_channel_must_hold_exactly_one_report_with_the_nonce() -> None:
+    framed = frame("n0nce", REPORT)
+    assert parse_report(framed, "n0nce") is not None
+    assert parse_report(framed, "other") is None
+    assert parse_report("junk" + framed, "n0nce") is None
+    assert parse_report(framed + framed, "n0nce") is None
+    assert parse_report(frame("", REPORT), "") is None
+
+
+@pytest.mark.parametrize(("returncode", "verdict", "fragment"), [
+    (1, Verdict.PROVEN, "AssertionError: x"),
+    (0, Verdict.BROKEN, "the report says pytest exited 1, but the process exited 0"),
+    (None, Verdict.BROKEN, "killed (timeout)"),
+])
+def test_the_report_must_agree_with_the_exit_status(returncode: int | None, verdict: Verdict,
+                                                     fragment: str) -> None:
+    report = parse_report(frame("n", REPORT), "n")
+    result = _result("", returncode=returncode, timed_out=returncode is None)
+    got, detail = interpret(report, result)
+    assert got is verdict and fragment in detail
+
+
+def test_a_passing_report_with_a_failing_status_is_broken() -> None:
+    passed = REPORT.replace('"call": "failed"', '"call": "passed"')
+    got, detail = interpret(parse_report(frame("n", passed), "n"), _result("", returncode=1))
+    assert got is Verdict.BROKEN and "contradicts pytest's exit status 1" in detail
+    got, _ = interpret(parse_report(frame("n", passed.replace('"exitstatus": 1',
+                                                               '"exitstatus": 0')), "n"),
+                       _result("", returncode=0))
+    assert got is Verdict.NOT_REPRODUCED
+
+
+def test_something_else_on_the_channel_is_broken() -> None:
+    got, detail = interpret(None, _result(""), tampered=True)
+    assert got is Verdict.BROKEN and "report channel" in detail
+
+
 def test_proof_files_are_checked(tmp_path: Path) -> None:
     with pytest.raises(ProofError, match="proof file not found"):
         read_proof(tmp_path / "missing.py")
@@ -177,13 +220,13 @@ def test_proof_files_are_checked(tmp_path: Path) -> None:
         read_proof(tmp_path / "binary.py")
 
 
-def _tracked_project(repo: GitRepo) -> GitRepo:
+def _tracked_project(repo: GitRepo, ledger: Path) -> GitRepo:
     from assay.ledger import open_ledger
     from tests.workflow.factories import llm_finding, run
 
     repo.write("app.py", APP)
     repo.commit()
-    with open_ledger(repo.path / ".assay" / "ledger.db") as store:
+    with open_ledger(ledger) as store:
         store.record_run(run([llm_finding("ab" * 16)]))  # type: ignore[attr-defined]
     return repo
 
@@ -191,10 +234,12 @@ def _tracked_project(repo: GitRepo) -> GitRepo:
 def test_unsafe_no_sandbox_is_recorded_in_the_ledger(repo: GitRepo, tmp_path: Path) -> None:
     from assay import api
 
-    project = _tracked_project(repo)
+    ledger = tmp_path / "ledger.db"
+    project = _tracked_project(repo, ledger)
     proof = tmp_path / "test_p.py"
     proof.write_text(PROOFS["proven"])
-    result = api.prove(project.path, "abab", proof=proof, unsafe_no_sandbox=True, actor="ci")
+    result = api.prove(project.path, "abab", proof=proof, unsafe_no_sandbox=True, actor="ci",
+                       ledger=ledger)
     assert result.record.unsafe_no_sandbox and not result.record.sandboxed
     assert result.transition is not None
     assert dict(result.transition.evidence)["unsafe_no_sandbox"] == "true"
@@ -205,11 +250,12 @@ def test_without_bubblewrap_proofs_are_refused(repo: GitRepo, tmp_path: Path,
     from assay import api
     from assay.workflow import proving
 
-    project = _tracked_project(repo)
+    ledger = tmp_path / "ledger.db"
+    project = _tracked_project(repo, ledger)
     proof = tmp_path / "test_p.py"
     proof.write_text(PROOFS["proven"])
     monkeypatch.setattr(proving, "sandbox_unavailable", lambda: "bwrap is not installed")
     with pytest.raises(ProofError, match="refusing to run the proof: the sandbox is "
                                          r"unavailable \(bwrap is not installed\)") as err:
-        api.prove(project.path, "abab", proof=proof, actor="ci")
+        api.prove(project.path, "abab", proof=proof, actor="ci", ledger=ledger)
     assert "--unsafe-no-sandbox" in err.value.hint

@@ -6,10 +6,19 @@ that passes did not reproduce the finding (`not-reproduced`; after a fix, the fi
 Anything else (a collection or import error, a NameError from a typo, a fixture error,
 a timeout, no test at all) is `broken`: it demonstrates nothing.
 
-The verdict is read from a report the bundled pytest plugin prints at the end of the
-output. The proof runs in the same interpreter as that plugin, so a proof written to
-deceive could forge it: the sandbox protects the machine, while the proof's text, stored
-with its verdict, is what a reviewer checks.
+The tree under review is hostile: nothing in it may run before the proof's recorder is in
+place, choose how pytest runs, or speak for the verdict. The scratch space therefore holds
+two sibling directories: `tree/`, the copy of the snapshot (the working directory), and
+`runner/`, assay's own files (the runner script `proof_plugin.py`, its pytest.ini, the
+proof), so no file of the tree can collide with them. The runner starts with the tree off
+`sys.path` and reports through its own channel: a nonce on a pipe it reads and closes,
+the report on a file descriptor that is neither stdout nor stderr, and pytest's exit
+status, which must agree with the report (see `proof_plugin`).
+
+The code under review runs in the same interpreter as the recorder and the proof, so code
+written to deceive can still reach them in memory (or simply behave well under test): the
+sandbox protects the machine, and the proof's text, stored with its verdict, and the
+source under review are what a reviewer checks.
 """
 
 from __future__ import annotations
@@ -17,24 +26,28 @@ from __future__ import annotations
 import ast
 import enum
 import json
+import os
 import secrets
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from assay.repo.interface import Snapshot
 from assay.workflow.errors import ProofError
 from assay.workflow.proof_plugin import MARKER
 from assay.workflow.sandbox import SandboxLimits, SandboxResult, python_binds, run_sandboxed
 
-PROOF_DIR = ".assay-proof"
-PLUGIN = "_assay_proof_plugin"
+RUNNER = "_assay_proof_runner.py"
+NO_PYCACHE = "no-pycache"
+"""A path that never exists: the interpreter's bytecode cache prefix (nothing is read)."""
 MAX_PROOF_BYTES = 1_000_000
+MAX_REPORT_BYTES = 16 * 1024 * 1024
 DEFAULT_LIMITS = SandboxLimits()
+PYTEST_FAILED = 1
+PYTEST_PASSED = 0
 
 
 class Verdict(enum.StrEnum):
@@ -103,75 +116,121 @@ def materialize_copy(snapshot: Snapshot, dest: Path) -> Path:
     return dest
 
 
-def _install(copy: Path, text: str, name: str) -> Path:
-    proof_dir = copy / PROOF_DIR
-    if proof_dir.exists():
-        shutil.rmtree(proof_dir)
-    proof_dir.mkdir()
-    plugin = resources.files("assay.workflow").joinpath("proof_plugin.py").read_text("utf-8")
-    (proof_dir / f"{PLUGIN}.py").write_text(plugin, encoding="utf-8")
-    (proof_dir / "pytest.ini").write_text("[pytest]\naddopts =\n", encoding="utf-8")
-    target = proof_dir / proof_filename(name)
+def install_runner(runner: Path, text: str, name: str) -> Path:
+    """assay's files in `runner` (a directory of its own): the runner, its ini, the proof."""
+    runner.mkdir(mode=0o755)
+    script = resources.files("assay.workflow").joinpath("proof_plugin.py").read_text("utf-8")
+    (runner / RUNNER).write_text(script, encoding="utf-8")
+    (runner / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    target = runner / proof_filename(name)
     target.write_text(text, encoding="utf-8")
+    for path in runner.iterdir():
+        path.chmod(0o644)
     return target
 
 
-def _argv(python: Path, copy: Path, proof: Path) -> list[str]:
-    proof_dir = copy / PROOF_DIR
-    return [str(python), "-m", "pytest", "-p", PLUGIN, "-p", "no:cacheprovider",
-            "-p", "no:logging",
-            "-c", str(proof_dir / "pytest.ini"), "--rootdir", str(proof_dir),
-            "--confcutdir", str(proof_dir), "-q", "--tb=short", "--color=no", str(proof)]
+def runner_argv(python: Path, runner: Path, tree: Path, proof: Path,
+                nonce_fd: int, report_fd: int) -> list[str]:
+    """The sandboxed command: the runner in an interpreter that ignores the tree.
+
+    `-s -P`: no user site directory, neither the script's nor the working directory on
+    sys.path (the environment is assay's own, so nothing else sets a path). `-B` and an
+    empty bytecode cache prefix: no bytecode is read from or written to the tree.
+    """
+    return [str(python), "-s", "-P", "-B", "-u", "-X", f"pycache_prefix={runner / NO_PYCACHE}",
+            str(runner / RUNNER), str(nonce_fd), str(report_fd), str(tree), str(proof)]
+
+
+def _nonce_pipe(nonce: str) -> int:
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, nonce.encode("ascii"))
+    finally:
+        os.close(write_end)
+    return read_end
+
+
+def _read_channel(handle: IO[bytes]) -> str:
+    handle.seek(0)
+    return handle.read(MAX_REPORT_BYTES + 1).decode("utf-8", errors="replace")
 
 
 def run_proof(snapshot: Snapshot, text: str, name: str, *, python: Path | None = None,
               limits: SandboxLimits = DEFAULT_LIMITS,
               unsafe_no_sandbox: bool = False) -> ProofOutcome:
-    """Run the proof `text` against a throwaway copy of `snapshot` in the sandbox."""
+    """Run the proof `text` against a throwaway copy of `snapshot` in the sandbox.
+
+    SandboxError when the interpreter lies in (or leads through) the scanned tree.
+    """
     interpreter = python or Path(sys.executable)
-    nonce = secrets.token_hex(8)
-    with tempfile.TemporaryDirectory(prefix="assay-proof-") as scratch:
-        copy = materialize_copy(snapshot, Path(scratch) / "snapshot")
-        proof = _install(copy, text, name)
-        env = {"PYTHONPATH": f"{copy}:{copy / PROOF_DIR}", "ASSAY_PROOF_NONCE": nonce,
-               "ASSAY_PROOF_FILE": str(proof), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
-        result = run_sandboxed(_argv(interpreter, copy, proof), workdir=copy,
-                               readonly=python_binds(interpreter), env=env, limits=limits,
-                               unsafe_no_sandbox=unsafe_no_sandbox)
-    report = parse_report(result.stdout, nonce)
-    verdict, detail = interpret(report, result)
+    binds = python_binds(interpreter, untrusted=[snapshot.root])
+    nonce = secrets.token_hex(16)
+    with tempfile.TemporaryDirectory(prefix="assay-proof-") as scratch, \
+            tempfile.TemporaryFile() as channel:
+        tree = materialize_copy(snapshot, Path(scratch) / "tree")
+        tree.mkdir(exist_ok=True)
+        runner = Path(scratch) / "runner"
+        proof = install_runner(runner, text, name)
+        nonce_fd = _nonce_pipe(nonce)
+        try:
+            argv = runner_argv(interpreter, runner, tree, proof, nonce_fd, channel.fileno())
+            result = run_sandboxed(argv, workdir=tree, readonly=[*binds, runner],
+                                   env={"PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}, limits=limits,
+                                   unsafe_no_sandbox=unsafe_no_sandbox,
+                                   pass_fds=(nonce_fd, channel.fileno()))
+        finally:
+            os.close(nonce_fd)
+        received = _read_channel(channel)
+    report = parse_report(received, nonce)
+    verdict, detail = interpret(report, result, tampered=bool(received) and report is None)
     return ProofOutcome(verdict, detail, report or {}, result)
 
 
-def parse_report(stdout: str, nonce: str) -> dict[str, Any] | None:
-    """The plugin's JSON report (the last one carrying `nonce`), or None."""
-    begin, end = f"{MARKER}-begin-{nonce}\n", f"\n{MARKER}-end-{nonce}"
-    start = stdout.rfind(begin)
-    stop = stdout.find(end, start + len(begin)) if start >= 0 else -1
-    if start < 0 or stop < 0:
+def parse_report(channel: str, nonce: str) -> dict[str, Any] | None:
+    """The runner's JSON report: the channel must hold exactly one frame with `nonce`."""
+    head, tail = f"{MARKER}-begin-{nonce}\n", f"\n{MARKER}-end-{nonce}\n"
+    if (not nonce or len(channel) > MAX_REPORT_BYTES or not channel.startswith(head)
+            or not channel.endswith(tail) or channel.count(MARKER) != 2):
         return None
     try:
-        report = json.loads(stdout[start + len(begin):stop])
+        report = json.loads(channel[len(head):-len(tail)])
     except ValueError:
         return None
     return report if isinstance(report, dict) else None
 
 
-def interpret(report: dict[str, Any] | None, result: SandboxResult) -> tuple[Verdict, str]:
-    """The verdict of a proof run, and a one-line reason."""
+def interpret(report: dict[str, Any] | None, result: SandboxResult, *,
+              tampered: bool = False) -> tuple[Verdict, str]:
+    """The verdict of a proof run, and a one-line reason.
+
+    The report must agree with pytest's exit status (the process's exit code): a report
+    that says the tests passed while pytest failed, or the other way round, is broken.
+    """
     if result.timed_out or result.killed_reason:
         return Verdict.BROKEN, f"the proof was killed ({result.killed_reason or 'timeout'})"
+    if tampered:
+        return Verdict.BROKEN, ("the report channel held something other than the runner's "
+                                "report (written to by the code under test?)")
     if report is None:
         last = (result.stderr.strip().splitlines() or result.stdout.strip().splitlines()
                 or ["no output"])[-1]
         return Verdict.BROKEN, f"pytest did not finish (exit {result.returncode}): {last[:300]}"
+    status = report.get("exitstatus")
+    if status != result.returncode:
+        return Verdict.BROKEN, (f"the report says pytest exited {status}, but the process "
+                                f"exited {result.returncode}")
     if report.get("collect_errors"):
         message = str(report["collect_errors"][0].get("message", ""))
         return Verdict.BROKEN, "the proof could not be collected: " + _last_line(message)
-    if not report.get("tests") and report.get("exitstatus") not in (0, 1, 5):
-        last = _last_line(result.stdout.split(MARKER)[0]) or "no output"
-        return Verdict.BROKEN, f"pytest failed (exit {report.get('exitstatus')}): {last[:300]}"
-    return _judge_tests(report.get("tests") or {})
+    if not report.get("tests") and status not in (0, 1, 5):
+        last = _last_line(result.stdout) or "no output"
+        return Verdict.BROKEN, f"pytest failed (exit {status}): {last[:300]}"
+    verdict, detail = _judge_tests(report.get("tests") or {})
+    expected = {Verdict.PROVEN: PYTEST_FAILED, Verdict.NOT_REPRODUCED: PYTEST_PASSED}
+    if verdict in expected and status != expected[verdict]:
+        return Verdict.BROKEN, (f"the report ({verdict.value}) contradicts pytest's exit "
+                                f"status {status}")
+    return verdict, detail
 
 
 def _judge_tests(tests: dict[str, Any]) -> tuple[Verdict, str]:

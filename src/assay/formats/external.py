@@ -8,13 +8,13 @@ the command ran in.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from assay.formats.interface import FormatError
+from assay.formats.reading import NestingError, parse_json
 from assay.formats.sarif_read import sarif_to_runs
 from assay.model import Confidence, Finding, FindingKind, RunStatus, Severity, Span
 from assay.normalize.cwe import parse_cwe
@@ -119,8 +119,10 @@ def _embedded_json(doc: Any) -> Any:
         fenced = _FENCE.search(text)
         body = fenced.group(1) if fenced else text[text.find("{"): text.rfind("}") + 1]
         try:
-            return json.loads(body)
-        except ValueError:
+            return parse_json(body, "the findings JSON in the result text")
+        except NestingError:
+            raise
+        except FormatError:
             raise FormatError("the result text holds no findings JSON") from None
     return doc
 

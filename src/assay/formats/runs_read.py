@@ -18,6 +18,7 @@ from typing import Any
 
 from assay.formats.interface import FormatError
 from assay.formats.json import SCAN_SCHEMA, run_from_document
+from assay.formats.reading import check_depth, nested_too_deeply, parse_json, read_text
 from assay.formats.sarif_read import sarif_to_runs
 from assay.model import Run
 
@@ -27,23 +28,18 @@ _HINT = ("assay reads assay.scan/1 JSON (`assay scan -f json`), SARIF 2.1.0, "
 
 def read_runs(path: Path, root: str = "") -> list[Run]:
     """Every run in a result file (FormatError when it is none of the supported formats)."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FormatError(f"result file not found: {path}") from None
-    except OSError as exc:
-        raise FormatError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise FormatError(f"{path} is not UTF-8 text", _HINT) from None
-    return parse_runs(text, path.name, root)
+    return parse_runs(read_text(path, what="result file", hint=_HINT), path.name, root)
 
 
 def parse_runs(text: str, name: str, root: str = "") -> list[Run]:
     """Runs from the text of a result file called `name`."""
     try:
         doc: Any = json.loads(text)
+    except RecursionError:
+        raise nested_too_deeply(name) from None
     except ValueError:
         return _json_lines(text, name)
+    check_depth(doc, name)
     if isinstance(doc, list):
         return [_scan_document(d, f"{name}#{i}", name) for i, d in enumerate(doc)]
     if isinstance(doc, Mapping) and doc.get("schema") == SCAN_SCHEMA:
@@ -64,10 +60,7 @@ def _json_lines(text: str, name: str) -> list[Run]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        try:
-            doc = json.loads(line)
-        except ValueError as exc:
-            raise FormatError(f"{name}:{number} is not valid JSON: {exc}", _HINT) from None
+        doc = parse_json(line, f"{name}:{number}", _HINT)
         runs.append(_scan_document(doc, f"{name}#{len(runs)}", f"{name}:{number}"))
     if not runs:
         raise FormatError(f"{name} is empty", _HINT)

@@ -8,7 +8,6 @@ against `%SRCROOT%`-style base ids or the given root. Malformed input is a Forma
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from urllib.parse import unquote, urlparse
 
 from assay.formats.interface import FormatError
 from assay.formats.json import provenance_from_dict
+from assay.formats.reading import parse_json, read_text
 from assay.model import (
     Confidence,
     Coverage,
@@ -53,12 +53,7 @@ def severity_from_score(score: float) -> Severity:
 
 def load_sarif(path: Path) -> dict[str, Any]:
     """Parse a SARIF file and check its outline (FormatError when it is not SARIF 2.1.0)."""
-    try:
-        doc = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise FormatError(f"cannot read {path}: {exc.strerror}") from None
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise FormatError(f"{path} is not valid JSON: {exc}") from None
+    doc = parse_json(read_text(path, what="SARIF file"), str(path))
     check_outline(doc, str(path))
     return dict(doc)
 

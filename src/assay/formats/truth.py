@@ -27,11 +27,13 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from assay.formats.interface import FormatError
+from assay.formats.reading import check_depth, nested_too_deeply, parse_json, read_text
 from assay.formats.sarif_read import check_outline, sarif_to_runs
 from assay.measure.truth import Granularity, Truth, TruthItem
 from assay.model import Span
 from assay.normalize.cwe import parse_cwe
 
+MAX_TRUTH_BYTES = 64 << 20  # the OWASP Benchmark's expected results take 150 kB
 OWASP_HEADER = ("test name", "category", "real vulnerability", "cwe")
 _TRUE, _FALSE = ("true", "yes", "1", "t", "y"), ("false", "no", "0", "f", "n")
 
@@ -52,38 +54,32 @@ def read_truth(path: Path) -> Truth:
 
 
 def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FormatError(f"truth file not found: {path}") from None
-    except OSError as exc:
-        raise FormatError(f"cannot read {path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise FormatError(f"{path} is not UTF-8 text") from None
+    return read_text(path, max_bytes=MAX_TRUTH_BYTES, what="truth file")
 
 
 def _looks_like_sarif(text: str) -> bool:
     try:
         doc = json.loads(text)
-    except ValueError:
-        return False
+    except (ValueError, RecursionError):
+        return False  # read again by _json, which says what is wrong
     return isinstance(doc, Mapping) and "runs" in doc
 
 
 def _json(text: str, name: str) -> Any:
-    try:
-        return json.loads(text)
-    except ValueError as exc:
-        raise FormatError(f"{name} is not valid JSON: {exc}") from None
+    return parse_json(text, name)
 
 
 def _structured(text: str, suffix: str, name: str) -> Any:
     if suffix == ".json":
         return _json(text, name)
     try:
-        return yaml.safe_load(text)
+        doc = yaml.safe_load(text)
+    except RecursionError:
+        raise nested_too_deeply(name, "YAML") from None
     except yaml.YAMLError as exc:
         raise FormatError(f"{name} is not valid YAML: {exc}") from None
+    check_depth(doc, name, "YAML")
+    return doc
 
 
 def parse_owasp_csv(text: str, name: str = "truth.csv") -> Truth:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 from assay.cli.app import app, state
+
+if TYPE_CHECKING:
+    from assay.errors import AssayError
 
 __all__ = ["app", "main"]
 
@@ -38,6 +42,18 @@ def _load_commands(args: list[str] | None = None) -> None:
                 raise
 
 
+def _diagnostics(exc: AssayError) -> str:
+    """The one-line error and its hint, with control characters in them made visible.
+
+    Messages quote paths, names and tool output from the scanned tree: a newline or an
+    escape sequence there must not add lines or drive the terminal.
+    """
+    from assay.formats.escape import visible
+
+    text = f"error: {visible(exc.message)}"
+    return text + (f"\nhint: {visible(exc.hint)}" if exc.hint else "")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `assay` console script."""
     from assay.errors import AssayError
@@ -50,7 +66,7 @@ def main(argv: list[str] | None = None) -> None:
     except AssayError as exc:
         if state.debug:
             raise
-        print(exc.diagnostics(), file=sys.stderr)
+        print(_diagnostics(exc), file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
@@ -58,7 +74,9 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:
         if state.debug:
             raise
-        print(f"error: internal error: {type(exc).__name__}: {exc}\n"
+        from assay.formats.escape import visible
+
+        print(f"error: internal error: {type(exc).__name__}: {visible(str(exc))}\n"
               "hint: rerun with --debug for the traceback, and please report it",
               file=sys.stderr)
         sys.exit(2)

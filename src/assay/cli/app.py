@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from assay import __version__
+from assay.report.terminal import SafeConsole
 
 
 @dataclass
@@ -46,15 +46,14 @@ def _root(
     state.debug = state.debug or debug
 
 
-def stdout_console() -> Console:
-    """Console for results (stdout)."""
-    return Console(highlight=False, soft_wrap=False,
-                   width=None if sys.stdout.isatty() else 140)
+def stdout_console() -> SafeConsole:
+    """Console for results (stdout): no markup, untrusted control characters escaped."""
+    return SafeConsole(soft_wrap=False, width=None if sys.stdout.isatty() else 140)
 
 
-def stderr_console() -> Console:
-    """Console for progress, warnings and summaries (stderr)."""
-    return Console(stderr=True, highlight=False)
+def stderr_console() -> SafeConsole:
+    """Console for progress, warnings and summaries (stderr), safe like `stdout_console`."""
+    return SafeConsole(stderr=True)
 
 
 def write_output(text: str, output: Path | None) -> None:

@@ -7,11 +7,14 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from assay.cli import measure_common as mc
 from assay.cli.app import app
 from assay.errors import UsageError
+from assay.formats.escape import visible
 from assay.measure.variance import CompareReport
+from assay.report.terminal import add_row, line
 
 UNIQUE_SHOWN = 10
 
@@ -70,19 +73,22 @@ def compare(
 def render(report: CompareReport, console: Console) -> None:
     """The comparison as text: the Jaccard matrix, then each run's unique findings."""
     commit = (report.commit or "(no commit)")[:12]
-    console.print(f"[bold]compare[/] {len(report.labels)} runs at {commit}, line tolerance "
-                  f"{report.tolerance} (Jaccard; 1.000 = same findings)")
+    console.print(line(("compare", "bold"), f" {len(report.labels)} runs at ", commit,
+                       f", line tolerance {report.tolerance} (Jaccard; 1.000 = same findings)"))
     table = Table(header_style="bold")
     table.add_column("")
     table.add_column("findings", justify="right")
     for label in report.labels:
-        table.add_column(label, justify="right")
+        table.add_column(Text(visible(label)), justify="right")
     for label, facts, row in zip(report.labels, report.runs, report.matrix, strict=True):
-        table.add_row(label, str(facts.findings), *(mc.fmt(v) for v in row))
+        add_row(table, label, str(facts.findings), *(mc.fmt(v) for v in row))
     console.print(table)
     for label, unique in zip(report.labels, report.unique, strict=True):
-        console.print(f"\n[bold]{label}[/]: {len(unique)} finding(s) no other run found")
+        console.print()
+        console.print(line((visible(label), "bold"),
+                           f": {len(unique)} finding(s) no other run found"))
         for f in unique[:UNIQUE_SHOWN]:
-            console.print(f"  {f.family} {f.path}:{f.span.start_line} {f.rule_id}")
+            console.print(line("  ", f.family, " ", f"{f.path}:{f.span.start_line}", " ",
+                               f.rule_id))
         if len(unique) > UNIQUE_SHOWN:
             console.print(f"  … and {len(unique) - UNIQUE_SHOWN} more (see --json)")

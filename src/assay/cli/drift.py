@@ -7,14 +7,17 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from assay.cli import measure_common as mc
 from assay.cli.app import app
 from assay.errors import UsageError
+from assay.formats.escape import visible
 from assay.measure.consensus import ConsensusSpec, parse_consensus
 from assay.measure.drift import CommitDrift, DriftReport, JaccardSummary
 from assay.measure.runs import short_commit
 from assay.model import Run
+from assay.report.terminal import add_row, line
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 3
 
@@ -117,20 +120,24 @@ def _support_line(support: dict[int, int], runs: int) -> str:
 def render(report: DriftReport, consensus: tuple[Run, ...], console: Console) -> None:
     """The drift report as text."""
     scanners = "+".join(report.scanners) or "(unknown scanner)"
-    console.print(f"[bold]drift of {scanners}[/]: {len(report.runs)} runs at "
-                  f"{len(report.commits)} commit(s), line tolerance {report.tolerance}")
+    console.print(line(("drift of ", "bold"), (visible(scanners), "bold"),
+                       f": {len(report.runs)} runs at {len(report.commits)} commit(s), "
+                       f"line tolerance {report.tolerance}"))
     for c in report.commits:
         _render_commit(c, console)
     if len(report.commits) > 1:
-        console.print("\n[bold]overall[/]")
+        console.print()
+        console.print(Text("overall", style="bold"))
         console.print("  " + _jaccard_line(report.jaccard))
         console.print(f"  singletons {report.singletons}  severity flips {report.flips}  "
                       f"status {_status(report.status)}")
     for run in consensus:
         props = dict(run.properties)
-        console.print(f"\nconsensus {props.get('consensus')} at "
-                      f"{short_commit(run.target.commit)}: kept {len(run.findings)}, dropped "
-                      f"{props.get('consensus_dropped')} → run {run.id}")
+        console.print()
+        console.print(line(f"consensus {props.get('consensus')} at ",
+                           short_commit(run.target.commit),
+                           f": kept {len(run.findings)}, dropped "
+                           f"{props.get('consensus_dropped')} → run ", run.id))
 
 
 def _status(counts: dict[str, int]) -> str:
@@ -138,8 +145,9 @@ def _status(counts: dict[str, int]) -> str:
 
 
 def _render_commit(c: CommitDrift, console: Console) -> None:
-    console.print(f"\n[bold]commit {short_commit(c.commit)}[/]  runs {len(c.runs)} "
-                  f"({_status(c.status)})")
+    console.print()
+    console.print(line(("commit ", "bold"), (visible(short_commit(c.commit)), "bold"),
+                       f"  runs {len(c.runs)} ({_status(c.status)})"))
     console.print("  " + _jaccard_line(c.jaccard))
     console.print("  support: " + _support_line(c.support, len(c.measured)))
     console.print(f"  singletons {len(c.singletons)}  severity flips {len(c.flips)}")
@@ -147,10 +155,11 @@ def _render_commit(c: CommitDrift, console: Console) -> None:
     for column in ("run", "status", "findings", "seconds", "tokens", "cost"):
         table.add_column(column, justify="left" if column in ("run", "status") else "right")
     for r in c.runs:
-        table.add_row(r.id, r.outcome, str(r.findings), f"{r.wall_seconds:.2f}",
-                      str(r.tokens), f"{r.cost:.4f}")
+        add_row(table, r.id, r.outcome, str(r.findings), f"{r.wall_seconds:.2f}",
+                str(r.tokens), f"{r.cost:.4f}")
     console.print(table)
     for flip in c.flips[:10]:
         f = flip.finding
         shown = ", ".join(f"{s} ×{n}" for s, n in flip.severities)
-        console.print(f"  severity flip {f.family} {f.path}:{f.span.start_line}: {shown}")
+        console.print(line("  severity flip ", f.family, " ", f"{f.path}:{f.span.start_line}",
+                           ": ", shown))

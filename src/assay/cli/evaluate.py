@@ -7,13 +7,16 @@ from pathlib import Path
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from assay.cli import measure_common as mc
 from assay.cli.app import app
 from assay.errors import UsageError
+from assay.formats.escape import visible
 from assay.measure.evaluate import EvalReport, LabelScore, ScannerEval
 from assay.measure.owasp import OwaspScore
 from assay.measure.scores import Scores
+from assay.report.terminal import add_row, line
 
 
 @app.command("eval")
@@ -92,15 +95,15 @@ def _labels(path: Path, ledger: str | None, sample: str | None, as_json: bool,
 def render_labels(sample_id: str, scores: tuple[LabelScore, ...], population: dict[str, int],
                   console: Console) -> None:
     """Per-scanner precision from blind labels, as text."""
-    console.print(f"[bold]precision from blind labels[/] (sample {sample_id}; unsure and "
-                  "unlabeled items are left out)")
+    console.print(line(("precision from blind labels", "bold"), " (sample ", sample_id,
+                       "; unsure and unlabeled items are left out)"))
     table = Table(header_style="bold")
     for column in ("scanner", "findings", "true", "false", "unsure", "unlabeled",
                    "precision [95% CI]"):
         table.add_column(column)
     for s in scores:
-        table.add_row(s.scanner, str(population.get(s.scanner, "")), str(s.true), str(s.false),
-                      str(s.unsure), str(s.unlabeled), mc.fmt_proportion(s.precision))
+        add_row(table, s.scanner, str(population.get(s.scanner, "")), str(s.true),
+                str(s.false), str(s.unsure), str(s.unlabeled), mc.fmt_proportion(s.precision))
     console.print(table)
 
 
@@ -121,26 +124,28 @@ def _score_table(first: str) -> Table:
 def render(report: EvalReport, console: Console) -> None:
     """The evaluation as text."""
     t = report.truth
-    console.print(f"[bold]eval[/] against {t.source}: {len(t.items)} {t.granularity.value} "
-                  f"items ({t.positives} vulnerable), line tolerance {report.tolerance}")
+    console.print(line(("eval", "bold"), " against ", t.source,
+                       f": {len(t.items)} {t.granularity.value} items ({t.positives} "
+                       f"vulnerable), line tolerance {report.tolerance}"))
     if report.missing:
-        console.print(f"[yellow]warning[/]: {len(report.missing)} truth item(s) refer to files "
-                      "not in the scanned tree and were left out:")
+        console.print(line(("warning", "yellow"), f": {len(report.missing)} truth item(s) "
+                           "refer to files not in the scanned tree and were left out:"))
         for item in report.missing[:20]:
-            console.print(f"  {item.path} (CWE-{item.cwe})")
+            console.print(line("  ", item.path, f" (CWE-{item.cwe})"))
     elif not report.files_checked:
         console.print("truth paths were not checked against the scanned tree")
     table = _score_table("scanner")
     for s in report.scanners:
-        table.add_row(f"{s.scanner} ({len(s.runs)} run{'s' * (len(s.runs) != 1)})",
-                      *_score_cells(s.scores))
+        add_row(table, f"{s.scanner} ({len(s.runs)} run{'s' * (len(s.runs) != 1)})",
+                *_score_cells(s.scores))
     console.print(table)
     for s in report.scanners:
         _render_scanner(s, console)
 
 
 def _render_scanner(s: ScannerEval, console: Console) -> None:
-    console.print(f"\n[bold]{s.scanner}[/] per CWE")
+    console.print()
+    console.print(line((visible(s.scanner), "bold"), " per CWE"))
     table = _score_table("CWE")
     for c in s.by_cwe:
         table.add_row("none" if c.cwe is None else f"CWE-{c.cwe}", *_score_cells(c.scores))
@@ -148,8 +153,10 @@ def _render_scanner(s: ScannerEval, console: Console) -> None:
     if s.owasp is not None:
         _render_owasp(s.owasp, console)
     if s.consensus:
-        console.print(f"\n[bold]{s.scanner}[/] consensus over {s.consensus[0].n} runs "
-                      f"({s.consensus[0].tokens} tokens, cost {s.consensus[0].cost:.4f} in all)")
+        console.print()
+        console.print(line((visible(s.scanner), "bold"),
+                           f" consensus over {s.consensus[0].n} runs ({s.consensus[0].tokens} "
+                           f"tokens, cost {s.consensus[0].cost:.4f} in all)"))
         table = _score_table("support ≥")
         for row in s.consensus:
             table.add_row(f"{row.k}/{row.n} ({row.findings})", *_score_cells(row.scores))
@@ -162,8 +169,8 @@ def _render_owasp(o: OwaspScore, console: Console) -> None:
         table.add_column(column)
     for c in o.categories:
         n = c.counts
-        table.add_row(c.category, str(c.cwe), str(n.tp), str(n.fn), str(n.fp), str(n.tn),
-                      mc.fmt(c.tpr.value), mc.fmt(c.fpr.value), mc.fmt(c.score))
-    table.add_row("[bold]average[/]", "", "", "", "", "", mc.fmt(o.tpr), mc.fmt(o.fpr),
-                  mc.fmt(o.score))
+        add_row(table, c.category, str(c.cwe), str(n.tp), str(n.fn), str(n.fp), str(n.tn),
+                mc.fmt(c.tpr.value), mc.fmt(c.fpr.value), mc.fmt(c.score))
+    add_row(table, Text("average", style="bold"), "", "", "", "", "", mc.fmt(o.tpr),
+            mc.fmt(o.fpr), mc.fmt(o.score))
     console.print(table)

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from assay.cli.app import app, stdout_console, write_output
 from assay.formats.json import dumps
+from assay.report.terminal import add_row, line, plain
 
 if TYPE_CHECKING:
     from assay.workflow.lifecycle import AuditEntry
@@ -48,8 +49,8 @@ def list_findings(
     for column in ("Id", "State", "Severity", "Scanner", "Rule", "CWE", "Location", "First seen"):
         table.add_column(column)
     for r in rows:
-        table.add_row(r.fingerprint[:12], r.state.value, r.severity, r.scanner, r.rule_id,
-                      f"CWE-{r.cwe}" if r.cwe else "", f"{r.path}:{r.start_line}", r.first_seen)
+        add_row(table, r.fingerprint[:12], r.state.value, r.severity, r.scanner, r.rule_id,
+                f"CWE-{r.cwe}" if r.cwe else "", f"{r.path}:{r.start_line}", r.first_seen)
     stdout_console().print(table)
 
 
@@ -78,15 +79,15 @@ def show(finding_id: str = typer.Argument(..., help="Fingerprint or unique prefi
         write_output(dumps(doc), None)
         return
     console = stdout_console()
-    console.print(f"{tracked.fingerprint}  {tracked.state.value}", highlight=False)
-    console.print(f"{tracked.scanner}/{tracked.rule_id} at {tracked.path}:{tracked.start_line}"
-                  f" ({tracked.severity})", highlight=False, markup=False)
-    if finding is not None:
-        console.print(finding.message, highlight=False, markup=False)
+    console.print(line(tracked.fingerprint, "  ", tracked.state.value))
+    console.print(line(f"{tracked.scanner}/{tracked.rule_id}", " at ",
+                       f"{tracked.path}:{tracked.start_line}", f" ({tracked.severity})"))
+    if finding is not None:  # its lines indented, so none can pass for one of assay's
+        for text in finding.message.split("\n"):
+            console.print(line("  ", text))
     _print_history(entries)
     for p in proof_rows:
-        console.print(f"proof {p['id']} {p['at']} {p['verdict']}: {p['detail']}",
-                      highlight=False, markup=False)
+        console.print(line(f"proof {p['id']} {p['at']} {p['verdict']}: ", str(p["detail"])))
 
 
 def _entry(e: AuditEntry) -> dict[str, object]:
@@ -98,8 +99,8 @@ def _entry(e: AuditEntry) -> dict[str, object]:
 def _print_history(entries: list[dict[str, object]]) -> None:
     console = stdout_console()
     for e in entries:
-        console.print(f"{e['at']}  {e['from'] or '(new)'} -> {e['to']}  by {e['actor']}: "
-                      f"{e['reason']}", highlight=False, markup=False)
+        console.print(line(f"{e['at']}  {e['from'] or '(new)'} -> {e['to']}  by ",
+                           str(e["actor"]), ": ", str(e["reason"])))
 
 
 @findings_app.command("set-state")
@@ -117,8 +118,8 @@ def set_state(
 
     entry = change(path, finding_id, state, reason, actor=actor, ledger=ledger)
     origin = entry.from_state.value if entry.from_state else "(new)"
-    stdout_console().print(f"{entry.fingerprint[:12]}: {origin} -> {entry.to_state.value}",
-                           highlight=False)
+    stdout_console().print(plain(f"{entry.fingerprint[:12]}: {origin} -> "
+                                 f"{entry.to_state.value}"))
 
 
 @findings_app.command("history")
@@ -151,5 +152,6 @@ def latency(path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON
     for column in ("Scanner", "Proven", "Median", "p90"):
         table.add_column(column)
     for s in stats:
-        table.add_row(s.scanner, str(s.count), human_duration(s.median), human_duration(s.p90))
+        add_row(table, s.scanner, str(s.count), human_duration(s.median),
+                human_duration(s.p90))
     stdout_console().print(table)

@@ -6,13 +6,13 @@ from io import StringIO
 from pathlib import Path
 
 import typer
-from rich.console import Console
 
 from assay.cli.app import app, stderr_console, stdout_console, write_output
 from assay.cli.scan import OutputFormat, progress_display, split_names
 from assay.cli.tier import LLM_OPTION
 from assay.config import FAIL_ON_CHOICES
 from assay.errors import UsageError
+from assay.report.terminal import buffer_console, line
 from assay.workflow.gating import GateResult
 from assay.workflow.tier import LlmMode
 
@@ -82,8 +82,8 @@ def gate(
     else:
         write_output(render_gate(result, fmt, with_metrics), output)
         if output is not None and not quiet:
-            stderr_console().print(f"gate: {result.decision.decision.value} → {output}",
-                                   highlight=False)
+            stderr_console().print(line(f"gate: {result.decision.decision.value} → ",
+                                        str(output)))
     raise typer.Exit(result.exit_code)
 
 
@@ -106,5 +106,5 @@ def render_gate(result: GateResult, fmt: OutputFormat, with_metrics: bool) -> st
     from assay.report.gate import render_gate as render_text
 
     buffer = StringIO()
-    render_text(result, Console(file=buffer, width=120, no_color=True))
+    render_text(result, buffer_console(buffer))
     return buffer.getvalue()

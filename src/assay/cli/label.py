@@ -19,7 +19,9 @@ from rich.table import Table
 from assay.cli import measure_common as mc
 from assay.cli.app import app, stderr_console, stdout_console, write_output
 from assay.errors import UsageError
+from assay.formats.escape import visible
 from assay.ledger.sqlite import SqliteLedger
+from assay.report.terminal import add_row
 
 label_app = typer.Typer(help="Blind labeling: draw a sample, label it, import labels.",
                         no_args_is_help=True)
@@ -91,7 +93,7 @@ def sample(
     if as_json:
         mc.emit_json(document, output)
         return
-    scanners = ", ".join(f"{k} ({v} findings)" for k, v in info.population.items())
+    scanners = ", ".join(f"{visible(k)} ({v} findings)" for k, v in info.population.items())
     text = (f"sample {info.id}: {info.items} items drawn from {scanners} at "
             f"{(info.commit or '(no commit)')[:12]}, seed {seed}\n"
             f"label them with `assay label serve --sample {info.id}` or fill in a CSV "
@@ -204,6 +206,6 @@ def list_samples(
     for column in ("sample", "created", "commit", "seed", "items", "labeled"):
         table.add_column(column)
     for s in samples:
-        table.add_row(s.id, s.created_at, (s.commit or "")[:12], str(s.seed), str(s.items),
-                      str(s.labeled))
+        add_row(table, s.id, s.created_at, (s.commit or "")[:12], str(s.seed), str(s.items),
+                str(s.labeled))
     stdout_console().print(table)

@@ -15,6 +15,7 @@ from assay.cli.app import stdout_console, write_output
 from assay.errors import UsageError
 from assay.formats.json import dumps
 from assay.measure.stats import Interval, Proportion
+from assay.report.terminal import buffer_console
 
 
 @dataclass(frozen=True)
@@ -110,5 +111,5 @@ def emit_text(draw: Callable[[Console], None], output: Path | None) -> None:
         draw(stdout_console())
         return
     buffer = StringIO()
-    draw(Console(file=buffer, width=120, no_color=True, highlight=False))
+    draw(buffer_console(buffer))
     write_output(buffer.getvalue(), output)

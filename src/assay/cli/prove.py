@@ -45,6 +45,7 @@ def prove(
     verdict (proven or not reproduced), 3 when it is broken (import error, typo, timeout),
     2 on bad input or when the sandbox is unavailable.
     """
+    from assay.report.terminal import line
     from assay.workflow.api import prove as run_prove
     from assay.workflow.proving import describe_latency
 
@@ -66,13 +67,13 @@ def prove(
             "tests": json.loads(record.report).get("tests", {})}), None)
     else:
         console = stdout_console()
-        console.print(f"proof {record.id}: {record.verdict}", highlight=False)
-        console.print(f"  {record.detail}", highlight=False, markup=False)
+        console.print(line("proof ", record.id, ": ", record.verdict))
+        console.print(line("  ", record.detail))
         change = (f"{result.finding.state.value} -> {result.state.value}"
                   if result.transition else f"{result.state.value} (unchanged)")
-        console.print(f"finding {record.fingerprint[:12]}: {change}", highlight=False)
+        console.print(line(f"finding {record.fingerprint[:12]}: {change}"))
         if result.latency_seconds is not None:
-            console.print(describe_latency(result.latency_seconds), highlight=False)
+            console.print(describe_latency(result.latency_seconds))
         if record.unsafe_no_sandbox:
-            console.print("[yellow]warning[/]: ran without the sandbox (recorded)")
+            console.print(line(("warning", "yellow"), ": ran without the sandbox (recorded)"))
     raise typer.Exit(EXIT_BROKEN if record.verdict == BROKEN else EXIT_VERDICT)

@@ -9,6 +9,7 @@ import typer
 
 from assay import api
 from assay.cli.app import app, stdout_console
+from assay.report.terminal import line
 
 EXIT_IDENTICAL, EXIT_DIVERGED = 0, 1
 
@@ -42,8 +43,8 @@ def replay(
         for r in reports:
             via = f" (served from the cache of {r.source_run})" if r.source_run else ""
             verdict = "identical" if r.identical else f"{len(r.divergences)} divergence(s)"
-            out.print(f"{r.run_id} {r.scanner}{via}: {r.steps} replayed step(s), "
-                      f"{r.findings} finding(s): {verdict}")
-            for line in r.divergences:
-                out.print(f"  - {line}", markup=False)
+            out.print(line(r.run_id, " ", r.scanner, via, f": {r.steps} replayed step(s), "
+                           f"{r.findings} finding(s): {verdict}"))
+            for divergence in r.divergences:
+                out.print(line("  - ", divergence))
     raise typer.Exit(EXIT_IDENTICAL if all(r.identical for r in reports) else EXIT_DIVERGED)

@@ -11,6 +11,7 @@ from assay import api
 from assay.cli.app import app, stdout_console, write_output
 from assay.cli.scan import OutputFormat, render
 from assay.ledger import open_ledger
+from assay.report.terminal import add_row
 
 
 def _ledger(path: Path, ledger: str | None) -> str | Path:
@@ -37,8 +38,8 @@ def runs(
         table.add_column(column)
     for r in rows:
         commit_text = (r.commit or "")[:12] + ("+dirty" if r.dirty else "")
-        table.add_row(r.id, r.started_at, r.status, ",".join(r.scanners), commit_text,
-                      str(r.findings), f"{r.wall_seconds:.2f}")
+        add_row(table, r.id, r.started_at, r.status, ",".join(r.scanners), commit_text,
+                str(r.findings), f"{r.wall_seconds:.2f}")
     stdout_console().print(table)
 
 

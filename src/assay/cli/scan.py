@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -62,13 +62,15 @@ def progress_display(enabled: bool) -> Iterator[Progress | None]:
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    bars = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    console=stderr_console(), transient=True)
+    from assay.formats.escape import visible
+
+    bars = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
+                    MofNCompleteColumn(), console=stderr_console(), transient=True)
     tasks: dict[str, int] = {}
 
     def update(scanner: str, done: int, total: int) -> None:
         if scanner not in tasks:
-            tasks[scanner] = int(bars.add_task(scanner, total=total))
+            tasks[scanner] = int(bars.add_task(visible(scanner), total=total))
         bars.update(tasks[scanner], completed=done, total=total)  # type: ignore[arg-type]
 
     with bars:
@@ -150,13 +152,20 @@ def scan(
                               no_cache=no_cache, ledger=ledger, record=not no_record,
                               config_path=config, jobs=jobs, exclude=split_names(exclude),
                               progress=progress, diff=diff, fresh=fresh)
-    err = stderr_console()
     if not quiet:
-        for warning in result.warnings:
-            err.print(f"[yellow]warning[/]: {warning}")
+        print_warnings(result.warnings)
     threshold = (fail_on or result.config.scan.fail_on).lower()
     _emit(result, fmt, output, with_metrics, quiet)
     raise typer.Exit(exit_code(result.run, threshold))
+
+
+def print_warnings(warnings: Iterable[str]) -> None:
+    """Warnings on stderr; they quote paths and tool output, shown as untrusted text."""
+    from assay.report.terminal import line
+
+    err = stderr_console()
+    for warning in warnings:
+        err.print(line(("warning", "yellow"), ": ", warning))
 
 
 def _emit(result: api.ScanResult, fmt: OutputFormat, output: Path | None, with_metrics: bool,
@@ -170,14 +179,15 @@ def _emit(result: api.ScanResult, fmt: OutputFormat, output: Path | None, with_m
         else:
             from io import StringIO
 
-            from rich.console import Console
+            from assay.report.terminal import buffer_console
 
             buffer = StringIO()
-            render_run(result.run, Console(file=buffer, width=120, no_color=True), ledger)
+            render_run(result.run, buffer_console(buffer), ledger)
             write_output(buffer.getvalue(), output)
         return
     write_output(render(result.run, fmt, with_metrics), output)
     if output is not None and not quiet:
         from assay.formats.markdown import status_line
+        from assay.report.terminal import line
 
-        stderr_console().print(f"{status_line(result.run)} → {output}", highlight=False)
+        stderr_console().print(line(status_line(result.run), " → ", str(output)))

@@ -47,8 +47,8 @@ def tier(
         return
     from io import StringIO
 
-    from rich.console import Console
+    from assay.report.terminal import buffer_console
 
     buffer = StringIO()
-    render_tier(result, Console(file=buffer, width=120, no_color=True))
+    render_tier(result, buffer_console(buffer))
     write_output(buffer.getvalue(), output)

@@ -12,6 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assay.formats.escape import json_text
 from assay.formats.interface import FormatError
 from assay.model import (
     CacheStats,
@@ -42,13 +43,18 @@ SCAN_SCHEMA = "assay.scan/1"
 
 
 def dumps(document: Any) -> str:
-    """Canonical JSON text: sorted keys, two-space indent, trailing newline."""
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    """Canonical JSON text: sorted keys, two-space indent, trailing newline.
+
+    Characters that could drive a terminal or reorder text (C1 controls, DEL,
+    bidirectional controls) and undecodable bytes of paths are written as escapes.
+    """
+    return json_text(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False)) + "\n"
 
 
 def compact(document: Any) -> str:
-    """Compact canonical JSON (sorted keys, no spaces) for storage."""
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Compact canonical JSON (sorted keys, no spaces) for storage, escaped like `dumps`."""
+    return json_text(json.dumps(document, sort_keys=True, separators=(",", ":"),
+                                ensure_ascii=False))
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:

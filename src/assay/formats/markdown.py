@@ -1,15 +1,17 @@
-"""A Markdown summary of a run, for pull-request comments and job summaries."""
+"""A Markdown summary of a run, for pull-request comments and job summaries.
+
+Every value from the run (paths, messages, rule ids, scanner names and versions, reasons)
+is untrusted and written through `assay.formats.escape`: it adds no markup to the page.
+"""
 
 from __future__ import annotations
 
+from assay.formats.escape import md_cell, md_code, md_text
 from assay.model import Run, Severity, sorted_findings
 
 MAX_ROWS = 200
 MAX_SKIPS = 50
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").strip()
+MESSAGE_CHARS = 160
 
 
 def status_line(run: Run) -> str:
@@ -34,17 +36,19 @@ def run_to_markdown(run: Run) -> str:
     if not run.complete:
         lines += ["> **Incomplete.** Some in-scope code was not analyzed; the absence of a "
                   "finding below is not evidence that there is none.", ""]
-        lines += [f"> - {_cell(r)}" for r in run.reasons] + [""]
-    lines += [f"Target: `{target.scope}` at {where}; scanners: "
-              + ", ".join(f"{s.name} {s.version}" for s in run.provenance.scanners), ""]
+        lines += [f"> - {md_text(r)}" for r in run.reasons] + [""]
+    lines += [f"Target: {md_code(target.scope)} at {md_text(where)}; scanners: "
+              + ", ".join(md_text(f"{s.name} {s.version}") for s in run.provenance.scanners),
+              ""]
     findings = sorted_findings(run.findings)
     if findings:
         lines += ["## Findings", "", "| Severity | Rule | CWE | Location | Message |",
                   "|---|---|---|---|---|"]
         for f in findings[:MAX_ROWS]:
             cwe = f"CWE-{f.cwe}" if f.cwe else ""
-            lines.append(f"| {f.severity.value} | {_cell(f.scanner + '/' + f.rule_id)} | {cwe} "
-                         f"| `{_cell(f.path)}:{f.span.start_line}` | {_cell(f.message)[:160]} |")
+            lines.append(f"| {f.severity.value} | {md_cell(f.scanner + '/' + f.rule_id)} | {cwe} "
+                         f"| {md_code(f'{f.path}:{f.span.start_line}', in_table=True)} "
+                         f"| {md_cell(f.message, MESSAGE_CHARS)} |")
         if len(findings) > MAX_ROWS:
             lines.append(f"\n…and {len(findings) - MAX_ROWS} more (see the JSON or SARIF output).")
         lines.append("")
@@ -52,15 +56,18 @@ def run_to_markdown(run: Run) -> str:
     if skipped:
         lines += ["## Not analyzed", ""]
         for skip in skipped[:MAX_SKIPS]:
-            by = f" by {skip.scanner}" if skip.scanner else ""
-            lines.append(f"- `{_cell(skip.path)}`: {skip.reason.value}{by}"
-                         + (f" ({_cell(skip.detail)})" if skip.detail else ""))
+            by = f" by {md_text(skip.scanner)}" if skip.scanner else ""
+            lines.append(f"- {md_code(skip.path)}: {skip.reason.value}{by}"
+                         + (f" ({md_text(skip.detail)})" if skip.detail else ""))
         if len(skipped) > MAX_SKIPS:
             lines.append(f"- …and {len(skipped) - MAX_SKIPS} more")
         lines.append("")
     p = run.provenance
-    lines += ["## Provenance", "", f"- assay {p.assay_version} (Python {p.python})",
-              f"- config sha256 `{p.config_hash[:16]}`, rules sha256 `{p.rules_hash[:16]}`"]
-    lines += [f"- {s.name} {s.version}" + (f", rules `{s.rules_hash[:16]}`" if s.rules_hash
-                                             else "") for s in p.scanners]
+    lines += ["## Provenance", "",
+              f"- assay {md_text(p.assay_version)} (Python {md_text(p.python)})",
+              f"- config sha256 {md_code(p.config_hash[:16])}, "
+              f"rules sha256 {md_code(p.rules_hash[:16])}"]
+    lines += [f"- {md_text(f'{s.name} {s.version}')}"
+              + (f", rules {md_code(s.rules_hash[:16])}" if s.rules_hash else "")
+              for s in p.scanners]
     return "\n".join(lines) + "\n"

@@ -1,4 +1,9 @@
-"""Text and Markdown renderings of a tier classification and of a gate decision."""
+"""Text and Markdown renderings of a tier classification and of a gate decision.
+
+Paths, messages, rule ids and changed lines come from the change under review: the text
+rendering shows them through `assay.report.terminal`, the Markdown one through
+`assay.formats.escape`.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
+from assay.formats.escape import md_cell, md_code, md_text
 from assay.model import Finding
+from assay.report.terminal import line, plain
 from assay.workflow.gate import Decision
 from assay.workflow.gating import GateResult
 from assay.workflow.tier import TierResult
@@ -15,36 +22,40 @@ from assay.workflow.tier import TierResult
 _STYLE = {Decision.PASS: "bold green", Decision.BLOCK: "bold red",
           Decision.INCOMPLETE: "bold yellow"}
 MAX_ROWS = 50
+MESSAGE_CHARS = 160
 
 
-def _trigger_lines(result: TierResult, limit: int = 3) -> list[str]:
-    lines = []
+def _trigger_lines(result: TierResult, limit: int = 3) -> list[tuple[bool, str]]:
+    """(is a trigger, text) per line; the text is untrusted (paths, changed lines)."""
+    lines: list[tuple[bool, str]] = []
     for hit in result.classes:
-        lines.append(f"{hit.name}: {hit.description}" + ("" if hit.llm else " (no LLM review)"))
+        lines.append((False, f"{hit.name}: {hit.description}"
+                      + ("" if hit.llm else " (no LLM review)")))
         for t in hit.triggers[:limit]:
             where = f"{t.path}:{t.line} {t.side}" if t.line else t.path or "change"
-            lines.append(f"    {where}  {t.text}")
+            lines.append((True, f"{where}  {t.text}"))
         if hit.total > limit:
-            lines.append(f"    … {hit.total - limit} more")
+            lines.append((True, f"… {hit.total - limit} more"))
     return lines
 
 
 def render_tier(result: TierResult, console: Console) -> None:
     """The classes that fired with their first triggers, then the plan."""
-    console.print(f"change: {result.files_changed} file(s), {result.lines_changed} changed "
-                  f"line(s) since {result.base[:12]}", highlight=False)
+    console.print(line(f"change: {result.files_changed} file(s), {result.lines_changed} "
+                       f"changed line(s) since {result.base[:12]}"))
     if not result.classes:
-        console.print("risk classes: none", highlight=False)
-    for line in _trigger_lines(result):
-        console.print(line, highlight=False, markup=False)
+        console.print("risk classes: none")
+    for trigger, text in _trigger_lines(result):
+        console.print(line("    " if trigger else "", text))
     plan = result.plan
-    console.print(f"plan: deterministic {', '.join(plan.deterministic) or '(none)'}; "
-                  f"LLM {', '.join(plan.llm) or '(none)'}", highlight=False)
-    console.print(plan.reason, highlight=False, markup=False)
+    console.print(line("plan: deterministic ", ", ".join(plan.deterministic) or "(none)",
+                       "; LLM ", ", ".join(plan.llm) or "(none)"))
+    console.print(plain(plan.reason))
 
 
-def _row(f: Finding, note: str) -> str:
-    return f"{f.severity.value:8} {f.scanner}/{f.rule_id} {f.path}:{f.span.start_line}  {note}"
+def _row(f: Finding, note: str) -> Text:
+    return line("  ", f"{f.severity.value:8} ", f"{f.scanner}/{f.rule_id}", " ",
+                f"{f.path}:{f.span.start_line}", "  ", note)
 
 
 def render_gate(result: GateResult, console: Console) -> None:
@@ -52,26 +63,24 @@ def render_gate(result: GateResult, console: Console) -> None:
     d = result.decision
     console.print(Text(f"gate: {d.decision.value.upper()}", style=_STYLE[d.decision]))
     for reason in d.reasons:
-        console.print(f"  - {reason}", highlight=False, markup=False)
+        console.print(line("  - ", reason))
     _section(console, "blocking", d.blocking, result)
     _section(console, "needs review (unverified LLM findings)", d.needs_review, result)
-    console.print(f"baseline {result.comparison.baseline.source}: {_counts(result)}",
-                  highlight=False, markup=False)
-    console.print(f"plan: {result.plan.reason}", highlight=False, markup=False)
+    console.print(line("baseline ", result.comparison.baseline.source, ": ", _counts(result)))
+    console.print(line("plan: ", result.plan.reason))
     for warning in result.warnings:
-        console.print(f"[yellow]warning[/]: {warning}", highlight=False)
+        console.print(line(("warning", "yellow"), ": ", warning))
 
 
 def _section(console: Console, title: str, findings: Sequence[Finding],
              result: GateResult) -> None:
     if not findings:
         return
-    console.print(f"{title}:", highlight=False)
+    console.print(f"{title}:")
     states = dict(result.comparison.current)
     for f in findings[:MAX_ROWS]:
         state = states.get(f)
-        console.print("  " + _row(f, state.value if state else "proven earlier"),
-                      highlight=False, markup=False)
+        console.print(_row(f, state.value if state else "proven earlier"))
 
 
 def _counts(result: GateResult) -> str:
@@ -79,30 +88,33 @@ def _counts(result: GateResult) -> str:
     return ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no findings"
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").strip()
+def _finding_rows(findings: Sequence[Finding]) -> list[str]:
+    return [f"| {f.severity.value} | {md_cell(f.scanner + '/' + f.rule_id)} | "
+            f"{md_code(f'{f.path}:{f.span.start_line}', in_table=True)} | "
+            f"{md_cell(f.message, MESSAGE_CHARS)} |" for f in findings[:MAX_ROWS]]
 
 
 def gate_to_markdown(result: GateResult) -> str:
-    """The gate decision as Markdown, for pull-request comments and job summaries."""
+    """The gate decision as Markdown, for pull-request comments and job summaries.
+
+    Every value from the change (paths, messages, rule ids, changed lines) is escaped with
+    `assay.formats.escape`, so it can add no markup to the page.
+    """
     d = result.decision
     lines = [f"# assay gate: {d.decision.value}", ""]
-    lines += [f"- {_cell(r)}" for r in d.reasons] + [""]
+    lines += [f"- {md_text(r)}" for r in d.reasons] + [""]
     for title, findings in (("Blocking", d.blocking),
                             ("Needs review (unverified LLM findings)", d.needs_review)):
         if findings:
             lines += [f"## {title}", "", "| Severity | Rule | Location | Message |",
-                      "|---|---|---|---|"]
-            lines += [f"| {f.severity.value} | {_cell(f.scanner + '/' + f.rule_id)} | "
-                      f"`{_cell(f.path)}:{f.span.start_line}` | {_cell(f.message)[:160]} |"
-                      for f in findings[:MAX_ROWS]]
-            lines.append("")
+                      "|---|---|---|---|", *_finding_rows(findings), ""]
     if result.tier is not None:
         lines += ["## Change risk", ""]
-        lines += [f"- {_cell(line.strip())}" for line in _trigger_lines(result.tier, 2)
-                  if not line.startswith("    ")] or ["- no risk class fired"]
+        lines += [f"- {md_text(text)}" for trigger, text in _trigger_lines(result.tier, 2)
+                  if not trigger] or ["- no risk class fired"]
         lines.append("")
     lines += ["## Baseline", "",
-              f"Compared with `{result.comparison.baseline.source}`: {_counts(result)}.", "",
-              f"Plan: {_cell(result.plan.reason)}.", ""]
+              f"Compared with {md_code(result.comparison.baseline.source)}: "
+              f"{md_text(_counts(result))}.", "",
+              f"Plan: {md_text(result.plan.reason)}.", ""]
     return "\n".join(lines)

@@ -18,6 +18,9 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+from assay.formats.escape import visible
+from assay.formats.interface import FormatError
+from assay.formats.reading import parse_json
 from assay.report.templating import render
 
 VERDICTS = ("true", "false", "unsure")
@@ -94,7 +97,7 @@ class LabelServer:
         """The items as JSON-ready data."""
         with self._lock:
             items = list(self.source.items())
-        return {"title": self.title, "items": [asdict(i) for i in items]}
+        return {"title": self.title, "items": [_shown(i) for i in items]}
 
     def label(self, item_id: str, verdict: str) -> None:
         """Write one verdict through the source (serialized: one writer at a time)."""
@@ -127,6 +130,17 @@ class LabelServer:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _shown(item: LabelItem) -> dict[str, Any]:
+    """An item as the page gets it: text from the repository with control characters and
+    bidirectional overrides shown as escapes (the page sets it as text, never as HTML)."""
+    doc = asdict(item)
+    for key in ("family", "title", "path", "message"):
+        doc[key] = visible(doc[key])
+    doc["context"] = [{**line, "text": visible(line["text"], layout=True)}
+                      for line in doc["context"]]
+    return doc
 
 
 def _handler_for(server: LabelServer) -> type[BaseHTTPRequestHandler]:
@@ -178,7 +192,10 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length > MAX_BODY:
             raise ValueError("request body too large")
-        data = json.loads(self.rfile.read(length) or b"{}")
+        try:
+            data = parse_json(self.rfile.read(length) or b"{}", "request body")
+        except FormatError as exc:
+            raise ValueError(exc.message) from None
         if not isinstance(data, dict):
             raise TypeError("expected a JSON object")
         return data

@@ -6,6 +6,11 @@ fixed salt, so the same data gives byte-identical SVG. Text stays text (`svg.fon
 none`), which keeps files small and lets the browser pick a sans-serif font. Figures are
 built with the object API (`Figure`), never pyplot, so nothing global is touched and no
 display is needed.
+
+Labels (scanner names, run ids, commits) are untrusted text: matplotlib never parses text
+as mathtext or TeX here (`text.parse_math` and `text.usetex` are off for every artist,
+tick labels and legends included), and each label is passed through `_label`, which
+shows control characters as escapes. The SVG writer escapes `<`, `>` and `&`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,8 @@ import matplotlib
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from assay.formats.escape import visible
+
 PALETTE = ("#3465a4", "#f57900", "#4e9a06", "#75507b", "#cc0000", "#c4a000", "#555753")
 _RC: dict[str, object] = {
     "svg.fonttype": "none",
@@ -30,11 +37,22 @@ _RC: dict[str, object] = {
     "axes.spines.right": False,
     "axes.titlesize": 10.0,
     "axes.titleweight": "bold",
+    "text.parse_math": False,
+    "text.usetex": False,
 }
 _PROLOGUE = re.compile(r"\A.*?(?=<svg)", re.DOTALL)
 _ID = re.compile(r'\bid="([^"]+)"')
 _URL_REF = re.compile(r"url\(#([^)]+)\)")
 _HREF = re.compile(r'href="#([^"]+)"')
+
+
+def _label(text: str) -> str:
+    """A label as matplotlib gets it: literal, with control characters escaped."""
+    return visible(text)
+
+
+def _labels(texts: Sequence[str]) -> list[str]:
+    return [_label(t) for t in texts]
 
 
 def _style(salt: str = "") -> AbstractContextManager[None]:
@@ -83,7 +101,7 @@ def histogram(series: Mapping[str, Sequence[float]], *, bins: Sequence[float], t
         ax = fig.add_subplot()
         for i, (name, values) in enumerate(series.items()):
             ax.hist(list(values), bins=list(bins), histtype="step", linewidth=1.6,
-                    color=PALETTE[i % len(PALETTE)], label=name)
+                    color=PALETTE[i % len(PALETTE)], label=_label(name))
         _finish(ax, title, xlabel, ylabel, legend=len(series) > 1)
         return render_svg(fig, salt)
 
@@ -100,9 +118,9 @@ def bars(categories: Sequence[str], series: Mapping[str, Sequence[float]], *, ti
             xs = [c + (i - (len(series) - 1) / 2) * width for c in range(len(categories))]
             yerr = _yerr(values, errors.get(name) if errors else None)
             ax.bar(xs, list(values), width=width * 0.92, color=PALETTE[i % len(PALETTE)],
-                   label=name, yerr=yerr, capsize=3 if yerr is not None else 0,
+                   label=_label(name), yerr=yerr, capsize=3 if yerr is not None else 0,
                    error_kw={"elinewidth": 1.0, "ecolor": "#2e3436"})
-        ax.set_xticks(range(len(categories)), list(categories),
+        ax.set_xticks(range(len(categories)), _labels(categories),
                       rotation=30 if max(map(len, categories), default=0) > 8 else 0,
                       ha="right" if max(map(len, categories), default=0) > 8 else "center")
         if ylim is not None:
@@ -133,12 +151,12 @@ def intervals(panels: Mapping[str, Sequence[Interval]], *, title: str,
             ax.hlines(ys, [it.low for it in items], [it.high for it in items],
                       color=colour, linewidth=2.0)
             ax.plot([it.value for it in items], ys, "o", color=colour, markersize=5)
-            ax.set_yticks(ys, [it.label for it in items])
+            ax.set_yticks(ys, _labels([it.label for it in items]))
             ax.set_xlim(-0.02, 1.02)
             ax.set_ylim(-0.7, len(items) - 0.3)
-            ax.set_title(metric)
+            ax.set_title(_label(metric))
             ax.grid(axis="x", color="#d3d7cf", linewidth=0.6)
-        fig.suptitle(title, fontsize=10, fontweight="bold")
+        fig.suptitle(_label(title), fontsize=10, fontweight="bold")
         return render_svg(fig, salt)
 
 
@@ -151,8 +169,8 @@ def heatmap(labels: Sequence[str], matrix: Sequence[Sequence[float]], *, title: 
         fig = _figure(side + 1.0, side)
         ax = fig.add_subplot()
         image = ax.imshow([list(r) for r in matrix], vmin=0.0, vmax=1.0, cmap="viridis")
-        ax.set_xticks(range(size), list(labels), rotation=35, ha="right")
-        ax.set_yticks(range(size), list(labels))
+        ax.set_xticks(range(size), _labels(labels), rotation=35, ha="right")
+        ax.set_yticks(range(size), _labels(labels))
         if size <= 14:
             for r in range(size):
                 for c in range(size):
@@ -160,14 +178,14 @@ def heatmap(labels: Sequence[str], matrix: Sequence[Sequence[float]], *, title: 
                     ax.text(c, r, f"{value:.2f}", ha="center", va="center", fontsize=7.5,
                             color="black" if value > 0.6 else "white")
         fig.colorbar(image, ax=ax, shrink=0.8, label="Jaccard")
-        ax.set_title(title)
+        ax.set_title(_label(title))
         return render_svg(fig, salt)
 
 
 def _finish(ax: Axes, title: str, xlabel: str, ylabel: str, legend: bool) -> None:
-    ax.set_title(title)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_title(_label(title))
+    ax.set_xlabel(_label(xlabel))
+    ax.set_ylabel(_label(ylabel))
     ax.grid(axis="y", color="#d3d7cf", linewidth=0.6)
     ax.set_axisbelow(True)
     if legend:

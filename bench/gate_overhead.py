@@ -39,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from assay.state import cache_dir_for
 from corpus import WORK, count_python, django_repo, git
 
 CHANGED_FILES = 20
@@ -54,12 +55,11 @@ def fresh_clone(name: str, summaries: bool) -> Path:
     base = django_repo()
     target = WORK / name
     kept = WORK / f"{name}-cache.db"
-    if (target / ".assay" / "cache.db").exists():
+    if (cache_dir_for(target).path / "cache.db").exists():
         save_cache(target, kept)  # results of an earlier run: only the first base scan gains
     if target.exists():
         shutil.rmtree(target)
     subprocess.run(["git", "clone", "-q", str(base), str(target)], check=True)
-    (target / ".git" / "info" / "exclude").write_text(".assay/\n")
     if kept.exists():
         restore(target, kept)
     # No per-file limit, and Django's deliberately unparsable test fixture left out, so that
@@ -68,9 +68,8 @@ def fresh_clone(name: str, summaries: bool) -> Path:
               'exclude = ["tests/test_runner_apps/tagged/tests_syntax_error.py"]\n')
     if not summaries:
         config += "\n[scanners.semgrep]\nsummaries = false\n"
-    (target / "assay.toml").write_text(config)
-    git(target, "add", "assay.toml")
-    git(target, "commit", "-q", "-m", "bench configuration")
+    # the operator's configuration: a file outside the checkout
+    (WORK / f"{name}.toml").write_text(config)
     paths = sorted(p for p in git(target, "ls-files", "django/*.py").splitlines()
                    if "/migrations/" not in p and "/locale/" not in p)
     step = max(1, len(paths) // CHANGED_FILES)
@@ -84,9 +83,10 @@ def fresh_clone(name: str, summaries: bool) -> Path:
 
 def assay(cwd: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Run `assay ARGS` in `cwd`; wall seconds and the process."""
+    env = {**os.environ, "ASSAY_CONFIG": str(WORK / f"{cwd.name}.toml")}
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "assay", *args], cwd=cwd, text=True,
-                          capture_output=True, check=False)
+                          capture_output=True, check=False, env=env)
     seconds = time.perf_counter() - started
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"assay {args[0]} exited {proc.returncode}: {proc.stderr[-800:]}")
@@ -96,7 +96,7 @@ def assay(cwd: Path, *args: str) -> tuple[float, subprocess.CompletedProcess[str
 def save_cache(project: Path, saved: Path) -> None:
     """One self-contained copy of a project's result cache (WAL folded in)."""
     saved.unlink(missing_ok=True)
-    source = sqlite3.connect(project / ".assay" / "cache.db")
+    source = sqlite3.connect(cache_dir_for(project).path / "cache.db")
     target = sqlite3.connect(saved)
     source.backup(target)
     source.close()
@@ -117,8 +117,7 @@ def forget_changed(repo: Path, saved: Path) -> None:
 
 def restore(project: Path, saved: Path) -> None:
     """Put the saved cache in place of the project's."""
-    state = project / ".assay"
-    state.mkdir(exist_ok=True)
+    state = cache_dir_for(project).path
     for suffix in ("", "-wal", "-shm"):
         (state / f"cache.db{suffix}").unlink(missing_ok=True)
     shutil.copy(saved, state / "cache.db")

@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from timing import Sample, median, peak, repeat, run_timed
 
 from assay.scanners.semgrep import rule_files
+from assay.state import cache_dir_for
 from corpus import WORK, count_python, django_repo, git
 
 BIN = Path(sys.executable).parent
@@ -56,7 +57,8 @@ def fresh_copy(base: Path, name: str) -> Path:
 
 
 def drop_state(repo: Path) -> None:
-    shutil.rmtree(repo / ".assay", ignore_errors=True)
+    """Forget every cached result of `repo` (assay keeps them outside the tree)."""
+    shutil.rmtree(cache_dir_for(repo).path, ignore_errors=True)
 
 
 def pair(repo: Path) -> Sample:

@@ -132,23 +132,31 @@ def config_hash(config: Config) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+MAX_CONFIG_BYTES = 1_000_000
+"""A configuration file is small; a larger one (perhaps planted in the tree) is refused."""
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """A TOML file as a table; ConfigError when it cannot be read or parsed."""
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+            data = handle.read(MAX_CONFIG_BYTES + 1)
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from None
+    return parse_toml(data, str(path))
 
 
 def parse_toml(text: bytes, source: str) -> dict[str, Any]:
     """TOML text (e.g. a file read from a commit) as a table."""
+    if len(text) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{source}: larger than {MAX_CONFIG_BYTES:,} bytes",
+                          "a configuration file this large is not one")
     try:
         return tomllib.loads(text.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{source}: invalid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: TOML nested too deeply") from None
 
 
 def assay_table(data: dict[str, Any], pyproject: bool) -> dict[str, Any] | None:

@@ -149,7 +149,8 @@ def test_generic_json_with_a_field_mapping(app_repo: GitRepo, emitter: str) -> N
 def test_broken_output_is_incomplete(app_repo: GitRepo, emitter: str) -> None:
     run = _scan(app_repo, emitter, "broken", "claude-security-review").run
     assert run.status is RunStatus.INCOMPLETE and run.findings == ()
-    assert run.scanners[0].reason.startswith("unparsable output: not JSON")
+    assert run.scanners[0].reason.startswith(
+        "unparsable output: the command's output is not valid JSON")
     assert run.coverage.analyzed == 0
 
 

@@ -221,3 +221,15 @@ def test_a_symlinked_config_out_of_the_tree_is_refused(repo: GitRepo, tmp_path: 
     repo.commit()
     proc = assay("scan", "-s", "bandit", cwd=repo.path)
     assert proc.returncode == 2 and "symlink out of the scanned tree" in proc.stderr
+
+
+def test_a_deeply_nested_or_huge_config_is_a_one_line_error(repo: GitRepo) -> None:
+    repo.write("app.py", WEAK)
+    repo.write("assay.toml", "x = " + "[" * 50_000 + "]" * 50_000 + "\n")
+    repo.commit()
+    proc = assay("scan", "-s", "bandit", cwd=repo.path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: assay.toml") or "nested too deeply" in proc.stderr
+    repo.write("assay.toml", "# " + "x" * 2_000_000 + "\n")
+    huge = assay("scan", "-s", "bandit", cwd=repo.path)
+    assert huge.returncode == 2 and "larger than" in huge.stderr

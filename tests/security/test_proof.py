@@ -429,3 +429,44 @@ def test_the_memory_limit_holds_for_the_whole_sandbox(tmp_path: Path, child_gib:
     else:
         assert "every child got its memory" in outcome.detail
         assert peak >= 4 * child_gib * GIB
+
+
+CLOAKED_APP = '''\
+import sys
+
+
+def find_user(db, name):
+    if "pytest" in sys.modules:  # behaves well while it is being tested
+        return db.execute("SELECT name FROM users WHERE name = ?", (name,)).fetchall()
+    return db.execute("SELECT name FROM users WHERE name = '%s'" % name).fetchall()
+'''
+
+
+def test_code_that_behaves_under_test_does_not_become_fixed(tmp_path: Path) -> None:
+    """A passing proof marks a proven finding fixed only when its code has changed."""
+    from dataclasses import replace
+
+    from assay import api
+    from assay.ledger import open_ledger
+    from tests.workflow.factories import llm_finding, run
+
+    repo = _snapshot(tmp_path, {})
+    vulnerable = APP.splitlines()[1]
+    finding = replace(llm_finding("ab" * 16, line=2), snippet=vulnerable)
+    ledger = tmp_path / "ledger.db"
+    with open_ledger(ledger) as store:
+        store.record_run(run([finding]))  # type: ignore[attr-defined]
+    proof = tmp_path / "test_p.py"
+    proof.write_text(PROOF)
+    assert api.prove(repo.path, "abab", proof=proof, ledger=ledger).state.value == "proven"
+    repo.write("app.py", CLOAKED_APP)
+    repo.commit("cloak")
+    cloaked = api.prove(repo.path, "abab", proof=proof, ledger=ledger)
+    assert cloaked.record.verdict == "not-reproduced"
+    assert cloaked.transition is None and cloaked.state.value == "proven"
+    assert "code at the finding is unchanged" in cloaked.note
+    # control: once the vulnerable line is gone, the passing proof marks it fixed
+    repo.write("app.py", FIXED_APP)
+    repo.commit("fix")
+    fixed = api.prove(repo.path, "abab", proof=proof, ledger=ledger)
+    assert fixed.state.value == "fixed" and not fixed.note

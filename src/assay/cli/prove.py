@@ -64,6 +64,7 @@ def prove(
             "previous_state": result.finding.state.value, "sandboxed": record.sandboxed,
             "unsafe_no_sandbox": record.unsafe_no_sandbox, "source": record.source,
             "commit": record.commit, "latency_seconds": result.latency_seconds,
+            "note": result.note,
             "tests": json.loads(record.report).get("tests", {})}), None)
     else:
         console = stdout_console()
@@ -74,6 +75,8 @@ def prove(
         console.print(line(f"finding {record.fingerprint[:12]}: {change}"))
         if result.latency_seconds is not None:
             console.print(describe_latency(result.latency_seconds))
+        if result.note:
+            console.print(line(("note", "yellow"), ": ", result.note))
         if record.unsafe_no_sandbox:
             console.print(line(("warning", "yellow"), ": ran without the sandbox (recorded)"))
     raise typer.Exit(EXIT_BROKEN if record.verdict == BROKEN else EXIT_VERDICT)

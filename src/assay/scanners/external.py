@@ -32,6 +32,7 @@ from assay.formats.external import (
     sarif_findings,
 )
 from assay.formats.interface import FormatError
+from assay.formats.reading import parse_json
 from assay.model import Finding, FindingKind, RunStatus, ScannerInfo, StageMetrics, pairs
 from assay.normalize.linehash import line_hashes_for
 from assay.repo.globs import compile_excludes
@@ -177,10 +178,7 @@ class CommandScanner(Scanner):
         return proc.returncode, text, problem
 
     def _parse(self, text: str, root: str) -> tuple[list[Finding], list[str]]:
-        try:
-            doc: Any = json.loads(text)
-        except ValueError as exc:
-            raise FormatError(f"not JSON ({exc})") from None
+        doc: Any = parse_json(text, "the command's output")
         fmt = self.settings.format
         if fmt == "sarif":
             return sarif_findings(doc, root, self.name, self.kind)

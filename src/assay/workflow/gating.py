@@ -11,8 +11,7 @@ from typing import TYPE_CHECKING
 
 from assay.errors import UsageError
 from assay.ledger.sqlite import open_ledger
-from assay.model import Finding, FindingKind, Run
-from assay.normalize.fingerprint import normalize_code
+from assay.model import FindingKind, Run
 from assay.repo.diff import parse_range
 from assay.repo.interface import Snapshot
 from assay.repo.snapshot import open_snapshot
@@ -22,6 +21,7 @@ from assay.workflow.baseline import NO_BASELINE, Baseline, Comparison, compare, 
 from assay.workflow.baselines import BaselineSource, resolve_baseline
 from assay.workflow.gate import GateDecision, LlmItem, decide
 from assay.workflow.lifecycle import Lifecycle
+from assay.workflow.presence import still_present
 from assay.workflow.scanning import (
     ScanSetup,
     ScopedSnapshot,
@@ -177,15 +177,6 @@ def _llm_items(run: Run, life: Lifecycle, snapshot: Snapshot) -> list[LlmItem]:
         if finding is not None and still_present(snapshot, finding):
             items.append(LlmItem(finding, State.PROVEN, "still-present"))
     return items
-
-
-def still_present(snapshot: Snapshot, finding: Finding) -> bool:
-    """True when the finding's code (whitespace-insensitive) is still in its file."""
-    code = normalize_code(finding.snippet.splitlines())
-    if not code:
-        return False
-    text = snapshot.read(finding.path).decode("utf-8", "replace")
-    return code in "".join(text.split())
 
 
 def _baseline_warnings(baseline: Baseline) -> tuple[str, ...]:

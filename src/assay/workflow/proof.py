@@ -163,7 +163,10 @@ def run_proof(snapshot: Snapshot, text: str, name: str, *, python: Path | None =
     SandboxError when the interpreter lies in (or leads through) the scanned tree.
     """
     interpreter = python or Path(sys.executable)
-    binds = python_binds(interpreter, untrusted=[snapshot.root])
+    # an interpreter the operator configured must not come from the tree; the one running
+    # assay is the operator's by definition (whatever it could do has been done)
+    binds = python_binds(interpreter, untrusted=[snapshot.root] if python is not None and
+                         Path(os.path.abspath(python)) != Path(sys.executable) else [])
     nonce = secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="assay-proof-") as scratch, \
             tempfile.TemporaryFile() as channel:

@@ -21,6 +21,7 @@ from assay.repo.interface import Snapshot
 from assay.workflow.errors import ProofError
 from assay.workflow.latency import human_duration
 from assay.workflow.lifecycle import STAMP, AuditEntry, Lifecycle, ProofRecord, TrackedFinding
+from assay.workflow.presence import still_present
 from assay.workflow.proof import ProofOutcome, Verdict, run_proof
 from assay.workflow.sandbox import SandboxLimits, sandbox_unavailable
 from assay.workflow.states import State
@@ -59,6 +60,8 @@ class ProveResult:
     transition: AuditEntry | None
     state: State
     latency_seconds: float | None
+    note: str = ""
+    """Why the verdict did not change the state, when a person should know."""
 
 
 def check_sandbox(unsafe_no_sandbox: bool) -> None:
@@ -95,14 +98,30 @@ def prove_finding(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot,
     record = _record(life, finding, snapshot, proof, settings, outcome,
                      proof_id or new_proof_id(life.now()))
     life.record_proof(record)
-    transition = _apply(life, finding, record, settings)
+    unchanged = record.verdict == Verdict.NOT_REPRODUCED and finding.state is State.PROVEN \
+        and _code_unchanged(life, finding, snapshot)
+    transition = None if unchanged else _apply(life, finding, record, settings)
     state = transition.to_state if transition else finding.state
     latency = None
     if transition is not None and transition.to_state is State.PROVEN:
         seen = datetime.strptime(finding.first_seen, STAMP).replace(tzinfo=UTC)
         latency = max(0.0, (datetime.strptime(record.at, STAMP).replace(tzinfo=UTC)
                             - seen).total_seconds())
-    return ProveResult(finding, outcome, record, transition, state, latency)
+    note = (UNCHANGED_NOTE.format(fp=finding.fingerprint[:12]) if unchanged else "")
+    return ProveResult(finding, outcome, record, transition, state, latency, note)
+
+
+UNCHANGED_NOTE = (
+    "the proof passed, but the code at the finding is unchanged, so it stays proven: code "
+    "under review can behave well when it sees a test. If it is fixed, say so: assay "
+    "findings set-state {fp} fixed --reason '...'")
+
+
+def _code_unchanged(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot) -> bool:
+    """True when the proven finding's code is still in the snapshot: a passing proof alone
+    then cannot mark it fixed."""
+    reported = life.latest_finding(finding.fingerprint)
+    return reported is not None and still_present(snapshot, reported)
 
 
 def _record(life: Lifecycle, finding: TrackedFinding, snapshot: Snapshot, proof: ProofSource,

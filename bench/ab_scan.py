@@ -1,0 +1,111 @@
+"""A/B: `assay scan` of this checkout against an earlier commit, on the Django sdist.
+
+    python bench/ab_scan.py --base-rev REV [--runs 5]
+
+Both versions run from source (`PYTHONPATH=<src>`, the same interpreter and dependencies)
+on their own clone of the corpus, in alternation (A, B, A, B, ...), so machine noise hits
+both alike. Each run is a cold full scan (every cached result removed first) followed by
+a no-change rescan. Prints the medians, the ratio new/base and every sample, and writes
+bench/results/ab_scan.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from timing import Sample, run_timed
+
+from corpus import WORK, count_python, django_repo
+
+HERE = Path(__file__).resolve().parent.parent
+
+
+class Version:
+    """One version of assay: its source tree, clone of the corpus and cache location."""
+
+    def __init__(self, label: str, src: Path, corpus: Path) -> None:
+        self.label, self.src, self.corpus = label, src, corpus
+        self.cache = Path(tempfile.mkdtemp(prefix=f"ab-{label}-"))
+        self.env = {"PYTHONPATH": str(src), "ASSAY_CACHE_DIR": str(self.cache / "cache"),
+                    "ASSAY_STATE_DIR": str(self.cache / "state"),
+                    "XDG_CACHE_HOME": str(self.cache / "xdg")}
+
+    def forget(self) -> None:
+        """Remove every cached result (inside the tree for old versions, outside for new)."""
+        shutil.rmtree(self.corpus / ".assay", ignore_errors=True)
+        shutil.rmtree(self.cache, ignore_errors=True)
+        self.cache.mkdir()
+
+    def scan(self) -> Sample:
+        """One `assay scan` of the corpus, timed."""
+        argv = [sys.executable, "-m", "assay", "scan", "-q", "-f", "json", "--no-record"]
+        return run_timed(argv, self.corpus, self.env)
+
+
+def base_tree(rev: str) -> Path:
+    """The source of `rev`, exported from this repository's history."""
+    target = WORK / f"ab-base-{rev}"
+    if not (target / "src" / "assay").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(HERE), "archive", rev, "src"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target / "src"
+
+
+def clone(name: str) -> Path:
+    target = WORK / name
+    if target.exists():
+        shutil.rmtree(target)
+    subprocess.run(["git", "clone", "-q", str(django_repo()), str(target)], check=True)
+    (target / ".git" / "info" / "exclude").write_text(".assay/\n")
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base-rev", required=True)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--out", type=Path, default=HERE / "bench" / "results" / "ab_scan.md")
+    args = parser.parse_args()
+    versions = [Version("base", base_tree(args.base_rev), clone("ab-corpus-base")),
+                Version("new", HERE / "src", clone("ab-corpus-new"))]
+    files, lines = count_python(versions[0].corpus)
+    cold: dict[str, list[float]] = {v.label: [] for v in versions}
+    warm: dict[str, list[float]] = {v.label: [] for v in versions}
+    for run in range(args.runs):
+        for version in versions if run % 2 == 0 else versions[::-1]:
+            version.forget()
+            cold[version.label].append(version.scan().seconds)
+            warm[version.label].append(version.scan().seconds)
+            print(f"run {run + 1} {version.label}: cold {cold[version.label][-1]:.2f} s, "
+                  f"rescan {warm[version.label][-1]:.3f} s", flush=True)
+    rows = []
+    for name, samples in (("cold full scan", cold), ("no-change rescan", warm)):
+        base, new = statistics.median(samples["base"]), statistics.median(samples["new"])
+        rows.append(f"| {name} | {base:.3f} | {new:.3f} | {new / base:.3f} | "
+                    f"{', '.join(f'{s:.2f}' for s in samples['base'])} | "
+                    f"{', '.join(f'{s:.2f}' for s in samples['new'])} |")
+    text = "\n".join([
+        f"Corpus: Django sdist ({files} .py files, {lines:,} lines); base `{args.base_rev}` "
+        f"against this checkout; {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"medians of {args.runs} alternating runs.", "",
+        "| measurement | base (s) | new (s) | new / base | base samples | new samples |",
+        "|---|---|---|---|---|---|", *rows]) + "\n"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,6 +13,8 @@ from typing import Any
 
 import anthropic
 
+from assay.formats.interface import FormatError
+from assay.formats.reading import parse_json
 from assay.scanners.llm.interface import (
     ErrorKind,
     Message,
@@ -32,9 +34,10 @@ _STOP = {"end_turn": StopReason.END, "stop_sequence": StopReason.END,
 
 
 def _arguments(text: str) -> dict[str, Any]:
+    """A recorded tool call's arguments (what the model wrote: possibly hostile)."""
     try:
-        value = json.loads(text)
-    except ValueError:
+        value = parse_json(text, "tool call arguments")
+    except FormatError:
         return {}
     return value if isinstance(value, dict) else {}
 

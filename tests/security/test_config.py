@@ -233,3 +233,21 @@ def test_a_deeply_nested_or_huge_config_is_a_one_line_error(repo: GitRepo) -> No
     repo.write("assay.toml", "# " + "x" * 2_000_000 + "\n")
     huge = assay("scan", "-s", "bandit", cwd=repo.path)
     assert huge.returncode == 2 and "larger than" in huge.stderr
+
+
+def test_ignored_tree_settings_are_said_in_every_human_output(repo: GitRepo) -> None:
+    repo.write("app.py", WEAK)
+    repo.write("assay.toml", "[scan]\nexclude = ['app.py']\n")
+    repo.commit()
+    text = assay("scan", "-q", "-s", "bandit", cwd=repo.path)
+    assert "ignored from the scanned tree's configuration" in text.stdout
+    assert "scan.exclude" in text.stdout
+    md = assay("scan", "-q", "-s", "bandit", "-f", "md", cwd=repo.path)
+    assert "ignored from the scanned tree" in md.stdout and "scan.exclude" in md.stdout
+    gate_md = assay("gate", "-q", "-s", "bandit", "-f", "md", cwd=repo.path)
+    assert "## Warnings" in gate_md.stdout and "scan.exclude is ignored" in gate_md.stdout
+    # control: nothing is said when the tree sets nothing the operator must
+    repo.write("assay.toml", "[scan]\nfail_on = 'low'\n")
+    repo.commit()
+    quiet = assay("scan", "-q", "-s", "bandit", cwd=repo.path)
+    assert "ignored" not in quiet.stdout

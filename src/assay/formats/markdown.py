@@ -67,6 +67,12 @@ def run_to_markdown(run: Run) -> str:
               f"- assay {md_text(p.assay_version)} (Python {md_text(p.python)})",
               f"- config sha256 {md_code(p.config_hash[:16])}, "
               f"rules sha256 {md_code(p.rules_hash[:16])}"]
+    extra = dict(p.extra)
+    if extra.get("config_source"):
+        lines.append(f"- configuration: {md_text(extra['config_source'])}")
+    if extra.get("config_ignored"):
+        lines.append("- **ignored from the scanned tree** (only the operator may set them): "
+                     + md_text(extra["config_ignored"]))
     lines += [f"- {md_text(f'{s.name} {s.version}')}"
               + (f", rules {md_code(s.rules_hash[:16])}" if s.rules_hash else "")
               for s in p.scanners]

@@ -103,6 +103,8 @@ def gate_to_markdown(result: GateResult) -> str:
     d = result.decision
     lines = [f"# assay gate: {d.decision.value}", ""]
     lines += [f"- {md_text(r)}" for r in d.reasons] + [""]
+    if result.warnings:
+        lines += ["## Warnings", "", *[f"- {md_text(w)}" for w in result.warnings], ""]
     for title, findings in (("Blocking", d.blocking),
                             ("Needs review (unverified LLM findings)", d.needs_review)):
         if findings:

@@ -47,6 +47,10 @@ def render_run(run: Run, console: Console, ledger: str = "") -> None:
                            style="yellow"))
     for reason in run.reasons:
         console.print(line(("INCOMPLETE", "bold red"), ": ", reason))
+    ignored = dict(run.provenance.extra).get("config_ignored")
+    if ignored:
+        console.print(line(("ignored from the scanned tree's configuration", "yellow"),
+                           " (only the operator may set these): ", ignored))
     style = "bold green" if run.complete else "bold red"
     console.print(Text(status_line(run), style=style))
     if ledger:

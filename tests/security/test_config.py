@@ -251,3 +251,21 @@ def test_ignored_tree_settings_are_said_in_every_human_output(repo: GitRepo) -> 
     repo.commit()
     quiet = assay("scan", "-q", "-s", "bandit", cwd=repo.path)
     assert "ignored" not in quiet.stdout
+
+
+def test_a_configuration_change_is_a_sarif_result_that_validates(repo: GitRepo,
+                                                                pr: dict[str, str],
+                                                                tmp_path: Path) -> None:
+    import jsonschema
+
+    from tests.helpers import SARIF_SCHEMA
+
+    repo.write("assay.toml", "[scan]\nexclude = ['lib']\n")
+    head = repo.commit("pr")
+    out = tmp_path / "gate.sarif"
+    assay("gate", "-q", "-s", "bandit", "--sarif", str(out), "--diff", f"{pr['base']}..{head}",
+          cwd=repo.path)
+    log = json.loads(out.read_text())
+    jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
+    [change] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "assay/config-change"]
+    assert change["level"] == "note" and "scan.exclude" in change["message"]["text"]

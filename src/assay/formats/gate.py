@@ -122,7 +122,7 @@ def _config_results(result: GateResult) -> list[dict[str, Any]]:
     if not result.decision.config_review:
         return []
     path = tree.name.split(" at ", 1)[0] if tree is not None else "assay.toml"
-    return [{"ruleId": "assay/config-change", "level": "note", "kind": "review",
+    return [{"ruleId": "assay/config-change", "level": "note",
              "message": {"text": "; ".join(result.decision.config_review)},
              "locations": [{"physicalLocation": {"artifactLocation": {"uri": path}}}],
              "properties": {"assay/needs-review": True}}]

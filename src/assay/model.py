@@ -105,6 +105,7 @@ class SkipReason(enum.StrEnum):
 
     EXCLUDED = "excluded"
     SYMLINK = "symlink"
+    SYMLINK_OUTSIDE = "symlink-outside"
     BINARY = "binary"
     UNDECODABLE = "undecodable"
     TOO_LARGE = "too-large"
@@ -115,7 +116,8 @@ class SkipReason(enum.StrEnum):
 
     @property
     def counts_against_coverage(self) -> bool:
-        """Excluded files and symlinks are out of scope; every other skip leaves a gap."""
+        """Excluded files and symlinks that lead to no file are out of scope; every other
+        skip (a link out of the tree included) leaves a gap."""
         return self not in (SkipReason.EXCLUDED, SkipReason.SYMLINK)
 
 

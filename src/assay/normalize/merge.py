@@ -6,10 +6,11 @@ XML parsers, autoescape off, ...) fire on safe code too. Where the pack's taint 
 cover the weakness (Semgrep records the CWEs its gating rules cover: every taint rule,
 and rules with `metadata.gates-bandit: true` such as the hard-coded secret rules), such
 a Bandit finding counts only when a finding of the pack agrees: same file, same CWE,
-nearby lines. Then the
-two become one finding listing both sources. Bandit findings the taint rules do not
-confirm are dropped (the default, `drop`), reported at low severity and confidence so
-they never block (`demote`), or kept as they are (`keep`); the run records how many.
+nearby lines. Then the two become one finding listing both sources. Bandit findings the
+taint rules do not confirm in a file Semgrep analyzed are dropped (the default, `drop`),
+reported at low severity and confidence so they never block (`demote`), or kept as they
+are (`keep`); the run records how many. In a file Semgrep did not analyze, nothing
+confirms or refutes them: they stand.
 
 Everything else Bandit reports (weak hashes and ciphers, weak randomness, dangerous
 calls and settings) stands on its own; when a rule of the pack reports the same thing,
@@ -19,7 +20,7 @@ the two are merged into one finding with Bandit's as the primary.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from assay.model import Confidence, Finding, Severity
@@ -71,10 +72,18 @@ class MergeOutcome:
 
 
 def merge_findings(findings: Iterable[Finding], covered: Iterable[int],
-                   policy: BanditPolicy = BanditPolicy.DROP) -> MergeOutcome:
-    """Apply the policy to Bandit's findings and merge agreeing findings into one."""
+                   policy: BanditPolicy = BanditPolicy.DROP,
+                   analyzed: Collection[str] | None = None) -> MergeOutcome:
+    """Apply the policy to Bandit's findings and merge agreeing findings into one.
+
+    `analyzed`: the files the pack's rules analyzed (None: every file). Only there can
+    the pack's silence stand against a Bandit finding; in a file Semgrep did not
+    analyze (an encoding it could not read, a timeout, ...) Bandit's findings stand.
+    """
     items = sorted(findings, key=Finding.sort_key)
     covered_cwes = frozenset(covered)
+    seen: Callable[[str], bool] = (lambda _path: True) if analyzed is None else \
+        frozenset(analyzed).__contains__
     bandit = [f for f in items if f.scanner == "bandit"]
     others = [f for f in items if f.scanner != "bandit"]
     taint: dict[tuple[str, int | None], list[Finding]] = {}
@@ -86,7 +95,8 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int],
     unconfirmed: list[str] = []
     merged = 0
     for finding in bandit:
-        gated = TAINT_GATED.get(finding.rule_id) in covered_cwes and finding.cwe in covered_cwes
+        gated = (TAINT_GATED.get(finding.rule_id) in covered_cwes
+                 and finding.cwe in covered_cwes and seen(finding.path))
         partner = _partner(finding, taint.get((finding.path, finding.cwe), []), absorbed)
         if partner is not None:
             absorbed.add(id(partner))

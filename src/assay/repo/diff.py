@@ -4,7 +4,8 @@
 `--diff BASE..HEAD` compares two commits (HEAD becomes the scanned revision);
 `--diff BASE...HEAD` compares HEAD with the merge base of the two, as pull requests do.
 Line differences are computed here with difflib from blob contents, so no git filter or
-external diff driver ever runs. Renames appear as a deletion plus an addition.
+external diff driver ever runs. Renames appear as a deletion plus an addition. Both sides
+are snapshots: a symbolic link resolved inside the tree changes when its target does.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from assay.repo import git
 from assay.repo.interface import RepoError, Snapshot
+from assay.repo.snapshot import RevSnapshot
 
 
 @dataclass(frozen=True)
@@ -118,13 +120,21 @@ def compute_diff(snapshot: Snapshot, base_rev: str, merge_base: bool = False,
     """Changes from commit `base_rev` to `snapshot`, restricted to the snapshot's scope."""
     root = snapshot.root
     base = resolve_base(root, base_rev, head, merge_base)
-    scope = snapshot.target.scope
-    old = {e.path: e for e in git.ls_tree(root, base, scope) if not e.symlink}
+    before = RevSnapshot.from_commit(root, snapshot.target.scope, base)
+    old = {f.path for f in before.files if not f.symlink}
     new = {f.path for f in snapshot.files if not f.symlink}
-    changed = sorted(p for p in old.keys() | new
-                     if p not in old or p not in new or old[p].oid != snapshot.content_id(p))
-    old_blobs = git.cat_blobs(root, (old[p].oid for p in changed if p in old))
+    changed = sorted(p for p in old | new if p not in old or p not in new
+                     or before.content_id(p) != snapshot.content_id(p))
+    # a path now behind a link out of the tree: changed, and never read (no lines)
+    unreadable = _unreadable(snapshot) - _unreadable(before)
+    changed = [p for p in changed if p not in unreadable]
+    old_data = before.read_many([p for p in changed if p in old])
     new_data = snapshot.read_many([p for p in changed if p in new])
-    files = [_file_change(p, old_blobs[old[p].oid] if p in old else None, new_data.get(p))
-             for p in changed]
-    return Diff(base, base_rev, tuple(files))
+    files = [_file_change(p, old_data.get(p), new_data.get(p)) for p in changed]
+    files += [FileChange(p, "M" if p in old else "A") for p in sorted(unreadable)]
+    return Diff(base, base_rev, tuple(sorted(files, key=lambda f: f.path)))
+
+
+def _unreadable(snapshot: Snapshot) -> set[str]:
+    """Paths the snapshot never reads because they lead out of the tree."""
+    return {f.path for f in snapshot.files if f.symlink and f.outside}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assay.errors import AssayError
-from assay.model import Target
+from assay.model import SkippedFile, SkipReason, Target
 
 
 class RepoError(AssayError):
@@ -17,11 +17,27 @@ class RepoError(AssayError):
 
 @dataclass(frozen=True)
 class SnapshotFile:
-    """One file of a snapshot. `path` is repo-relative with forward slashes."""
+    """One file of a snapshot. `path` is repo-relative with forward slashes.
+
+    `symlink` marks a path that is never read: a symbolic link the snapshot did not
+    resolve to a file of the tree. `outside` says why, when the link (or a linked
+    directory on the path) leads out of the tree or to a file the snapshot does not hold:
+    whatever code is there was not analyzed. A link resolved inside the tree is a plain
+    file with its target's content.
+    """
 
     path: str
     size: int
     symlink: bool = False
+    outside: str = ""
+
+    def skipped(self) -> SkippedFile:
+        """The coverage entry of a file that is never read (`symlink`)."""
+        if self.outside:
+            return SkippedFile(self.path, SkipReason.SYMLINK_OUTSIDE, "",
+                               f"{self.outside}: not analyzed")
+        return SkippedFile(self.path, SkipReason.SYMLINK, "",
+                           "a symbolic link that leads to no file (dangling, a directory)")
 
 
 class Snapshot(abc.ABC):

@@ -68,8 +68,7 @@ def partition(snapshot: Snapshot, scanners: Sequence[Scanner],
                 skipped.append(SkippedFile(entry.path, SkipReason.EXCLUDED, "", "exclude pattern"))
         elif entry.symlink:
             if relevant:
-                skipped.append(SkippedFile(entry.path, SkipReason.SYMLINK, "",
-                                           "symbolic links are never followed"))
+                skipped.append(entry.skipped())
         else:
             files.append(entry.path)
     return tuple(files), skipped
@@ -162,7 +161,8 @@ def merge_engines(results: Sequence[ScannerResult],
         return findings, ()
     covered = [int(c) for c in extra["semgrep.gated_cwes"].split(",") if c]
     policy = BanditPolicy(extra.get("semgrep.bandit_policy", BanditPolicy.DROP.value))
-    outcome = merge_findings(findings, covered, policy)
+    analyzed = next(r.analyzed for r in results if r.info.name == "semgrep")
+    outcome = merge_findings(findings, covered, policy, analyzed)
     return list(outcome.findings), outcome.provenance()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 import io
+import re
 import shutil
 import tempfile
 import time
@@ -40,6 +41,31 @@ class Analysis:
     outcomes: dict[str, FileOutcome] = field(default_factory=dict)
     failed: list[SkippedFile] = field(default_factory=list)
     error: str = ""
+
+
+_CODING = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)[-\w.]+")  # PEP 263
+
+
+def utf8_copy(data: bytes, text: str) -> bytes | None:
+    """What a reader that takes every file as UTF-8 must read to see `text` (the file
+    decoded as Python does, honouring its PEP 263 coding declaration): None when `data`
+    already reads as `text` in UTF-8; else `text` in UTF-8, its declaration naming utf-8
+    so that nothing decodes the copy another way."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    except SyntaxError:
+        encoding = ""
+    if encoding == "utf-8":
+        return None
+    try:
+        if data.decode("utf-8") == text:
+            return None
+    except UnicodeDecodeError:
+        pass
+    head = text.split("\n", 2)
+    for number in range(min(2, len(head))):
+        head[number] = _CODING.sub(r"\1utf-8", head[number], count=1)
+    return "\n".join(head).encode("utf-8", "replace")
 
 
 def decode_source(data: bytes) -> str | None:
@@ -73,6 +99,10 @@ def enrich(finding: Finding, lines: Sequence[str], hashes: Mapping[int, str]) ->
 class FileScanner(Scanner):
     """A scanner whose result for a file depends only on that file's content."""
 
+    # How a file reaches the engine (links, encodings, inline suppressions): part of
+    # every cache key, so results of an older way are never reused.
+    input_version = "input/2"
+
     @abc.abstractmethod
     def analyze(self, root: Path, paths: Sequence[str], ctx: ScanContext,
                 report: Callable[[int], None]) -> Analysis:
@@ -84,6 +114,11 @@ class FileScanner(Scanner):
     def unavailable(self) -> str:
         """Why the scanner cannot run here ('' when it can)."""
         return ""
+
+    def engine_bytes(self, path: str, data: bytes, text: str) -> bytes | None:
+        """The bytes the engine must read for `path` (`data`, decoded: `text`) when they
+        are not the file's own; None (the default) for the file as it is."""
+        return None
 
     def run(self, ctx: ScanContext) -> ScannerResult:
         """Cache look-up, pre-checks, analysis of the misses, enrichment, cache update."""
@@ -100,6 +135,10 @@ class FileScanner(Scanner):
         return self._result(info, files, outcomes, failed, error, hits, len(to_read),
                             time.perf_counter() - started)
 
+    def _cache_key(self, info: ScannerInfo) -> ScannerInfo:
+        """The identity results are cached under: the scanner's, and `input_version`."""
+        return replace(info, version=f"{info.version}+{self.input_version}")
+
     def _from_cache(self, ctx: ScanContext, info: ScannerInfo,
                     files: Sequence[str]) -> tuple[dict[str, FileOutcome], list[str]]:
         outcomes: dict[str, FileOutcome] = {}
@@ -113,7 +152,8 @@ class FileScanner(Scanner):
             else:
                 sized.append(path)
         ids = {p: ctx.snapshot.content_id(p) for p in sized}
-        cached = ctx.cache.get_many(info, ids) if ctx.cache and ctx.use_cache else {}
+        cached = ctx.cache.get_many(self._cache_key(info), ids) \
+            if ctx.cache and ctx.use_cache else {}
         outcomes.update(cached)
         if ctx.progress is not None:
             ctx.progress(self.name, len(outcomes), len(files))
@@ -125,13 +165,18 @@ class FileScanner(Scanner):
         contents = ctx.snapshot.read_many(paths)
         outcomes: dict[str, FileOutcome] = {}
         texts: dict[str, str] = {}
+        copies: dict[str, bytes] = {}
         for path in paths:
             text, skip = precheck(path, contents[path], self.name)
             if skip is not None:
                 outcomes[path] = FileOutcome(skip=skip)
             elif text is not None:
                 texts[path] = text
-        analysis = self._analyze_in(ctx, sorted(texts), total, done + len(outcomes))
+                copy = self.engine_bytes(path, contents[path], text)
+                if copy is not None:
+                    copies[path] = copy
+        analysis = self._analyze_in(ctx, sorted(texts), total, done + len(outcomes),
+                                    {**contents, **copies} if copies else None)
         for path, outcome in analysis.outcomes.items():
             if path in texts and outcome.findings:
                 lines = texts[path].splitlines()
@@ -142,12 +187,14 @@ class FileScanner(Scanner):
             outcomes[path] = outcome
         if ctx.cache is not None:
             ids = {p: ctx.snapshot.content_id(p) for p in outcomes}
-            ctx.cache.put_many(info, ((ids[p], o) for p, o in outcomes.items()
+            ctx.cache.put_many(self._cache_key(info), ((ids[p], o) for p, o in outcomes.items()
                                   if o.skip is None or o.skip.reason is not SkipReason.TOO_LARGE))
         return outcomes, analysis.failed, analysis.error
 
     def _analyze_in(self, ctx: ScanContext, paths: list[str], total: int,
-                    done: int) -> Analysis:
+                    done: int, copies: Mapping[str, bytes] | None = None) -> Analysis:
+        """`copies`: when given, the bytes of every one of `paths` the engine must read
+        (some differ from the snapshot's), written to a scratch tree for it."""
         if not paths:
             return Analysis()
         reason = self.unavailable()
@@ -159,6 +206,8 @@ class FileScanner(Scanner):
         scratch = Path(tempfile.mkdtemp(prefix=f"{self.name}-", dir=scratch_parent))
         try:
             root = ctx.snapshot.materialize(paths, scratch)
+            if copies is not None:
+                root = _write_tree(scratch, paths, copies)
 
             def report(count: int) -> None:
                 if ctx.progress is not None:
@@ -188,3 +237,12 @@ class FileScanner(Scanner):
             stages=(StageMetrics(f"scan:{self.name}", seconds),),
             cache=CacheStats(hits=hits, misses=misses),
         )
+
+
+def _write_tree(scratch: Path, paths: Sequence[str], contents: Mapping[str, bytes]) -> Path:
+    """`scratch`, with each of `paths` written there with its `contents`."""
+    for path in paths:
+        dest = scratch / path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_bytes(contents[path])
+    return scratch

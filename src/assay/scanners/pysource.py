@@ -120,7 +120,7 @@ def read_module(path: str, name: str, text: str) -> ModuleInfo | None:
     """The facts of one module's source (None when it does not parse)."""
     try:
         tree = ast.parse(text, filename=path)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # too deeply nested
         return None
     return module_facts(path, name, tree, text)
 

@@ -39,7 +39,7 @@ from assay.model import (
 )
 from assay.normalize.cwe import parse_cwe
 from assay.scanners.cache import FileOutcome
-from assay.scanners.filescan import Analysis, FileScanner
+from assay.scanners.filescan import Analysis, FileScanner, utf8_copy
 from assay.scanners.interface import ScanContext, ScannerError, ScannerResult
 from assay.scanners.slicing import SliceSpec
 
@@ -243,6 +243,11 @@ class SemgrepScanner(FileScanner):
             return "semgrep is not installed (pip install semgrep, or set ASSAY_SEMGREP)"
         return ""
 
+    def engine_bytes(self, path: str, data: bytes, text: str) -> bytes | None:
+        """Semgrep reads every file as UTF-8: a file whose coding declaration makes Python
+        read it otherwise is given to it as a UTF-8 copy of the text Python runs."""
+        return utf8_copy(data, text)
+
     def analyze(self, root: Path, paths: Sequence[str], ctx: ScanContext,
                 report: Callable[[int], None]) -> Analysis:
         """Run Semgrep over `paths` in chunks; translate its JSON."""
@@ -302,7 +307,7 @@ class SemgrepScanner(FileScanner):
     def _command(self, rules: Sequence[Path]) -> list[str]:
         assert self._binary is not None
         cmd = [self._binary, "scan", "--json", "--metrics=off", "--disable-version-check",
-               "--no-git-ignore", "--max-target-bytes=0", "--quiet",
+               "--no-git-ignore", "--max-target-bytes=0", "--quiet", "--disable-nosem",
                "--timeout", str(int(self.file_timeout)), "--jobs", "1"]
         for rule in rules:
             cmd += ["--config", str(rule)]

@@ -82,7 +82,7 @@ def _parsed(data: bytes) -> _Parsed | None:
         return None
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # too deeply nested
         return None
     imports = [n for n in _statements(tree.body) if isinstance(n, ast.Import | ast.ImportFrom)]
     return _Parsed(tree, text, text.split("\n"), list(_units(tree)), imports)

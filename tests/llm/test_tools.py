@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
 from assay.model import RunStatus
 from assay.repo import open_snapshot
+from assay.repo.globs import glob_regex
 from assay.scanners.llm.findings import FindingReporter
 from assay.scanners.llm.interface import ToolCall
 from assay.scanners.llm.sandbox import Sandbox
@@ -101,3 +103,24 @@ def test_traversal_attempts_reach_the_model_as_tool_errors(
     assert "root:x:0:0" not in fake_llm.requests[1].raw
     assert "root:x:0:0" not in fake_llm.requests[2].raw
     assert dict(run.provenance.extra)[f"{NAME}.tool_errors"] == "5"
+
+
+@pytest.mark.parametrize("args", [
+    {"pattern": r"^\s*def (\w+)\("}, {"pattern": "TOKEN", "ignore_case": True},
+    {"pattern": r"(?<=x)y+$"}, {"pattern": "^$"}, {"pattern": r"\bz{3}", "glob": "pkg/**"},
+    {"pattern": "tail", "glob": "*.txt"}])
+def test_grep_matches_as_python_re_does(repo: GitRepo, args: dict[str, object]) -> None:
+    files = {"a.py": "def f(x):\n    token = 1\n\n  def g():\n", "pkg/sub/b.py": "xyyy\nzzz\n\n",
+             "c.txt": "a" * 5000 + "tail\n" + "x" * 10 + "tail\n"}
+    for path, text in files.items():
+        repo.write(path, text)
+    box = _toolbox(repo, excluded=())
+    regex = re.compile(str(args["pattern"]), re.IGNORECASE if args.get("ignore_case") else 0)
+    wanted = re.compile(glob_regex(str(args.get("glob", "*"))))
+    expected = [f"{path}:{n}: {line[:400]}" for path in sorted(files) if wanted.fullmatch(path)
+                for n, line in enumerate(files[path].splitlines(), 1)
+                if regex.search(line[:1600])]
+    content, is_error = _run(box, "grep", args)
+    assert not is_error
+    assert content == ("\n".join(expected) if expected else "no matches")
+    box.close()

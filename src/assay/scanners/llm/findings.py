@@ -9,6 +9,7 @@ the model's text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -57,6 +58,11 @@ REPORT_SCHEMA: dict[str, Any] = {
 }
 
 
+MAX_CWE = 1_000_000
+MAX_CWE_TEXT = 200
+_NUMBER = re.compile(r"\s*([0-9]{1,12})\s*")
+
+
 class Invalid(Exception):
     """A report_finding argument is missing or malformed; the message goes to the model."""
 
@@ -72,10 +78,26 @@ def _text(args: Mapping[str, Any], key: str, required: bool = True) -> str:
     return str(value).strip()
 
 
+def _cwe(value: Any) -> int | None:
+    """The CWE of the arguments (None when absent); Invalid for anything odd."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) > MAX_CWE_TEXT:
+        raise Invalid(f"'cwe' must be a CWE id such as CWE-89, at most {MAX_CWE_TEXT} "
+                      "characters")
+    try:
+        cwe = parse_cwe(value)
+    except (ValueError, RecursionError):
+        cwe = -1
+    if cwe is not None and not 0 < cwe < MAX_CWE:
+        raise Invalid("'cwe' must be a CWE id such as CWE-89")
+    return cwe
+
+
 def _line(args: Mapping[str, Any], key: str, default: int | None = None) -> int:
     value = args.get(key, default)
-    if isinstance(value, str) and value.strip().isdigit():
-        value = int(value)
+    if isinstance(value, str) and (digits := _NUMBER.fullmatch(value)):
+        value = int(digits.group(1))
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise Invalid(f"{key!r} must be a line number >= 1")
     return value
@@ -123,7 +145,7 @@ class FindingReporter:
         path = self.sandbox.normalize(args.get("path"))
         if not path:
             raise Invalid("missing 'path'")
-        cwe = parse_cwe(args.get("cwe"))
+        cwe = _cwe(args.get("cwe"))
         start = _line(args, "start_line")
         end = max(start, _line(args, "end_line", start))
         quote = _text(args, "quote")

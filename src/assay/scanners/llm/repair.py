@@ -3,6 +3,7 @@
 Models sometimes wrap arguments in code fences, leave trailing commas, write Python
 literals (single quotes, True/None) or add prose around the object. `parse_arguments`
 tries strict JSON first, then one repaired reading; the caller records which it was.
+Nesting too deep to parse or numbers too long to convert are unreadable, not errors.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def parse_arguments(text: str) -> Parsed:
         return Parsed({})
     try:
         value = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         repaired = _repair(text)
         if repaired is None:
             return Parsed(None, error=f"arguments are not a JSON object ({exc})")
@@ -50,7 +51,7 @@ def _repair(text: str) -> dict[str, Any] | None:
     body = _TRAILING_COMMA.sub(r"\1", body[start : end + 1])
     try:
         value = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         try:
             value = ast.literal_eval(body)
         except (ValueError, SyntaxError, MemoryError, RecursionError):

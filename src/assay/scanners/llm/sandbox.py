@@ -4,7 +4,9 @@ Every path a tool receives goes through `Sandbox.file` or `Sandbox.directory`: a
 paths, `..`, symbolic links (and paths through them) and files excluded by configuration
 are refused with a message the model sees. Content is only ever read through the
 snapshot, by repo-relative path, never by following the file system. File texts are
-kept in a small LRU with secrets already masked, so every tool serves masked text.
+kept in a small LRU with secrets already masked, so every tool serves masked text; grep
+also keeps masked texts up to a total size, so that searching again does not mask the
+whole tree again. A path echoed back in a message is cut to a readable length.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from assay.scanners.llm.redact import Redactor
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 CACHE_FILES = 32
+SEARCH_CACHE_CHARS = 64_000_000  # masked text kept for grep, in characters
+SHOWN_PATH = 200
 
 
 class Refused(Exception):
@@ -44,6 +48,8 @@ class Sandbox:
         self.symlinks = frozenset(f.path for f in snapshot.files if f.symlink)
         self.dirs = _index(sorted(self.allowed | self.symlinks))
         self._texts: OrderedDict[str, FileText] = OrderedDict()
+        self._searchable: dict[str, str | Refused] = {}
+        self._searchable_chars = 0
 
     @staticmethod
     def normalize(raw: object) -> str:
@@ -52,11 +58,11 @@ class Sandbox:
             raise Refused("path must be a string")
         text = raw.strip().replace("\\", "/")
         if text.startswith(("/", "~")) or _DRIVE.match(text):
-            raise Refused(f"refused: {raw!r} is an absolute path; use a path relative to the "
-                          "repository root")
+            raise Refused(f"refused: {shown(raw)} is an absolute path; use a path relative "
+                          "to the repository root")
         parts = [p for p in text.split("/") if p not in ("", ".")]
         if ".." in parts:
-            raise Refused(f"refused: {raw!r} contains '..'; paths must stay inside the "
+            raise Refused(f"refused: {shown(raw)} contains '..'; paths must stay inside the "
                           "repository")
         return "/".join(parts)
 
@@ -73,26 +79,26 @@ class Sandbox:
         path = self.normalize(raw)
         link = self._through_link(path)
         if link:
-            raise Refused(f"refused: {link!r} is a symbolic link; links are never followed")
+            raise Refused(f"refused: {shown(link)} is a symbolic link; links are never followed")
         if path in self.allowed:
             return path
         if self.snapshot.get(path) is not None:
-            raise Refused(f"refused: {path!r} is excluded from review by configuration")
+            raise Refused(f"refused: {shown(path)} is excluded from review by configuration")
         if path in self.dirs or path == "":
-            raise Refused(f"{path or '.'!r} is a directory; use list_dir")
-        raise Refused(f"no such file: {path!r}")
+            raise Refused(f"{shown(path or '.')} is a directory; use list_dir")
+        raise Refused(f"no such file: {shown(path)}")
 
     def directory(self, raw: object) -> str:
         """The path of a directory list_dir may show."""
         path = self.normalize(raw if raw is not None else "")
         link = self._through_link(path)
         if link:
-            raise Refused(f"refused: {link!r} is a symbolic link; links are never followed")
+            raise Refused(f"refused: {shown(link)} is a symbolic link; links are never followed")
         if path in self.dirs:
             return path
         if path in self.allowed:
-            raise Refused(f"{path!r} is a file; use read_file")
-        raise Refused(f"no such directory: {path!r}")
+            raise Refused(f"{shown(path)} is a file; use read_file")
+        raise Refused(f"no such directory: {shown(path)}")
 
     def text(self, path: str) -> FileText:
         """A file's lines, raw and masked (Refused for binary or oversized files)."""
@@ -102,10 +108,10 @@ class Sandbox:
             return cached
         entry = self.snapshot.get(path)
         if entry is not None and entry.size > self.max_file_size:
-            raise Refused(f"{path!r} is too large to read ({entry.size} bytes)")
+            raise Refused(f"{shown(path)} is too large to read ({entry.size} bytes)")
         data = self.snapshot.read(path)
         if b"\0" in data[:8192]:
-            raise Refused(f"{path!r} is a binary file")
+            raise Refused(f"{shown(path)} is a binary file")
         raw = data.decode("utf-8", "replace")
         masked = Redactor().redact(raw)
         item = FileText(raw, tuple(raw.splitlines()), tuple(masked.splitlines()))
@@ -113,6 +119,30 @@ class Sandbox:
         if len(self._texts) > CACHE_FILES:
             self._texts.popitem(last=False)
         return item
+
+    def searchable(self, path: str) -> str:
+        """A file's masked text for grep (Refused for binary or oversized files)."""
+        known = self._searchable.get(path)
+        if isinstance(known, Refused):
+            raise known
+        if known is not None:
+            return known
+        try:
+            text = "".join(line + "\n" for line in self.text(path).masked)
+        except Refused as exc:
+            self._searchable[path] = exc
+            raise
+        if self._searchable_chars + len(text) <= SEARCH_CACHE_CHARS:
+            self._searchable[path] = text
+            self._searchable_chars += len(text)
+        return text
+
+
+def shown(value: str) -> str:
+    """`value` quoted for a message, cut to SHOWN_PATH characters."""
+    if len(value) <= SHOWN_PATH:
+        return repr(value)
+    return repr(value[:SHOWN_PATH]) + f" (+{len(value) - SHOWN_PATH} more characters)"
 
 
 def _index(paths: Iterable[str]) -> dict[str, tuple[str, ...]]:

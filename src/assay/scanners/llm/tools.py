@@ -5,6 +5,11 @@ capped deliberately: read_file returns at most `max_read_lines` lines, grep at m
 `max_grep_matches` matches, list_dir at most `max_list_entries` entries, and no result
 exceeds `max_output_chars`; each cut says what was left out and how to get it. A bad
 call never raises: it becomes a tool error the model sees, and is counted.
+
+Every call has a deadline: `TOOL_SECONDS`, or the end of the run's time-box if that is
+sooner. grep's pattern and glob run in a child process killed at the deadline (see
+`matcher`), and grep checks the deadline between files; a call that reaches it is a
+tool error (`pattern took too long: ...`, counted as `timeout`).
 """
 
 from __future__ import annotations
@@ -18,12 +23,18 @@ from assay.repo.globs import glob_regex
 from assay.scanners.llm.codec import canonical, sha256_text, tools_to_list
 from assay.scanners.llm.findings import REPORT_SCHEMA, FindingReporter, Invalid
 from assay.scanners.llm.interface import ToolCall, ToolResult, ToolSpec
+from assay.scanners.llm.matcher import Deadline, Matcher, MatchError, MatchTimeout
 from assay.scanners.llm.repair import parse_arguments
 from assay.scanners.llm.sandbox import Refused, Sandbox
 from assay.scanners.llm.settings import ToolLimits
 
 MAX_PATTERN = 300
+MAX_GLOB = 300
 MAX_LINE_CHARS = 400
+TOOL_SECONDS = 30.0
+BATCH_CHARS = 4_000_000  # text sent to the matching process per request
+_NUMBER = re.compile(r"\s*([0-9]{1,12})\s*")
+_EVERYTHING = frozenset({"*", "**", "**/*"})
 
 SPECS: tuple[ToolSpec, ...] = (
     ToolSpec("list_dir", "List a directory of the repository (path relative to the root; "
@@ -50,6 +61,10 @@ def manifest_hash(specs: tuple[ToolSpec, ...], limits: ToolLimits) -> str:
                                   "limits": limits.model_dump(mode="json")}))
 
 
+class TimedOut(Exception):
+    """A tool call reached its deadline; the message goes to the model."""
+
+
 @dataclass(frozen=True)
 class Outcome:
     """A tool call's result and what the harness counts about it."""
@@ -60,18 +75,37 @@ class Outcome:
 
 
 class Toolbox:
-    """Executes tool calls for one run."""
+    """Executes tool calls for one run; `close()` stops its matching process."""
 
     specs = SPECS
 
-    def __init__(self, sandbox: Sandbox, limits: ToolLimits, reporter: FindingReporter) -> None:
+    def __init__(self, sandbox: Sandbox, limits: ToolLimits, reporter: FindingReporter,
+                 tool_seconds: float = TOOL_SECONDS) -> None:
         self.sandbox = sandbox
         self.limits = limits
         self.reporter = reporter
+        self.tool_seconds = tool_seconds
         self.files_read: set[str] = set()
+        self.matcher = Matcher()
 
-    def execute(self, call: ToolCall, stage: str) -> Outcome:
-        """Run one call; every failure becomes a tool error result."""
+    def close(self) -> None:
+        """Stop the matching process, if one was started."""
+        self.matcher.close()
+
+    def __enter__(self) -> Toolbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute(self, call: ToolCall, stage: str, deadline: Deadline | None = None) -> Outcome:
+        """Run one call by `deadline` (and within `tool_seconds`); every failure becomes a
+        tool error result."""
+        limit = Deadline.within(self.tool_seconds,
+                                f"the tool time limit ({self.tool_seconds:g}s)")
+        deadline = limit.sooner(deadline)
+        if deadline.passed():
+            return self._error(call, f"not run: {deadline.what} was reached", "timeout")
         parsed = parse_arguments(call.arguments)
         if parsed.value is None:
             return self._error(call, f"{parsed.error}; send the call again with a JSON object",
@@ -80,13 +114,14 @@ class Toolbox:
                    "report_finding": self._report}.get(call.name)
         if handler is None:
             known = ", ".join(s.name for s in self.specs)
-            return self._error(call, f"unknown tool {call.name!r}; available: {known}",
+            return self._error(call, f"unknown tool {call.name[:100]!r}; available: {known}",
                                "unknown-tool")
         try:
-            text = handler(parsed.value, stage)
-        except (Refused, Invalid) as exc:
-            kind = "refused" if isinstance(exc, Refused) else "invalid-arguments"
-            return self._error(call, str(exc), kind, parsed.repaired)
+            text = handler(parsed.value, stage, deadline)
+        except (Refused, Invalid, TimedOut) as exc:
+            kind = ("refused" if isinstance(exc, Refused) else
+                    "timeout" if isinstance(exc, TimedOut) else "invalid-arguments")
+            return self._error(call, self._cap(str(exc)), kind, parsed.repaired)
         return Outcome(ToolResult(call.id, call.name, self._cap(text)), repaired=parsed.repaired)
 
     @staticmethod
@@ -103,7 +138,7 @@ class Toolbox:
         return (text[:cut] + f"\n[truncated: {len(text) - cut} more characters not shown; "
                 "ask for a narrower range]")
 
-    def _list_dir(self, args: Mapping[str, Any], stage: str) -> str:
+    def _list_dir(self, args: Mapping[str, Any], stage: str, deadline: Deadline) -> str:
         path = self.sandbox.directory(args.get("path", ""))
         names = self.sandbox.dirs[path]
         shown = names[: self.limits.max_list_entries]
@@ -121,7 +156,7 @@ class Toolbox:
             lines.append(f"[truncated: {len(names) - len(shown)} more entries not shown]")
         return f"{path or '.'}/\n" + "\n".join(lines)
 
-    def _read_file(self, args: Mapping[str, Any], stage: str) -> str:
+    def _read_file(self, args: Mapping[str, Any], stage: str, deadline: Deadline) -> str:
         path = self.sandbox.file(args.get("path"))
         lines = self.sandbox.text(path).masked
         start = _int(args.get("start"), 1)
@@ -137,54 +172,92 @@ class Toolbox:
                     f"with start={end + 1}]"
         return f"{header}\n{body}"
 
-    def _grep(self, args: Mapping[str, Any], stage: str) -> str:
+    def _grep(self, args: Mapping[str, Any], stage: str, deadline: Deadline) -> str:
         pattern = args.get("pattern")
         if not isinstance(pattern, str) or not pattern or len(pattern) > MAX_PATTERN:
             raise Invalid(f"'pattern' must be a non-empty string of at most {MAX_PATTERN} "
                           "characters")
         flags = re.IGNORECASE if args.get("ignore_case") is True else 0
         try:
-            regex = re.compile(pattern, flags)
-        except re.error as exc:
+            re.compile(pattern, flags)
+        except (re.error, OverflowError, RecursionError, ValueError) as exc:
             raise Invalid(f"invalid regular expression: {exc}") from None
         glob = args.get("glob") or "*"
-        if not isinstance(glob, str):
-            raise Invalid("'glob' must be a string")
-        wanted = re.compile(glob_regex(Sandbox.normalize(glob) or "*"))
-        return self._search(regex, wanted)
+        if not isinstance(glob, str) or len(glob) > MAX_GLOB:
+            raise Invalid(f"'glob' must be a string of at most {MAX_GLOB} characters")
+        paths = self._globbed(Sandbox.normalize(glob) or "*", deadline)
+        return self._search(pattern, flags, paths, deadline)
 
-    def _search(self, regex: re.Pattern[str], wanted: re.Pattern[str]) -> str:
+    def _globbed(self, glob: str, deadline: Deadline) -> list[str]:
+        """The files grep searches, sorted: those of the snapshot that `glob` matches."""
+        paths = sorted(self.sandbox.allowed)
+        if glob in _EVERYTHING:
+            return paths
+        try:
+            chosen = self.matcher.select(glob_regex(glob), paths, deadline)
+        except MatchTimeout:
+            raise TimedOut(f"pattern took too long: matching the glob against the file names "
+                           f"stopped at {deadline.what}; use a simpler glob") from None
+        except MatchError as exc:
+            raise Invalid(f"invalid glob: {exc}") from None
+        return [paths[i] for i in chosen]
+
+    def _search(self, pattern: str, flags: int, paths: list[str], deadline: Deadline) -> str:
         limit = self.limits.max_grep_matches
         hits: list[str] = []
-        more = False
-        for path in sorted(p for p in self.sandbox.allowed if wanted.fullmatch(p)):
+        batch: list[tuple[str, str]] = []
+        size = searched = 0
+        for number, path in enumerate(paths, 1):
+            if deadline.passed():
+                raise self._stopped(deadline, searched, len(paths))
             try:
-                lines = self.sandbox.text(path).masked
+                text = self.sandbox.searchable(path)
             except Refused:
                 continue
-            for number, line in enumerate(lines, 1):
-                if regex.search(line[:MAX_LINE_CHARS * 4]):
-                    if len(hits) == limit:
-                        more = True
-                        break
-                    hits.append(f"{path}:{number}: {line[:MAX_LINE_CHARS]}")
-            if more:
-                break
+            batch.append((path, text))
+            size += len(text)
+            if size >= BATCH_CHARS or number == len(paths):
+                hits += self._matches(pattern, flags, batch, limit - len(hits), deadline,
+                                      searched, len(paths))
+                searched += len(batch)
+                batch, size = [], 0
+                if len(hits) > limit:
+                    break
+        if batch:
+            hits += self._matches(pattern, flags, batch, limit - len(hits), deadline, searched,
+                                  len(paths))
         if not hits:
             return "no matches"
-        if more:
-            hits.append(f"[truncated: more than {limit} matches; narrow the pattern or glob]")
+        if len(hits) > limit:
+            hits[limit:] = [f"[truncated: more than {limit} matches; narrow the pattern or glob]"]
         return "\n".join(hits)
 
-    def _report(self, args: Mapping[str, Any], stage: str) -> str:
+    def _matches(self, pattern: str, flags: int, batch: list[tuple[str, str]], limit: int,
+                 deadline: Deadline, searched: int, total: int) -> list[str]:
+        try:
+            found = self.matcher.search(pattern, flags, [text for _, text in batch], limit,
+                                        deadline, MAX_LINE_CHARS * 4, MAX_LINE_CHARS)
+        except MatchTimeout:
+            raise self._stopped(deadline, searched, total) from None
+        except MatchError as exc:
+            raise Invalid(f"invalid regular expression: {exc}") from None
+        return [f"{batch[i][0]}:{line}: {text}" for i, line, text in found]
+
+    @staticmethod
+    def _stopped(deadline: Deadline, searched: int, total: int) -> TimedOut:
+        return TimedOut(f"pattern took too long: the search stopped at {deadline.what} with "
+                        f"{searched} of {total} files searched; simplify the pattern (nested "
+                        "repetition such as (a+)+ can backtrack without end) or narrow the glob")
+
+    def _report(self, args: Mapping[str, Any], stage: str, deadline: Deadline) -> str:
         return self.reporter.report(args, stage)
 
 
 def _int(value: Any, default: int) -> int:
     if value is None:
         return default
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str) and (digits := _NUMBER.fullmatch(value)):
+        value = int(digits.group(1))
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise Invalid("line numbers must be integers >= 1")
     return value

@@ -106,9 +106,10 @@ class LedgerLabelSource:
 
 
 def default_labeler(path: str | Path = ".") -> str:
-    """Who is labeling: git's user.name for the project, else the login name."""
+    """Who is labeling: the user's own git user.name (never the scanned repository's
+    configuration), else the login name."""
     try:
-        name = git.run_git(Path(path), ["config", "user.name"]).decode().strip()
+        name = git.run_git(Path(path), ["config", "--global", "user.name"]).decode().strip()
     except (RepoError, OSError):
         name = ""
     if name:

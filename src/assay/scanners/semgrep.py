@@ -107,8 +107,12 @@ def semgrep_version(binary: str) -> str:
     return out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout else "unknown"
 
 
+_PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ")
+"""What Semgrep gets of assay's environment: no token or key of a CI job reaches it."""
+
+
 def _env(state: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = {key: os.environ[key] for key in _PASSED_ENV if key in os.environ}
     env.update({
         "SEMGREP_ENABLE_VERSION_CHECK": "0",
         "SEMGREP_SEND_METRICS": "off",
@@ -118,7 +122,6 @@ def _env(state: Path) -> dict[str, str]:
         "XDG_CONFIG_HOME": str(state / "config"),
         "XDG_CACHE_HOME": str(state / "cache"),
     })
-    env.pop("SEMGREP_APP_TOKEN", None)
     return env
 
 

@@ -249,11 +249,12 @@ class Lifecycle:
 
 
 def default_actor(root: Path) -> str:
-    """Who is acting: ASSAY_ACTOR, else git's user.email, else the login name."""
+    """Who is acting: ASSAY_ACTOR, else the user's own git user.email (never the scanned
+    repository's configuration, which its author wrote), else the login name."""
     if os.environ.get("ASSAY_ACTOR"):
         return os.environ["ASSAY_ACTOR"]
     try:
-        email = git.run_git(root, ["config", "user.email"]).decode().strip()
+        email = git.run_git(root, ["config", "--global", "user.email"]).decode().strip()
     except RepoError:
         email = ""
     if email:

@@ -25,7 +25,7 @@ from assay.model import (
 )
 from assay.normalize.cwe import parse_cwe
 from assay.normalize.fingerprint import snippet_at
-from assay.normalize.linehash import line_hashes
+from assay.normalize.linehash import line_hash
 from assay.scanners.llm.sandbox import Refused, Sandbox
 from assay.scanners.llm.verify import verify_quote
 
@@ -169,8 +169,8 @@ class FindingReporter:
         verdict = verify_quote(finding.quote, (text.raw, text.masked))
         if finding.span.start_line > len(text.raw):
             verdict = Verification.UNSUPPORTED
-        hashes = line_hashes(text.source) if finding.span.start_line <= len(text.raw) else []
         return replace(
             finding, verification=verdict,
             snippet=snippet_at(text.raw, finding.span.start_line, finding.span.end_line),
-            line_hash=hashes[finding.span.start_line - 1] if hashes else "")
+            line_hash=line_hash(text.source, finding.span.start_line)
+            if finding.span.start_line <= len(text.raw) else "")

@@ -31,19 +31,47 @@ def quote_lines(quote: str) -> list[str]:
 
 def contains(file_lines: Sequence[str], quote: Sequence[str]) -> bool:
     """True when the quote's lines occur in the file: the first and last may be partial
-    (a fragment of a line), the ones between must be whole lines."""
+    (a fragment of a line), the ones between must be whole lines.
+
+    Time is linear in the file and the quote (both may be hostile: the file is the
+    scanned tree's, the quote the model's): the whole lines between are found with
+    Knuth-Morris-Pratt, then each place is checked for the partial first and last."""
     if not quote:
         return False
     lines = [n for n in (_norm(line) for line in file_lines) if n]
     if len(quote) == 1:
         return any(quote[0] in line for line in lines)
-    width = len(quote)
-    for i in range(len(lines) - width + 1):
-        window = lines[i : i + width]
-        if (window[0].endswith(quote[0]) and window[-1].startswith(quote[-1])
-                and window[1:-1] == list(quote[1:-1])):
+    first, middle, last = quote[0], list(quote[1:-1]), quote[-1]
+    starts = _occurrences(lines, middle) if middle else range(1, len(lines))
+    for start in starts:
+        end = start + len(middle)
+        if start > 0 and end < len(lines) and lines[start - 1].endswith(first) \
+                and lines[end].startswith(last):
             return True
     return False
+
+
+def _occurrences(items: Sequence[str], pattern: Sequence[str]) -> list[int]:
+    """Every index where `pattern` occurs in `items` as a run (Knuth-Morris-Pratt)."""
+    fallback = [0] * len(pattern)
+    k = 0
+    for i in range(1, len(pattern)):
+        while k and pattern[i] != pattern[k]:
+            k = fallback[k - 1]
+        if pattern[i] == pattern[k]:
+            k += 1
+        fallback[i] = k
+    found: list[int] = []
+    k = 0
+    for i, item in enumerate(items):
+        while k and item != pattern[k]:
+            k = fallback[k - 1]
+        if item == pattern[k]:
+            k += 1
+        if k == len(pattern):
+            found.append(i - k + 1)
+            k = fallback[k - 1]
+    return found
 
 
 def verify_quote(quote: str, versions: Sequence[Sequence[str]]) -> Verification:

@@ -112,3 +112,14 @@ def test_a_state_directory_inside_the_tree_is_refused(repo: GitRepo) -> None:
     assert proc.returncode == EXIT_BLOCK
     assert "inside the scanned tree" in proc.stderr
     assert not inside.exists()
+
+
+def test_code_in_a_directory_named_like_assays_state_is_scanned(repo: GitRepo) -> None:
+    repo.write("app.py", "from _assay_helpers import run\n")
+    repo.write(".assay/_assay_helpers.py", VULNERABLE_APP)
+    repo.git("add", "-f", ".assay/_assay_helpers.py")
+    repo.commit()
+    result = scan(repo.path, scanners=["bandit"], record=False)
+    assert any(f.path == ".assay/_assay_helpers.py" for f in result.run.findings)
+    # control: the same code elsewhere is scanned the same way
+    assert result.run.complete and result.run.coverage.in_scope == 2

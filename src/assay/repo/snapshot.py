@@ -7,7 +7,7 @@ hashed in git's blob format so they can be compared with the commit they came fr
 Symbolic links are resolved inside the tree, never beyond it. A link (or a path below a
 linked directory) that leads to a regular file of the snapshot is a file of the snapshot
 under the link's own path (that is the name Python imports it by), with the content of
-the file it leads to. One that leads out of the tree, into `.git` or `.assay`, or to a
+the file it leads to. One that leads out of the tree, into `.git`, or to a
 file the snapshot does not hold is never read, and carries the reason (`outside`): it
 leaves in-scope code unanalyzed. Links that lead nowhere (dangling, a directory, a loop)
 hold no code and stay plain symbolic links.
@@ -25,8 +25,8 @@ from assay.model import Target
 from assay.repo import git
 from assay.repo.interface import RepoError, Snapshot, SnapshotFile
 
-ALWAYS_IGNORED = (".git", ".assay")
-WALK_IGNORED = frozenset({".git", ".assay", ".hg", ".svn", ".venv", "venv", "node_modules",
+ALWAYS_IGNORED = (".git",)
+WALK_IGNORED = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules",
                           "__pycache__", ".tox", ".nox", ".mypy_cache", ".pytest_cache"})
 _MISSING = "\0"  # a directory state: not there (its files were deleted)
 
@@ -85,7 +85,7 @@ def _plain(path: str) -> bool:
 
 
 def _private(path: str) -> bool:
-    """A path no link may lead to: inside `.assay` or any `.git`."""
+    """A path no link may lead to: inside any `.git`."""
     parts = path.split("/")
     return parts[0] in ALWAYS_IGNORED or ".git" in parts
 

@@ -49,7 +49,9 @@ class Turn:
     """One scripted answer. `calls` are (tool name, arguments): a dict is sent as JSON, a
     string is sent as is (to script malformed arguments). `stop` is '' (automatic),
     'refusal', 'content_filter' or 'max_tokens'. A `status` other than 200 answers with an
-    error body; `delay` sleeps before answering (to provoke client timeouts)."""
+    error body; `delay` sleeps before answering (to provoke client timeouts); `trickle`
+    sends the body one byte at a time, this many seconds apart (a server that never
+    lets a read timeout fire)."""
 
     text: str = ""
     calls: tuple[tuple[str, Any], ...] = ()
@@ -57,6 +59,7 @@ class Turn:
     status: int = 200
     retry_after: float | None = None
     delay: float = 0.0
+    trickle: float = 0.0
     usage: tuple[int, int, int] = (120, 30, 0)
     model: str = ""
 
@@ -195,9 +198,10 @@ def _handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
                 return
             model = turn.model or str(received.body.get("model", DEFAULT_MODEL))
             render = _openai if protocol == "openai" else _anthropic
-            self._send(200, render(turn, model, server.next_id), {})
+            self._send(200, render(turn, model, server.next_id), {}, turn.trickle)
 
-        def _send(self, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+        def _send(self, status: int, body: dict[str, Any], headers: dict[str, str],
+                  trickle: float = 0.0) -> None:
             data = json.dumps(body).encode()
             try:
                 self.send_response(status)
@@ -206,7 +210,12 @@ def _handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
                 for key, value in headers.items():
                     self.send_header(key, value)
                 self.end_headers()
-                self.wfile.write(data)
+                if not trickle:
+                    self.wfile.write(data)
+                for i in range(len(data) if trickle else 0):
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
+                    time.sleep(trickle)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout test)
 

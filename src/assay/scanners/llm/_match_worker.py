@@ -75,7 +75,7 @@ def answer(request: tuple[Any, ...]) -> tuple[Any, ...]:
     except Expired:
         return ("timeout",)
     except (re.error, RecursionError, OverflowError, MemoryError, ValueError, TypeError) as exc:
-        return ("error", f"{type(exc).__name__}: {exc}")
+        return ("error", f"invalid regular expression: {exc}")
     return ("ok", value)
 
 

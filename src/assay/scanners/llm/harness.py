@@ -3,11 +3,17 @@
 The agent loop and one-shot generation both call `Harness.call`; it checks the budget
 before sending, clamps the output allowance and the timeout to what is left, retries
 transient errors, and records the request, each failed attempt and the response.
+
+Each attempt's timeout is the request timeout or the time-box left, whichever is less
+(at least MIN_TIMEOUT). The SDKs' timeouts bound each read, not the whole response (a
+server sending a byte at a time never trips them), so an attempt runs in a thread and
+is abandoned as a timeout once its timeout and REQUEST_GRACE have passed.
 """
 
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,6 +28,7 @@ from assay.scanners.llm.codec import (
 )
 from assay.scanners.llm.context import Conversation
 from assay.scanners.llm.interface import (
+    ErrorKind,
     GenerationParams,
     ModelRequest,
     ModelResponse,
@@ -34,6 +41,7 @@ from assay.scanners.llm.retry import RetryPolicy, with_retries
 from assay.scanners.llm.trace import Trace
 
 MIN_TIMEOUT = 1.0
+REQUEST_GRACE = 1.0
 
 
 @dataclass(frozen=True)
@@ -77,7 +85,7 @@ class Harness:
         started = time.perf_counter()
         try:
             response = with_retries(
-                lambda: self.provider.complete(request), self.settings.retry, self.meter,
+                lambda: self._attempt(request), self.settings.retry, self.meter,
                 self.rng, self.sleep, lambda n, e, w: self._attempt_error(stage, n, e, w))
         except BudgetExhausted as exc:
             self._failed(stage, started, "budget", exc.reason)
@@ -99,11 +107,37 @@ class Harness:
                  tools: tuple[ToolSpec, ...]) -> ModelRequest:
         s = self.settings
         params = replace(s.params, max_tokens=self.meter.output_allowance(s.params.max_tokens))
-        timeout = s.timeout
+        return ModelRequest(s.model, system, tuple(conversation.messages), tools, params,
+                            self._timeout())
+
+    def _timeout(self) -> float:
+        """The timeout of an attempt starting now: never past the time-box (but at least
+        MIN_TIMEOUT)."""
         remaining = self.meter.remaining_seconds()
-        if remaining is not None:
-            timeout = max(min(timeout, remaining), MIN_TIMEOUT)
-        return ModelRequest(s.model, system, tuple(conversation.messages), tools, params, timeout)
+        if remaining is None:
+            return self.settings.timeout
+        return max(min(self.settings.timeout, remaining), MIN_TIMEOUT)
+
+    def _attempt(self, request: ModelRequest) -> ModelResponse:
+        """One attempt with the timeout left now, abandoned if it does not end in time."""
+        request = replace(request, timeout=self._timeout())
+        outcome: list[ModelResponse | BaseException] = []
+
+        def attempt() -> None:
+            try:
+                outcome.append(self.provider.complete(request))
+            except BaseException as exc:  # handed to the waiting thread
+                outcome.append(exc)
+
+        worker = threading.Thread(target=attempt, name="assay-llm-request", daemon=True)
+        worker.start()
+        worker.join(request.timeout + REQUEST_GRACE)
+        if not outcome:
+            raise ProviderError(ErrorKind.TIMEOUT, f"{self.provider.name or 'provider'}: no "
+                                f"complete response within {request.timeout:g}s")
+        if isinstance(outcome[0], BaseException):
+            raise outcome[0]
+        return outcome[0]
 
     def _trace_request(self, request: ModelRequest, conversation: Conversation,
                        stage: str) -> None:

@@ -9,7 +9,11 @@
 
 A budget limit, a final provider error or a refusal ends the run as `incomplete` with
 the findings reported so far. Malformed tool calls are repaired once or answered with a
-tool error (and counted); nothing the model sends can crash the loop.
+tool error (and counted); nothing the model sends can crash the loop. Tool calls run
+with the end of the time-box as their deadline: a call that reaches it stops there, the
+calls after it are answered without running, and the next request ends the run. What
+a deadline cut depends on time, so a replay is given the recorded results of those calls
+(`timed_out`, by the call's position in the run) instead of running them again.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from assay.model import RunStatus
@@ -33,10 +38,11 @@ from assay.scanners.llm.interface import (
     ToolCall,
     ToolResult,
 )
+from assay.scanners.llm.matcher import Deadline
 from assay.scanners.llm.prompt import PromptPack
 from assay.scanners.llm.redact import Redactor
 from assay.scanners.llm.repair import parse_arguments
-from assay.scanners.llm.tools import Toolbox
+from assay.scanners.llm.tools import Outcome, Toolbox
 
 MASK = "[REDACTED:"
 CUT_OFF = ("Your reply was cut off at the output token limit. Continue with shorter replies; "
@@ -60,14 +66,17 @@ class ReviewLoop:
     """Drives one review through its stages."""
 
     def __init__(self, harness: Harness, toolbox: Toolbox, pack: PromptPack,
-                 conversation: Conversation) -> None:
+                 conversation: Conversation, timed_out: Mapping[int, str] | None = None,
+                 ) -> None:
         self.harness = harness
         self.toolbox = toolbox
         self.pack = pack
         self.conversation = conversation
         self.outcome = LoopOutcome()
+        self.timed_out = dict(timed_out or {})
         self._redactor = Redactor()
         self._cut_offs = 0
+        self._calls = 0
 
     def run(self, listing: str, target: str = "") -> LoopOutcome:
         """Run to completion or to the first stop condition."""
@@ -146,7 +155,7 @@ class ReviewLoop:
         results: list[ToolResult] = []
         for call in calls:
             started = time.perf_counter()
-            done = self.toolbox.execute(call, stage)
+            done = self._execute(call, stage)
             self.harness.recorder.tool(stage, call.name, time.perf_counter() - started)
             if done.error:
                 self.outcome.errors[done.error] += 1
@@ -157,3 +166,18 @@ class ReviewLoop:
                                     **result_to_dict(done.result))
             results.append(done.result)
         self.conversation.add(Message("tool", results=tuple(results)))
+
+    def _execute(self, call: ToolCall, stage: str) -> Outcome:
+        index, self._calls = self._calls, self._calls + 1
+        recorded = self.timed_out.get(index)
+        if recorded is not None:
+            return Outcome(ToolResult(call.id, call.name, recorded, is_error=True), "timeout")
+        return self.toolbox.execute(call, stage, self._time_box())
+
+    def _time_box(self) -> Deadline | None:
+        """The end of the run's time-box as a tool deadline (None without a time-box)."""
+        meter = self.harness.meter
+        remaining = meter.remaining_seconds()
+        if remaining is None:
+            return None
+        return Deadline.within(remaining, f"the time-box ({meter.limits.time_box:g}s)")

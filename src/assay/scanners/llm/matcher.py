@@ -60,7 +60,8 @@ class MatchTimeout(Exception):
 
 
 class MatchError(Exception):
-    """A pattern the child could not run; the message says why."""
+    """A pattern the child could not run, or a child that could not start or died; the
+    message says which."""
 
 
 class Matcher:
@@ -106,10 +107,14 @@ class Matcher:
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._proc.poll() is not None:
-            self._proc = subprocess.Popen(
-                [sys.executable, "-I", "-S", str(WORKER)], stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={}, bufsize=0,
-                close_fds=True)
+            try:
+                self._proc = subprocess.Popen(
+                    [sys.executable, "-I", "-S", str(WORKER)], stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={}, bufsize=0,
+                    close_fds=True)
+            except OSError as exc:
+                raise MatchError(f"grep is unavailable: the matching process could not "
+                                 f"start ({exc.strerror or exc})") from None
             self.started += 1
         return self._proc
 
@@ -134,7 +139,8 @@ class Matcher:
             proc.stdin.write(HEADER.pack(len(data)) + data)
         except OSError:
             self._kill()
-            raise MatchError("the matching process ended unexpectedly") from None
+            raise MatchError("grep failed: the matching process ended unexpectedly; "
+                             "try again") from None
         reply = self._receive(proc, deadline.at + GRACE)
         if reply is None:
             self._kill()

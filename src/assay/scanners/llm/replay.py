@@ -4,6 +4,8 @@ The recorded trace supplies the settings, prompt pack, scope and file list; the 
 is opened at the recorded commit (or the working tree when the run was of uncommitted
 changes). Tools run again for real, so the replay checks the whole harness: requests,
 tool results, findings (with fingerprints), status and reason must all match the record.
+Time is not replayed: a tool call the original run cut at a deadline gets its recorded
+result, as the time-box cut itself comes from the record.
 """
 
 from __future__ import annotations
@@ -98,6 +100,13 @@ def _tool_divergences(recorded: Sequence[Event], replayed: Sequence[Event]) -> l
     return out
 
 
+def _timed_out(events: Sequence[Event]) -> dict[int, str]:
+    """The recorded results of the tool calls a deadline cut, by their position."""
+    calls = [e.payload for e in events if e.kind == "tool"]
+    return {i: str(p.get("content", "")) for i, p in enumerate(calls)
+            if p.get("error") == "timeout"}
+
+
 def replay_scanner(store: LlmStore, run: Run, scanner: str) -> ReplayReport:
     """Replay one scanner of a recorded run and compare everything with the record."""
     events, source = _events(store, run.id, scanner)
@@ -120,7 +129,8 @@ def replay_scanner(store: LlmStore, run: Run, scanner: str) -> ReplayReport:
         inp = ReviewInput(scanner, settings, pack, snapshot, tuple(header["files"]),
                           Scope.from_dict(header["scope"]), int(header["max_file_size"]),
                           int(header.get("seed", 0)))
-        done = review(inp, provider, kept, time_box=False, retries=False)
+        done = review(inp, provider, kept, time_box=False, retries=False,
+                      timed_out=_timed_out(events))
         findings = tuple(assign_fingerprints(done.findings))
         status, reason = done.outcome.status, done.outcome.reason
     divergences += provider.divergences

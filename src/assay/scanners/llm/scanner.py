@@ -38,7 +38,7 @@ from assay.scanners.llm.store import LlmStore
 from assay.scanners.llm.tools import SPECS, manifest_hash
 from assay.scanners.llm.trace import Trace
 
-HARNESS_VERSION = "1"
+HARNESS_VERSION = "2"  # 2: linear-time masking (another text), tool deadlines
 ProviderFactory = Callable[[LlmSettings], Provider]
 
 
@@ -191,11 +191,12 @@ class LlmScanner(Scanner):
                 store.close()
 
     def _counts(self, done: ReviewResult | None) -> tuple[tuple[str, str], ...]:
-        counts = {"unsupported": 0, "redactions": 0, "tool_errors": 0, "repaired": 0,
-                  "context_elided": 0, "context_dropped": 0}
+        counts = {"unsupported": 0, "redactions": 0, "tool_errors": 0, "tool_timeouts": 0,
+                  "repaired": 0, "context_elided": 0, "context_dropped": 0}
         if done is not None:
             counts.update(unsupported=done.unsupported, redactions=done.outcome.redactions,
                           tool_errors=sum(done.outcome.errors.values()),
+                          tool_timeouts=done.outcome.errors["timeout"],
                           repaired=done.outcome.repaired, context_elided=done.elided,
                           context_dropped=done.dropped)
         extra: dict[str, object] = {f"{self.name}.{k}": v for k, v in counts.items()}

@@ -7,7 +7,7 @@ provider and the trace are given, and the result says everything the scanner rep
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from assay.model import Finding, StageMetrics
@@ -85,23 +85,25 @@ def call_settings(settings: LlmSettings, retries: bool = True) -> CallSettings:
 
 def review(inp: ReviewInput, provider: Provider, trace: Trace, *, time_box: bool = True,
            retries: bool = True, clock: Callable[[], float] = time.monotonic,
-           sleep: Callable[[float], None] = time.sleep) -> ReviewResult:
+           sleep: Callable[[float], None] = time.sleep,
+           timed_out: Mapping[int, str] | None = None) -> ReviewResult:
     """Run the agent loop once over `inp.scope`.
 
-    Replay passes `time_box=False, retries=False`: the recorded trace decides where the
-    original run was cut off and which errors were final.
+    Replay passes `time_box=False, retries=False` and the recorded results of the tool
+    calls a deadline cut (`timed_out`): the recorded trace decides where the original run
+    was cut off and which errors were final.
     """
     s = inp.settings
     sandbox = Sandbox(inp.snapshot, inp.files, inp.max_file_size)
     reporter = FindingReporter(inp.name, sandbox)
-    toolbox = Toolbox(sandbox, s.tools, reporter)
     recorder = StageRecorder(inp.name)
     meter = Meter(limits_of(s, time_box), price_of(s), clock)
     harness = Harness(provider, call_settings(s, retries), meter, trace, recorder, inp.seed, sleep)
     fixed = len(inp.pack.system) + len(canonical(tools_to_list(SPECS)))
     conversation = Conversation(fixed, s.context_window - s.max_tokens, s.max_messages)
-    outcome = ReviewLoop(harness, toolbox, inp.pack, conversation).run(
-        inp.scope.listing(s.tools.max_scope_listing))
+    with Toolbox(sandbox, s.tools, reporter) as toolbox:
+        outcome = ReviewLoop(harness, toolbox, inp.pack, conversation, timed_out).run(
+            inp.scope.listing(s.tools.max_scope_listing))
     return ReviewResult(
         findings=tuple(reporter.findings), outcome=outcome, stages=recorder.stages(),
         files_read=frozenset(toolbox.files_read),

@@ -199,7 +199,7 @@ class Toolbox:
             raise TimedOut(f"pattern took too long: matching the glob against the file names "
                            f"stopped at {deadline.what}; use a simpler glob") from None
         except MatchError as exc:
-            raise Invalid(f"invalid glob: {exc}") from None
+            raise Invalid(str(exc)) from None
         return [paths[i] for i in chosen]
 
     def _search(self, pattern: str, flags: int, paths: list[str], deadline: Deadline) -> str:
@@ -240,7 +240,7 @@ class Toolbox:
         except MatchTimeout:
             raise self._stopped(deadline, searched, total) from None
         except MatchError as exc:
-            raise Invalid(f"invalid regular expression: {exc}") from None
+            raise Invalid(str(exc)) from None
         return [f"{batch[i][0]}:{line}: {text}" for i, line, text in found]
 
     @staticmethod

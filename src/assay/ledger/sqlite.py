@@ -1,4 +1,4 @@
-"""The SQLite ledger (`.assay/ledger.db` by default)."""
+"""The SQLite ledger (by default in the project's per-user state directory)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,17 @@ from assay.ledger.interface import Ledger, LedgerError, RunSummary
 from assay.model import Run, RunId, sorted_findings
 
 LOCK_WAIT = 30.0  # seconds to wait for a lock SQLite does not wait for itself
+
+
+def storable(text: str) -> str:
+    """`text` as SQLite can store it: a lone surrogate (a file name that is not UTF-8, read
+    with surrogateescape) becomes its `\\udcXX` escape instead of failing the write."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+# Every text parameter of every statement goes through `storable`: file names, messages
+# and snippets come from the scanned tree, and one of them must not fail a whole write.
+sqlite3.register_adapter(str, storable)
 _MOVE_ASIDE = "move the file aside (assay never overwrites it) or pass --ledger PATH"
 
 

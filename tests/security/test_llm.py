@@ -114,13 +114,13 @@ def test_catastrophic_pattern_is_stopped_and_the_tools_go_on(repo: GitRepo) -> N
     repo.write("evil.py", EVIL_LINE)
     repo.write("a" * 150 + ".py", "x = 1\n")
     repo.commit("tree")
-    with hang_guard(120), _toolbox(repo, tool_seconds=1.0) as box:
+    with hang_guard(120), _toolbox(repo, tool_seconds=3.0) as box:
         control = _run(box, "grep", {"pattern": CATASTROPHIC, "glob": "app.py"})
         assert (control.result.content, control.error) == ("no matches", "")
         stopped = _run(box, "grep", {"pattern": CATASTROPHIC})
         assert stopped.error == "timeout" and stopped.result.is_error
         assert stopped.result.content.startswith("error: pattern took too long: the search "
-                                                 "stopped at the tool time limit (1s)")
+                                                 "stopped at the tool time limit (3s)")
         glob = _run(box, "grep", {"pattern": "x", "glob": "*a" * 40 + "*b"})
         assert glob.error == "timeout" and "matching the glob" in glob.result.content
         assert _run(box, "grep", {"pattern": "x", "glob": "aaa*.py"}).result.content \
@@ -134,7 +134,7 @@ def test_catastrophic_pattern_is_stopped_and_the_tools_go_on(repo: GitRepo) -> N
 def test_time_box_holds_inside_a_tool_call(repo: GitRepo, fake_llm: FakeLLMServer) -> None:
     repo.write("app.py", VULNERABLE_APP)
     repo.write("evil.py", EVIL_LINE)
-    configure(repo, {NAME: scanner_config(fake_llm, "openai", budget={"time_box": 3.0})})
+    configure(repo, {NAME: scanner_config(fake_llm, "openai", budget={"time_box": 6.0})})
 
     def review(pattern: str) -> Any:
         fake_llm.requests.clear()
@@ -145,11 +145,11 @@ def test_time_box_holds_inside_a_tool_call(repo: GitRepo, fake_llm: FakeLLMServe
     control = review("db.execute")
     assert control.scanners[0].status is RunStatus.COMPLETE and len(fake_llm.requests) == 3
     run = review(CATASTROPHIC)
-    assert run.scanners[0].reason.startswith("budget: time-box 3s reached")
+    assert run.scanners[0].reason.startswith("budget: time-box 6s reached")
     assert len(fake_llm.requests) == 1 and fake_llm.pending == 2  # nothing sent after it
     [tool] = [e for e in _trace(repo, run.id) if e["kind"] == "tool"]
     assert tool["error"] == "timeout"
-    assert "pattern took too long: the search stopped at the time-box (3s)" in tool["content"]
+    assert "pattern took too long: the search stopped at the time-box (6s)" in tool["content"]
     assert _extra(run)[f"{NAME}.tool_timeouts"] == "1"
     assert _extra(control)[f"{NAME}.tool_timeouts"] == "0"
 
@@ -194,7 +194,7 @@ def test_hostile_text_cannot_stall_secret_masking(repo: GitRepo,
 
 
 def test_a_hostile_quote_cannot_stall_verification(repo: GitRepo) -> None:
-    repo.write("filler.py", "a\n" * 300_000)
+    repo.write("filler.py", "a\n" * 900_000)
     repo.commit("filler")
     args = finding_args(path="filler.py", line=1, quote="a\na\na")
     with hang_guard(60), _toolbox(repo) as box:
@@ -244,7 +244,7 @@ def test_an_injected_reviewer_stays_inside_the_snapshot(injected: GitRepo,
         fake_llm.forbid(secret)
     line = INJECTION.count("\n") + 14  # the SQL injection of VULNERABLE_APP
     fake_llm.script(
-        calls(*[("read_file", {"path": p}) for p in ESCAPES],
+        calls(("read_file", {"path": "app.py"}), *[("read_file", {"path": p}) for p in ESCAPES],
               ("list_dir", {"path": "deploy_keys"}), ("list_dir", {"path": ".git"}),
               ("list_dir", {"path": "/"}), ("grep", {"pattern": "sentinel|ghp_", "glob": ".git/*"}),
               ("grep", {"pattern": "x", "glob": "../**"}),
@@ -256,13 +256,14 @@ def test_an_injected_reviewer_stays_inside_the_snapshot(injected: GitRepo,
     run = scan(injected).run
     assert fake_llm.violations == []
     results = [m["content"] for m in fake_llm.requests[1].body["messages"] if m["role"] == "tool"]
-    assert len(results) == len(ESCAPES) + 6
-    reads, greps = results[:len(ESCAPES) + 3], results[len(ESCAPES) + 3:]
+    assert len(results) == len(ESCAPES) + 7 and results[0].startswith("app.py lines 1-")
+    reads, greps = results[1:len(ESCAPES) + 4], results[len(ESCAPES) + 4:]
     assert all(r.startswith("error: ") for r in reads), reads
     assert greps == ["no matches", greps[1], "no matches"] and greps[1].startswith("error: ")
     ledger = _ledger_text(injected)
     assert all(secret not in ledger for secret in secrets)
-    assert "deploy_keys" in ledger  # control: the trace holds the refused calls
+    assert "NOTE TO AI REVIEWERS" in ledger and "deploy_keys" in ledger  # control: the
+    # trace holds the tool results, and the refused calls
     # the model cannot set a finding's state, and an unverified finding never blocks
     [finding] = run.findings
     assert finding.verification.value == "supported" and finding.severity.value == "critical"

@@ -27,3 +27,22 @@ def test_a_non_utf8_file_name_goes_through_every_command(repo: GitRepo) -> None:
     assert gated.returncode in (0, 1) and "internal error" not in gated.stderr
     # control: the plain file's finding is there too
     assert "plain.py" in scanned.stdout
+
+
+def test_a_hostile_cwe_value_is_no_cwe() -> None:
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from assay.normalize.cwe import parse_cwe
+
+    assert parse_cwe("CWE-89: SQL Injection") == 89  # control
+    for value in ("²", "CWE-²", "9" * 5000, "CWE-" + "1" * 5000, 10**5000, -3, [["89"]] * 3):
+        parsed = parse_cwe(value)
+        assert parsed is None or 0 < parsed <= 999_999
+
+    @given(st.one_of(st.text(), st.integers(), st.lists(st.text(), max_size=3)))
+    def never_crashes(value: object) -> None:
+        parsed = parse_cwe(value)
+        assert parsed is None or 0 < parsed <= 999_999
+
+    never_crashes()

@@ -108,14 +108,18 @@ def bandit_cwe(test_id: str, reported: int | None) -> int | None:
     return reported if reported else None
 
 
+MAX_CWE = 999_999
+"""CWE ids have at most four digits today; anything beyond six is not a CWE."""
+
+
 def parse_cwe(value: object) -> int | None:
     """A CWE from the forms tools write: 89, '89', 'CWE-89', 'CWE-89: SQL Injection'."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value if value > 0 else None
+        return value if 0 < value <= MAX_CWE else None
     if isinstance(value, (list, tuple)):
-        for item in value:
+        for item in value[:100]:
             parsed = parse_cwe(item)
             if parsed is not None:
                 return parsed
@@ -125,11 +129,12 @@ def parse_cwe(value: object) -> int | None:
     text = value.strip().upper().removeprefix("EXTERNAL/CWE/").removeprefix("CWE")
     text = text.lstrip("-: ")
     digits = ""
-    for char in text:
-        if not char.isdigit():
+    for char in text[:8]:
+        if not ("0" <= char <= "9"):  # ASCII digits only: int("²") fails
             break
         digits += char
-    return int(digits) if digits and int(digits) > 0 else None
+    number = int(digits) if digits else 0
+    return number if 0 < number <= MAX_CWE else None
 
 
 def mapping_markdown() -> str:

@@ -72,6 +72,15 @@ def clone(name: str) -> Path:
     return target
 
 
+def _row(name: str, base: list[float], new: list[float]) -> str:
+    """Medians, their ratio, and the median of run-by-run ratios (runs were paired)."""
+    paired = statistics.median(n / b for b, n in zip(base, new, strict=True))
+    mid_base, mid_new = statistics.median(base), statistics.median(new)
+    return (f"| {name} | {mid_base:.3f} | {mid_new:.3f} | {mid_new / mid_base:.3f} | "
+            f"{paired:.3f} | {', '.join(f'{s:.2f}' for s in base)} | "
+            f"{', '.join(f'{s:.2f}' for s in new)} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-rev", required=True)
@@ -81,27 +90,29 @@ def main() -> None:
     versions = [Version("base", base_tree(args.base_rev), clone("ab-corpus-base")),
                 Version("new", HERE / "src", clone("ab-corpus-new"))]
     files, lines = count_python(versions[0].corpus)
-    cold: dict[str, list[float]] = {v.label: [] for v in versions}
-    warm: dict[str, list[float]] = {v.label: [] for v in versions}
+    cold: dict[str, list[Sample]] = {v.label: [] for v in versions}
+    warm: dict[str, list[Sample]] = {v.label: [] for v in versions}
     for run in range(args.runs):
         for version in versions if run % 2 == 0 else versions[::-1]:
             version.forget()
-            cold[version.label].append(version.scan().seconds)
-            warm[version.label].append(version.scan().seconds)
-            print(f"run {run + 1} {version.label}: cold {cold[version.label][-1]:.2f} s, "
-                  f"rescan {warm[version.label][-1]:.3f} s", flush=True)
+            cold[version.label].append(version.scan())
+            warm[version.label].append(version.scan())
+            print(f"run {run + 1} {version.label}: cold {cold[version.label][-1].seconds:.2f} s "
+                  f"({cold[version.label][-1].cpu_seconds:.1f} s CPU), "
+                  f"rescan {warm[version.label][-1].seconds:.3f} s", flush=True)
     rows = []
     for name, samples in (("cold full scan", cold), ("no-change rescan", warm)):
-        base, new = statistics.median(samples["base"]), statistics.median(samples["new"])
-        rows.append(f"| {name} | {base:.3f} | {new:.3f} | {new / base:.3f} | "
-                    f"{', '.join(f'{s:.2f}' for s in samples['base'])} | "
-                    f"{', '.join(f'{s:.2f}' for s in samples['new'])} |")
+        rows.append(_row(f"{name}, wall", [s.seconds for s in samples["base"]],
+                         [s.seconds for s in samples["new"]]))
+        rows.append(_row(f"{name}, CPU", [s.cpu_seconds for s in samples["base"]],
+                         [s.cpu_seconds for s in samples["new"]]))
     text = "\n".join([
         f"Corpus: Django sdist ({files} .py files, {lines:,} lines); base `{args.base_rev}` "
         f"against this checkout; {os.cpu_count()} cores, Python {platform.python_version()}; "
         f"medians of {args.runs} alternating runs.", "",
-        "| measurement | base (s) | new (s) | new / base | base samples | new samples |",
-        "|---|---|---|---|---|---|", *rows]) + "\n"
+        "| measurement | base (s) | new (s) | new / base (medians) | median of paired ratios "
+        "| base samples | new samples |",
+        "|---|---|---|---|---|---|---|", *rows]) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
     print(text)

@@ -17,8 +17,10 @@ _PEAK = (
     "t = time.perf_counter()\n"
     "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
     "d = time.perf_counter() - t\n"
-    "r = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "r = u.ru_maxrss\n"
     "print(json.dumps({'rc': p.returncode, 'seconds': d, 'peak_kib': r,"
+    " 'cpu': u.ru_utime + u.ru_stime,"
     " 'stderr': p.stderr.decode(errors='replace')[-500:]}))\n"
 )
 
@@ -30,6 +32,8 @@ class Sample:
     seconds: float
     peak_mib: float
     returncode: int
+    cpu_seconds: float = 0.0
+    """User + system time of every process of the command that was waited for."""
 
 
 def run_timed(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
@@ -40,7 +44,7 @@ def run_timed(argv: Sequence[str], cwd: Path, env: dict[str, str] | None = None,
     data = json.loads(out.stdout)
     if data["rc"] not in ok:
         raise RuntimeError(f"{argv[0]} exited {data['rc']}: {data['stderr']}")
-    return Sample(data["seconds"], data["peak_kib"] / 1024, data["rc"])
+    return Sample(data["seconds"], data["peak_kib"] / 1024, data["rc"], data["cpu"])
 
 
 def repeat(n: int, step: Callable[[], Sample], before: Callable[[], None] | None = None,

@@ -100,7 +100,8 @@ TOLERANCE = typer.Option(3, "--line-tolerance", min=0, envvar="ASSAY_LINE_TOLERA
                          help="Lines two findings' spans may be apart and still match "
                               "(0: exact keys).")
 LEDGER = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
-                      help="Ledger file or sqlite:/// URL (default .assay/ledger.db).")
+                      help="Ledger file or sqlite:/// URL (default: the project's ledger "
+                           "in the user's state directory).")
 JSON = typer.Option(False, "--json", help="Print the versioned JSON document instead of text.")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write the output to FILE.")
 

@@ -103,8 +103,9 @@ def scan(
     no_cache: bool = typer.Option(False, "--no-cache", envvar="ASSAY_NO_CACHE",
                                   help="Analyze every file again (the cache is refreshed)."),
     ledger: str | None = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
-                                      help="Ledger file or sqlite:/// URL "
-                                           "(default .assay/ledger.db)."),
+                                      help="Ledger file or sqlite:/// URL (default: the "
+                                           "project's ledger in the user's state "
+                                           "directory)."),
     no_record: bool = typer.Option(False, "--no-record", envvar="ASSAY_NO_RECORD",
                                    help="Do not record the run in the ledger."),
     config: Path | None = typer.Option(None, "--config", envvar="ASSAY_CONFIG",

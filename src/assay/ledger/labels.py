@@ -3,7 +3,7 @@
     from assay.ledger import open_ledger
     from assay.ledger.labels import list_sample, record_label, store_sample
 
-    with open_ledger(".assay/ledger.db") as ledger:
+    with open_ledger("ledger.db") as ledger:
         info = store_sample(ledger, sample, root="/repo")          # a drawn Sample
         for item in list_sample(ledger, info.id):                  # blinded: no scanner
             record_label(ledger, info.id, item.item_id, "true", "alice")

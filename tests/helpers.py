@@ -76,7 +76,7 @@ def token_digest(token):
 
 def project_ledger(path: Path) -> Path:
     """The default ledger of the project at `path` (in the user's state directory)."""
-    from assay.api import default_ledger, locate_project
+    from assay.project import default_ledger, locate_project
 
     return Path(default_ledger(locate_project(path)))
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from assay.app.gate import _llm_items
 from assay.ledger import open_ledger
 from assay.model import Finding
 from assay.repo.snapshot import open_snapshot
-from assay.workflow.gating import _llm_items
 from assay.workflow.lifecycle import Lifecycle
 from assay.workflow.states import State
 from tests.helpers import GitRepo

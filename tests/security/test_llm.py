@@ -25,6 +25,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assay.app.prove import open_lifecycle
+from assay.ledger import open_ledger
 from assay.model import RunStatus
 from assay.repo import open_snapshot
 from assay.scanners.llm.findings import FindingReporter
@@ -33,7 +35,6 @@ from assay.scanners.llm.sandbox import Sandbox
 from assay.scanners.llm.settings import ToolLimits
 from assay.scanners.llm.store import LlmStore
 from assay.scanners.llm.tools import Outcome, Toolbox
-from assay.workflow.api import open_lifecycle
 from assay.workflow.states import State
 from tests.helpers import VULNERABLE_APP, GitRepo
 from tests.llm.fakeserver import FakeLLMServer, call, calls, fake_llm, reply, scanner_config
@@ -87,11 +88,9 @@ def _run(box: Toolbox, name: str, args: object) -> Outcome:
 
 
 def _trace(repo: GitRepo, run_id: str) -> list[dict[str, Any]]:
-    store = LlmStore(ledger_path(repo))
-    try:
-        return [e.payload | {"kind": e.kind} for e in store.events(run_id, NAME)]
-    finally:
-        store.close()
+    with open_ledger(ledger_path(repo)) as ledger:
+        events = LlmStore(ledger).events(run_id, NAME)
+    return [e.payload | {"kind": e.kind} for e in events]
 
 
 def _ledger_text(repo: GitRepo) -> str:

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from assay.app.prove import limits_for
 from assay.repo import open_snapshot
 from assay.workflow.proof import Verdict, run_proof
-from assay.workflow.proving import limits_for
 from assay.workflow.sandbox import (
     SandboxError,
     python_binds,

@@ -248,7 +248,7 @@ def test_unsafe_no_sandbox_is_recorded_in_the_ledger(repo: GitRepo, tmp_path: Pa
 def test_without_bubblewrap_proofs_are_refused(repo: GitRepo, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     from assay import api
-    from assay.workflow import proving
+    from assay.app import prove as proving
 
     ledger = tmp_path / "ledger.db"
     project = _tracked_project(repo, ledger)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from assay.api import locate_project
+from assay.app.gate import tier
 from assay.config import Config, TierClass, TierConfig, TierMatch
 from assay.repo.diff import Diff, FileChange
-from assay.workflow.api import tier
 from assay.workflow.tier import LlmMode, classify, effective_classes, plan_scanners, tier_change
 from tests.helpers import GitRepo, operator_config
 

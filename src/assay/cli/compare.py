@@ -46,7 +46,7 @@ def compare(
 
     This is the findings-variance view across model, prompt, harness and policy.
     """
-    from assay.measure import api as measure
+    from assay.app import measure
 
     source = mc.inputs(args, from_ids, from_files)
     names = mc.split_values(scanner)

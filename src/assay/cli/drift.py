@@ -60,7 +60,7 @@ def drift(
     with --from / --from-files. Exit 0 when drift was measured, 3 when fewer than two runs
     of a commit completed, 2 on bad input.
     """
-    from assay.measure import api as measure
+    from assay.app import measure
 
     source = mc.inputs(args, from_ids, from_files)
     spec = parse_consensus(consensus) if consensus else None

@@ -49,7 +49,7 @@ def evaluate(
     reports TPR, FPR and the category-averaged TPR − FPR; several runs of one scanner add
     precision and recall at every consensus threshold.
     """
-    from assay.measure import api as measure
+    from assay.app import measure
 
     source = mc.inputs(args, from_ids, from_files)
     if labels:

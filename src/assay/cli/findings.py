@@ -33,7 +33,7 @@ def list_findings(
     path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON,
 ) -> None:
     """LLM findings with their lifecycle state."""
-    from assay.workflow.api import open_lifecycle
+    from assay.app.prove import open_lifecycle
     from assay.workflow.states import State
 
     with open_lifecycle(path, ledger) as life:
@@ -58,8 +58,8 @@ def list_findings(
 def show(finding_id: str = typer.Argument(..., help="Fingerprint or unique prefix."),
          path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON) -> None:
     """One finding as last reported, its state, transitions and proofs."""
+    from assay.app.prove import open_lifecycle
     from assay.formats.json import finding_to_dict
-    from assay.workflow.api import open_lifecycle
 
     with open_lifecycle(path, ledger) as life:
         tracked = life.resolve(finding_id)
@@ -114,7 +114,7 @@ def set_state(
     path: Path = PATH, ledger: str | None = LEDGER,
 ) -> None:
     """Change a finding's state explicitly; the transition is appended to the audit log."""
-    from assay.workflow.api import set_state as change
+    from assay.app.prove import set_state as change
 
     entry = change(path, finding_id, state, reason, actor=actor, ledger=ledger)
     origin = entry.from_state.value if entry.from_state else "(new)"
@@ -126,7 +126,7 @@ def set_state(
 def history(finding_id: str = typer.Argument(..., help="Fingerprint or unique prefix."),
             path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON) -> None:
     """The audit log of one finding: every transition, oldest first."""
-    from assay.workflow.api import open_lifecycle
+    from assay.app.prove import open_lifecycle
 
     with open_lifecycle(path, ledger) as life:
         entries = [_entry(e) for e in life.history(life.resolve(finding_id).fingerprint)]
@@ -139,7 +139,7 @@ def history(finding_id: str = typer.Argument(..., help="Fingerprint or unique pr
 @findings_app.command("latency")
 def latency(path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON) -> None:
     """Proof latency per scanner: first reported -> proven, median and p90."""
-    from assay.workflow.api import proof_latency
+    from assay.app.prove import proof_latency
     from assay.workflow.latency import human_duration
 
     stats = proof_latency(path, ledger)

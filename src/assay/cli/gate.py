@@ -13,7 +13,7 @@ from assay.cli.tier import LLM_OPTION
 from assay.config import FAIL_ON_CHOICES
 from assay.errors import UsageError
 from assay.report.terminal import buffer_console, line
-from assay.workflow.gating import GateResult
+from assay.workflow.gate import GateResult
 from assay.workflow.tier import LlmMode
 
 
@@ -62,7 +62,7 @@ def gate(
     LLM findings); 2 usage or configuration error; 3 incomplete (a required scanner did not
     complete: never a pass). Unverified LLM findings are listed for review and never block.
     """
-    from assay.workflow.api import gate as run_gate
+    from assay.app.gate import gate as run_gate
 
     if fail_on is not None and fail_on.lower() not in FAIL_ON_CHOICES:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, "

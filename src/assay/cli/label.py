@@ -64,8 +64,8 @@ def sample(
     output: Path | None = mc.OUTPUT,
 ) -> None:
     """Draw findings from several scanners on one commit, shuffled, scanner hidden."""
+    from assay.app import measure
     from assay.ledger.labels import list_sample, store_sample
-    from assay.measure import api as measure
     from assay.measure.sampling import draw_sample
 
     source = mc.inputs(args, from_ids, from_files)

@@ -45,9 +45,9 @@ def prove(
     verdict (proven or not reproduced), 3 when it is broken (import error, typo, timeout),
     2 on bad input or when the sandbox is unavailable.
     """
+    from assay.app.prove import describe_latency
+    from assay.app.prove import prove as run_prove
     from assay.report.terminal import line
-    from assay.workflow.api import prove as run_prove
-    from assay.workflow.proving import describe_latency
 
     result = run_prove(path, finding_id, proof=proof, generate=generate, rev=rev,
                        ledger=ledger, config_path=config, unsafe_no_sandbox=unsafe_no_sandbox,

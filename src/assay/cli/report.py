@@ -6,11 +6,11 @@ from pathlib import Path
 
 import typer
 
+from assay.app.measure import load_runs
+from assay.app.report import MemoOptions, memo_for, memo_to_html, memo_to_markdown, run_ids_at
 from assay.cli import measure_common as mc
 from assay.cli.app import app, stderr_console, write_output
 from assay.errors import UsageError
-from assay.measure.api import load_runs
-from assay.report.api import MemoOptions, memo_for, memo_to_html, memo_to_markdown, run_ids_at
 
 
 @app.command()

@@ -140,7 +140,7 @@ def scan(
     if consensus and diff:
         raise UsageError("--diff cannot be combined with --consensus")
     if consensus:
-        from assay.measure.api import consensus_scan
+        from assay.app.measure import consensus_scan
         from assay.measure.consensus import parse_consensus
 
         result = consensus_scan(path, spec=parse_consensus(consensus), rev=rev,

@@ -31,7 +31,7 @@ def tier(
 
     Exit 0 on success, 2 on bad input.
     """
-    from assay.workflow.api import tier as classify
+    from assay.app.gate import tier as classify
 
     result = classify(path, diff, config_path=config, llm=llm)
     if as_json:

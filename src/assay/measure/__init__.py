@@ -2,7 +2,7 @@
 
 Pure functions of findings and runs (they import only `assay.model` and `assay.errors`),
 so every metric can be checked on plain data. Orchestration that runs scanners or reads
-the ledger lives in `assay.measure.api`.
+the ledger lives in `assay.app.measure`.
 """
 
 from assay.measure.consensus import Consensus, ConsensusSpec, consensus, parse_consensus

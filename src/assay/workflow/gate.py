@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from assay.model import Finding, FindingKind, Run, RunStatus, Severity
+from assay.trust import LoadedConfig
 from assay.workflow.baseline import BaselineState, Comparison
 from assay.workflow.states import BLOCKING, State
+from assay.workflow.tier import TierPlan, TierResult
 
 MAX_LISTED = 5
 
@@ -113,3 +116,25 @@ def decide(run: Run, comparison: Comparison, llm: Sequence[LlmItem], threshold: 
                        + " and no proven LLM finding")
     return GateDecision(decision, tuple(reasons), tuple(over + proven), tuple(review),
                         tuple(config_review))
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """A finished gate: the decision and everything it was made from."""
+
+    decision: GateDecision
+    threshold: str
+    plan: TierPlan
+    tier: TierResult | None
+    run: Run
+    comparison: Comparison
+    llm: tuple[LlmItem, ...]
+    ledger: Path
+    warnings: tuple[str, ...] = field(default=())
+    timings: tuple[tuple[str, float], ...] = field(default=())
+    config: LoadedConfig | None = None
+
+    @property
+    def exit_code(self) -> int:
+        """0 pass, 1 block, 3 incomplete."""
+        return self.decision.decision.exit_code

@@ -59,6 +59,16 @@ class Verdict(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class ProofSource:
+    """The proof to run: its text, file name, and whether a model wrote it."""
+
+    text: str
+    name: str
+    generated: bool = False
+    generation: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
 class ProofOutcome:
     """The verdict of one proof run, why, and what the sandbox reported."""
 

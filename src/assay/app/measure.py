@@ -1,6 +1,6 @@
 """Measurement orchestration: run scanners repeatedly, load existing runs, measure them.
 
-    from assay.measure.api import drift, evaluate_runs, load_runs
+    from assay.app.measure import drift, evaluate_runs, load_runs
 
     result = drift("path/to/repo", scanner="bandit", runs=5, revs=["HEAD~1", "HEAD"])
     print(result.report.jaccard.mean)          # 1.0 for a deterministic scanner
@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from assay.api import ScanResult, default_ledger, locate_project, scan
+from assay.app.scan import ScanResult, scan
 from assay.errors import UsageError
 from assay.formats.runs_read import read_runs
 from assay.formats.truth import read_truth
@@ -32,6 +32,7 @@ from assay.measure.runs import group_by_commit
 from assay.measure.stats import DEFAULT_RESAMPLES
 from assay.measure.variance import CompareReport, compare_runs, split_by_scanner
 from assay.model import Run
+from assay.project import default_ledger, locate_project
 from assay.repo import RepoError, open_snapshot
 from assay.scanners.runner import new_run_id
 

@@ -1,4 +1,5 @@
-"""`assay prove`: run a proof for a tracked LLM finding and record what it showed.
+"""The prove use case: run a proof for a tracked LLM finding and record what it showed;
+set a finding's state explicitly; proof latency.
 
 The proof record is always stored (append-only), whatever the verdict. A `proven`
 verdict moves the finding to `proven`; a proof that passes on a `proven` finding moves it
@@ -12,31 +13,34 @@ import hashlib
 import json
 import math
 import secrets
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assay.errors import UsageError
+from assay.ledger.sqlite import open_ledger
+from assay.project import default_ledger, locate_project
 from assay.repo.interface import Snapshot
+from assay.repo.snapshot import open_snapshot
 from assay.workflow.errors import ProofError
-from assay.workflow.latency import human_duration
-from assay.workflow.lifecycle import STAMP, AuditEntry, Lifecycle, ProofRecord, TrackedFinding
+from assay.workflow.latency import LatencyStats, human_duration, summarize
+from assay.workflow.lifecycle import (
+    STAMP,
+    AuditEntry,
+    Lifecycle,
+    ProofRecord,
+    TrackedFinding,
+    default_actor,
+)
 from assay.workflow.presence import still_present
-from assay.workflow.proof import ProofOutcome, Verdict, run_proof
+from assay.workflow.proof import ProofOutcome, ProofSource, Verdict, read_proof, run_proof
 from assay.workflow.sandbox import SandboxLimits, sandbox_unavailable
 from assay.workflow.states import State
 
 MAX_STORED_OUTPUT = 20_000
-
-
-@dataclass(frozen=True)
-class ProofSource:
-    """The proof to run: its text, file name, and whether a model wrote it."""
-
-    text: str
-    name: str
-    generated: bool = False
-    generation: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -165,3 +169,64 @@ def _apply(life: Lifecycle, finding: TrackedFinding, record: ProofRecord,
 def describe_latency(seconds: float | None) -> str:
     """'proven 2h 5m after it was first reported', or ''."""
     return "" if seconds is None else f"proven {human_duration(seconds)} after first reported"
+
+
+@contextmanager
+def open_lifecycle(path: str | Path = ".", ledger: str | Path | None = None,
+                   config_path: Path | None = None,
+                   clock: Callable[[], datetime] | None = None) -> Iterator[Lifecycle]:
+    """The lifecycle of PATH's ledger, synced with the runs recorded so far."""
+    project = locate_project(path, config_path)
+    store = open_ledger(default_ledger(project, ledger))
+    try:
+        life = Lifecycle(store, clock)
+        life.sync()
+        yield life
+    finally:
+        store.close()
+
+
+def set_state(path: str | Path, finding_id: str, state: str, reason: str, *,
+              actor: str | None = None, ledger: str | Path | None = None,
+              clock: Callable[[], datetime] | None = None) -> AuditEntry:
+    """Move a tracked LLM finding to `state` (explicitly, with a reason)."""
+    who = actor or default_actor(locate_project(path).root)
+    with open_lifecycle(path, ledger, clock=clock) as life:
+        finding = life.resolve(finding_id)
+        return life.transition(finding.fingerprint, State.parse(state), who, reason,
+                               {"by": "set-state"})
+
+
+def prove(path: str | Path, finding_id: str, *, proof: Path | None = None,
+          generate: bool = False, rev: str | None = None, ledger: str | Path | None = None,
+          config_path: Path | None = None, unsafe_no_sandbox: bool = False,
+          timeout: float | None = None, actor: str | None = None,
+          clock: Callable[[], datetime] | None = None) -> ProveResult:
+    """Run a proof (a file, or one the finding's LLM scanner writes) against PATH."""
+    from assay.workflow.generate import generate_proof
+
+    if (proof is None) == (not generate):
+        raise UsageError("pass either --proof FILE or --generate")
+    source = ProofSource(read_proof(proof), proof.name) if proof is not None else None
+    project = locate_project(path, config_path)
+    config = project.config.config
+    check_sandbox(unsafe_no_sandbox)
+    python = Path(config.proof.python) if config.proof.python else Path(sys.executable)
+    settings = ProveSettings(python, limits_for(timeout or config.proof.timeout,
+                                                config.proof.memory_mb),
+                             unsafe_no_sandbox, actor or default_actor(project.root), clock)
+    with open_lifecycle(path, ledger, config_path, clock) as life:
+        finding = life.resolve(finding_id)
+        snapshot = open_snapshot(project.root, rev, project.root)
+        proof_id = new_proof_id(life.now())
+        if source is None:
+            source = generate_proof(finding, life.latest_finding(finding.fingerprint), snapshot,
+                                    config, life.ledger, proof_id)
+        return prove_finding(life, finding, snapshot, source, settings, proof_id)
+
+
+def proof_latency(path: str | Path = ".", ledger: str | Path | None = None,
+                  ) -> list[LatencyStats]:
+    """Median and p90 of proof latency (first reported -> proven) per scanner."""
+    with open_lifecycle(path, ledger) as life:
+        return summarize(life.proof_latencies())

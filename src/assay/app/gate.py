@@ -1,25 +1,32 @@
-"""`assay gate`: tier -> scan -> baseline -> lifecycle -> decision."""
+"""The gate use case: tier -> scan -> baseline -> lifecycle -> decision.
+
+    from assay.api import tier, gate
+    print(tier("path/to/repo", diff="origin/main...HEAD").fired)
+    result = gate("path/to/repo", diff="origin/main...HEAD")
+    print(result.decision, result.reasons)
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from assay.errors import UsageError
 from assay.ledger.sqlite import open_ledger
 from assay.model import FindingKind, Run
+from assay.project import Project, config_provenance, default_ledger, locate_project
 from assay.repo.diff import parse_range
 from assay.repo.interface import Snapshot
 from assay.repo.snapshot import open_snapshot
 from assay.scanners.interface import Progress
 from assay.trust import LoadedConfig
-from assay.workflow.baseline import NO_BASELINE, Baseline, Comparison, compare, empty_baseline
+from assay.workflow.baseline import NO_BASELINE, Baseline, compare, empty_baseline
 from assay.workflow.baselines import BaselineSource, resolve_baseline
-from assay.workflow.gate import GateDecision, LlmItem, decide
+from assay.workflow.gate import GateResult, LlmItem, decide
 from assay.workflow.lifecycle import Lifecycle
 from assay.workflow.presence import still_present
 from assay.workflow.scanning import (
@@ -31,9 +38,6 @@ from assay.workflow.scanning import (
 )
 from assay.workflow.states import State
 from assay.workflow.tier import LlmMode, TierPlan, TierResult, tier_change, untiered
-
-if TYPE_CHECKING:
-    from assay.api import Project
 
 Clock = Callable[[], datetime]
 
@@ -54,28 +58,6 @@ class GateOptions:
     no_cache: bool = False
     progress: Progress | None = None
     clock: Clock | None = None
-
-
-@dataclass(frozen=True)
-class GateResult:
-    """A finished gate: the decision and everything it was made from."""
-
-    decision: GateDecision
-    threshold: str
-    plan: TierPlan
-    tier: TierResult | None
-    run: Run
-    comparison: Comparison
-    llm: tuple[LlmItem, ...]
-    ledger: Path
-    warnings: tuple[str, ...] = field(default=())
-    timings: tuple[tuple[str, float], ...] = field(default=())
-    config: LoadedConfig | None = None
-
-    @property
-    def exit_code(self) -> int:
-        """0 pass, 1 block, 3 incomplete."""
-        return self.decision.decision.exit_code
 
 
 @dataclass(frozen=True)
@@ -116,8 +98,6 @@ def _target(path: str | Path, options: GateOptions, project: Project) -> _Target
 
 def run_gate(path: str | Path = ".", options: GateOptions = GateOptions()) -> GateResult:
     """Run the gate on PATH (the work tree, or the head of `options.diff`)."""
-    from assay.api import config_provenance, default_ledger, locate_project
-
     watch = _Stopwatch()
     base, head = _diff_ends(options.diff)
     project = locate_project(path, options.config_path, base=base, head=head)
@@ -206,3 +186,17 @@ def config_review(loaded: LoadedConfig) -> tuple[str, ...]:
         notes.append(f"not applied to this gate (only the operator may loosen or set them): "
                      f"{', '.join(refused)}")
     return tuple(notes)
+
+
+def tier(path: str | Path = ".", diff: str = "HEAD", *, config_path: Path | None = None,
+         llm: LlmMode = LlmMode.AUTO) -> TierResult:
+    """Classify the change `diff` (BASE, BASE..HEAD or BASE...HEAD) under PATH's config."""
+    base, head_rev, _ = parse_range(diff)
+    project = locate_project(path, config_path, base=base, head=head_rev)
+    _, change, head = open_change(path, diff)
+    return tier_change(change, project.config.config, head, llm)
+
+
+def gate(path: str | Path = ".", **options: Any) -> GateResult:
+    """Run the gate: tier -> scan -> baseline -> decision (see `GateOptions` for options)."""
+    return run_gate(path, GateOptions(**options))

@@ -1,8 +1,8 @@
 """The memo for library users and the CLI.
 
     from pathlib import Path
-    from assay.measure.api import load_runs
-    from assay.report.api import memo_for, write_memo
+    from assay.app.measure import load_runs
+    from assay.app.report import memo_for, write_memo
 
     runs = load_runs(files=[Path("run1.json"), Path("run2.json")])
     memo = memo_for(runs, truth=Path("truth.yaml"))
@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from assay.api import default_ledger, locate_project
+from assay.app.measure import evaluate_runs
 from assay.errors import UsageError
 from assay.ledger import open_ledger
-from assay.measure.api import evaluate_runs
 from assay.model import Run
+from assay.project import default_ledger, locate_project
 from assay.repo import RepoError, git
 from assay.report.compose import MemoOptions, build_memo
 from assay.report.html import memo_to_html

@@ -11,8 +11,21 @@ from pathlib import Path
 from assay.formats.interface import FormatError
 from assay.formats.json import compact, run_from_document, run_to_document
 from assay.ledger import migrations
-from assay.ledger.interface import Ledger, LedgerError, RunSummary
-from assay.model import Run, RunId, sorted_findings
+from assay.ledger.interface import (
+    LabelStore,
+    Ledger,
+    LedgerError,
+    LifecycleStore,
+    LlmCache,
+    ProofStore,
+    RunSummary,
+    TraceStore,
+)
+from assay.ledger.sqlite_db import Database
+from assay.ledger.sqlite_labels import SqliteLabels
+from assay.ledger.sqlite_lifecycle import SqliteLifecycle, SqliteProofs
+from assay.ledger.sqlite_llm import SqliteLlmCache, SqliteTraces
+from assay.model import FindingKind, Run, RunId, sorted_findings
 
 LOCK_WAIT = 30.0  # seconds to wait for a lock SQLite does not wait for itself
 
@@ -42,6 +55,11 @@ def ledger_path(url: str | Path) -> Path:
     return Path(text)
 
 
+def default_ledger_file(directory: Path) -> Path:
+    """The ledger file assay keeps in a project's state directory."""
+    return directory / "ledger.db"
+
+
 def open_ledger(url: str | Path) -> SqliteLedger:
     """Open (creating if needed) the ledger at `url`, migrating its schema."""
     return SqliteLedger(ledger_path(url))
@@ -67,6 +85,42 @@ class SqliteLedger(Ledger):
             self.db.close()
             raise LedgerError(f"ledger {path} is not a usable SQLite database ({exc})",
                               _MOVE_ASIDE) from None
+        database = Database(self.db, self._lock, str(path))
+        self._lifecycle = SqliteLifecycle(database)
+        self._proofs = SqliteProofs(database)
+        self._labels = SqliteLabels(database)
+        self._traces = SqliteTraces(database)
+        self._llm_cache = SqliteLlmCache(database)
+
+    @property
+    def location(self) -> str:
+        """The ledger's file."""
+        return str(self.path)
+
+    @property
+    def lifecycle(self) -> LifecycleStore:
+        """Findings under review and their audit log."""
+        return self._lifecycle
+
+    @property
+    def proofs(self) -> ProofStore:
+        """Proof records."""
+        return self._proofs
+
+    @property
+    def labels(self) -> LabelStore:
+        """Blind-labeling samples and labels."""
+        return self._labels
+
+    @property
+    def traces(self) -> TraceStore:
+        """LLM traces."""
+        return self._traces
+
+    @property
+    def llm_cache(self) -> LlmCache:
+        """The LLM result cache."""
+        return self._llm_cache
 
     def _prepare_when_unlocked(self, upto: dict[str, int] | None) -> None:
         """`_prepare`, again while another connection holds a lock SQLite does not wait
@@ -170,6 +224,21 @@ class SqliteLedger(Ledger):
             rows = self.db.execute(query, args).fetchall()
         return [RunSummary(RunId(r[0]), r[1], r[2], tuple(r[3].split(",")) if r[3] else (),
                            r[4], bool(r[5]), r[6], r[7]) for r in rows]
+
+    def clean_runs(self, commit: str, limit: int) -> list[RunId]:
+        """Ids of the newest complete runs of a clean tree at `commit`, newest first."""
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT id FROM runs WHERE commit_id = ? AND status = 'complete' AND dirty = 0"
+                " ORDER BY started_at DESC, rowid DESC LIMIT ?", (commit, limit)).fetchall()
+        return [RunId(r[0]) for r in rows]
+
+    def finding_kinds(self, prefix: str) -> frozenset[FindingKind]:
+        """The kinds of the recorded findings whose fingerprint starts with `prefix`."""
+        with self._lock:
+            rows = self.db.execute("SELECT DISTINCT kind FROM findings WHERE fingerprint LIKE ?",
+                                   (_escape_like(prefix) + "%",)).fetchall()
+        return frozenset(FindingKind(r[0]) for r in rows)
 
     def close(self) -> None:
         """Close the database connection."""

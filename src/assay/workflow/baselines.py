@@ -18,8 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from assay import __version__
-from assay.ledger.interface import LedgerError
-from assay.ledger.sqlite import SqliteLedger
+from assay.ledger.interface import Ledger, LedgerError, ScanQuery
 from assay.model import ScannerInfo
 from assay.repo import git
 from assay.repo.interface import RepoError, Snapshot
@@ -39,7 +38,7 @@ class BaselineSource:
     root: Path
     target: Path
     setup: ScanSetup
-    ledger: SqliteLedger
+    ledger: Ledger
     scanners: Sequence[str]
     now: datetime
     diff_base: str | None = None
@@ -72,7 +71,7 @@ def resolve_baseline(ref: str | None, source: BaselineSource) -> Baseline:
     return revision_baseline(commit, source)
 
 
-def _recorded(ref: str, ledger: SqliteLedger) -> Baseline | None:
+def _recorded(ref: str, ledger: Ledger) -> Baseline | None:
     text = ref.removeprefix("run:")
     if not (ref.startswith("run:") or _RUN_ID.fullmatch(text)):
         return None
@@ -91,18 +90,10 @@ def revision_baseline(commit: str, source: BaselineSource) -> Baseline:
 def recorded_scan(commit: str, source: BaselineSource) -> Baseline | None:
     """The newest complete whole-tree run at `commit` made with this configuration, this
     assay and the same scanner versions (a scan CI recorded on the target branch)."""
-    rows = source.ledger.db.execute(
-        "SELECT id FROM runs WHERE commit_id = ? AND status = 'complete' AND dirty = 0"
-        " ORDER BY started_at DESC, rowid DESC LIMIT 20", (commit,)).fetchall()
-    wanted = {(s.name, s.version) for s in source.scanner_infos()}
-    for (run_id,) in rows:
-        run = source.ledger.get_run(run_id)
-        prov = run.provenance
-        if (prov.config_hash == source.setup.config.hash and prov.assay_version == __version__
-                and run.target.diff_base is None and run.target.scope in (".", "")
-                and wanted <= {(s.name, s.version) for s in prov.scanners}):
-            return Baseline.from_run(run, f"run:{run.id}")
-    return None
+    wanted = frozenset((s.name, s.version) for s in source.scanner_infos())
+    run = source.ledger.latest_scan(
+        ScanQuery(commit, source.setup.config.hash, __version__, wanted))
+    return None if run is None else Baseline.from_run(run, f"run:{run.id}")
 
 
 def scan_revision(commit: str, source: BaselineSource) -> Baseline:

@@ -8,13 +8,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from assay.ledger.sqlite import SqliteLedger
+from assay.ledger.interface import Ledger
+from assay.ledger.result_cache import open_result_cache
 from assay.model import Run, ScannerInfo
 from assay.repo.diff import Diff, compute_diff, parse_range
 from assay.repo.globs import compile_excludes
 from assay.repo.interface import Snapshot
 from assay.repo.snapshot import open_snapshot
-from assay.scanners.cache import ResultCache
 from assay.scanners.interface import Progress, ScanContext, Scanner, ScannerResult
 from assay.scanners.registry import build_scanner
 from assay.scanners.runner import RunSettings, new_run_id, partition, run_scanners
@@ -100,7 +100,7 @@ class ScanSetup:
 
 
 def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], now: datetime,
-                  ledger: SqliteLedger | None = None, context: WholeSnapshot | None = None,
+                  ledger: Ledger | None = None, context: WholeSnapshot | None = None,
                   ) -> Run:
     """Scan `snapshot` with the scanners `names` (a run, not yet recorded)."""
     config = setup.config.config
@@ -108,7 +108,7 @@ def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], no
     built = [build_scanner(n, config) for n in dict.fromkeys(names)]
     if context is not None:
         built = [_whole(s, context, is_excluded) for s in built]
-    cache = ResultCache(setup.state_dir / "cache.db")
+    cache = open_result_cache(setup.state_dir)
     run_id = new_run_id(now)
     ctx = ScanContext(
         snapshot=snapshot, files=(), state_dir=setup.state_dir, run_id=run_id, ledger=ledger,

@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.llm.fakeserver import FakeLLMServer, Received, Turn  # noqa: E402
 
+from assay.ledger import open_ledger  # noqa: E402
 from assay.model import RunStatus  # noqa: E402
 from assay.repo import open_snapshot  # noqa: E402
 from assay.scanners.llm.interface import ModelRequest, ModelResponse, Provider  # noqa: E402
@@ -123,7 +124,8 @@ def one_run(provider: str, steps: int, tree: Path, ledger: Path, server: FakeLLM
     files = tuple(f.path for f in snapshot.files)
     inp = ReviewInput("bench", settings, load_pack(settings.prompt), snapshot, files,
                       Scope(files), 2_000_000)
-    store = LlmStore(ledger)
+    records = open_ledger(ledger)
+    store = LlmStore(records)
     sampler = Sampling(make_provider(settings), sample_every)
     trace = Trace(store, f"bench-{provider}-{steps}-{time.perf_counter_ns()}", "bench")
     started = time.perf_counter()
@@ -131,7 +133,7 @@ def one_run(provider: str, steps: int, tree: Path, ledger: Path, server: FakeLLM
     trace.flush()
     wall = time.perf_counter() - started
     sampler.close()
-    store.close()
+    records.close()
     assert done.outcome.status is RunStatus.INCOMPLETE  # ended by max_steps, as intended
     return wall, done.provider_seconds, done.steps, sampler
 

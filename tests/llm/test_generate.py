@@ -45,9 +45,8 @@ def test_generation_repairs_once_and_records_its_trace(repo: GitRepo,
     assert result.stage.name == "rev:prove" and result.stage.requests == 2
     assert "missing required field(s): explanation" in fake_llm.requests[1].raw
     assert fake_llm.violations == []
-    store = LlmStore(repo.path / "ledger.db")
-    kinds = [e.kind for e in store.events("R1", "rev#prove")]
-    store.close()
+    with open_ledger(repo.path / "ledger.db") as ledger:
+        kinds = [e.kind for e in LlmStore(ledger).events("R1", "rev#prove")]
     assert kinds[0] == "header" and kinds.count("response") == 2 and kinds[-1] == "end"
 
 

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from assay.ledger import open_ledger
 from assay.model import RunStatus
 from assay.scanners.llm.budget import Limits, Meter
 from assay.scanners.llm.retry import RetryPolicy
@@ -22,11 +23,9 @@ def app_repo(repo: GitRepo) -> GitRepo:
 
 
 def _attempts(repo: GitRepo, run_id: str) -> list[dict[str, object]]:
-    store = LlmStore(ledger_path(repo))
-    try:
-        return [e.payload for e in store.events(run_id, NAME) if e.kind == "attempt_error"]
-    finally:
-        store.close()
+    with open_ledger(ledger_path(repo)) as ledger:
+        events = LlmStore(ledger).events(run_id, NAME)
+    return [e.payload for e in events if e.kind == "attempt_error"]
 
 
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])

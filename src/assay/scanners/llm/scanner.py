@@ -110,25 +110,21 @@ class LlmScanner(Scanner):
         contents = {p: ctx.snapshot.content_id(p) for p in ctx.files}
         key = self.cache_key(scope, contents)
         store = LlmStore.for_ledger(ctx.ledger)
-        try:
-            trace = Trace(store, ctx.run_id, self.name)
-            trace.emit("header", **self.header(ctx, scope, contents, key))
-            hit = store.cache_get(key) if store and ctx.use_cache and not ctx.fresh else None
-            if hit is not None:
-                trace.emit("cache_hit", source_run=hit[0], key=key)
-                trace.flush()
-                return self._cached(hit[1], time.perf_counter() - started)
-            result = self._review(ctx, scope, trace)
+        trace = Trace(store, ctx.run_id, self.name)
+        trace.emit("header", **self.header(ctx, scope, contents, key))
+        hit = store.cache_get(key) if store and ctx.use_cache and not ctx.fresh else None
+        if hit is not None:
+            trace.emit("cache_hit", source_run=hit[0], key=key)
             trace.flush()
-            if store is not None and result.status is RunStatus.COMPLETE and scope.files:
-                tokens = sum(s.tokens_in + s.tokens_out for s in result.stages)
-                store.cache_put(key, self.name, ctx.run_id, tokens, cache.encode(
-                    result.findings, sorted(result.analyzed), _reported(result.info),
-                    dict(result.extra), tokens))
-            return _timed(result, time.perf_counter() - started)
-        finally:
-            if store is not None:
-                store.close()
+            return self._cached(hit[1], time.perf_counter() - started)
+        result = self._review(ctx, scope, trace)
+        trace.flush()
+        if store is not None and result.status is RunStatus.COMPLETE and scope.files:
+            tokens = sum(s.tokens_in + s.tokens_out for s in result.stages)
+            store.cache_put(key, self.name, ctx.run_id, tokens, cache.encode(
+                result.findings, sorted(result.analyzed), _reported(result.info),
+                dict(result.extra), tokens))
+        return _timed(result, time.perf_counter() - started)
 
     def header(self, ctx: ScanContext, scope: Scope, contents: dict[str, str],
                key: str) -> dict[str, Any]:
@@ -174,21 +170,16 @@ class LlmScanner(Scanner):
                  ) -> Generation:
         """One structured generation with this scanner's provider, model and params (its
         own budget in `task.limits`; trace under `<name>#<stage>` in run `run_id`)."""
-        store = LlmStore.for_ledger(ledger)
         try:
             provider = self.provider_factory(self.settings)
         except ProviderError as exc:
-            if store is not None:
-                store.close()
             return Generation(None, RunStatus.INCOMPLETE, f"auth: {exc.message}",
                               StageMetrics(f"{self.name}:{task.stage}"))
         try:
             return generate(self.settings, task, provider, scanner=self.name, run_id=run_id,
-                            store=store, sleep=self.sleep)
+                            store=LlmStore.for_ledger(ledger), sleep=self.sleep)
         finally:
             provider.close()
-            if store is not None:
-                store.close()
 
     def _counts(self, done: ReviewResult | None) -> tuple[tuple[str, str], ...]:
         counts = {"unsupported": 0, "redactions": 0, "tool_errors": 0, "tool_timeouts": 0,

@@ -21,7 +21,7 @@ from assay.ledger.interface import (
     RunSummary,
     TraceStore,
 )
-from assay.ledger.sqlite_db import Database
+from assay.ledger.sqlite_db import Database, prefix_range
 from assay.ledger.sqlite_labels import SqliteLabels
 from assay.ledger.sqlite_lifecycle import SqliteLifecycle, SqliteProofs
 from assay.ledger.sqlite_llm import SqliteLlmCache, SqliteTraces
@@ -236,8 +236,9 @@ class SqliteLedger(Ledger):
     def finding_kinds(self, prefix: str) -> frozenset[FindingKind]:
         """The kinds of the recorded findings whose fingerprint starts with `prefix`."""
         with self._lock:
-            rows = self.db.execute("SELECT DISTINCT kind FROM findings WHERE fingerprint LIKE ?",
-                                   (_escape_like(prefix) + "%",)).fetchall()
+            rows = self.db.execute("SELECT DISTINCT kind FROM findings"
+                                   " WHERE fingerprint >= ? AND fingerprint < ?",
+                                   prefix_range(prefix)).fetchall()
         return frozenset(FindingKind(r[0]) for r in rows)
 
     def close(self) -> None:

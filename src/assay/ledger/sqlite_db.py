@@ -10,6 +10,14 @@ from dataclasses import dataclass
 
 from assay.ledger.migrations import transaction
 
+_LAST = "\U0010ffff"  # sorts after every character a fingerprint or id can hold
+
+
+def prefix_range(prefix: str) -> tuple[str, str]:
+    """Bounds `(low, high)` such that `low <= text < high` selects the texts that start
+    with `prefix` (used on indexed columns, where LIKE would scan the table)."""
+    return prefix, prefix + _LAST
+
 
 @dataclass(frozen=True)
 class Database:

@@ -21,7 +21,7 @@ from assay.ledger.interface import (
     Sighting,
     TrackedRecord,
 )
-from assay.ledger.sqlite_db import Database
+from assay.ledger.sqlite_db import Database, prefix_range
 
 _SIGHTINGS = ("SELECT r.id, r.started_at, f.fingerprint, f.scanner, f.rule_id, f.cwe,"
               " f.severity, f.path, f.start_line, f.end_line FROM runs r"
@@ -30,7 +30,7 @@ _SIGHTINGS = ("SELECT r.id, r.started_at, f.fingerprint, f.scanner, f.rule_id, f
 _TRACKED = ("SELECT fingerprint, scanner, rule_id, cwe, severity, path, start_line, end_line,"
             " first_run, first_seen, last_run, last_seen, (SELECT to_state FROM lifecycle_audit"
             " a WHERE a.fingerprint = t.fingerprint ORDER BY seq DESC LIMIT 1)"
-            " FROM lifecycle_findings t WHERE t.fingerprint LIKE ? ESCAPE '\\'"
+            " FROM lifecycle_findings t WHERE t.fingerprint >= ? AND t.fingerprint < ?"
             " ORDER BY t.fingerprint")
 _PROOF_COLUMNS = ("id, fingerprint, at, actor, source, name, sha256, text, commit_id, dirty,"
                   " verdict, detail, sandboxed, unsafe_no_sandbox, seconds, report")
@@ -57,7 +57,7 @@ class SqliteLifecycle(LifecycleStore):
     def tracked(self, prefix: str = "") -> list[TrackedRecord]:
         """Tracked findings whose fingerprint starts with `prefix`, by fingerprint."""
         with self._db.reading() as db:
-            rows = db.execute(_TRACKED, (_like_prefix(prefix),)).fetchall()
+            rows = db.execute(_TRACKED, prefix_range(prefix)).fetchall()
         return [TrackedRecord(*r) for r in rows]
 
     def append(self, fingerprint: str,
@@ -147,11 +147,6 @@ def _insert_audit(db: sqlite3.Connection, entry: AuditRecord) -> int:
 
 def _evidence(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((str(k), str(v)) for k, v in json.loads(text).items()))
-
-
-def _like_prefix(prefix: str) -> str:
-    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return escaped + "%"
 
 
 def _proof(r: tuple[Any, ...]) -> ProofRecord:

@@ -19,11 +19,17 @@ from tests.report.test_label_ledger_browser import sampled_ledger
 from tests.scanners.test_bad_input import assay, assert_one_line_error
 
 
-def start_serve(repo: GitRepo, ledger: Path, *args: str) -> tuple[subprocess.Popen[str], str]:
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def start_serve(repo: GitRepo, ledger: Path, *args: str, sigint_ignored: bool = False,
+                ) -> tuple[subprocess.Popen[str], str]:
     proc = subprocess.Popen([sys.executable, "-m", "assay", "label", "serve", str(repo.path),
                              "--no-open", "--ledger", str(ledger), *args],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-                            env=os.environ.copy())
+                            env=os.environ.copy(),
+                            preexec_fn=_ignore_sigint if sigint_ignored else None)
     assert proc.stderr is not None
     line = proc.stderr.readline()
     found = re.search(r"http://127\.0\.0\.1:\d+/", line)
@@ -82,3 +88,21 @@ def test_serve_bad_input(repo: GitRepo, tmp_path: Path) -> None:
     empty = tmp_path / "empty.db"
     assert_one_line_error(assay("label", "serve", "--no-open", "--ledger", str(empty),
                                 cwd=repo.path), "no label samples")
+
+
+def test_ctrl_c_stops_the_server_started_as_a_background_job(repo: GitRepo,
+                                                             tmp_path: Path) -> None:
+    """A background job of a non-interactive shell inherits SIGINT ignored; Ctrl-C and
+    SIGTERM must still stop the server (control: it was serving)."""
+    ledger = tmp_path / "ledger.db"
+    sampled_ledger(repo, ledger)
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        proc, url = start_serve(repo, ledger, sigint_ignored=True)
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                assert response.status == 200
+        finally:
+            proc.send_signal(stop)
+            _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 0, err
+        assert "items labeled" in err

@@ -120,8 +120,9 @@ def test_catastrophic_pattern_is_stopped_and_the_tools_go_on(repo: GitRepo) -> N
         assert stopped.error == "timeout" and stopped.result.is_error
         assert stopped.result.content.startswith("error: pattern took too long: the search "
                                                  "stopped at the tool time limit (3s)")
+        # globs match in linear time: a many-star glob answers like any other
         glob = _run(box, "grep", {"pattern": "x", "glob": "*a" * 40 + "*b"})
-        assert glob.error == "timeout" and "matching the glob" in glob.result.content
+        assert (glob.result.content, glob.error) == ("no matches", "")
         assert _run(box, "grep", {"pattern": "x", "glob": "aaa*.py"}).result.content \
             == "a" * 150 + ".py:1: x = 1"
         after = _run(box, "grep", {"pattern": r"db\.execute"})

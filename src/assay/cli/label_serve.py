@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
+import signal
 import webbrowser
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 import typer
 
 from assay.cli import measure_common as mc
 from assay.cli.app import stderr_console
 from assay.cli.label import label_app, open_project_ledger
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Ctrl-C (SIGINT) and SIGTERM stop the server, even when the process was started
+    with SIGINT ignored (a background job of a non-interactive shell: Python then keeps
+    the inherited SIG_IGN and Ctrl-C would do nothing)."""
+    def stop(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 @label_app.command("serve")
@@ -30,7 +50,7 @@ def serve(
     from assay.report.label_source import default_labeler, open_label_server
 
     console = stderr_console()
-    with open_project_ledger(path, ledger) as store:
+    with _stopped_by_signals(), open_project_ledger(path, ledger) as store:
         sid = resolve_sample(store, sample_id)
         server = open_label_server(store, sid, labeler or default_labeler(path), port)
         info = get_sample(store, sid)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
+
+from pydantic import BaseModel, ConfigDict
 
 from assay.formats.interface import FormatError
 from assay.formats.reading import NestingError, parse_json
@@ -34,9 +36,11 @@ CATEGORY_CWE: dict[str, int] = {
 _FENCE = re.compile(r"```(?:json)?\s*(.*?)```", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class FieldMap:
-    """Where each finding field is in a generic JSON document (dotted paths, `a.0.b`)."""
+class FieldMap(BaseModel):
+    """Where each finding field is in a generic JSON document (dotted paths, `a.0.b`): the
+    `[scanners.NAME.mapping]` table of a command scanner, validated where it is read."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     path: str
     line: str
@@ -47,7 +51,7 @@ class FieldMap:
     severity: str = ""
     cwe: str = ""
     confidence: str = ""
-    severity_values: tuple[tuple[str, str], ...] = ()
+    severity_values: dict[str, str] = {}
 
 
 def relative_path(path: str, root: str) -> str:
@@ -170,7 +174,7 @@ def mapped_findings(doc: Any, fields: FieldMap, root: str, scanner: str,
     items = lookup(doc, fields.findings)
     if not isinstance(items, Sequence) or isinstance(items, str):
         raise FormatError(f"no findings array at {fields.findings or 'the top level'!r}")
-    table = dict(fields.severity_values)
+    table = fields.severity_values
     out = []
     for i, item in enumerate(items):
         path = lookup(item, fields.path)

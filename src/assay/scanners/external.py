@@ -47,33 +47,13 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class FieldMapping(_Strict):
-    """`[scanners.NAME.mapping]`: dotted paths of the finding fields in generic JSON."""
-
-    findings: str = ""
-    path: str
-    line: str
-    end_line: str = ""
-    rule_id: str = ""
-    message: str = ""
-    severity: str = ""
-    cwe: str = ""
-    confidence: str = ""
-    severity_values: dict[str, str] = {}
-
-    def field_map(self) -> FieldMap:
-        """The frozen value the parser takes."""
-        data = self.model_dump(exclude={"severity_values"})
-        return FieldMap(**data, severity_values=tuple(sorted(self.severity_values.items())))
-
-
 class CommandSettings(_Strict):
     """One external review command."""
 
     type: Literal["command"] = "command"
     command: tuple[str, ...] = Field(min_length=1)
     format: Literal["sarif", "claude-security-review", "json"]
-    mapping: FieldMapping | None = None
+    mapping: FieldMap | None = None
     timeout: float = Field(default=1800.0, gt=0)
     ok_exit_codes: tuple[int, ...] = (0,)
     kind: Literal["llm", "deterministic"] = "llm"
@@ -185,7 +165,7 @@ class CommandScanner(Scanner):
         if fmt == "claude-security-review":
             return claude_review_findings(doc, root, self.name, self.kind)
         assert self.settings.mapping is not None
-        return mapped_findings(doc, self.settings.mapping.field_map(), root, self.name,
+        return mapped_findings(doc, self.settings.mapping, root, self.name,
                                self.kind), []
 
     def _enriched(self, ctx: ScanContext, finding: Finding) -> Finding:

@@ -119,7 +119,7 @@ def assay_findings(repo: Path, *scanners: str) -> list[dict[str, Any]]:
 
 def semgrep_pack_only(repo: Path) -> Flagged:
     from assay.normalize.cwe import parse_cwe
-    from assay.scanners.semgrep import load_rule_meta, rule_files
+    from assay.scanners.semgrep import load_rules, rule_files
 
     rules = rule_files()
     cmd = [str(BIN / "semgrep"), "scan", "--json", "--quiet", "--metrics=off",
@@ -130,7 +130,7 @@ def semgrep_pack_only(repo: Path) -> Flagged:
     (repo / ".semgrepignore").write_text("")  # scan everything, as assay does
     out = subprocess.run([*cmd, "."], cwd=repo, capture_output=True, text=True, env=env,
                          check=False)
-    meta = load_rule_meta(rules)
+    meta = load_rules(rules).meta()
     flagged: Flagged = set()
     for result in json.loads(out.stdout)["results"]:
         rule = next((m for r, m in meta.items() if result["check_id"].endswith(r)), None)
@@ -146,11 +146,13 @@ def flagged_of(findings: Iterable[dict[str, Any]]) -> Flagged:
 
 def merged(findings: list[dict[str, Any]], policy: str) -> Flagged:
     from assay.formats.json import finding_from_dict
-    from assay.normalize.merge import BanditPolicy, merge_findings
-    from assay.scanners.semgrep import gated_cwes, rule_files
+    from assay.normalize.merge import Engines, MergePolicy, merge_findings
+    from assay.scanners.bandit import GATED_BY_DATAFLOW
+    from assay.scanners.semgrep import load_rules, rule_files
 
-    outcome = merge_findings([finding_from_dict(f) for f in findings], gated_cwes(rule_files()),
-                             BanditPolicy(policy))
+    engines = Engines("bandit", "semgrep", frozenset(GATED_BY_DATAFLOW))
+    outcome = merge_findings([finding_from_dict(f) for f in findings],
+                             load_rules(rule_files()).gated_cwes(), engines, MergePolicy(policy))
     return {(f.path, f.cwe) for f in outcome.findings if f.cwe is not None}
 
 

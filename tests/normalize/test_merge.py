@@ -1,14 +1,26 @@
-"""The merge of Bandit's findings with the rule pack's."""
+"""The merge of a pattern-only engine's findings (Bandit's) with a dataflow engine's (the
+rule pack's)."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from assay.model import Confidence, Finding, Severity, Span
-from assay.normalize.merge import TAINT_GATED, BanditPolicy, merge_findings
+from assay.normalize.merge import Engines, MergeOutcome, MergePolicy
+from assay.normalize.merge import merge_findings as merge
+from assay.scanners.bandit import GATED_BY_DATAFLOW
 
 COVERED = (22, 78, 79, 89, 502, 611, 798, 918)
+ENGINES = Engines("bandit", "semgrep", frozenset(GATED_BY_DATAFLOW))
+
+
+def merge_findings(findings: Iterable[Finding], covered: Iterable[int],
+                   policy: MergePolicy = MergePolicy.DROP) -> MergeOutcome:
+    return merge(findings, covered, ENGINES, policy)
 
 
 def bandit(rule: str, cwe: int, line: int, path: str = "app.py") -> Finding:
@@ -30,7 +42,7 @@ def test_unconfirmed_pattern_finding_is_dropped_and_counted() -> None:
 
 
 def test_demote_keeps_it_low_and_non_blocking() -> None:
-    outcome = merge_findings([bandit("B602", 78, 3)], COVERED, BanditPolicy.DEMOTE)
+    outcome = merge_findings([bandit("B602", 78, 3)], COVERED, MergePolicy.DEMOTE)
     (finding,) = outcome.findings
     assert (finding.severity, finding.confidence) == (Severity.LOW, Confidence.LOW)
     assert "unconfirmed-by-taint" in finding.tags
@@ -38,7 +50,7 @@ def test_demote_keeps_it_low_and_non_blocking() -> None:
 
 def test_keep_policy_changes_nothing() -> None:
     original = bandit("B602", 78, 3)
-    assert merge_findings([original], COVERED, BanditPolicy.KEEP).findings == (original,)
+    assert merge_findings([original], COVERED, MergePolicy.KEEP).findings == (original,)
 
 
 def test_agreeing_engines_give_one_finding_with_both_sources() -> None:
@@ -73,6 +85,23 @@ def test_first_class_bandit_findings_stand_alone_and_lead_a_merge() -> None:
     assert finding.severity is Severity.HIGH  # the higher of the two
 
 
+def test_the_engines_are_whichever_the_results_name() -> None:
+    """Nothing in the merge names a scanner: the same findings under other names merge
+    alike, and the record names the pattern engine."""
+    def renamed(f: Finding, name: str) -> Finding:
+        return replace(f, scanner=name)
+
+    findings = [bandit("B608", 89, 11), bandit("B602", 78, 30),
+                semgrep("assay.python.sqli.taint", 89, 13)]
+    original = merge_findings(findings, COVERED)
+    other = merge([renamed(f, {"bandit": "lint", "semgrep": "flow"}[f.scanner])
+                   for f in findings], COVERED, Engines("lint", "flow", ENGINES.gated))
+    assert [(f.rule_id, f.sources) for f in other.findings] == [
+        (f.rule_id, f.sources) for f in original.findings]
+    assert dict(other.provenance())["merge.lint_unconfirmed"] == "1: B602 x1"
+    assert dict(original.provenance())["merge.bandit_policy"] == "drop"
+
+
 def test_without_taint_coverage_bandit_is_untouched() -> None:
     findings = (bandit("B608", 89, 10), bandit("B602", 78, 2))
     assert set(merge_findings(findings, covered=()).findings) == set(findings)
@@ -81,12 +110,12 @@ def test_without_taint_coverage_bandit_is_untouched() -> None:
 def test_every_gated_check_maps_to_the_cwe_bandit_findings_carry() -> None:
     from assay.normalize.cwe import BANDIT
 
-    assert all(BANDIT[rule].cwe == cwe for rule, cwe in TAINT_GATED.items())
+    assert all(BANDIT[rule].cwe == cwe for rule, cwe in GATED_BY_DATAFLOW.items())
 
 
 finding_strategy = st.builds(
     lambda scanner, rule, line, path: (bandit if scanner == "bandit" else semgrep)(
-        rule, TAINT_GATED.get(rule, 328), line, path),
+        rule, GATED_BY_DATAFLOW.get(rule, 328), line, path),
     st.sampled_from(["bandit", "semgrep"]),
     st.sampled_from(["B608", "B602", "B324", "B301", "B105"]),
     st.integers(min_value=1, max_value=60),
@@ -94,9 +123,9 @@ finding_strategy = st.builds(
 )
 
 
-@given(st.lists(finding_strategy, max_size=12), st.sampled_from(list(BanditPolicy)))
+@given(st.lists(finding_strategy, max_size=12), st.sampled_from(list(MergePolicy)))
 def test_merge_never_loses_a_pack_finding_or_invents_one(findings: list[Finding],
-                                                       policy: BanditPolicy) -> None:
+                                                       policy: MergePolicy) -> None:
     outcome = merge_findings(findings, COVERED, policy)
     pack = [f for f in findings if f.scanner == "semgrep"]
     sources = {s for f in outcome.findings for s in f.sources}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from assay.ledger import open_ledger
-from assay.report.label_source import LedgerLabelSource
+from assay.app.label import LedgerLabelSource
 from tests.helpers import VULNERABLE_APP, GitRepo
 from tests.report.test_label_ledger_browser import sampled_ledger
 

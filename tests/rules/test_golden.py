@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from assay.scanners.prefilter import requirements
-from assay.scanners.rulegen import load_rules
 from assay.scanners.semgrep import rule_files
-from assay.scanners.slicing import SliceSpec, slice_for_words, slice_source
+from assay.scanners.semgrep._pack import load_rules
+from assay.scanners.semgrep._prefilter import requirements
+from assay.scanners.semgrep._slicing import SliceSpec, slice_for_words, slice_source
 from tests.rules.corpus import Case, findings_in, load_cases, scan_corpus
 
 CASES = load_cases()
@@ -70,7 +70,7 @@ def test_slicing_changes_no_finding_of_the_pack(tier_scan: dict[str, Any],
     data = [p.read_bytes() for p in sorted(corpus.rglob("*.py"))]
     assert sum(slice_source(d, SliceSpec()) not in (d, None) for d in data) >= 10
     # and so do the pattern rules' copies (functions without the text the rules require)
-    required = list(requirements(r for path in rule_files() for r in load_rules(path)).values())
+    required = list(requirements(load_rules(rule_files()).all()).values())
     assert sum(slice_for_words(d, lambda w: any(e.search(w) for e in required)) != d
                for d in data) >= 3
     assert tier_scan["run"]["provenance"]["extra"]["semgrep.slicing"] == "on"

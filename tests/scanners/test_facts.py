@@ -7,15 +7,17 @@ from pathlib import Path
 
 import pytest
 
+from assay.ledger.result_cache import open_result_cache
 from assay.repo import open_snapshot
-from assay.scanners import facts
-from assay.scanners.cache import ResultCache
-from assay.scanners.facts import FileFacts, decode, encode, file_facts, read_files
 from assay.scanners.interface import ScanContext
-from assay.scanners.prepass import prepare
-from assay.scanners.pysource import module_names
+from assay.scanners.semgrep import _facts as facts
 from assay.scanners.semgrep import rule_files
-from assay.scanners.summaries import classify, summarize
+from assay.scanners.semgrep._facts import FileFacts, decode, encode, file_facts, read_files
+from assay.scanners.semgrep._layout import RunLayout
+from assay.scanners.semgrep._pack import Pack
+from assay.scanners.semgrep._prepass import Prepared, prepare
+from assay.scanners.semgrep._pysource import module_names
+from assay.scanners.semgrep._summaries import classify, summarize
 from assay.scanners.workers import in_workers
 from tests.helpers import GitRepo
 
@@ -49,7 +51,7 @@ def test_every_corpus_file_reads_back_exactly_as_it_was_kept() -> None:
 def test_summaries_from_kept_facts_equal_summaries_read_afresh(tmp_path: Path) -> None:
     sources = _corpus_sources()
     names = _names(sources)
-    cache = ResultCache(tmp_path / "cache.db")
+    cache = open_result_cache(tmp_path)
     ids = {p: f"id-{p}" for p in sources}
     read_files(sources, names, 1, cache, ids, "salt")
     kept = read_files(sources, names, 1, cache, ids, "salt")
@@ -73,7 +75,7 @@ def read(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_only_changed_or_damaged_files_are_read_again(tmp_path: Path, read: list[str]) -> None:
     sources = {"a.py": "def a():\n    return 1\n", "b.py": "import os\n", "c.py": "x = 1\n"}
     names = _names(sources)
-    cache = ResultCache(tmp_path / "cache.db")
+    cache = open_result_cache(tmp_path)
     ids = {p: f"id-{p}" for p in sources}
     first = read_files(sources, names, 1, cache, ids, "v1")
     assert read == ["a.py", "b.py", "c.py"]
@@ -117,7 +119,7 @@ def test_a_rescan_after_an_edit_reads_only_the_edited_file(repo: GitRepo,
     repo.write("views.py", VIEW)
     repo.write("other.py", "def other():\n    return 2\n")
     repo.commit()
-    cache = ResultCache(repo.path / ".assay" / "cache.db")
+    cache = open_result_cache(repo.path / ".assay")
 
     def context(use_cache: bool = True) -> ScanContext:
         snapshot = open_snapshot(repo.path)
@@ -125,13 +127,16 @@ def test_a_rescan_after_an_edit_reads_only_the_edited_file(repo: GitRepo,
                            state_dir=repo.path / ".assay", use_cache=use_cache,
                            cache=cache if use_cache else None)
 
-    prepare(context(), rule_files())
+    def prepared(ctx: ScanContext) -> Prepared:
+        return prepare(ctx, RunLayout(ctx.state_dir), Pack(tuple(rule_files())))
+
+    prepared(context())
     read.clear()
     repo.write("helpers.py", "def get_param(name):\n    return 'fixed'\n")
-    edited = prepare(context(), rule_files())
+    edited = prepared(context())
     assert read == ["helpers.py"]
     read.clear()
-    fresh = prepare(context(use_cache=False), rule_files())
+    fresh = prepared(context(use_cache=False))
     assert read == ["helpers.py", "other.py", "views.py"]
     assert (edited.key, edited.provenance) == (fresh.key, fresh.provenance)
     summaries = dict(edited.provenance)
@@ -140,7 +145,7 @@ def test_a_rescan_after_an_edit_reads_only_the_edited_file(repo: GitRepo,
 
 
 def test_the_empty_outcome_shortcut_is_what_the_cache_writes() -> None:
-    from assay.scanners.cache import _EMPTY, FileOutcome, _decode, _encode
+    from assay.ledger.result_cache import _EMPTY, FileOutcome, _decode, _encode
 
     assert _encode(FileOutcome()) == _EMPTY
     assert _decode(_EMPTY, "a.py") == FileOutcome()
@@ -149,7 +154,7 @@ def test_the_empty_outcome_shortcut_is_what_the_cache_writes() -> None:
 def test_an_unreadable_cache_reads_as_empty_and_says_so(tmp_path: Path) -> None:
     import sqlite3
 
-    cache = ResultCache(tmp_path / "cache.db")
+    cache = open_result_cache(tmp_path)
     cache.put_docs("kind", [("k", "v")])
     assert cache.get_docs("kind", ["k"]) == {"k": "v"}
     other = sqlite3.connect(tmp_path / "cache.db")
@@ -162,7 +167,7 @@ def test_an_unreadable_cache_reads_as_empty_and_says_so(tmp_path: Path) -> None:
 def test_the_walk_visits_what_ast_walk_does_but_load_and_store_markers() -> None:
     import ast
 
-    from assay.scanners.pysource import _walk
+    from assay.scanners.semgrep._pysource import _walk
 
     for path in sorted(CORPUS.rglob("*.py"))[:80]:
         tree = ast.parse(path.read_text(encoding="utf-8"))

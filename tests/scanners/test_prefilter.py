@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from assay.scanners.prefilter import relevant_files, sink_tokens
 from assay.scanners.semgrep import RULES_DIR, find_semgrep
+from assay.scanners.semgrep._prefilter import relevant_files, sink_tokens
 
 PACK = {r["id"]: r for r in yaml.safe_load((RULES_DIR / "taint.yaml").read_text())["rules"]}
 
@@ -97,7 +97,7 @@ def test_source_hints_are_tighter_than_the_word_request() -> None:
 
 
 def test_pattern_rules_run_only_where_their_required_text_is() -> None:
-    from assay.scanners.prefilter import FileIndex, required_files
+    from assay.scanners.semgrep._prefilter import FileIndex, required_files
 
     rules = [r for path in sorted(RULES_DIR.glob("*.yaml"))
              for r in yaml.safe_load(path.read_text())["rules"]]
@@ -147,7 +147,7 @@ def test_required_text_is_in_every_corpus_file_its_rule_reports_in(tmp_path: Pat
 def test_required_text_is_looked_up_among_words_as_in_the_text() -> None:
     """Every `assay-requires` expression matches within words only, so looking it up in
     each file's words finds the same files as searching the whole text."""
-    from assay.scanners.prefilter import FileIndex, required_files
+    from assay.scanners.semgrep._prefilter import FileIndex, required_files
 
     corpus = Path(__file__).resolve().parents[1] / "corpus"
     sources = {str(p.relative_to(corpus)): p.read_text() for p in sorted(corpus.rglob("*.py"))}

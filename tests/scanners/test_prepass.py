@@ -3,17 +3,23 @@ and its generated patterns limited to what can match in the files each rule runs
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from assay.repo import open_snapshot
 from assay.scanners.interface import ScanContext
-from assay.scanners.prepass import prepare
 from assay.scanners.semgrep import rule_files
+from assay.scanners.semgrep._layout import RunLayout
+from assay.scanners.semgrep._pack import Pack, RuleFile, Rules, load_rules
+from assay.scanners.semgrep._prepass import Prepared
+from assay.scanners.semgrep._prepass import prepare as prepare_in
+from assay.scanners.semgrep._rulefiles import write_generated
 from tests.helpers import GitRepo
 
 HELPER = "from flask import request\n\n\ndef get_param(name):\n    return request.args.get(name)\n"
@@ -32,9 +38,21 @@ def _context(repo: GitRepo, use_cache: bool = True) -> ScanContext:
                        state_dir=repo.path / ".assay", use_cache=use_cache)
 
 
+def prepare(ctx: ScanContext) -> Prepared:
+    return prepare_in(ctx, RunLayout(ctx.state_dir), Pack(tuple(rule_files())))
+
+
+def _pack() -> Rules:
+    return load_rules(rule_files())
+
+
 def _taint(prepared_rules: tuple[Path, ...]) -> dict[str, dict[str, object]]:
     path = next(p for p in prepared_rules if p.name == "taint.json")
     return {r["id"]: r for r in yaml.safe_load(path.read_text())["rules"]}
+
+
+def _writer(out_dir: Path) -> Callable[[str, tuple[dict[str, Any], ...]], RuleFile]:
+    return functools.partial(write_generated, out_dir)
 
 
 def _never(*args: object) -> None:
@@ -43,21 +61,21 @@ def _never(*args: object) -> None:
 
 def test_a_rescan_reuses_the_pre_pass_until_a_python_file_changes(
         repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assay.scanners import prepass
+    from assay.scanners.semgrep import _prepass as prepass
 
     repo.write("helpers.py", HELPER)
     repo.write("views.py", VIEW)
     repo.commit()
-    first = prepare(_context(repo), rule_files())
+    first = prepare(_context(repo))
     with monkeypatch.context() as patched:
         patched.setattr(prepass, "_prepare", _never)
-        again = prepare(_context(repo), rule_files())
+        again = prepare(_context(repo))
     assert (again.rules, again.provenance, again.key) == (first.rules, first.provenance,
                                                            first.key)
     assert list((repo.path / ".assay" / "semgrep" / "prepass").glob("*.json"))
     # the helper stops returning request data: the pre-pass is redone, not reused
     repo.write("helpers.py", "def get_param(name):\n    return 'fixed'\n")
-    changed = prepare(_context(repo), rule_files())
+    changed = prepare(_context(repo))
     assert changed.key != first.key
     extra = dict(changed.provenance)
     assert extra["semgrep.summaries.source"] == "0"
@@ -68,11 +86,11 @@ def test_no_cache_redoes_the_pre_pass_and_a_broken_memo_is_ignored(repo: GitRepo
     repo.write("helpers.py", HELPER)
     repo.write("views.py", VIEW)
     repo.commit()
-    first = prepare(_context(repo), rule_files())
+    first = prepare(_context(repo))
     for memo in (repo.path / ".assay" / "semgrep" / "prepass").glob("*.json"):
         memo.write_text("{not json")
-    assert prepare(_context(repo), rule_files()).key == first.key
-    fresh = prepare(_context(repo, use_cache=False), rule_files())
+    assert prepare(_context(repo)).key == first.key
+    fresh = prepare(_context(repo, use_cache=False))
     assert fresh.key == first.key and fresh.rules == first.rules
 
 
@@ -81,7 +99,7 @@ def test_generated_patterns_are_limited_to_names_in_the_rule_files(repo: GitRepo
     repo.write("shell.py", SHELL)
     repo.write("sql.py", SQL)
     repo.commit()
-    rules = _taint(prepare(_context(repo), rule_files()).rules)
+    rules = _taint(prepare(_context(repo)).rules)
     command, sqli = rules["assay.python.command-injection.taint"], rules["assay.python.sqli.taint"]
     assert command["paths"] == {"include": ["/shell.py"]}
     assert sqli["paths"] == {"include": ["/sql.py"]}
@@ -93,28 +111,29 @@ def test_generated_patterns_are_limited_to_names_in_the_rule_files(repo: GitRepo
 def test_a_rule_is_copied_per_group_of_files_and_findings_keep_its_id(repo: GitRepo,
                                                                       tmp_path: Path) -> None:
     from assay.model import Confidence, Severity
-    from assay.scanners.rulegen import extend_pack
-    from assay.scanners.semgrep import COPY_MARK, RuleMeta, _rule_id
-    from assay.scanners.summaries import summarize
+    from assay.scanners.semgrep import COPY_MARK, RuleMeta
+    from assay.scanners.semgrep._results import rule_id
+    from assay.scanners.semgrep._rulegen import extend_pack
+    from assay.scanners.semgrep._summaries import summarize
 
     views = {f"v{i}.py": SQL for i in range(3)}
-    pack = rule_files()
     rule = "assay.python.sqli.taint"
-    out = extend_pack(pack, summarize(views, views), tmp_path, include={rule: sorted(views)},
+    out = extend_pack(_pack(), summarize(views, views), _writer(tmp_path),
+                      include={rule: sorted(views)},
                       vocabulary=lambda paths: frozenset({"cur", "execute", "request"}), copies=2)
-    copies = [r for r in _taint(tuple(out)).values() if r["id"].startswith(rule)]
+    copies = [r for r in _taint(out.paths).values() if r["id"].startswith(rule)]
     assert len(copies) == 2 and copies[0]["id"] == rule
     assert [c["paths"]["include"] for c in copies] == [["/v0.py", "/v1.py"], ["/v2.py"]]
     meta = {rule: RuleMeta(89, Severity.HIGH, Confidence.HIGH)}
-    assert _rule_id(f"tmp.generated.{rule}{COPY_MARK}1", meta) == rule
+    assert rule_id(f"tmp.generated.{rule}{COPY_MARK}1", meta) == rule
 
 
 def test_taint_rules_share_their_groups_of_files(repo: GitRepo, tmp_path: Path) -> None:
     """Each taint rule's copy for a group is pruned for the whole group, so the copies
     of different rules for the same files hold the same generated patterns (Semgrep
     matches a pattern several rules hold once per file)."""
-    from assay.scanners.rulegen import extend_pack
-    from assay.scanners.summaries import summarize
+    from assay.scanners.semgrep._rulegen import extend_pack
+    from assay.scanners.semgrep._summaries import summarize
 
     views = {f"v{i}.py": SQL for i in range(4)}
     include = {"assay.python.sqli.taint": ["v0.py", "v1.py", "v3.py"],
@@ -125,9 +144,9 @@ def test_taint_rules_share_their_groups_of_files(repo: GitRepo, tmp_path: Path) 
         asked.append(tuple(paths))
         return frozenset({"cur", "execute", "request"})
 
-    out = extend_pack(rule_files(), summarize(views, views), tmp_path, include=include,
+    out = extend_pack(_pack(), summarize(views, views), _writer(tmp_path), include=include,
                       vocabulary=vocabulary, copies=2)
-    rules = _taint(tuple(out)).values()
+    rules = _taint(out.paths).values()
     includes = {r["id"]: r["paths"]["include"] for r in rules}
     assert includes == {"assay.python.sqli.taint": ["/v0.py", "/v1.py"],
                         "assay.python.sqli.taint--copy1": ["/v3.py"],
@@ -138,31 +157,32 @@ def test_taint_rules_share_their_groups_of_files(repo: GitRepo, tmp_path: Path) 
 
 def test_a_changed_pre_pass_never_reuses_an_older_result(
         repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assay.scanners import prepass
+    from assay.scanners.semgrep import _prepass as prepass
 
     repo.write("helpers.py", HELPER)
     repo.commit()
-    before = prepass._memo_key(_context(repo), rule_files())
+    pack = Pack(tuple(rule_files()))
+    before = prepass._memo_key(_context(repo), pack)
     monkeypatch.setattr(prepass, "_code_digest", lambda: "another version of the code")
-    assert prepass._memo_key(_context(repo), rule_files()) != before
+    assert prepass._memo_key(_context(repo), pack) != before
 
 
 def test_the_base_and_the_head_of_a_change_both_keep_their_pre_pass(
         repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assay.scanners import prepass
+    from assay.scanners.semgrep import _prepass as prepass
 
     repo.write("helpers.py", HELPER)
     repo.write("views.py", VIEW)
     repo.commit()
-    head = prepare(_context(repo), rule_files())
+    head = prepare(_context(repo))
     repo.write("helpers.py", "def get_param(name):\n    return 'fixed'\n")
-    base = prepare(_context(repo), rule_files())
+    base = prepare(_context(repo))
     memo = repo.path / ".assay" / "semgrep" / "prepass"
     assert len(list(memo.glob("*.json"))) == 2
     assert head.provenance != base.provenance
     repo.write("helpers.py", HELPER)
     monkeypatch.setattr(prepass, "_prepare", _never)
-    again = prepare(_context(repo), rule_files())
+    again = prepare(_context(repo))
     assert (again.key, again.provenance) == (head.key, head.provenance)
     assert all(p.is_file() for p in again.rules)
 
@@ -171,27 +191,27 @@ def test_a_kept_result_naming_rules_outside_the_state_is_not_used(repo: GitRepo)
     repo.write("helpers.py", HELPER)
     repo.write("views.py", VIEW)
     repo.commit()
-    first = prepare(_context(repo), rule_files())
+    first = prepare(_context(repo))
     planted = repo.path / "empty.yaml"
     planted.write_text("rules: []\n")
     for memo in (repo.path / ".assay" / "semgrep" / "prepass").glob("*.json"):
         doc = json.loads(memo.read_text())
         memo.write_text(json.dumps({**doc, "rules": [str(planted)]}))
-    again = prepare(_context(repo), rule_files())
+    again = prepare(_context(repo))
     assert planted not in again.rules
     assert again.rules == first.rules
 
 
 def test_a_scan_of_some_files_reads_only_their_copies_of_the_rules(
         repo: GitRepo, tmp_path: Path) -> None:
-    from assay.scanners.rulegen import limited_targets, limited_to, load_rules
+    from assay.scanners.semgrep._rulefiles import limited_targets, limited_to
 
     repo.write("shell.py", SHELL.replace("label(", "str("))
     repo.write("query.py", SQL)
     repo.write("lib.py", "import hashlib\n\n\ndef noop():\n    return hashlib.md5(b'')\n")
     repo.commit()
-    prepared = prepare(_context(repo), rule_files())
-    loaded = [(p, load_rules(p)) for p in prepared.rules]
+    prepared = prepare(_context(repo))
+    loaded = load_rules(prepared.rules)
     pack = [p for p in prepared.rules if p not in prepared.taint]
     assert [p.name for p in prepared.taint] == ["taint.json"]
     assert [p.name for p in pack] == ["crypto.json"]  # the crypto rules, for lib.py alone

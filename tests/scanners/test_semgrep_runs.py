@@ -10,18 +10,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assay.ledger.result_cache import FileOutcome, open_result_cache
 from assay.model import Confidence, Finding, Severity, SkippedFile, SkipReason, Span
-from assay.scanners.cache import FileOutcome
 from assay.scanners.filescan import Analysis
-from assay.scanners.semgrep import _chunks, _merge
+from assay.scanners.semgrep import rule_files
+from assay.scanners.semgrep._process import chunks, join
 
 
 @given(st.lists(st.text(alphabet="abc/é.", min_size=1, max_size=30), max_size=60),
        st.integers(min_value=1, max_value=80))
 def test_chunks_keep_every_path_in_order_within_the_limit(paths: list[str], limit: int) -> None:
-    chunks = _chunks(paths, limit)
-    assert [p for chunk in chunks for p in chunk] == paths
-    for chunk in chunks:
+    cut = chunks(paths, limit)
+    assert [p for chunk in cut for p in chunk] == paths
+    for chunk in cut:
         assert chunk
         assert len(chunk) == 1 or sum(len(p.encode()) + 1 for p in chunk) <= limit
 
@@ -42,7 +43,7 @@ def test_outcomes_of_both_runs_are_joined_and_a_failure_wins() -> None:
                     failed=[SkippedFile("d.py", SkipReason.TIMEOUT, "semgrep", "slow")],
                     error="slow")
     joined = Analysis()
-    _merge(whole, part, joined)
+    join(whole, part, joined)
     assert [f.rule_id for f in joined.outcomes["a.py"].findings] == ["weak-hash", "sqli"]
     assert joined.outcomes["b.py"] == FileOutcome()
     assert joined.outcomes["c.py"].skip is not None
@@ -51,39 +52,33 @@ def test_outcomes_of_both_runs_are_joined_and_a_failure_wins() -> None:
 
 
 def test_gated_cwes_are_kept_by_the_rules_hash(tmp_path: Path) -> None:
-    from assay.repo import open_snapshot
-    from assay.scanners.cache import ResultCache
-    from assay.scanners.interface import ScanContext
-    from assay.scanners.semgrep import (
-        GATED_KIND,
-        _kept_gated_cwes,
-        gated_cwes,
-        rule_files,
-        rules_hash,
-    )
+    from assay.scanners.semgrep._pack import Pack
+    from assay.scanners.semgrep._plan import GATED_KIND, _gated_cwes
 
-    (tmp_path / "a.py").write_text("x = 1\n")
-    cache = ResultCache(tmp_path / "cache.db")
-    ctx = ScanContext(snapshot=open_snapshot(tmp_path), files=(), state_dir=tmp_path,
-                      cache=cache)
-    expected = ",".join(str(c) for c in gated_cwes(rule_files()))
-    assert "89" in expected.split(",")
-    assert _kept_gated_cwes(ctx, rule_files()) == expected
-    assert cache.get_docs(GATED_KIND, [rules_hash(rule_files())]) == {
-        rules_hash(rule_files()): expected}
+    cache = open_result_cache(tmp_path)
+    pack = Pack(tuple(rule_files()))
+    expected = pack.rules.gated_cwes()
+    assert 89 in expected
+    assert _gated_cwes(cache, Pack(pack.paths)) == expected
+    text = ",".join(str(c) for c in sorted(expected))
+    assert cache.get_docs(GATED_KIND, [pack.hash]) == {pack.hash: text}
+    # kept: the pack is not read again
+    again = Pack(pack.paths)
+    assert _gated_cwes(cache, again) == expected and not again.read
     # a damaged record is computed again
-    cache.put_docs(GATED_KIND, [(rules_hash(rule_files()), "89,x")])
-    assert _kept_gated_cwes(ctx, rule_files()) == expected
+    for damaged in ("89,x", "89,\u00b2"):
+        cache.put_docs(GATED_KIND, [(pack.hash, damaged)])
+        assert _gated_cwes(cache, Pack(pack.paths)) == expected
 
 
 @given(st.lists(st.integers(min_value=1, max_value=5000), max_size=40),
        st.integers(min_value=1, max_value=8))
 def test_parts_keep_every_path_in_order_in_at_most_count_parts(sizes: list[int],
                                                                count: int) -> None:
-    from assay.scanners.semgrep import _parts
+    from assay.scanners.semgrep._process import parts as cut
 
     paths = [f"f{i:03}.py" for i in range(len(sizes))]
-    parts = _parts(paths, sizes, count)
+    parts = cut(paths, sizes, count)
     assert [p for part, _ in parts for p in part] == paths
     assert len(parts) <= count and all(part for part, _ in parts)
     by_path = dict(zip(paths, sizes, strict=True))
@@ -95,7 +90,8 @@ def test_parts_keep_every_path_in_order_in_at_most_count_parts(sizes: list[int],
 def test_rules_limited_to_some_files_are_split_from_the_others(tmp_path: Path) -> None:
     import json
 
-    from assay.scanners.rulegen import limited_targets, load_rules, split_limited
+    from assay.scanners.semgrep._pack import RuleFile, Rules, load_rules
+    from assay.scanners.semgrep._rulefiles import limited_targets, split_limited
 
     free = {"id": "free", "languages": ["python"], "message": "m", "severity": "INFO",
             "pattern": "eval(...)"}
@@ -104,13 +100,14 @@ def test_rules_limited_to_some_files_are_split_from_the_others(tmp_path: Path) -
     mixed.write_text(json.dumps({"rules": [free, bound]}))
     only_free = tmp_path / "free.json"
     only_free.write_text(json.dumps({"rules": [free]}))
-    loaded = [(only_free, load_rules(only_free)), (mixed, load_rules(mixed))]
+    loaded = load_rules([only_free, mixed])
     everywhere, some = split_limited(loaded, tmp_path / "out")
     # a file of one kind is used as it is; a file of both is written out as two
-    assert everywhere[0] == (only_free, [free])
-    assert [r["id"] for r in load_rules(everywhere[1][0])] == ["free"]
-    assert [r["id"] for r in load_rules(some[0][0])] == ["bound"] and len(some) == 1
-    assert everywhere[1][0].parent == tmp_path / "out"
+    assert everywhere.files[0] == RuleFile(only_free, (free,))
+    assert [r["id"] for r in load_rules(everywhere.paths[1:]).all()] == ["free"]
+    assert [r["id"] for r in load_rules(some.paths).all()] == ["bound"] and len(some.files) == 1
+    assert everywhere.paths[1].parent == tmp_path / "out"
+    assert isinstance(some, Rules)
     # paths are matched as `paths: include` writes them (glob characters escaped)
     assert limited_targets(some, ["b.py", "sub/c[d].py", "a.py"]) == ["sub/c[d].py", "a.py"]
 
@@ -122,7 +119,7 @@ def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPat
     import shutil
 
     from assay import api
-    from assay.scanners import semgrep
+    from assay.scanners.semgrep import _process
     from tests.helpers import GitRepo
     from tests.rules.corpus import CORPUS
 
@@ -131,14 +128,14 @@ def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPat
         shutil.copytree(CORPUS, repo.path, dirs_exist_ok=True)
         repo.commit("corpus")
         calls: list[str] = []
-        original = semgrep.SemgrepScanner._run_chunk
+        original = _process.Invocation.run
 
-        def counted(self: semgrep.SemgrepScanner, *args: Any) -> None:
+        def counted(self: _process.Invocation, *args: Any) -> None:
             calls.append(str(args[0]))
             original(self, *args)
 
         with monkeypatch.context() as patch:
-            patch.setattr(semgrep.SemgrepScanner, "_run_chunk", counted)
+            patch.setattr(_process.Invocation, "run", counted)
             run = api.scan(repo.path, scanners=["semgrep"], no_cache=True, record=False,
                            jobs=4).run
         assert run.status == "complete"
@@ -147,7 +144,7 @@ def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPat
 
     default, runs = scan()
     assert runs == 2  # small files: pattern rules in one run, taint rules in another
-    monkeypatch.setattr(semgrep, "PART_MIN_BYTES", 1)
+    monkeypatch.setattr(_process, "PART_MIN_BYTES", 1)
     split, runs = scan()
     assert runs == 1 + 4  # the pattern rules in one run, the taint rules' files in 4
     assert split == default and len(default) > 100
@@ -155,25 +152,22 @@ def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPat
 
 def test_runs_are_joined_and_a_failed_run_fails_only_its_files(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from assay.scanners import semgrep
+    from assay.scanners.semgrep._process import Invocation, Runs
+    from assay.scanners.semgrep._results import fail
 
-    scanner = semgrep.SemgrepScanner()
-    if scanner.unavailable():
-        pytest.skip(scanner.unavailable())
-
-    def fake(self: semgrep.SemgrepScanner, root: Path, files: list[str], command: list[str],
+    def fake(self: Invocation, root: Path, files: list[str], rules: list[Path],
              state: Path, meta: Any, analysis: Analysis) -> None:
         if root.name == "broken":
-            self._fail(analysis, files, SkipReason.SCANNER_ERROR, "semgrep exited 2")
+            fail(analysis, files, SkipReason.SCANNER_ERROR, "semgrep exited 2")
         else:
             analysis.outcomes.update((p, FileOutcome((_finding(p, root.name),))) for p in files)
 
-    monkeypatch.setattr(semgrep.SemgrepScanner, "_run_chunk", fake)
+    monkeypatch.setattr(Invocation, "run", fake)
     into = Analysis()
-    with semgrep._Runs(scanner, 2, {}) as runs:
-        runs._start(tmp_path / "patterns", ["a.py", "b.py"], [], tmp_path)
-        runs._start(tmp_path / "sliced", ["b.py"], [], tmp_path)
-        runs._start(tmp_path / "broken", ["c.py"], [], tmp_path)
+    with Runs(Invocation("semgrep", 10.0, 1.0), 2, {}, tmp_path) as runs:
+        runs.start(tmp_path / "patterns", ["a.py", "b.py"], [])
+        runs.start(tmp_path / "sliced", ["b.py"], [])
+        runs.start(tmp_path / "broken", ["c.py"], [])
     # each run had a state directory of its own
     assert sorted(p.name for p in tmp_path.glob("run-*")) == ["run-0", "run-1", "run-2"]
     runs.joined(["a.py", "b.py", "c.py", "d.py"], into)

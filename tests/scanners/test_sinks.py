@@ -9,8 +9,8 @@ from assay.config import Config
 from assay.scanners.interface import ScannerError
 from assay.scanners.registry import build_scanner
 from assay.scanners.semgrep import RULES_DIR
-from assay.scanners.sinks import SinkSignature, find_wrappers, signatures
-from assay.scanners.summaries import summarize
+from assay.scanners.semgrep._sinks import SinkSignature, find_wrappers, signatures
+from assay.scanners.semgrep._summaries import summarize
 
 PACK = {r["id"]: r for r in yaml.safe_load((RULES_DIR / "taint.yaml").read_text())["rules"]}
 CMDI = "assay.python.command-injection.taint"

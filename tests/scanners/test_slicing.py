@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from assay.api import scan
-from assay.scanners.slicing import SliceSpec, slice_source
+from assay.scanners.semgrep._slicing import SliceSpec, slice_source
 from tests.helpers import GitRepo, operator_config
 
 VIEWS = '''import os
@@ -147,7 +147,7 @@ def test_slicing_changes_no_finding(repo: GitRepo) -> None:
 def test_pattern_rule_copies_keep_functions_with_required_words() -> None:
     import re
 
-    from assay.scanners.slicing import slice_for_words
+    from assay.scanners.semgrep._slicing import slice_for_words
 
     required = [re.compile(r"\brandom\b"), re.compile(r"\bhashlib\b"),
                 re.compile(r"(?i)passw")]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import yaml
 
-from assay.scanners.pysource import module_names
-from assay.scanners.rulegen import call_patterns, extend_pack, provenance, trusted_calls
 from assay.scanners.semgrep import RULES_DIR
-from assay.scanners.summaries import SummaryKind, summarize
+from assay.scanners.semgrep._pack import load_rules
+from assay.scanners.semgrep._prepass import provenance
+from assay.scanners.semgrep._pysource import module_names
+from assay.scanners.semgrep._rulefiles import write_generated
+from assay.scanners.semgrep._rulegen import call_patterns, extend_pack, trusted_calls
+from assay.scanners.semgrep._summaries import SummaryKind, summarize
 
 PARAMS = '''\
 from flask import request
@@ -170,7 +174,8 @@ def test_extended_pack_adds_summaries_to_taint_rules_only(tmp_path: Path) -> Non
                "app/helpers/safe.py": SAFE, "app/views.py": VIEWS}
     result = summarize(sources, sources)
     files = sorted(RULES_DIR.glob("*.yaml"))
-    out = extend_pack(files, result, tmp_path)
+    write = functools.partial(write_generated, tmp_path)
+    out = extend_pack(load_rules(files), result, write).paths
     assert [p.stem for p in out] == [p.stem for p in files]
     generated = [p for p in out if p.parent != RULES_DIR]
     assert [p.name for p in generated] == ["taint.json"]
@@ -180,12 +185,13 @@ def test_extended_pack_adds_summaries_to_taint_rules_only(tmp_path: Path) -> Non
     assert "helpers.safe.text(...)" in str(xss["pattern-sanitizers"])
     assert "helpers.safe.text(...)" not in str(sqli["pattern-sanitizers"])
     assert "helpers.safe.table(...)" in str(sqli["pattern-sanitizers"])
-    assert extend_pack(files, result, tmp_path) == out  # same summaries, same file
+    assert extend_pack(load_rules(files), result, write).paths == out  # same summaries, same file
 
 
 def test_nothing_to_add_keeps_the_pack(tmp_path: Path) -> None:
-    files = sorted(RULES_DIR.glob("*.yaml"))
-    assert extend_pack(files, summarize({}, []), tmp_path) == files
+    pack = load_rules(sorted(RULES_DIR.glob("*.yaml")))
+    write = functools.partial(write_generated, tmp_path)
+    assert extend_pack(pack, summarize({}, []), write) == pack
     assert not list(tmp_path.iterdir())
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from assay.model import Confidence, Finding, FindingKind, Severity, Span
-from assay.normalize.merge import BanditPolicy, merge_findings
+from assay.normalize.merge import Engines, MergePolicy, merge_findings
 from assay.repo import RepoError, open_snapshot
 from assay.scanners.llm.findings import FindingReporter
 from assay.scanners.llm.interface import ToolCall
@@ -222,7 +222,8 @@ def _finding(scanner: str, rule: str, path: str, line: int) -> Finding:
 
 def test_the_merge_drops_nothing_in_a_file_semgrep_did_not_analyze() -> None:
     bandit = [_finding("bandit", "B602", "seen.py", 3), _finding("bandit", "B602", "unseen.py", 3)]
-    merged = merge_findings(bandit, [78], BanditPolicy.DROP, analyzed={"seen.py"})
+    merged = merge_findings(bandit, [78], Engines("bandit", "semgrep", frozenset({"B602"})),
+                            MergePolicy.DROP, analyzed={"seen.py"})
     assert [f.path for f in merged.findings] == ["unseen.py"]
     assert merged.unconfirmed == ("B602",)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.report.label_source import default_labeler
+from assay.app.label import default_labeler
 from assay.workflow.lifecycle import default_actor
 from tests.helpers import GitRepo
 

@@ -17,12 +17,12 @@ from pathlib import Path
 from assay.config import Config
 from assay.errors import UsageError
 from assay.ledger import SqliteLedger, open_ledger
+from assay.ledger.result_cache import open_result_cache
 from assay.model import Run
 from assay.project import config_provenance, default_ledger, locate_project
 from assay.repo import Snapshot, open_snapshot
 from assay.repo.diff import Diff, compute_diff, parse_range
 from assay.repo.globs import compile_excludes
-from assay.scanners.cache import ResultCache
 from assay.scanners.interface import Progress, ScanContext
 from assay.scanners.registry import build_scanner
 from assay.scanners.runner import RunSettings, new_run_id, run_scanners
@@ -72,7 +72,7 @@ def scan(
     store: SqliteLedger | None = open_ledger(default_ledger(project, ledger)) if record else None
     now = (clock or (lambda: datetime.now(UTC)))()
     warnings = list(project.warnings)
-    cache = ResultCache(project.state_dir / "cache.db")
+    cache = open_result_cache(project.state_dir)
     if cache.error:
         warnings.append(cache.error)
     run_id = new_run_id(now)

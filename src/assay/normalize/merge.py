@@ -1,20 +1,19 @@
-"""Merging Bandit's findings with the taint rules' findings.
+"""Merging a pattern-only engine's findings with a dataflow engine's.
 
-Bandit matches code patterns; for injection-type weaknesses it cannot tell request data
-from a constant, so its findings there (string-built SQL, `shell=True`, `pickle.loads`,
-XML parsers, autoescape off, ...) fire on safe code too. Where the pack's taint rules
-cover the weakness (Semgrep records the CWEs its gating rules cover: every taint rule,
-and rules with `metadata.gates-bandit: true` such as the hard-coded secret rules), such
-a Bandit finding counts only when a finding of the pack agrees: same file, same CWE,
-nearby lines. Then the two become one finding listing both sources. Bandit findings the
-taint rules do not confirm in a file Semgrep analyzed are dropped (the default, `drop`),
-reported at low severity and confidence so they never block (`demote`), or kept as they
-are (`keep`); the run records how many. In a file Semgrep did not analyze, nothing
-confirms or refutes them: they stand.
+A pattern-only engine matches code whatever data reaches it: for injection-type
+weaknesses it cannot tell request data from a constant, so some of its rules (string-
+built SQL, `shell=True`, `pickle.loads`, XML parsers, autoescape off, ...) fire on safe
+code too. Where a dataflow engine's rules cover the weakness (it declares the CWEs it
+gates), a finding of such a rule counts only when a dataflow finding agrees: same file,
+same CWE, nearby lines. Then the two become one finding listing both sources. Gated
+findings no dataflow finding confirms in a file the dataflow engine analyzed are dropped
+(the default, `drop`), reported at low severity and confidence so they never block
+(`demote`), or kept as they are (`keep`); the run records how many. In a file the
+dataflow engine did not analyze, nothing confirms or refutes them: they stand.
 
-Everything else Bandit reports (weak hashes and ciphers, weak randomness, dangerous
-calls and settings) stands on its own; when a rule of the pack reports the same thing,
-the two are merged into one finding with Bandit's as the primary.
+Everything else the pattern engine reports (weak hashes and ciphers, weak randomness,
+dangerous calls and settings) stands on its own; when a dataflow rule reports the same
+thing, the two are merged into one finding with the pattern engine's as the primary.
 """
 
 from __future__ import annotations
@@ -25,30 +24,26 @@ from dataclasses import dataclass, replace
 
 from assay.model import Confidence, Finding, Severity
 
-# Bandit checks that match a code pattern whatever data reaches it, with the CWE that
-# decides whether the pack gates them (normalize/cwe.py maps them the same way).
-TAINT_GATED: dict[str, int] = {
-    **{t: 78 for t in ("B404", "B601", "B602", "B603", "B604", "B605", "B606", "B607",
-                       "B609")},
-    **{t: 89 for t in ("B608", "B610", "B611")},
-    **{t: 94 for t in ("B102", "B307")},
-    **{t: 502 for t in ("B301", "B302", "B403", "B506")},
-    **{f"B{n}": 611 for n in (*range(313, 320), *range(405, 412))},
-    **{t: 79 for t in ("B701", "B702", "B703", "B704")},
-    "B310": 918,
-    # Hard-coded password checks match on names alone (`PASSWORD_FIELD = "password"`);
-    # the pack's secret rules also filter placeholders and empty values.
-    **{t: 798 for t in ("B105", "B106", "B107")},
-}
 LINE_TOLERANCE = 5  # a string built a few lines above the call it is passed to
 
 
-class BanditPolicy(enum.StrEnum):
-    """What happens to a taint-gated Bandit finding no taint finding confirms."""
+class MergePolicy(enum.StrEnum):
+    """What happens to a gated pattern finding no dataflow finding confirms."""
 
     DROP = "drop"
     DEMOTE = "demote"
     KEEP = "keep"
+
+
+@dataclass(frozen=True)
+class Engines:
+    """The two scanners a merge weighs, by name: `pattern` matches code whatever data
+    reaches it, `dataflow` follows the data; `gated` are the pattern engine's rules whose
+    findings the dataflow engine decides where it gates their CWE."""
+
+    pattern: str
+    dataflow: str
+    gated: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -58,7 +53,8 @@ class MergeOutcome:
     findings: tuple[Finding, ...]
     merged: int = 0
     unconfirmed: tuple[str, ...] = ()
-    policy: BanditPolicy = BanditPolicy.DROP
+    policy: MergePolicy = MergePolicy.DROP
+    engine: str = ""  # the pattern engine whose findings were gated
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -66,53 +62,55 @@ class MergeOutcome:
         for rule in self.unconfirmed:
             counts[rule] = counts.get(rule, 0) + 1
         detail = ", ".join(f"{r} x{n}" for r, n in sorted(counts.items()))
-        return (("merge.bandit_policy", self.policy.value),
-                ("merge.bandit_unconfirmed", f"{len(self.unconfirmed)}: {detail}".rstrip(": ")),
+        return ((f"merge.{self.engine}_policy", self.policy.value),
+                (f"merge.{self.engine}_unconfirmed",
+                 f"{len(self.unconfirmed)}: {detail}".rstrip(": ")),
                 ("merge.merged", str(self.merged)))
 
 
-def merge_findings(findings: Iterable[Finding], covered: Iterable[int],
-                   policy: BanditPolicy = BanditPolicy.DROP,
+def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines: Engines,
+                   policy: MergePolicy = MergePolicy.DROP,
                    analyzed: Collection[str] | None = None) -> MergeOutcome:
-    """Apply the policy to Bandit's findings and merge agreeing findings into one.
+    """Apply the policy to the pattern engine's findings and merge agreeing findings.
 
-    `analyzed`: the files the pack's rules analyzed (None: every file). Only there can
-    the pack's silence stand against a Bandit finding; in a file Semgrep did not
-    analyze (an encoding it could not read, a timeout, ...) Bandit's findings stand.
+    `covered`: the CWEs the dataflow engine gates. `analyzed`: the files the dataflow
+    engine analyzed (None: every file). Only there can its silence stand against a
+    pattern finding; in a file it did not analyze (an encoding it could not read, a
+    timeout, ...) the pattern engine's findings stand.
     """
     items = sorted(findings, key=Finding.sort_key)
     covered_cwes = frozenset(covered)
     seen: Callable[[str], bool] = (lambda _path: True) if analyzed is None else \
         frozenset(analyzed).__contains__
-    bandit = [f for f in items if f.scanner == "bandit"]
-    others = [f for f in items if f.scanner != "bandit"]
-    taint: dict[tuple[str, int | None], list[Finding]] = {}
+    pattern = [f for f in items if f.scanner == engines.pattern]
+    others = [f for f in items if f.scanner != engines.pattern]
+    dataflow: dict[tuple[str, int | None], list[Finding]] = {}
     for other in others:
-        if other.scanner == "semgrep":
-            taint.setdefault((other.path, other.cwe), []).append(other)
+        if other.scanner == engines.dataflow:
+            dataflow.setdefault((other.path, other.cwe), []).append(other)
     absorbed: set[int] = set()
     out: list[Finding] = []
     unconfirmed: list[str] = []
     merged = 0
-    for finding in bandit:
-        gated = (TAINT_GATED.get(finding.rule_id) in covered_cwes
-                 and finding.cwe in covered_cwes and seen(finding.path))
-        partner = _partner(finding, taint.get((finding.path, finding.cwe), []), absorbed)
+    for finding in pattern:
+        gated = (finding.rule_id in engines.gated and finding.cwe in covered_cwes
+                 and seen(finding.path))
+        partner = _partner(finding, dataflow.get((finding.path, finding.cwe), []), absorbed)
         if partner is not None:
             absorbed.add(id(partner))
             merged += 1
             out.append(_combine(partner, finding) if gated else _combine(finding, partner))
         elif gated:
             unconfirmed.append(finding.rule_id)
-            if policy is BanditPolicy.DEMOTE:
+            if policy is MergePolicy.DEMOTE:
                 out.append(_demote(finding))
-            elif policy is BanditPolicy.KEEP:
+            elif policy is MergePolicy.KEEP:
                 out.append(finding)
         else:
             out.append(finding)
     out.extend(f for f in others if id(f) not in absorbed)
     return MergeOutcome(tuple(sorted(out, key=Finding.sort_key)), merged, tuple(unconfirmed),
-                        policy)
+                        policy, engines.pattern)
 
 
 def _partner(finding: Finding, candidates: Sequence[Finding],

@@ -10,9 +10,11 @@ import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from assay.ledger.result_cache import FileOutcome
 from assay.model import (
     Confidence,
     Finding,
@@ -24,9 +26,8 @@ from assay.model import (
     Span,
 )
 from assay.normalize.cwe import BANDIT, bandit_cwe
-from assay.scanners.cache import FileOutcome
 from assay.scanners.filescan import Analysis, FileScanner
-from assay.scanners.interface import ScanContext
+from assay.scanners.interface import ScanContext, ScannerResult
 
 SHARD_SIZE = 40
 IN_PROCESS_LIMIT = 60  # below this many files, worker start-up costs more than it saves
@@ -34,6 +35,22 @@ IN_PROCESS_LIMIT = 60  # below this many files, worker start-up costs more than 
 _SEVERITY = {"HIGH": Severity.HIGH, "MEDIUM": Severity.MEDIUM, "LOW": Severity.LOW}
 _CONFIDENCE = {"HIGH": Confidence.HIGH, "MEDIUM": Confidence.MEDIUM, "LOW": Confidence.LOW,
                "UNDEFINED": Confidence.LOW}
+
+# Checks that match a code pattern whatever data reaches it, with the CWE by which a
+# dataflow scanner decides them (normalize/cwe.py maps them the same way).
+GATED_BY_DATAFLOW: dict[str, int] = {
+    **{t: 78 for t in ("B404", "B601", "B602", "B603", "B604", "B605", "B606", "B607",
+                       "B609")},
+    **{t: 89 for t in ("B608", "B610", "B611")},
+    **{t: 94 for t in ("B102", "B307")},
+    **{t: 502 for t in ("B301", "B302", "B403", "B506")},
+    **{f"B{n}": 611 for n in (*range(313, 320), *range(405, 412))},
+    **{t: 79 for t in ("B701", "B702", "B703", "B704")},
+    "B310": 918,
+    # Hard-coded password checks match on names alone (`PASSWORD_FIELD = "password"`);
+    # the pack's secret rules also filter placeholders and empty values.
+    **{t: 798 for t in ("B105", "B106", "B107")},
+}
 
 
 class BanditScanner(FileScanner):
@@ -62,6 +79,12 @@ class BanditScanner(FileScanner):
         except importlib.metadata.PackageNotFoundError:
             return "bandit is not installed"
         return ""
+
+    def run(self, ctx: ScanContext) -> ScannerResult:
+        """Bandit over the files of `ctx`: a pattern-only engine, some of whose checks a
+        dataflow scanner decides (`GATED_BY_DATAFLOW`)."""
+        result = self.scan_files(ctx, self.info(), self.analyze)
+        return replace(result, pattern_rules=frozenset(GATED_BY_DATAFLOW))
 
     def analyze(self, root: Path, paths: Sequence[str], ctx: ScanContext,
                 report: Callable[[int], None]) -> Analysis:

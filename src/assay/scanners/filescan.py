@@ -1,6 +1,6 @@
 """`FileScanner`: the shared machinery of scanners that analyze files independently.
 
-`run()` looks every file up in the result cache, reads the misses once, sets aside files
+`scan_files()` looks every file up in the result cache, reads the misses once, sets aside files
 that cannot be analyzed (too large, binary, undecodable), hands the rest to `analyze()`,
 adds snippets and GitHub line hashes to the findings, and caches what is definitive.
 Timeouts and crashes are never cached: the next run tries again.
@@ -8,7 +8,6 @@ Timeouts and crashes are never cached: the next run tries again.
 
 from __future__ import annotations
 
-import abc
 import io
 import re
 import shutil
@@ -19,6 +18,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from assay.ledger.result_cache import FileOutcome
 from assay.model import (
     CacheStats,
     Finding,
@@ -30,7 +30,6 @@ from assay.model import (
 )
 from assay.normalize.fingerprint import snippet_at
 from assay.normalize.linehash import line_hashes_for
-from assay.scanners.cache import FileOutcome
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult
 
 
@@ -42,6 +41,11 @@ class Analysis:
     failed: list[SkippedFile] = field(default_factory=list)
     error: str = ""
 
+
+Analyze = Callable[[Path, Sequence[str], ScanContext, Callable[[int], None]], Analysis]
+"""An engine run over files: `analyze(root, paths, ctx, report)` analyzes `paths` (which
+exist under `root`) and reports per-file outcomes; `report(n)` tells the progress display
+that n of `paths` are done so far."""
 
 _CODING = re.compile(r"^([ \t\f]*#.*?coding[:=][ \t]*)[-\w.]+")  # PEP 263
 
@@ -103,14 +107,6 @@ class FileScanner(Scanner):
     # every cache key, so results of an older way are never reused.
     input_version = "input/2"
 
-    @abc.abstractmethod
-    def analyze(self, root: Path, paths: Sequence[str], ctx: ScanContext,
-                report: Callable[[int], None]) -> Analysis:
-        """Analyze `paths` (which exist under `root`); report per-file outcomes.
-
-        `report(n)` tells the progress display that n of `paths` are done so far.
-        """
-
     def unavailable(self) -> str:
         """Why the scanner cannot run here ('' when it can)."""
         return ""
@@ -120,17 +116,20 @@ class FileScanner(Scanner):
         are not the file's own; None (the default) for the file as it is."""
         return None
 
-    def run(self, ctx: ScanContext) -> ScannerResult:
-        """Cache look-up, pre-checks, analysis of the misses, enrichment, cache update."""
+    def scan_files(self, ctx: ScanContext, info: ScannerInfo,
+                   analyze: Analyze) -> ScannerResult:
+        """Cache look-up, pre-checks, analysis of the misses with `analyze`, enrichment,
+        cache update. `info` is the identity results are cached under (the rules of
+        this run)."""
         started = time.perf_counter()
-        info = self.info()
         files = self.select(ctx.files)
         outcomes, to_read = self._from_cache(ctx, info, files)
         hits = len(outcomes)
         failed: list[SkippedFile] = []
         error = ""
         if to_read:
-            fresh, failed, error = self._analyze_misses(ctx, info, to_read, len(files), hits)
+            fresh, failed, error = self._analyze_misses(ctx, info, analyze, to_read,
+                                                        len(files), hits)
             outcomes.update(fresh)
         return self._result(info, files, outcomes, failed, error, hits, len(to_read),
                             time.perf_counter() - started)
@@ -159,8 +158,8 @@ class FileScanner(Scanner):
             ctx.progress(self.name, len(outcomes), len(files))
         return outcomes, [p for p in sized if p not in cached]
 
-    def _analyze_misses(self, ctx: ScanContext, info: ScannerInfo, paths: list[str],
-                        total: int, done: int) -> tuple[dict[str, FileOutcome],
+    def _analyze_misses(self, ctx: ScanContext, info: ScannerInfo, analyze: Analyze,
+                        paths: list[str], total: int, done: int) -> tuple[dict[str, FileOutcome],
                                                        list[SkippedFile], str]:
         contents = ctx.snapshot.read_many(paths)
         outcomes: dict[str, FileOutcome] = {}
@@ -175,7 +174,7 @@ class FileScanner(Scanner):
                 copy = self.engine_bytes(path, contents[path], text)
                 if copy is not None:
                     copies[path] = copy
-        analysis = self._analyze_in(ctx, sorted(texts), total, done + len(outcomes),
+        analysis = self._analyze_in(ctx, analyze, sorted(texts), total, done + len(outcomes),
                                     {**contents, **copies} if copies else None)
         for path, outcome in analysis.outcomes.items():
             if path in texts and outcome.findings:
@@ -191,7 +190,7 @@ class FileScanner(Scanner):
                                   if o.skip is None or o.skip.reason is not SkipReason.TOO_LARGE))
         return outcomes, analysis.failed, analysis.error
 
-    def _analyze_in(self, ctx: ScanContext, paths: list[str], total: int,
+    def _analyze_in(self, ctx: ScanContext, analyze: Analyze, paths: list[str], total: int,
                     done: int, copies: Mapping[str, bytes] | None = None) -> Analysis:
         """`copies`: when given, the bytes of every one of `paths` the engine must read
         (some differ from the snapshot's), written to a scratch tree for it."""
@@ -213,7 +212,7 @@ class FileScanner(Scanner):
                 if ctx.progress is not None:
                     ctx.progress(self.name, done + count, total)
 
-            analysis = self.analyze(root, paths, ctx, report)
+            analysis = analyze(root, paths, ctx, report)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
         missing = [p for p in paths if p not in analysis.outcomes

@@ -1,10 +1,10 @@
 """The scanner interface.
 
 A scanner turns a snapshot into findings plus coverage. Most deterministic scanners work
-file by file: they derive from `FileScanner` and implement `analyze()`; the shared
-`run()` takes care of the per-file cache, unreadable files, snippets and fingerprints'
-raw material. Scanners that look at the whole scope at once (an LLM agent, an external
-review command) implement `run()` directly.
+file by file: they derive from `FileScanner` and run their analysis through its
+`scan_files()`, which takes care of the per-file cache, unreadable files, snippets and
+fingerprints' raw material. Scanners that look at the whole scope at once (an LLM agent,
+an external review command) do all of `run()` themselves.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from pathlib import Path
 
 from assay.errors import AssayError
 from assay.ledger.interface import Ledger
+from assay.ledger.result_cache import ResultCache
 from assay.model import (
     CacheStats,
     Finding,
@@ -25,9 +26,9 @@ from assay.model import (
     SkippedFile,
     StageMetrics,
 )
+from assay.normalize.merge import MergePolicy
 from assay.repo.diff import Diff
 from assay.repo.interface import Snapshot
-from assay.scanners.cache import ResultCache
 
 Progress = Callable[[str, int, int], None]
 """Called as progress(scanner, files_done, files_total)."""
@@ -65,8 +66,31 @@ class ScanContext:
 
 
 @dataclass(frozen=True)
+class SliceMetrics:
+    """What cutting files down for an engine did over a scan: the files the engine ran on,
+    how many of them were cut, their bytes before and after, the files left out (nothing
+    in them the engine could report) and the seconds it took."""
+
+    seconds: float = 0.0
+    files: int = 0
+    sliced: int = 0
+    bytes_before: int = 0
+    bytes_after: int = 0
+    left_out: int = 0
+
+
+@dataclass(frozen=True)
 class ScannerResult:
-    """What one scanner produced for one run."""
+    """What one scanner produced for one run.
+
+    Besides findings and coverage, what the runner acts on: `gated_cwes` and
+    `merge_policy` (set by a dataflow scanner: the CWEs for which its findings decide a
+    pattern-only scanner's, and what becomes of those none of its findings confirms),
+    `pattern_rules` (set by a pattern-only scanner: its rules whose findings a dataflow
+    scanner decides), `warnings` for the user, and `slicing` metrics. `extra` is what
+    the scanner records about itself in the run's provenance (a document, never read
+    back).
+    """
 
     info: ScannerInfo
     findings: tuple[Finding, ...] = ()
@@ -77,6 +101,11 @@ class ScannerResult:
     stages: tuple[StageMetrics, ...] = ()
     cache: CacheStats = field(default_factory=CacheStats)
     extra: tuple[tuple[str, str], ...] = ()
+    gated_cwes: frozenset[int] = frozenset()
+    merge_policy: MergePolicy | None = None
+    pattern_rules: frozenset[str] | None = None
+    warnings: tuple[str, ...] = ()
+    slicing: SliceMetrics | None = None
 
 
 class Scanner(abc.ABC):

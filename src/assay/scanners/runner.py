@@ -31,9 +31,9 @@ from assay.model import (
     StageMetrics,
 )
 from assay.normalize.fingerprint import assign_fingerprints
-from assay.normalize.merge import BanditPolicy, merge_findings
+from assay.normalize.merge import Engines, MergeOutcome, merge_findings
 from assay.repo.interface import Snapshot
-from assay.scanners.interface import ScanContext, Scanner, ScannerResult
+from assay.scanners.interface import ScanContext, Scanner, ScannerResult, SliceMetrics
 
 
 @dataclass(frozen=True)
@@ -74,16 +74,31 @@ def partition(snapshot: Snapshot, scanners: Sequence[Scanner],
     return tuple(files), skipped
 
 
+@dataclass(frozen=True)
+class ScanOutcome:
+    """A run, and what its scanners asked to tell the user."""
+
+    run: Run
+    warnings: tuple[str, ...] = ()
+
+
 def run_scanners(snapshot: Snapshot, scanners: Sequence[Scanner], settings: RunSettings) -> Run:
     """Scan `snapshot` with every scanner and assemble the run."""
+    return scan_outcome(snapshot, scanners, settings).run
+
+
+def scan_outcome(snapshot: Snapshot, scanners: Sequence[Scanner],
+                 settings: RunSettings) -> ScanOutcome:
+    """Scan `snapshot` with every scanner: the run, and the scanners' warnings."""
     started = time.perf_counter()
     files, skipped = partition(snapshot, scanners, settings.is_excluded)
     ctx = replace(settings.ctx, snapshot=snapshot, files=files)
     with ThreadPoolExecutor(max_workers=max(1, len(scanners))) as pool:
         results = list(pool.map(lambda s: _safe_run(s, ctx), scanners))
     in_scope = sorted({p for s in scanners for p in s.select(files)})
-    return assemble(snapshot, scanners, results, skipped, in_scope, settings,
-                    time.perf_counter() - started)
+    run = assemble(snapshot, scanners, results, skipped, in_scope, settings,
+                   time.perf_counter() - started)
+    return ScanOutcome(run, tuple(w for r in results for w in r.warnings))
 
 
 def _safe_run(scanner: Scanner, ctx: ScanContext) -> ScannerResult:
@@ -137,7 +152,7 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
         target=snapshot.target,
         python=platform.python_version(),
         extra=tuple(sorted(settings.extra_provenance
-                           + tuple(kv for r in results for kv in r.extra) + merge_record)),
+                           + tuple(kv for r in results for kv in _recorded(r)) + merge_record)),
     )
     cache = CacheStats(hits=sum(r.cache.hits for r in results),
                        misses=sum(r.cache.misses for r in results),
@@ -145,7 +160,7 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
     metrics = Metrics(
         started_at=settings.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         wall_seconds=seconds,
-        stages=(StageMetrics("scan", seconds), *(st for r in results for st in r.stages)),
+        stages=(StageMetrics("scan", seconds), *(st for r in results for st in _stages(r))),
         cache=cache,
     )
     return Run(id=settings.run_id, status=status, provenance=provenance, coverage=coverage,
@@ -154,16 +169,40 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
 
 def merge_engines(results: Sequence[ScannerResult],
                   ) -> tuple[list[Finding], tuple[tuple[str, str], ...]]:
-    """Bandit and the taint rules merged (normalize/merge.py), when both ran."""
+    """A pattern-only scanner's findings merged with a dataflow scanner's
+    (normalize/merge.py), when both ran; with what the merge did, for the provenance."""
     findings = [f for r in results for f in r.findings]
-    extra = dict(kv for r in results if r.info.name == "semgrep" for kv in r.extra)
-    if "semgrep.gated_cwes" not in extra or not any(r.info.name == "bandit" for r in results):
+    dataflow = next((r for r in results if r.merge_policy is not None), None)
+    pattern = next((r for r in results if r.pattern_rules is not None), None)
+    if dataflow is None or dataflow.merge_policy is None or pattern is None:
         return findings, ()
-    covered = [int(c) for c in extra["semgrep.gated_cwes"].split(",") if c]
-    policy = BanditPolicy(extra.get("semgrep.bandit_policy", BanditPolicy.DROP.value))
-    analyzed = next(r.analyzed for r in results if r.info.name == "semgrep")
-    outcome = merge_findings(findings, covered, policy, analyzed)
+    engines = Engines(pattern.info.name, dataflow.info.name, pattern.pattern_rules or frozenset())
+    outcome: MergeOutcome = merge_findings(findings, dataflow.gated_cwes, engines,
+                                           dataflow.merge_policy, dataflow.analyzed)
     return list(outcome.findings), outcome.provenance()
+
+
+def _recorded(result: ScannerResult) -> tuple[tuple[str, str], ...]:
+    """What a scanner's result puts in the run's provenance: its own record, and the
+    CWEs it gates when it gates any."""
+    gated = (() if result.merge_policy is None else
+             ((f"{result.info.name}.gated_cwes",
+               ",".join(str(c) for c in sorted(result.gated_cwes))),))
+    return (*result.extra, *gated)
+
+
+def _stages(result: ScannerResult) -> tuple[StageMetrics, ...]:
+    """A scanner's stages, and its slicing as the stage `slice:<name>` (counts as
+    counters)."""
+    slicing: SliceMetrics | None = result.slicing
+    if slicing is None:
+        return result.stages
+    return (*result.stages, StageMetrics(f"slice:{result.info.name}", slicing.seconds,
+                                         tool_calls=(("bytes_after", slicing.bytes_after),
+                                                     ("bytes_before", slicing.bytes_before),
+                                                     ("files", slicing.files),
+                                                     ("left_out", slicing.left_out),
+                                                     ("sliced", slicing.sliced))))
 
 
 def _reasons(outcomes: Sequence[ScannerOutcome], coverage: Coverage) -> tuple[str, ...]:

@@ -11,14 +11,14 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from assay.config import Config
-from assay.ledger.sqlite import SqliteLedger
+from assay.ledger.interface import Ledger
 from assay.model import Finding
 from assay.repo.interface import Snapshot
 from assay.scanners.interface import ScannerError
 from assay.scanners.registry import build_scanner
 from assay.workflow.errors import ProofError
 from assay.workflow.lifecycle import TrackedFinding
-from assay.workflow.proving import ProofSource
+from assay.workflow.proof import ProofSource
 
 STAGE = "prove"
 PROOF_SCHEMA: dict[str, Any] = {
@@ -88,7 +88,7 @@ def _prompt(finding: TrackedFinding, reported: Finding | None) -> str:
 
 
 def generate_proof(finding: TrackedFinding, reported: Finding | None, snapshot: Snapshot,
-                   config: Config, ledger: SqliteLedger, proof_id: str) -> ProofSource:
+                   config: Config, ledger: Ledger, proof_id: str) -> ProofSource:
     """A proof written by the finding's LLM scanner (GenerationFailed when none came)."""
     from assay.scanners.llm.budget import Limits
     from assay.scanners.llm.generate import GenerationTask

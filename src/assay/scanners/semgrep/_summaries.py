@@ -13,7 +13,7 @@ that helpers calling helpers are summarized too:
 - `sanitizer`: the parameters reach every return only through calls (`via` names them;
   a rule trusts the helper when it trusts all of those calls).
 
-`assay.scanners.rulegen` turns the summaries into Semgrep rule extensions for one scan.
+`_rulegen` turns the summaries into Semgrep rule extensions for one scan.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from assay.scanners.facts import read_files
-from assay.scanners.pysource import (
+from assay.scanners.semgrep._facts import read_files
+from assay.scanners.semgrep._pysource import (
     ModuleInfo,
     ParamCall,
     ReturnFact,

@@ -16,8 +16,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from assay.scanners.pysource import ParamCall
-from assay.scanners.summaries import CallIndex
+from assay.scanners.semgrep._pysource import ParamCall
+from assay.scanners.semgrep._summaries import CallIndex
 
 MAX_ROUNDS = 10
 _CALL = re.compile(r"^([\w.$]+)\((.*)\)$", re.DOTALL)

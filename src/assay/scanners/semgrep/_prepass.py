@@ -10,45 +10,52 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assay import __version__
-from assay.scanners.facts import FileFacts, read_files
 from assay.scanners.filescan import decode_source
 from assay.scanners.interface import ScanContext
-from assay.scanners.prefilter import (
+from assay.scanners.semgrep._facts import FileFacts, read_files
+from assay.scanners.semgrep._layout import RunLayout
+from assay.scanners.semgrep._pack import Pack, Rules
+from assay.scanners.semgrep._prefilter import (
     FileIndex,
     pattern_tokens,
     relevant_files,
     required_files,
 )
-from assay.scanners.pysource import module_names
-from assay.scanners.rulegen import (
+from assay.scanners.semgrep._pysource import module_names
+from assay.scanners.semgrep._rulefiles import write_generated
+from assay.scanners.semgrep._rulegen import (
     all_wrappers,
     extend_pack,
-    load_rules,
     logical_key,
-    provenance,
     source_helpers,
 )
-from assay.scanners.slicing import SliceSpec
-from assay.scanners.summaries import Summaries, SummaryKind, classify
+from assay.scanners.semgrep._sinks import SinkWrapper
+from assay.scanners.semgrep._slicing import SliceSpec
+from assay.scanners.semgrep._summaries import Summaries, SummaryKind, classify
 
 MEMO_KEEP = 4  # pre-pass results kept in the state directory
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """The rule files for one scan and what to record about the summaries behind them."""
+    """The rule files for one scan and what to record about the summaries behind them.
+
+    `key` hashes what the rules match (see `logical_key`); `taint` are the generated
+    files that hold only taint rules; `loaded` the rules of `rules` when this scan wrote
+    them (a kept result names the files only)."""
 
     rules: tuple[Path, ...]
     provenance: tuple[tuple[str, str], ...]
     seconds: float
     key: str = ""
     slicing: SliceSpec = field(default_factory=SliceSpec)
-    taint: tuple[Path, ...] = ()  # the generated files that hold only taint rules
+    taint: tuple[Path, ...] = ()
+    loaded: Rules | None = field(default=None, compare=False)
 
 
 def python_sources(ctx: ScanContext) -> dict[str, str]:
@@ -77,51 +84,51 @@ def _helper_tokens(summaries: Summaries) -> list[str]:
     return sorted(tokens)
 
 
-def prepare(ctx: ScanContext, rules: Sequence[Path]) -> Prepared:
-    """Summarize the snapshot's functions and extend the taint rules with them.
+def prepare(ctx: ScanContext, layout: RunLayout, pack: Pack) -> Prepared:
+    """Summarize the snapshot's functions and extend the taint rules of `pack` with them.
 
     The result depends only on the pack and the Python files of the snapshot, so it is
     kept in the state directory under a hash of both: a rescan with no Python file
-    changed reuses it (unless the run uses no cache).
+    changed reuses it, without reading the pack's rules (unless the run uses no cache).
     """
     started = time.perf_counter()
-    memo = ctx.state_dir / "semgrep" / "prepass"
-    key = _memo_key(ctx, rules) if ctx.use_cache else ""
-    found = _load(memo, key, rules) if key else None
+    key = _memo_key(ctx, pack) if ctx.use_cache else ""
+    found = _load(layout, key, pack) if key else None
     if found is not None:
         return replace(found, seconds=time.perf_counter() - started)
-    prepared = _prepare(ctx, rules, started)
+    prepared = _prepare(ctx, layout, pack.rules, started)
     if key:
-        _store(memo, key, prepared)
+        _store(layout, key, prepared)
     return prepared
 
 
-def _prepare(ctx: ScanContext, rules: Sequence[Path], started: float) -> Prepared:
+def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -> Prepared:
     sources = python_sources(ctx)
     facts = _read(ctx, sources)
     summaries = classify(f.module for f in facts.values() if f.module is not None)
-    wrappers = all_wrappers(rules, summaries)
-    pack = {path: load_rules(path) for path in rules}
-    taint = [r for found in pack.values() for r in found if r.get("mode") == "taint"]
+    wrappers = all_wrappers(pack, summaries)
+    taint = [r for r in pack.all() if r.get("mode") == "taint"]
     index = FileIndex(sources, {p: f.words for p, f in facts.items()},
                       {p: f.request_hint for p, f in facts.items()})
     include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
-    include |= required_files((r for found in pack.values() for r in found), index)
-    files = extend_pack(rules, summaries, ctx.state_dir / "semgrep" / "generated", wrappers,
-                        include, index.vocabulary)
+    include |= required_files(pack.all(), index)
+    generated = extend_pack(pack, summaries, functools.partial(write_generated, layout.generated),
+                            wrappers, include, index.vocabulary)
     record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
               ("semgrep.prefilter", ", ".join(f"{rule.removeprefix('assay.python.')} "
                                               f"{len(paths)}" for rule, paths in
                                               sorted(include.items()))))
     keep = {f.name for f in summaries.functions} | {w.name for found in wrappers.values()
                                                      for w in found}
-    only_taint = {p.stem for p, found in pack.items()
-                  if all(r.get("mode") == "taint" for r in found)}
-    return Prepared(tuple(files), record, time.perf_counter() - started,
-                    logical_key(rules, summaries, wrappers),
+    only_taint = {f.path.stem for f in pack.files
+                  if all(r.get("mode") == "taint" for r in f.rules)}
+    return Prepared(generated.paths, record, time.perf_counter() - started,
+                    logical_key(pack, summaries, wrappers),
                     SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep))),
-                    tuple(f for f in files if f not in rules and f.stem in only_taint))
+                    tuple(f for f in generated.paths
+                          if f not in pack.paths and f.stem in only_taint),
+                    generated)
 
 
 def _read(ctx: ScanContext, sources: dict[str, str]) -> dict[str, FileFacts]:
@@ -132,13 +139,13 @@ def _read(ctx: ScanContext, sources: dict[str, str]) -> dict[str, FileFacts]:
     return read_files(sources, names, ctx.jobs, cache, ids, _code_digest())
 
 
-def _memo_key(ctx: ScanContext, rules: Sequence[Path]) -> str:
+def _memo_key(ctx: ScanContext, pack: Pack) -> str:
     """A hash of what the pre-pass reads: the pack and every Python file it would read,
     and of the code that reads them."""
     digest = hashlib.sha256(f"assay-prepass/{__version__}\0{ctx.max_file_size}\0".encode())
     digest.update(_code_digest().encode())
-    for path in rules:
-        digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for path, data in zip(pack.paths, pack.data, strict=True):
+        digest.update(path.name.encode() + b"\0" + hashlib.sha256(data).digest())
     for f in sorted(ctx.snapshot.files, key=lambda f: f.path):
         if f.path.endswith(".py"):
             content = "" if f.symlink else ctx.snapshot.content_id(f.path)
@@ -150,20 +157,22 @@ def _memo_key(ctx: ScanContext, rules: Sequence[Path]) -> str:
 def _code_digest() -> str:
     """sha256 over the modules that turn summaries into rules: a changed pre-pass (an
     upgrade, a local edit) never reuses what an older one wrote."""
-    from assay.scanners import (
-        facts,
-        prefilter,
-        pysource,
-        rulegen,
-        sinks,
-        slicing,
-        summaries,
-        workers,
+    from assay.scanners import workers
+    from assay.scanners.semgrep import (
+        _facts,
+        _pack,
+        _prefilter,
+        _pysource,
+        _rulefiles,
+        _rulegen,
+        _sinks,
+        _slicing,
+        _summaries,
     )
 
     digest = hashlib.sha256()
-    for module in (facts, prefilter, pysource, rulegen, sinks, slicing, summaries, workers,
-                   sys.modules[__name__]):
+    for module in (_facts, _pack, _prefilter, _pysource, _rulefiles, _rulegen, _sinks, _slicing,
+                   _summaries, workers, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 
@@ -180,30 +189,31 @@ def _drop_unused(generated: Path, kept: Sequence[Path]) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _load(memo: Path, key: str, pack: Sequence[Path]) -> Prepared | None:
+def _load(layout: RunLayout, key: str, pack: Pack) -> Prepared | None:
     """A kept result, if it is whole and names only rules of the pack or rules the
     pre-pass generated (a state directory is inside the scanned tree: it is not trusted
     to point Semgrep anywhere else)."""
-    generated = (memo.parent / "generated").resolve()
+    generated = layout.generated.resolve()
     try:
-        doc = json.loads((memo / f"{key}.json").read_text(encoding="utf-8"))
+        doc = json.loads((layout.memo / f"{key}.json").read_text(encoding="utf-8"))
         rules = tuple(Path(p) for p in doc["rules"])
         found = Prepared(rules, tuple((str(k), str(v)) for k, v in doc["provenance"]),
                          0.0, str(doc["key"]), SliceSpec.from_json(doc["slicing"]),
                          tuple(Path(p) for p in doc["taint"]))
-        usable = all(p in pack or (p.resolve().is_relative_to(generated) and p.is_file())
-                     for p in rules) and set(found.taint) <= set(rules) - set(pack)
+        usable = all(p in pack.paths or (p.resolve().is_relative_to(generated) and p.is_file())
+                     for p in rules) and set(found.taint) <= set(rules) - set(pack.paths)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return found if usable else None
 
 
-def _store(memo: Path, key: str, prepared: Prepared) -> None:
+def _store(layout: RunLayout, key: str, prepared: Prepared) -> None:
     """Keep this result, and the newest few before it (a gate scans the base and the head
     of a change in turn); generated rules no kept result uses are removed."""
     doc = {"rules": [str(p) for p in prepared.rules],
            "provenance": [list(pair) for pair in prepared.provenance], "key": prepared.key,
            "slicing": prepared.slicing.to_json(), "taint": [str(p) for p in prepared.taint]}
+    memo = layout.memo
     try:
         memo.mkdir(parents=True, exist_ok=True)
         partial = memo / f"{key}.json.tmp"
@@ -212,6 +222,28 @@ def _store(memo: Path, key: str, prepared: Prepared) -> None:
         entries = sorted(memo.glob("*.json"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[MEMO_KEEP:]:
             old.unlink(missing_ok=True)
-        _drop_unused(memo.parent / "generated", entries[:MEMO_KEEP])
+        _drop_unused(layout.generated, entries[:MEMO_KEEP])
     except OSError:
         pass  # a pre-pass that cannot be kept is only slower next time
+
+
+def provenance(summaries: Summaries, found: Mapping[str, list[SinkWrapper]] | None = None,
+               limit: int = 100) -> tuple[tuple[str, str], ...]:
+    """What the run records about the summaries (names capped at `limit` per kind)."""
+    pairs = [("semgrep.summaries.sha256", summaries.digest())]
+    wrappers = [f"{w.function}({w.param}) -> {w.rule.removeprefix('assay.python.')}"
+                for rule in sorted(found or {}) for w in (found or {})[rule]]
+    pairs.append(("semgrep.summaries.sink_wrapper",
+                  f"{len(wrappers)}: {', '.join(wrappers[:limit])}".rstrip(": ")))
+    for kind in SummaryKind:
+        names = [f.dotted for f in summaries.of_kind(kind)]
+        shown = ", ".join(names[:limit]) + (f", ... (+{len(names) - limit})"
+                                            if len(names) > limit else "")
+        pairs.append((f"semgrep.summaries.{kind.value}", f"{len(names)}: {shown}".rstrip(": ")))
+    pairs.append(("semgrep.summaries.constant_maps",
+                  f"{len(summaries.constant_maps)}: "
+                  f"{', '.join(summaries.constant_maps[:limit])}".rstrip(": ")))
+    typed = [f"{t.path}:{t.function}({t.param})" for t in summaries.typed_params]
+    pairs.append(("semgrep.summaries.typed_route_params",
+                  f"{len(typed)}: {', '.join(typed[:limit])}".rstrip(": ")))
+    return tuple(pairs)

@@ -1,22 +1,26 @@
 """Per-file result cache keyed by (content id, scanner name, scanner version, rules hash).
 
-A rescan looks up every file's content id and analyzes only the misses. The cache is a
-disposable SQLite file beside the ledger: if it cannot be opened the scan goes on without
-it (and says so), but nothing is deleted.
+A rescan looks up every file's content id and analyzes only the misses. Scanners see the
+cache through `ResultCache`; the implementation here is a disposable SQLite file in the
+project's cache directory: if it cannot be opened the scan goes on without it (and says
+so), but nothing is deleted. `open_result_cache` is the one way to get one.
 """
 
 from __future__ import annotations
 
+import abc
 import json
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from assay.formats.json import finding_from_dict, finding_to_dict
 from assay.model import Finding, ScannerInfo, SkippedFile, SkipReason
+
+_FILE = "cache.db"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -45,12 +49,48 @@ class FileOutcome:
 
     def at_path(self, path: str) -> FileOutcome:
         """The same outcome for a file with identical content at another path."""
-        from dataclasses import replace
-
         return FileOutcome(
             tuple(replace(f, path=path) for f in self.findings),
             None if self.skip is None else replace(self.skip, path=path),
         )
+
+
+class ResultCache(abc.ABC):
+    """What scanners keep between scans: per-file outcomes, and documents of their own
+    (what a scanner derives from one file's content besides findings). Safe to share
+    between threads; a cache that cannot be read reads as empty and says so in `error`."""
+
+    error: str = ""
+
+    @property
+    @abc.abstractmethod
+    def available(self) -> bool:
+        """False when the cache could not be opened."""
+
+    @abc.abstractmethod
+    def get_many(self, scanner: ScannerInfo, ids: Mapping[str, str]) -> dict[str, FileOutcome]:
+        """Cached outcomes for `ids` (path -> content id), keyed by path."""
+
+    @abc.abstractmethod
+    def put_many(self, scanner: ScannerInfo, items: Iterable[tuple[str, FileOutcome]]) -> None:
+        """Store outcomes by content id (last write wins)."""
+
+    @abc.abstractmethod
+    def get_docs(self, kind: str, keys: Iterable[str]) -> dict[str, str]:
+        """Kept documents of one `kind`, by key."""
+
+    @abc.abstractmethod
+    def put_docs(self, kind: str, items: Iterable[tuple[str, str]]) -> None:
+        """Keep documents of one `kind` by key (last write wins)."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release the cache."""
+
+
+def open_result_cache(directory: Path) -> ResultCache:
+    """The result cache kept in `directory` (the project's cache directory)."""
+    return SqliteResultCache(directory / _FILE)
 
 
 def _encode(outcome: FileOutcome) -> str:
@@ -76,8 +116,8 @@ def _decode(text: str, path: str) -> FileOutcome:
     )
 
 
-class ResultCache:
-    """The cache file; safe to share between threads."""
+class SqliteResultCache(ResultCache):
+    """The cache in one SQLite file."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -108,22 +148,24 @@ class ResultCache:
 
     def put_many(self, scanner: ScannerInfo, items: Iterable[tuple[str, FileOutcome]]) -> None:
         """Store outcomes by content id (last write wins)."""
-        if self._db is None:
-            return
         rows = [(cid, scanner.name, scanner.version, scanner.rules_hash, _encode(o))
                 for cid, o in items]
-        with self._lock:
-            try:
-                with self._db:
-                    self._db.executemany(
-                        "INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", rows)
-            except sqlite3.Error as exc:
-                self.error = f"result cache {self.path} not updated: {exc}"
+        self._write("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)", rows)
 
     def get_docs(self, kind: str, keys: Iterable[str]) -> dict[str, str]:
-        """Kept documents of one `kind` (what a scanner keeps besides results), by key."""
+        """Kept documents of one `kind`, by key."""
         return self._select("SELECT key, doc FROM documents WHERE kind = ? AND key IN ",
                             (kind,), keys)
+
+    def put_docs(self, kind: str, items: Iterable[tuple[str, str]]) -> None:
+        """Keep documents of one `kind` by key (last write wins)."""
+        self._write("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)",
+                    [(kind, key, doc) for key, doc in items])
+
+    def close(self) -> None:
+        """Close the file."""
+        if self._db is not None:
+            self._db.close()
 
     def _select(self, query: str, fixed: tuple[str, ...],
                 keys: Iterable[str]) -> dict[str, str]:
@@ -144,20 +186,14 @@ class ResultCache:
                 return {}
         return found
 
-    def put_docs(self, kind: str, items: Iterable[tuple[str, str]]) -> None:
-        """Keep documents of one `kind` by key (last write wins)."""
+    def _write(self, statement: str, rows: Sequence[tuple[str, ...]]) -> None:
+        """Run `statement` for every row in one transaction (a failure says so in
+        `error`)."""
         if self._db is None:
             return
-        rows = [(kind, key, doc) for key, doc in items]
         with self._lock:
             try:
                 with self._db:
-                    self._db.executemany(
-                        "INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", rows)
+                    self._db.executemany(statement, rows)
             except sqlite3.Error as exc:
                 self.error = f"result cache {self.path} not updated: {exc}"
-
-    def close(self) -> None:
-        """Close the file."""
-        if self._db is not None:
-            self._db.close()

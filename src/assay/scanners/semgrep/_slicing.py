@@ -26,7 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from assay.scanners.filescan import decode_source
-from assay.scanners.prefilter import FileIndex, identifiers, request_hint, token_word
+from assay.scanners.semgrep._prefilter import FileIndex, identifiers, request_hint, token_word
+
+VERSION = "59552086019b31a9"
+"""The slicing's identity in the scanner's rules hash: change it whenever slicing changes
+what it cuts."""
 
 _REQUEST = " request"  # marks a name bound to a request object (never an identifier)
 

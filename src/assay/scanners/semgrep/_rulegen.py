@@ -12,25 +12,18 @@ from __future__ import annotations
 
 import builtins
 import copy
-import functools
 import hashlib
 import json
 import re
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from assay.model import StageMetrics
-from assay.scanners.prefilter import pattern_tokens, requirements, token_word
-from assay.scanners.semgrep import COPY_MARK
-from assay.scanners.sinks import SinkWrapper, find_wrappers, signatures
-from assay.scanners.slicing import SliceSpec, slice_for_words, slice_source
-from assay.scanners.summaries import FunctionSummary, Summaries, SummaryKind
+from assay.scanners.semgrep._pack import COPY_MARK, Rule, RuleFile, Rules
+from assay.scanners.semgrep._prefilter import pattern_tokens, token_word
+from assay.scanners.semgrep._rulefiles import include_of
+from assay.scanners.semgrep._sinks import SinkWrapper, find_wrappers, signatures
+from assay.scanners.semgrep._summaries import FunctionSummary, Summaries, SummaryKind
 
 # Names too common to match by name alone: a project helper called `get` must not turn
 # every dict.get() into a source.
@@ -45,8 +38,6 @@ COMMON_NAMES = frozenset(dir(builtins)) | frozenset({
 })
 _CALL_NAME = re.compile(r"^([A-Za-z_][\w.]*)\(")
 _BUILTIN_NAMES = frozenset(dir(builtins))
-# libyaml's safe loader when PyYAML has it: the pack is read on every scan
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # Copies of a taint rule, one per group of its files (see extend_pack): one file per copy
 # cuts the most, but every copy repeats the rule's own patterns (~45 kB).
 MAX_COPIES = 64
@@ -219,12 +210,17 @@ def _typed_param(function: str, param: str) -> dict[str, Any]:
     ]}
 
 
-def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
-                wrappers: dict[str, list[SinkWrapper]] | None = None,
+Write = Callable[[str, tuple[Rule, ...]], RuleFile]
+"""Writes generated rules as the rule file of a stem (`taint` for taint.yaml's rules)."""
+
+
+def extend_pack(pack: Rules, summaries: Summaries, write: Write,
+                wrappers: Mapping[str, list[SinkWrapper]] | None = None,
                 include: Mapping[str, Sequence[str]] | None = None,
                 vocabulary: Callable[[Sequence[str]], frozenset[str]] | None = None,
-                copies: int = MAX_COPIES) -> list[Path]:
-    """The rule files for a scan: each pack file with taint rules is written out extended.
+                copies: int = MAX_COPIES) -> Rules:
+    """The rule files for a scan: each pack file with taint rules is written out extended
+    (with `write`).
 
     Files without taint rules, and every file when there is nothing to add, are used as
     they are. `wrappers` (rule id -> sink wrappers) saves finding them again; `include`
@@ -235,36 +231,23 @@ def extend_pack(files: Sequence[Path], summaries: Summaries, out_dir: Path,
     """
     if include is None and not (summaries.functions or summaries.typed_params
                                 or summaries.calls or summaries.constant_maps):
-        return list(files)
-    result: list[Path] = []
-    pack = [(path, load_rules(path)) for path in files]
-    taint = {str(r["id"]) for _, rules in pack for r in rules if r.get("mode") == "taint"}
+        return pack
+    result: list[RuleFile] = []
+    taint = {str(r["id"]) for r in pack.all() if r.get("mode") == "taint"}
     groups = _groups(taint, include, copies if vocabulary else 1)
-    for path, rules in pack:
-        if not any(r.get("mode") == "taint" or _limited(r, include) for r in rules):
-            result.append(path)
+    for found in pack.files:
+        if not any(r.get("mode") == "taint" or _limited(r, include) for r in found.rules):
+            result.append(found)
             continue
-        kept = [copy for r in rules for copy in (
+        kept = tuple(copy for r in found.rules for copy in (
             _copies(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), r, include,
                     vocabulary, groups) if r.get("mode") == "taint"
             # a pattern rule has nothing generated to prune: one copy, for all its files
             else _copies(r, r, include, None, _groups({str(r["id"])}, include, 1))
-            if _limited(r, include) else [r])]
-        if not kept:
-            continue
-        # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
-        text = json.dumps({"rules": kept}, separators=(",", ":"))
-        # named by content: the same pack and summaries reuse the same file
-        target = out_dir / hashlib.sha256(text.encode()).hexdigest()[:16]
-        target.mkdir(parents=True, exist_ok=True)
-        out = target / f"{path.stem}.json"
-        # an existing file is used only if it is what this scan would write: the state
-        # directory is inside the scanned tree
-        if not out.is_file() or out.read_text(encoding="utf-8", errors="replace") != text:
-            out.unlink(missing_ok=True)
-            out.write_text(text, encoding="utf-8")
-        result.append(out)
-    return result
+            if _limited(r, include) else [r]))
+        if kept:
+            result.append(write(found.path.stem, kept))
+    return Rules(tuple(result))
 
 
 def _limited(rule: Mapping[str, Any], include: Mapping[str, Sequence[str]] | None) -> bool:
@@ -301,7 +284,7 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
             out.append({**(_pruned(rule, base, vocabulary(group), memo) if vocabulary
                            else rule),
                         "id": f"{rule['id']}{COPY_MARK}{len(out)}" if out else rule["id"],
-                        "paths": {"include": ["/" + _glob_escape(p) for p in files]}})
+                        "paths": {"include": [include_of(p) for p in files]}})
     return out
 
 
@@ -351,220 +334,23 @@ def _names_needed(node: dict[str, Any]) -> frozenset[str] | None:
     return None if any(n is None for n in names) else frozenset(n for n in names if n)
 
 
-Loaded = Sequence[tuple[Path, list[dict[str, Any]]]]  # rule files with their rules
-
-
-def limited_to(loaded: Loaded, paths: Iterable[str], out_dir: Path) -> list[Path]:
-    """The rule files (`loaded`: each with its rules) for a scan of `paths` alone.
-
-    The copies of a rule the pre-pass wrote for other files cannot match in these: they
-    are left out (Semgrep would read them all, ~9 MB on a large project, to scan a few
-    files). Changed files are written to `out_dir`; a file left without rules is left
-    out (give Semgrep only files some rule runs on: see `limited_targets`).
-    """
-    return _limited_files(loaded, {"/" + _glob_escape(p) for p in paths}, out_dir)
-
-
-def split_limited(loaded: Loaded, out_dir: Path) -> tuple[Loaded, Loaded]:
-    """The rules that run on every file and those limited to some (`paths: include`),
-    each with a rule file that holds just them (written to `out_dir` when a file holds
-    both kinds)."""
-    everywhere: list[tuple[Path, list[dict[str, Any]]]] = []
-    limited: list[tuple[Path, list[dict[str, Any]]]] = []
-    for number, (path, rules) in enumerate(loaded):
-        free = [r for r in rules if not _includes(r)]
-        bound = [r for r in rules if _includes(r)]
-        for part, into, tag in ((free, everywhere, "all"), (bound, limited, "some")):
-            if part:
-                into.append((path if len(part) == len(rules) else
-                             _write_rules(out_dir / f"{number}-{tag}-{path.stem}.json", part),
-                             part))
-    return everywhere, limited
-
-
-def limited_targets(loaded: Loaded, paths: Iterable[str]) -> list[str]:
-    """Those of `paths` some rule of `loaded` runs on (all, if a rule has no file limits).
-
-    Semgrep does not count a file no rule runs on as scanned."""
-    if any(not _includes(r) for _, rules in loaded for r in rules):
-        return list(paths)
-    named = {i for _, rules in loaded for r in rules for i in _includes(r)}
-    return [p for p in paths if "/" + _glob_escape(p) in named]
-
-
-def _limited_files(loaded: Loaded, wanted: set[str], out_dir: Path) -> list[Path]:
-    """The rule files limited to the files `wanted` (escaped as in `paths: include`): as
-    they are when nothing changes, rewritten to `out_dir` when something does, left out
-    when no rule is left."""
-    out: list[Path] = []
-    for number, (path, rules) in enumerate(loaded):
-        kept = _limited_rules(rules, wanted)
-        if kept == rules:
-            out.append(path)
-        elif kept:
-            out.append(_write_rules(out_dir / f"{number}-{path.stem}.json", kept))
-    return out
-
-
-def _limited_rules(rules: list[dict[str, Any]], wanted: set[str]) -> list[dict[str, Any]]:
-    """`rules` limited to the files `wanted` (escaped as in `paths: include`): a rule
-    without file limits as it is, one with limits narrowed to those among `wanted`, or
-    left out when none is."""
-    out: list[dict[str, Any]] = []
-    for rule in rules:
-        include = _includes(rule)
-        mine = sorted(wanted.intersection(include))
-        if len(mine) == len(include):  # no limits, or all of them wanted
-            out.append(rule)
-        elif mine:
-            out.append({**rule, "paths": {**rule["paths"], "include": mine}})
-    return out
-
-
-def _write_rules(path: Path, rules: list[dict[str, Any]]) -> Path:
-    # JSON is YAML, and Semgrep reads it much faster than YAML of the same size
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"rules": rules}, separators=(",", ":")), encoding="utf-8")
-    return path
-
-
-@dataclass
-class SliceStats:
-    """What slicing did over a scan: files the taint rules ran on, how many of them were
-    sliced, their bytes before and after, files left out (no source in them) and the
-    seconds it took."""
-
-    files: int = 0
-    sliced: int = 0
-    before: int = 0
-    after: int = 0
-    left_out: int = 0
-    seconds: float = 0.0
-
-    def stage(self) -> StageMetrics:
-        """The run's `slice:semgrep` stage: its time, and the counts as counters."""
-        return StageMetrics("slice:semgrep", self.seconds, tool_calls=(
-            ("bytes_after", self.after), ("bytes_before", self.before),
-            ("files", self.files), ("left_out", self.left_out), ("sliced", self.sliced)))
-
-
-def sliced_copies(root: Path, paths: Sequence[str], spec: SliceSpec, loaded: Loaded,
-                  out_dir: Path, stats: SliceStats) -> list[str]:
-    """The files of `paths` the generated taint rules (`loaded`) can report in, written to
-    `out_dir` with the functions that cannot hold a finding blanked."""
-    targets: list[str] = []
-    started = time.perf_counter()
-    for path in limited_targets(loaded, sorted(paths)):
-        original = (root / path).read_bytes()
-        data = slice_source(original, spec)
-        if data is None:
-            stats.left_out += 1
-            continue
-        stats.files += 1
-        stats.sliced += data != original
-        stats.before += len(original)
-        stats.after += len(data)
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        targets.append(path)
-    stats.seconds += time.perf_counter() - started
-    return targets
-
-
-def pattern_copies(root: Path, paths: Sequence[str], loaded: Loaded, out_dir: Path,
-                   stats: SliceStats) -> Path | None:
-    """Copies of `paths` for the pattern rules of `loaded`, written under `out_dir`, with
-    the functions that hold none of the text the rules require blanked (see
-    `slicing.slice_for_words`); None (the files as they are) when a rule requires none."""
-    rules = [r for _, found in loaded for r in found]
-    required = requirements(rules)
-    if not rules or len(required) < len(rules):
-        return None
-    expressions = set(required.values())
-
-    @functools.cache
-    def wanted(word: str) -> bool:
-        return any(e.search(word) for e in expressions)
-
-    started = time.perf_counter()
-    for path in paths:
-        target = out_dir / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(slice_for_words((root / path).read_bytes(), wanted))
-    stats.seconds += time.perf_counter() - started
-    return out_dir
-
-
-def _includes(rule: Mapping[str, Any]) -> list[str]:
-    limits = rule.get("paths")
-    include = limits.get("include") if isinstance(limits, dict) else None
-    return [str(i) for i in include] if isinstance(include, list) else []
-
-
-def _glob_escape(path: str) -> str:
-    return re.sub(r"([*?\[\]!\\])", r"\\\1", path)
-
-
-def logical_key(files: Sequence[Path], summaries: Summaries,
-                wrappers: dict[str, list[SinkWrapper]] | None = None) -> str:
+def logical_key(pack: Rules, summaries: Summaries,
+                wrappers: Mapping[str, list[SinkWrapper]] | None = None) -> str:
     """A hash of what the extended rules match, leaving out the per-scan file limits.
 
     A file's result depends on its own content and on this key only, so it keys the
     per-file result cache: unrelated edits elsewhere in the project keep it.
     """
     digest = hashlib.sha256(b"assay-rulegen/1\0")
-    for path in files:
+    for found in pack.files:
         rules = [extend_rule(r, summaries, (wrappers or {}).get(r["id"]))
-                 if r.get("mode") == "taint" else r for r in load_rules(path)]
-        digest.update(path.name.encode() + b"\0")
+                 if r.get("mode") == "taint" else r for r in found.rules]
+        digest.update(found.path.name.encode() + b"\0")
         digest.update(json.dumps(rules, sort_keys=True).encode() + b"\0")
     return digest.hexdigest()
 
 
-def _safe_yaml(text: str) -> Any:
-    return yaml.load(text, Loader=_SAFE_LOADER) or {}  # noqa: S506 (a safe loader)
-
-
-def load_rules(path: Path) -> list[dict[str, Any]]:
-    """The rules of one rule file (YAML, or the JSON the pre-pass writes)."""
-    if path.suffix != ".json":  # the pack, read several times a scan: parsed once
-        stat = path.stat()
-        return copy.deepcopy(_yaml_rules(path, stat.st_mtime_ns, stat.st_size))
-    doc = json.loads(path.read_text(encoding="utf-8"))
-    rules: list[dict[str, Any]] = doc.get("rules", [])
-    return rules
-
-
-@functools.lru_cache(maxsize=64)
-def _yaml_rules(path: Path, mtime: int, size: int) -> list[dict[str, Any]]:
-    rules: list[dict[str, Any]] = _safe_yaml(path.read_text(encoding="utf-8")).get("rules", [])
-    return rules
-
-
-def all_wrappers(files: Sequence[Path], summaries: Summaries) -> dict[str, list[SinkWrapper]]:
+def all_wrappers(pack: Rules, summaries: Summaries) -> dict[str, list[SinkWrapper]]:
     """Sink wrappers per taint rule of the pack."""
     return {str(r["id"]): rule_wrappers(r, summaries)
-            for path in files for r in load_rules(path) if r.get("mode") == "taint"}
-
-
-def provenance(summaries: Summaries, found: dict[str, list[SinkWrapper]] | None = None,
-               limit: int = 100) -> tuple[tuple[str, str], ...]:
-    """What the run records about the summaries (names capped at `limit` per kind)."""
-    pairs = [("semgrep.summaries.sha256", summaries.digest())]
-    wrappers = [f"{w.function}({w.param}) -> {w.rule.removeprefix('assay.python.')}"
-                for rule in sorted(found or {}) for w in (found or {})[rule]]
-    pairs.append(("semgrep.summaries.sink_wrapper",
-                  f"{len(wrappers)}: {', '.join(wrappers[:limit])}".rstrip(": ")))
-    for kind in SummaryKind:
-        names = [f.dotted for f in summaries.of_kind(kind)]
-        shown = ", ".join(names[:limit]) + (f", ... (+{len(names) - limit})"
-                                            if len(names) > limit else "")
-        pairs.append((f"semgrep.summaries.{kind.value}", f"{len(names)}: {shown}".rstrip(": ")))
-    pairs.append(("semgrep.summaries.constant_maps",
-                  f"{len(summaries.constant_maps)}: "
-                  f"{', '.join(summaries.constant_maps[:limit])}".rstrip(": ")))
-    typed = [f"{t.path}:{t.function}({t.param})" for t in summaries.typed_params]
-    pairs.append(("semgrep.summaries.typed_route_params",
-                  f"{len(typed)}: {', '.join(typed[:limit])}".rstrip(": ")))
-    return tuple(pairs)
+            for r in pack.all() if r.get("mode") == "taint"}

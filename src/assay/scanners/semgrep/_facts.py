@@ -16,9 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from assay.scanners.cache import ResultCache
-from assay.scanners.prefilter import identifiers, request_hint
-from assay.scanners.pysource import (
+from assay.ledger.result_cache import ResultCache
+from assay.scanners.semgrep._prefilter import identifiers, request_hint
+from assay.scanners.semgrep._pysource import (
     FunctionFacts,
     ModuleInfo,
     ParamCall,

@@ -1,0 +1,249 @@
+"""Semgrep processes: the command, its environment, parts per core and timeouts.
+
+Always offline: `--metrics=off --disable-version-check`, `SEMGREP_ENABLE_VERSION_CHECK=0`
+(without them Semgrep waits about 97 s for the network), settings and logs redirected
+into assay's state directory, an explicit file list and a hard wall-clock timeout that
+kills the whole process group.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from assay.ledger.result_cache import FileOutcome
+from assay.model import SkipReason
+from assay.scanners.filescan import Analysis
+from assay.scanners.semgrep._pack import RuleMeta, Rules
+from assay.scanners.semgrep._results import fail, translate
+from assay.scanners.semgrep._rulefiles import limited_targets, limited_to
+
+PART_MIN_BYTES = 256 * 1024  # smaller parts cost more to start (~1.5 s a Semgrep)
+# paths per Semgrep process, in bytes: keeps the command line far below ARG_MAX (2 MiB on
+# Linux) while a large project still goes to one process (every process starts anew)
+CHUNK_BYTES = 512 * 1024
+
+_PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TZ")
+"""What Semgrep gets of assay's environment: no token or key of a CI job reaches it."""
+
+
+def find_semgrep() -> str | None:
+    """The Semgrep executable: $ASSAY_SEMGREP, else beside this Python, else on PATH."""
+    explicit = os.environ.get("ASSAY_SEMGREP")
+    if explicit:
+        return explicit if Path(explicit).exists() else None
+    beside = Path(sys.executable).parent / "semgrep"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("semgrep")
+
+
+@cache
+def semgrep_version(binary: str) -> str:
+    """Semgrep's version: from package metadata when it is our own install (fast)."""
+    if Path(binary).parent == Path(sys.executable).parent:
+        try:
+            return importlib.metadata.version("semgrep")
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    try:
+        out = subprocess.run([binary, "--version"], capture_output=True, text=True, timeout=30,
+                             env=environment(Path(tempfile.gettempdir())), check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
+    return out.stdout.strip().splitlines()[-1] if out.returncode == 0 and out.stdout else "unknown"
+
+
+def environment(state: Path) -> dict[str, str]:
+    """Semgrep's environment: a few of assay's variables, and its own state in `state`."""
+    env = {key: os.environ[key] for key in _PASSED_ENV if key in os.environ}
+    env.update({
+        "SEMGREP_ENABLE_VERSION_CHECK": "0",
+        "SEMGREP_SEND_METRICS": "off",
+        "SEMGREP_SETTINGS_FILE": str(state / "settings.yml"),
+        "SEMGREP_LOG_FILE": str(state / "semgrep.log"),
+        "SEMGREP_VERSION_CACHE_PATH": str(state / "version-cache"),
+        "XDG_CONFIG_HOME": str(state / "config"),
+        "XDG_CACHE_HOME": str(state / "cache"),
+    })
+    return env
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """How Semgrep is run: the executable, the timeout of a whole process and of one
+    file and rule (seconds)."""
+
+    binary: str
+    timeout: float
+    file_timeout: float
+
+    def command(self, rules: Sequence[Path]) -> list[str]:
+        """The command line for `rules`, without the files."""
+        cmd = [self.binary, "scan", "--json", "--metrics=off", "--disable-version-check",
+               "--no-git-ignore", "--max-target-bytes=0", "--quiet", "--disable-nosem",
+               "--timeout", str(int(self.file_timeout)), "--jobs", "1"]
+        for rule in rules:
+            cmd += ["--config", str(rule)]
+        return cmd
+
+    def run(self, root: Path, files: list[str], rules: Sequence[Path], state: Path,
+            meta: dict[str, RuleMeta], analysis: Analysis) -> None:
+        """One Semgrep process over `files` (under `root`) with `rules`; its outcomes
+        added to `analysis` (a process that fails fails all of its files)."""
+        cmd = [*self.command(rules), "--", *files]
+        try:
+            proc = subprocess.Popen(cmd, cwd=root, env=environment(state),
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    start_new_session=True)
+        except OSError as exc:
+            fail(analysis, files, SkipReason.SCANNER_MISSING, f"cannot start semgrep: {exc}")
+            return
+        try:
+            out, err = proc.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            fail(analysis, files, SkipReason.TIMEOUT,
+                 f"semgrep did not finish within {self.timeout:g} s")
+            return
+        try:
+            doc = json.loads(out)
+        except ValueError:
+            tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            fail(analysis, files, SkipReason.SCANNER_ERROR,
+                 f"semgrep exited {proc.returncode}: {tail[0][:200]}")
+            return
+        translate(doc, files, meta, analysis)
+
+
+class Runs:
+    """Semgrep runs started as they come, `jobs` at a time, each with one worker: the
+    workers of one Semgrep run in one process and, with the large generated rules, gain
+    little (Django: two took 17 s where one took 18 s). On leaving, every run has
+    ended."""
+
+    def __init__(self, invocation: Invocation, jobs: int, meta: dict[str, RuleMeta],
+                 state: Path) -> None:
+        self.invocation = invocation
+        self.jobs = max(1, jobs)
+        self.meta = meta
+        self.state = state
+        self.pool = ThreadPoolExecutor(max_workers=self.jobs)
+        self.parts: list[Analysis] = []
+        self.futures: list[Future[None]] = []
+
+    def __enter__(self) -> Runs:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+        for future in self.futures if kind is None else ():
+            future.result()
+
+    def start_parts(self, root: Path, files: Sequence[str], rules: Rules, tmp: Path,
+                    most: int = 0) -> None:
+        """Queue `rules` over those of `files` (under `root`) some rule runs on: one part
+        per core (at most `most`, when given) of neighbouring files of about equal size
+        (fewer when the files are small), largest first, each with only its files'
+        copies of the rules (written under `tmp`)."""
+        wanted = limited_targets(rules, files)
+        sizes = [_size(root / p) + 1 for p in wanted]
+        count = min(most or self.jobs, self.jobs, 1 + sum(sizes) // PART_MIN_BYTES)
+        ordered = sorted(parts(wanted, sizes, count), key=lambda part: -part[1])
+        for number, (part, _) in enumerate(ordered):
+            self.start(root, part, limited_to(rules, part, tmp / str(number)))
+
+    def start(self, root: Path, files: list[str], rules: list[Path]) -> None:
+        """Queue one Semgrep run (with a state directory of its own: runs at once must
+        not share Semgrep's settings and log files)."""
+        state = self.state / f"run-{len(self.parts)}"
+        state.mkdir(parents=True, exist_ok=True)
+        part = Analysis()
+        self.parts.append(part)
+        self.futures.append(self.pool.submit(
+            self.invocation.run, root, files, rules, state, self.meta, part))
+
+    def joined(self, chunk: list[str], into: Analysis) -> None:
+        """The runs' outcomes for `chunk` joined into `into` (a file no run was given has
+        no findings: no rule can match in it; one a run could not finish is not
+        finished)."""
+        whole = Analysis(outcomes={path: FileOutcome(()) for path in chunk})
+        for part in self.parts:
+            joined = Analysis()
+            join(whole, part, joined)
+            whole = joined
+        join(whole, Analysis(), into)
+
+
+def _size(path: Path) -> int:
+    """The file's size (0 when it cannot be read)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def parts(paths: Sequence[str], sizes: Sequence[int],
+          count: int) -> list[tuple[list[str], int]]:
+    """`paths` (sorted) cut into at most `count` runs of neighbours of about equal size
+    (`sizes`, one per path), each with its size: neighbours share the generated rules'
+    copies, so each part reads fewer of them."""
+    share = sum(sizes) / max(1, count)
+    out: list[tuple[list[str], int]] = []
+    for path, size in zip(paths, sizes, strict=True):
+        if not out or (out[-1][1] >= share and len(out) < count):
+            out.append(([], 0))
+        files, taken = out[-1]
+        files.append(path)
+        out[-1] = (files, taken + size)
+    return out
+
+
+def chunks(paths: Sequence[str], limit: int = CHUNK_BYTES) -> list[list[str]]:
+    """`paths` in order, cut into lists whose paths take at most `limit` bytes."""
+    out: list[list[str]] = []
+    size = limit + 1
+    for path in paths:
+        length = len(path.encode()) + 1
+        if size + length > limit:
+            out.append([])
+            size = 0
+        out[-1].append(path)
+        size += length
+    return out
+
+
+def join(whole: Analysis, part: Analysis, into: Analysis) -> None:
+    """Outcomes of two Semgrep runs over the same files (`part` over some of them): a
+    file one run could not finish is not finished; otherwise its findings are joined."""
+    first = {s.path for s in whole.failed}
+    failed = first | {s.path for s in part.failed}
+    into.failed.extend(whole.failed)
+    into.failed.extend(s for s in part.failed if s.path not in first)
+    for path, outcome in whole.outcomes.items():
+        if path in failed:
+            continue
+        other = part.outcomes.get(path)
+        if outcome.skip is None and other is not None:
+            outcome = other if other.skip is not None else FileOutcome(
+                (*outcome.findings, *other.findings))
+        into.outcomes[path] = outcome
+    into.error = into.error or whole.error or part.error
+
+
+def _kill_group(proc: subprocess.Popen[bytes]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.communicate()

@@ -205,8 +205,8 @@ def test_bad_command_tables(table: dict[str, Any], message: str) -> None:
 
 
 def test_parsers_reject_documents_of_the_wrong_shape() -> None:
+    from assay.formats.errors import FormatError
     from assay.formats.external import FieldMap, claude_review_findings, mapped_findings
-    from assay.formats.interface import FormatError
 
     with pytest.raises(FormatError, match="no 'findings' array"):
         claude_review_findings({"results": []}, "", "s", FindingKind.LLM)

@@ -8,8 +8,8 @@ import pytest
 import yaml
 from markdown_it import MarkdownIt
 
+from assay.formats.errors import FormatError
 from assay.formats.escape import json_text, md_cell, md_code, md_text, visible
-from assay.formats.interface import FormatError
 from assay.formats.reading import MAX_DEPTH, check_depth, parse_json
 
 

@@ -8,7 +8,7 @@ import pytest
 
 from assay.errors import UsageError
 from assay.measure.consensus import consensus, consensus_run, parse_consensus, source_runs
-from assay.measure.interface import MeasureError
+from assay.measure.errors import MeasureError
 from assay.measure.variance import compare_runs, split_by_scanner
 from assay.model import RunStatus, ScannerInfo
 from tests.measure.factories import finding, run

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assay.measure.drift import measure_drift
-from assay.measure.interface import MeasureError
+from assay.measure.errors import MeasureError
 from assay.measure.support import cluster_runs
 from assay.model import RunStatus, Severity
 from tests.measure.factories import finding, run

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 from assay.formats.json import dumps, run_to_document
 from assay.formats.runs_read import read_runs
 from assay.formats.sarif import run_to_sarif

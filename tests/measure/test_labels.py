@@ -24,7 +24,7 @@ from assay.ledger.labels import (
     store_sample,
     unblind,
 )
-from assay.measure.interface import MeasureError
+from assay.measure.errors import MeasureError
 from assay.measure.sampling import draw_sample
 from tests.measure.factories import finding, run
 

@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from assay import api
+from assay.app.label import LedgerLabelSource
 from assay.ledger import open_ledger
 from assay.ledger.labels import labels_of, list_sample, store_sample
 from assay.measure.sampling import draw_sample
 from assay.report.label_server import LabelServer
-from assay.app.label import LedgerLabelSource
 from tests.helpers import VULNERABLE_APP, GitRepo
 from tests.report.browser import console_errors
 from tests.report.test_label_page_browser import press, wait_for

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assay.ledger import open_ledger
 from assay.app.label import LedgerLabelSource
+from assay.ledger import open_ledger
 from tests.helpers import VULNERABLE_APP, GitRepo
 from tests.report.test_label_ledger_browser import sampled_ledger
 

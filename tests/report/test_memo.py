@@ -7,8 +7,8 @@ import re
 
 import pytest
 
+from assay.measure.errors import MeasureError
 from assay.measure.evaluate import evaluate
-from assay.measure.interface import MeasureError
 from assay.report.compose import build_memo
 from assay.report.html import memo_to_html
 from assay.report.markdown_memo import memo_to_markdown

@@ -25,8 +25,8 @@ from assay.repo.snapshot import open_snapshot
 from assay.scanners.interface import Progress
 from assay.trust import LoadedConfig
 from assay.workflow.baseline import NO_BASELINE, Baseline, compare, empty_baseline
-from assay.workflow.baselines import BaselineSource, resolve_baseline
-from assay.workflow.gate import GateResult, LlmItem, decide
+from assay.workflow.baseline_source import BaselineSource, resolve_baseline
+from assay.workflow.decision import GateResult, LlmItem, decide
 from assay.workflow.lifecycle import Lifecycle
 from assay.workflow.presence import still_present
 from assay.workflow.scanning import (

@@ -13,7 +13,7 @@ from assay.cli.tier import LLM_OPTION
 from assay.config import FAIL_ON_CHOICES
 from assay.errors import UsageError
 from assay.report.terminal import buffer_console, line
-from assay.workflow.gate import GateResult
+from assay.workflow.decision import GateResult
 from assay.workflow.tier import LlmMode
 
 
@@ -76,7 +76,7 @@ def gate(
     if sarif is not None:
         write_output(render_gate(result, OutputFormat.SARIF, False), sarif)
     if fmt is OutputFormat.TEXT and output is None:
-        from assay.report.gate import render_gate as render_text
+        from assay.report.gate_view import render_gate as render_text
 
         render_text(result, stdout_console())
     else:
@@ -92,18 +92,18 @@ def render_gate(result: GateResult, fmt: OutputFormat, with_metrics: bool) -> st
     from assay.formats.json import dumps
 
     if fmt is OutputFormat.JSON:
-        from assay.formats.gate import gate_to_document
+        from assay.formats.gate_document import gate_to_document
 
         return dumps(gate_to_document(result, with_metrics))
     if fmt is OutputFormat.SARIF:
-        from assay.formats.gate import gate_to_sarif
+        from assay.formats.gate_document import gate_to_sarif
 
         return dumps(gate_to_sarif(result))
     if fmt is OutputFormat.MD:
-        from assay.report.gate import gate_to_markdown
+        from assay.report.gate_view import gate_to_markdown
 
         return gate_to_markdown(result)
-    from assay.report.gate import render_gate as render_text
+    from assay.report.gate_view import render_gate as render_text
 
     buffer = StringIO()
     render_text(result, buffer_console(buffer))

@@ -46,8 +46,8 @@ def serve(
     ledger: str | None = mc.LEDGER,
 ) -> None:
     """Label a sample in a local, keyboard-driven page: t true, f false, u unsure, j/k move."""
-    from assay.ledger.labels import get_sample, resolve_sample
     from assay.app.label import default_labeler, open_label_server
+    from assay.ledger.labels import get_sample, resolve_sample
 
     console = stderr_console()
     with _stopped_by_signals(), open_project_ledger(path, ledger) as store:

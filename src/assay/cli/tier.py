@@ -35,12 +35,12 @@ def tier(
 
     result = classify(path, diff, config_path=config, llm=llm)
     if as_json:
-        from assay.formats.gate import tier_to_document
+        from assay.formats.gate_document import tier_to_document
         from assay.formats.json import dumps
 
         write_output(dumps(tier_to_document(result)), output)
         return
-    from assay.report.gate import render_tier
+    from assay.report.gate_view import render_tier
 
     if output is None:
         render_tier(result, stdout_console())

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 from assay.formats.reading import NestingError, parse_json
 from assay.formats.sarif_read import sarif_to_runs
 from assay.model import Confidence, Finding, FindingKind, RunStatus, Severity, Span

@@ -12,8 +12,8 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from assay.formats.errors import FormatError
 from assay.formats.escape import json_text
-from assay.formats.interface import FormatError
 from assay.model import (
     CacheStats,
     Confidence,

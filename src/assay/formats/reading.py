@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 
 MAX_DEPTH = 256
 MAX_BYTES = 1 << 30  # result files: a SARIF log of a very large scan stays well below

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 from assay.formats.json import SCAN_SCHEMA, run_from_document
 from assay.formats.reading import check_depth, nested_too_deeply, parse_json, read_text
 from assay.formats.sarif_read import sarif_to_runs

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 from assay.formats.json import provenance_from_dict
 from assay.formats.reading import parse_json, read_text
 from assay.model import (

@@ -26,7 +26,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 from assay.formats.reading import check_depth, nested_too_deeply, parse_json, read_text
 from assay.formats.sarif_read import check_outline, sarif_to_runs
 from assay.measure.truth import Granularity, Truth, TruthItem

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 from assay.formats.json import compact, run_from_document, run_to_document
 from assay.ledger import migrations
 from assay.ledger.interface import (

@@ -7,8 +7,8 @@ the ledger lives in `assay.app.measure`.
 
 from assay.measure.consensus import Consensus, ConsensusSpec, consensus, parse_consensus
 from assay.measure.drift import DriftReport, measure_drift
+from assay.measure.errors import MeasureError
 from assay.measure.evaluate import EvalReport, evaluate, label_precision
-from assay.measure.interface import MeasureError
 from assay.measure.matching import DEFAULT_TOLERANCE, Matching, jaccard, match
 from assay.measure.support import Cluster, cluster_runs
 from assay.measure.truth import Granularity, Truth, TruthItem

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from assay.measure._perf import gc_paused
-from assay.measure.interface import MeasureError
+from assay.measure.errors import MeasureError
 from assay.measure.matching import DEFAULT_TOLERANCE, FindingIndex, jaccard_of, match_indexed
 from assay.measure.runs import RunFacts, group_by_commit, run_facts, status_counts
 from assay.measure.stats import (

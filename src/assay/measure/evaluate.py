@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from assay.measure._perf import gc_paused
 from assay.measure.accuracy import Outcome, Scorer, prepare
-from assay.measure.interface import MeasureError
+from assay.measure.errors import MeasureError
 from assay.measure.matching import DEFAULT_TOLERANCE
 from assay.measure.owasp import (
     OwaspScore,

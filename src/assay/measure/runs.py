@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from assay.measure.interface import MeasureError
+from assay.measure.errors import MeasureError
 from assay.model import Run, RunId
 
 COMPLETE, INCOMPLETE, REFUSED = "complete", "incomplete", "refused"

@@ -23,7 +23,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assay.measure.interface import MeasureError
+from assay.measure.errors import MeasureError
 from assay.measure.matching import content_key
 from assay.measure.runs import same_commit
 from assay.measure.variance import run_label, split_by_scanner

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from assay import __version__
 from assay.measure.drift import DriftReport, measure_drift
+from assay.measure.errors import MeasureError
 from assay.measure.evaluate import EvalReport
-from assay.measure.interface import MeasureError
 from assay.measure.matching import DEFAULT_TOLERANCE
 from assay.measure.runs import run_facts, status_counts
 from assay.measure.variance import CompareReport, compare_runs, run_label

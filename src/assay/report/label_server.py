@@ -18,8 +18,8 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 
+from assay.formats.errors import FormatError
 from assay.formats.escape import visible
-from assay.formats.interface import FormatError
 from assay.formats.reading import parse_json
 from assay.report.templating import render
 

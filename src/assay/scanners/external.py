@@ -24,6 +24,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay.config import Config
+from assay.formats.errors import FormatError
 from assay.formats.external import (
     FieldMap,
     claude_review_findings,
@@ -31,7 +32,6 @@ from assay.formats.external import (
     relative_path,
     sarif_findings,
 )
-from assay.formats.interface import FormatError
 from assay.formats.reading import parse_json
 from assay.model import Finding, FindingKind, RunStatus, ScannerInfo, StageMetrics, pairs
 from assay.normalize.linehash import line_hashes_for

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 from assay.formats.sarif_read import read_sarif
 from assay.model import Finding, Run, sorted_findings
 from assay.workflow.errors import BaselineError

@@ -13,7 +13,7 @@ from typing import Any
 
 import anthropic
 
-from assay.formats.interface import FormatError
+from assay.formats.errors import FormatError
 from assay.formats.reading import parse_json
 from assay.scanners.llm.interface import (
     ErrorKind,

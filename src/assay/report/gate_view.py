@@ -15,7 +15,7 @@ from rich.text import Text
 from assay.formats.escape import md_cell, md_code, md_text
 from assay.model import Finding
 from assay.report.terminal import line, plain
-from assay.workflow.gate import Decision, GateResult
+from assay.workflow.decision import Decision, GateResult
 from assay.workflow.tier import TierResult
 
 _STYLE = {Decision.PASS: "bold green", Decision.BLOCK: "bold red",

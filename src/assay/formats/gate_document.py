@@ -12,7 +12,7 @@ from typing import Any
 from assay.formats.json import coverage_to_dict, finding_to_dict, run_to_document
 from assay.formats.sarif import run_to_sarif
 from assay.model import Finding, FindingKind, sorted_findings
-from assay.workflow.gate import GateResult
+from assay.workflow.decision import GateResult
 from assay.workflow.tier import TierPlan, TierResult
 
 TIER_SCHEMA = "assay.tier/1"

@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, NewType
 
 RunId = NewType("RunId", str)
 Fingerprint = NewType("Fingerprint", str)
+
+
+def new_run_id(now: datetime | None = None) -> RunId:
+    """A unique, time-ordered run id: 20261125T174905Z-3f9a1c2b."""
+    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    return RunId(f"{stamp}-{secrets.token_hex(4)}")
 
 
 class Severity(enum.StrEnum):

@@ -31,10 +31,9 @@ from assay.measure.matching import DEFAULT_TOLERANCE
 from assay.measure.runs import group_by_commit
 from assay.measure.stats import DEFAULT_RESAMPLES
 from assay.measure.variance import CompareReport, compare_runs, split_by_scanner
-from assay.model import Run
+from assay.model import Run, new_run_id
 from assay.project import default_ledger, locate_project
 from assay.repo import RepoError, open_snapshot
-from assay.scanners.runner import new_run_id
 
 DEFAULT_CONCURRENCY = 2
 

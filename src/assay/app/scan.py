@@ -18,14 +18,14 @@ from assay.config import Config
 from assay.errors import UsageError
 from assay.ledger import SqliteLedger, open_ledger
 from assay.ledger.result_cache import open_result_cache
-from assay.model import Run
+from assay.model import Run, new_run_id
 from assay.project import config_provenance, default_ledger, locate_project
 from assay.repo import Snapshot, open_snapshot
 from assay.repo.diff import Diff, compute_diff, parse_range
 from assay.repo.globs import compile_excludes
 from assay.scanners.interface import Progress, ScanContext
 from assay.scanners.registry import build_scanner
-from assay.scanners.runner import RunSettings, new_run_id, run_scanners
+from assay.scanners.runner import RunSettings, run_scanners
 
 Clock = Callable[[], datetime]
 

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from assay import __version__
 from assay.model import (
@@ -46,14 +46,6 @@ class RunSettings:
     is_excluded: Callable[[str], bool]
     started_at: datetime
     extra_provenance: tuple[tuple[str, str], ...] = ()
-
-
-def new_run_id(now: datetime | None = None) -> RunId:
-    """A unique, time-ordered run id: 20261125T174905Z-3f9a1c2b."""
-    import secrets
-
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
-    return RunId(f"{stamp}-{secrets.token_hex(4)}")
 
 
 def partition(snapshot: Snapshot, scanners: Sequence[Scanner],

@@ -10,14 +10,14 @@ from pathlib import Path
 
 from assay.ledger.interface import Ledger
 from assay.ledger.result_cache import open_result_cache
-from assay.model import Run, ScannerInfo
+from assay.model import Run, ScannerInfo, new_run_id
 from assay.repo.diff import Diff, compute_diff, parse_range
 from assay.repo.globs import compile_excludes
 from assay.repo.interface import Snapshot
 from assay.repo.snapshot import open_snapshot
 from assay.scanners.interface import Progress, ScanContext, Scanner, ScannerResult
 from assay.scanners.registry import build_scanner
-from assay.scanners.runner import RunSettings, new_run_id, partition, run_scanners
+from assay.scanners.runner import RunSettings, partition, run_scanners
 from assay.trust import LoadedConfig
 
 

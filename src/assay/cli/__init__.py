@@ -2,7 +2,8 @@
 
 Each command lives in its own module and registers itself on `app`. Errors derived from
 `AssayError` are printed as one line plus a hint and exit with their code (2 by
-default); `--debug` (or ASSAY_DEBUG=1) shows the traceback instead.
+default); `--debug` (or ASSAY_DEBUG=1) shows the traceback instead. `--debug` is
+accepted before or after the command name (`assay --debug scan`, `assay scan --debug`).
 """
 
 from __future__ import annotations
@@ -54,13 +55,21 @@ def _diagnostics(exc: AssayError) -> str:
     return text + (f"\nhint: {visible(exc.hint)}" if exc.hint else "")
 
 
+def _take_debug(args: list[str]) -> tuple[list[str], bool]:
+    """The arguments without `--debug` (wherever it stands before a `--`), and whether it
+    was given: it is a global flag, so `assay scan --debug` means `assay --debug scan`."""
+    end = args.index("--") if "--" in args else len(args)
+    kept = [a for a in args[:end] if a != "--debug"] + args[end:]
+    return kept, len(kept) != len(args)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `assay` console script."""
     from assay.errors import AssayError
 
-    args = sys.argv[1:] if argv is None else argv
+    args, debug = _take_debug(sys.argv[1:] if argv is None else argv)
     _load_commands(args)
-    state.debug = "--debug" in args or os.environ.get("ASSAY_DEBUG", "") not in ("", "0")
+    state.debug = debug or os.environ.get("ASSAY_DEBUG", "") not in ("", "0")
     try:
         app(args=args, prog_name="assay")
     except AssayError as exc:

@@ -23,6 +23,9 @@ app = typer.Typer(
     name="assay",
     help="Reproducible security review: deterministic gates, measured LLM review, provenance.",
     no_args_is_help=True,
+    # Plain help: rich markup would eat bracketed words ("[scan] scanners", "[tool.assay]")
+    # and show boolean flags as "--no-cache <bool>".
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -38,7 +41,8 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     debug: bool = typer.Option(False, "--debug", envvar="ASSAY_DEBUG",
-                               help="Show tracebacks instead of one-line errors."),
+                               help="Show tracebacks instead of one-line errors (also "
+                                    "accepted after the command: assay scan --debug)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ) -> None:

@@ -160,6 +160,13 @@ RULES = [
     ("assay.repo", ("assay.cli", "assay.app", "assay.scanners", "assay.ledger",
                     "assay.workflow", "assay.report", "assay.measure", "assay.formats")),
     ("assay.project", ("assay.cli", "assay.app")),
+    ("assay.errors", ("assay.config", "assay.repo", "assay.scanners", "assay.ledger",
+                      "assay.workflow", "assay.app", "assay.cli")),
+    ("assay.config", ("assay.scanners", "assay.ledger", "assay.workflow", "assay.app",
+                      "assay.cli")),
+    ("assay.trust", ("assay.scanners", "assay.ledger", "assay.workflow", "assay.app",
+                     "assay.cli")),
+    ("assay.normalize", ("assay.workflow", "assay.report", "assay.app", "assay.cli")),
 ]
 
 

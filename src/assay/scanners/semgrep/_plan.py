@@ -7,7 +7,7 @@ pre-pass result in the state directory, so a rescan without changes reads neithe
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assay.ledger.result_cache import ResultCache
@@ -19,6 +19,7 @@ from assay.scanners.semgrep._pack import Pack, Rules, load_rules, rule_files
 from assay.scanners.semgrep._prepass import prepare
 from assay.scanners.semgrep._slicing import VERSION as SLICER_VERSION
 from assay.scanners.semgrep._slicing import SliceSpec
+from assay.scanners.semgrep._template_flow import TemplatePlan, plan_templates
 
 GATED_KIND = "semgrep-gated-cwes/1"  # the result cache's name for kept gated CWEs
 
@@ -65,6 +66,7 @@ class ScanPlan:
     sliced: Sliced | None = None
     record: tuple[tuple[str, str], ...] = ()
     stages: tuple[StageMetrics, ...] = ()
+    templates: TemplatePlan = field(default_factory=TemplatePlan)
 
     def rule_set(self) -> Rules:
         """The rules Semgrep runs (read now when the plan has not read them)."""
@@ -83,13 +85,29 @@ def plan_scan(ctx: ScanContext, options: Options) -> ScanPlan:
     gated = _gated_cwes(ctx.cache, pack)
     record: tuple[tuple[str, str], ...] = (("semgrep.bandit_policy", options.policy.value),)
     if not options.summaries:
-        return ScanPlan(options, layout, pack, gated, pack.paths, pack.hash, record=record)
+        plan = ScanPlan(options, layout, pack, gated, pack.paths, pack.hash, record=record)
+        return _with_templates(plan, ctx)
     prepared = prepare(ctx, layout, pack)
     sliced = Sliced(prepared.slicing, prepared.taint) if options.slicing else None
     key = f"{prepared.key}+sliced/{SLICER_VERSION}" if sliced else prepared.key
     record += (("semgrep.slicing", "on" if sliced else "off"), *prepared.provenance)
-    return ScanPlan(options, layout, pack, gated, prepared.rules, key, prepared.loaded,
-                    sliced, record, (StageMetrics("prepass:semgrep", prepared.seconds),))
+    return _with_templates(
+        ScanPlan(options, layout, pack, gated, prepared.rules, key, prepared.loaded,
+                 sliced, record, (StageMetrics("prepass:semgrep", prepared.seconds),)), ctx)
+
+
+def _with_templates(plan: ScanPlan, ctx: ScanContext) -> ScanPlan:
+    """`plan` with the rules of the project's templates (see _template_flow) added."""
+    templates = plan_templates(ctx, plan.layout, plan.pack)
+    if templates.rules is None:
+        return replace(plan, templates=templates)
+    record = (*plan.record, ("semgrep.templates.outputs", str(len(templates.outputs))))
+    loaded = plan.loaded
+    if loaded is not None:
+        loaded = Rules((*loaded.files, templates.rules))
+    return replace(plan, rules=(*plan.rules, templates.rules.path), loaded=loaded,
+                   key=f"{plan.key}+templates/{templates.key}", templates=templates,
+                   record=record)
 
 
 def _gated_cwes(cache: ResultCache | None, pack: Pack) -> frozenset[int]:

@@ -21,6 +21,8 @@ from assay.scanners.semgrep._engine import analyze
 from assay.scanners.semgrep._pack import Pack, rule_files
 from assay.scanners.semgrep._plan import Options, plan_scan
 from assay.scanners.semgrep._process import Invocation, find_semgrep, semgrep_version
+from assay.scanners.semgrep._template_flow import relocate, templates_to_read, with_templates
+from assay.scanners.semgrep._templates import is_template
 
 
 class SemgrepScanner(FileScanner):
@@ -57,9 +59,13 @@ class SemgrepScanner(FileScanner):
         # without a binary `scan_files` never calls the engine (see `unavailable`)
         invocation = Invocation(self._binary or "", self.options.timeout,
                                 self.options.file_timeout)
-        result = self.scan_files(ctx, self._identity(plan.key),
-                                 functools.partial(analyze, plan, invocation, stats))
-        return replace(result, extra=(*result.extra, *plan.record),
+        result = self.scan_files(ctx, self._identity(plan.key), with_templates(
+            functools.partial(analyze, plan, invocation, stats)))
+        findings = result.findings
+        if plan.templates.outputs:
+            read = ctx.snapshot.read_many(templates_to_read(findings, plan.templates))
+            findings = relocate(findings, plan.templates, read)
+        return replace(result, findings=findings, extra=(*result.extra, *plan.record),
                        stages=(*plan.stages, *result.stages), gated_cwes=plan.gated_cwes,
                        merge_policy=self.options.policy, slicing=stats.metrics())
 
@@ -67,6 +73,11 @@ class SemgrepScanner(FileScanner):
         """Semgrep's version and the hash of the pack (a run reports the hash of the
         rules it planned)."""
         return self._identity(Pack(tuple(rule_files())).hash)
+
+    def applies_to(self, path: str) -> bool:
+        """Python files, and templates (see _templates): a view's flow into a template
+        is reported at the template line."""
+        return path.endswith(".py") or is_template(path)
 
     def unavailable(self) -> str:
         """Why Semgrep cannot run ('' when it can)."""

@@ -1,0 +1,258 @@
+"""Request data that views pass to a template which renders it without escaping.
+
+Before Semgrep runs, every template of the snapshot is read for its unsafe outputs (see
+`_templates`) and every Python file for the template names it mentions and whether it
+switches autoescaping off for a whole environment (`Environment(autoescape=False)`,
+`aiohttp_jinja2.setup(..., autoescape=False)`, Django's `"autoescape": False`). What one
+file gives is kept in the result cache under its blob id, so a rescan reads only the
+files that changed.
+
+Each unsafe output that a view can reach becomes a taint rule (a copy of the markup XSS
+rule whose sinks are the calls rendering that template with that variable: Flask's
+`render_template`, Django's `render`/`render_to_string`/`TemplateResponse`, Starlette's
+`TemplateResponse`, aiohttp_jinja2, a Jinja2 environment's `get_template(...).render`),
+limited to the Python files that name the template. Semgrep reports the flow at the view;
+`relocate` moves it to the template line, naming the views in its message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from assay.ledger.result_cache import FileOutcome, ResultCache
+from assay.model import Confidence, Finding, Severity, Span
+from assay.normalize.linehash import line_hashes_for
+from assay.scanners.filescan import Analysis, Analyze, decode_source, enrich
+from assay.scanners.interface import ScanContext
+from assay.scanners.semgrep._layout import RunLayout
+from assay.scanners.semgrep._pack import COPY_MARK, Pack, Rule, RuleFile
+from assay.scanners.semgrep._rulefiles import include_of, write_generated
+from assay.scanners.semgrep._templates import (
+    UnsafeOutput,
+    is_template,
+    template_name,
+    unsafe_outputs,
+)
+
+RULE_ID = "assay.python.xss-template.taint"
+LOCAL_RULE_ID = "assay.python.xss-template-request"
+_BASE_RULE = "assay.python.xss-markup.taint"
+FACTS_KIND = "template-facts/1"  # the result cache's name for one file's template facts
+_NAME_LITERAL = re.compile(r"""["']([\w./-]{1,200}\.(?:html|htm|jinja2?|j2|djhtml))["']""")
+_ESCAPING_OFF = re.compile(r"""\bautoescape\s*=\s*False\b|["']autoescape["']\s*:\s*False\b""")
+_SAFE_NAME = re.compile(r"^[\w./-]{1,200}$")
+_VIEW_SUFFIX = " (from the view at "
+
+
+@dataclass(frozen=True)
+class TemplatePlan:
+    """The generated rule file (None: no template output a view can reach), the hash of
+    what its rules match, and the output each rule's message stands for."""
+
+    rules: RuleFile | None = None
+    key: str = ""
+    outputs: Mapping[str, UnsafeOutput] = field(default_factory=dict)
+    escaping_off: bool = False
+
+
+def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack) -> TemplatePlan:
+    """The template rules of one scan (read from the snapshot and the result cache)."""
+    entries = [f for f in ctx.snapshot.files if not f.symlink and f.size <= ctx.max_file_size]
+    templates = [f.path for f in entries if is_template(f.path)]
+    if not templates:
+        return TemplatePlan()
+    python = [f.path for f in entries if f.path.endswith(".py")]
+    facts = _facts(ctx, [*templates, *python])
+    off = any(facts[p].get("off") for p in python if p in facts)
+    outputs = [o for p in templates if p in facts
+               for o in _outputs(p, facts[p], off) if o.name and not o.from_request]
+    users: dict[str, list[str]] = {}
+    for path in python:
+        for name in facts.get(path, {}).get("names", []):
+            users.setdefault(name, []).append(path)
+    base = next((r for r in pack.rules.all() if r.get("id") == _BASE_RULE), None)
+    reachable = [o for o in outputs if o.name in users and _SAFE_NAME.match(o.path)]
+    if base is None or not reachable:
+        return TemplatePlan(escaping_off=off)
+    rules = tuple(_rule(base, number, o, users[o.name]) for number, o in enumerate(reachable))
+    key = hashlib.sha256(json.dumps([{k: v for k, v in r.items() if k != "paths"}
+                                     for r in rules], sort_keys=True).encode()).hexdigest()
+    written = write_generated(layout.generated, "templates", rules)
+    return TemplatePlan(written, key[:32], {_message(o): o for o in reachable}, off)
+
+
+def local_findings(path: str, text: str) -> tuple[Finding, ...]:
+    """The findings of a template alone: request data it reads itself and renders
+    without escaping (`{{ request.GET.q|safe }}`)."""
+    return tuple(
+        Finding(scanner="semgrep", rule_id=LOCAL_RULE_ID, path=path,
+                span=Span(o.line, o.line), severity=Severity.HIGH,
+                confidence=Confidence.HIGH, cwe=79, sources=(f"semgrep:{LOCAL_RULE_ID}",),
+                message=(f"The template renders request data without escaping ({o.how}). "
+                         "Let the template escape it (drop |safe), or escape it first."))
+        for o in unsafe_outputs(path, text) if o.from_request)
+
+
+def relocate(findings: Sequence[Finding], plan: TemplatePlan,
+             read: Mapping[str, bytes]) -> tuple[Finding, ...]:
+    """`findings` with each flow into a template moved to the template line it is
+    rendered at, one finding per line naming every view that feeds it. `read` holds the
+    templates' contents (for the snippet and line hash)."""
+    views: dict[UnsafeOutput, list[Finding]] = {}
+    kept: list[Finding] = []
+    for finding in findings:
+        output = plan.outputs.get(finding.message) if finding.rule_id == RULE_ID else None
+        if output is None:
+            kept.append(finding)
+        else:
+            views.setdefault(output, []).append(finding)
+    for output, feeding in sorted(views.items()):
+        text = decode_source(read.get(output.path, b"")) or ""
+        kept.append(_at_template(output, feeding, text))
+    return tuple(kept)
+
+
+def templates_to_read(findings: Iterable[Finding], plan: TemplatePlan) -> list[str]:
+    """The templates `relocate` needs the contents of."""
+    return sorted({plan.outputs[f.message].path for f in findings
+                   if f.rule_id == RULE_ID and f.message in plan.outputs})
+
+
+def _at_template(output: UnsafeOutput, feeding: list[Finding], text: str) -> Finding:
+    places = sorted({(f.path, f.span.start_line) for f in feeding})
+    named = ", ".join(f"{path}:{line}" for path, line in places)
+    first = feeding[0]
+    moved = replace(
+        first, path=output.path, span=Span(output.line, output.line),
+        message=(f"Request data reaches the template variable `{output.variable}`, which "
+                 f"this template renders without escaping ({output.how})"
+                 f"{_VIEW_SUFFIX}{named}). Drop |safe (or the autoescape block), or "
+                 "escape the value in the view."),
+        sources=tuple(sorted({s for f in feeding for s in f.sources})),
+        snippet="", line_hash="")
+    lines = text.splitlines()
+    return enrich(moved, lines, line_hashes_for(text, {output.line})) if text else moved
+
+
+def _message(output: UnsafeOutput) -> str:
+    return (f"Request data reaches the template variable `{output.variable}`, which "
+            f"{output.path}:{output.line} renders without escaping ({output.how}).")
+
+
+def _rule(base: Rule, number: int, output: UnsafeOutput, users: list[str]) -> Rule:
+    metadata = {**(base.get("metadata") or {}),
+                "assay-requires": "render|[Tt]emplate",
+                "rationale": "A value rendered with |safe or autoescaping off is emitted "
+                             "as markup by the template."}
+    rule = {k: v for k, v in base.items() if k not in ("pattern-sinks", "paths")}
+    return {**rule, "id": f"{RULE_ID}{COPY_MARK}{number}", "message": _message(output),
+            "metadata": metadata, "pattern-sinks": _sinks(output.name, output.variable),
+            "paths": {"include": sorted(include_of(p) for p in users)}}
+
+
+def _sinks(name: str, variable: str) -> list[dict[str, Any]]:
+    """The calls that render the template `name` with `variable` as `$X`."""
+    n, k = json.dumps(name), json.dumps(variable)
+    d = f"{{..., {k}: $X, ...}}"
+    direct = [
+        f"flask.render_template({n}, ..., {variable}=$X, ...)",
+        f"quart.render_template({n}, ..., {variable}=$X, ...)",
+        f"$E.get_template({n}).render(..., {variable}=$X, ...)",
+        f"$E.get_template({n}).render({d}, ...)",
+        *(call.replace("NAME", n).replace("$CTX", d) for call in _CONTEXT_CALLS),
+    ]
+    by_variable = [{"pattern-inside": f"{first}\n...\n{call.replace('NAME', n)}\n"}
+                   for first in (f"$C = {d}", f"$C[{k}] = $X")
+                   for call in (c.replace("$CTX", "$C") for c in _CONTEXT_CALLS)]
+    return [
+        {"patterns": [{"pattern-either": [{"pattern": p} for p in direct]},
+                      {"focus-metavariable": "$X"}]},
+        {"patterns": [{"pattern-either": by_variable}, {"focus-metavariable": "$X"}]},
+        {"patterns": [
+            {"pattern-inside": f"@aiohttp_jinja2.template({n}, ...)\nasync def $F(...):\n"
+                               "    ...\n"},
+            {"pattern": f"return {d}"},
+            {"focus-metavariable": "$X"}]},
+    ]
+
+
+_CONTEXT_CALLS = (
+    "django.shortcuts.render($R, NAME, $CTX, ...)",
+    "django.shortcuts.render($R, NAME, context=$CTX, ...)",
+    "django.template.loader.render_to_string(NAME, $CTX, ...)",
+    "django.template.loader.render_to_string(NAME, context=$CTX, ...)",
+    "django.template.response.TemplateResponse($R, NAME, $CTX, ...)",
+    "$T.TemplateResponse(NAME, $CTX, ...)",
+    "$T.TemplateResponse($R, NAME, $CTX, ...)",
+    "$T.TemplateResponse($R, NAME, context=$CTX, ...)",
+    "$T.TemplateResponse(request=$R, name=NAME, context=$CTX, ...)",
+    "aiohttp_jinja2.render_template(NAME, $R, $CTX, ...)",
+    "aiohttp_jinja2.render_string(NAME, $R, $CTX, ...)",
+)
+
+
+def _outputs(path: str, facts: dict[str, Any], off: bool) -> list[UnsafeOutput]:
+    rows = facts.get("off_outputs" if off else "outputs", [])
+    name = template_name(path)
+    return [UnsafeOutput(path, int(r[0]), name, str(r[1]), str(r[2]), bool(r[3]))
+            for r in rows if isinstance(r, list) and len(r) == 4]
+
+
+def _facts(ctx: ScanContext, paths: list[str]) -> dict[str, dict[str, Any]]:
+    """Each file's template facts, from the result cache or read now (and kept)."""
+    ids = {p: f"{ctx.snapshot.content_id(p)}:{'t' if is_template(p) else 'p'}" for p in paths}
+    cache: ResultCache | None = ctx.cache if ctx.use_cache else None
+    kept = cache.get_docs(FACTS_KIND, set(ids.values())) if cache is not None else {}
+    out: dict[str, dict[str, Any]] = {}
+    missing: list[str] = []
+    for path in paths:
+        doc = kept.get(ids[path])
+        try:
+            out[path] = json.loads(doc) if doc is not None else {}
+        except ValueError:
+            doc = None
+        if doc is None:
+            missing.append(path)
+    fresh: list[tuple[str, str]] = []
+    for path, data in ctx.snapshot.read_many(missing).items():
+        text = decode_source(data) if b"\0" not in data else None
+        out[path] = _read_facts(path, text) if text is not None else {}
+        fresh.append((ids[path], json.dumps(out[path], sort_keys=True)))
+    if ctx.cache is not None and fresh:
+        ctx.cache.put_docs(FACTS_KIND, fresh)
+    return out
+
+
+def _read_facts(path: str, text: str) -> dict[str, Any]:
+    if not is_template(path):
+        names = sorted({m.group(1).removeprefix("./") for m in _NAME_LITERAL.finditer(text)})
+        return {"names": names, "off": bool(_ESCAPING_OFF.search(text))}
+
+    def rows(off: bool) -> list[list[Any]]:
+        return [[o.line, o.variable, o.how, o.from_request]
+                for o in unsafe_outputs(path, text, off)]
+
+    return {"outputs": rows(False), "off_outputs": rows(True)}
+
+
+def with_templates(analyze: Analyze) -> Analyze:
+    """`analyze` for Python files; templates are analyzed here, alone (their findings
+    are the request data they read themselves: see `local_findings`)."""
+
+    def run(root: Path, paths: Sequence[str], ctx: ScanContext,
+            report: Callable[[int], None]) -> Analysis:
+        code = [p for p in paths if not is_template(p)]
+        analysis = analyze(root, code, ctx, report) if code else Analysis()
+        for path in paths:
+            if is_template(path):
+                text = decode_source((root / path).read_bytes()) or ""
+                analysis.outcomes[path] = FileOutcome(local_findings(path, text))
+        return analysis
+
+    return run

@@ -1,0 +1,153 @@
+"""Templates: unsafe outputs read from Jinja2 and Django templates, and request data that
+views pass to them, reported at the template line with the view named."""
+
+from __future__ import annotations
+
+import os
+
+from assay.api import locate_project, scan
+from assay.ledger.result_cache import open_result_cache
+from assay.model import Finding, SkipReason
+from assay.scanners.semgrep._template_flow import FACTS_KIND, RULE_ID
+from assay.scanners.semgrep._templates import is_template, template_name, unsafe_outputs
+from tests.helpers import GitRepo
+
+FLASK_VIEW = '''\
+from flask import Flask, render_template, request
+
+app = Flask(__name__)
+
+
+@app.route("/profile")
+def profile():
+    bio = request.args.get("bio", "")
+    return render_template("users/profile.html", bio=bio, title="Profile")
+'''
+PROFILE = "<h1>{{ title|safe }}</h1>\n<p>{{ bio|safe }}</p>\n"
+DJANGO_VIEWS = '''\
+from django.shortcuts import render
+
+
+def search(request):
+    q = request.GET.get("q", "")
+    return render(request, "shop/search.html", {"query": q, "count": 3})
+
+
+def note(request):
+    context = {"note": request.POST["note"]}
+    return render(request, "shop/search.html", context)
+'''
+SEARCH = ("<h1>{{ count }}</h1>\n{% autoescape off %}\n<p>{{ query }}</p>\n"
+          "{% endautoescape %}\n<p>{{ note|safe }}</p>\n")
+AIOHTTP_VIEWS = '''\
+import aiohttp_jinja2
+
+
+@aiohttp_jinja2.template("page.html")
+async def page(request):
+    data = await request.post()
+    return {"heading": data["heading"]}
+'''
+
+
+def _template_findings(repo: GitRepo) -> list[Finding]:
+    run = scan(repo.path, scanners=["semgrep"]).run
+    return sorted((f for f in run.findings if f.cwe == 79), key=lambda f: f.sort_key())
+
+
+def test_unsafe_outputs_of_jinja_and_django_templates() -> None:
+    text = ("{{ a|safe }} {{ b }} {{ c|e }}\n{# {{ hidden|safe }} #}\n"
+            "{% autoescape false %}{{ d }} {{ e|escape }}{% endautoescape %}\n"
+            "{% autoescape off %}\n{% for item in items %}{{ item.body }}{% endfor %}\n"
+            "{% endautoescape %}{{ f }}\n{{ 'x|safe' }} {{ request.GET.q|safe }}\n")
+    found = [(o.line, o.variable, o.how, o.from_request)
+             for o in unsafe_outputs("app/templates/x/y.html", text)]
+    assert found == [(1, "a", "|safe", False), (3, "d", "autoescape off", False),
+                     (5, "items", "autoescape off", False), (7, "request", "|safe", True)]
+    # an environment with autoescaping off renders every unescaped output as markup
+    assert [o.variable for o in unsafe_outputs("t.j2", "{{ a }}{{ b|e }}", True)] == ["a"]
+
+
+def test_template_files_and_their_names() -> None:
+    assert is_template("app/templates/users/profile.html")
+    assert is_template("mail/welcome.j2")
+    assert not is_template("static/index.html")
+    assert not is_template("app/templates.py")
+    assert template_name("app/templates/users/profile.html") == "users/profile.html"
+    assert template_name("mail/welcome.j2") == ""
+
+
+def test_an_unclosed_tag_in_a_large_template_is_read_without_finding(
+        repo: GitRepo) -> None:
+    text = "{{ " + "x" * 200_000 + "\n{% autoescape off %}" + "{ " * 50_000
+    assert unsafe_outputs("app/templates/big.html", text) == []
+
+
+def test_flask_view_into_safe_filter_is_reported_at_the_template_line(repo: GitRepo) -> None:
+    repo.write("app/views.py", FLASK_VIEW)
+    repo.write("app/templates/users/profile.html", PROFILE)
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.rule_id, f.path, f.span.start_line) for f in found] == [
+        (RULE_ID, "app/templates/users/profile.html", 2)]
+    assert "from the view at app/views.py:9" in found[0].message
+    assert found[0].snippet == "<p>{{ bio|safe }}</p>" and found[0].line_hash
+    # the fixed template (escaped by default) gives nothing
+    repo.write("app/templates/users/profile.html", PROFILE.replace("bio|safe", "bio"))
+    repo.commit()
+    assert _template_findings(repo) == []
+
+
+def test_django_context_dicts_and_aiohttp_templates(repo: GitRepo) -> None:
+    repo.write("shop/views.py", DJANGO_VIEWS)
+    repo.write("shop/templates/shop/search.html", SEARCH)
+    repo.write("web/handlers.py", AIOHTTP_VIEWS)
+    repo.write("web/templates/page.html", "<h2>{{ heading | safe }}</h2>\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line) for f in found] == [
+        ("shop/templates/shop/search.html", 3), ("shop/templates/shop/search.html", 5),
+        ("web/templates/page.html", 1)]
+    assert "shop/views.py:6" in found[0].message and "`query`" in found[0].message
+    assert "shop/views.py:10" in found[1].message and "`note`" in found[1].message
+    assert "web/handlers.py:7" in found[2].message
+
+
+def test_template_reading_request_data_itself(repo: GitRepo) -> None:
+    repo.write("app/templates/search.html", "<p>{{ request.args.q|safe }}</p>\n")
+    repo.write("app/templates/fine.html", "<p>{{ request.args.q }}</p>\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line, f.cwe) for f in found] == [
+        ("app/templates/search.html", 1, 79)]
+
+
+def test_template_facts_are_cached_per_file(repo: GitRepo) -> None:
+    repo.write("app/views.py", FLASK_VIEW)
+    repo.write("app/templates/users/profile.html", PROFILE)
+    repo.commit()
+    first = scan(repo.path, scanners=["semgrep"])
+    again = scan(repo.path, scanners=["semgrep"])
+    assert [f.fingerprint for f in again.run.findings] == \
+        [f.fingerprint for f in first.run.findings]
+    assert again.run.metrics.cache.misses == 0
+    cache = open_result_cache(locate_project(repo.path).state_dir)
+    try:
+        ids = [f"{repo.git('rev-parse', 'HEAD:' + p)}:{k}" for p, k in
+               (("app/views.py", "p"), ("app/templates/users/profile.html", "t"))]
+        assert set(cache.get_docs(FACTS_KIND, ids)) == set(ids)
+    finally:
+        cache.close()
+
+
+def test_hostile_templates_are_skipped_like_python_files(repo: GitRepo) -> None:
+    repo.write("app/views.py", FLASK_VIEW)
+    repo.write("app/templates/users/profile.html", b"<p>\xff\xfe {{ bio|safe }}</p>\n")
+    os.symlink("/etc/passwd", repo.path / "app/templates/secret.html")
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    skipped = {(s.path, s.reason) for s in run.coverage.skipped}
+    assert ("app/templates/users/profile.html", SkipReason.UNDECODABLE) in skipped
+    assert any(p == "app/templates/secret.html" and r.value.startswith("symlink")
+               for p, r in skipped)
+    assert [f for f in run.findings if f.cwe == 79] == []

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.config import Config
+from assay.config import Config, validation_message
 from assay.errors import ConfigError
 from assay.trust import load_config
 
@@ -57,3 +57,32 @@ def test_explicit_path_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert load_config(project).source == other
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(project, tmp_path / "missing.toml")
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ("[scan]\nfail_onn = 'low'\n", "unknown key 'fail_onn' in [scan]; did you mean 'fail_on'?"),
+    ("[scann]\n", "unknown key 'scann' in the top level; did you mean 'scan'?"),
+    ("[[tier.classes.api.match]]\nfilez = ['*.py']\n",
+     "unknown key 'filez' in [tier.classes.api.match.0]; did you mean 'files'?"),
+    ("[proof]\nzzz = 1\n", "unknown key 'zzz' in [proof]"),
+    ("[scan]\njobs = -1\n", "scan.jobs: Input should be greater than or equal to 0"),
+])
+def test_a_typo_names_the_key_and_the_close_one(tmp_path: Path, table: str,
+                                                 message: str) -> None:
+    (tmp_path / "assay.toml").write_text(table)
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert caught.value.message.endswith(f"assay.toml: {message}")
+
+
+def test_a_typo_of_a_required_key_is_named_before_the_missing_key() -> None:
+    from pydantic import BaseModel, ConfigDict, ValidationError
+
+    class Table(BaseModel):
+        model_config = ConfigDict(extra="forbid")
+        model: str
+
+    with pytest.raises(ValidationError) as caught:
+        Table.model_validate({"modle": "x"})
+    assert validation_message(caught.value, Table, "scanners.x") == \
+        "unknown key 'modle' in [scanners.x]; did you mean 'model'?"

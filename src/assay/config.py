@@ -8,9 +8,12 @@ and docs/security.md.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import tomllib
+import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +178,44 @@ def validate(data: Any, source: str) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-        raise ConfigError(f"{source}: {where}: {first['msg']}",
+        raise ConfigError(f"{source}: {validation_message(exc, Config)}",
                           "see docs/configuration.md for the keys and their types") from None
+
+
+def validation_message(exc: ValidationError, model: type[BaseModel], table: str = "") -> str:
+    """The first problem of a failed validation of `table` (a dotted table name, '' for
+    the file's top level) in words.
+
+    An unknown key comes first (a typo of a required key also makes it "missing") and is
+    named with the closest known key: "unknown key 'modle' in [scanners.x]; did you mean
+    'model'?".
+    """
+    errors = exc.errors()
+    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    loc = [str(part) for part in first["loc"]]
+    if first["type"] != "extra_forbidden" or not loc:
+        return f"{'.'.join(filter(None, [table, *loc])) or '(top level)'}: {first['msg']}"
+    *parents, key = loc
+    where = ".".join(filter(None, [table, *parents]))
+    close = difflib.get_close_matches(key, known_keys(model, parents), n=1, cutoff=0.6)
+    suggestion = f"; did you mean '{close[0]}'?" if close else ""
+    return f"unknown key '{key}' in {f'[{where}]' if where else 'the top level'}{suggestion}"
+
+
+def known_keys(model: type[BaseModel], path: Sequence[str]) -> list[str]:
+    """The keys allowed in the table at `path` below `model` ([] when it is not a model)."""
+    current: Any = model
+    for part in path:
+        if isinstance(current, type) and issubclass(current, BaseModel):
+            field = current.model_fields.get(part)
+            if field is None:
+                return []
+            current = field.annotation
+        else:  # an entry of a dict[str, X] or tuple[X, ...] field: X
+            args = [a for a in typing.get_args(current) if a is not str and a is not ...]
+            if typing.get_origin(current) not in (dict, tuple) or len(args) != 1:
+                return []
+            current = args[0]
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from assay.config import Config
+from assay.config import Config, validation_message
 from assay.formats.errors import FormatError
 from assay.formats.external import (
     FieldMap,
@@ -217,9 +217,7 @@ def _factory(name: str, definition: Mapping[str, Any], config: Config) -> Comman
     try:
         settings = CommandSettings.model_validate(dict(definition))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ScannerError(f"scanners.{name}{'.' + where if where else ''}: {first['msg']}",
+        raise ScannerError(validation_message(exc, CommandSettings, f"scanners.{name}"),
                            'a command scanner needs: type = "command", command = [...], '
                            'format = "sarif" | "claude-security-review" | "json"') from None
     return CommandScanner(name, settings)

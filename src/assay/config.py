@@ -53,12 +53,15 @@ class ScanConfig(_Strict):
 class TierMatch(_Strict):
     """One matcher of a risk class: changed files matching `files` (exclude patterns
     syntax), and when `lines` is set, changed lines matching one of those regexes.
-    Removed lines count only with `removed = true`."""
+    Removed lines count only with `removed = true`; Python import statements (`from
+    flask import request`, and the lines of a parenthesized import) count only while
+    `imports` is true: importing a name changes no behaviour, using it does."""
 
     files: tuple[str, ...] = ("*.py",)
     exclude: tuple[str, ...] = ()
     lines: tuple[str, ...] = ()
     removed: bool = False
+    imports: bool = True
 
     @field_validator("lines")
     @classmethod

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +168,41 @@ def test_binary_and_deleted_files_fire_on_path_only(tmp_path: Path) -> None:
     hits = {h.name: h for h in classify(diff, effective_classes(TierConfig()))}
     assert hits["templates"].triggers[0].text == "file deleted"
     assert "files" not in hits  # line patterns cannot match a binary file
+
+
+def test_an_import_line_is_not_a_route_change() -> None:
+    imports = FileChange("views.py", "M", added=(
+        (1, "from flask import Blueprint, request  # routes later"),
+        (2, "import fastapi.APIRouter"),
+        (3, "from starlette.routing import ("),
+        (4, "    Router,"),
+        (5, ")"),
+        (9, "    Router,"),  # not part of a changed import: a use
+    ))
+    hits = {h.name: h for h in classify(Diff("b" * 40, "HEAD", (imports,)),
+                                        effective_classes(TierConfig()))}
+    assert [(t.line, t.text) for t in hits["routes"].triggers] == [(9, "Router,")]
+    only_imports = FileChange("views.py", "M", added=imports.added[:5])
+    hits = {h.name for h in classify(Diff("b" * 40, "HEAD", (only_imports,)),
+                                     effective_classes(TierConfig()))}
+    assert "routes" not in hits
+    counted = {"x": TierClass(match=(TierMatch(lines=(r"\bBlueprint\b",)),))}
+    assert classify(Diff("b" * 40, "HEAD", (only_imports,)), counted) != ()  # default
+
+
+def test_tier_on_a_change_that_only_imports_request_names_no_route(repo: GitRepo) -> None:
+    repo.write("app.py", "from flask import Flask\n\napp = Flask(__name__)\n")
+    base = repo.commit("base")
+    repo.write("app.py", "from flask import Flask, request\n\napp = Flask(__name__)\n")
+    head = repo.commit("import request")
+    proc = subprocess.run([sys.executable, "-m", "assay", "tier", "--json", "--diff",
+                           f"{base}..{head}", str(repo.path)], capture_output=True,
+                          text=True, check=True)
+    assert "routes" not in {c["name"] for c in json.loads(proc.stdout)["classes"]}
+    repo.write("app.py", "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                         "@app.route('/x')\ndef x():\n    return request.args['q']\n")
+    route = repo.commit("route")
+    proc = subprocess.run([sys.executable, "-m", "assay", "tier", "--json", "--diff",
+                           f"{head}..{route}", str(repo.path)], capture_output=True,
+                          text=True, check=True)
+    assert "routes" in {c["name"] for c in json.loads(proc.stdout)["classes"]}

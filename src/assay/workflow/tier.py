@@ -105,11 +105,12 @@ class _Matcher:
     exclude: Callable[[str], bool]
     lines: tuple[re.Pattern[str], ...]
     removed: bool
+    imports: bool
 
     @classmethod
     def build(cls, spec: TierMatch) -> _Matcher:
         return cls(compile_excludes(spec.files), compile_excludes(spec.exclude),
-                   tuple(re.compile(p) for p in spec.lines), spec.removed)
+                   tuple(re.compile(p) for p in spec.lines), spec.removed, spec.imports)
 
     def applies(self, path: str) -> bool:
         return self.files(path) and not self.exclude(path)
@@ -122,6 +123,8 @@ class _Matcher:
             return
         sides = [("+", change.added)] + ([("-", change.removed)] if self.removed else [])
         for side, lines in sides:
+            if not self.imports and change.path.endswith(".py"):
+                lines = without_imports(lines)
             for number, text in lines:
                 searched = text[:MAX_SEARCHED_CHARS]
                 if any(p.search(searched) for p in self.lines):
@@ -129,6 +132,28 @@ class _Matcher:
 
 
 _STATUS = {"A": "added", "M": "modified", "D": "deleted"}
+_IMPORT = re.compile(r"\s*(from\s+[\w.]+\s+import\b|import\s+[\w.]+)")
+
+
+def without_imports(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The changed lines that are not part of an import statement: `import x`, `from x
+    import y`, and the continuation lines of `from x import (` up to its `)` (when they
+    changed together)."""
+    kept: list[tuple[int, str]] = []
+    open_import = False
+    previous = 0
+    for number, text in lines:
+        if open_import and number != previous + 1:
+            open_import = False  # the import's other lines did not change
+        previous = number
+        code = text.split("#", 1)[0]
+        if open_import:
+            open_import = ")" not in code
+        elif _IMPORT.match(code):
+            open_import = "(" in code and ")" not in code
+        else:
+            kept.append((number, text))
+    return kept
 
 
 def _size(diff: Diff) -> tuple[int, int]:

@@ -122,9 +122,9 @@ class _Matcher:
         if change.binary:
             return
         sides = [("+", change.added)] + ([("-", change.removed)] if self.removed else [])
-        for side, lines in sides:
-            if not self.imports and change.path.endswith(".py"):
-                lines = without_imports(lines)
+        for side, changed in sides:
+            lines = without_imports(changed) if not self.imports and \
+                change.path.endswith(".py") else changed
             for number, text in lines:
                 searched = text[:MAX_SEARCHED_CHARS]
                 if any(p.search(searched) for p in self.lines):
@@ -135,7 +135,7 @@ _STATUS = {"A": "added", "M": "modified", "D": "deleted"}
 _IMPORT = re.compile(r"\s*(from\s+[\w.]+\s+import\b|import\s+[\w.]+)")
 
 
-def without_imports(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+def without_imports(lines: Sequence[tuple[int, str]]) -> tuple[tuple[int, str], ...]:
     """The changed lines that are not part of an import statement: `import x`, `from x
     import y`, and the continuation lines of `from x import (` up to its `)` (when they
     changed together)."""
@@ -153,7 +153,7 @@ def without_imports(lines: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
             open_import = "(" in code and ")" not in code
         else:
             kept.append((number, text))
-    return kept
+    return tuple(kept)
 
 
 def _size(diff: Diff) -> tuple[int, int]:

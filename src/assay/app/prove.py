@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import secrets
 import sys
 from collections.abc import Callable, Iterator
@@ -36,7 +37,14 @@ from assay.workflow.lifecycle import (
     default_actor,
 )
 from assay.workflow.presence import still_present
-from assay.workflow.proof import ProofOutcome, ProofSource, Verdict, read_proof, run_proof
+from assay.workflow.proof import (
+    ProofOutcome,
+    ProofSource,
+    Verdict,
+    check_pytest,
+    read_proof,
+    run_proof,
+)
 from assay.workflow.sandbox import SandboxLimits, sandbox_unavailable
 from assay.workflow.states import State
 
@@ -212,6 +220,9 @@ def prove(path: str | Path, finding_id: str, *, proof: Path | None = None,
     config = project.config.config
     check_sandbox(unsafe_no_sandbox)
     python = Path(config.proof.python) if config.proof.python else Path(sys.executable)
+    # before a proof is generated or recorded; an interpreter in the tree is refused
+    configured = config.proof.python and Path(os.path.abspath(python)) != Path(sys.executable)
+    check_pytest(python, [project.root] if configured else [])
     settings = ProveSettings(python, limits_for(timeout or config.proof.timeout,
                                                 config.proof.memory_mb),
                              unsafe_no_sandbox, actor or default_actor(project.root), clock)

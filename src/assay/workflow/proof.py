@@ -28,8 +28,10 @@ import enum
 import json
 import os
 import secrets
+import subprocess
 import sys
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -165,18 +167,49 @@ def _read_channel(handle: IO[bytes]) -> str:
     return handle.read(MAX_REPORT_BYTES + 1).decode("utf-8", errors="replace")
 
 
+PYTEST_CHECK_SECONDS = 60
+
+
+def check_pytest(python: Path, untrusted: Sequence[Path] = ()) -> None:
+    """ProofError, saying how to install it, when `python` cannot import pytest.
+
+    Without pytest no proof can run, and a "broken" verdict would blame the proof for
+    the environment. An interpreter in (or leading through) an `untrusted` directory is
+    refused first, as the sandbox refuses it (SandboxError): it is never started. The
+    check imports pytest as the runner does (`-s -P`, no user site directory, nothing
+    of the working directory on sys.path), from an empty directory.
+    """
+    python_binds(python, untrusted)
+    with tempfile.TemporaryDirectory(prefix="assay-pytest-check-") as empty:
+        try:
+            found = subprocess.run([str(python), "-s", "-P", "-c", "import pytest"], cwd=empty,
+                                   capture_output=True, timeout=PYTEST_CHECK_SECONDS,
+                                   env={"PATH": os.environ.get("PATH", ""),
+                                        "PYTHONNOUSERSITE": "1"}, check=False)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            raise ProofError(f"cannot start the proof interpreter {python}: {exc}",
+                             "set [proof] python to a Python 3 interpreter with pytest") \
+                from None
+    if found.returncode != 0:
+        raise ProofError(f"pytest is not installed for the proof interpreter {python}",
+                         f"install it: {python} -m pip install pytest (or set [proof] "
+                         "python to an interpreter that has it); no proof was recorded")
+
+
 def run_proof(snapshot: Snapshot, text: str, name: str, *, python: Path | None = None,
               limits: SandboxLimits = DEFAULT_LIMITS,
               unsafe_no_sandbox: bool = False) -> ProofOutcome:
     """Run the proof `text` against a throwaway copy of `snapshot` in the sandbox.
 
-    SandboxError when the interpreter lies in (or leads through) the scanned tree.
+    SandboxError when the interpreter lies in (or leads through) the scanned tree;
+    ProofError when it has no pytest (nothing ran, so there is no verdict to record).
     """
     interpreter = python or Path(sys.executable)
     # an interpreter the operator configured must not come from the tree; the one running
     # assay is the operator's by definition (whatever it could do has been done)
     binds = python_binds(interpreter, untrusted=[snapshot.root] if python is not None and
                          Path(os.path.abspath(python)) != Path(sys.executable) else [])
+    check_pytest(interpreter)  # after the interpreter passed the tree check above
     nonce = secrets.token_hex(16)
     with tempfile.TemporaryDirectory(prefix="assay-proof-") as scratch, \
             tempfile.TemporaryFile() as channel:

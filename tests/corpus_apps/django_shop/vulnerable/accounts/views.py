@@ -1,0 +1,20 @@
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+
+from accounts.utils import safe_next
+
+
+def sign_in(request):
+    if request.method == "POST":
+        user = authenticate(request, username=request.POST["username"], password=request.POST["password"])
+        if user is not None:
+            login(request, user)
+            request.session["last_login_ip"] = request.META.get("REMOTE_ADDR")
+            return redirect(safe_next(request))
+    return render(request, "accounts/sign_in.html")
+
+
+def sign_out(request):
+    logout(request)
+    return HttpResponseRedirect(request.GET.get("next", "/"))

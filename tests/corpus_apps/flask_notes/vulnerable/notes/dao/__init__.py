@@ -1,0 +1,1 @@
+"""Data access objects: every SQL statement of the application lives here."""

@@ -1,0 +1,1 @@
+"""Business logic between the views and the DAOs."""

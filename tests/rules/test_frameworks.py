@@ -1,0 +1,96 @@
+"""Framework structure in the taint rules: route parameters that cannot hold a path,
+ORM query builders, JSON APIs recognized by their router rather than an import line,
+and HTML routes of FastAPI."""
+
+from __future__ import annotations
+
+from assay.api import scan
+from tests.helpers import GitRepo
+
+FLASK_FILES = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+BASE = "/srv/files"
+
+
+@app.route("/files/<name>")
+def one_segment(name):
+    return open(os.path.join(BASE, name)).read()
+
+
+@app.route("/any/<path:name>")
+def any_path(name):
+    return open(os.path.join(BASE, name)).read()
+
+
+@app.route("/q")
+def by_query():
+    return open(os.path.join(BASE, request.args["n"])).read()
+'''
+ROUTER = '''\
+from fastapi import APIRouter
+
+
+class Router(APIRouter):
+    """The project's router."""
+'''
+API = '''\
+from typing import Annotated, Literal
+
+from fastapi import Path
+from fastapi.responses import HTMLResponse
+from sqlalchemy import select, text
+
+from routing import Router
+
+router = Router()
+
+
+@router.get("/hello")
+def hello(name: str):
+    return "hello " + name
+
+
+@router.get("/page", response_class=HTMLResponse)
+def page(q: str):
+    return f"<h1>{q}</h1>"
+
+
+@router.get("/users")
+def users(session, ids: str, uid: str):
+    stmt = select(User).where(User.id.in_(ids.split(",")))
+    session.execute(stmt)
+    query = select(User)
+    query = query.where(User.name == uid)
+    session.execute(query)
+    session.execute(text("SELECT * FROM u WHERE id = :id"), {"id": uid})
+    raw = select(User).where(text(f"name = '{uid}'"))
+    session.execute(raw)
+    session.execute(text(f"SELECT * FROM u WHERE id = {uid}"))
+
+
+@router.get("/items/{n}")
+def item(n: Annotated[int, Path()], kind: Literal["a", "b"], other: str):
+    open(f"/data/{n}/{kind}")
+    return open(other).read()
+'''
+
+
+def test_framework_structure(repo: GitRepo) -> None:
+    repo.write("files.py", FLASK_FILES)
+    repo.write("routing.py", ROUTER)
+    repo.write("api.py", API)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.path, f.span.start_line) for f in run.findings)
+    assert found == [
+        ("path-traversal", "api.py", 38),    # a str query parameter; int and Literal are not
+        ("path-traversal", "files.py", 16),  # <path:name> holds '/'; <name> does not
+        ("path-traversal", "files.py", 21),  # a query parameter
+        ("sqli", "api.py", 30),              # text() inside a builder is still raw SQL
+        ("sqli", "api.py", 32),              # builder statements (lines 24-29) are not
+        ("xss", "api.py", 19),               # an HTML route; the router's JSON route is not
+    ]

@@ -102,8 +102,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
         "aiohttp_chat/vulnerable/server/users.py:42:CWE-22",
         "django_shop/fixed/orders/views.py:37:CWE-22",
         "django_shop/vulnerable/orders/views.py:37:CWE-22",
-        "flask_notes/fixed/notes/views/files.py:34:CWE-22",
-        "flask_notes/vulnerable/notes/views/files.py:34:CWE-22",
     ),
     ("a project-local SSRF validator (is_public_url: scheme and resolved addresses) is not"
      " recognized"): (

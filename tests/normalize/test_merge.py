@@ -95,7 +95,8 @@ def test_the_engines_are_whichever_the_results_name() -> None:
                 semgrep("assay.python.sqli.taint", 89, 13)]
     original = merge_findings(findings, COVERED)
     other = merge([renamed(f, {"bandit": "lint", "semgrep": "flow"}[f.scanner])
-                   for f in findings], COVERED, Engines("lint", "flow", ENGINES.gated))
+                   for f in findings], COVERED, Engines("lint", "flow", ENGINES.gated),
+                  MergePolicy.DROP)
     assert [(f.rule_id, f.sources) for f in other.findings] == [
         (f.rule_id, f.sources) for f in original.findings]
     assert dict(other.provenance())["merge.lint_unconfirmed"] == "1: B602 x1"
@@ -132,3 +133,35 @@ def test_merge_never_loses_a_pack_finding_or_invents_one(findings: list[Finding]
     assert all(f.sources[0] in sources for f in pack)
     assert len(outcome.findings) <= len(findings)
     assert merge_findings(reversed(findings), COVERED, policy).findings == outcome.findings
+
+
+def test_by_default_an_unconfirmed_finding_stays_visible_with_its_reason() -> None:
+    outcome = merge([bandit("B608", 89, 10)], COVERED, ENGINES)
+    (finding,) = outcome.findings
+    assert outcome.policy is MergePolicy.DEMOTE
+    assert (finding.severity, finding.confidence) == (Severity.LOW, Confidence.LOW)
+    assert finding.message.startswith("bandit B608 (not confirmed by taint analysis")
+    assert "non-blocking" in finding.message
+
+
+def test_a_check_no_taint_sink_models_passes_through_whatever_the_policy() -> None:
+    mako = replace(bandit("B702", 79, 7), severity=Severity.HIGH)
+    for policy in MergePolicy:
+        outcome = merge([mako], COVERED, ENGINES, policy)
+        assert outcome.findings == (mako,)
+        assert dict(outcome.provenance())["merge.bandit_unmodelled"] == "1"
+
+
+def test_a_secret_the_pack_judged_by_its_value_is_not_demoted_but_dropped() -> None:
+    outcome = merge([bandit("B105", 798, 3)], COVERED, ENGINES)
+    assert outcome.findings == ()
+    assert dict(outcome.provenance())["merge.bandit_unconfirmed"] == "1: B105 x1"
+
+
+def test_one_finding_per_sink_call_however_many_arguments_are_tainted() -> None:
+    first = replace(semgrep("assay.python.sqli.taint", 89, 12), span=Span(12, 12, 17, 18))
+    second = replace(first, span=Span(12, 12, 30, 34))
+    other_line = semgrep("assay.python.sqli.taint", 89, 20)
+    outcome = merge([second, other_line, first], COVERED, ENGINES)
+    assert outcome.findings == (first, other_line)
+    assert dict(outcome.provenance())["merge.same_sink_call"] == "1"

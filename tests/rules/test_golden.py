@@ -3,7 +3,8 @@
 One scan with the deterministic tier (Bandit and Semgrep, merged). For a vulnerable
 case, the rule named in the manifest reports the case's CWE in that file (alone or
 merged with Bandit's finding). For a safe look-alike, no finding of that CWE is left in
-the file: neither a rule of the pack nor an unconfirmed Bandit pattern finding.
+the file but, at most, a Bandit pattern finding the taint rules did not confirm, kept
+visible at low severity and confidence (non-blocking, tagged `unconfirmed-by-taint`).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def test_scan_is_complete_and_records_the_pre_pass(tier_scan: dict[str, Any]) ->
     extra = tier_scan["run"]["provenance"]["extra"]
     assert "helpers.params.get_param" in extra["semgrep.summaries.source"]
     assert "helpers.safe.report_table" in extra["semgrep.summaries.constant"]
-    assert extra["merge.bandit_policy"] == "drop"
+    assert extra["merge.bandit_policy"] == "demote"
 
 
 def test_slicing_changes_no_finding_of_the_pack(tier_scan: dict[str, Any],
@@ -83,4 +84,5 @@ def test_case_result(case: Case, tier_scan: dict[str, Any]) -> None:
     if case.vulnerable:
         assert any(f"semgrep:{case.rule}" in f["sources"] for f in found), found
     else:
-        assert not found, found
+        assert not [f for f in found if "unconfirmed-by-taint" not in f["tags"]], found
+        assert all(f["severity"] == "low" for f in found), found

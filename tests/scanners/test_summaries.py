@@ -202,3 +202,21 @@ def test_provenance_lists_the_summaries() -> None:
     assert pairs["semgrep.summaries.source"].startswith("3: helpers.params.get_param")
     assert pairs["semgrep.summaries.constant"] == "0"
     assert len(pairs["semgrep.summaries.sha256"]) == 64
+
+
+def test_two_files_answering_to_one_module_name_share_no_summary() -> None:
+    """Two folders without `__init__.py`, each with a `libuser.py`: an import of
+    `libuser` cannot be tied to one of them by name, so neither is summarized (a summary
+    of one would be applied to calls of the other), and the run says so."""
+    sources = {"a/libuser.py": "def login(u):\n    cur.execute('... ' + u)\n    return 1\n",
+               "b/libuser.py": "def login(u):\n    cur.execute('... ?', (u,))\n    return 1\n",
+               "a/app.py": "from libuser import login\nlogin(1)\n",
+               "pkg/__init__.py": "", "pkg/libuser.py": "def login(u):\n    return 1\n",
+               "src/other/__init__.py": "", "src/other/libuser.py": "def login(u):\n    return 1\n"}
+    summaries = summarize(sources)
+    assert module_names(list(sources), set(sources))["src/other/libuser.py"] == "other.libuser"
+    assert {f.path for f in summaries.functions} == {"pkg/libuser.py", "src/other/libuser.py"}
+    assert not [c for c in summaries.calls if c.module == "libuser"]
+    assert summaries.ambiguous == ("libuser (a/libuser.py, b/libuser.py)",)
+    assert dict(provenance(summaries))["semgrep.summaries.ambiguous_modules"] == (
+        "1: libuser (a/libuser.py, b/libuser.py)")

@@ -2,18 +2,28 @@
 
 A pattern-only engine matches code whatever data reaches it: for injection-type
 weaknesses it cannot tell request data from a constant, so some of its rules (string-
-built SQL, `shell=True`, `pickle.loads`, XML parsers, autoescape off, ...) fire on safe
-code too. Where a dataflow engine's rules cover the weakness (it declares the CWEs it
-gates), a finding of such a rule counts only when a dataflow finding agrees: same file,
-same CWE, nearby lines. Then the two become one finding listing both sources. Gated
-findings no dataflow finding confirms in a file the dataflow engine analyzed are dropped
-(the default, `drop`), reported at low severity and confidence so they never block
-(`demote`), or kept as they are (`keep`); the run records how many. In a file the
+built SQL, `shell=True`, `pickle.loads`, ...) fire on safe code too. Where a dataflow
+engine's rules cover the weakness (it declares the CWEs it gates), a finding of such a
+rule counts fully only when a dataflow finding agrees: same file, same CWE, nearby lines.
+Then the two become one finding listing both sources.
+
+Nothing is dropped silently. A gated finding no dataflow finding confirms, in a file the
+dataflow engine analyzed, is by default reported at low severity and confidence with the
+reason (`demote`: it never blocks, and a reader still sees it), or kept as it is (`keep`),
+or dropped (`drop`, opt-in); the run records how many. Checks whose construct no
+dataflow rule models as a sink (`UNMODELLED`: paramiko, wildcards in commands, Mako
+templates) pass through unchanged whatever the policy, since silence there says
+nothing. Findings of a CWE the other engine decides by looking at the value itself
+(`DECIDED_BY_VALUE`: a hard-coded secret the pack's secret rules found to be a
+placeholder) are dropped under `demote` too: that silence is a verdict. In a file the
 dataflow engine did not analyze, nothing confirms or refutes them: they stand.
 
 Everything else the pattern engine reports (weak hashes and ciphers, weak randomness,
 dangerous calls and settings) stands on its own; when a dataflow rule reports the same
 thing, the two are merged into one finding with the pattern engine's as the primary.
+
+Each engine reports a sink call once: findings of one rule at the same line of a file
+(one per tainted argument of the call) are one finding.
 """
 
 from __future__ import annotations
@@ -25,13 +35,24 @@ from dataclasses import dataclass, replace
 from assay.model import Confidence, Finding, Severity
 
 LINE_TOLERANCE = 5  # a string built a few lines above the call it is passed to
+# Pattern checks for a construct the dataflow rules do not model as a sink: paramiko's
+# exec_command, wildcards in shell commands, Mako templates. The dataflow engine's
+# silence says nothing there. (XML parsers are modelled: lxml and SAX/pulldom with
+# external entities switched on are sinks; the standard library's default parsers
+# resolve no external entity, so they are not.)
+UNMODELLED = frozenset({"B601", "B609", "B702"})
+# CWEs the dataflow engine's rules decide by the value itself (a hard-coded secret is a
+# placeholder or an empty string): not confirming one is a verdict, not silence.
+DECIDED_BY_VALUE = frozenset({798})
+REASON = ("not confirmed by taint analysis: no flow from request data to this call was "
+          "found in the scanned code; reported low and non-blocking")
 
 
 class MergePolicy(enum.StrEnum):
     """What happens to a gated pattern finding no dataflow finding confirms."""
 
-    DROP = "drop"
     DEMOTE = "demote"
+    DROP = "drop"
     KEEP = "keep"
 
 
@@ -53,8 +74,10 @@ class MergeOutcome:
     findings: tuple[Finding, ...]
     merged: int = 0
     unconfirmed: tuple[str, ...] = ()
-    policy: MergePolicy = MergePolicy.DROP
+    policy: MergePolicy = MergePolicy.DEMOTE
     engine: str = ""  # the pattern engine whose findings were gated
+    unmodelled: int = 0
+    duplicates: int = 0
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -65,11 +88,13 @@ class MergeOutcome:
         return ((f"merge.{self.engine}_policy", self.policy.value),
                 (f"merge.{self.engine}_unconfirmed",
                  f"{len(self.unconfirmed)}: {detail}".rstrip(": ")),
-                ("merge.merged", str(self.merged)))
+                (f"merge.{self.engine}_unmodelled", str(self.unmodelled)),
+                ("merge.merged", str(self.merged)),
+                ("merge.same_sink_call", str(self.duplicates)))
 
 
 def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines: Engines,
-                   policy: MergePolicy = MergePolicy.DROP,
+                   policy: MergePolicy = MergePolicy.DEMOTE,
                    analyzed: Collection[str] | None = None) -> MergeOutcome:
     """Apply the policy to the pattern engine's findings and merge agreeing findings.
 
@@ -78,7 +103,7 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
     pattern finding; in a file it did not analyze (an encoding it could not read, a
     timeout, ...) the pattern engine's findings stand.
     """
-    items = sorted(findings, key=Finding.sort_key)
+    items, duplicates = one_per_sink_call(findings)
     covered_cwes = frozenset(covered)
     seen: Callable[[str], bool] = (lambda _path: True) if analyzed is None else \
         frozenset(analyzed).__contains__
@@ -91,10 +116,12 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
     absorbed: set[int] = set()
     out: list[Finding] = []
     unconfirmed: list[str] = []
-    merged = 0
+    merged = unmodelled = 0
     for finding in pattern:
         gated = (finding.rule_id in engines.gated and finding.cwe in covered_cwes
                  and seen(finding.path))
+        if gated and finding.rule_id in UNMODELLED:
+            gated, unmodelled = False, unmodelled + 1
         partner = _partner(finding, dataflow.get((finding.path, finding.cwe), []), absorbed)
         if partner is not None:
             absorbed.add(id(partner))
@@ -102,15 +129,27 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
             out.append(_combine(partner, finding) if gated else _combine(finding, partner))
         elif gated:
             unconfirmed.append(finding.rule_id)
-            if policy is MergePolicy.DEMOTE:
-                out.append(_demote(finding))
-            elif policy is MergePolicy.KEEP:
+            if policy is MergePolicy.KEEP:
                 out.append(finding)
+            elif policy is MergePolicy.DEMOTE and finding.cwe not in DECIDED_BY_VALUE:
+                out.append(_demote(finding))
         else:
             out.append(finding)
     out.extend(f for f in others if id(f) not in absorbed)
     return MergeOutcome(tuple(sorted(out, key=Finding.sort_key)), merged, tuple(unconfirmed),
-                        policy, engines.pattern)
+                        policy, engines.pattern, unmodelled, duplicates)
+
+
+def one_per_sink_call(findings: Iterable[Finding]) -> tuple[list[Finding], int]:
+    """The findings in order with one per (scanner, rule, file, line): a taint engine
+    reports a call once per tainted argument (`"... %s %s" % (user, password)` gave two),
+    and a reader fixes the call once. Returns the findings kept and how many were not."""
+    kept: dict[tuple[str, str, str, int], Finding] = {}
+    items = sorted(findings, key=Finding.sort_key)
+    for finding in items:
+        kept.setdefault((finding.scanner, finding.rule_id, finding.path,
+                         finding.span.start_line), finding)
+    return list(kept.values()), len(items) - len(kept)
 
 
 def _partner(finding: Finding, candidates: Sequence[Finding],
@@ -147,4 +186,6 @@ def _confidence_rank(confidence: Confidence) -> int:
 
 def _demote(finding: Finding) -> Finding:
     tags = tuple(dict.fromkeys((*finding.tags, "unconfirmed-by-taint")))
-    return replace(finding, severity=Severity.LOW, confidence=Confidence.LOW, tags=tags)
+    message = f"{finding.message.rstrip()} ({REASON})" if finding.message else REASON
+    return replace(finding, severity=Severity.LOW, confidence=Confidence.LOW, tags=tags,
+                   message=message)

@@ -47,7 +47,7 @@ def _builtin(name: str, config: Config) -> Scanner | None:
                               file_timeout=config.scan.semgrep_file_timeout,
                               summaries=_flag(options, "semgrep", "summaries"),
                               slicing=_flag(options, "semgrep", "slicing"),
-                              bandit_policy=str(options.get("bandit_findings", "drop")))
+                              bandit_policy=str(options.get("bandit_findings", "demote")))
     return None
 
 

@@ -34,7 +34,7 @@ class Options:
     file_timeout: float = 30.0
     summaries: bool = True
     slicing: bool = True
-    policy: MergePolicy = MergePolicy.DROP
+    policy: MergePolicy = MergePolicy.DEMOTE
 
 
 @dataclass(frozen=True)

@@ -243,6 +243,9 @@ def provenance(summaries: Summaries, found: Mapping[str, list[SinkWrapper]] | No
     pairs.append(("semgrep.summaries.constant_maps",
                   f"{len(summaries.constant_maps)}: "
                   f"{', '.join(summaries.constant_maps[:limit])}".rstrip(": ")))
+    pairs.append(("semgrep.summaries.ambiguous_modules",
+                  f"{len(summaries.ambiguous)}: "
+                  f"{'; '.join(summaries.ambiguous[:limit])}".rstrip(": ")))
     typed = [f"{t.path}:{t.function}({t.param})" for t in summaries.typed_params]
     pairs.append(("semgrep.summaries.typed_route_params",
                   f"{len(typed)}: {', '.join(typed[:limit])}".rstrip(": ")))

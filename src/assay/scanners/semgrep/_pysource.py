@@ -373,10 +373,12 @@ class _LocalFlow:
             return None
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         receiver = (_dotted(call.func.value) or "") if isinstance(call.func, ast.Attribute) else ""
+        callee = self.resolve(call.func) or ""
+        if receiver in ("self", "cls") and callee:
+            method = ""  # a method of this very class, not a library object's method
         literals = tuple((k.arg, repr(k.value.value) if isinstance(k.value, ast.Constant) else "")
                          for k in call.keywords if k.arg is not None)
-        return ParamCall(self.resolve(call.func) or "", method, tuple(reached), literals,
-                         receiver)
+        return ParamCall(callee, method, tuple(reached), literals, receiver)
 
     def reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
         """The names of parameters whose value reaches `node` other than through a
@@ -479,7 +481,7 @@ class _LocalFlow:
         if dotted is None:
             return None
         head, _, rest = dotted.partition(".")
-        if head == "self" and self.cls is not None and rest and "." not in rest:
+        if head in ("self", "cls") and self.cls is not None and rest and "." not in rest:
             return f"{self.scope.module}.{self.cls}.{rest}"
         if head in self.scope.aliases:
             return self.scope.aliases[head] + (f".{rest}" if rest else "")

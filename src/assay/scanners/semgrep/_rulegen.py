@@ -73,7 +73,9 @@ def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
     forms = callee_forms(dotted, is_method, summaries)
     alternatives: list[dict[str, Any]] = [{"pattern": f"{f}({args})"} for f in forms]
     name = dotted.rsplit(".", 1)[-1]
-    if is_method or not local or name in forms or name in _BUILTIN_NAMES:
+    if is_method:
+        return alternatives + method_alternatives(dotted, args)
+    if not local or name in forms or name in _BUILTIN_NAMES:
         return alternatives
     if same_file:
         defs = [f"{kind}def {name}(...):\n    ..." for kind in ("", "async ")]
@@ -86,6 +88,27 @@ def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
     alternatives.append({"patterns": [{"pattern-either": defined},
                                       {"pattern": f"{name}({args})"}]})
     return alternatives
+
+
+def method_alternatives(dotted: str, args: str = "...") -> list[dict[str, Any]]:
+    """Calls of a method that name its class: through the class, imported or defined in
+    the file (`UserDao.find(x)`, a static or class method), through an instance made in
+    the same function (`dao = UserDao(); dao.find(x)`), or through `self`/`cls` inside
+    the class itself. A method is never matched by its name alone on any object."""
+    path, cls, name = dotted.rsplit(".", 2) if dotted.count(".") >= 2 else ("", *dotted.split("."))
+    classes = [f"{path}.{cls}", cls] if path else [cls]
+    out: list[dict[str, Any]] = []
+    for klass in classes:
+        out.append({"pattern": f"{klass}.{name}({args})"})
+        out.append({"pattern": f"{klass}(...).{name}({args})"})
+        out.append({"patterns": [{"pattern-inside": f"$INSTANCE = {klass}(...)\n...\n"},
+                                 {"pattern": f"$INSTANCE.{name}({args})"}]})
+    inside = [{"pattern-inside": f"class {cls}:\n    ...\n"},
+              {"pattern-inside": f"class {cls}(...):\n    ...\n"}]
+    out.append({"patterns": [{"pattern-either": inside},
+                             {"pattern-either": [{"pattern": f"self.{name}({args})"},
+                                                 {"pattern": f"cls.{name}({args})"}]}]})
+    return out
 
 
 def _usable_as_pattern(source: str) -> bool:
@@ -153,14 +176,15 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params and not f.is_method]
     safe += [f for f in summaries.of_kind(SummaryKind.SANITIZER)
              if f.via and set(f.via) <= trusted and not f.is_method]
+    if wrappers is None:
+        wrappers = rule_wrappers(rule, summaries)
+    wrapping = {w.function for w in wrappers}
     agree = _agreeing([f.name for f in safe], summaries)
-    sanitizers = _either([alt for f in safe
+    sanitizers = _either([result_only(alt) if f.dotted in wrapping else alt for f in safe
                           for alt in call_patterns(f, summaries, f.name in agree)]
                          + [{"pattern": f"{name}.get(...)"} for name in summaries.constant_maps])
     if sources:
         out["pattern-sources"] = [*out["pattern-sources"], sources]
-    if wrappers is None:
-        wrappers = rule_wrappers(rule, summaries)
     agree_at = {(w.position, w.param): _agreeing(
         [x.name for x in wrappers if (x.position, x.param) == (w.position, w.param)],
         summaries) for w in wrappers}
@@ -175,6 +199,22 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     if extra:
         out["pattern-sanitizers"] = [*out.get("pattern-sanitizers", []), *extra]
     return out
+
+
+def result_only(alternative: dict[str, Any]) -> dict[str, Any]:
+    """A sanitizer alternative that clears a call's result, not its arguments.
+
+    A sanitizer matching `f(...)` also clears everything inside the call, so a helper
+    that returns a constant but passes its parameter to a sink of the same rule
+    (`def login(u): cur.execute("... %s" % u); return True`) would hide its own sink.
+    For such a helper, only a variable assigned the call's result is clean, until it is
+    assigned again."""
+    steps = list(alternative.get("patterns", [alternative]))
+    call = str(steps[-1]["pattern"])
+    assigned = f"$RESULT = {call}\n...\n"
+    return {"patterns": [*steps[:-1], {"pattern-inside": assigned},
+                         {"pattern-not-inside": f"{assigned}$RESULT = $OTHER\n...\n"},
+                         {"pattern": "$RESULT"}]}
 
 
 def source_helpers(summaries: Summaries) -> dict[str, Any] | None:

@@ -33,11 +33,11 @@ class SemgrepScanner(FileScanner):
 
     def __init__(self, timeout: float = 1800.0, file_timeout: float = 30.0,
                  summaries: bool = True, slicing: bool = True,
-                 bandit_policy: str = "drop") -> None:
+                 bandit_policy: str = "demote") -> None:
         """`timeout`: seconds for a whole Semgrep process; `file_timeout`: per file and
         rule; `summaries`: the cross-file pre-pass; `slicing`: taint rules on sliced
         copies; `bandit_policy`: what becomes of Bandit's gated findings no taint
-        finding confirms (drop, demote or keep)."""
+        finding confirms (demote, drop or keep)."""
         try:
             policy = MergePolicy(bandit_policy)
         except ValueError:

@@ -207,9 +207,11 @@ def _compiled(expression: str) -> re.Pattern[str]:
 
 
 def _as_signatures(wrapper: SinkWrapper) -> list[SinkSignature]:
-    if wrapper.is_method:
-        return [SinkSignature(method=wrapper.name, position=wrapper.position),
-                SinkSignature(method=wrapper.name, keyword=wrapper.param)]
     callee = re.escape(wrapper.function)
+    if wrapper.is_method:  # on any object, or through self/cls (resolved to the class)
+        return [SinkSignature(method=wrapper.name, position=wrapper.position),
+                SinkSignature(method=wrapper.name, keyword=wrapper.param),
+                SinkSignature(callee=callee, position=wrapper.position),
+                SinkSignature(callee=callee, keyword=wrapper.param)]
     return [SinkSignature(callee=callee, position=wrapper.position),
             SinkSignature(callee=callee, keyword=wrapper.param)]

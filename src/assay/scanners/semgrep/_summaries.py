@@ -159,6 +159,7 @@ class Summaries:
     name_counts: tuple[tuple[str, int], ...] = field(default=(), compare=False)
     calls: tuple[FunctionCalls, ...] = ()
     constant_maps: tuple[str, ...] = ()
+    ambiguous: tuple[str, ...] = ()
 
     def of_kind(self, kind: SummaryKind) -> tuple[FunctionSummary, ...]:
         """The summaries of one kind."""
@@ -185,6 +186,7 @@ class Summaries:
             "typed": [[t.path, t.function, t.param] for t in self.typed_params],
             "calls": [[c.dotted, list(c.params), repr(c.calls)] for c in self.calls],
             "maps": list(self.constant_maps),
+            "ambiguous": list(self.ambiguous),
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -207,7 +209,23 @@ def classify(modules: Iterable[ModuleInfo]) -> Summaries:
     return _classify(sorted(modules, key=lambda m: m.path))
 
 
-def _classify(modules: list[ModuleInfo]) -> Summaries:
+def ambiguous_modules(modules: Iterable[ModuleInfo]) -> dict[str, tuple[str, ...]]:
+    """Importable names that several files of the snapshot answer to (two folders without
+    `__init__.py`, each holding a `libuser.py`), with those files.
+
+    An import of such a name cannot be tied to one file by the name alone, and the
+    generated rules match calls by name: a summary of one file would be applied to calls
+    of the other. Their functions get no summary (the run records the names)."""
+    paths: dict[str, list[str]] = {}
+    for module in modules:
+        paths.setdefault(module.name, []).append(module.path)
+    return {name: tuple(sorted(found)) for name, found in sorted(paths.items())
+            if len(found) > 1}
+
+
+def _classify(every: list[ModuleInfo]) -> Summaries:
+    ambiguous = ambiguous_modules(every)
+    modules = [m for m in every if m.name not in ambiguous]
     functions = [(m, f) for m in modules for f in m.functions]
     kinds: dict[str, tuple[SummaryKind, tuple[str, ...]]] = {}
     for _ in range(MAX_ROUNDS):  # fixpoint: helpers calling helpers
@@ -220,7 +238,7 @@ def _classify(modules: list[ModuleInfo]) -> Summaries:
                 changed = True
         if not changed:
             break
-    called = frozenset().union(*(m.called for m in modules)) if modules else frozenset()
+    called = frozenset().union(*(m.called for m in every)) if every else frozenset()
     summaries = []
     for module, func in functions:
         key = f"{module.name}.{func.qualname}"
@@ -230,17 +248,18 @@ def _classify(modules: list[ModuleInfo]) -> Summaries:
                                              via, func.params, func.source,
                                              func.qualname in module.local_calls))
     counts: dict[str, int] = {}
-    for _, func in functions:
+    for func in (f for m in every for f in m.functions):
         name = func.qualname.rsplit(".", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
-    typed = [TypedRouteParam(m.path, fn, p) for m in modules for fn, p in m.typed_params]
+    typed = [TypedRouteParam(m.path, fn, p) for m in every for fn, p in m.typed_params]
     calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names, f.calls, f.source,
                            f.qualname in m.local_calls)
              for m, f in functions
              if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
     maps = sorted({n for m in modules for n in m.constant_maps})
     return Summaries(tuple(sorted(summaries)), tuple(sorted(typed, key=repr)),
-                     tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps))
+                     tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps),
+                     tuple(f"{name} ({', '.join(paths)})" for name, paths in ambiguous.items()))
 
 
 def _kind_of(returns: tuple[ReturnFact, ...],

@@ -274,7 +274,13 @@ class ScannerOutcome:
 
 @dataclass(frozen=True)
 class Target:
-    """What was scanned: a directory (working tree) or a commit of a git repository."""
+    """What was scanned: a directory (working tree) or a commit of a git repository.
+
+    `scope` is the directory scanned ("." for the whole tree). `files`, when not empty,
+    limits the run to those paths: a diff's changed files (with `diff_base` naming the
+    diff's base) or a path set. Two runs cover the same code only when their `scope_key`
+    and commit agree.
+    """
 
     root: str
     scope: str = "."
@@ -282,6 +288,32 @@ class Target:
     commit: str | None = None
     dirty: bool = False
     diff_base: str | None = None
+    files: tuple[str, ...] = ()
+
+    @property
+    def scope_kind(self) -> str:
+        """`diff` (changed files of a diff), `paths` (a path set) or `tree` (every file)."""
+        if self.diff_base is not None:
+            return "diff"
+        return "paths" if self.files else "tree"
+
+    @property
+    def scope_key(self) -> str:
+        """What the run covered, as one comparable string (the files by their hash)."""
+        listed = hashlib.sha256("\n".join(sorted(self.files)).encode()).hexdigest()[:16] \
+            if self.files else ""
+        return f"{self.scope_kind}:{self.scope or '.'}:{self.diff_base or ''}:{listed}"
+
+    @property
+    def scope_label(self) -> str:
+        """What the run covered, in words: `whole tree`, `src/`, `diff abc..def (3 files)`."""
+        where = "whole tree" if self.scope in (".", "") else f"{self.scope}/"
+        count = f"{len(self.files)} file{'s' * (len(self.files) != 1)}"
+        if self.diff_base is not None:
+            head = (self.commit or "work tree")[:12]
+            changed = f" ({count})" if self.files else ""
+            return f"diff {self.diff_base[:12]}..{head}{changed}"
+        return f"{count} of {where}" if self.files else where
 
 
 @dataclass(frozen=True)

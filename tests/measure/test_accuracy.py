@@ -110,8 +110,15 @@ def test_consensus_table_by_hand() -> None:
     rows = [(r.k, r.findings, r.scores.counts.tp, r.scores.counts.fp) for r in s.consensus]
     assert rows == [(1, 3, 1, 2), (2, 1, 1, 0), (3, 1, 1, 0)]
     assert {r.tokens for r in s.consensus} == {300} and {r.cost for r in s.consensus} == {1.5}
-    assert s.scores.counts == Counts(tp=3, fp=2, fn=0)  # pooled over the three runs
+    # each distinct finding counts once, however many runs found it (never 3 TPs)
+    assert s.distinct and s.scores.counts == Counts(tp=1, fp=2, fn=0)
     assert [r.scores.precision.value for r in s.runs] == pytest.approx([0.5, 1.0, 0.5])
+    assert s.spread is not None
+    assert s.spread.precision.value == pytest.approx(2 / 3)
+    assert s.spread.precision.runs == 3 and s.spread.precision.scored == 3
+    interval = s.spread.precision.interval
+    assert interval is not None and 0.5 <= interval.low < interval.high <= 1.0
+    assert s.spread.recall.value == pytest.approx(1.0)
 
 
 def test_multi_scanner_runs_are_split() -> None:

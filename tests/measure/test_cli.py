@@ -90,10 +90,17 @@ def test_drift_of_existing_runs_and_mixed_commits(project: tuple[GitRepo, str, s
            for rev in (first, first, second)]
     doc = ok_json("drift", "--from", ids[0], ids[1], "--json", cwd=repo.path)
     assert doc["overall"]["jaccard"]["mean"] == 1.0
+    # the lonely run of the second commit is its own group: listed, not pooled, not measured
     out = assay_process("drift", "--from", ",".join(ids), cwd=repo.path)
+    assert out.returncode == 0, out.stderr
+    assert "3 runs in 2 group(s)" in out.stdout
+    assert f"commit {second[:12]}, whole tree" in out.stdout
+    assert "Jaccard: not measured (a single run in this group" in out.stdout
+    assert "deterministic: identical in 2 of 2 runs" in out.stdout
+    out = assay_process("drift", "--from", ids[0], ids[2], cwd=repo.path)
     assert out.returncode == 2 and "Traceback" not in out.stderr
-    assert "runs of different commits are mixed" in out.stderr
-    assert f"{second[:12]} (1 run)" in out.stderr
+    assert "runs of different commits, scopes or configurations are mixed" in out.stderr
+    assert f"commit {second[:12]}, whole tree" in out.stderr
     out = assay("drift", "--from", ids[0], cwd=repo.path)
     assert out.returncode == 2 and "at least 2 runs" in out.stderr
 

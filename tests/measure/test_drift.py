@@ -102,9 +102,18 @@ def test_fewer_than_two_complete_runs_measure_nothing() -> None:
     assert report.jaccard is None and report.commits[0].jaccard is None
 
 
-def test_mixed_commits_are_a_clear_error() -> None:
-    with pytest.raises(MeasureError, match=r"different commits are mixed: .*beef.*1 run"):
-        measure_drift([*three_runs(), run("x", [finding()], commit="beef")])
+def test_a_lonely_commit_is_listed_apart_and_not_pooled() -> None:
+    report = measure_drift([*three_runs(), run("x", [finding()], commit="beef")])
+    lonely, repeated = report.commits
+    assert lonely.commit == "beef" and lonely.jaccard is None and len(lonely.runs) == 1
+    assert repeated.jaccard is not None and repeated.jaccard.mean == pytest.approx(5 / 9)
+    assert report.measured
+
+
+def test_runs_without_any_repeat_are_a_clear_error() -> None:
+    with pytest.raises(MeasureError, match=r"different commits, scopes or configurations "
+                                           r"are mixed: commit beef.*1 run"):
+        measure_drift([run("a", [finding()]), run("x", [finding()], commit="beef")])
 
 
 def test_empty_and_single_run_sets_are_errors() -> None:

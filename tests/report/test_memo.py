@@ -14,7 +14,7 @@ from assay.report.html import memo_to_html
 from assay.report.markdown_memo import memo_to_markdown
 from tests.report.fixtures import COMMIT_A, finding, make_run, mixed_runs, small_truth
 
-FIGURES = ["drift", "support", "jaccard", "variance", "latency", "tokens"]
+FIGURES = ["drift", "support", "jaccard", "variance", "latency", "tokens", "coverage"]
 
 
 def test_memo_has_every_figure_and_plain_summary() -> None:
@@ -88,7 +88,7 @@ def test_single_runs_explain_missing_drift() -> None:
     runs = [make_run("b1", "bandit", COMMIT_A, [finding("bandit", "a.py", 1)]),
             make_run("s1", "semgrep", COMMIT_A, [finding("semgrep", "a.py", 2)])]
     memo = build_memo(runs)
-    assert [c.key for c in memo.charts] == ["variance", "latency"]
+    assert [c.key for c in memo.charts] == ["variance", "latency", "coverage"]
     missing = {n.key: n.text for n in memo.missing}
     assert "more than once on the same commit" in missing["drift"]
     assert "no stage used a language model" in missing["tokens"]
@@ -107,11 +107,15 @@ def test_memo_with_truth_shows_precision_and_recall() -> None:
     memo = build_memo(runs, evaluation=evaluate(runs, truth))
     assert [c.key for c in memo.charts][:4] == ["drift", "support", "jaccard", "accuracy"]
     accuracy = next(c for c in memo.charts if c.key == "accuracy")
-    rows = {r[0]: r for r in accuracy.data.rows}
-    # Each of the 6 bandit runs: db.py true positive, hash.py false positive, views.py missed.
-    assert rows["bandit"][1:5] == ("6", "6", "6", "0.50")
+    rows = {r[0].split(",")[0]: r for r in accuracy.data.rows}
+    # Bandit ran 3 times at each commit: each commit is scored on its own, and the same
+    # finding found by 3 runs counts once (db.py true positive, hash.py false positive,
+    # views.py missed), never 3 times.
+    a, b = rows[f"bandit (commit {COMMIT_A[:12]}"], rows["bandit (commit " + "b" * 12]
+    assert a[1:5] == b[1:5] == ("1", "1", "1", "0.50")
     text = " ".join(memo.summary)
-    assert "bandit: 50% of its scored findings were real" in text
+    assert f"bandit (commit {COMMIT_A[:12]}, whole tree, configuration" in text
+    assert "50% of its scored findings were real" in text
     assert "it found 50% of the known vulnerabilities" in text
     names = [name for name, _ in memo.tables]
     assert names[0] == "Accuracy per CWE"

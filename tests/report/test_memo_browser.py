@@ -30,7 +30,7 @@ def test_memo_renders_every_figure(browser: Any, tmp_path: Path) -> None:
     runs = mixed_runs()
     memo = build_memo(runs, evaluation=evaluate(runs, small_truth()))
     assert {c.key for c in memo.charts} == {"drift", "support", "jaccard", "accuracy",
-                                            "variance", "latency", "tokens"}
+                                            "variance", "latency", "tokens", "coverage"}
     page = tmp_path / "memo.html"
     page.write_text(memo_to_html(memo), encoding="utf-8")
     console_errors(browser)  # drop anything an earlier test left in the log
@@ -47,3 +47,9 @@ def test_memo_renders_every_figure(browser: Any, tmp_path: Path) -> None:
     assert shot.stat().st_size > 10_000
     summary = browser.find_element("id", "summary").text
     assert "11 runs of 2 scanner setups" in summary
+    groups = browser.find_elements("css selector", "section.group")
+    # bandit at two commits, llm at one: one section per group, each saying which
+    assert len(groups) == 3
+    assert all("commit" in g.find_element("tag name", "h3").text for g in groups)
+    assert "deterministic: identical in 3 of 3 runs" in groups[0].text
+    assert "varies: identical in" in groups[2].text

@@ -25,10 +25,9 @@ from assay.formats.runs_read import read_runs
 from assay.formats.truth import read_truth
 from assay.ledger import open_ledger
 from assay.measure.consensus import ConsensusSpec, consensus_run
-from assay.measure.drift import DriftReport, measure_drift
+from assay.measure.drift import DriftReport, measure_drift, repeated_groups
 from assay.measure.evaluate import EvalReport, evaluate
 from assay.measure.matching import DEFAULT_TOLERANCE
-from assay.measure.runs import group_by_commit
 from assay.measure.stats import DEFAULT_RESAMPLES
 from assay.measure.variance import CompareReport, compare_runs, split_by_scanner
 from assay.model import Run, new_run_id
@@ -142,11 +141,12 @@ def measure_existing(runs: Sequence[Run], *, tolerance: int = DEFAULT_TOLERANCE,
     report = measure_drift(runs, tolerance, seed, resamples)
     built: list[Run] = []
     if consensus is not None:
-        for _, group in group_by_commit(runs, "drift"):
-            if len(group) != consensus.n:
-                raise UsageError(f"--consensus {consensus} needs {consensus.n} runs per commit, "
-                                 f"got {len(group)}", "make N equal to --runs")
-            built.append(consensus_run(group, consensus.k, new_run_id(), tolerance))
+        for group in repeated_groups(runs, "drift"):
+            if len(group.runs) != consensus.n:
+                raise UsageError(f"--consensus {consensus} needs {consensus.n} runs per group, "
+                                 f"got {len(group.runs)} ({group.label})",
+                                 "make N equal to --runs")
+            built.append(consensus_run(group.runs, consensus.k, new_run_id(), tolerance))
         if ledger is not None:
             with open_ledger(ledger) as store:
                 for run in built:
@@ -192,7 +192,8 @@ def tree_files(path: str | Path, commit: str | None) -> frozenset[str] | None:
 
 
 def evaluate_runs(runs: Sequence[Run], truth: Path, *, path: str | Path | None = ".",
-                  tolerance: int = DEFAULT_TOLERANCE, unlabeled_as_fp: bool = True) -> EvalReport:
+                  tolerance: int = DEFAULT_TOLERANCE, unlabeled_as_fp: bool = True,
+                  seed: int = 0, resamples: int = DEFAULT_RESAMPLES) -> EvalReport:
     """Score runs against a truth file; truth items are checked against the scanned tree.
 
     The tree is the project at `path` at the runs' commit (None: do not check files).
@@ -202,7 +203,7 @@ def evaluate_runs(runs: Sequence[Run], truth: Path, *, path: str | Path | None =
     files = None
     if path is not None:
         files = tree_files(path, commits[0] if len(commits) == 1 else None)
-    return evaluate(runs, loaded, tolerance, unlabeled_as_fp, files)
+    return evaluate(runs, loaded, tolerance, unlabeled_as_fp, files, seed, resamples)
 
 
 def compare(runs: Sequence[Run], *, by_scanner: bool = False,

@@ -25,7 +25,8 @@ from assay.report.html import memo_to_html
 from assay.report.markdown_memo import memo_to_markdown
 from assay.report.memo import Memo
 
-__all__ = ["Memo", "MemoOptions", "memo_for", "memo_to_html", "memo_to_markdown", "run_ids_at"]
+__all__ = ["Memo", "MemoOptions", "memo_for", "memo_to_html", "memo_to_markdown",
+           "resolve_commit", "run_ids_at"]
 
 
 def memo_for(runs: Sequence[Run], *, truth: Path | None = None, path: str | Path | None = ".",
@@ -41,14 +42,21 @@ def memo_for(runs: Sequence[Run], *, truth: Path | None = None, path: str | Path
     return build_memo(runs, opts, evaluation)
 
 
+def resolve_commit(commit: str, path: str | Path = ".") -> str:
+    """The commit id a revision (HEAD, a branch, a tag, an id prefix) names in the
+    repository at `path`; the text itself when git does not know it (an id prefix of
+    runs recorded elsewhere)."""
+    try:
+        return git.resolve_commit(locate_project(path).root, commit)
+    except RepoError:
+        return commit
+
+
 def run_ids_at(commit: str, *, path: str | Path = ".",
                ledger: str | Path | None = None) -> list[str]:
     """Ids of every recorded run of `commit` (a revision like HEAD, or a commit id prefix)."""
     project = locate_project(path)
-    try:
-        full = git.resolve_commit(project.root, commit)
-    except RepoError:
-        full = commit
+    full = resolve_commit(commit, path)
     with open_ledger(default_ledger(project, ledger)) as store:
         found: list[str] = sorted(r.id for r in store.list_runs(limit=1_000_000, commit=full))
     if not found:

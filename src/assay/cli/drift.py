@@ -89,8 +89,7 @@ def drift(
         mc.emit_json(document, output)
     else:
         mc.emit_text(lambda console: render(result.report, result.consensus, console), output)
-    measured = result.report.jaccard is not None
-    raise typer.Exit(EXIT_OK if measured else EXIT_INCOMPLETE)
+    raise typer.Exit(EXIT_OK if result.report.measured else EXIT_INCOMPLETE)
 
 
 def _run_count(runs: int | None, spec: ConsensusSpec | None) -> int:
@@ -105,7 +104,9 @@ def _ledger(path: Path, ledger: str | None) -> str | Path:
     return api.default_ledger(api.locate_project(path), ledger)
 
 
-def _jaccard_line(j: JaccardSummary | None) -> str:
+def _jaccard_line(j: JaccardSummary | None, runs: int = 2) -> str:
+    if j is None and runs < 2:
+        return "Jaccard: not measured (a single run in this group; nothing to compare with)"
     if j is None:
         return "Jaccard: not measured (fewer than 2 complete runs)"
     return (f"Jaccard mean {mc.fmt(j.mean)} {mc.fmt_interval(j.interval)}  "
@@ -121,14 +122,19 @@ def render(report: DriftReport, consensus: tuple[Run, ...], console: Console) ->
     """The drift report as text."""
     scanners = "+".join(report.scanners) or "(unknown scanner)"
     console.print(line(("drift of ", "bold"), (visible(scanners), "bold"),
-                       f": {len(report.runs)} runs at {len(report.commits)} commit(s), "
+                       f": {len(report.runs)} runs in {len(report.commits)} group(s) "
+                       "(commit, scope, configuration), "
                        f"line tolerance {report.tolerance}"))
     for c in report.commits:
         _render_commit(c, console)
     if len(report.commits) > 1:
         console.print()
         console.print(Text("overall", style="bold"))
-        console.print("  " + _jaccard_line(report.jaccard))
+        if report.jaccard is None:
+            console.print("  Jaccard: not pooled (the groups differ in scope or "
+                          "configuration, not only in commit)")
+        else:
+            console.print("  " + _jaccard_line(report.jaccard))
         console.print(f"  singletons {report.singletons}  severity flips {report.flips}  "
                       f"status {_status(report.status)}")
     for run in consensus:
@@ -147,8 +153,11 @@ def _status(counts: dict[str, int]) -> str:
 def _render_commit(c: CommitDrift, console: Console) -> None:
     console.print()
     console.print(line(("commit ", "bold"), (visible(short_commit(c.commit)), "bold"),
+                       ", ", visible(c.scope), f", configuration {c.config[:12]}",
                        f"  runs {len(c.runs)} ({_status(c.status)})"))
-    console.print("  " + _jaccard_line(c.jaccard))
+    console.print("  " + _jaccard_line(c.jaccard, len(c.runs)))
+    if c.jaccard is not None and c.identical == len(c.measured):
+        console.print(f"  deterministic: identical in {c.identical} of {len(c.measured)} runs")
     console.print("  support: " + _support_line(c.support, len(c.measured)))
     console.print(f"  singletons {len(c.singletons)}  severity flips {len(c.flips)}")
     table = Table(header_style="bold", box=None, pad_edge=False)

@@ -16,6 +16,7 @@ from assay.formats.escape import visible
 from assay.measure.evaluate import EvalReport, LabelScore, ScannerEval
 from assay.measure.owasp import OwaspScore
 from assay.measure.scores import Scores
+from assay.measure.stats import RunMean
 from assay.report.terminal import add_row, line
 
 
@@ -39,15 +40,20 @@ def evaluate(
                                                "false positives (for partial truth)."),
     no_check_files: bool = typer.Option(False, "--no-check-files",
                                         help="Do not check truth paths against the tree."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap over runs."),
+    resamples: int = typer.Option(2000, "--resamples", min=100,
+                                  help="Bootstrap resamples (over runs)."),
     ledger: str | None = mc.LEDGER,
     as_json: bool = mc.JSON,
     output: Path | None = mc.OUTPUT,
 ) -> None:
     """Score runs against truth: precision, recall and F1 per scanner and per CWE.
 
-    Each comes with a Wilson 95% interval. Per-file truth (OWASP Benchmark CSV) also
-    reports TPR, FPR and the category-averaged TPR − FPR; several runs of one scanner add
-    precision and recall at every consensus threshold.
+    One run: each score with a Wilson 95% interval over its findings. Several runs of one
+    scanner (same commit, scope and configuration): scores over distinct findings, plus
+    the mean over runs with a seeded bootstrap interval over runs, and precision and
+    recall at every consensus threshold. Per-file truth (OWASP Benchmark CSV) also
+    reports TPR, FPR and the category-averaged TPR − FPR.
     """
     from assay.app import measure
 
@@ -63,7 +69,8 @@ def evaluate(
         raise UsageError("no runs to evaluate", "pass --from RUN_ID or --from-files FILE")
     runs = measure.load_runs(source.run_ids, source.files, path=source.path, ledger=ledger)
     report = measure.evaluate_runs(runs, truth, path=None if no_check_files else source.path,
-                                   tolerance=tolerance, unlabeled_as_fp=not ignore_unlabeled)
+                                   tolerance=tolerance, unlabeled_as_fp=not ignore_unlabeled,
+                                   seed=seed, resamples=resamples)
     if as_json:
         from assay.formats.measure_json import eval_to_document
 
@@ -136,11 +143,38 @@ def render(report: EvalReport, console: Console) -> None:
         console.print("truth paths were not checked against the scanned tree")
     table = _score_table("scanner")
     for s in report.scanners:
-        add_row(table, f"{s.scanner} ({len(s.runs)} run{'s' * (len(s.runs) != 1)})",
-                *_score_cells(s.scores))
+        what = f"{len(s.runs)} runs, distinct findings" if s.distinct else "1 run"
+        add_row(table, f"{s.scanner} ({what})", *_score_cells(s.scores))
     console.print(table)
+    spread = [s for s in report.scanners if s.spread is not None]
+    if spread:
+        _render_spread(spread, console)
     for s in report.scanners:
         _render_scanner(s, console)
+
+
+def _run_mean(m: RunMean) -> str:
+    scored = f" ({m.scored} of {m.runs} runs)" if m.scored != m.runs else ""
+    return f"{mc.fmt(m.value)} {mc.fmt_interval(m.interval)}{scored}".strip()
+
+
+def _render_spread(evals: list[ScannerEval], console: Console) -> None:
+    """Scores averaged over runs, with a bootstrap interval whose unit is the run."""
+    first = evals[0].spread
+    assert first is not None
+    console.print()
+    console.print(line(("over runs", "bold"), ": each run scored on its own, the mean with "
+                       f"a percentile bootstrap over runs (seed {first.seed}, "
+                       f"{first.resamples} resamples); repeats are not pooled"))
+    table = Table(header_style="bold")
+    for column in ("scanner", "runs", "precision [95% CI]", "recall [95% CI]",
+                   "F1 [95% CI]"):
+        table.add_column(column)
+    for s in evals:
+        if s.spread is not None:
+            add_row(table, s.scanner, str(len(s.runs)), _run_mean(s.spread.precision),
+                    _run_mean(s.spread.recall), _run_mean(s.spread.f1))
+    console.print(table)
 
 
 def _render_scanner(s: ScannerEval, console: Console) -> None:

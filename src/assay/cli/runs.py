@@ -27,10 +27,15 @@ def runs(
     ledger: str | None = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
                                       help="Ledger file or sqlite:/// URL."),
     scanner: str | None = typer.Option(None, "--scanner", "-s", help="Only runs of SCANNER."),
-    commit: str | None = typer.Option(None, "--commit", help="Only runs at this commit."),
+    commit: str | None = typer.Option(None, "--commit", help="Only runs at this commit "
+                                                             "(REV like HEAD, or id prefix)."),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="How many runs to list."),
 ) -> None:
     """List recorded runs, newest first."""
+    if commit:
+        from assay.app.report import resolve_commit
+
+        commit = resolve_commit(commit, path)
     with open_ledger(_ledger(path, ledger)) as store:
         rows = store.list_runs(limit=limit, scanner=scanner, commit=commit)
     table = Table(header_style="bold")

@@ -169,8 +169,11 @@ def provenance_to_dict(p: Provenance) -> dict[str, Any]:
 
 def target_to_dict(t: Target) -> dict[str, Any]:
     """A target as a JSON object."""
-    return {"root": t.root, "scope": t.scope, "rev": t.rev, "commit": t.commit,
-            "dirty": t.dirty, "diff_base": t.diff_base}
+    doc: dict[str, Any] = {"root": t.root, "scope": t.scope, "rev": t.rev, "commit": t.commit,
+           "dirty": t.dirty, "diff_base": t.diff_base}
+    if t.files:  # a run limited to some files (a diff's or a path set) lists them
+        doc["files"] = list(t.files)
+    return doc
 
 
 def provenance_from_dict(d: Mapping[str, Any]) -> Provenance:
@@ -188,7 +191,8 @@ def provenance_from_dict(d: Mapping[str, Any]) -> Provenance:
         extra=tuple(sorted((str(k), str(v)) for k, v in d.get("extra", {}).items())),
         target=Target(root=str(t.get("root", "")), scope=str(t.get("scope", ".")),
                       rev=t.get("rev"), commit=t.get("commit"), dirty=bool(t.get("dirty")),
-                      diff_base=t.get("diff_base")),
+                      diff_base=t.get("diff_base"),
+                      files=tuple(str(f) for f in t.get("files", ()))),
     )
 
 

@@ -13,11 +13,11 @@ from typing import Any
 
 from assay.measure.consensus import source_runs
 from assay.measure.drift import CommitDrift, DriftReport, JaccardSummary
-from assay.measure.evaluate import EvalReport, LabelScore, ScannerEval
+from assay.measure.evaluate import EvalReport, LabelScore, RunSpread, ScannerEval
 from assay.measure.owasp import OwaspScore
 from assay.measure.runs import RunFacts
 from assay.measure.scores import Scores
-from assay.measure.stats import Interval, Proportion
+from assay.measure.stats import Interval, Proportion, RunMean
 from assay.measure.truth import TruthItem
 from assay.measure.variance import CompareReport
 from assay.model import Finding, Run
@@ -80,7 +80,9 @@ def _histogram(h: dict[int, int]) -> dict[str, int]:
 def commit_drift_doc(c: CommitDrift) -> dict[str, Any]:
     """Drift of one commit."""
     return {
-        "commit": c.commit, "runs": [run_doc(r) for r in c.runs], "measured": list(c.measured),
+        "commit": c.commit, "scope": c.scope, "configuration": c.config,
+        "identical": c.identical,
+        "runs": [run_doc(r) for r in c.runs], "measured": list(c.measured),
         "status": c.status, "jaccard": jaccard_doc(c.jaccard), "findings": len(c.clusters),
         "support": _histogram(c.support),
         "singletons": [{"run": s.run_id, "finding": finding_ref(s.finding)}
@@ -130,10 +132,26 @@ def owasp_doc(o: OwaspScore | None) -> dict[str, Any] | None:
                             "score": _r(c.score)} for c in o.categories]}
 
 
+def run_mean_doc(m: RunMean) -> dict[str, Any]:
+    """A score averaged over runs with its bootstrap interval over runs."""
+    return {"value": _r(m.value), "scored": m.scored, "runs": m.runs,
+            "interval": interval_doc(m.interval)}
+
+
+def spread_doc(s: RunSpread | None) -> dict[str, Any] | None:
+    """Precision, recall and F1 over repeated runs (null for a single run)."""
+    if s is None:
+        return None
+    return {"precision": run_mean_doc(s.precision), "recall": run_mean_doc(s.recall),
+            "f1": run_mean_doc(s.f1),
+            "bootstrap": {"seed": s.seed, "resamples": s.resamples, "unit": "runs"}}
+
+
 def scanner_eval_doc(s: ScannerEval) -> dict[str, Any]:
     """One scanner's evaluation."""
     return {
-        "scanner": s.scanner, "scores": scores_doc(s.scores),
+        "scanner": s.scanner, "group": s.group, "distinct": s.distinct,
+        "scores": scores_doc(s.scores), "over_runs": spread_doc(s.spread),
         "runs": [{"run": run_doc(r.run), "scores": scores_doc(r.scores)} for r in s.runs],
         "by_cwe": [{"cwe": c.cwe, "scores": scores_doc(c.scores)} for c in s.by_cwe],
         "owasp": owasp_doc(s.owasp),
@@ -167,7 +185,8 @@ def eval_to_document(report: EvalReport) -> dict[str, Any]:
 def compare_to_document(report: CompareReport) -> dict[str, Any]:
     """The `assay.compare/1` document."""
     return {
-        "schema": COMPARE_SCHEMA, "commit": report.commit, "line_tolerance": report.tolerance,
+        "schema": COMPARE_SCHEMA, "commit": report.commit, "scope": report.scope,
+        "line_tolerance": report.tolerance,
         "labels": list(report.labels), "runs": [run_doc(r) for r in report.runs],
         "jaccard": [[_r(v) for v in row] for row in report.matrix],
         "matched": [list(row) for row in report.matched],

@@ -106,8 +106,23 @@ def _core_v2(db: sqlite3.Connection) -> None:
                    (cache.get("hits", 0), cache.get("misses", 0), run_id))
 
 
+def _core_v3(db: sqlite3.Connection) -> None:
+    """What a run covered becomes queryable: the diff base and the files of a run limited
+    to some files (a diff's changed files, a path set), backfilled from documents."""
+    db.executescript(
+        """
+        ALTER TABLE runs ADD COLUMN diff_base TEXT;
+        ALTER TABLE runs ADD COLUMN files TEXT NOT NULL DEFAULT '';
+        """
+    )
+    for run_id, text in db.execute("SELECT id, document FROM runs").fetchall():
+        target = json.loads(text).get("run", {}).get("target", {})
+        db.execute("UPDATE runs SET diff_base = ?, files = ? WHERE id = ?",
+                   (target.get("diff_base"), "\n".join(target.get("files", ())), run_id))
+
+
 MIGRATIONS: dict[str, list[Migration]] = {
-    "core": [_core_v1, _core_v2],
+    "core": [_core_v1, _core_v2, _core_v3],
     "lifecycle": schema_lifecycle.STEPS,
     "labels": schema_labels.MIGRATIONS,
     "llm": schema_llm.MIGRATIONS,

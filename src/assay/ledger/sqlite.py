@@ -158,13 +158,13 @@ class SqliteLedger(Ledger):
         with self._lock, migrations.transaction(self.db) as db:
             db.execute(
                 "INSERT INTO runs (id, started_at, status, scanners, root, scope, rev, commit_id,"
-                " dirty, wall_seconds, document, cache_hits, cache_misses)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " dirty, wall_seconds, document, cache_hits, cache_misses, diff_base, files)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (run.id, run.metrics.started_at, run.status.value,
                  ",".join(run.scanner_names), run.target.root, run.target.scope,
                  run.target.rev, run.target.commit, int(run.target.dirty),
                  run.metrics.wall_seconds, compact(doc), run.metrics.cache.hits,
-                 run.metrics.cache.misses))
+                 run.metrics.cache.misses, run.target.diff_base, "\n".join(run.target.files)))
             db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(run.id, i, f.fingerprint, f.scanner, f.kind.value, f.rule_id, f.cwe,

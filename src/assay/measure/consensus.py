@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from assay.errors import UsageError
+from assay.measure.groups import one_group
 from assay.measure.matching import DEFAULT_TOLERANCE
 from assay.measure.support import Cluster, cluster_runs
 from assay.model import (
@@ -84,6 +85,7 @@ def consensus(runs: Sequence[Run], k: int, tolerance: int = DEFAULT_TOLERANCE) -
     if not 1 <= k <= len(runs):
         raise UsageError(f"consensus K={k} must be between 1 and the number of runs "
                          f"({len(runs)})")
+    one_group(runs, "build a consensus")  # only repeats of the same work agree or not
     return consensus_of(cluster_runs(runs, tolerance), k, len(runs))
 
 

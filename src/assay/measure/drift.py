@@ -1,6 +1,7 @@
 """Run drift: how much repeated runs of one scanner on one commit agree.
 
-`measure_drift(runs)` groups the runs by commit and, for each commit and overall, reports:
+`measure_drift(runs)` groups the runs like for like (commit, scope, scanner
+configuration: `assay.measure.groups`) and, for each group, reports:
 
 - pairwise Jaccard between the *complete* runs (mean, min, median and a percentile
   bootstrap 95% interval of the mean; incomplete runs are listed but never scored, since
@@ -15,6 +16,10 @@ The bootstrap resamples runs, not pairs (pairs share runs and are not independen
 resample draws N runs with replacement and averages the Jaccard over pairs of distinct
 draws; overall, runs are resampled within each commit. A deterministic scanner measures
 Jaccard 1.0 with every finding supported by all N runs.
+
+Groups are never pooled into one figure unless they differ only by commit (the same
+scanner configuration over the same scope at several revisions): then `jaccard` overall
+resamples runs within each commit. A group with a single run is listed, not measured.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from itertools import combinations
 
 from assay.measure._perf import gc_paused
 from assay.measure.errors import MeasureError
+from assay.measure.groups import RunGroup, group_runs
 from assay.measure.matching import DEFAULT_TOLERANCE, FindingIndex, jaccard_of, match_indexed
-from assay.measure.runs import RunFacts, group_by_commit, run_facts, status_counts
+from assay.measure.runs import RunFacts, run_facts, short_commit, status_counts
 from assay.measure.stats import (
     DEFAULT_RESAMPLES,
     Interval,
@@ -86,7 +92,8 @@ class Singleton:
 
 @dataclass(frozen=True)
 class CommitDrift:
-    """Drift of the runs at one commit (`commit` is None for runs without one)."""
+    """Drift of the runs of one group: one commit (None for runs without one), one scope,
+    one scanner configuration."""
 
     commit: str | None
     runs: tuple[RunFacts, ...]
@@ -97,6 +104,21 @@ class CommitDrift:
     singletons: tuple[Singleton, ...]
     flips: tuple[SeverityFlip, ...]
     status: dict[str, int]
+    scope: str = "whole tree"
+    config: str = ""
+
+    @property
+    def identical(self) -> int:
+        """How many measured runs reported every distinct finding (all of them, for a
+        deterministic scanner)."""
+        return sum(1 for run in self.measured
+                   if all(any(m[0] == run for m in c.members) for c in self.clusters))
+
+    @property
+    def label(self) -> str:
+        """`commit 1a2b3c4d5e6f, whole tree, configuration 9f8e7d6c5b4a`."""
+        return f"commit {short_commit(self.commit)}, {self.scope}, configuration " \
+               f"{self.config[:12] or '(none)'}"
 
 
 @dataclass(frozen=True)
@@ -116,8 +138,14 @@ class DriftReport:
 
     @property
     def runs(self) -> tuple[RunFacts, ...]:
-        """Every run measured, commit by commit."""
+        """Every run measured, group by group."""
         return tuple(r for c in self.commits for r in c.runs)
+
+    @property
+    def measured(self) -> bool:
+        """True when every group of two or more runs had two complete runs to compare."""
+        repeated = [c for c in self.commits if len(c.runs) >= 2]
+        return bool(repeated) and all(c.jaccard is not None for c in repeated)
 
 
 @gc_paused
@@ -128,21 +156,44 @@ def measure_drift(runs: Sequence[Run], tolerance: int = DEFAULT_TOLERANCE, seed:
     MeasureError when there are no runs, runs of different scanners, or a commit with a
     single run (runs of different commits mixed without repeats).
     """
-    groups = group_by_commit(runs, "drift")
     scanners = _one_scanner_set(runs)
-    commits = tuple(_commit_drift(commit, group, tolerance, seed, resamples)
-                    for commit, group in groups)
+    groups = repeated_groups(runs, "drift")
+    commits = tuple(_commit_drift(group, tolerance, seed, resamples) for group in groups)
     matrices = [_pair_matrix(c) for c in commits]
+    poolable = len({(g.key.scope, g.key.config) for g in groups}) == 1
     return DriftReport(
         scanners=scanners, tolerance=tolerance, seed=seed, resamples=resamples,
         commits=commits,
         jaccard=_summary([p for c in commits if c.jaccard for p in c.jaccard.pairs],
-                         _stratified(matrices, seed, resamples)),
+                         _stratified(matrices, seed, resamples)) if poolable else None,
         support=_sum_histograms([c.support for c in commits]),
         status=status_counts([r for c in commits for r in c.runs]),
         singletons=sum(len(c.singletons) for c in commits),
         flips=sum(len(c.flips) for c in commits),
     )
+
+
+def repeated_groups(runs: Sequence[Run], what: str) -> list[RunGroup]:
+    """Runs in like-for-like groups, for a measurement of repeated runs.
+
+    MeasureError when there are no runs, a single run, or no group with two runs (runs of
+    different commits, scopes or configurations mixed rather than repeated).
+    """
+    if not runs:
+        raise MeasureError(f"no runs to measure {what} on",
+                           "pass --runs N, --from RUN_ID... or --from-files FILE...")
+    if len(runs) < 2:
+        raise MeasureError(f"{what} needs at least 2 runs of the same commit, got 1",
+                           "pass --runs 2 or more, or more run ids")
+    groups = group_runs(runs)
+    if all(len(g.runs) < 2 for g in groups):
+        shown = "; ".join(f"{g.label} ({len(g.runs)} run)" for g in groups)
+        raise MeasureError(f"runs of different commits, scopes or configurations are mixed: "
+                           f"{shown}",
+                           f"{what} compares repeated runs of the same commit and scope; "
+                           "give at least 2 runs per commit, or use `assay compare` for one "
+                           "run each")
+    return groups
 
 
 def _one_scanner_set(runs: Sequence[Run]) -> tuple[str, ...]:
@@ -154,8 +205,8 @@ def _one_scanner_set(runs: Sequence[Run]) -> tuple[str, ...]:
     return sets[0] if sets else ()
 
 
-def _commit_drift(commit: str | None, runs: Sequence[Run], tolerance: int, seed: int,
-                  resamples: int) -> CommitDrift:
+def _commit_drift(group: RunGroup, tolerance: int, seed: int, resamples: int) -> CommitDrift:
+    runs = group.runs
     facts = tuple(run_facts(r) for r in sorted(runs, key=lambda r: r.id))
     measured = sorted((r for r in runs if r.complete), key=lambda r: r.id)
     indexes = [FindingIndex(r.findings) for r in measured]
@@ -164,7 +215,8 @@ def _commit_drift(commit: str | None, runs: Sequence[Run], tolerance: int, seed:
     matrix = _matrix(len(measured), pairs)
     clusters = cluster_indexed(list(zip(measured, indexes, strict=True)), tolerance)
     return CommitDrift(
-        commit=commit, runs=facts, measured=tuple(r.id for r in measured),
+        commit=group.commit, scope=group.scope_label, config=group.key.config, runs=facts,
+        measured=tuple(r.id for r in measured),
         jaccard=_summary(list(pairs), _run_bootstrap(matrix, seed, resamples)),
         support=support_histogram(clusters, len(measured)), clusters=clusters,
         singletons=tuple(Singleton(c.members[0][0], c.representative)

@@ -1,11 +1,18 @@
 """`assay eval`: precision, recall and F1 per scanner and per CWE, with intervals.
 
-Runs are split per scanner (a run of bandit+semgrep scores each engine on its own).
-Each run is scored against the truth; a scanner's scores pool the counts of its runs.
-When a scanner has several runs of one commit, the consensus table scores the findings
-supported by at least k of its N runs for every k (k=1 is the union, k=N the
-intersection), next to the tokens and cost the N runs took, so the gain in precision can
-be weighed against the loss in recall and the N-fold cost.
+Runs are split per scanner (a run of bandit+semgrep scores each engine on its own) and
+per like-for-like group (commit, scope, scanner configuration: `assay.measure.groups`);
+groups are scored apart, never pooled. Each run is scored against the truth.
+
+Repeated runs are not independent evidence: the same finding found by 7 runs is one
+finding, not 7 observations. So with one run, a scanner's scores are that run's, each
+with a Wilson interval over its findings; with N >= 2 runs of a group they are
+(a) the scores of the group's *distinct* findings (clusters of matching findings, each
+counted once whatever its support k/N) with Wilson intervals over distinct findings, and
+(b) precision, recall and F1 averaged over runs with a seeded percentile bootstrap
+interval whose unit is the run (`RunSpread`). The consensus table scores the findings
+supported by at least k of the N runs for every k (k=1 is the union, k=N the
+intersection), next to the tokens and cost the N runs took.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from dataclasses import dataclass
 from assay.measure._perf import gc_paused
 from assay.measure.accuracy import Outcome, Scorer, prepare
 from assay.measure.errors import MeasureError
+from assay.measure.groups import group_key, group_runs
 from assay.measure.matching import DEFAULT_TOLERANCE
 from assay.measure.owasp import (
     OwaspScore,
@@ -24,8 +32,8 @@ from assay.measure.owasp import (
     owasp_from_counts,
 )
 from assay.measure.runs import RunFacts, run_facts
-from assay.measure.scores import Counts, Scores, scores, total
-from assay.measure.stats import Proportion, proportion
+from assay.measure.scores import Counts, Scores, scores
+from assay.measure.stats import DEFAULT_RESAMPLES, Proportion, RunMean, proportion, run_mean
 from assay.measure.support import cluster_runs
 from assay.measure.truth import Granularity, Truth, TruthItem, split_missing
 from assay.measure.variance import run_label, split_by_scanner
@@ -61,8 +69,23 @@ class ConsensusRow:
 
 
 @dataclass(frozen=True)
+class RunSpread:
+    """Precision, recall and F1 over repeated runs: each run counts once (see `run_mean`)."""
+
+    precision: RunMean
+    recall: RunMean
+    f1: RunMean
+    seed: int
+    resamples: int
+
+
+@dataclass(frozen=True)
 class ScannerEval:
-    """Everything `assay eval` reports about one scanner."""
+    """Everything `assay eval` reports about one scanner on one group of runs.
+
+    `scores` are the one run's, or over the group's distinct findings when it has several
+    runs (then `spread` summarizes the runs' own scores and `distinct` is True).
+    """
 
     scanner: str
     runs: tuple[RunScores, ...]
@@ -70,6 +93,13 @@ class ScannerEval:
     by_cwe: tuple[CweScores, ...]
     owasp: OwaspScore | None
     consensus: tuple[ConsensusRow, ...]
+    group: str = ""
+    spread: RunSpread | None = None
+
+    @property
+    def distinct(self) -> bool:
+        """True when `scores` count distinct findings of several runs."""
+        return len(self.runs) > 1
 
 
 @dataclass(frozen=True)
@@ -84,9 +114,20 @@ class EvalReport:
     files_checked: bool
 
 
+@dataclass(frozen=True)
+class EvalSettings:
+    """How `evaluate` scores: matching tolerance, unlabeled findings, the bootstrap."""
+
+    tolerance: int = DEFAULT_TOLERANCE
+    unlabeled_as_fp: bool = True
+    seed: int = 0
+    resamples: int = DEFAULT_RESAMPLES
+
+
 @gc_paused
 def evaluate(runs: Sequence[Run], truth: Truth, tolerance: int = DEFAULT_TOLERANCE,
-             unlabeled_as_fp: bool = True, files: Collection[str] | None = None) -> EvalReport:
+             unlabeled_as_fp: bool = True, files: Collection[str] | None = None,
+             seed: int = 0, resamples: int = DEFAULT_RESAMPLES) -> EvalReport:
     """Score `runs` against `truth` (see the module docstring).
 
     `files` are the paths of the scanned tree: truth items referring to other files are
@@ -95,30 +136,54 @@ def evaluate(runs: Sequence[Run], truth: Truth, tolerance: int = DEFAULT_TOLERAN
     if not runs:
         raise MeasureError("no runs to evaluate", "pass run ids or result files")
     present, missing = split_missing(truth, files)
-    by_scanner: dict[str, list[Run]] = {}
+    if truth.items and not present.items:
+        raise MeasureError(f"none of the {len(truth.items)} truth items names a file in the "
+                           "scanned tree, so there is nothing to score",
+                           "truth paths must be relative to the project root (check them "
+                           "with `git ls-files`), or pass --no-check-files")
+    settings = EvalSettings(tolerance, unlabeled_as_fp, seed, resamples)
+    by_scanner: dict[tuple[str, object], list[Run]] = {}
     for run in split_by_scanner(runs):
-        by_scanner.setdefault(run_label(run), []).append(run)
+        by_scanner.setdefault((run_label(run), group_key(run)), []).append(run)
+    several = {name for name, _ in by_scanner if sum(1 for n, _ in by_scanner if n == name) > 1}
     scorer = prepare(present, tolerance)
-    evals = tuple(_scanner_eval(name, group, present, scorer, tolerance, unlabeled_as_fp)
-                  for name, group in sorted(by_scanner.items()))
+    evals = tuple(_scanner_eval(name, group, present, scorer, settings, name in several)
+                  for (name, _), group in sorted(by_scanner.items(),
+                                                 key=lambda kv: (kv[0][0], str(kv[0][1]))))
     return EvalReport(truth, tolerance, unlabeled_as_fp, evals, missing, files is not None)
 
 
-def _scanner_eval(name: str, runs: list[Run], truth: Truth, scorer: Scorer, tolerance: int,
-                  unlabeled_as_fp: bool) -> ScannerEval:
+def _scanner_eval(name: str, runs: list[Run], truth: Truth, scorer: Scorer,
+                  settings: EvalSettings, named: bool) -> ScannerEval:
     runs = sorted(runs, key=lambda r: r.id)
+    unlabeled_as_fp = settings.unlabeled_as_fp
     outcomes = [scorer.score(r.findings, unlabeled_as_fp) for r in runs]
+    per_run = tuple(RunScores(run_facts(r), scores(o.counts))
+                    for r, o in zip(runs, outcomes, strict=True))
+    # one run: its findings; several: each distinct finding once, whatever its support
+    findings = runs[0].findings if len(runs) == 1 else \
+        tuple(c.representative for c in cluster_runs(runs, settings.tolerance))
+    outcome = outcomes[0] if len(runs) == 1 else scorer.score(findings, unlabeled_as_fp)
     owasp = None
     if truth.granularity is Granularity.FILE:
         owasp = owasp_from_counts(merge_category_counts(
-            [category_counts(r.findings, truth.items) for r in runs]))
+            [category_counts(findings, truth.items)]))
+    label = group_runs(runs)[0].label
     return ScannerEval(
-        scanner=name,
-        runs=tuple(RunScores(run_facts(r), scores(o.counts))
-                   for r, o in zip(runs, outcomes, strict=True)),
-        scores=scores(total(o.counts for o in outcomes)),
-        by_cwe=_by_cwe(outcomes), owasp=owasp,
-        consensus=_consensus_rows(runs, scorer, tolerance, unlabeled_as_fp))
+        scanner=f"{name} ({label})" if named else name, runs=per_run,
+        scores=scores(outcome.counts), by_cwe=_by_cwe([outcome]), owasp=owasp,
+        consensus=_consensus_rows(runs, scorer, settings.tolerance, unlabeled_as_fp),
+        group=label, spread=_spread(per_run, settings) if len(runs) > 1 else None)
+
+
+def _spread(per_run: Sequence[RunScores], settings: EvalSettings) -> RunSpread:
+    """Each score averaged over runs, with a bootstrap over runs (same seed for each)."""
+    seed, resamples = settings.seed, settings.resamples
+    return RunSpread(
+        precision=run_mean([r.scores.precision.value for r in per_run], seed, resamples),
+        recall=run_mean([r.scores.recall.value for r in per_run], seed, resamples),
+        f1=run_mean([r.scores.f1.value for r in per_run], seed, resamples),
+        seed=seed, resamples=resamples)
 
 
 def _by_cwe(outcomes: Iterable[Outcome]) -> tuple[CweScores, ...]:

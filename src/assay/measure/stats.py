@@ -145,3 +145,30 @@ def bootstrap_mean_ci(values: Sequence[float], seed: int, resamples: int = DEFAU
     data = list(values)
     return bootstrap_ci(len(data), lambda ix: math.fsum(data[i] for i in ix) / len(ix),
                         seed, resamples, confidence)
+
+
+@dataclass(frozen=True)
+class RunMean:
+    """A score summarized over repeated runs: the unit of the interval is the run.
+
+    `value` is the mean of the runs' values where the score is defined (`scored` of
+    `runs`); `interval` is a percentile bootstrap of that mean over runs (None with fewer
+    than two scored runs).
+    """
+
+    value: float | None
+    scored: int
+    runs: int
+    interval: Interval | None
+
+
+def run_mean(values: Sequence[float | None], seed: int, resamples: int = DEFAULT_RESAMPLES,
+             confidence: float = DEFAULT_CONFIDENCE) -> RunMean:
+    """Mean over runs of a per-run score (None: undefined in that run, left out) with a
+    seeded percentile bootstrap interval that resamples runs."""
+    defined = [v for v in values if v is not None]
+    if not defined:
+        return RunMean(None, 0, len(values), None)
+    interval = bootstrap_mean_ci(defined, seed, resamples, confidence) \
+        if len(defined) >= 2 else None
+    return RunMean(mean(defined), len(defined), len(values), interval)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from assay.measure._perf import gc_paused
+from assay.measure.groups import one_group
 from assay.measure.matching import DEFAULT_TOLERANCE, FindingIndex, jaccard_of, match_indexed
-from assay.measure.runs import RunFacts, run_facts, same_commit
+from assay.measure.runs import RunFacts, run_facts
 from assay.model import Finding, Run, ScannerInfo, sorted_findings
 
 
@@ -33,6 +34,7 @@ class CompareReport:
     matrix: tuple[tuple[float, ...], ...]
     matched: tuple[tuple[int, ...], ...]
     unique: tuple[tuple[Finding, ...], ...]
+    scope: str = "whole tree"
 
 
 def run_label(run: Run) -> str:
@@ -77,8 +79,11 @@ def unique_labels(runs: Sequence[Run], labels: Sequence[str] | None = None) -> t
 @gc_paused
 def compare_runs(runs: Sequence[Run], labels: Sequence[str] | None = None,
                  tolerance: int = DEFAULT_TOLERANCE) -> CompareReport:
-    """Compare runs of one commit (MeasureError when commits differ or there are none)."""
-    commit = same_commit(runs, "compare")
+    """Compare runs of one commit and scope (MeasureError when the runs looked at different
+    code: other commits or other files; or when there are none). Their configurations may
+    differ: that is what compare measures."""
+    group = one_group(runs, "compare", same_config=False)
+    commit = group.commit
     indexes = [FindingIndex(r.findings) for r in runs]
     n = len(runs)
     matrix = [[1.0] * n for _ in range(n)]
@@ -95,4 +100,4 @@ def compare_runs(runs: Sequence[Run], labels: Sequence[str] | None = None,
     return CompareReport(commit, tolerance, unique_labels(runs, labels),
                          tuple(run_facts(r) for r in runs),
                          tuple(tuple(row) for row in matrix),
-                         tuple(tuple(row) for row in counts), unique)
+                         tuple(tuple(row) for row in counts), unique, group.scope_label)

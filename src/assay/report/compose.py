@@ -1,9 +1,12 @@
 """Compose the memo: measure the runs with `assay.measure`, then lay out words and figures.
 
-Runs are grouped by scanner setup (`bandit`, `bandit+semgrep`, `llm`, ...). Drift is
-measured per setup on every commit that setup ran at least twice; findings variance is
-shown for each commit where two or more setups ran (or, failing that, for the commit with
-the most runs). Accuracy comes in ready-made from the caller (it needs truth).
+Runs are grouped by scanner setup (`bandit`, `bandit+semgrep`, `llm`, ...) and, within a
+setup, like for like: same commit, same scope, same scanner configuration
+(`assay.measure.groups`). Drift is measured within every group of two or more runs and
+never across groups; the memo has one section per group saying which it is. Findings
+variance is shown for each commit and scope where two or more setups ran (or, failing
+that, for the one with the most runs). Accuracy comes in ready-made from the caller (it
+needs truth).
 """
 
 from __future__ import annotations
@@ -16,11 +19,12 @@ from assay import __version__
 from assay.measure.drift import DriftReport, measure_drift
 from assay.measure.errors import MeasureError
 from assay.measure.evaluate import EvalReport
+from assay.measure.groups import group_key, group_runs
 from assay.measure.matching import DEFAULT_TOLERANCE
 from assay.measure.runs import run_facts, status_counts
 from assay.measure.variance import CompareReport, compare_runs, run_label
 from assay.model import Run
-from assay.report import runs_view, sections, summary
+from assay.report import groups_view, runs_view, sections, summary
 from assay.report.accuracy_view import AccuracyView, accuracy_view
 from assay.report.memo import Chart, Memo, Note
 
@@ -63,18 +67,16 @@ def measure(runs: Sequence[Run], options: MemoOptions) -> Measured:
 
 
 def _repeated(runs: Sequence[Run]) -> list[Run]:
-    """The runs whose commit was run at least twice by this setup."""
-    per_commit: dict[str | None, int] = defaultdict(int)
-    for run in runs:
-        per_commit[run.target.commit] += 1
-    return [r for r in runs if per_commit[r.target.commit] >= 2]
+    """The runs of this setup whose group (commit, scope, configuration) has 2 or more."""
+    return [r for g in group_runs(runs) if len(g.runs) >= 2 for r in g.runs]
 
 
 def _compares(runs: Sequence[Run], tolerance: int) -> tuple[CompareReport, ...]:
     by_commit: dict[str, list[Run]] = defaultdict(list)
     for run in runs:
         if run.complete:
-            by_commit[run.target.commit or ""].append(run)
+            key = group_key(run)
+            by_commit[f"{key.commit}\0{key.scope}"].append(run)
     shared = [c for c, group in by_commit.items() if len({run_label(r) for r in group}) >= 2]
     if not shared and by_commit:
         busiest = max(by_commit.items(), key=lambda item: (len(item[1]), item[0]))
@@ -127,10 +129,13 @@ def build_memo(runs: Sequence[Run], options: MemoOptions | None = None,
         figures.append(Note("variance", "Findings variance",
                             "no commit has two or more complete runs to compare"))
     stage_charts, stage_notes = runs_view.stage_charts(measured.runs)
-    figures += [*stage_charts, *stage_notes]
+    figures += [*stage_charts, *stage_notes, sections.coverage_per_run(measured.runs)]
+    groups = groups_view.group_sections(measured.runs, measured.drifts)
     return Memo(
         title=opts.title,
-        summary=(*summary.overview(measured.runs), *summary.drift_lines(measured.drifts),
+        groups=groups,
+        summary=(*summary.overview(measured.runs), *groups_view.summary_lines(groups),
+                 *summary.drift_lines(measured.drifts),
                  *accuracy.lines, *summary.cost_lines(measured.runs),
                  *summary.incomplete_lines(measured.runs)),
         method=summary.method(opts.tolerance, opts.seed, opts.resamples),

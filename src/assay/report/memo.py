@@ -54,6 +54,15 @@ class Note:
 
 
 @dataclass(frozen=True)
+class GroupSection:
+    """One like-for-like group of runs (setup, commit, scope, configuration) in words."""
+
+    key: str
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Memo:
     """Everything a rendered memo shows, in order."""
 
@@ -67,6 +76,7 @@ class Memo:
     tables: tuple[tuple[str, Table], ...] = ()
     facts: tuple[tuple[str, Any], ...] = ()
     assay_version: str = ""
+    groups: tuple[GroupSection, ...] = ()
 
     def to_document(self) -> dict[str, Any]:
         """The memo as an `assay.report/1` JSON document (no SVG: numbers only)."""
@@ -75,6 +85,8 @@ class Memo:
             "assay_version": self.assay_version,
             "title": self.title,
             "summary": list(self.summary),
+            "groups": [{"key": g.key, "title": g.title, "lines": list(g.lines)}
+                       for g in self.groups],
             "method": list(self.method),
             "facts": dict(self.facts),
             "figures": [{"key": c.key, "title": c.title, "caption": c.caption,

@@ -27,7 +27,9 @@ class ScopedSnapshot(Snapshot):
     def __init__(self, inner: Snapshot, paths: Iterable[str], diff_base: str | None = None,
                  ) -> None:
         keep = set(paths)
-        target = replace(inner.target, diff_base=diff_base or inner.target.diff_base)
+        # the run records what it covered: these files (of a diff, when it has a base)
+        target = replace(inner.target, diff_base=diff_base or inner.target.diff_base,
+                         files=tuple(sorted(keep)))
         super().__init__(inner.root, target, (f for f in inner.files if f.path in keep))
         self.inner = inner
 

@@ -94,3 +94,63 @@ def test_framework_structure(repo: GitRepo) -> None:
         ("sqli", "api.py", 32),              # builder statements (lines 24-29) are not
         ("xss", "api.py", 19),               # an HTML route; the router's JSON route is not
     ]
+
+
+TYPED_REQUESTS = '''\
+import subprocess
+
+from aiohttp import web
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+
+async def greet(req: Request):
+    return HTMLResponse("<h1>" + req.query_params["name"] + "</h1>")
+
+
+async def convert(r: web.Request):
+    data = await r.post()
+    subprocess.run("convert " + data["file"], shell=True)
+
+
+async def health(req: Request, name: str):
+    return HTMLResponse("<h1>" + name + "</h1>")
+'''
+
+
+def test_request_objects_under_any_name(repo: GitRepo) -> None:
+    repo.write("handlers.py", TYPED_REQUESTS)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    # a parameter typed as a request object is one; a plain str parameter of a function
+    # that is not a route is not
+    assert found == [("command-injection", 14), ("xss", 9)]
+
+APP_SETUP = '''\
+from aiohttp import web
+from aiohttp_session import SimpleCookieStorage, setup
+from aiohttp_session.cookie_storage import EncryptedCookieStorage
+from fastapi import FastAPI
+
+
+def make(key, config):
+    app = web.Application(debug=True)
+    setup(app, EncryptedCookieStorage(key, httponly=False, secure=False))
+    setup(app, EncryptedCookieStorage(key, max_age=3600))
+    setup(app, SimpleCookieStorage())
+    api = FastAPI(debug=config.DEBUG)
+    return app, api
+'''
+
+
+def test_framework_settings(repo: GitRepo) -> None:
+    repo.write("server/app.py", APP_SETUP)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.span.start_line, f.rule_id, f.cwe) for f in run.findings)
+    # a storage with its defaults, and debug read from configuration, are not reported
+    assert found == [(8, "assay.python.debug-enabled", 489),
+                     (9, "assay.python.session-storage-insecure", 614),
+                     (9, "assay.python.session-storage-without-httponly", 1004),
+                     (11, "assay.python.unsigned-session-cookie", 565)]

@@ -23,8 +23,9 @@ from typing import Any
 # an attribute of a request object under the names the pack accepts, the import of
 # Flask's request proxy (under any alias), a view whose parameters follow `request`
 # (function views, class-based view methods: URL parameters and `kwargs`), a class-based
-# view's `self.kwargs`, a Tornado argument accessor, or a route decorator (route
-# parameters). Each alternative is what a match of one source pattern contains.
+# view's `self.kwargs`, a parameter typed as a request object (any name), a Tornado
+# argument accessor, or a route decorator (route parameters). Each alternative is what
+# a match of one source pattern contains.
 _REQUEST_ATTRS = (
     "GET|POST|COOKIES|META|FILES|body|headers|path|path_info|data|query_params|path_params"
     "|cookies|args|form|values|json|files|query_string|stream|match_info|query|rel_url|url"
@@ -38,6 +39,7 @@ SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"request"}), rf"\brequest\s*\.\s*(?:{_REQUEST_ATTRS})\b"),
     (frozenset({"request"}), r"\bimport\s+(?:\([^)]*|[^\n]*)\brequest\b"),
     (frozenset({"request"}), r"\bdef\s+\w+\s*\(\s*(?:self\s*,\s*)?request\s*[,:]"),
+    (frozenset({"Request", "HttpRequest"}), r"\w\s*:\s*(?:[\w.]+\.)?(?:Http)?Request\b"),
     (frozenset({"kwargs"}), r"\bself\s*\.\s*kwargs\b"),
     (frozenset({"get_argument", "get_arguments", "get_query_argument", "get_query_arguments",
                 "get_body_argument", "get_body_arguments", "get_cookie"}), ""),

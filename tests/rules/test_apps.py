@@ -54,11 +54,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
      "aiohttp body (await request.read()), is missed"): (
         "aiohttp_chat/vulnerable/server/importer.py:22:CWE-611",
     ),
-    ("a credential word as a dict key with a label as its value (\"password\": \"LDAP\") is "
-     "taken for a hard-coded secret, twice"): (
-        "django_shop/fixed/shop/settings.py:59:CWE-798",
-        "django_shop/vulnerable/shop/settings.py:59:CWE-798",
-    ),
     "a dict returned by a helper from a Flask view is taken for HTML": (
         "flask_notes/fixed/notes/api/routes.py:21:CWE-79",
         "flask_notes/vulnerable/notes/api/routes.py:21:CWE-79",
@@ -70,16 +65,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
     ("a hard-coded key in a bytes literal of a *_KEY setting (passed to a cookie storage) "
      "is not recognized"): (
         "aiohttp_chat/vulnerable/server/settings.py:8:CWE-798",
-    ),
-    ("a hash used for a Gravatar URL (not for security) is reported as a weak hash that "
-     "blocks"): (
-        "flask_notes/fixed/notes/utils/security.py:41:CWE-328",
-        "flask_notes/vulnerable/notes/utils/security.py:27:CWE-328",
-    ),
-    ("a hash used for a cache key (not for security) is reported as a weak hash that "
-     "blocks"): (
-        "django_shop/fixed/catalog/services.py:23:CWE-328",
-        "django_shop/vulnerable/catalog/services.py:19:CWE-328",
     ),
     "a helper that returns a constant after its sink hides the sink": (
         "flask_notes/vulnerable/notes/dao/audit.py:8:CWE-89",
@@ -169,22 +154,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
     ("sqlalchemy text(f-string) in a repository method called through an instance "
      "(Repo(session).search) is not followed"): (
         "fastapi_inventory/vulnerable/app/repositories/items.py:17:CWE-89",
-    ),
-    "test code gates like production code: a dummy secret in a test blocks": (
-        "aiohttp_chat/fixed/tests/test_security.py:8:CWE-798",
-        "aiohttp_chat/vulnerable/tests/test_security.py:8:CWE-798",
-        "django_shop/fixed/catalog/tests.py:10:CWE-798",
-        "django_shop/fixed/catalog/tests.py:7:CWE-798",
-        "django_shop/vulnerable/catalog/tests.py:10:CWE-798",
-        "django_shop/vulnerable/catalog/tests.py:7:CWE-798",
-        "fastapi_inventory/fixed/tests/test_items.py:5:CWE-798",
-        "fastapi_inventory/vulnerable/tests/test_items.py:5:CWE-798",
-        "flask_notes/fixed/tests/conftest.py:10:CWE-798",
-        "flask_notes/fixed/tests/test_auth.py:13:CWE-798",
-        "flask_notes/fixed/tests/test_auth.py:3:CWE-798",
-        "flask_notes/vulnerable/tests/conftest.py:10:CWE-798",
-        "flask_notes/vulnerable/tests/test_auth.py:13:CWE-798",
-        "flask_notes/vulnerable/tests/test_auth.py:3:CWE-798",
     ),
     "the call of a helper whose parser sets resolve_entities=False is still reported": (
         "django_shop/fixed/orders/importer.py:7:CWE-611",

@@ -24,7 +24,7 @@ BANDIT: dict[str, CweEntry] = {
     "B101": CweEntry(703, "assert removed under -O"),
     "B102": CweEntry(94, "exec of a string is code injection"),
     "B103": CweEntry(732),
-    "B104": CweEntry(605),
+    "B104": CweEntry(1327, "Bandit says 605; binding to every interface is 1327"),
     "B105": CweEntry(798, "Bandit says 259; 798 is the hard-coded credential class"),
     "B106": CweEntry(798, "Bandit says 259"),
     "B107": CweEntry(798, "Bandit says 259"),
@@ -32,7 +32,8 @@ BANDIT: dict[str, CweEntry] = {
     "B110": CweEntry(703),
     "B112": CweEntry(703),
     "B113": CweEntry(400),
-    "B201": CweEntry(94, "the Werkzeug debugger executes code"),
+    "B201": CweEntry(489, "Bandit says 94; debug mode is active debug code (the Werkzeug "
+                          "debugger's console runs code only where the dev server is exposed)"),
     "B202": CweEntry(22),
     "B301": CweEntry(502),
     "B302": CweEntry(502),

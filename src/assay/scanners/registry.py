@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from assay.config import Config
+from assay.model import Severity
 from assay.scanners.interface import Scanner, ScannerError
 
 Factory = Callable[[str, Mapping[str, Any], Config], Scanner]
@@ -24,7 +25,7 @@ def register_type(type_name: str, factory: Factory) -> None:
 
 
 # The keys each built-in scanner reads from its [scanners.NAME] table.
-BUILTIN_OPTIONS = {"bandit": frozenset({"skip"}),
+BUILTIN_OPTIONS = {"bandit": frozenset({"skip", "severity"}),
                    "semgrep": frozenset({"summaries", "slicing", "bandit_findings"})}
 
 
@@ -38,7 +39,8 @@ def _builtin(name: str, config: Config) -> Scanner | None:
         from assay.scanners.bandit import BanditScanner
 
         options = config.scanners.get("bandit", {})
-        return BanditScanner(skip_tests=tuple(options.get("skip", ())))
+        return BanditScanner(skip_tests=tuple(options.get("skip", ())),
+                             severity=_severities(options.get("severity", {})))
     if name == "semgrep":
         from assay.scanners.semgrep import SemgrepScanner
 
@@ -49,6 +51,17 @@ def _builtin(name: str, config: Config) -> Scanner | None:
                               slicing=_flag(options, "semgrep", "slicing"),
                               bandit_policy=str(options.get("bandit_findings", "demote")))
     return None
+
+
+def _severities(value: Any) -> dict[str, str]:
+    """`[scanners.bandit] severity`: a table of check ids to severity names."""
+    names = {s.value for s in Severity}
+    if not isinstance(value, Mapping) or not all(
+            isinstance(v, str) and v.lower() in names for v in value.values()):
+        raise ScannerError(f"[scanners.bandit] severity must map check ids to one of "
+                           f"{', '.join(sorted(names))}, got {value!r}",
+                           'for example: severity = { B108 = "medium" }')
+    return {str(k): str(v) for k, v in value.items()}
 
 
 def _flag(options: Mapping[str, Any], scanner: str, key: str, default: bool = True) -> bool:

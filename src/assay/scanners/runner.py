@@ -12,7 +12,7 @@ import platform
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from assay import __version__
@@ -32,6 +32,7 @@ from assay.model import (
 )
 from assay.normalize.fingerprint import assign_fingerprints
 from assay.normalize.merge import Engines, MergeOutcome, merge_findings
+from assay.normalize.policy import Policy, apply_policy
 from assay.repo.interface import Snapshot
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult, SliceMetrics
 
@@ -46,6 +47,7 @@ class RunSettings:
     is_excluded: Callable[[str], bool]
     started_at: datetime
     extra_provenance: tuple[tuple[str, str], ...] = ()
+    policy: Policy = field(default_factory=Policy)
 
 
 def partition(snapshot: Snapshot, scanners: Sequence[Scanner],
@@ -133,7 +135,8 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
                        if s.applies_to(p))]
     coverage = Coverage(in_scope=len(in_scope), analyzed=len(analyzed), skipped=skipped)
     merged, merge_record = merge_engines(results)
-    findings: list[Finding] = assign_fingerprints(merged)
+    judged = apply_policy(merged, settings.policy, _reader(snapshot))
+    findings: list[Finding] = assign_fingerprints(list(judged.findings))
     outcomes = tuple(ScannerOutcome(r.info.name, r.status, r.reason) for r in results)
     reasons = _reasons(outcomes, coverage)
     status = RunStatus.INCOMPLETE if reasons else RunStatus.COMPLETE
@@ -144,7 +147,8 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
         target=snapshot.target,
         python=platform.python_version(),
         extra=tuple(sorted(settings.extra_provenance
-                           + tuple(kv for r in results for kv in _recorded(r)) + merge_record)),
+                           + tuple(kv for r in results for kv in _recorded(r)) + merge_record
+                           + judged.provenance())),
     )
     cache = CacheStats(hits=sum(r.cache.hits for r in results),
                        misses=sum(r.cache.misses for r in results),
@@ -157,6 +161,16 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
     )
     return Run(id=settings.run_id, status=status, provenance=provenance, coverage=coverage,
                findings=tuple(findings), scanners=outcomes, reasons=reasons, metrics=metrics)
+
+
+def _reader(snapshot: Snapshot) -> Callable[[str], bytes | None]:
+    """A file's content from the snapshot, None when it cannot be read."""
+    def read(path: str) -> bytes | None:
+        try:
+            return snapshot.read(path)
+        except Exception:  # a file the policy cannot read is judged by its path alone
+            return None
+    return read
 
 
 def merge_engines(results: Sequence[ScannerResult],

@@ -1,0 +1,136 @@
+"""The severity policy on plain findings: what it lowers, why it says so, what it keeps."""
+
+from __future__ import annotations
+
+import pytest
+
+from assay.model import Confidence, Finding, FindingKind, Severity, Span
+from assay.normalize.policy import OnTestCode, Policy, apply_policy
+from assay.normalize.secretvalue import SecretStrength, finding_strength, value_strength
+from assay.normalize.testcode import is_test_path, is_test_source
+
+
+def _secret(path: str, line: str, value: str, severity: Severity = Severity.HIGH) -> Finding:
+    start = line.index(value) + 1
+    return Finding(scanner="semgrep", rule_id="assay.python.hardcoded-secret", path=path,
+                   span=Span(3, 3, start, start + len(value)), severity=severity,
+                   confidence=Confidence.MEDIUM, message="m", cwe=798, snippet=line,
+                   sources=("semgrep:assay.python.hardcoded-secret", "bandit:B105"))
+
+
+def _no_files(_path: str) -> bytes | None:
+    return None
+
+
+@pytest.mark.parametrize(("value", "strength"), [
+    ("9f2c7e61d4b8a3f0c5e9d2b7a1f4c8e6", SecretStrength.STRONG),
+    ("Sh0p-Pr0d-2024!", SecretStrength.STRONG),
+    ("django-insecure-7h#k2$w9@qz!x4m&v8p^c1r5t0y3u6i", SecretStrength.STRONG),
+    ("postgres://app:s3cret@db/app", SecretStrength.STRONG),
+    ("secret key", SecretStrength.WEAK),
+    ("reallyhardtoguess", SecretStrength.WEAK),
+    ("newpassword", SecretStrength.WEAK),
+    ("fred", SecretStrength.WEAK),
+])
+def test_value_strength(value: str, strength: SecretStrength) -> None:
+    assert value_strength(value) is strength
+
+
+def test_a_key_taking_api_makes_any_value_strong() -> None:
+    line = 'token = jwt.encode(payload, "mysecret", algorithm="HS256")'
+    start = line.index("mysecret") + 1
+    assert finding_strength(line, start, start + 8) is SecretStrength.STRONG
+    assert finding_strength('PASSWORD = "mysecret"', 13, 21) is SecretStrength.WEAK
+    assert finding_strength('PASSWORD = "mysecret"', 13, 99) is SecretStrength.UNKNOWN
+
+
+@pytest.mark.parametrize("path", [
+    "tests/test_views.py", "app/tests/helpers.py", "conftest.py", "pkg/user_test.py",
+    "hc/api/tests.py", "tests/fixtures/user.py", "app/factories.py",
+    "project/settings/test.py", "project/settings/ci.py"])
+def test_test_paths(path: str) -> None:
+    assert is_test_path(path)
+
+
+@pytest.mark.parametrize("path", [
+    "app/views.py", "app/factory.py", "latest.py", "contest/models.py",
+    "project/settings/production.py", "attestation.py"])
+def test_production_paths(path: str) -> None:
+    assert not is_test_path(path)
+
+
+def test_test_source_needs_two_marks() -> None:
+    assert is_test_source(b"import pytest\n\n@pytest.fixture\ndef user():\n    pass\n\n\n"
+                          b"def test_login(user):\n    pass\n")
+    assert is_test_source(b"from django.test import TestCase\n\n\n"
+                          b"class LoginTests(TestCase):\n    def test_login(self):\n        pass\n")
+    # importing the test tools is not enough: a module must define tests or fixtures
+    assert not is_test_source(b"import pytest\nfrom django.test import TestCase\n\n"
+                              b"@pytest.fixture\ndef user():\n    pass\n")
+
+
+def test_test_code_is_reported_low_with_the_reason() -> None:
+    finding = _secret("tests/test_auth.py", '    password="Fr3d-pass!word",',
+                      "Fr3d-pass!word")
+    outcome = apply_policy([finding], Policy(), _no_files)
+    (judged,) = outcome.findings
+    assert judged.severity is Severity.LOW
+    assert "policy:test-code" in judged.tags and "was:high" in judged.tags
+    assert "In test code" in judged.rationale and "not blocking" in judged.rationale
+    assert dict(outcome.provenance())["policy.lowered"] == "test-code x1"
+
+
+def test_test_code_found_by_its_source() -> None:
+    source = b"import pytest\n\n@pytest.fixture\ndef client():\n    pass\n\n\n" \
+        b"def test_index(client):\n    pass\n"
+    finding = _secret("app/checks.py", '    password="Fr3d-pass!word",', "Fr3d-pass!word")
+    read = {"app/checks.py": source}.get
+    (judged,) = apply_policy([finding], Policy(), read).findings
+    assert judged.severity is Severity.LOW and "its source is a test module" in judged.rationale
+
+
+def test_block_keeps_test_code_and_skip_counts_it() -> None:
+    finding = _secret("tests/test_auth.py", '    password="Fr3d-pass!word",',
+                      "Fr3d-pass!word")
+    assert apply_policy([finding], Policy(OnTestCode.BLOCK), _no_files).findings == (finding,)
+    skipped = apply_policy([finding], Policy(OnTestCode.SKIP), _no_files)
+    assert skipped.findings == ()
+    assert dict(skipped.provenance())["policy.test_code_skipped"] == "1"
+
+
+def test_name_only_secret_is_low_and_a_random_value_stays_high() -> None:
+    weak = _secret("app/settings.py", 'SECRET_KEY = "secret key"', "secret key")
+    strong = _secret("app/settings.py", 'API_TOKEN = "9f2c7e61d4b8a3f0c5e9d2b7a1f4c8e6"',
+                     "9f2c7e61d4b8a3f0c5e9d2b7a1f4c8e6")
+    low, high = apply_policy([weak, strong], Policy(), _no_files).findings
+    assert low.severity is Severity.LOW and "policy:name-only-secret" in low.tags
+    assert high == strong
+
+
+def test_weak_hash_for_a_cache_key_is_low_and_elsewhere_unchanged() -> None:
+    def md5(line: str) -> Finding:
+        return Finding(scanner="bandit", rule_id="B324", path="app/util.py",
+                       span=Span(2, 2), severity=Severity.HIGH, confidence=Confidence.HIGH,
+                       message="md5", cwe=328, snippet=line)
+
+    source = b"def avatar(email):\n    return md5(email).hexdigest()\n"
+    cached, other = apply_policy(
+        [md5("    return md5(email).hexdigest()"), md5("    return md5(token).hexdigest()")],
+        Policy(), {"app/util.py": source}.get).findings
+    assert cached.severity is Severity.HIGH  # avatar alone names no purpose
+    source = b"def gravatar_url(email):\n    return md5(email).hexdigest()\n"
+    (judged,) = apply_policy([md5("    return md5(email).hexdigest()")], Policy(),
+                             {"app/util.py": source}.get).findings
+    assert judged.severity is Severity.LOW and "policy:non-security-digest" in judged.tags
+    assert other.severity is Severity.HIGH
+
+
+def test_low_confidence_is_at_most_medium_and_llm_findings_pass() -> None:
+    shaky = Finding(scanner="bandit", rule_id="B608", path="app/db.py", span=Span(1, 1),
+                    severity=Severity.HIGH, confidence=Confidence.LOW, message="sql", cwe=89)
+    llm = Finding(scanner="review", rule_id="sqli", path="tests/test_db.py", span=Span(1, 1),
+                  severity=Severity.HIGH, confidence=Confidence.LOW, message="sql", cwe=89,
+                  kind=FindingKind.LLM)
+    judged, passed = apply_policy([shaky, llm], Policy(), _no_files).findings
+    assert judged.severity is Severity.MEDIUM and "policy:low-confidence" in judged.tags
+    assert passed == llm

@@ -1,0 +1,109 @@
+"""The noise policy end to end: a small application scanned with the real Bandit and
+Semgrep, with the false alarms real applications raise (labels, placeholders, test
+fixtures, cookie deletion, digests as keys, a development server) beside real flaws."""
+
+from __future__ import annotations
+
+from assay.api import scan
+from assay.model import Finding, Severity
+from tests.helpers import GitRepo
+
+SETTINGS = '''\
+import os
+
+from cryptography.fernet import Fernet
+
+SECRET_KEY = "secret key"
+API_TOKEN = "9f2c7e61d4b8a3f0c5e9d2b7a1f4c8e6"
+auth_token = "/api/auth/token"
+PK_TOKEN = "token"
+PROVIDER = {"password": "LDAP"}
+DB_PASSWORD = "changeme"
+WEBHOOK_SECRET = "test-secret"
+CALLBACK_TOKEN = "${CALLBACK_TOKEN}"
+MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+FERNET_KEY = b"ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
+cipher = Fernet(FERNET_KEY)
+'''
+
+VIEWS = '''\
+import hashlib
+
+from flask import Flask, make_response
+
+app = Flask(__name__)
+
+
+def gravatar_url(email):
+    return "https://www.gravatar.com/avatar/" + hashlib.md5(email.encode()).hexdigest()
+
+
+@app.route("/logout")
+def logout():
+    resp = make_response("bye")
+    resp.set_cookie("session", "", expires=0)
+    resp.delete_cookie("remember")
+    return resp
+
+
+if __name__ == "__main__":
+    app.run(debug=True)
+'''
+
+TESTS = '''\
+from django.test import override_settings
+
+
+@override_settings(SECRET_KEY="s3cr3t-T3st-K3y-0123")
+def test_login(client):
+    client.login(username="fred", password="Fr3d-pass!word")
+'''
+
+
+def _at(findings: tuple[Finding, ...], path: str, line: int) -> list[Finding]:
+    return [f for f in findings if f.path == path and f.span.start_line == line]
+
+
+def test_noise_is_reported_low_or_not_at_all_and_real_keys_block(repo: GitRepo) -> None:
+    repo.write("app/settings.py", SETTINGS)
+    repo.write("app/views.py", VIEWS)
+    repo.write("tests/test_login.py", TESTS)
+    repo.commit()
+    run = scan(repo.path).run
+    found = run.findings
+    # the pack's findings (Bandit's name-only checks, unconfirmed, are never blocking)
+    secrets = sorted((f.span.start_line, f.severity.value) for f in found
+                     if f.path == "app/settings.py" and f.cwe == 798
+                     and any(s.startswith("semgrep:") for s in f.sources))
+    # a word under a secret's name is low; a random value and a cipher key block; labels,
+    # paths, placeholders, templates and environment lookups are no finding
+    assert secrets == [(5, "low"), (6, "high"), (15, "high")]
+    (key,) = _at(found, "app/settings.py", 15)
+    assert key.rule_id == "assay.python.hardcoded-cipher-key"
+    (name_only,) = _at(found, "app/settings.py", 5)
+    assert "policy:name-only-secret" in name_only.tags and "not blocking" in name_only.rationale
+    # a digest for an avatar URL is low; cookie deletion is no finding
+    (digest,) = [f for f in _at(found, "app/views.py", 9) if f.cwe == 328]
+    assert digest.severity is Severity.LOW and "policy:non-security-digest" in digest.tags
+    assert not [f for f in found if f.path == "app/views.py" and f.cwe in (614, 1004)]
+    # debug mode is active debug code (CWE-489), reported without blocking
+    (debug,) = _at(found, "app/views.py", 21)
+    assert (debug.rule_id, debug.cwe, debug.severity) == ("B201", 489, Severity.MEDIUM)
+    # test code: reported, low, with the reason
+    in_tests = [f for f in found if f.path == "tests/test_login.py"]
+    assert len(in_tests) == 2
+    assert all(f.severity is Severity.LOW and "policy:test-code" in f.tags for f in in_tests)
+    blocking = {(f.path, f.span.start_line) for f in run.blocking(Severity.HIGH)}
+    assert blocking == {("app/settings.py", 6), ("app/settings.py", 15)}
+    assert dict(run.provenance.extra)["policy.test_code"] == "report"
+
+
+def test_operator_may_rate_a_bandit_check(repo: GitRepo) -> None:
+    repo.write("app/views.py", VIEWS)
+    repo.commit()
+    from tests.helpers import operator_config
+
+    operator_config(repo, '[scanners.bandit]\nseverity = { B201 = "high" }\n')
+    run = scan(repo.path, scanners=["bandit"]).run
+    (debug,) = [f for f in run.findings if f.rule_id == "B201"]
+    assert debug.severity is Severity.HIGH

@@ -154,3 +154,29 @@ def test_framework_settings(repo: GitRepo) -> None:
                      (9, "assay.python.session-storage-insecure", 614),
                      (9, "assay.python.session-storage-without-httponly", 1004),
                      (11, "assay.python.unsigned-session-cookie", 565)]
+
+OUTBOUND = '''\
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+API = "https://api.example.com"
+
+
+@app.route("/proxy")
+def proxy():
+    q = request.args["q"]
+    requests.get(f"{API}/users/{q}")
+    requests.get("{}/search?q={}".format(API, q))
+    requests.get(f"{q}/users/1")
+    requests.get("{}/users/{}".format(q, 1))
+    return "ok"
+'''
+
+
+def test_constant_scheme_and_host_from_a_constant_is_not_ssrf(repo: GitRepo) -> None:
+    repo.write("proxy.py", OUTBOUND)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id, f.span.start_line) for f in run.findings)
+    assert found == [("assay.python.ssrf.taint", 13), ("assay.python.ssrf.taint", 14)]

@@ -95,3 +95,98 @@ def test_methods_are_summarized_like_functions(repo: GitRepo) -> None:
                                    ("handlers.py", 13)]
     # a method of the class called through cls is not ElementTree's find (an XPath sink)
     assert not [f for f in findings if f.cwe == 643]
+
+
+GUARDS = '''import os
+import re
+from pathlib import Path
+from urllib.parse import urlparse
+
+from flask import abort, request
+
+BASE = Path("/srv/files")
+SORTS = ("name", "created")
+
+
+def esc(text):
+    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace('"', "&quot;").replace("'", "&#39;"))
+
+
+def require_sort(column):
+    if column not in SORTS:
+        abort(400)
+
+
+def inside(name):
+    path = (BASE / name).resolve()
+    if not path.is_relative_to(BASE):
+        raise ValueError(name)
+    return path
+
+
+def _allow_redirect(target):
+    parsed = urlparse(target)
+    return not parsed.netloc or parsed.netloc == request.host
+
+
+def has_text(value):
+    return len(value) > 0
+'''
+GUARDED_VIEWS = '''import sqlite3
+
+from flask import Flask, abort, redirect, request
+
+from guards import _allow_redirect, esc, has_text, inside, require_sort
+
+app = Flask(__name__)
+db = sqlite3.connect("app.db")
+
+
+@app.route("/hello")
+def hello():
+    return "<p>" + esc(request.args["name"]) + "</p>"
+
+
+@app.route("/list")
+def listing():
+    column = request.args["sort"]
+    require_sort(column)
+    return str(db.execute("select * from items order by " + column).fetchall())
+
+
+@app.route("/file")
+def download():
+    with open(inside(request.args["f"])) as handle:
+        return handle.read(), 200, {"Content-Type": "text/plain"}
+
+
+@app.route("/next")
+def follow():
+    target = request.args["next"]
+    if not _allow_redirect(target):
+        abort(400)
+    return redirect(target)
+
+
+@app.route("/search")
+def search():
+    term = request.args["q"]
+    if not has_text(term):
+        abort(400)
+    return str(db.execute("select * from items where name = '" + term + "'").fetchall())
+'''
+
+
+def test_project_local_sanitizers_and_guards_in_another_module(repo: GitRepo) -> None:
+    """An escaping helper (a replace chain), an allow-list check that aborts, a path
+    containment helper returning the checked path and a redirect validator, each defined
+    in another module, clear the value; a check of the length only does not."""
+    repo.write("guards.py", GUARDS)
+    repo.write("views.py", GUARDED_VIEWS)
+    repo.commit()
+    findings = _found(repo)
+    assert _at(findings, SQLI) == [("views.py", 42)]
+    assert _at(findings, "assay.python.xss.taint") in ([], [("views.py", 42)])
+    assert not _at(findings, "assay.python.path-traversal.taint")
+    assert not _at(findings, "assay.python.open-redirect.taint")

@@ -220,3 +220,19 @@ def test_two_files_answering_to_one_module_name_share_no_summary() -> None:
     assert summaries.ambiguous == ("libuser (a/libuser.py, b/libuser.py)",)
     assert dict(provenance(summaries))["semgrep.summaries.ambiguous_modules"] == (
         "1: libuser (a/libuser.py, b/libuser.py)")
+
+
+def test_guards_are_summarized_by_the_kind_of_check_they_make() -> None:
+    from tests.scanners.test_crossfile import GUARDS
+
+    summaries = summarize({"guards.py": GUARDS,
+                           "views.py": "from guards import *\n"
+                                       "esc(1); require_sort(1); inside(1); _allow_redirect(1)\n"
+                                       "has_text(1)\n"})
+    guards = {f.name: (f.guard, f.via, f.guard_returns)
+              for f in summaries.of_kind(SummaryKind.GUARD)}
+    assert guards == {"require_sort": ("raise", ("allow",), False),
+                      "inside": ("raise", ("contain",), True),
+                      "_allow_redirect": ("predicate", ("url",), False)}  # not has_text
+    (escape,) = [f for f in summaries.of_kind(SummaryKind.SANITIZER) if f.name == "esc"]
+    assert escape.via == ("html.escape",)

@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/1"  # the cache's name for these documents
+KIND = "prepass-facts/2"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -118,13 +118,15 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
               [list(k) for k in c.keywords], c.receiver] for c in f.calls],
-            f.source]
+            f.source, f.guard, list(f.checks), f.guard_returns]
 
 
 def _function(doc: list[Any]) -> FunctionFacts:
-    qualname, params, returns, names, calls, source = doc
+    qualname, params, returns, names, calls, source, guard, checks, guard_returns = doc
     if not isinstance(params, int) or isinstance(params, bool):
         raise TypeError("params")
+    if not isinstance(guard_returns, bool):
+        raise TypeError("guard_returns")
     return FunctionFacts(
         _str(qualname), params,
         tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v)) for k, c, raw, v in returns),
@@ -133,7 +135,7 @@ def _function(doc: list[Any]) -> FunctionFacts:
                         tuple((_str(k), _strs(v)) for k, v in args),
                         tuple((_str(k), _str(v)) for k, v in keywords), _str(receiver))
               for callee, method, args, keywords, receiver in calls),
-        _str(source))
+        _str(source), _str(guard), _strs(checks), guard_returns)
 
 
 def _str(value: Any) -> str:

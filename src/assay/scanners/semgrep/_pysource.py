@@ -42,6 +42,7 @@ _TRANSPARENT = frozenset({"str", "repr", "format", "bytes", "bytearray", "list",
                           "iter", "next", "getattr", "vars", "zip", "map", "filter"})
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
+HTML_ESCAPE = "html.escape"  # what a hand-written escaping chain counts as
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,14 @@ class ParamCall:
 
 @dataclass(frozen=True)
 class FunctionFacts:
-    """A function's qualified name within its module, parameters, returns and calls."""
+    """A function's qualified name within its module, parameters, returns and calls.
+
+    `guard` says how the function checks a parameter's value, if it does: `predicate`
+    (every return is the result of such a check), `raise` (it raises, aborts or returns
+    early when the check fails; `guard_returns` when what it returns is the checked
+    value); `checks` the kinds of check (`allow`: membership in a constant collection,
+    `contain`: a path containment test, `url`: a test of a URL's host or scheme,
+    `regex`: a full regular-expression match)."""
 
     qualname: str
     params: int
@@ -87,6 +95,9 @@ class FunctionFacts:
     param_names: tuple[str, ...] = ()
     calls: tuple[ParamCall, ...] = ()
     source: str = ""
+    guard: str = ""
+    checks: tuple[str, ...] = ()
+    guard_returns: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,7 +160,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     maps = tuple(sorted(n for n in scope.constants if n.isupper() and _is_dict(tree, n)))
     local_calls = frozenset(n.func.id for n in every if isinstance(n, ast.Call)
                             and isinstance(n.func, ast.Name) and n.func.id in local)
-    return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls),
+    return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
                       tuple(typed), _called(every, scope), maps, local_calls)
 
 
@@ -251,7 +262,95 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         return FunctionFacts(qualname, len(params), (), tuple(params), calls)
     returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value))
-    return FunctionFacts(qualname, len(params), returns, tuple(params), calls)
+    guard, checks, returned = _Guards(flow, wanted).of(nodes)
+    return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
+                         checks, returned)
+
+
+_CONTAINMENT = frozenset({"is_relative_to", "startswith", "commonpath"})
+_URL_PARTS = frozenset({"netloc", "hostname", "scheme", "host", "port"})
+_REGEX = frozenset({"fullmatch"})
+_EXIT_CALLS = frozenset({"abort", "flask.abort"})
+
+
+class _Guards:
+    """How a function checks its parameters' values (see `FunctionFacts.guard`)."""
+
+    def __init__(self, flow: _LocalFlow, params: frozenset[str]) -> None:
+        self.flow = flow
+        self.params = params
+
+    def of(self, nodes: list[ast.AST]) -> tuple[str, tuple[str, ...], bool]:
+        """(`guard`, `checks`, `guard_returns`) of a function body's nodes."""
+        if not self.params:
+            return "", (), False
+        returns = [n.value for n in nodes if isinstance(n, ast.Return)]
+        kinds = [self.check(v) if v is not None else None for v in returns]
+        if returns and all(k is not None or _is_bool(v) for k, v in zip(kinds, returns,
+                                                                      strict=True)):
+            found = {k for k in kinds if k}
+            if found:
+                return "predicate", tuple(sorted(found)), False
+        exits = set[str]()
+        for node in nodes:
+            if isinstance(node, ast.If) and any(_exits(b) for b in node.body):
+                kind = self.check(node.test)
+                if kind:
+                    exits.add(kind)
+        if not exits:
+            return "", (), False
+        returned = any(v is not None and self.mentions(v) for v in returns)
+        return "raise", tuple(sorted(exits)), returned
+
+    def check(self, test: ast.expr) -> str | None:
+        """The kind of check a condition makes on a parameter's value, if any."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self.check(test.operand)
+        if isinstance(test, ast.BoolOp):
+            kinds = [self.check(v) for v in test.values]
+            return next((k for k in kinds if k), None)
+        if isinstance(test, ast.Compare) and self.mentions(test.left):
+            if (all(isinstance(op, ast.In | ast.NotIn) for op in test.ops)
+                    and all(self.flow.is_const(c) for c in test.comparators)):
+                return "allow"
+            if any(isinstance(n, ast.Attribute) and n.attr in _URL_PARTS
+                   for n in _walk(test.left)):
+                return "url"
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute | ast.Name):
+            name = test.func.attr if isinstance(test.func, ast.Attribute) else test.func.id
+            if not self.mentions(test):
+                return None
+            if name in _CONTAINMENT:
+                return "contain"
+            if name in _REGEX:
+                return "regex"
+            if name == "url_has_allowed_host_and_scheme":
+                return "url"
+        return None
+
+    def mentions(self, node: ast.AST) -> bool:
+        """Whether a parameter's value (or one derived from it) is used in `node`."""
+        todo, seen = [node], set[str]()
+        while todo:
+            for child in _walk(todo.pop()):
+                if isinstance(child, ast.Name) and child.id not in seen:
+                    seen.add(child.id)
+                    if child.id in self.params:
+                        return True
+                    todo.extend(self.flow.assigned.get(child.id, ()))
+        return False
+
+
+def _is_bool(value: ast.expr | None) -> bool:
+    return isinstance(value, ast.Constant) and isinstance(value.value, bool)
+
+
+def _exits(statement: ast.stmt) -> bool:
+    """Whether a statement leaves the function: raise, return, or `abort(...)`."""
+    if isinstance(statement, ast.Raise | ast.Return):
+        return True
+    return (isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call)
+            and _dotted(statement.value.func) in _EXIT_CALLS)
 
 
 def _child_nodes(node: ast.AST) -> Iterator[ast.AST]:
@@ -342,6 +441,10 @@ class _LocalFlow:
             return False, set()
         if isinstance(node, ast.Name):
             return self._name_flow(node.id, seen)
+        escaped = _html_replace_chain(node)
+        if escaped is not None:  # the project's own escaping: as html.escape does
+            raw, via = self._flow(escaped, seen)
+            return False, ({HTML_ESCAPE} if raw or via else set())
         if isinstance(node, ast.Call):
             callee = self.resolve(node.func)
             if callee is not None and callee not in _TRANSPARENT:
@@ -490,6 +593,24 @@ class _LocalFlow:
         if not rest and head in _BUILTINS:
             return head
         return None
+
+
+def _html_replace_chain(node: ast.AST) -> ast.expr | None:
+    """The escaped value when `node` is a chain of `.replace(old, new)` calls with literal
+    arguments that replaces both `<` and `>` (an HTML-escaping helper written by hand:
+    `s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")`), else None."""
+    replaced: set[str] = set()
+    while (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+           and node.func.attr == "replace" and len(node.args) == 2 and not node.keywords
+           and all(isinstance(a, ast.Constant) and isinstance(a.value, str)
+                   for a in node.args)):
+        first = node.args[0]
+        if isinstance(first, ast.Constant):
+            replaced.add(str(first.value))
+        node = node.func.value
+    if {"<", ">"} <= replaced and isinstance(node, ast.expr):
+        return node
+    return None
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -195,9 +195,56 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     if extra_sinks:
         out["pattern-sinks"] = [*out["pattern-sinks"], *extra_sinks]
     extra = [sanitizers] if sanitizers else []
+    extra += guard_sanitizers(str(rule.get("id", "")), summaries, wrapping)
     extra += [_typed_param(t.function, t.param) for t in summaries.typed_params]
     if extra:
         out["pattern-sanitizers"] = [*out.get("pattern-sanitizers", []), *extra]
+    return out
+
+
+# The kinds of check (see FunctionFacts.guard) each rule trusts; every rule trusts an
+# allow-list of constants and a full regular-expression match.
+RULE_CHECKS = {"assay.python.path-traversal.taint": frozenset({"contain"}),
+               "assay.python.open-redirect.taint": frozenset({"url"}),
+               "assay.python.ssrf.taint": frozenset({"url"})}
+COMMON_CHECKS = frozenset({"allow", "regex"})
+_EXITS = [{"pattern": "return ..."}, {"pattern": "raise ..."}, {"pattern": "abort(...)"},
+          {"pattern": "flask.abort(...)"}]
+_VARIABLE = {"metavariable-regex": {"metavariable": "$X", "regex": r"^[A-Za-z_][\w.]*$"}}
+
+
+def guard_sanitizers(rule_id: str, summaries: Summaries,
+                     wrapping: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+    """Sanitizers for the project's own guards that `rule_id` trusts.
+
+    A predicate (`def allowed_file(name): return ext(name) in ALLOWED`) clears a variable
+    it is called on where a failed check leaves (`if not allowed_file(f): abort(400)`)
+    and inside `if allowed_file(f):`; a guard that raises or aborts itself
+    (`ensure_within(BASE, path)`) clears the variables passed to it from the call on,
+    and, when it returns the checked value, its result."""
+    accepted = COMMON_CHECKS | RULE_CHECKS.get(rule_id, frozenset())
+    out: list[dict[str, Any]] = []
+    for guard in summaries.of_kind(SummaryKind.GUARD):
+        if guard.is_method or not set(guard.via) & accepted:
+            continue
+        for form in callee_forms(guard.dotted, False, summaries):
+            out.extend(_guard_patterns(form, guard, guard.dotted in wrapping))
+    return out
+
+
+def _guard_patterns(form: str, guard: FunctionSummary, wrapper: bool) -> list[dict[str, Any]]:
+    if guard.guard == "predicate":
+        return [{"by-side-effect": True, "patterns": [
+                    {"pattern": f"if not {form}(..., $X, ...):\n    ...\n    $EXIT\n"},
+                    {"metavariable-pattern": {"metavariable": "$EXIT", "pattern-either": _EXITS}},
+                    _VARIABLE, {"focus-metavariable": "$X"}]},
+                {"patterns": [{"pattern-inside": f"if {form}(..., $X, ...):\n    ...\n"},
+                              {"pattern": "$X"}]}]
+    out: list[dict[str, Any]] = [{"by-side-effect": True, "patterns": [
+        {"pattern": f"{form}(..., $X, ...)"}, _VARIABLE, {"focus-metavariable": "$X"}]}]
+    if guard.guard_returns:
+        call = {"pattern": f"{form}(...)"}
+        out.append(result_only(call) if wrapper else call)
     return out
 
 

@@ -11,7 +11,10 @@ that helpers calling helpers are summarized too:
 - `constant`: no return depends on the arguments (literals, module constants, lookups
   in a constant dict, values computed without the parameters);
 - `sanitizer`: the parameters reach every return only through calls (`via` names them;
-  a rule trusts the helper when it trusts all of those calls).
+  a rule trusts the helper when it trusts all of those calls);
+- `guard`: checks a parameter's value against an allow-list, a base directory, a URL's
+  host or a full regular expression, and either returns the check's result or raises
+  (aborts, returns early) when it fails (`via` names the kinds of check).
 
 `_rulegen` turns the summaries into Semgrep rule extensions for one scan.
 """
@@ -43,6 +46,7 @@ class SummaryKind(enum.StrEnum):
     SOURCE = "source"
     CONSTANT = "constant"
     SANITIZER = "sanitizer"
+    GUARD = "guard"  # checks a parameter's value (an allow-list, a containment test, ...)
 
 
 @dataclass(frozen=True, order=True)
@@ -57,6 +61,8 @@ class FunctionSummary:
     params: int = 0
     source: str = field(default="", compare=False, repr=False)
     called_locally: bool = field(default=False, compare=False)
+    guard: str = ""  # for a guard: `predicate` or `raise` (see FunctionFacts.guard)
+    guard_returns: bool = False
 
     @property
     def name(self) -> str:
@@ -181,8 +187,8 @@ class Summaries:
     def digest(self) -> str:
         """sha256 over the summaries: the same files give the same digest."""
         material = json.dumps({
-            "functions": [[f.module, f.qualname, f.path, f.kind.value, list(f.via), f.params]
-                          for f in self.functions],
+            "functions": [[f.module, f.qualname, f.path, f.kind.value, list(f.via), f.params,
+                           f.guard, f.guard_returns] for f in self.functions],
             "typed": [[t.path, t.function, t.param] for t in self.typed_params],
             "calls": [[c.dotted, list(c.params), repr(c.calls)] for c in self.calls],
             "maps": list(self.constant_maps),
@@ -247,6 +253,11 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
             summaries.append(FunctionSummary(module.name, func.qualname, module.path, kind,
                                              via, func.params, func.source,
                                              func.qualname in module.local_calls))
+        if func.guard and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
+            summaries.append(FunctionSummary(module.name, func.qualname, module.path,
+                                             SummaryKind.GUARD, func.checks, func.params,
+                                             func.source, func.qualname in module.local_calls,
+                                             func.guard, func.guard_returns))
     counts: dict[str, int] = {}
     for func in (f for m in every for f in m.functions):
         name = func.qualname.rsplit(".", 1)[-1]

@@ -1,6 +1,6 @@
 """A/B: `assay scan` of this checkout against an earlier commit, on the Django sdist.
 
-    python bench/ab_scan.py --base-rev REV [--runs 5]
+    python bench/ab_scan.py --base-rev REV [--new-rev REV] [--runs 5]
 
 Both versions run from source (`PYTHONPATH=<src>`, the same interpreter and dependencies)
 on their own clone of the corpus, in alternation (A, B, A, B, ...), so machine noise hits
@@ -84,11 +84,13 @@ def _row(name: str, base: list[float], new: list[float]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-rev", required=True)
+    parser.add_argument("--new-rev", help="a commit instead of this checkout's source")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=HERE / "bench" / "results" / "ab_scan.md")
     args = parser.parse_args()
     versions = [Version("base", base_tree(args.base_rev), clone("ab-corpus-base")),
-                Version("new", HERE / "src", clone("ab-corpus-new"))]
+                Version("new", base_tree(args.new_rev) if args.new_rev else HERE / "src",
+                        clone("ab-corpus-new"))]
     files, lines = count_python(versions[0].corpus)
     cold: dict[str, list[Sample]] = {v.label: [] for v in versions}
     warm: dict[str, list[Sample]] = {v.label: [] for v in versions}
@@ -108,7 +110,8 @@ def main() -> None:
                          [s.cpu_seconds for s in samples["new"]]))
     text = "\n".join([
         f"Corpus: Django sdist ({files} .py files, {lines:,} lines); base `{args.base_rev}` "
-        f"against this checkout; {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"against {f'`{args.new_rev}`' if args.new_rev else 'this checkout'}; "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; "
         f"medians of {args.runs} alternating runs.", "",
         "| measurement | base (s) | new (s) | new / base (medians) | median of paired ratios "
         "| base samples | new samples |",

@@ -6,7 +6,8 @@
   lines jittered by up to 2, plus ~10% findings of its own), 2,000 bootstrap resamples;
 - eval: one run of 100,000 findings against 60,000 truth locations (per scanner, per CWE);
 - eval with consensus: 10 runs x 10,000 findings against 6,000 truth locations
-  (pooled scores plus the precision/recall table at every support threshold).
+  (scores of the runs, plus the precision/recall table at every support threshold);
+- report: the HTML memo of the 10 drift runs (drift, variance heatmap, every figure).
 
 Prints the median and the range of wall times over the repetitions; the target is under
 2 seconds for each.
@@ -36,6 +37,8 @@ from assay.model import (
     Span,
     Target,
 )
+from assay.report.compose import build_memo
+from assay.report.html import memo_to_html
 
 CWES = (22, 78, 79, 89, 94, 327, 328, 502, 611, 798)
 SEVERITIES = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
@@ -123,6 +126,8 @@ def main() -> None:
           lambda: evaluate([big], big_truth))
     timed("eval: 10 runs x 10,000 findings with consensus table", args.repeat,
           lambda: evaluate(drift_runs, small_truth))
+    timed("report: HTML memo of the 10 drift runs", args.repeat,
+          lambda: memo_to_html(build_memo(drift_runs)))
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from assay.app.scan import ScanResult, scan
@@ -81,15 +81,31 @@ def scan_repeated(spec: RepeatSpec) -> list[ScanResult]:
 
 def load_runs(run_ids: Sequence[str] = (), files: Sequence[Path] = (), *,
               path: str | Path = ".", ledger: str | Path | None = None,
-              root: str = "") -> list[Run]:
-    """Runs from ledger ids (or unique prefixes) and result files, in the order given."""
+              root: str = "", commit: str | None = None) -> list[Run]:
+    """Runs from ledger ids (or unique prefixes) and result files, in the order given.
+
+    `commit` is the commit of runs that do not name one (SARIF from a tool that writes no
+    `versionControlProvenance`); a run that names another commit is an error.
+    """
     runs: list[Run] = []
     if run_ids:
         with open_ledger(default_ledger(locate_project(path), ledger)) as store:
             runs.extend(store.get_run(rid) for rid in run_ids)
     for file in files:
         runs.extend(read_runs(file, root))
-    return runs
+    return runs if commit is None else [_at_commit(r, commit) for r in runs]
+
+
+def _at_commit(run: Run, commit: str) -> Run:
+    """The run with `commit` as its commit when it names none."""
+    own = run.target.commit
+    if own is None:
+        target = replace(run.target, commit=commit)
+        return replace(run, provenance=replace(run.provenance, target=target))
+    if own != commit:
+        raise UsageError(f"run {run.id} is of commit {own[:12]}, not {commit[:12]}",
+                         "--commit only names the commit of runs that do not record one")
+    return run
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ def compare(
     tolerance: int = mc.TOLERANCE,
     concurrency: int = typer.Option(2, "--concurrency", "-c", min=1,
                                     help="Scanners run at once."),
+    commit: str | None = mc.COMMIT,
     ledger: str | None = mc.LEDGER,
     no_record: bool = typer.Option(False, "--no-record", help="Do not record new runs."),
     config: Path | None = typer.Option(None, "--config", envvar="ASSAY_CONFIG",
@@ -53,13 +54,17 @@ def compare(
     if source.existing and names:
         raise UsageError("--scanner runs new scans; it cannot be combined with --from")
     if source.existing:
-        runs = measure.load_runs(source.run_ids, source.files, path=source.path, ledger=ledger)
+        mc.progress("loading runs")
+        runs = measure.load_runs(source.run_ids, source.files, path=source.path, ledger=ledger,
+                                 commit=mc.resolve_commit(commit, source.path))
     elif len(names) >= 2:
+        mc.progress(f"running {', '.join(names)} once each")
         runs = measure.scan_each(source.path, names, rev=rev, concurrency=concurrency,
                                  ledger=ledger, record=not no_record, config_path=config)
     else:
         raise UsageError("compare needs runs to compare",
                          "pass --scanner A --scanner B, or --from RUN_ID..., or --from-files")
+    mc.progress(f"comparing {len(runs)} runs")
     report = measure.compare(runs, by_scanner=by_scanner, labels=label or None,
                              tolerance=tolerance)
     if as_json:
@@ -74,6 +79,7 @@ def render(report: CompareReport, console: Console) -> None:
     """The comparison as text: the Jaccard matrix, then each run's unique findings."""
     commit = (report.commit or "(no commit)")[:12]
     console.print(line(("compare", "bold"), f" {len(report.labels)} runs at ", commit,
+                       ", ", visible(report.scope),
                        f", line tolerance {report.tolerance} (Jaccard; 1.000 = same findings)"))
     table = Table(header_style="bold")
     table.add_column("")

@@ -45,6 +45,7 @@ def drift(
     consensus: str | None = typer.Option(None, "--consensus",
                                          help="K/N: also keep the findings at least K of the "
                                               "N runs found (recorded as a consensus run)."),
+    commit: str | None = mc.COMMIT,
     ledger: str | None = mc.LEDGER,
     no_record: bool = typer.Option(False, "--no-record", help="Do not record runs."),
     config: Path | None = typer.Option(None, "--config", envvar="ASSAY_CONFIG",
@@ -69,12 +70,18 @@ def drift(
         if scanner or rev or runs:
             raise UsageError("--scanner, --rev and --runs start new runs; they cannot be "
                              "combined with --from/--from-files")
+        mc.progress("loading runs")
         loaded = measure.load_runs(source.run_ids, source.files, path=source.path,
-                                   ledger=ledger)
+                                   ledger=ledger, commit=mc.resolve_commit(commit, source.path))
+        mc.progress(f"measuring drift of {len(loaded)} runs")
         target = None if no_record or spec is None else _ledger(source.path, ledger)
         result = measure.measure_existing(loaded, tolerance=tolerance, seed=seed,
                                           resamples=resamples, consensus=spec, ledger=target)
     else:
+        if commit is not None:
+            raise UsageError("--commit names the commit of existing runs",
+                             "to run at a commit use --rev")
+        mc.progress(f"running {count} fresh runs per commit, {concurrency} at a time")
         result = measure.drift(source.path, scanner=mc.split_values(scanner), runs=count,
                                revs=rev or (), concurrency=concurrency, tolerance=tolerance,
                                seed=seed, resamples=resamples, ledger=ledger,

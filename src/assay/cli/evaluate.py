@@ -67,7 +67,9 @@ def evaluate(
         raise UsageError("no truth given", "pass --truth FILE, or --labels to use blind labels")
     if not source.existing:
         raise UsageError("no runs to evaluate", "pass --from RUN_ID or --from-files FILE")
+    mc.progress("loading runs")
     runs = measure.load_runs(source.run_ids, source.files, path=source.path, ledger=ledger)
+    mc.progress(f"scoring {len(runs)} runs against {truth.name}")
     report = measure.evaluate_runs(runs, truth, path=None if no_check_files else source.path,
                                    tolerance=tolerance, unlabeled_as_fp=not ignore_unlabeled,
                                    seed=seed, resamples=resamples)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from io import StringIO
@@ -11,7 +12,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from assay.cli.app import stdout_console, write_output
+from assay.cli.app import stderr_console, stdout_console, write_output
 from assay.errors import UsageError
 from assay.formats.json import dumps
 from assay.measure.stats import Interval, Proportion
@@ -114,3 +115,24 @@ def emit_text(draw: Callable[[Console], None], output: Path | None) -> None:
     buffer = StringIO()
     draw(buffer_console(buffer))
     write_output(buffer.getvalue(), output)
+
+
+COMMIT = typer.Option(None, "--commit",
+                      help="The commit of runs that record none (third-party SARIF without "
+                           "versionControlProvenance): a REV like HEAD, or a commit id.")
+
+
+def resolve_commit(commit: str | None, path: Path) -> str | None:
+    """The commit id `--commit` names (None when not given)."""
+    if commit is None:
+        return None
+    from assay.app.report import resolve_commit as resolve
+
+    return resolve(commit, path)
+
+
+def progress(message: str) -> None:
+    """Say what the command is doing, on stderr and only when stderr is a terminal (so
+    pipes, files and CI logs get nothing but the result)."""
+    if sys.stderr.isatty():
+        stderr_console().print(f"{message} …", highlight=False, style="dim")

@@ -47,7 +47,9 @@ def report(
     if not ids and not source.files:
         raise UsageError("no runs selected",
                          "pass --run ID, --commit REV or --from-files FILE (see `assay runs`)")
+    mc.progress("loading runs")
     runs = load_runs(ids, source.files, path=path, ledger=ledger)
+    mc.progress(f"measuring {len(runs)} runs and drawing the memo")
     memo = memo_for(runs, truth=truth, path=path,
                     options=MemoOptions(title=title, tolerance=tolerance, seed=seed))
     if html:

@@ -38,13 +38,19 @@ SITES = load_sites()
 # What the default tier gets wrong today: each general cause, with the labeled sites
 # (test ids) where it shows.
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    ("Bandit's finding at the sink and the pack's finding at the call in the view are not "
-     "merged: one bug, two findings"): (
+    ("Bandit's finding at the sink (kept at low severity) and the pack's finding at the "
+     "call in the view are not merged across files: one bug, two findings"): (
         "django_shop/vulnerable/catalog/queries.py:25:CWE-89",
         "django_shop/vulnerable/catalog/queries.py:9:CWE-89",
         "django_shop/vulnerable/catalog/services.py:14:CWE-918",
+        "django_shop/vulnerable/orders/invoices.py:10:CWE-78",
+        "fastapi_inventory/vulnerable/app/repositories/items.py:17:CWE-89",
         "fastapi_inventory/vulnerable/app/services/images.py:11:CWE-78",
+        "fastapi_inventory/vulnerable/app/services/pricing.py:7:CWE-94",
         "flask_notes/vulnerable/notes/admin/lookup.py:7:CWE-89",
+        "flask_notes/vulnerable/notes/dao/audit.py:8:CWE-89",
+        "flask_notes/vulnerable/notes/dao/notes.py:12:CWE-89",
+        "flask_notes/vulnerable/notes/dao/notes.py:24:CWE-89",
         "flask_notes/vulnerable/notes/services/export.py:13:CWE-78",
     ),
     ("Bandit's subprocess checks (B603/B607, low) report a subprocess call with an "
@@ -69,24 +75,21 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
         "flask_notes/fixed/notes/api/routes.py:21:CWE-79",
         "flask_notes/vulnerable/notes/api/routes.py:21:CWE-79",
     ),
-    ("a field of a pydantic body model passed to a service's eval is not followed (body "
-     "models are not sources)"): (
-        "fastapi_inventory/vulnerable/app/services/pricing.py:7:CWE-94",
-    ),
     ("a hard-coded key in a bytes literal of a *_KEY setting (passed to a cookie storage) "
      "is not recognized"): (
         "aiohttp_chat/vulnerable/server/settings.py:8:CWE-798",
-    ),
-    "a helper that returns a constant after its sink hides the sink": (
-        "flask_notes/vulnerable/notes/dao/audit.py:8:CWE-89",
     ),
     ("a host allow-list check (`urlparse(url).hostname not in HOSTS: raise`) before the "
      "request is not recognized"): (
         "aiohttp_chat/fixed/server/users.py:44:CWE-918",
     ),
     ("a host allow-list check (`urlparse(url).hostname not in HOSTS: raise`) before the "
-     "request is not recognized inside the helper; the call site is reported"): (
+     "request is not recognized inside the helper (the call in the view is reported), and "
+     "Bandit's urlopen check (B310) reports the fixed line"): (
         "django_shop/fixed/catalog/services.py:18:CWE-918",
+    ),
+    ("a host allow-list check (`urlparse(url).hostname not in HOSTS: raise`) before the "
+     "request is not recognized inside the helper; the call site is reported"): (
         "fastapi_inventory/fixed/app/services/webhooks.py:14:CWE-918",
     ),
     ("a model field rendered with |safe in a Django template (stored XSS through a model "
@@ -125,21 +128,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
     ),
     "app.run(debug=True) is not reported as active debug code": (
         "flask_notes/vulnerable/wsgi.py:8:CWE-489",
-    ),
-    "one finding per tainted argument at the call of a sink wrapper, not one per sink": (
-        "django_shop/vulnerable/orders/invoices.py:10:CWE-78",
-    ),
-    ("route -> service function -> classmethod DAO: the flow through two helpers is not "
-     "followed"): (
-        "flask_notes/vulnerable/notes/dao/notes.py:24:CWE-89",
-    ),
-    ("route -> service function -> static DAO method: the flow through two helpers is not "
-     "followed"): (
-        "flask_notes/vulnerable/notes/dao/notes.py:12:CWE-89",
-    ),
-    ("sqlalchemy text(f-string) in a repository method called through an instance "
-     "(Repo(session).search) is not followed"): (
-        "fastapi_inventory/vulnerable/app/repositories/items.py:17:CWE-89",
     ),
     "the call of a helper whose parser sets resolve_entities=False is still reported": (
         "django_shop/fixed/orders/importer.py:7:CWE-611",

@@ -24,6 +24,8 @@ from assay.model import Severity
 
 DEFAULT_SCANNERS = ("bandit", "semgrep")
 FAIL_ON_CHOICES = (*(s.value for s in Severity), "none")
+TEST_CODE_CHOICES = ("skip", "report", "block")
+"""What findings in test code do, least strict first (normalize/policy.py)."""
 
 
 class _Strict(BaseModel):
@@ -36,6 +38,7 @@ class ScanConfig(_Strict):
     scanners: tuple[str, ...] = DEFAULT_SCANNERS
     exclude: tuple[str, ...] = ()
     fail_on: str = "high"
+    test_code: str = "report"
     max_file_size: int = Field(default=2_000_000, gt=0)
     jobs: int = Field(default=0, ge=0)
     semgrep_timeout: float = Field(default=1800.0, gt=0)
@@ -47,6 +50,13 @@ class ScanConfig(_Strict):
     def _fail_on(cls, value: str) -> str:
         if value.lower() not in FAIL_ON_CHOICES:
             raise ValueError(f"must be one of {', '.join(FAIL_ON_CHOICES)}")
+        return value.lower()
+
+    @field_validator("test_code")
+    @classmethod
+    def _test_code(cls, value: str) -> str:
+        if value.lower() not in TEST_CODE_CHOICES:
+            raise ValueError(f"must be one of {', '.join(TEST_CODE_CHOICES)}")
         return value.lower()
 
 

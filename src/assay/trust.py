@@ -31,6 +31,7 @@ from typing import Any
 
 from assay.config import (
     FAIL_ON_CHOICES,
+    TEST_CODE_CHOICES,
     Config,
     assay_table,
     config_hash,
@@ -239,11 +240,21 @@ def _scanners(operator: Config, value: Any) -> tuple[Any, str]:
     return (current + added if added else None), "; ".join(why)
 
 
+def _test_code(operator: Config, value: Any) -> tuple[Any, str]:
+    current = operator.scan.test_code
+    if str(value) not in TEST_CODE_CHOICES or \
+            TEST_CODE_CHOICES.index(str(value)) < TEST_CODE_CHOICES.index(current):
+        return None, (f"it would loosen the operator's setting ({current!r}); the tree may "
+                      "only make test code count more (skip < report < block)")
+    return value, ""
+
+
 TIGHTENING: dict[str, Rule] = {
     "scan.fail_on": _threshold("scan.fail_on"),
     "gate.fail_on": _threshold("gate.fail_on"),
     "gate.require_llm": _require_llm,
     "scan.scanners": _scanners,
+    "scan.test_code": _test_code,
 }
 """The only keys the tree may set, each with the rule that keeps it a tightening."""
 

@@ -19,6 +19,7 @@ from assay.errors import UsageError
 from assay.ledger import SqliteLedger, open_ledger
 from assay.ledger.result_cache import open_result_cache
 from assay.model import Run, new_run_id
+from assay.normalize.policy import OnTestCode, Policy
 from assay.project import config_provenance, default_ledger, locate_project
 from assay.repo import Snapshot, open_snapshot
 from assay.repo.diff import Diff, compute_diff, parse_range
@@ -84,7 +85,8 @@ def scan(
     settings = RunSettings(
         run_id=run_id, config_hash=project.config.hash, ctx=ctx,
         is_excluded=compile_excludes([*config.scan.exclude, *exclude]), started_at=now,
-        extra_provenance=config_provenance(project.config))
+        extra_provenance=config_provenance(project.config),
+        policy=Policy(OnTestCode(config.scan.test_code)))
     try:
         run = run_scanners(snapshot, built, settings)
         if store is not None:

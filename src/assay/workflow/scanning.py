@@ -11,6 +11,7 @@ from pathlib import Path
 from assay.ledger.interface import Ledger
 from assay.ledger.result_cache import open_result_cache
 from assay.model import Run, ScannerInfo, new_run_id
+from assay.normalize.policy import OnTestCode, Policy
 from assay.repo.diff import Diff, compute_diff, parse_range
 from assay.repo.globs import compile_excludes
 from assay.repo.interface import Snapshot
@@ -120,7 +121,8 @@ def scan_snapshot(setup: ScanSetup, snapshot: Snapshot, names: Sequence[str], no
     settings = RunSettings(
         run_id=run_id, config_hash=setup.config.hash, ctx=ctx,
         is_excluded=is_excluded, started_at=now,
-        extra_provenance=setup.provenance)
+        extra_provenance=setup.provenance,
+        policy=Policy(OnTestCode(config.scan.test_code)))
     try:
         return run_scanners(snapshot, built, settings)
     finally:

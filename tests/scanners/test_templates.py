@@ -7,7 +7,7 @@ import os
 
 from assay.api import locate_project, scan
 from assay.ledger.result_cache import open_result_cache
-from assay.model import Finding, SkipReason
+from assay.model import Finding, RunStatus, SkipReason
 from assay.scanners.semgrep._template_flow import FACTS_KIND, RULE_ID
 from assay.scanners.semgrep._templates import is_template, template_name, unsafe_outputs
 from tests.helpers import GitRepo
@@ -143,6 +143,10 @@ def test_template_facts_are_cached_per_file(repo: GitRepo) -> None:
 def test_hostile_templates_are_skipped_like_python_files(repo: GitRepo) -> None:
     repo.write("app/views.py", FLASK_VIEW)
     repo.write("app/templates/users/profile.html", b"<p>\xff\xfe {{ bio|safe }}</p>\n")
+    # names that cannot be written into a rule: left out, the scan stays complete
+    repo.write("app/templates/users/odd.html", "{{ class|safe }} {{ caf\u00e9|safe }}\n")
+    repo.write("app/odd.py", "from flask import render_template\n\n\ndef v():\n"
+               "    return render_template('users/odd.html')\n")
     os.symlink("/etc/passwd", repo.path / "app/templates/secret.html")
     repo.commit()
     run = scan(repo.path, scanners=["semgrep"]).run
@@ -151,3 +155,6 @@ def test_hostile_templates_are_skipped_like_python_files(repo: GitRepo) -> None:
     assert any(p == "app/templates/secret.html" and r.value.startswith("symlink")
                for p, r in skipped)
     assert [f for f in run.findings if f.cwe == 79] == []
+    assert run.status is RunStatus.INCOMPLETE  # the undecodable template only
+    assert {s.path for s in run.coverage.skipped} == {
+        "app/templates/users/profile.html", "app/templates/secret.html"}

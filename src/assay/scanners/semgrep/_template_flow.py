@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import keyword
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -46,7 +47,7 @@ _BASE_RULE = "assay.python.xss-markup.taint"
 FACTS_KIND = "template-facts/1"  # the result cache's name for one file's template facts
 _NAME_LITERAL = re.compile(r"""["']([\w./-]{1,200}\.(?:html|htm|jinja2?|j2|djhtml))["']""")
 _ESCAPING_OFF = re.compile(r"""\bautoescape\s*=\s*False\b|["']autoescape["']\s*:\s*False\b""")
-_SAFE_NAME = re.compile(r"^[\w./-]{1,200}$")
+_SAFE_NAME = re.compile(r"^[\w./-]{1,200}$", re.ASCII)
 _VIEW_SUFFIX = " (from the view at "
 
 
@@ -77,7 +78,10 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack) -> TemplateP
         for name in facts.get(path, {}).get("names", []):
             users.setdefault(name, []).append(path)
     base = next((r for r in pack.rules.all() if r.get("id") == _BASE_RULE), None)
-    reachable = [o for o in outputs if o.name in users and _SAFE_NAME.match(o.path)]
+    # names written into rule patterns and messages: plain ASCII paths and identifiers
+    # only (a hostile template cannot break the generated rules)
+    reachable = [o for o in outputs if o.name in users and _SAFE_NAME.match(o.path)
+                 and _usable_variable(o.variable)]
     if base is None or not reachable:
         return TemplatePlan(escaping_off=off)
     rules = tuple(_rule(base, number, o, users[o.name]) for number, o in enumerate(reachable))
@@ -85,6 +89,10 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack) -> TemplateP
                                      for r in rules], sort_keys=True).encode()).hexdigest()
     written = write_generated(layout.generated, "templates", rules)
     return TemplatePlan(written, key[:32], {_message(o): o for o in reachable}, off)
+
+
+def _usable_variable(name: str) -> bool:
+    return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
 
 
 def local_findings(path: str, text: str) -> tuple[Finding, ...]:

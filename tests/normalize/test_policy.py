@@ -31,6 +31,7 @@ def _no_files(_path: str) -> bytes | None:
     ("reallyhardtoguess", SecretStrength.WEAK),
     ("newpassword", SecretStrength.WEAK),
     ("fred", SecretStrength.WEAK),
+    ("username-password", SecretStrength.WEAK),
 ])
 def test_value_strength(value: str, strength: SecretStrength) -> None:
     assert value_strength(value) is strength

@@ -21,6 +21,8 @@ LONG_VALUE = 16
 MIN_LONG_ENTROPY = 3.0  # bits per character; English words of this length score below
 
 _URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@", re.IGNORECASE)
+# lower-case words joined by - _ or . ("username-password"): a label, not a key
+_WORDS = re.compile(r"^[a-z]+([-_.][a-z]+)*$")
 # APIs whose argument is a key whatever its value (the rule's API patterns)
 _KEY_APIS = re.compile(r"\b(jwt\.(en|de)code|Fernet|AESGCM|Serializer|Signer|hmac\.new|"
                        r"\.login\(|connect\(|aws_secret_access_key|AES\.new|algorithms\.)")
@@ -56,7 +58,8 @@ def value_strength(value: str) -> SecretStrength:
     otherwise."""
     if _URL_PASSWORD.match(value):
         return SecretStrength.STRONG
-    if any(c.isspace() for c in value) or len(value) < MIN_STRONG_LENGTH:
+    if any(c.isspace() for c in value) or len(value) < MIN_STRONG_LENGTH \
+            or _WORDS.match(value):
         return SecretStrength.WEAK
     classes = _classes(value)
     if classes >= 3:

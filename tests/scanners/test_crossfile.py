@@ -190,3 +190,29 @@ def test_project_local_sanitizers_and_guards_in_another_module(repo: GitRepo) ->
     assert _at(findings, "assay.python.xss.taint") in ([], [("views.py", 42)])
     assert not _at(findings, "assay.python.path-traversal.taint")
     assert not _at(findings, "assay.python.open-redirect.taint")
+
+
+def test_scanning_one_folder_gives_that_folders_findings_of_a_whole_scan(repo: GitRepo) -> None:
+    """The pre-pass reads the helpers the folder imports from inside the folder whatever
+    the scan root: a helper returning request data and a sink wrapper in sibling files."""
+    repo.write("web/helpers.py", "from flask import request\n\n\ndef get_param(name):\n"
+                                 "    return request.args.get(name)\n")
+    repo.write("web/db.py", "import sqlite3\n\n\ndef find(name):\n"
+                            "    sqlite3.connect('app.db').execute(\n"
+                            "        \"select * from users where name = '%s'\" % name)\n")
+    repo.write("web/views.py", "import os\n\nfrom flask import Flask\n\nfrom db import find\n"
+                               "from helpers import get_param\n\napp = Flask(__name__)\n\n\n"
+                               "@app.route('/')\ndef index():\n"
+                               "    os.system('ls ' + get_param('dir'))\n"
+                               "    find(get_param('name'))\n    return 'ok'\n")
+    repo.write("tools/report.py", "import os\n\nos.system('date')\n")
+    repo.commit()
+
+    def keys(findings: tuple[Finding, ...]) -> set[tuple[str, str, int]]:
+        return {(f.rule_id, f.path, f.span.start_line) for f in findings
+                if f.path.startswith("web/")}
+
+    whole = keys(scan(repo.path).run.findings)
+    assert {(SQLI, "web/views.py", 14),
+            ("assay.python.command-injection.taint", "web/views.py", 13)} <= whole
+    assert keys(scan(repo.path / "web").run.findings) == whole

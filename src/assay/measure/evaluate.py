@@ -34,7 +34,7 @@ from assay.measure.owasp import (
 from assay.measure.runs import RunFacts, run_facts
 from assay.measure.scores import Counts, Scores, scores
 from assay.measure.stats import DEFAULT_RESAMPLES, Proportion, RunMean, proportion, run_mean
-from assay.measure.support import cluster_runs
+from assay.measure.support import Cluster, cluster_runs
 from assay.measure.truth import Granularity, Truth, TruthItem, split_missing
 from assay.measure.variance import run_label, split_by_scanner
 from assay.model import Run
@@ -161,8 +161,9 @@ def _scanner_eval(name: str, runs: list[Run], truth: Truth, scorer: Scorer,
     per_run = tuple(RunScores(run_facts(r), scores(o.counts))
                     for r, o in zip(runs, outcomes, strict=True))
     # one run: its findings; several: each distinct finding once, whatever its support
-    findings = runs[0].findings if len(runs) == 1 else \
-        tuple(c.representative for c in cluster_runs(runs, settings.tolerance))
+    clusters = cluster_runs(runs, settings.tolerance) if len(runs) > 1 else None
+    findings = runs[0].findings if clusters is None else \
+        tuple(c.representative for c in clusters)
     outcome = outcomes[0] if len(runs) == 1 else scorer.score(findings, unlabeled_as_fp)
     owasp = None
     if truth.granularity is Granularity.FILE:
@@ -172,7 +173,8 @@ def _scanner_eval(name: str, runs: list[Run], truth: Truth, scorer: Scorer,
     return ScannerEval(
         scanner=f"{name} ({label})" if named else name, runs=per_run,
         scores=scores(outcome.counts), by_cwe=_by_cwe([outcome]), owasp=owasp,
-        consensus=_consensus_rows(runs, scorer, settings.tolerance, unlabeled_as_fp),
+        consensus=_consensus_rows(runs, scorer, settings.tolerance, unlabeled_as_fp,
+                                  clusters),
         group=label, spread=_spread(per_run, settings) if len(runs) > 1 else None)
 
 
@@ -205,10 +207,12 @@ def consensus_table(runs: Sequence[Run], truth: Truth, tolerance: int = DEFAULT_
 
 
 def _consensus_rows(runs: Sequence[Run], scorer: Scorer, tolerance: int,
-                    unlabeled_as_fp: bool) -> tuple[ConsensusRow, ...]:
+                    unlabeled_as_fp: bool,
+                    clusters: Sequence[Cluster] | None = None) -> tuple[ConsensusRow, ...]:
     if len(runs) < 2 or len({r.target.commit for r in runs}) > 1:
         return ()
-    clusters = cluster_runs(runs, tolerance)
+    if clusters is None:
+        clusters = cluster_runs(runs, tolerance)
     tokens = sum(r.metrics.tokens_in + r.metrics.tokens_out for r in runs)
     cost = sum(r.metrics.cost for r in runs)
     rows = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NewType
@@ -121,12 +121,16 @@ class SkipReason(enum.StrEnum):
     SCANNER_ERROR = "scanner-error"
     SCANNER_MISSING = "scanner-missing"
     TIMEOUT = "timeout"
+    NOT_REVIEWED = "not-reviewed"
+    NOT_REVIEWED_WITHIN_THRESHOLD = "not-reviewed-within-threshold"
 
     @property
     def counts_against_coverage(self) -> bool:
-        """Excluded files and symlinks that lead to no file are out of scope; every other
-        skip (a link out of the tree included) leaves a gap."""
-        return self not in (SkipReason.EXCLUDED, SkipReason.SYMLINK)
+        """Excluded files and symlinks that lead to no file are out of scope, and a file an
+        LLM review left unread while still meeting its review-coverage threshold is listed
+        but no gap; every other skip (a link out of the tree included) leaves a gap."""
+        return self not in (SkipReason.EXCLUDED, SkipReason.SYMLINK,
+                            SkipReason.NOT_REVIEWED_WITHIN_THRESHOLD)
 
 
 @dataclass(frozen=True, order=True)
@@ -189,6 +193,12 @@ class Finding:
     quote: str = ""
     verification: Verification = Verification.NOT_APPLICABLE
     tags: tuple[str, ...] = ()
+
+    @property
+    def phantom(self) -> bool:
+        """True when the finding quotes code that is not in the file (`unsupported`): it is
+        listed apart and never counted among findings."""
+        return self.verification is Verification.UNSUPPORTED
 
     @property
     def family(self) -> str:
@@ -417,9 +427,14 @@ class Run:
         """Names of the scanners that took part, in run order."""
         return tuple(s.name for s in self.provenance.scanners)
 
-    def blocking(self, threshold: Severity) -> tuple[Finding, ...]:
-        """Findings at or above `threshold` severity."""
-        return tuple(f for f in self.findings if f.severity.at_least(threshold))
+    def blocking(self, threshold: Severity,
+                 proven: Collection[str] = frozenset()) -> tuple[Finding, ...]:
+        """Findings at or above `threshold` that may block: deterministic and human ones,
+        and LLM findings whose fingerprint is in `proven` (their state is `proven`).
+        An unverified LLM finding never blocks, and a phantom one never counts."""
+        return tuple(f for f in self.findings if f.severity.at_least(threshold)
+                     and not f.phantom
+                     and (f.kind is not FindingKind.LLM or f.fingerprint in proven))
 
 
 def pairs(mapping: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:

@@ -128,7 +128,8 @@ def test_markdown_and_text_summaries(app_repo: GitRepo, tmp_path: Path) -> None:
     proc = assay("scan", "-o", str(text_file), cwd=app_repo.path)
     assert proc.returncode == EXIT_BLOCK
     text = text_file.read_text()
-    assert "status COMPLETE" in text and "B324" in text and "\x1b[" not in text
+    assert "status COMPLETE, BLOCKED at high" in " ".join(text.split()) and "B324" in text
+    assert "\x1b[" not in text and "blocked: " in text
 
 
 def test_fail_on_threshold(app_repo: GitRepo) -> None:

@@ -7,7 +7,7 @@ import sys
 
 from assay.model import RunStatus
 from tests.helpers import VULNERABLE_APP, GitRepo
-from tests.llm.fakeserver import FakeLLMServer, call, reply, scanner_config
+from tests.llm.fakeserver import FakeLLMServer, call, calls, reply, scanner_config
 from tests.llm.helpers import NAME, configure, openai_messages, scan
 
 
@@ -21,8 +21,8 @@ def test_diff_scope_lists_changed_hunks_only(repo: GitRepo, fake_llm: FakeLLMSer
                                                 '\n\n\ndef extra():\n    return eval(input())'))
     repo.write("new.py", "import os\nos.system(input())\n")
     head = repo.commit("change")
-    fake_llm.script(call("read_file", {"path": "app.py", "start": 20}), reply("done"),
-                    reply("summary"))
+    fake_llm.script(calls(("read_file", {"path": "app.py", "start": 20}),
+                          ("read_file", {"path": "new.py"})), reply("done"), reply("summary"))
     result = scan(repo, diff=f"{base[:8]}..HEAD")
     run = result.run
     assert run.status is RunStatus.COMPLETE
@@ -40,7 +40,7 @@ def test_cli_diff_and_fresh_flags(repo: GitRepo, fake_llm: FakeLLMServer) -> Non
     repo.write("app.py", VULNERABLE_APP + "\nX = 1\n")
     repo.commit("change")
     for _ in range(2):
-        fake_llm.script(reply("plan"), reply("done"), reply("summary"))
+        fake_llm.script(call("read_file", {"path": "app.py"}), reply("done"), reply("summary"))
     args = [sys.executable, "-m", "assay", "scan", str(repo.path), "--scanner", NAME,
             "--diff", "HEAD~1", "-f", "json", "--fresh"]
     first = subprocess.run(args, capture_output=True, text=True, check=False)

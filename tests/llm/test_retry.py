@@ -31,7 +31,8 @@ def _attempts(repo: GitRepo, run_id: str) -> list[dict[str, object]]:
 @pytest.mark.parametrize("provider", ["openai", "anthropic"])
 def test_rate_limit_and_server_errors_are_retried(provider: str, app_repo: GitRepo,
                                                   fake_llm: FakeLLMServer) -> None:
-    configure(app_repo, {NAME: scanner_config(fake_llm, provider)})
+    # retries are tested here, not review coverage: the model reads no file
+    configure(app_repo, {NAME: scanner_config(fake_llm, provider, min_review_coverage=0)})
     fake_llm.script(error(429, retry_after=0.01), error(500), call("list_dir", {}),
                     error(503), reply("done"), reply("summary"))
     run = scan(app_repo).run
@@ -46,7 +47,8 @@ def test_rate_limit_and_server_errors_are_retried(provider: str, app_repo: GitRe
 
 
 def test_timeout_is_retried(app_repo: GitRepo, fake_llm: FakeLLMServer) -> None:
-    configure(app_repo, {NAME: scanner_config(fake_llm, "openai", request_timeout=1.0)})
+    configure(app_repo, {NAME: scanner_config(fake_llm, "openai", request_timeout=1.0,
+                                                  min_review_coverage=0)})
     fake_llm.script(reply("too late", delay=2.5), reply("plan"), reply("nothing"),
                     reply("summary"))
     run = scan(app_repo).run

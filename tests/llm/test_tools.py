@@ -91,7 +91,8 @@ def test_grep_is_capped_and_confined(repo: GitRepo) -> None:
 
 def test_traversal_attempts_reach_the_model_as_tool_errors(
         confined_repo: GitRepo, fake_llm: FakeLLMServer) -> None:
-    configure(confined_repo, {NAME: scanner_config(fake_llm, "openai")},
+    # every read is refused: the review reads nothing, which is not what is tested here
+    configure(confined_repo, {NAME: scanner_config(fake_llm, "openai", min_review_coverage=0)},
               exclude=("secrets",))
     fake_llm.script(calls(*[("read_file", a) for a in ESCAPES[:4]]),
                     call("list_dir", {"path": "link"}), reply("done"), reply("summary"))

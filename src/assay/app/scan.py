@@ -18,7 +18,7 @@ from assay.config import Config
 from assay.errors import UsageError
 from assay.ledger import SqliteLedger, open_ledger
 from assay.ledger.result_cache import open_result_cache
-from assay.model import Run, new_run_id
+from assay.model import FindingKind, Run, new_run_id
 from assay.normalize.policy import OnTestCode, Policy
 from assay.project import config_provenance, default_ledger, locate_project
 from assay.repo import Snapshot, open_snapshot
@@ -27,6 +27,7 @@ from assay.repo.globs import compile_excludes
 from assay.scanners.interface import Progress, ScanContext
 from assay.scanners.registry import build_scanner
 from assay.scanners.runner import RunSettings, run_scanners
+from assay.workflow.lifecycle import Lifecycle
 
 Clock = Callable[[], datetime]
 
@@ -39,6 +40,9 @@ class ScanResult:
     ledger: Path | None
     config: Config
     warnings: tuple[str, ...] = ()
+    states: tuple[tuple[str, str], ...] = ()
+    """Lifecycle state of each LLM finding of the run, by fingerprint (a proven one may
+    block; the others are `unverified`, `refuted`, ...)."""
 
 
 def scan(
@@ -87,16 +91,28 @@ def scan(
         is_excluded=compile_excludes([*config.scan.exclude, *exclude]), started_at=now,
         extra_provenance=config_provenance(project.config),
         policy=Policy(OnTestCode(config.scan.test_code)))
+    states: tuple[tuple[str, str], ...] = ()
     try:
         run = run_scanners(snapshot, built, settings)
         if store is not None:
             store.record_run(run)
+            states = llm_states(store, run)
     finally:
         cache.close()
         if store is not None:
             store.close()
     warnings.extend(v for k, v in run.provenance.extra if k.endswith(".warning"))
-    return ScanResult(run, store.path if store else None, config, tuple(warnings))
+    return ScanResult(run, store.path if store else None, config, tuple(warnings), states)
+
+
+def llm_states(store: SqliteLedger, run: Run) -> tuple[tuple[str, str], ...]:
+    """The lifecycle state of the run's LLM findings, once the run entered the lifecycle."""
+    llm = {f.fingerprint for f in run.findings if f.kind is FindingKind.LLM}
+    if not llm:
+        return ()
+    life = Lifecycle(store)
+    life.sync()
+    return tuple(sorted((fp, s.value) for fp, s in life.states().items() if fp in llm))
 
 
 def _open_target(path: str | Path, rev: str | None, diff: str | None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +14,7 @@ from assay import api
 from assay.cli.app import app, stderr_console, stdout_console, write_output
 from assay.config import FAIL_ON_CHOICES
 from assay.errors import UsageError
-from assay.model import Run, Severity
+from assay.model import Run
 from assay.scanners.interface import Progress
 
 
@@ -30,16 +30,16 @@ class OutputFormat(StrEnum):
 EXIT_OK, EXIT_BLOCK, EXIT_USAGE, EXIT_INCOMPLETE = 0, 1, 2, 3
 
 
-def exit_code(run: Run, fail_on: str) -> int:
-    """3 when incomplete (never a pass), else 1 with findings at/above `fail_on`, else 0."""
-    if not run.complete:
-        return EXIT_INCOMPLETE
-    if fail_on != "none" and run.blocking(Severity.parse(fail_on)):
-        return EXIT_BLOCK
-    return EXIT_OK
+def exit_code(run: Run, fail_on: str, states: Mapping[str, str] | None = None) -> int:
+    """3 when incomplete (never a pass), else 1 when a deterministic or proven finding is
+    at/above `fail_on`, else 0."""
+    from assay.formats.trust_view import scan_exit_code
+
+    return scan_exit_code(run, fail_on, states)
 
 
-def render(run: Run, fmt: OutputFormat, with_metrics: bool = False) -> str:
+def render(run: Run, fmt: OutputFormat, with_metrics: bool = False, fail_on: str | None = None,
+           states: Mapping[str, str] | None = None) -> str:
     """The run as text in the requested machine format (not `text`)."""
     from assay.formats.json import dumps, run_to_document
 
@@ -48,10 +48,10 @@ def render(run: Run, fmt: OutputFormat, with_metrics: bool = False) -> str:
     if fmt is OutputFormat.SARIF:
         from assay.formats.sarif import run_to_sarif
 
-        return dumps(run_to_sarif(run))
+        return dumps(run_to_sarif(run, trust=states))
     from assay.formats.markdown import run_to_markdown
 
-    return run_to_markdown(run)
+    return run_to_markdown(run, fail_on, states)
 
 
 @contextmanager
@@ -156,8 +156,8 @@ def scan(
     if not quiet:
         print_warnings(result.warnings)
     threshold = (fail_on or result.config.scan.fail_on).lower()
-    _emit(result, fmt, output, with_metrics, quiet)
-    raise typer.Exit(exit_code(result.run, threshold))
+    _emit(result, fmt, output, with_metrics, quiet, threshold)
+    raise typer.Exit(exit_code(result.run, threshold, dict(result.states)))
 
 
 def print_warnings(warnings: Iterable[str]) -> None:
@@ -170,25 +170,28 @@ def print_warnings(warnings: Iterable[str]) -> None:
 
 
 def _emit(result: api.ScanResult, fmt: OutputFormat, output: Path | None, with_metrics: bool,
-          quiet: bool) -> None:
+          quiet: bool, fail_on: str) -> None:
     from assay.report.text import render_run
 
     ledger = str(result.ledger) if result.ledger else ""
+    states = dict(result.states)
     if fmt is OutputFormat.TEXT:
         if output is None:
-            render_run(result.run, stdout_console(), ledger)
+            render_run(result.run, stdout_console(), ledger, fail_on=fail_on, states=states)
         else:
             from io import StringIO
 
             from assay.report.terminal import buffer_console
 
             buffer = StringIO()
-            render_run(result.run, buffer_console(buffer), ledger)
+            render_run(result.run, buffer_console(buffer), ledger, fail_on=fail_on,
+                       states=states)
             write_output(buffer.getvalue(), output)
         return
-    write_output(render(result.run, fmt, with_metrics), output)
+    write_output(render(result.run, fmt, with_metrics, fail_on, states), output)
     if output is not None and not quiet:
         from assay.formats.markdown import status_line
         from assay.report.terminal import line
 
-        stderr_console().print(line(status_line(result.run), " → ", str(output)))
+        stderr_console().print(line(status_line(result.run, fail_on, states), " → ",
+                                    str(output)))

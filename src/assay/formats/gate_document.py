@@ -11,7 +11,7 @@ from typing import Any
 
 from assay.formats.json import coverage_to_dict, finding_to_dict, run_to_document
 from assay.formats.sarif import run_to_sarif
-from assay.model import Finding, FindingKind, sorted_findings
+from assay.model import Finding, sorted_findings
 from assay.workflow.decision import GateResult
 from assay.workflow.tier import TierPlan, TierResult
 
@@ -56,7 +56,7 @@ def _finding(f: Finding, result: GateResult, states: dict[Finding, str]) -> dict
     entry["blocking"] = f in result.decision.blocking
     lifecycle = next((i for i in result.llm if i.finding == f), None)
     if lifecycle is not None:
-        entry["state"] = lifecycle.state.value
+        entry["state"] = "unsupported" if f.phantom else lifecycle.state.value
         entry["seen"] = lifecycle.seen
     return entry
 
@@ -98,7 +98,7 @@ def gate_to_document(result: GateResult, with_metrics: bool = False) -> dict[str
 
 def gate_to_sarif(result: GateResult) -> dict[str, Any]:
     """The run's SARIF with baseline states, and the decision in the run's property bag."""
-    lifecycle = {i.finding.fingerprint: i.state.value for i in result.llm}
+    lifecycle: dict[str, str] = {i.finding.fingerprint: i.state.value for i in result.llm}
     properties = {"assay/gate": decision_to_dict(result),
                   "assay/plan": plan_to_dict(result.plan),
                   "assay/baseline": {"source": result.comparison.baseline.source,
@@ -106,11 +106,8 @@ def gate_to_sarif(result: GateResult) -> dict[str, Any]:
                   "assay/lifecycle": dict(sorted(lifecycle.items()))}
     still = tuple(i.finding for i in result.llm if i.seen != "reported")
     run = replace(result.run, findings=result.run.findings + still)
-    log = run_to_sarif(run, _states(result), [f for f, _ in result.comparison.gone], properties)
-    for entry in log["runs"][0]["results"]:
-        state = lifecycle.get(entry["partialFingerprints"].get("assay/v1", ""))
-        if state is not None and entry["properties"].get("kind") == FindingKind.LLM.value:
-            entry["properties"]["assay/state"] = state
+    log = run_to_sarif(run, _states(result), [f for f, _ in result.comparison.gone], properties,
+                       trust=lifecycle)
     log["runs"][0]["results"] += _config_results(result)
     return log
 

@@ -1,56 +1,93 @@
 """A Markdown summary of a run, for pull-request comments and job summaries.
 
+It opens with why the scan exits as it does (what blocked, what was incomplete),
+shows each LLM finding's state and lists phantom findings apart, uncounted.
+
 Every value from the run (paths, messages, rule ids, scanner names and versions, reasons)
 is untrusted and written through `assay.formats.escape`: it adds no markup to the page.
 """
 
 from __future__ import annotations
 
+from assay.formats import trust_view as tv
 from assay.formats.escape import md_cell, md_code, md_text
-from assay.model import Run, Severity, sorted_findings
+from assay.model import Finding, Run
 
 MAX_ROWS = 200
 MAX_SKIPS = 50
 MESSAGE_CHARS = 160
 
 
-def status_line(run: Run) -> str:
-    """One sentence: status, findings by severity, coverage."""
-    counts = {s: 0 for s in Severity}
-    for f in run.findings:
-        counts[f.severity] += 1
-    parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
-    found = f"{len(run.findings)} finding(s)" + (f" ({parts})" if parts else "")
-    cov = run.coverage
-    return (f"{found}; {cov.analyzed}/{cov.in_scope} in-scope files analyzed; "
-            f"status {run.status.value.upper()}")
+def status_line(run: Run, fail_on: str | None = None, states: tv.States | None = None) -> str:
+    """One sentence: status, findings counted by severity (phantoms apart), coverage."""
+    return tv.summary_line(run, fail_on, states)
 
 
-def run_to_markdown(run: Run) -> str:
-    """The Markdown document for a run."""
+def _finding_table(findings: tuple[Finding, ...], states: tv.States | None) -> list[str]:
+    """The findings table; a State column when an LLM finding is among them."""
+    rows = tv.rows(findings, states)
+    with_state = any(r.state for r in rows)
+    head = ["Severity", *(["State"] if with_state else []), "Rule", "CWE", "Location",
+            "Message"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for r in rows[:MAX_ROWS]:
+        f = r.finding
+        cells = [f.severity.value, *([r.state] if with_state else []),
+                 md_cell(f.scanner + "/" + f.rule_id), f"CWE-{f.cwe}" if f.cwe else "",
+                 md_code(r.location, in_table=True), md_cell(tv.shorten(f.message,
+                                                                        MESSAGE_CHARS))]
+        lines.append("| " + " | ".join(cells) + " |")
+    if len(rows) > MAX_ROWS:
+        lines.append(f"\n…and {len(rows) - MAX_ROWS} more (see the JSON or SARIF output).")
+    return lines
+
+
+def _verdict(run: Run, fail_on: str | None, states: tv.States | None) -> list[str]:
+    """Why the scan exits as it does: what blocked, what was incomplete, or nothing to
+    scan."""
+    lines: list[str] = []
+    if not run.complete:
+        lines += ["> **Incomplete.** Some in-scope code was not analyzed; the absence of a "
+                  "finding below is not evidence that there is none.", ">"]
+        lines += [f"> - {md_text(r)}" for r in tv.incomplete_lines(run)]
+        return [*lines, ""]
+    blocked = tv.blocking(run, fail_on, states)
+    if blocked:
+        lines += [f"> **{md_text(tv.blocked_line(blocked, str(fail_on)))}**", ""]
+    empty = tv.nothing_to_scan(run)
+    if empty:
+        lines += [f"> **{md_text(empty)}**", ""]
+    return lines
+
+
+def _phantom_line(r: tv.Row) -> str:
+    f = r.finding
+    return (f"- {f.severity.value} {md_text(f.scanner + '/' + f.rule_id)} at "
+            f"{md_code(r.location)}: {md_text(tv.shorten(f.message, MESSAGE_CHARS))}")
+
+
+def run_to_markdown(run: Run, fail_on: str | None = None,
+                    states: tv.States | None = None) -> str:
+    """The Markdown document for a run: what blocked or was incomplete first, then the
+    counted findings (LLM findings with their state), phantoms apart, what was not
+    analyzed and the provenance."""
     target = run.target
     where = target.commit[:12] if target.commit else "working tree"
     if target.commit and target.rev is None and target.dirty:
         where += " (with uncommitted changes)"
-    lines = [f"# assay scan: {run.status.value}", "", status_line(run), ""]
-    if not run.complete:
-        lines += ["> **Incomplete.** Some in-scope code was not analyzed; the absence of a "
-                  "finding below is not evidence that there is none.", ""]
-        lines += [f"> - {md_text(r)}" for r in run.reasons] + [""]
+    lines = [f"# assay scan: {run.status.value}", "", status_line(run, fail_on, states), ""]
+    lines += _verdict(run, fail_on, states)
     lines += [f"Target: {md_code(target.scope)} at {md_text(where)}; scanners: "
               + ", ".join(md_text(f"{s.name} {s.version}") for s in run.provenance.scanners),
               ""]
-    findings = sorted_findings(run.findings)
-    if findings:
-        lines += ["## Findings", "", "| Severity | Rule | CWE | Location | Message |",
-                  "|---|---|---|---|---|"]
-        for f in findings[:MAX_ROWS]:
-            cwe = f"CWE-{f.cwe}" if f.cwe else ""
-            lines.append(f"| {f.severity.value} | {md_cell(f.scanner + '/' + f.rule_id)} | {cwe} "
-                         f"| {md_code(f'{f.path}:{f.span.start_line}', in_table=True)} "
-                         f"| {md_cell(f.message, MESSAGE_CHARS)} |")
-        if len(findings) > MAX_ROWS:
-            lines.append(f"\n…and {len(findings) - MAX_ROWS} more (see the JSON or SARIF output).")
+    real = tv.counted(run.findings)
+    if real:
+        lines += ["## Findings", "", *_finding_table(real, states), ""]
+    ghosts = tv.phantoms(run.findings)
+    if ghosts:
+        lines += ["## Not counted", "", f"{tv.not_counted(len(ghosts))} (a model quoted code "
+                  "that is not there):", ""]
+        lines += [_phantom_line(r) for r in tv.rows(ghosts, states)[:MAX_ROWS]]
         lines.append("")
     skipped = sorted(run.coverage.skipped)
     if skipped:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.text import Text
 
+from assay.formats import trust_view as tv
 from assay.formats.escape import md_cell, md_code, md_text
 from assay.model import Finding
 from assay.report.terminal import line, plain
@@ -52,9 +53,14 @@ def render_tier(result: TierResult, console: Console) -> None:
     console.print(plain(plan.reason))
 
 
-def _row(f: Finding, note: str) -> Text:
-    return line("  ", f"{f.severity.value:8} ", f"{f.scanner}/{f.rule_id}", " ",
-                f"{f.path}:{f.span.start_line}", "  ", note)
+def _llm_states(result: GateResult) -> dict[str, str]:
+    return {i.finding.fingerprint: i.state.value for i in result.llm}
+
+
+def _row(f: Finding, note: str, state: str) -> Text:
+    return line("  ", f"{f.severity.value:8} ", *((f"{state:11} ",) if state else ()),
+                f"{f.scanner}/{f.rule_id}", " ", f"{f.path}:{f.span.start_line}", "  ", note,
+                "  ", tv.shorten(f.message, 60))
 
 
 def render_gate(result: GateResult, console: Console) -> None:
@@ -77,9 +83,10 @@ def _section(console: Console, title: str, findings: Sequence[Finding],
         return
     console.print(f"{title}:")
     states = dict(result.comparison.current)
-    for f in findings[:MAX_ROWS]:
-        state = states.get(f)
-        console.print(_row(f, state.value if state else "proven earlier"))
+    trust = _llm_states(result)
+    for r in tv.rows(findings, trust)[:MAX_ROWS]:
+        state = states.get(r.finding)
+        console.print(_row(r.finding, state.value if state else "proven earlier", r.state))
 
 
 def _counts(result: GateResult) -> str:
@@ -87,10 +94,12 @@ def _counts(result: GateResult) -> str:
     return ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "no findings"
 
 
-def _finding_rows(findings: Sequence[Finding]) -> list[str]:
-    return [f"| {f.severity.value} | {md_cell(f.scanner + '/' + f.rule_id)} | "
-            f"{md_code(f'{f.path}:{f.span.start_line}', in_table=True)} | "
-            f"{md_cell(f.message, MESSAGE_CHARS)} |" for f in findings[:MAX_ROWS]]
+def _finding_rows(findings: Sequence[Finding], trust: tv.States) -> list[str]:
+    return [f"| {r.finding.severity.value} | {r.state} | "
+            f"{md_cell(r.finding.scanner + '/' + r.finding.rule_id)} | "
+            f"{md_code(r.location, in_table=True)} | "
+            f"{md_cell(tv.shorten(r.finding.message, MESSAGE_CHARS))} |"
+            for r in tv.rows(findings, trust)[:MAX_ROWS]]
 
 
 def gate_to_markdown(result: GateResult) -> str:
@@ -107,8 +116,9 @@ def gate_to_markdown(result: GateResult) -> str:
     for title, findings in (("Blocking", d.blocking),
                             ("Needs review (unverified LLM findings)", d.needs_review)):
         if findings:
-            lines += [f"## {title}", "", "| Severity | Rule | Location | Message |",
-                      "|---|---|---|---|", *_finding_rows(findings), ""]
+            lines += [f"## {title}", "", "| Severity | State | Rule | Location | Message |",
+                      "|---|---|---|---|---|", *_finding_rows(findings, _llm_states(result)),
+                      ""]
     if result.tier is not None:
         lines += ["## Change risk", ""]
         lines += [f"- {md_text(text)}" for trigger, text in _trigger_lines(result.tier, 2)

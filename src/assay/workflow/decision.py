@@ -5,7 +5,8 @@
 - block (exit 1) on new deterministic findings at or above the threshold, or on LLM
   findings whose state is `proven`;
 - pass (exit 0) otherwise. Unverified LLM findings are listed as needing review and
-  never block.
+  never block; phantom ones (`unsupported`: their quoted code is not in the file) are not
+  counted at all, only mentioned.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def decide(run: Run, comparison: Comparison, llm: Sequence[LlmItem], threshold: 
            if s is BaselineState.NEW and f.kind is not FindingKind.LLM]
     over = [f for f in new if threshold != "none" and f.severity.at_least(Severity(threshold))]
     proven = [i.finding for i in llm if i.state in BLOCKING]
-    review = [i.finding for i in llm if i.state is State.UNVERIFIED]
+    review = [i.finding for i in llm if i.state is State.UNVERIFIED and not i.finding.phantom]
+    phantoms = sum(1 for i in llm if i.finding.phantom and i.state not in BLOCKING)
     reasons = [f"incomplete: {m}" for m in missing]
     if over:
         reasons.append(f"{len(over)} new deterministic finding(s) at or above {threshold}: "
@@ -106,6 +108,9 @@ def decide(run: Run, comparison: Comparison, llm: Sequence[LlmItem], threshold: 
     if review:
         reasons.append(f"{len(review)} unverified LLM finding(s) need review (they do not "
                        "block until a proof demonstrates them)")
+    if phantoms:
+        reasons.append(f"not counted: {phantoms} LLM finding(s) whose quoted code is not in "
+                       "the file")
     reasons += [f"needs review: {note}" for note in config_review]
     decision = Decision.INCOMPLETE if missing else Decision.BLOCK if over or proven \
         else Decision.PASS

@@ -21,6 +21,7 @@ from assay.model import Finding, Run, RunStatus, sorted_findings
 from assay.normalize.fingerprint import assign_fingerprints
 from assay.repo import open_snapshot
 from assay.repo.interface import Snapshot
+from assay.scanners.llm import coverage as review_coverage
 from assay.scanners.llm.prompt import parse_pack
 from assay.scanners.llm.providers.replay import ReplayProvider
 from assay.scanners.llm.scope import Scope
@@ -132,7 +133,11 @@ def replay_scanner(store: LlmStore, run: Run, scanner: str) -> ReplayReport:
         done = review(inp, provider, kept, time_box=False, retries=False,
                       timed_out=_timed_out(events))
         findings = tuple(assign_fingerprints(done.findings))
-        status, reason = done.outcome.status, done.outcome.reason
+        scope = Scope.from_dict(header["scope"])
+        read = review_coverage.measure(scope, dict(done.ranges_read),
+                                       settings.min_review_coverage)
+        status, reason = review_coverage.outcome(scanner, done.outcome.status,
+                                                 done.outcome.reason, read)
     divergences += provider.divergences
     if provider.calls < provider.recorded:
         divergences.append(f"the replay used {provider.calls} of {provider.recorded} "

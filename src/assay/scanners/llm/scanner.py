@@ -26,6 +26,7 @@ from assay.model import (
 from assay.repo.globs import compile_excludes
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult
 from assay.scanners.llm import cache
+from assay.scanners.llm import coverage as review_coverage
 from assay.scanners.llm.codec import canonical
 from assay.scanners.llm.generate import Generation, GenerationTask, generate
 from assay.scanners.llm.interface import Provider, ProviderError
@@ -116,7 +117,9 @@ class LlmScanner(Scanner):
         if hit is not None:
             trace.emit("cache_hit", source_run=hit[0], key=key)
             trace.flush()
-            return self._cached(hit[1], time.perf_counter() - started)
+            cached = self._cached(hit[1], time.perf_counter() - started)
+            return review_coverage.apply(cached, review_coverage.of_cached(
+                scope, cached.analyzed, self.settings.min_review_coverage))
         result = self._review(ctx, scope, trace)
         trace.flush()
         if store is not None and result.status is RunStatus.COMPLETE and scope.files:
@@ -152,7 +155,8 @@ class LlmScanner(Scanner):
         except ProviderError as exc:
             reason = f"auth: {exc.message}" + (f" ({exc.hint})" if exc.hint else "")
             trace.emit("failure", kind=exc.kind.value, reason=reason)
-            return ScannerResult(self.info(), status=RunStatus.INCOMPLETE, reason=reason)
+            failed = ScannerResult(self.info(), status=RunStatus.INCOMPLETE, reason=reason)
+            return review_coverage.apply(failed, self._coverage(scope, {}))
         try:
             done = review(self.review_input(ctx, scope), provider, trace,
                           time_box=self.time_box, sleep=self.sleep)
@@ -161,10 +165,15 @@ class LlmScanner(Scanner):
         trace.emit("end", status=done.outcome.status.value, reason=done.outcome.reason,
                    findings=len(done.findings), unsupported=done.unsupported,
                    steps=done.steps, errors=dict(done.outcome.errors))
-        return ScannerResult(
+        result = ScannerResult(
             info=self.info(done.models_reported), findings=done.findings,
             analyzed=done.files_read, status=done.outcome.status, reason=done.outcome.reason,
             stages=done.stages, cache=CacheStats(misses=1), extra=self._counts(done))
+        return review_coverage.apply(result, self._coverage(scope, dict(done.ranges_read)))
+
+    def _coverage(self, scope: Scope, read: dict[str, tuple[tuple[int, int], ...]],
+                  ) -> review_coverage.ReviewCoverage:
+        return review_coverage.measure(scope, read, self.settings.min_review_coverage)
 
     def generate(self, task: GenerationTask, *, run_id: str = "", ledger: Ledger | None = None,
                  ) -> Generation:

@@ -58,6 +58,8 @@ class ReviewResult:
     unsupported: int
     elided: int
     dropped: int
+    ranges_read: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
+    """Line ranges the model read, per file (what review coverage is measured on)."""
 
 
 def limits_of(settings: LlmSettings, time_box: bool = True) -> Limits:
@@ -110,4 +112,5 @@ def review(inp: ReviewInput, provider: Provider, trace: Trace, *, time_box: bool
         models_reported=tuple(sorted(harness.models_reported)), tokens=recorder.tokens,
         steps=harness.step, provider_seconds=harness.provider_seconds,
         unsupported=reporter.unsupported, elided=conversation.elided,
-        dropped=conversation.dropped)
+        dropped=conversation.dropped,
+        ranges_read=tuple(sorted((p, tuple(r)) for p, r in toolbox.ranges_read.items())))

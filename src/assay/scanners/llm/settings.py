@@ -74,6 +74,9 @@ class LlmSettings(_Strict):
     request_timeout: float = Field(default=120.0, gt=0)
     prompt: str = "security-review@1.0.0"
     include: tuple[str, ...] = ("*.py",)
+    min_review_coverage: float | None = Field(default=None, ge=0, le=1)
+    """Share of in-scope files the model must read for a complete run (default: 1.0 for
+    a diff review, 0.5 for a whole-tree review; see docs/llm.md)."""
     budget: BudgetSettings = BudgetSettings()
     price: PriceSettings | None = None
     tools: ToolLimits = ToolLimits()

@@ -86,6 +86,7 @@ class Toolbox:
         self.reporter = reporter
         self.tool_seconds = tool_seconds
         self.files_read: set[str] = set()
+        self.ranges_read: dict[str, list[tuple[int, int]]] = {}
         self.matcher = Matcher()
 
     def close(self) -> None:
@@ -165,6 +166,7 @@ class Toolbox:
             raise Invalid(f"start {start} is beyond the end of {path} ({len(lines)} lines)")
         end = min(max(end, start), len(lines), start + self.limits.max_read_lines - 1)
         self.files_read.add(path)
+        self.ranges_read.setdefault(path, []).append((start, end))
         body = "\n".join(f"{n:>6}| {lines[n - 1]}" for n in range(start, end + 1))
         header = f"{path} lines {start}-{end} of {len(lines)}"
         if end < len(lines):

@@ -64,3 +64,55 @@ def test_prove_without_pytest_says_how_to_install_it_and_records_nothing(
     ran = assay("prove", "abab", "--proof", str(proof), "--ledger", str(ledger), "--json",
                 "--unsafe-no-sandbox", cwd=repo.path)
     assert json.loads(ran.stdout)["verdict"] == "not-reproduced", ran.stderr
+
+
+def test_a_directory_outside_git_is_said_once(tmp_path: Path) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    for n in range(3):
+        (plain / f"m{n}.py").write_text(f"x{n} = {n}\n")
+    proc = assay("scan", "-s", "bandit", "-s", "semgrep", "--no-record", str(plain),
+                 cwd=tmp_path)
+    said = " ".join(proc.stderr.split())  # the console wraps long lines
+    assert proc.returncode == 0, proc.stderr
+    assert said.count("is not in a git repository") == 1, proc.stderr
+    assert said.startswith(f"warning: {plain} is not in a git repository")
+
+
+def test_a_git_work_tree_is_not_called_a_plain_directory(repo: GitRepo) -> None:
+    repo.write("app.py", "x = 1\n")
+    repo.commit("app")
+    proc = assay("scan", "-s", "bandit", "--no-record", cwd=repo.path)
+    assert proc.returncode == 0 and "git repository" not in proc.stderr, proc.stderr
+
+
+def test_findings_views_write_text_or_json_to_a_file(repo: GitRepo, tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.db"
+    _tracked_llm_finding(repo, ledger)
+    shown = tmp_path / "finding.txt"
+    proc = assay("findings", "show", "abab", "--ledger", str(ledger), "-o", str(shown),
+                 cwd=repo.path)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stderr
+    assert shown.read_text().startswith("ab" * 16 + "  unverified\n")
+    listed = tmp_path / "findings.json"
+    assay("findings", "list", "--json", "--ledger", str(ledger), "-o", str(listed),
+          cwd=repo.path)
+    assert [r["id"] for r in json.loads(listed.read_text())] == ["ab" * 16]
+    table = assay("findings", "list", "--ledger", str(ledger), cwd=repo.path).stdout
+    assert "abababababab" in table and "unverified" in table
+
+
+def test_show_writes_text_to_the_output_file(repo: GitRepo, tmp_path: Path) -> None:
+    repo.write("app.py", "import subprocess\nsubprocess.call('ls', shell=True)\n")
+    repo.commit("app")
+    ledger = tmp_path / "ledger.db"
+    scanned = assay("scan", "-s", "bandit", "-f", "json", "--with-metrics", "--ledger",
+                    str(ledger), "--fail-on", "none", cwd=repo.path)
+    run_id = json.loads(scanned.stdout)["run"]["id"]
+    text = tmp_path / "run.txt"
+    proc = assay("show", run_id, "--ledger", str(ledger), "-o", str(text), cwd=repo.path)
+    assert proc.returncode == 0 and proc.stdout == "", proc.stderr
+    written = text.read_text()
+    assert "app.py" in written and "B602" in written and "\x1b[" not in written
+    on_screen = assay("show", run_id, "--ledger", str(ledger), cwd=repo.path).stdout
+    assert "B602" in on_screen

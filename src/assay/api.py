@@ -15,9 +15,10 @@ from assay.app.replay import replay
 from assay.app.report import memo_for
 from assay.app.scan import ScanResult, scan
 from assay.project import Project, default_ledger, locate_project
+from assay.workflow.tier import LlmMode
 
 __all__ = [
-    "Project", "ScanResult", "compare", "consensus_scan", "default_ledger", "drift",
+    "LlmMode", "Project", "ScanResult", "compare", "consensus_scan", "default_ledger", "drift",
     "evaluate_runs", "gate", "load_runs", "locate_project", "memo_for", "prove", "replay",
     "scan", "set_state", "tier",
 ]

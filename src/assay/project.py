@@ -36,12 +36,16 @@ def locate_project(path: str | Path = ".", config_path: Path | None = None, *,
     if not target.exists() and not target.is_symlink():
         raise RepoError(f"path does not exist: {path}", "pass a directory or file to scan")
     root = git.toplevel(target)
+    outside_git = root is None
     if root is None:
         root = target if target.is_dir() else target.parent
     root = root.resolve()
     loaded = load_config(root, config_path, base=base, head=head)
     cache, ledger_dir = cache_dir_for(root), ledger_dir_for(root)
     warnings = loaded.warnings + tuple(w for w in (cache.warning, ledger_dir.warning) if w)
+    if outside_git:
+        warnings += (f"{root} is not in a git repository: every file below it is scanned "
+                     "(no .gitignore applies) and runs record no commit",)
     return Project(root, loaded, cache.path, warnings, ledger_dir.path)
 
 

@@ -1,4 +1,7 @@
-"""The labeling page's data: a ledger sample's blinded items with the code around each.
+"""The label use case: draw a blind sample of findings from several scanners, import
+verdicts from a CSV, list samples, and serve the labeling page.
+
+The labeling page's data is a ledger sample's blinded items with the code around each.
 
 Code comes from the snapshot the sample was drawn at (the commit's blobs, read with git
 plumbing, or the work tree when the runs had no commit). When that code cannot be read
@@ -9,13 +12,31 @@ when there is no snippet either the page says the code is not available.
 from __future__ import annotations
 
 import getpass
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from assay.errors import AssayError, UsageError
-from assay.ledger.labels import BlindItem, get_sample, list_sample, record_label
+from assay.formats.label_document import DrawnSample, LabelImport, read_label_csv
+from assay.ledger import open_ledger
+from assay.ledger.labels import (
+    BlindItem,
+    NewLabel,
+    SampleInfo,
+    Verdict,
+    get_sample,
+    list_sample,
+    list_samples,
+    record_label,
+    record_labels,
+    resolve_sample,
+    store_sample,
+)
 from assay.ledger.sqlite import SqliteLedger
-from assay.model import Span
+from assay.measure.sampling import draw_sample
+from assay.model import Run, Span
+from assay.project import default_ledger, locate_project
 from assay.repo import RepoError, git, open_snapshot
 from assay.repo.interface import Snapshot
 from assay.report.label_server import CodeLine, LabelItem, LabelServer
@@ -130,3 +151,89 @@ def open_label_server(ledger: SqliteLedger, sample_id: str, labeler: str,
     except OSError as exc:
         raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}",
                          "pick another --port, or 0 for any free port") from None
+
+
+@contextmanager
+def open_project_ledger(path: str | Path, ledger: str | Path | None) -> Iterator[SqliteLedger]:
+    """The ledger of the project at `path` (or the one given), opened and closed."""
+    store = open_ledger(ledger or default_ledger(locate_project(path)))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def draw_label_sample(path: str | Path, runs: Sequence[Run], per_scanner: int, seed: int, *,
+                      ledger: str | Path | None = None) -> DrawnSample:
+    """Draw up to `per_scanner` findings of each scanner of `runs`, shuffled with `seed`
+    and blinded (scanner hidden), and store the sample in the project's ledger."""
+    drawn = draw_sample(runs, per_scanner, seed)
+    root = str(locate_project(path).root)
+    with open_project_ledger(path, ledger) as store:
+        info = store_sample(store, drawn, root=root)
+        return DrawnSample(info, tuple(list_sample(store, info.id)))
+
+
+def label_samples(path: str | Path = ".", *,
+                  ledger: str | Path | None = None) -> list[SampleInfo]:
+    """Every stored sample, newest first, with its labeling progress."""
+    with open_project_ledger(path, ledger) as store:
+        return list_samples(store)
+
+
+def import_labels(path: str | Path, file: Path, *, sample_id: str | None = None,
+                  labeler: str | None = None,
+                  ledger: str | Path | None = None) -> LabelImport:
+    """Record the verdicts of a label CSV (columns item_id, verdict; optional sample_id,
+    labeler, note), all rows or none per sample. Rows name their sample, else
+    `sample_id`, else the newest sample; their labeler, else `labeler`, else $USER."""
+    rows = read_label_csv(file)
+    fallback = labeler or os.environ.get("USER") or "import"
+    counts: dict[str, int] = {}
+    with open_project_ledger(path, ledger) as store:
+        for sid, labels in _by_sample(rows, sample_id, fallback, labeler).items():
+            full = resolve_sample(store, sid or None)  # '' : the newest sample
+            try:
+                counts[full] = record_labels(store, full, labels)
+            except KeyError as exc:
+                raise UsageError(f"{file}: {exc.args[0]}",
+                                 "item ids are those of `assay label sample`") from None
+    return LabelImport(str(file), counts)
+
+
+def _by_sample(rows: list[tuple[int, dict[str, str]]], sample_id: str | None,
+               default_labeler: str, forced_labeler: str | None) -> dict[str, list[NewLabel]]:
+    out: dict[str, list[NewLabel]] = {}
+    for number, row in rows:
+        if not row.get("verdict"):
+            continue
+        try:
+            item_id = int(row["item_id"])
+            verdict = Verdict.parse(row["verdict"])
+        except ValueError as exc:
+            raise UsageError(f"line {number}: {exc}") from None
+        sid = sample_id or row.get("sample_id") or ""
+        who = forced_labeler or row.get("labeler") or default_labeler
+        out.setdefault(sid, []).append(NewLabel(item_id, verdict, who, row.get("note", "")))
+    return out
+
+
+@contextmanager
+def label_server(path: str | Path, sample_id: str | None, labeler: str | None, port: int, *,
+                 ledger: str | Path | None = None) -> Iterator[tuple[LabelServer, SampleInfo]]:
+    """A labeling server for one sample (id or prefix; the newest by default) and the
+    sample's summary; closed, with the ledger, on exit."""
+    with open_project_ledger(path, ledger) as store:
+        sid = resolve_sample(store, sample_id)
+        server = open_label_server(store, sid, labeler or default_labeler(path), port)
+        try:
+            yield server, get_sample(store, sid)
+        finally:
+            server.close()
+
+
+def sample_progress(path: str | Path, sample_id: str, *,
+                    ledger: str | Path | None = None) -> SampleInfo:
+    """One sample's summary, as labeling stands now."""
+    with open_project_ledger(path, ledger) as store:
+        return get_sample(store, sample_id)

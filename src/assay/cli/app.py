@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from assay import __version__
 from assay.report.terminal import SafeConsole
@@ -19,8 +21,25 @@ class _State:
 
 state = _State()
 
+COMMAND_ORDER = ("scan", "runs", "show", "drift", "eval", "compare", "report", "replay", "tier",
+                 "gate", "prove", "label", "findings")
+
+
+class _Commands(TyperGroup):
+    """The commands in a fixed order (the order of `COMMAND_ORDER`, then by name), not
+    in the order their modules happened to be imported."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The command names in help order."""
+        def rank(name: str) -> tuple[int, str]:
+            known = name in COMMAND_ORDER
+            return (COMMAND_ORDER.index(name) if known else len(COMMAND_ORDER), name)
+        return sorted(self.commands, key=rank)
+
+
 app = typer.Typer(
     name="assay",
+    cls=_Commands,
     help="Reproducible security review: deterministic gates, measured LLM review, provenance.",
     no_args_is_help=True,
     # Plain help: rich markup would eat bracketed words ("[scan] scanners", "[tool.assay]")

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
 
 import typer
 
-from assay.cli.app import app, stderr_console, stdout_console, write_output
+from assay import api
+from assay.cli.app import app, stderr_console, write_output
+from assay.cli.output import emit
 from assay.cli.scan import OutputFormat, progress_display, split_names
 from assay.cli.tier import LLM_OPTION
 from assay.config import FAIL_ON_CHOICES
 from assay.errors import UsageError
-from assay.report.terminal import buffer_console, line
-from assay.workflow.decision import GateResult
-from assay.workflow.tier import LlmMode
+from assay.formats.writer import SARIF, WriteOptions, render
+from assay.report.terminal import line
 
 
 @app.command()
@@ -40,7 +40,7 @@ def gate(
     scanner: list[str] | None = typer.Option(None, "--scanner", "-s", envvar="ASSAY_SCANNER",
                                              help="Deterministic scanner (repeatable; default "
                                                   "[scan] scanners)."),
-    llm: LlmMode = LLM_OPTION,
+    llm: api.LlmMode = LLM_OPTION,
     ledger: str | None = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
                                       help="Ledger file or sqlite:/// URL."),
     no_record: bool = typer.Option(False, "--no-record", envvar="ASSAY_NO_RECORD",
@@ -62,49 +62,18 @@ def gate(
     LLM findings); 2 usage or configuration error; 3 incomplete (a required scanner did not
     complete: never a pass). Unverified LLM findings are listed for review and never block.
     """
-    from assay.app.gate import gate as run_gate
-
     if fail_on is not None and fail_on.lower() not in FAIL_ON_CHOICES:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, "
                          f"not {fail_on!r}")
     with progress_display(not quiet) as progress:
-        result = run_gate(path, diff=diff, baseline=baseline,
+        result = api.gate(path, diff=diff, baseline=baseline,
                           fail_on=fail_on.lower() if fail_on else None,
-                          scanners=split_names(scanner) or None, llm=LlmMode(llm),
+                          scanners=split_names(scanner) or None, llm=api.LlmMode(llm),
                           ledger=ledger, record=not no_record, config_path=config, jobs=jobs,
                           no_cache=no_cache, progress=progress)
     if sarif is not None:
-        write_output(render_gate(result, OutputFormat.SARIF, False), sarif)
-    if fmt is OutputFormat.TEXT and output is None:
-        from assay.report.gate_view import render_gate as render_text
-
-        render_text(result, stdout_console())
-    else:
-        write_output(render_gate(result, fmt, with_metrics), output)
-        if output is not None and not quiet:
-            stderr_console().print(line(f"gate: {result.decision.decision.value} → ",
-                                        str(output)))
+        write_output(render("gate", result, SARIF), sarif)
+    emit("gate", result, fmt.value, output, WriteOptions(with_metrics=with_metrics))
+    if output is not None and not quiet:
+        stderr_console().print(line(f"gate: {result.decision.decision.value} → ", str(output)))
     raise typer.Exit(result.exit_code)
-
-
-def render_gate(result: GateResult, fmt: OutputFormat, with_metrics: bool) -> str:
-    """The gate result as text in any output format."""
-    from assay.formats.json import dumps
-
-    if fmt is OutputFormat.JSON:
-        from assay.formats.gate_document import gate_to_document
-
-        return dumps(gate_to_document(result, with_metrics))
-    if fmt is OutputFormat.SARIF:
-        from assay.formats.gate_document import gate_to_sarif
-
-        return dumps(gate_to_sarif(result))
-    if fmt is OutputFormat.MD:
-        from assay.report.gate_view import gate_to_markdown
-
-        return gate_to_markdown(result)
-    from assay.report.gate_view import render_gate as render_text
-
-    buffer = StringIO()
-    render_text(result, buffer_console(buffer))
-    return buffer.getvalue()

@@ -5,15 +5,16 @@ from __future__ import annotations
 import signal
 import webbrowser
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 
 import typer
 
+from assay.app.label import label_server, sample_progress
 from assay.cli import measure_common as mc
 from assay.cli.app import stderr_console
-from assay.cli.label import label_app, open_project_ledger
+from assay.cli.label import label_app
 
 
 @contextmanager
@@ -46,26 +47,17 @@ def serve(
     ledger: str | None = mc.LEDGER,
 ) -> None:
     """Label a sample in a local, keyboard-driven page: t true, f false, u unsure, j/k move."""
-    from assay.app.label import default_labeler, open_label_server
-    from assay.ledger.labels import get_sample, resolve_sample
-
     console = stderr_console()
-    with _stopped_by_signals(), open_project_ledger(path, ledger) as store:
-        sid = resolve_sample(store, sample_id)
-        server = open_label_server(store, sid, labeler or default_labeler(path), port)
-        info = get_sample(store, sid)
+    with _stopped_by_signals(), label_server(path, sample_id, labeler, port,
+                                             ledger=ledger) as (server, info):
         console.print(f"labeling sample {info.id} ({info.labeled}/{info.items} labeled) "
                       f"at {server.url}", highlight=False)
         console.print("press Ctrl-C to stop; every verdict is saved as it is given",
                       highlight=False)
         if not no_open:
             webbrowser.open(server.url)
-        try:
+        with suppress(KeyboardInterrupt):
             server.serve()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.close()
-        done = get_sample(store, sid)
+    done = sample_progress(path, info.id, ledger=ledger)
     console.print(f"sample {done.id}: {done.labeled}/{done.items} items labeled",
                   highlight=False)

@@ -6,7 +6,11 @@ from pathlib import Path
 
 import typer
 
-from assay.cli.app import app, stdout_console, write_output
+from assay import api
+from assay.app.findings import proof_run
+from assay.cli.app import app
+from assay.cli.output import emit
+from assay.formats.writer import JSON, TEXT
 
 EXIT_VERDICT, EXIT_BROKEN = 0, 3
 BROKEN = "broken"
@@ -37,6 +41,8 @@ def prove(
     config: Path | None = typer.Option(None, "--config", envvar="ASSAY_CONFIG",
                                        help="Configuration file."),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="Write to FILE instead of stdout."),
 ) -> None:
     """Run a proof against a throwaway copy of the code, in the sandbox.
 
@@ -45,38 +51,8 @@ def prove(
     verdict (proven or not reproduced), 3 when it is broken (import error, typo, timeout),
     2 on bad input or when the sandbox is unavailable.
     """
-    from assay.app.prove import describe_latency
-    from assay.app.prove import prove as run_prove
-    from assay.report.terminal import line
-
-    result = run_prove(path, finding_id, proof=proof, generate=generate, rev=rev,
+    result = api.prove(path, finding_id, proof=proof, generate=generate, rev=rev,
                        ledger=ledger, config_path=config, unsafe_no_sandbox=unsafe_no_sandbox,
                        timeout=timeout, actor=actor)
-    record = result.record
-    if as_json:
-        import json
-
-        from assay.formats.json import dumps
-
-        write_output(dumps({
-            "schema": "assay.proof/1", "proof": record.id, "finding": record.fingerprint,
-            "verdict": record.verdict, "detail": record.detail, "state": result.state.value,
-            "previous_state": result.finding.state.value, "sandboxed": record.sandboxed,
-            "unsafe_no_sandbox": record.unsafe_no_sandbox, "source": record.source,
-            "commit": record.commit, "latency_seconds": result.latency_seconds,
-            "note": result.note,
-            "tests": json.loads(record.report).get("tests", {})}), None)
-    else:
-        console = stdout_console()
-        console.print(line("proof ", record.id, ": ", record.verdict))
-        console.print(line("  ", record.detail))
-        change = (f"{result.finding.state.value} -> {result.state.value}"
-                  if result.transition else f"{result.state.value} (unchanged)")
-        console.print(line(f"finding {record.fingerprint[:12]}: {change}"))
-        if result.latency_seconds is not None:
-            console.print(describe_latency(result.latency_seconds))
-        if result.note:
-            console.print(line(("note", "yellow"), ": ", result.note))
-        if record.unsafe_no_sandbox:
-            console.print(line(("warning", "yellow"), ": ran without the sandbox (recorded)"))
-    raise typer.Exit(EXIT_BROKEN if record.verdict == BROKEN else EXIT_VERDICT)
+    emit("proof", proof_run(result), JSON if as_json else TEXT, output)
+    raise typer.Exit(EXIT_BROKEN if result.record.verdict == BROKEN else EXIT_VERDICT)

@@ -34,8 +34,9 @@ def _walk(command: Any, path: tuple[str, ...],
                 "max_content_width": WIDTH}
     ctx = command.context_class(command, info_name=path[-1], parent=parent, **settings)
     yield " ".join(path), command.get_help(ctx)
-    for name, sub in getattr(command, "commands", {}).items():
-        yield from _walk(sub, (*path, name), ctx)
+    names = command.list_commands(ctx) if hasattr(command, "commands") else []
+    for name in names:
+        yield from _walk(command.commands[name], (*path, name), ctx)
 
 
 def reference() -> str:

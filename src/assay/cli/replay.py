@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
 from assay import api
-from assay.cli.app import app, stdout_console
-from assay.report.terminal import line
+from assay.cli.app import app
+from assay.cli.output import emit
+from assay.formats.writer import JSON, TEXT
 
 EXIT_IDENTICAL, EXIT_DIVERGED = 0, 1
 
@@ -25,6 +25,8 @@ def replay(
     config: Path | None = typer.Option(None, "--config", envvar="ASSAY_CONFIG",
                                        help="Configuration file."),
     as_json: bool = typer.Option(False, "--json", help="Print the comparison as JSON."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="Write to FILE instead of stdout."),
 ) -> None:
     """Re-run the LLM scanners of RUN_ID with the replay provider and compare.
 
@@ -33,18 +35,5 @@ def replay(
     """
     reports = api.replay(run_id, path=path, ledger=ledger, scanners=tuple(scanner or ()),
                          config_path=config)
-    if as_json:
-        doc = [{"run": r.run_id, "scanner": r.scanner, "source_run": r.source_run,
-                "identical": r.identical, "findings": r.findings, "steps": r.steps,
-                "divergences": list(r.divergences)} for r in reports]
-        typer.echo(json.dumps(doc, indent=2, sort_keys=True))
-    else:
-        out = stdout_console()
-        for r in reports:
-            via = f" (served from the cache of {r.source_run})" if r.source_run else ""
-            verdict = "identical" if r.identical else f"{len(r.divergences)} divergence(s)"
-            out.print(line(r.run_id, " ", r.scanner, via, f": {r.steps} replayed step(s), "
-                           f"{r.findings} finding(s): {verdict}"))
-            for divergence in r.divergences:
-                out.print(line("  - ", divergence))
+    emit("replay", reports, JSON if as_json else TEXT, output)
     raise typer.Exit(EXIT_IDENTICAL if all(r.identical for r in reports) else EXIT_DIVERGED)

@@ -8,8 +8,10 @@ import typer
 from rich.table import Table
 
 from assay import api
-from assay.cli.app import app, stdout_console, write_output
-from assay.cli.scan import OutputFormat, render
+from assay.cli.app import app, stdout_console
+from assay.cli.output import emit
+from assay.cli.scan import OutputFormat
+from assay.formats.writer import WriteOptions
 from assay.ledger import open_ledger
 from assay.report.terminal import add_row
 
@@ -61,9 +63,4 @@ def show(
     """Render a recorded run again, in any output format."""
     with open_ledger(_ledger(path, ledger)) as store:
         run = store.get_run(run_id)
-    if fmt is OutputFormat.TEXT:
-        from assay.report.text import render_run
-
-        render_run(run, stdout_console())
-        return
-    write_output(render(run, fmt, with_metrics=True), output)
+    emit("run", run, fmt.value, output, WriteOptions(with_metrics=True))

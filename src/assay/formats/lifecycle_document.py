@@ -1,0 +1,114 @@
+"""JSON documents of the finding lifecycle: tracked findings, one finding with its audit
+log and proofs, proof latency, a proof run, and replays of recorded LLM runs.
+
+The values come from the workflow and scanner packages; they are read here by their
+fields only (the imports below are for type checking), so this module imports nothing
+above the formats layer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from assay.formats.json import finding_to_dict
+from assay.model import Finding
+
+if TYPE_CHECKING:
+    from assay.ledger.interface import ProofRecord
+    from assay.scanners.llm.replay import ReplayReport
+    from assay.workflow.latency import LatencyStats
+    from assay.workflow.lifecycle import AuditEntry, TrackedFinding
+    from assay.workflow.states import State
+
+Document = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class FindingDetail:
+    """One tracked finding: as last reported, its audit log and its proofs."""
+
+    tracked: TrackedFinding
+    finding: Finding | None
+    history: tuple[AuditEntry, ...]
+    proofs: tuple[ProofRecord, ...]
+
+
+@dataclass(frozen=True)
+class ProofRun:
+    """What one `assay prove` showed: the stored record and what it changed."""
+
+    record: ProofRecord
+    state: State
+    previous_state: State
+    changed: bool
+    latency_seconds: float | None
+    note: str
+
+
+def tracked_row(r: TrackedFinding) -> Document:
+    """A tracked finding as one row of `assay findings list --json`."""
+    return {"id": r.fingerprint, "state": r.state.value, "scanner": r.scanner,
+            "rule_id": r.rule_id, "cwe": r.cwe, "severity": r.severity, "path": r.path,
+            "start_line": r.start_line, "first_seen": r.first_seen, "last_seen": r.last_seen}
+
+
+def findings_document(rows: Sequence[TrackedFinding]) -> list[Document]:
+    """`assay findings list --json`."""
+    return [tracked_row(r) for r in rows]
+
+
+def audit_entry(e: AuditEntry) -> Document:
+    """One transition of a finding's audit log."""
+    return {"seq": e.seq, "from": e.from_state.value if e.from_state else None,
+            "to": e.to_state.value, "actor": e.actor, "at": e.at, "reason": e.reason,
+            "evidence": dict(e.evidence)}
+
+
+def history_document(entries: Sequence[AuditEntry]) -> list[Document]:
+    """`assay findings history --json`: every transition, oldest first."""
+    return [audit_entry(e) for e in entries]
+
+
+def proof_row(p: ProofRecord) -> Document:
+    """A stored proof as listed with its finding."""
+    return {"id": p.id, "at": p.at, "verdict": p.verdict, "detail": p.detail,
+            "source": p.source, "name": p.name, "sha256": p.sha256, "commit": p.commit,
+            "sandboxed": p.sandboxed, "unsafe_no_sandbox": p.unsafe_no_sandbox}
+
+
+def finding_document(detail: FindingDetail) -> Document:
+    """`assay findings show --json`."""
+    tracked = detail.tracked
+    return {"id": tracked.fingerprint, "state": tracked.state.value,
+            "first_seen": tracked.first_seen, "first_run": tracked.first_run,
+            "last_seen": tracked.last_seen, "last_run": tracked.last_run,
+            "finding": finding_to_dict(detail.finding) if detail.finding else None,
+            "history": history_document(detail.history),
+            "proofs": [proof_row(p) for p in detail.proofs]}
+
+
+def latency_document(stats: Sequence[LatencyStats]) -> list[Document]:
+    """`assay findings latency --json`: proof latency per scanner, in seconds."""
+    return [{"scanner": s.scanner, "proven": s.count, "median_seconds": s.median,
+             "p90_seconds": s.p90} for s in stats]
+
+
+def proof_document(run: ProofRun) -> Document:
+    """`assay prove --json` (schema assay.proof/1)."""
+    record = run.record
+    return {"schema": "assay.proof/1", "proof": record.id, "finding": record.fingerprint,
+            "verdict": record.verdict, "detail": record.detail, "state": run.state.value,
+            "previous_state": run.previous_state.value, "sandboxed": record.sandboxed,
+            "unsafe_no_sandbox": record.unsafe_no_sandbox, "source": record.source,
+            "commit": record.commit, "latency_seconds": run.latency_seconds,
+            "note": run.note, "tests": json.loads(record.report).get("tests", {})}
+
+
+def replay_document(reports: Sequence[ReplayReport]) -> list[Document]:
+    """`assay replay --json`: one entry per replayed scanner."""
+    return [{"run": r.run_id, "scanner": r.scanner, "source_run": r.source_run,
+             "identical": r.identical, "findings": r.findings, "steps": r.steps,
+             "divergences": list(r.divergences)} for r in reports]

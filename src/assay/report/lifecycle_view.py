@@ -1,0 +1,93 @@
+"""Terminal views of the finding lifecycle: tracked findings, one finding, its audit log,
+proof latency, a proof run, replays. Everything from the ledger is untrusted text."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+from assay.formats.lifecycle_document import FindingDetail, ProofRun
+from assay.report.terminal import add_row, line
+from assay.workflow.latency import human_duration
+
+if TYPE_CHECKING:
+    from assay.scanners.llm.replay import ReplayReport
+    from assay.workflow.latency import LatencyStats
+    from assay.workflow.lifecycle import AuditEntry, TrackedFinding
+
+
+def _table(*columns: str) -> Table:
+    table = Table(header_style="bold")
+    for column in columns:
+        table.add_column(column)
+    return table
+
+
+def render_findings(rows: Sequence[TrackedFinding], console: Console) -> None:
+    """The tracked LLM findings as a table."""
+    table = _table("Id", "State", "Severity", "Scanner", "Rule", "CWE", "Location", "First seen")
+    for r in rows:
+        add_row(table, r.fingerprint[:12], r.state.value, r.severity, r.scanner, r.rule_id,
+                f"CWE-{r.cwe}" if r.cwe else "", f"{r.path}:{r.start_line}", r.first_seen)
+    console.print(table)
+
+
+def render_history(entries: Sequence[AuditEntry], console: Console) -> None:
+    """A finding's audit log, one transition a line."""
+    for e in entries:
+        origin = e.from_state.value if e.from_state else "(new)"
+        console.print(line(f"{e.at}  {origin} -> {e.to_state.value}  by ", e.actor, ": ",
+                           e.reason))
+
+
+def render_finding(detail: FindingDetail, console: Console) -> None:
+    """One finding: where, what it said (indented), its audit log and proofs."""
+    tracked = detail.tracked
+    console.print(line(tracked.fingerprint, "  ", tracked.state.value))
+    console.print(line(f"{tracked.scanner}/{tracked.rule_id}", " at ",
+                       f"{tracked.path}:{tracked.start_line}", f" ({tracked.severity})"))
+    if detail.finding is not None:  # its lines indented, so none can pass for one of assay's
+        for text in detail.finding.message.split("\n"):
+            console.print(line("  ", text))
+    render_history(detail.history, console)
+    for p in detail.proofs:
+        console.print(line(f"proof {p.id} {p.at} {p.verdict}: ", p.detail))
+
+
+def render_latency(stats: Sequence[LatencyStats], console: Console) -> None:
+    """Proof latency per scanner as a table."""
+    table = _table("Scanner", "Proven", "Median", "p90")
+    for s in stats:
+        add_row(table, s.scanner, str(s.count), human_duration(s.median),
+                human_duration(s.p90))
+    console.print(table)
+
+
+def render_proof(run: ProofRun, console: Console) -> None:
+    """A proof run: its verdict, why, and what it changed."""
+    record = run.record
+    console.print(line("proof ", record.id, ": ", record.verdict))
+    console.print(line("  ", record.detail))
+    change = (f"{run.previous_state.value} -> {run.state.value}"
+              if run.changed else f"{run.state.value} (unchanged)")
+    console.print(line(f"finding {record.fingerprint[:12]}: {change}"))
+    if run.latency_seconds is not None:
+        console.print(f"proven {human_duration(run.latency_seconds)} after first reported")
+    if run.note:
+        console.print(line(("note", "yellow"), ": ", run.note))
+    if record.unsafe_no_sandbox:
+        console.print(line(("warning", "yellow"), ": ran without the sandbox (recorded)"))
+
+
+def render_replay(reports: Sequence[ReplayReport], console: Console) -> None:
+    """Each replayed scanner: steps, findings, and where it diverged."""
+    for r in reports:
+        via = f" (served from the cache of {r.source_run})" if r.source_run else ""
+        verdict = "identical" if r.identical else f"{len(r.divergences)} divergence(s)"
+        console.print(line(r.run_id, " ", r.scanner, via, f": {r.steps} replayed step(s), "
+                           f"{r.findings} finding(s): {verdict}"))
+        for divergence in r.divergences:
+            console.print(line("  - ", divergence))

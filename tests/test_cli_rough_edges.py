@@ -116,3 +116,14 @@ def test_show_writes_text_to_the_output_file(repo: GitRepo, tmp_path: Path) -> N
     assert "app.py" in written and "B602" in written and "\x1b[" not in written
     on_screen = assay("show", run_id, "--ledger", str(ledger), cwd=repo.path).stdout
     assert "B602" in on_screen
+
+
+def test_an_llm_scanner_typo_names_model_not_a_missing_field(repo: GitRepo,
+                                                             tmp_path: Path) -> None:
+    repo.write("app.py", "x = 1\n")
+    repo.commit("app")
+    operator = tmp_path / "operator.toml"
+    operator.write_text('[scanners.x]\ntype = "llm"\nprovider = "openai"\nmodle = "m"\n')
+    proc = assay("scan", "-q", "-s", "x", "--config", str(operator), cwd=repo.path)
+    assert_one_line_error(proc, "unknown key 'modle' in [scanners.x]; did you mean 'model'?")
+    assert "Field required" not in proc.stderr

@@ -24,7 +24,9 @@ from tests.helpers import GitRepo
     ({"type": "llm", "provider": "openai", "model": "m", "prompt": "nope@1.0.0"},
      "unknown prompt pack"),
     ({"type": "llm", "provider": "openai", "model": "m", "temperatur": 0},
-     "Extra inputs are not permitted"),
+     "unknown key 'temperatur' in \\[scanners.x\\]; did you mean 'temperature'\\?"),
+    ({"type": "llm", "provider": "openai", "modle": "m"},
+     "unknown key 'modle' in \\[scanners.x\\]; did you mean 'model'\\?"),
 ])
 def test_bad_tables_are_scanner_errors(table: dict[str, object], message: str) -> None:
     with pytest.raises(ScannerError, match=message):

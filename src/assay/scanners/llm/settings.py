@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from assay.config import validation_message
 from assay.scanners.interface import ScannerError
 
 DEFAULT_KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
@@ -107,10 +108,7 @@ def parse_settings(name: str, definition: Mapping[str, Any]) -> LlmSettings:
     try:
         return LlmSettings.model_validate(dict(definition))
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        location = f"scanners.{name}" + (f".{where}" if where else "")
         raise ScannerError(
-            f"{location}: {first['msg']}",
+            validation_message(exc, LlmSettings, f"scanners.{name}"),
             f'an LLM scanner needs at least: [scanners.{name}] type = "llm", '
             'provider = "openai" | "anthropic", model = "..." (see docs/llm.md)') from None

@@ -11,9 +11,12 @@ from pathlib import Path
 import typer
 
 from assay import api
-from assay.cli.app import app, stderr_console, stdout_console, write_output
+from assay.cli.app import app, stderr_console
+from assay.cli.output import emit
 from assay.config import FAIL_ON_CHOICES
 from assay.errors import UsageError
+from assay.formats import writer as write
+from assay.formats.writer import WriteOptions
 from assay.model import Run
 from assay.scanners.interface import Progress
 
@@ -40,18 +43,8 @@ def exit_code(run: Run, fail_on: str, states: Mapping[str, str] | None = None) -
 
 def render(run: Run, fmt: OutputFormat, with_metrics: bool = False, fail_on: str | None = None,
            states: Mapping[str, str] | None = None) -> str:
-    """The run as text in the requested machine format (not `text`)."""
-    from assay.formats.json import dumps, run_to_document
-
-    if fmt is OutputFormat.JSON:
-        return dumps(run_to_document(run, with_metrics=with_metrics))
-    if fmt is OutputFormat.SARIF:
-        from assay.formats.sarif import run_to_sarif
-
-        return dumps(run_to_sarif(run, trust=states))
-    from assay.formats.markdown import run_to_markdown
-
-    return run_to_markdown(run, fail_on, states)
+    """The run as text in the requested format."""
+    return write.render("run", run, fmt.value, WriteOptions(with_metrics, fail_on, "", states))
 
 
 @contextmanager
@@ -171,25 +164,11 @@ def print_warnings(warnings: Iterable[str]) -> None:
 
 def _emit(result: api.ScanResult, fmt: OutputFormat, output: Path | None, with_metrics: bool,
           quiet: bool, fail_on: str) -> None:
-    from assay.report.text import render_run
-
     ledger = str(result.ledger) if result.ledger else ""
     states = dict(result.states)
-    if fmt is OutputFormat.TEXT:
-        if output is None:
-            render_run(result.run, stdout_console(), ledger, fail_on=fail_on, states=states)
-        else:
-            from io import StringIO
-
-            from assay.report.terminal import buffer_console
-
-            buffer = StringIO()
-            render_run(result.run, buffer_console(buffer), ledger, fail_on=fail_on,
-                       states=states)
-            write_output(buffer.getvalue(), output)
-        return
-    write_output(render(result.run, fmt, with_metrics, fail_on, states), output)
-    if output is not None and not quiet:
+    emit("run", result.run, fmt.value, output,
+         WriteOptions(with_metrics, fail_on, ledger if fmt is OutputFormat.TEXT else "", states))
+    if output is not None and fmt is not OutputFormat.TEXT and not quiet:
         from assay.formats.markdown import status_line
         from assay.report.terminal import line
 

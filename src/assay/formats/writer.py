@@ -144,7 +144,7 @@ def _run_json(run: Any, options: WriteOptions) -> str:
 def _run_sarif(run: Any, options: WriteOptions) -> str:
     from assay.formats.sarif import run_to_sarif
 
-    return _dumps(run_to_sarif(run))
+    return _dumps(run_to_sarif(run, trust=options.states))
 
 
 def _run_md(run: Any, options: WriteOptions) -> str:

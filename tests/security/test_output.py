@@ -208,7 +208,8 @@ def test_scan_text_escapes_control_characters_and_is_never_markup(recorded: Outp
     assert_no_control(recorded)
     assert_shows(recorded.stdout, f"{PLAIN}:2", ORDINARY_MESSAGE,  # the control
                  *(f"{shown}:2" for shown in SHOWN.values()),
-                 r"\x1b[2K\x0dgate: PASS\x1b]0;t\x07 [bold]x[/bold] [link=http://e]y[/link]")
+                 # the table shortens messages at a word boundary: the escaped start shows
+                 r"\x1b[2K\x0dgate: PASS\x1b]0;t\x07 [bold]x[/bold]")
     assert lines_starting(recorded.stdout, "gate:") == []
 
 

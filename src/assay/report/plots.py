@@ -20,11 +20,11 @@ import re
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import matplotlib
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 from assay.formats.escape import visible
 
@@ -58,6 +58,8 @@ def _labels(texts: Sequence[str]) -> list[str]:
 def _style(salt: str = "") -> AbstractContextManager[None]:
     """Our rc settings, plus the id salt that makes the SVG reproducible."""
     settings: Any = {**_RC, "svg.hashsalt": f"assay-{salt}"}
+    import matplotlib  # loaded when a chart is drawn, not when assay starts
+
     return matplotlib.rc_context(settings)
 
 
@@ -89,6 +91,7 @@ def _scope_ids(svg: str, prefix: str) -> str:
 
 
 def _figure(width: float, height: float) -> Figure:
+    from matplotlib.figure import Figure  # see _style
     with _style():
         return Figure(figsize=(width, height), dpi=96, layout="constrained")
 

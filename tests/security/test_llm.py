@@ -134,7 +134,8 @@ def test_catastrophic_pattern_is_stopped_and_the_tools_go_on(repo: GitRepo) -> N
 def test_time_box_holds_inside_a_tool_call(repo: GitRepo, fake_llm: FakeLLMServer) -> None:
     repo.write("app.py", VULNERABLE_APP)
     repo.write("evil.py", EVIL_LINE)
-    configure(repo, {NAME: scanner_config(fake_llm, "openai", budget={"time_box": 6.0})})
+    configure(repo, {NAME: scanner_config(fake_llm, "openai", budget={"time_box": 6.0},
+                                                 min_review_coverage=0)})
 
     def review(pattern: str) -> Any:
         fake_llm.requests.clear()
@@ -158,7 +159,8 @@ def test_time_box_holds_inside_a_tool_call(repo: GitRepo, fake_llm: FakeLLMServe
 def test_a_slow_provider_cannot_outlast_the_time_box(repo: GitRepo, fake_llm: FakeLLMServer,
                                                      slow: dict[str, float]) -> None:
     repo.write("app.py", VULNERABLE_APP)
-    configure(repo, {NAME: scanner_config(fake_llm, "openai", budget={"time_box": 2.0})})
+    configure(repo, {NAME: scanner_config(fake_llm, "openai", budget={"time_box": 2.0},
+                                                 min_review_coverage=0)})
     fake_llm.script(call("report_finding", finding_args()), reply("done"), reply("summary"))
     control = scan(repo, no_cache=True).run
     assert control.scanners[0].status is RunStatus.COMPLETE and len(control.findings) == 1

@@ -19,6 +19,7 @@ from assay.errors import UsageError
 from assay.ledger.sqlite import open_ledger
 from assay.model import FindingKind, Run
 from assay.project import Project, config_provenance, default_ledger, locate_project
+from assay.repo import git
 from assay.repo.diff import parse_range
 from assay.repo.interface import Snapshot
 from assay.repo.snapshot import open_snapshot
@@ -191,10 +192,25 @@ def config_review(loaded: LoadedConfig) -> tuple[str, ...]:
 def tier(path: str | Path = ".", diff: str = "HEAD", *, config_path: Path | None = None,
          llm: LlmMode = LlmMode.AUTO) -> TierResult:
     """Classify the change `diff` (BASE, BASE..HEAD or BASE...HEAD) under PATH's config."""
+    _require_history(Path(path))
     base, head_rev, _ = parse_range(diff)
     project = locate_project(path, config_path, base=base, head=head_rev)
     _, change, head = open_change(path, diff)
     return tier_change(change, project.config.config, head, llm)
+
+
+def _require_history(path: Path) -> None:
+    """UsageError unless `path` is in a git repository with a commit: a change is a diff
+    between commits (or a commit and the work tree), and a plain directory has none."""
+    hint = ("run it in a git checkout with at least one commit; --diff BASE..HEAD names "
+            "the change between two of its commits")
+    root = git.toplevel(path.absolute())
+    if root is None:
+        raise UsageError(f"assay tier needs a git repository with a commit, and {path} is "
+                         "not inside one", hint)
+    if git.head_commit(root) is None:
+        raise UsageError(f"assay tier needs a git repository with a commit, and {root} has "
+                         "no commit yet", hint)
 
 
 def gate(path: str | Path = ".", **options: Any) -> GateResult:

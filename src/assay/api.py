@@ -14,8 +14,8 @@ from assay.app.prove import prove, set_state
 from assay.app.replay import replay
 from assay.app.report import memo_for
 from assay.app.scan import ScanResult, scan
+from assay.choices import LlmMode
 from assay.project import Project, default_ledger, locate_project
-from assay.workflow.tier import LlmMode
 
 __all__ = [
     "LlmMode", "Project", "ScanResult", "compare", "consensus_scan", "default_ledger", "drift",

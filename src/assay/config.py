@@ -19,11 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assay.choices import FAIL_ON_CHOICES as FAIL_ON_CHOICES  # re-exported
 from assay.errors import ConfigError
-from assay.model import Severity
 
 DEFAULT_SCANNERS = ("bandit", "semgrep")
-FAIL_ON_CHOICES = (*(s.value for s in Severity), "none")
 TEST_CODE_CHOICES = ("skip", "report", "block")
 """What findings in test code do, least strict first (normalize/policy.py)."""
 

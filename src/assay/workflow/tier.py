@@ -9,7 +9,6 @@ LLM review fired.
 
 from __future__ import annotations
 
-import enum
 import re
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -17,20 +16,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from assay.choices import LlmMode as LlmMode  # re-exported: the mode is part of a plan
 from assay.config import Config, TierClass, TierConfig, TierMatch
 from assay.repo.diff import Diff, FileChange
 from assay.repo.globs import compile_excludes
 
 MAX_SEARCHED_CHARS = 1000
 MAX_TEXT_CHARS = 160
-
-
-class LlmMode(enum.StrEnum):
-    """When LLM scanners run: as the tier decides, always, or never."""
-
-    AUTO = "auto"
-    ALWAYS = "always"
-    NEVER = "never"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from assay.app import findings
 from assay.cli.app import app, stdout_console
 from assay.cli.output import emit
 from assay.formats.writer import JSON, TEXT
@@ -31,6 +30,8 @@ def list_findings(
     output: Path | None = OUTPUT,
 ) -> None:
     """LLM findings with their lifecycle state."""
+    from assay.app import findings
+
     rows = findings.list_findings(path, state=state, scanner=scanner, ledger=ledger)
     emit("findings", rows, JSON if as_json else TEXT, output)
 
@@ -40,6 +41,8 @@ def show(finding_id: str = typer.Argument(..., help="Fingerprint or unique prefi
          path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON_FLAG,
          output: Path | None = OUTPUT) -> None:
     """One finding as last reported, its state, transitions and proofs."""
+    from assay.app import findings
+
     detail = findings.show_finding(path, finding_id, ledger=ledger)
     emit("finding", detail, JSON if as_json else TEXT, output)
 
@@ -55,6 +58,8 @@ def set_state(
     path: Path = PATH, ledger: str | None = LEDGER,
 ) -> None:
     """Change a finding's state explicitly; the transition is appended to the audit log."""
+    from assay.app import findings
+
     entry = findings.set_state(path, finding_id, state, reason, actor=actor, ledger=ledger)
     origin = entry.from_state.value if entry.from_state else "(new)"
     stdout_console().print(plain(f"{entry.fingerprint[:12]}: {origin} -> "
@@ -66,6 +71,8 @@ def history(finding_id: str = typer.Argument(..., help="Fingerprint or unique pr
             path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON_FLAG,
             output: Path | None = OUTPUT) -> None:
     """The audit log of one finding: every transition, oldest first."""
+    from assay.app import findings
+
     entries = findings.finding_history(path, finding_id, ledger=ledger)
     emit("history", entries, JSON if as_json else TEXT, output)
 
@@ -74,4 +81,6 @@ def history(finding_id: str = typer.Argument(..., help="Fingerprint or unique pr
 def latency(path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON_FLAG,
             output: Path | None = OUTPUT) -> None:
     """Proof latency per scanner: first reported -> proven, median and p90."""
+    from assay.app import findings
+
     emit("latency", findings.proof_latency(path, ledger), JSON if as_json else TEXT, output)

@@ -7,20 +7,19 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from assay import api
 from assay.cli.app import app, stdout_console
 from assay.cli.output import emit
 from assay.cli.scan import OutputFormat
 from assay.formats.writer import WriteOptions
-from assay.ledger import open_ledger
 from assay.report.terminal import add_row
 
 
 def _ledger(path: Path, ledger: str | None) -> str | Path:
     if ledger:
         return ledger
-    project = api.locate_project(path)
-    return api.default_ledger(project)
+    from assay.project import default_ledger, locate_project
+
+    return default_ledger(locate_project(path))
 
 
 @app.command()
@@ -34,6 +33,8 @@ def runs(
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="How many runs to list."),
 ) -> None:
     """List recorded runs, newest first."""
+    from assay.ledger import open_ledger
+
     if commit:
         from assay.app.report import resolve_commit
 
@@ -61,6 +62,8 @@ def show(
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE."),
 ) -> None:
     """Render a recorded run again, in any output format."""
+    from assay.ledger import open_ledger
+
     with open_ledger(_ledger(path, ledger)) as store:
         run = store.get_run(run_id)
     emit("run", run, fmt.value, output, WriteOptions(with_metrics=True))

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import typer
 
-from assay import api
-from assay.app.findings import proof_run
 from assay.cli.app import app
 from assay.cli.output import emit
 from assay.formats.writer import JSON, TEXT
@@ -51,7 +49,10 @@ def prove(
     verdict (proven or not reproduced), 3 when it is broken (import error, typo, timeout),
     2 on bad input or when the sandbox is unavailable.
     """
-    result = api.prove(path, finding_id, proof=proof, generate=generate, rev=rev,
+    from assay.app.findings import proof_run
+    from assay.app.prove import prove as run_proof
+
+    result = run_proof(path, finding_id, proof=proof, generate=generate, rev=rev,
                        ledger=ledger, config_path=config, unsafe_no_sandbox=unsafe_no_sandbox,
                        timeout=timeout, actor=actor)
     emit("proof", proof_run(result), JSON if as_json else TEXT, output)

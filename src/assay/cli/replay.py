@@ -6,7 +6,6 @@ from pathlib import Path
 
 import typer
 
-from assay import api
 from assay.cli.app import app
 from assay.cli.output import emit
 from assay.formats.writer import JSON, TEXT
@@ -33,7 +32,9 @@ def replay(
     The recorded responses are served in order; tools run again on the recorded snapshot.
     Exit codes: 0 identical, 1 divergence, 2 usage error (unknown run, no trace).
     """
-    reports = api.replay(run_id, path=path, ledger=ledger, scanners=tuple(scanner or ()),
+    from assay.app.replay import replay as replay_run
+
+    reports = replay_run(run_id, path=path, ledger=ledger, scanners=tuple(scanner or ()),
                          config_path=config)
     emit("replay", reports, JSON if as_json else TEXT, output)
     raise typer.Exit(EXIT_IDENTICAL if all(r.identical for r in reports) else EXIT_DIVERGED)

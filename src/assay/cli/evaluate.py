@@ -83,7 +83,7 @@ def evaluate(
 
 def _labels(path: Path, ledger: str | None, sample: str | None, as_json: bool,
             output: Path | None) -> None:
-    from assay.cli.label import open_project_ledger
+    from assay.app.label import open_project_ledger
     from assay.ledger.labels import get_sample, resolve_sample, unblind
     from assay.measure.evaluate import label_precision
 

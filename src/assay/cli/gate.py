@@ -6,12 +6,11 @@ from pathlib import Path
 
 import typer
 
-from assay import api
+from assay.choices import FAIL_ON_CHOICES, LlmMode
 from assay.cli.app import app, stderr_console, write_output
 from assay.cli.output import emit
 from assay.cli.scan import OutputFormat, progress_display, split_names
 from assay.cli.tier import LLM_OPTION
-from assay.config import FAIL_ON_CHOICES
 from assay.errors import UsageError
 from assay.formats.writer import SARIF, WriteOptions, render
 from assay.report.terminal import line
@@ -40,7 +39,7 @@ def gate(
     scanner: list[str] | None = typer.Option(None, "--scanner", "-s", envvar="ASSAY_SCANNER",
                                              help="Deterministic scanner (repeatable; default "
                                                   "[scan] scanners)."),
-    llm: api.LlmMode = LLM_OPTION,
+    llm: LlmMode = LLM_OPTION,
     ledger: str | None = typer.Option(None, "--ledger", envvar="ASSAY_LEDGER",
                                       help="Ledger file or sqlite:/// URL."),
     no_record: bool = typer.Option(False, "--no-record", envvar="ASSAY_NO_RECORD",
@@ -65,10 +64,12 @@ def gate(
     if fail_on is not None and fail_on.lower() not in FAIL_ON_CHOICES:
         raise UsageError(f"--fail-on must be one of {', '.join(FAIL_ON_CHOICES)}, "
                          f"not {fail_on!r}")
+    from assay.app.gate import gate as run_gate
+
     with progress_display(not quiet) as progress:
-        result = api.gate(path, diff=diff, baseline=baseline,
+        result = run_gate(path, diff=diff, baseline=baseline,
                           fail_on=fail_on.lower() if fail_on else None,
-                          scanners=split_names(scanner) or None, llm=api.LlmMode(llm),
+                          scanners=split_names(scanner) or None, llm=LlmMode(llm),
                           ledger=ledger, record=not no_record, config_path=config, jobs=jobs,
                           no_cache=no_cache, progress=progress)
     if sarif is not None:

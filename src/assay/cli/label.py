@@ -9,15 +9,13 @@ from pathlib import Path
 
 import typer
 
-from assay.app import label, measure
-from assay.app.label import open_project_ledger
 from assay.cli import measure_common as mc
 from assay.cli.app import app, write_output
 from assay.cli.output import emit, note
 from assay.errors import UsageError
 from assay.formats.writer import CSV, JSON, TEXT, render
 
-__all__ = ["label_app", "open_project_ledger"]
+__all__ = ["label_app"]
 
 label_app = typer.Typer(help="Blind labeling: draw a sample, label it, import labels.",
                         no_args_is_help=True)
@@ -43,6 +41,8 @@ def sample(
     output: Path | None = mc.OUTPUT,
 ) -> None:
     """Draw findings from several scanners on one commit, shuffled, scanner hidden."""
+    from assay.app import label, measure
+
     source = mc.inputs(args, from_ids, from_files)
     if source.existing:
         if commit:
@@ -73,6 +73,8 @@ def import_labels(
     as_json: bool = mc.JSON,
 ) -> None:
     """Import verdicts (true / false / unsure) from a CSV, all rows or none."""
+    from assay.app import label
+
     result = label.import_labels(path, file, sample_id=sample_id, labeler=labeler,
                                  ledger=ledger)
     if as_json:
@@ -88,4 +90,6 @@ def list_samples(
     as_json: bool = mc.JSON,
 ) -> None:
     """List label samples, newest first, with labeling progress."""
+    from assay.app import label
+
     emit("label-samples", label.label_samples(path, ledger=ledger), JSON if as_json else TEXT)

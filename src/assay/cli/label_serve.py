@@ -11,7 +11,6 @@ from types import FrameType
 
 import typer
 
-from assay.app.label import label_server, sample_progress
 from assay.cli import measure_common as mc
 from assay.cli.app import stderr_console
 from assay.cli.label import label_app
@@ -47,6 +46,8 @@ def serve(
     ledger: str | None = mc.LEDGER,
 ) -> None:
     """Label a sample in a local, keyboard-driven page: t true, f false, u unsure, j/k move."""
+    from assay.app.label import label_server, sample_progress
+
     console = stderr_console()
     with _stopped_by_signals(), label_server(path, sample_id, labeler, port,
                                              ledger=ledger) as (server, info):

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import typer
 
-from assay.app.measure import load_runs
-from assay.app.report import MemoOptions, memo_for, memo_to_html, memo_to_markdown, run_ids_at
 from assay.cli import measure_common as mc
 from assay.cli.app import app, stderr_console, write_output
 from assay.errors import UsageError
@@ -37,6 +35,9 @@ def report(
     ledger: str | None = mc.LEDGER,
 ) -> None:
     """Write the memo: summary in plain words, then drift, accuracy, variance, cost figures."""
+    from assay.app.measure import load_runs
+    from assay.app.report import MemoOptions, memo_for, memo_to_html, memo_to_markdown, run_ids_at
+
     if not (html or md or json_out):
         raise UsageError("nothing to write", "pass --html FILE, --md FILE and/or --json")
     source = mc.inputs(args, run_ids, files)

@@ -7,18 +7,21 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
-from assay import api
+from assay.choices import FAIL_ON_CHOICES
 from assay.cli.app import app, stderr_console
 from assay.cli.output import emit
-from assay.config import FAIL_ON_CHOICES
 from assay.errors import UsageError
 from assay.formats import writer as write
 from assay.formats.writer import WriteOptions
-from assay.model import Run
-from assay.scanners.interface import Progress
+
+if TYPE_CHECKING:
+    from assay.app.scan import ScanResult
+    from assay.model import Run
+    from assay.scanners.interface import Progress
 
 
 class OutputFormat(StrEnum):
@@ -141,8 +144,10 @@ def scan(
                                 record=not no_record, config_path=config, jobs=jobs,
                                 exclude=split_names(exclude))
     else:
+        from assay.app.scan import scan as run_scan
+
         with progress_display(not quiet) as progress:
-            result = api.scan(path, rev=rev, scanners=split_names(scanner) or None,
+            result = run_scan(path, rev=rev, scanners=split_names(scanner) or None,
                               no_cache=no_cache, ledger=ledger, record=not no_record,
                               config_path=config, jobs=jobs, exclude=split_names(exclude),
                               progress=progress, diff=diff, fresh=fresh)
@@ -162,7 +167,7 @@ def print_warnings(warnings: Iterable[str]) -> None:
         err.print(line(("warning", "yellow"), ": ", warning))
 
 
-def _emit(result: api.ScanResult, fmt: OutputFormat, output: Path | None, with_metrics: bool,
+def _emit(result: ScanResult, fmt: OutputFormat, output: Path | None, with_metrics: bool,
           quiet: bool, fail_on: str) -> None:
     ledger = str(result.ledger) if result.ledger else ""
     states = dict(result.states)

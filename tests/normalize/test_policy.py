@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import replace
+
 import pytest
 
 from assay.model import Confidence, Finding, FindingKind, Severity, Span
 from assay.normalize.policy import OnTestCode, Policy, apply_policy
 from assay.normalize.secretvalue import SecretStrength, finding_strength, value_strength
-from assay.normalize.testcode import is_test_path, is_test_source
+from assay.normalize.testcode import is_test_path
+from assay.normalize.testreach import imported_names, module_name
 
 
 def _secret(path: str, line: str, value: str, severity: Severity = Severity.HIGH) -> Finding:
@@ -18,8 +22,23 @@ def _secret(path: str, line: str, value: str, severity: Severity = Severity.HIGH
                    sources=("semgrep:assay.python.hardcoded-secret", "bandit:B105"))
 
 
-def _no_files(_path: str) -> bytes | None:
-    return None
+class _Tree:
+    """Files in memory, as the policy reads a tree."""
+
+    def __init__(self, files: dict[str, bytes] | None = None) -> None:
+        self.files = files or {}
+        self.reads: list[str] = []
+
+    def paths(self) -> list[str]:
+        return sorted(self.files)
+
+    def read_many(self, paths: Iterable[str]) -> dict[str, bytes | None]:
+        wanted = list(paths)
+        self.reads += wanted
+        return {p: self.files.get(p) for p in wanted}
+
+
+_no_files = _Tree()
 
 
 @pytest.mark.parametrize(("value", "strength"), [
@@ -60,14 +79,23 @@ def test_production_paths(path: str) -> None:
     assert not is_test_path(path)
 
 
-def test_test_source_needs_two_marks() -> None:
-    assert is_test_source(b"import pytest\n\n@pytest.fixture\ndef user():\n    pass\n\n\n"
-                          b"def test_login(user):\n    pass\n")
-    assert is_test_source(b"from django.test import TestCase\n\n\n"
-                          b"class LoginTests(TestCase):\n    def test_login(self):\n        pass\n")
-    # importing the test tools is not enough: a module must define tests or fixtures
-    assert not is_test_source(b"import pytest\nfrom django.test import TestCase\n\n"
-                              b"@pytest.fixture\ndef user():\n    pass\n")
+@pytest.mark.parametrize(("importer", "source", "names"), [
+    ("app/views.py", b"import a.b.c as d, e\n", {"a", "a.b", "a.b.c", "e"}),
+    ("app/views.py", b"from .tests import (\n    helpers,\n    other as o)\n",
+     {"app", "app.tests", "app.tests.helpers", "app.tests.other"}),
+    ("app/sub/views.py", b"from .. import tests\n", {"app", "app.tests"}),
+    ("app/__init__.py", b"from .x import y\n", {"app", "app.x", "app.x.y"}),
+    ("app/urls.py", b"urls = [include('app.tests.urls')]\n",
+     {"app", "app.tests", "app.tests.urls"}),
+    ("m.py", b"mod = __import__('helpers')\n", {"helpers"}),
+])
+def test_imported_names(importer: str, source: bytes, names: set[str]) -> None:
+    assert names <= imported_names(importer, source)
+
+
+def test_module_names() -> None:
+    assert module_name("app/tests/__init__.py") == "app.tests"
+    assert module_name("src/app/tests/helpers.py") == "src.app.tests.helpers"
 
 
 def test_test_code_is_reported_low_with_the_reason() -> None:
@@ -81,13 +109,44 @@ def test_test_code_is_reported_low_with_the_reason() -> None:
     assert dict(outcome.provenance())["policy.lowered"] == "test-code x1"
 
 
-def test_test_code_found_by_its_source() -> None:
+def test_test_marks_are_no_evidence() -> None:
     source = b"import pytest\n\n@pytest.fixture\ndef client():\n    pass\n\n\n" \
         b"def test_index(client):\n    pass\n"
     finding = _secret("app/checks.py", '    password="Fr3d-pass!word",', "Fr3d-pass!word")
-    read = {"app/checks.py": source}.get
-    (judged,) = apply_policy([finding], Policy(), read).findings
-    assert judged.severity is Severity.LOW and "its source is a test module" in judged.rationale
+    (judged,) = apply_policy([finding], Policy(), _Tree({"app/checks.py": source})).findings
+    assert judged == finding
+
+
+SHARED = _secret("tests/helpers.py", '    password="Fr3d-pass!word",', "Fr3d-pass!word")
+
+
+@pytest.mark.parametrize("setting", [OnTestCode.REPORT, OnTestCode.SKIP])
+def test_a_test_path_production_imports_keeps_its_severity(setting: OnTestCode) -> None:
+    tree = _Tree({"tests/helpers.py": b"X = 1\n", "tests/test_a.py": b"import helpers\n",
+                  "app/views.py": b"from tests.helpers import X\n"})
+    (judged,) = apply_policy([SHARED], Policy(setting), tree).findings
+    assert judged.severity is Severity.HIGH and judged.tags == SHARED.tags
+    assert "production code reaches it (app/views.py)" in judged.rationale
+
+
+def test_production_is_read_once_and_only_when_needed() -> None:
+    files = {"tests/helpers.py": b"X = 1\n", "app/views.py": b"import os\n",
+             "app/models.py": b"import sys\n"}
+    tree = _Tree(files)
+    low = replace(SHARED, severity=Severity.LOW)
+    apply_policy([low], Policy(), tree)
+    assert tree.reads == []  # lowering a low finding changes nothing: nothing is read
+    outcome = apply_policy([SHARED, replace(SHARED, span=Span(9, 9))], Policy(), tree)
+    assert [f.severity for f in outcome.findings] == [Severity.LOW, Severity.LOW]
+    assert sorted(tree.reads) == ["app/models.py", "app/views.py"]
+
+
+def test_a_template_production_names_is_not_test_code() -> None:
+    page = replace(SHARED, path="app/tests/templates/page.html")
+    named = _Tree({"app/views.py": b"render('page.html')\n"})
+    assert apply_policy([page], Policy(), named).findings[0].severity is Severity.HIGH
+    unnamed = _Tree({"app/views.py": b"render('index.html')\n"})
+    assert apply_policy([page], Policy(), unnamed).findings[0].severity is Severity.LOW
 
 
 def test_block_keeps_test_code_and_skip_counts_it() -> None:
@@ -117,11 +176,11 @@ def test_weak_hash_for_a_cache_key_is_low_and_elsewhere_unchanged() -> None:
     source = b"def avatar(email):\n    return md5(email).hexdigest()\n"
     cached, other = apply_policy(
         [md5("    return md5(email).hexdigest()"), md5("    return md5(token).hexdigest()")],
-        Policy(), {"app/util.py": source}.get).findings
+        Policy(), _Tree({"app/util.py": source})).findings
     assert cached.severity is Severity.HIGH  # avatar alone names no purpose
     source = b"def gravatar_url(email):\n    return md5(email).hexdigest()\n"
     (judged,) = apply_policy([md5("    return md5(email).hexdigest()")], Policy(),
-                             {"app/util.py": source}.get).findings
+                             _Tree({"app/util.py": source})).findings
     assert judged.severity is Severity.LOW and "policy:non-security-digest" in judged.tags
     assert other.severity is Severity.HIGH
 

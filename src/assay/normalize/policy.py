@@ -8,8 +8,9 @@ reported but does not block at the default threshold, and it says why: a tag
 `policy:<reason>`, a tag `was:<severity>` and a sentence in its rationale. Nothing is
 dropped, except test code under `test_code = "skip"`, which the run records by count.
 
-- **test code** (tests, fixtures, factories, test settings; normalize/testcode.py):
-  `report` (default) lowers to `low`; `block` leaves it alone; `skip` leaves it out.
+- **test code** (tests, fixtures, factories, test settings, by path; normalize/testcode.py)
+  that no production file imports or names (normalize/testreach.py): `report` (default)
+  lowers to `low`; `block` leaves it alone; `skip` leaves it out.
 - **name-only secrets**: a literal that only its variable's name calls a credential
   (`new_password="newpassword"`, `SECRET_KEY = "secret key"`) is `low`; a random-looking
   value, or one passed to an API that takes a key, keeps its severity
@@ -24,12 +25,14 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from assay.model import Confidence, Finding, FindingKind, Severity
 from assay.normalize.secretvalue import SecretStrength, finding_strength
-from assay.normalize.testcode import why_test_code
+from assay.normalize.testcode import is_test_path, why_test_code
+from assay.normalize.testreach import ProductionReach
 
 SECRET_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107"})
 WEAK_HASH_CWE = 328
@@ -80,15 +83,22 @@ class PolicyOutcome:
         return tuple(pairs)
 
 
-Reader = Callable[[str], bytes | None]
-"""The content of a file of the snapshot, or None when it cannot be read."""
+class Tree(Protocol):
+    """The files of the scanned tree, as the policy reads them: all of them, not only
+    those in scope (a production file out of a diff's scope may import a test path)."""
+
+    def paths(self) -> Sequence[str]:
+        """Every readable file of the tree."""
+
+    def read_many(self, paths: Iterable[str]) -> Mapping[str, bytes | None]:
+        """Several files' contents (None for a file that cannot be read)."""
 
 
-def apply_policy(findings: Iterable[Finding], policy: Policy, read: Reader) -> PolicyOutcome:
+def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> PolicyOutcome:
     """Apply `policy` to deterministic findings; LLM and human findings pass unchanged.
-    `read` gives a file's content (read only for files with findings whose path does
-    not already say whether they are test code)."""
-    files = _Files(read)
+    Files are read only when a rule needs their text (the production files only when a
+    finding on a test path would be lowered or skipped)."""
+    files = _Files(tree)
     out: list[Finding] = []
     counts: dict[str, int] = {}
     skipped = 0
@@ -96,12 +106,14 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, read: Reader) -> P
         if finding.kind is not FindingKind.DETERMINISTIC:
             out.append(finding)
             continue
-        why_test = files.why_test(finding.path)
+        why_test, reached_by = files.why_test(finding, policy.test_code)
         if why_test and policy.test_code is OnTestCode.SKIP:
             skipped += 1
             continue
-        judged = _judge(finding, why_test if policy.test_code is OnTestCode.REPORT else "", files)
-        if judged is not finding:
+        judged = _judge(finding, why_test, files)
+        if reached_by:
+            judged = _production_test_path(judged, reached_by)
+        if judged.tags != finding.tags:
             reason = next(t for t in judged.tags if t.startswith("policy:"))[7:]
             counts[reason] = counts.get(reason, 0) + 1
         out.append(judged)
@@ -111,21 +123,26 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, read: Reader) -> P
 class _Files:
     """The files findings are in: each read at most once, when a rule needs its text."""
 
-    def __init__(self, read: Reader) -> None:
-        self.read = read
+    def __init__(self, tree: Tree) -> None:
+        self.tree = tree
         self.contents: dict[str, bytes | None] = {}
-        self.known: dict[str, str] = {}
+        self.reach = ProductionReach(tree.paths(), is_test_path, tree.read_many)
 
     def content(self, path: str) -> bytes | None:
         if path not in self.contents:
-            self.contents[path] = self.read(path)
+            self.contents[path] = self.tree.read_many([path]).get(path)
         return self.contents[path]
 
-    def why_test(self, path: str) -> str:
-        if path not in self.known:
-            self.known[path] = (why_test_code(path, None)
-                                or why_test_code(path, self.content(path)))
-        return self.known[path]
+    def why_test(self, finding: Finding, setting: OnTestCode) -> tuple[str, str]:
+        """Why the finding is in test code ("" when it is not, or when that would change
+        nothing), and the production file that reaches its test path ("" when none)."""
+        why = why_test_code(finding.path)
+        if not why or setting is OnTestCode.BLOCK:
+            return "", ""
+        if setting is OnTestCode.REPORT and not finding.severity.at_least(Severity.MEDIUM):
+            return why, ""
+        by = self.reach.by(finding.path)
+        return ("", by) if by else (why, "")
 
     def context(self, path: str, line: int) -> str:
         """The `def` line of the function around `line` and the lines near it."""
@@ -163,6 +180,13 @@ def _judge(finding: Finding, why_test: str, files: _Files) -> Finding:
         return lower(finding, Severity.MEDIUM, "low-confidence",
                      "Its engine is not confident of it: reported, not blocking.")
     return finding
+
+
+def _production_test_path(finding: Finding, by: str) -> Finding:
+    """A finding on a test path that production code reaches, which says so."""
+    why = (f"Its path follows test conventions, but production code reaches it ({by}): "
+           "judged as production code.")
+    return replace(finding, rationale=f"{finding.rationale} {why}".strip())
 
 
 def lower(finding: Finding, ceiling: Severity, reason: str, why: str) -> Finding:

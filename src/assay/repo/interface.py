@@ -57,6 +57,10 @@ class Snapshot(abc.ABC):
         """The file at a repo-relative path, if the snapshot has it."""
         return self._by_path.get(path)
 
+    def whole(self) -> Snapshot:
+        """The snapshot of the whole tree this one is a view of (itself, here)."""
+        return self
+
     @abc.abstractmethod
     def content_id(self, path: str) -> str:
         """The git-style blob id of a file's content."""

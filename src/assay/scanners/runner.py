@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import platform
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -135,7 +135,7 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
                        if s.applies_to(p))]
     coverage = Coverage(in_scope=len(in_scope), analyzed=len(analyzed), skipped=skipped)
     merged, merge_record = merge_engines(results)
-    judged = apply_policy(merged, settings.policy, _reader(snapshot))
+    judged = apply_policy(merged, settings.policy, _SnapshotTree(snapshot))
     findings: list[Finding] = assign_fingerprints(list(judged.findings))
     outcomes = tuple(ScannerOutcome(r.info.name, r.status, r.reason) for r in results)
     reasons = _reasons(outcomes, coverage)
@@ -163,14 +163,30 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
                findings=tuple(findings), scanners=outcomes, reasons=reasons, metrics=metrics)
 
 
-def _reader(snapshot: Snapshot) -> Callable[[str], bytes | None]:
-    """A file's content from the snapshot, None when it cannot be read."""
-    def read(path: str) -> bytes | None:
+class _SnapshotTree:
+    """The whole tree behind a snapshot, as the severity policy reads it."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot.whole()
+
+    def paths(self) -> Sequence[str]:
+        """Every file the snapshot can read (unresolved links are never read)."""
+        return [f.path for f in self.snapshot.files if not f.symlink]
+
+    def read_many(self, paths: Iterable[str]) -> Mapping[str, bytes | None]:
+        """Files in one batch; one by one when the batch fails (a file the policy
+        cannot read is judged by its path alone)."""
+        wanted = list(paths)
         try:
-            return snapshot.read(path)
-        except Exception:  # a file the policy cannot read is judged by its path alone
+            return self.snapshot.read_many(wanted)
+        except Exception:  # fall back to reading each file on its own
+            return {p: self._read(p) for p in wanted}
+
+    def _read(self, path: str) -> bytes | None:
+        try:
+            return self.snapshot.read(path)
+        except Exception:  # unreadable: judged by its path alone
             return None
-    return read
 
 
 def merge_engines(results: Sequence[ScannerResult],

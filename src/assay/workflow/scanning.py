@@ -34,6 +34,10 @@ class ScopedSnapshot(Snapshot):
         super().__init__(inner.root, target, (f for f in inner.files if f.path in keep))
         self.inner = inner
 
+    def whole(self) -> Snapshot:
+        """The underlying snapshot of the whole tree."""
+        return self.inner.whole()
+
     def content_id(self, path: str) -> str:
         """The blob id, from the underlying snapshot."""
         return self.inner.content_id(path)

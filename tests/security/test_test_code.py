@@ -1,0 +1,105 @@
+"""A pull request cannot lower its own findings by calling production code test code.
+
+Findings in test code are reported at `low` by default. The author of a pull request
+controls paths and file contents, so test code is recognized by path only, and a
+test-path file that production code imports (directly, relatively, through other test
+files, or by its dotted name in a string) is judged as production code. Each attack has
+its control: the same code on a test path nothing in production reaches does not block.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import GitRepo
+from tests.scanners.test_bad_input import EXIT_BLOCK, EXIT_OK
+from tests.security.test_config import SHELL, gate
+
+SAFE = "def run(cmd):\n    return cmd\n"
+
+
+def _pr(repo: GitRepo, files: dict[str, str], changed: dict[str, str]) -> str:
+    """Commit `files` as the base, then `changed` as the pull request: the range."""
+    for path, text in files.items():
+        repo.write(path, text)
+    base = repo.commit("base")
+    for path, text in changed.items():
+        repo.write(path, text)
+    return f"{base}..{repo.commit('pr')}"
+
+
+def _verdict(repo: GitRepo, diff: str) -> tuple[int, list[dict[str, object]]]:
+    proc, doc = gate(repo, "-s", "bandit", "--diff", diff)
+    findings: list[dict[str, object]] = doc["findings"]  # type: ignore[assignment]
+    return proc.returncode, [f for f in findings if f["rule_id"] == "B602"]
+
+
+IMPORTERS = {
+    "absolute import": ("app/views.py", "from app.tests.helpers import run\n"),
+    "from-import of the module": ("app/views.py", "from app.tests import helpers\n"),
+    "relative import": ("app/views.py", "from .tests.helpers import run\n"),
+    "plain import": ("app/views.py", "import app.tests.helpers\n"),
+    "dotted name in a string": ("app/plugins.py",
+                                'PLUGINS = ["app.tests.helpers"]\n'),
+    "import_module": ("app/plugins.py",
+                      'import importlib\nmod = importlib.import_module("app.tests.helpers")\n'),
+}
+
+
+@pytest.mark.parametrize("how", sorted(IMPORTERS))
+def test_a_test_path_production_imports_is_production_code(repo: GitRepo, how: str) -> None:
+    importer, line = IMPORTERS[how]
+    base = {"app/__init__.py": "", "app/tests/__init__.py": "", "app/tests/helpers.py": SAFE,
+            importer: line}
+    # the pull request changes only the test-path file: the importer is out of its scope
+    code, found = _verdict(repo, _pr(repo, base, {"app/tests/helpers.py": SHELL}))
+    assert code == EXIT_BLOCK
+    [finding] = found
+    assert finding["severity"] == "high"
+    assert "production code reaches it" in str(finding["rationale"]) and importer in str(
+        finding["rationale"])
+
+
+def test_control_a_test_path_nothing_imports_does_not_block(repo: GitRepo) -> None:
+    base = {"app/__init__.py": "", "app/views.py": "from app import models\n",
+            "app/models.py": "X = 1\n", "app/tests/__init__.py": "",
+            "app/tests/helpers.py": SAFE,
+            "app/tests/test_views.py": "from app.tests.helpers import run\n"}
+    code, found = _verdict(repo, _pr(repo, base, {"app/tests/helpers.py": SHELL}))
+    assert code == EXIT_OK
+    [finding] = found
+    assert finding["severity"] == "low" and "policy:test-code" in finding["tags"]  # type: ignore[operator]
+
+
+def test_a_test_path_reached_through_other_test_files_is_production_code(
+        repo: GitRepo) -> None:
+    base = {"app/__init__.py": "", "app/views.py": "from app.testing import shim\n",
+            "app/testing/__init__.py": "", "app/testing/shim.py": "from . import deep\n",
+            "app/testing/deep.py": SAFE}
+    code, found = _verdict(repo, _pr(repo, base, {"app/testing/deep.py": SHELL}))
+    assert code == EXIT_BLOCK
+    assert "app/views.py" in str(found[0]["rationale"])
+
+
+def test_moving_production_code_to_a_test_path_keeps_it_blocking(repo: GitRepo) -> None:
+    base = {"app/__init__.py": "", "app/views.py": "from app.runner import run\n",
+            "app/runner.py": SAFE}
+    diff = _pr(repo, base, {"app/runner.py": "", "app/views.py":
+                            "from app.fixtures.runner import run\n",
+                            "app/fixtures/runner.py": SHELL})
+    code, _ = _verdict(repo, diff)
+    assert code == EXIT_BLOCK
+
+
+TEST_MARKS = ("import pytest\n\n\n@pytest.fixture\ndef client():\n    return None\n\n\n"
+              "def test_run(client):\n    assert client is None\n\n\n")
+
+
+def test_test_marks_in_a_production_module_do_not_lower_it(repo: GitRepo) -> None:
+    diff = _pr(repo, {"app/__init__.py": ""}, {"app/runner.py": TEST_MARKS + SHELL})
+    code, found = _verdict(repo, diff)
+    assert code == EXIT_BLOCK
+    assert found[0]["severity"] == "high"
+    # control: the same module on a test path is test code
+    control = _pr(repo, {}, {"tests/test_runner.py": TEST_MARKS + SHELL})
+    assert _verdict(repo, control)[0] == EXIT_OK

@@ -1,11 +1,12 @@
 """A/B: `assay scan` of this checkout against an earlier commit, on the Django sdist.
 
-    python bench/ab_scan.py --base-rev REV [--new-rev REV] [--runs 5]
+    python bench/ab_scan.py --base-rev REV [--new-rev REV] [--runs 5] [--rescans 1]
 
 Both versions run from source (`PYTHONPATH=<src>`, the same interpreter and dependencies)
 on their own clone of the corpus, in alternation (A, B, A, B, ...), so machine noise hits
 both alike. Each run is a cold full scan (every cached result removed first) followed by
-a no-change rescan. Prints the medians, the ratio new/base and every sample, and writes
+`--rescans` no-change rescans (start-up cost dominates these: more samples of them
+cost little). Prints the medians, the ratio new/base and every sample, and writes
 bench/results/ab_scan.md.
 """
 
@@ -52,8 +53,17 @@ class Version:
         return run_timed(argv, self.corpus, self.env)
 
 
+def short_commit(rev: str) -> str:
+    """The abbreviated commit a revision name (HEAD, a branch, a hash) stands for now."""
+    out = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--verify", "--short=7",
+                          f"{rev}^{{commit}}"], check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
 def base_tree(rev: str) -> Path:
-    """The source of `rev`, exported from this repository's history."""
+    """The source of `rev`, exported from this repository's history (named by its commit,
+    so that a moving name such as HEAD never reuses an older export)."""
+    rev = short_commit(rev)
     target = WORK / f"ab-base-{rev}"
     if not (target / "src" / "assay").is_dir():
         target.mkdir(parents=True, exist_ok=True)
@@ -86,6 +96,8 @@ def main() -> None:
     parser.add_argument("--base-rev", required=True)
     parser.add_argument("--new-rev", help="a commit instead of this checkout's source")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rescans", type=int, default=1,
+                        help="no-change rescans after each cold scan (default 1)")
     parser.add_argument("--out", type=Path, default=HERE / "bench" / "results" / "ab_scan.md")
     args = parser.parse_args()
     versions = [Version("base", base_tree(args.base_rev), clone("ab-corpus-base")),
@@ -98,10 +110,11 @@ def main() -> None:
         for version in versions if run % 2 == 0 else versions[::-1]:
             version.forget()
             cold[version.label].append(version.scan())
-            warm[version.label].append(version.scan())
+            warm[version.label].extend(version.scan() for _ in range(args.rescans))
             print(f"run {run + 1} {version.label}: cold {cold[version.label][-1].seconds:.2f} s "
                   f"({cold[version.label][-1].cpu_seconds:.1f} s CPU), "
-                  f"rescan {warm[version.label][-1].seconds:.3f} s", flush=True)
+                  f"rescan {warm[version.label][-1].seconds:.3f} s "
+                  f"({warm[version.label][-1].cpu_seconds:.2f} s CPU)", flush=True)
     rows = []
     for name, samples in (("cold full scan", cold), ("no-change rescan", warm)):
         rows.append(_row(f"{name}, wall", [s.seconds for s in samples["base"]],
@@ -109,10 +122,12 @@ def main() -> None:
         rows.append(_row(f"{name}, CPU", [s.cpu_seconds for s in samples["base"]],
                          [s.cpu_seconds for s in samples["new"]]))
     text = "\n".join([
-        f"Corpus: Django sdist ({files} .py files, {lines:,} lines); base `{args.base_rev}` "
-        f"against {f'`{args.new_rev}`' if args.new_rev else 'this checkout'}; "
+        f"Corpus: Django sdist ({files} .py files, {lines:,} lines); base "
+        f"`{short_commit(args.base_rev)}` against "
+        f"{f'`{short_commit(args.new_rev)}`' if args.new_rev else 'this checkout'}; "
         f"{os.cpu_count()} cores, Python {platform.python_version()}; "
-        f"medians of {args.runs} alternating runs.", "",
+        f"medians of {args.runs} alternating runs"
+        f"{f' ({args.rescans} rescans each)' if args.rescans > 1 else ''}.", "",
         "| measurement | base (s) | new (s) | new / base (medians) | median of paired ratios "
         "| base samples | new samples |",
         "|---|---|---|---|---|---|---|", *rows]) + "\n"

@@ -420,13 +420,15 @@ class Ledger(abc.ABC):
     def latest_scan(self, query: ScanQuery, candidates: int = 20) -> Run | None:
         """The newest complete whole-tree scan of a clean tree at `query.commit` made with
         the configuration, assay and (at least) the scanner versions `query` names,
-        looking at the newest `candidates` complete runs there."""
+        looking at the newest `candidates` complete runs there. A run over some files (a
+        diff's changed files, a path set) or one directory is skipped: it says nothing of
+        the other files."""
         for run_id in self.clean_runs(query.commit, candidates):
             run = self.get_run(run_id)
             prov = run.provenance
             if (prov.config_hash == query.config_hash
                     and prov.assay_version == query.assay_version
-                    and run.target.diff_base is None and run.target.scope in (".", "")
+                    and run.target.scope_kind == "tree" and run.target.scope in (".", "")
                     and query.scanners <= {(s.name, s.version) for s in prov.scanners}):
                 return run
         return None

@@ -4,9 +4,11 @@
 `.sarif`/`.json` file), as a run id when the ledger has a run by that id or prefix, and
 as a git revision otherwise. For a revision, a complete whole-tree run recorded at that
 commit with the same configuration, assay and scanner versions is used when the ledger
-has one (CI scanned the target branch); otherwise the revision is scanned with the gate's
-deterministic scanners (from the result cache where possible), limited to the gate's
-scope. Without `--baseline`, a gate with `--diff` uses the diff's base commit.
+has one (CI scanned the target branch; a run over a path set, a diff's files or one
+directory never stands in for the whole tree, however recent); otherwise the revision
+is scanned with the gate's deterministic scanners (from the result cache where
+possible), limited to the gate's scope. Without `--baseline`, a gate with `--diff` uses
+the diff's base commit.
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ def revision_baseline(commit: str, source: BaselineSource) -> Baseline:
 
 def recorded_scan(commit: str, source: BaselineSource) -> Baseline | None:
     """The newest complete whole-tree run at `commit` made with this configuration, this
-    assay and the same scanner versions (a scan CI recorded on the target branch)."""
+    assay and the same scanner versions (a scan CI recorded on the target branch); runs
+    over some files only are skipped."""
     wanted = frozenset((s.name, s.version) for s in source.scanner_infos())
     run = source.ledger.latest_scan(
         ScanQuery(commit, source.setup.config.hash, __version__, wanted))

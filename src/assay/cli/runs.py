@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from assay.cli.app import app, stdout_console
+from assay.cli.app import app, stdout_console, write_output
 from assay.cli.output import emit
 from assay.cli.scan import OutputFormat
 from assay.formats.writer import WriteOptions
@@ -31,8 +31,11 @@ def runs(
     commit: str | None = typer.Option(None, "--commit", help="Only runs at this commit "
                                                              "(REV like HEAD, or id prefix)."),
     limit: int = typer.Option(50, "--limit", "-n", min=1, help="How many runs to list."),
+    as_json: bool = typer.Option(False, "--json", help="Print the runs as JSON."),
 ) -> None:
-    """List recorded runs, newest first."""
+    """List recorded runs, newest first, with what each covered (Scope: `tree`, `paths
+    (2)` for a path set, `diff BASE..HEAD (3 files)` for a diff's changed files)."""
+    from assay.formats.runs_document import runs_document, scope_label
     from assay.ledger import open_ledger
 
     if commit:
@@ -41,13 +44,19 @@ def runs(
         commit = resolve_commit(commit, path)
     with open_ledger(_ledger(path, ledger)) as store:
         rows = store.list_runs(limit=limit, scanner=scanner, commit=commit)
+    if as_json:
+        from assay.formats.json import dumps
+
+        write_output(dumps(runs_document(rows)), None)
+        return
     table = Table(header_style="bold")
-    for column in ("Run", "Started", "Status", "Scanners", "Commit", "Findings", "Seconds"):
-        table.add_column(column)
+    for column in ("Run", "Started", "Status", "Scanners", "Commit", "Scope", "Findings",
+                   "Seconds"):
+        table.add_column(column, no_wrap=column in ("Run", "Scope"))
     for r in rows:
         commit_text = (r.commit or "")[:12] + ("+dirty" if r.dirty else "")
         add_row(table, r.id, r.started_at, r.status, ",".join(r.scanners), commit_text,
-                str(r.findings), f"{r.wall_seconds:.2f}")
+                scope_label(r), str(r.findings), f"{r.wall_seconds:.2f}")
     stdout_console().print(table)
 
 

@@ -42,6 +42,12 @@ class RunSummary:
     dirty: bool
     findings: int
     wall_seconds: float
+    scope: str = "."
+    """The directory scanned ("." for the whole tree)."""
+    diff_base: str | None = None
+    """The base commit when the run covered a diff's changed files."""
+    files: int = 0
+    """How many files the run was limited to (0: every file of the scope)."""
 
 
 @dataclass(frozen=True)

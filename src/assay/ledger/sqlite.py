@@ -209,8 +209,8 @@ class SqliteLedger(Ledger):
                   commit: str | None = None) -> list[RunSummary]:
         """Recent runs, newest first."""
         query = ("SELECT r.id, r.started_at, r.status, r.scanners, r.commit_id, r.dirty,"
-                 " (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id), r.wall_seconds"
-                 " FROM runs r WHERE 1=1")
+                 " (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.id), r.wall_seconds,"
+                 " r.scope, r.diff_base, r.files FROM runs r WHERE 1=1")
         args: list[object] = []
         if scanner:
             query += " AND (',' || r.scanners || ',') LIKE ?"
@@ -223,7 +223,8 @@ class SqliteLedger(Ledger):
         with self._lock:
             rows = self.db.execute(query, args).fetchall()
         return [RunSummary(RunId(r[0]), r[1], r[2], tuple(r[3].split(",")) if r[3] else (),
-                           r[4], bool(r[5]), r[6], r[7]) for r in rows]
+                           r[4], bool(r[5]), r[6], r[7], r[8], r[9],
+                           len(r[10].split("\n")) if r[10] else 0) for r in rows]
 
     def clean_runs(self, commit: str, limit: int) -> list[RunId]:
         """Ids of the newest complete runs of a clean tree at `commit`, newest first."""

@@ -1,6 +1,9 @@
-"""The `assay` command line: a thin layer over `assay.api`.
+"""The `assay` command line: a thin layer over the use cases of `assay.app`.
 
-Each command lives in its own module and registers itself on `app`. Errors derived from
+Each command lives in its own module and registers itself on `app`. A command module
+imports only light modules (typer, rich, writers, values, `assay.choices`) at module
+level and its use case inside the command function, so that starting `assay` costs
+little: a pre-commit hook pays for every import on every commit. Errors derived from
 `AssayError` are printed as one line plus a hint and exit with their code (2 by
 default); `--debug` (or ASSAY_DEBUG=1) shows the traceback instead. `--debug` is
 accepted before or after the command name (`assay --debug scan`, `assay scan --debug`).

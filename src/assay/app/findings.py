@@ -1,6 +1,6 @@
 """The findings use case: LLM findings under review, read from the ledger's lifecycle
 (list, one finding with its audit log and proofs, history), explicit state changes and
-proof latency.
+proof latency; a recorded run with its LLM findings' states as they stand today.
 
     from assay.app.findings import list_findings
     for tracked in list_findings("path/to/repo", state="unverified"):
@@ -9,15 +9,23 @@ proof latency.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from assay.app.prove import ProveResult, open_lifecycle, proof_latency, set_state
-from assay.formats.lifecycle_document import FindingDetail, ProofRun
-from assay.workflow.lifecycle import AuditEntry, TrackedFinding
+from assay.app.scan import llm_states
+from assay.formats.lifecycle_document import FindingDetail, FindingList, ProofRun
+from assay.formats.trust_view import state_of
+from assay.ledger import open_ledger
+from assay.ledger.interface import LedgerError
+from assay.model import Finding, FindingKind, Run
+from assay.project import default_ledger, locate_project
+from assay.workflow.lifecycle import AuditEntry, Lifecycle, TrackedFinding
 from assay.workflow.states import State
 
-__all__ = ["FindingDetail", "ProofRun", "finding_history", "list_findings", "proof_latency",
-           "proof_run", "set_state", "show_finding"]
+__all__ = ["FindingDetail", "FindingList", "ProofRun", "RecordedRun", "finding_history",
+           "list_findings", "proof_latency", "proof_run", "recorded_run", "review_list",
+           "set_state", "show_finding"]
 
 
 def list_findings(path: str | Path = ".", *, state: str | None = None,
@@ -28,13 +36,64 @@ def list_findings(path: str | Path = ".", *, state: str | None = None,
         return life.findings(State.parse(state) if state else None, scanner)
 
 
+def review_list(path: str | Path = ".", *, state: str | None = None,
+                scanner: str | None = None,
+                ledger: str | Path | None = None) -> FindingList:
+    """Tracked LLM findings as `list_findings` gives them, each with the trust state a
+    person reads: `unsupported` when, as last reported, its quoted code is not in the
+    file, else its lifecycle state."""
+    with open_lifecycle(path, ledger) as life:
+        rows = life.findings(State.parse(state) if state else None, scanner)
+        reported = _last_reported(life, rows)
+        trust = tuple((r.fingerprint, state_of(reported[r.fingerprint],
+                                                {r.fingerprint: r.state.value})
+                       if r.fingerprint in reported else r.state.value) for r in rows)
+        return FindingList(tuple(rows), trust)
+
+
+def _last_reported(life: Lifecycle, rows: list[TrackedFinding]) -> dict[str, Finding]:
+    """Each tracked finding as the run that last reported it stored it (each run read
+    once)."""
+    out: dict[tuple[str, str], Finding] = {}
+    for run_id in dict.fromkeys(r.last_run for r in rows):
+        try:
+            run = life.ledger.get_run(run_id)
+        except LedgerError:
+            continue
+        # a deterministic finding of the same code can share the fingerprint
+        out.update(((f.fingerprint, f.scanner), f) for f in run.findings
+                   if f.kind is FindingKind.LLM)
+    return {r.fingerprint: out[(r.fingerprint, r.scanner)] for r in rows
+            if (r.fingerprint, r.scanner) in out}
+
+
+@dataclass(frozen=True)
+class RecordedRun:
+    """A run read back from the ledger, with the current lifecycle state of its LLM
+    findings by fingerprint (what `assay show` renders)."""
+
+    run: Run
+    states: tuple[tuple[str, str], ...]
+
+
+def recorded_run(path: str | Path, run_id: str, *,
+                 ledger: str | Path | None = None) -> RecordedRun:
+    """The run `run_id` (or a unique prefix) and its LLM findings' states today."""
+    store = open_ledger(default_ledger(locate_project(path), ledger))
+    try:
+        run = store.get_run(run_id)
+        return RecordedRun(run, llm_states(store, run))
+    finally:
+        store.close()
+
+
 def show_finding(path: str | Path, finding_id: str, *,
                  ledger: str | Path | None = None) -> FindingDetail:
     """One finding (fingerprint or unique prefix) as last reported, its audit log and
     its proofs."""
     with open_lifecycle(path, ledger) as life:
         tracked = life.resolve(finding_id)
-        return FindingDetail(tracked, life.latest_finding(tracked.fingerprint),
+        return FindingDetail(tracked, _last_reported(life, [tracked]).get(tracked.fingerprint),
                              tuple(life.history(tracked.fingerprint)),
                              tuple(life.proofs(tracked.fingerprint)))
 

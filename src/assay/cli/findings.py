@@ -29,18 +29,20 @@ def list_findings(
     path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON_FLAG,
     output: Path | None = OUTPUT,
 ) -> None:
-    """LLM findings with their lifecycle state."""
+    """LLM findings with their trust state (unverified, proven, refuted, accepted-risk,
+    fixed; unsupported when the quoted code is not in the file) and what they can do."""
     from assay.app import findings
 
-    rows = findings.list_findings(path, state=state, scanner=scanner, ledger=ledger)
-    emit("findings", rows, JSON if as_json else TEXT, output)
+    listing = findings.review_list(path, state=state, scanner=scanner, ledger=ledger)
+    emit("findings", listing, JSON if as_json else TEXT, output)
 
 
 @findings_app.command("show")
 def show(finding_id: str = typer.Argument(..., help="Fingerprint or unique prefix."),
          path: Path = PATH, ledger: str | None = LEDGER, as_json: bool = JSON_FLAG,
          output: Path | None = OUTPUT) -> None:
-    """One finding as last reported, its state, transitions and proofs."""
+    """One finding as last reported, its trust state in words, its latest proof's
+    verdict, its transitions and proofs."""
     from assay.app import findings
 
     detail = findings.show_finding(path, finding_id, ledger=ledger)

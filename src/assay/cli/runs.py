@@ -70,9 +70,10 @@ def show(
                                      case_sensitive=False, help="Output format."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Write to FILE."),
 ) -> None:
-    """Render a recorded run again, in any output format."""
-    from assay.ledger import open_ledger
+    """Render a recorded run again, in any output format, with its LLM findings' states
+    as they stand in the ledger today (proven, refuted, ...)."""
+    from assay.app.findings import recorded_run
 
-    with open_ledger(_ledger(path, ledger)) as store:
-        run = store.get_run(run_id)
-    emit("run", run, fmt.value, output, WriteOptions(with_metrics=True))
+    recorded = recorded_run(path, run_id, ledger=ledger)
+    emit("run", recorded.run, fmt.value, output,
+         WriteOptions(with_metrics=True, states=dict(recorded.states)))

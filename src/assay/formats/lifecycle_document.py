@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from assay.formats.json import finding_to_dict
+from assay.formats.trust_view import state_of
 from assay.model import Finding
 
 if TYPE_CHECKING:
@@ -27,13 +28,41 @@ Document = dict[str, Any]
 
 
 @dataclass(frozen=True)
+class FindingList:
+    """Tracked findings with the trust state a person reads for each: the lifecycle
+    state, or `unsupported` when the finding as last reported quotes code that is not in
+    its file."""
+
+    rows: tuple[TrackedFinding, ...]
+    trust: tuple[tuple[str, str], ...] = ()
+
+    def trust_of(self, row: TrackedFinding) -> str:
+        """The trust state of one row (its lifecycle state when none was given)."""
+        return dict(self.trust).get(row.fingerprint, row.state.value)
+
+
+@dataclass(frozen=True)
 class FindingDetail:
-    """One tracked finding: as last reported, its audit log and its proofs."""
+    """One tracked finding: as last reported, its audit log and its proofs (oldest
+    first)."""
 
     tracked: TrackedFinding
     finding: Finding | None
     history: tuple[AuditEntry, ...]
     proofs: tuple[ProofRecord, ...]
+
+    @property
+    def trust(self) -> str:
+        """The trust state: `unsupported` when its quoted code is not in the file, else
+        the lifecycle state."""
+        if self.finding is None:
+            return self.tracked.state.value
+        return state_of(self.finding, {self.tracked.fingerprint: self.tracked.state.value})
+
+    @property
+    def latest_proof(self) -> ProofRecord | None:
+        """The newest proof run for this finding, if any."""
+        return self.proofs[-1] if self.proofs else None
 
 
 @dataclass(frozen=True)
@@ -55,9 +84,10 @@ def tracked_row(r: TrackedFinding) -> Document:
             "start_line": r.start_line, "first_seen": r.first_seen, "last_seen": r.last_seen}
 
 
-def findings_document(rows: Sequence[TrackedFinding]) -> list[Document]:
-    """`assay findings list --json`."""
-    return [tracked_row(r) for r in rows]
+def findings_document(listing: FindingList) -> list[Document]:
+    """`assay findings list --json`: each row with its lifecycle `state` and the `trust`
+    state a person reads (`unsupported` for a phantom)."""
+    return [{**tracked_row(r), "trust": listing.trust_of(r)} for r in listing.rows]
 
 
 def audit_entry(e: AuditEntry) -> Document:
@@ -82,7 +112,9 @@ def proof_row(p: ProofRecord) -> Document:
 def finding_document(detail: FindingDetail) -> Document:
     """`assay findings show --json`."""
     tracked = detail.tracked
-    return {"id": tracked.fingerprint, "state": tracked.state.value,
+    latest = detail.latest_proof
+    return {"id": tracked.fingerprint, "state": tracked.state.value, "trust": detail.trust,
+            "latest_proof": proof_row(latest) if latest else None,
             "first_seen": tracked.first_seen, "first_run": tracked.first_run,
             "last_seen": tracked.last_seen, "last_run": tracked.last_run,
             "finding": finding_to_dict(detail.finding) if detail.finding else None,

@@ -6,6 +6,8 @@ findings are counted, why a scan exits as it does, and findings as table rows.
   the file is `unsupported` (a phantom): listed apart and never counted among findings.
 - Only deterministic (and human) findings and `proven` LLM findings at or above the
   threshold block (`blocking`); the outputs say which ones, and why a run is incomplete.
+- Each state has plain words (`MEANING`) and one summary sentence over LLM findings
+  (`llm_summary`), used by `assay findings`, `assay show` and the memo alike.
 - Table rows: severity first, then path and line; findings that differ only by their
   column are one row (`cols 5, 19`); messages cut at a word boundary with "…".
 """
@@ -32,6 +34,42 @@ def state_of(f: Finding, states: States | None = None) -> str:
     if f.kind is not FindingKind.LLM:
         return ""
     return (states or {}).get(f.fingerprint, State.UNVERIFIED.value)
+
+
+MEANING: Mapping[str, str] = {
+    State.PROVEN.value: "a proof demonstrated it: can block",
+    State.UNVERIFIED.value: "no proof yet: cannot block",
+    State.REFUTED.value: "shown false: never blocks",
+    State.ACCEPTED_RISK.value: "risk accepted: never blocks",
+    State.FIXED.value: "fixed: never blocks",
+    UNSUPPORTED: "its quoted code is not in the file: not counted",
+}
+"""What each trust state means for a person deciding what to act on, in plain words."""
+
+
+def meaning(state: str) -> str:
+    """`state` in plain words ('' for a deterministic finding's empty state)."""
+    return MEANING.get(state, "")
+
+
+def can_block(state: str) -> bool:
+    """True when a finding in this trust state may block ('' is a deterministic one)."""
+    return state == "" or state in {s.value for s in BLOCKING}
+
+
+def llm_summary(states: Sequence[str]) -> str:
+    """One sentence on LLM findings by trust state: `3 LLM findings: 1 unverified (no
+    proof yet: cannot block), 1 refuted (shown false: never blocks), ...`, and `none is
+    proven, so none can block` when none may block ('' without LLM findings)."""
+    if not states:
+        return ""
+    counts = {s: sum(1 for x in states if x == s) for s in MEANING}
+    parts = ", ".join(f"{n} {s} ({MEANING[s]})" for s, n in counts.items() if n)
+    n = len(states)
+    text = f"{n} LLM finding{'' if n == 1 else 's'}: {parts}"
+    if not any(can_block(s) for s in states):
+        text += "; none is proven, so none can block"
+    return text
 
 
 def counted(findings: Iterable[Finding]) -> tuple[Finding, ...]:

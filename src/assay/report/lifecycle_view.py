@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from assay.formats.lifecycle_document import FindingDetail, ProofRun
+from assay.formats import trust_view as tv
+from assay.formats.lifecycle_document import FindingDetail, FindingList, ProofRun
 from assay.report.terminal import add_row, line
 from assay.workflow.latency import human_duration
 
 if TYPE_CHECKING:
     from assay.scanners.llm.replay import ReplayReport
     from assay.workflow.latency import LatencyStats
-    from assay.workflow.lifecycle import AuditEntry, TrackedFinding
+    from assay.workflow.lifecycle import AuditEntry
 
 
 def _table(*columns: str) -> Table:
@@ -26,13 +28,19 @@ def _table(*columns: str) -> Table:
     return table
 
 
-def render_findings(rows: Sequence[TrackedFinding], console: Console) -> None:
-    """The tracked LLM findings as a table."""
+def render_findings(listing: FindingList, console: Console) -> None:
+    """The tracked LLM findings as a table, each with its trust state (`refuted` and
+    `unsupported` ones marked), then one sentence on what they can do."""
     table = _table("Id", "State", "Severity", "Scanner", "Rule", "CWE", "Location", "First seen")
-    for r in rows:
-        add_row(table, r.fingerprint[:12], r.state.value, r.severity, r.scanner, r.rule_id,
+    for r in listing.rows:
+        trust = listing.trust_of(r)
+        state = trust if tv.can_block(trust) or trust == "unverified" else Text(trust, "yellow")
+        add_row(table, r.fingerprint[:12], state, r.severity, r.scanner, r.rule_id,
                 f"CWE-{r.cwe}" if r.cwe else "", f"{r.path}:{r.start_line}", r.first_seen)
     console.print(table)
+    summary = tv.llm_summary([listing.trust_of(r) for r in listing.rows])
+    if summary:
+        console.print(line(summary))
 
 
 def render_history(entries: Sequence[AuditEntry], console: Console) -> None:
@@ -46,15 +54,33 @@ def render_history(entries: Sequence[AuditEntry], console: Console) -> None:
 def render_finding(detail: FindingDetail, console: Console) -> None:
     """One finding: where, what it said (indented), its audit log and proofs."""
     tracked = detail.tracked
-    console.print(line(tracked.fingerprint, "  ", tracked.state.value))
+    console.print(line(tracked.fingerprint, "  ", detail.trust))
     console.print(line(f"{tracked.scanner}/{tracked.rule_id}", " at ",
                        f"{tracked.path}:{tracked.start_line}", f" ({tracked.severity})"))
     if detail.finding is not None:  # its lines indented, so none can pass for one of assay's
         for text in detail.finding.message.split("\n"):
             console.print(line("  ", text))
+    console.print(line(f"state: {_state_words(detail)}"))
+    latest = detail.latest_proof
+    if latest is None:
+        console.print("latest proof: none (run `assay prove` to demonstrate it)",
+                      highlight=False)
+    else:
+        where = (latest.commit or "the work tree")[:12] + (" (dirty)" if latest.dirty else "")
+        console.print(line(f"latest proof: {latest.id} {latest.verdict} on {where}: ",
+                           latest.detail))
     render_history(detail.history, console)
     for p in detail.proofs:
         console.print(line(f"proof {p.id} {p.at} {p.verdict}: ", p.detail))
+
+
+def _state_words(detail: FindingDetail) -> str:
+    """`proven (a proof demonstrated it: can block)`; the lifecycle state too when the
+    trust state differs from it."""
+    words = f"{detail.trust} ({tv.meaning(detail.trust)}"
+    if detail.trust != detail.tracked.state.value:
+        words += f"; lifecycle state {detail.tracked.state.value}"
+    return words + ")"
 
 
 def render_latency(stats: Sequence[LatencyStats], console: Console) -> None:

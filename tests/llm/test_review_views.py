@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -123,3 +124,20 @@ def test_show_run_renders_the_ledger_states(repo: GitRepo, reviewed: dict[str, s
     md = assay(repo, "show", reviewed["run"], "-f", "md").stdout
     assert "| refuted |" in md and "| unverified |" in md
 
+
+
+def test_memo_lists_llm_findings_with_their_trust_state(
+        repo: GitRepo, reviewed: dict[str, str], tmp_path: Path) -> None:
+    _prove(repo, reviewed["CWE-89"])
+    md, html = tmp_path / "memo.md", tmp_path / "memo.html"
+    made = assay(repo, "report", "--run", reviewed["run"], "--md", str(md), "--html", str(html))
+    assert made.returncode == 0, made.stderr
+    text = md.read_text()
+    section = text.split("## LLM findings and their trust states", 1)[1].split("\n## ", 1)[0]
+    assert "| proven | yes |" in section and "| refuted | no |" in section
+    assert "| unsupported | no |" in section
+    assert ("3 LLM findings: 1 proven (a proof demonstrated it: can block), 1 refuted "
+            "(shown false: never blocks), 1 unsupported (its quoted code is not in the "
+            "file: not counted)") in " ".join(text.split())
+    page = html.read_text()
+    assert "LLM findings and their trust states" in page and ">unsupported<" in page

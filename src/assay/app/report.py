@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from assay.app.measure import evaluate_runs
+from assay.app.scan import llm_states
 from assay.errors import UsageError
 from assay.ledger import open_ledger
-from assay.model import Run
+from assay.model import FindingKind, Run
 from assay.project import default_ledger, locate_project
 from assay.repo import RepoError, git
 from assay.report.compose import MemoOptions, build_memo
@@ -30,16 +31,32 @@ __all__ = ["Memo", "MemoOptions", "memo_for", "memo_to_html", "memo_to_markdown"
 
 
 def memo_for(runs: Sequence[Run], *, truth: Path | None = None, path: str | Path | None = ".",
-             options: MemoOptions | None = None) -> Memo:
+             options: MemoOptions | None = None,
+             ledger: str | Path | None = None) -> Memo:
     """Measure `runs` (and score them against `truth`, when given) and compose the memo.
 
-    `path` is the project whose files truth items are checked against (None: no check).
+    `path` is the project whose files truth items are checked against (None: no check),
+    and whose ledger (or `ledger`) holds the states of the runs' LLM findings.
     """
     opts = options or MemoOptions()
     evaluation = None
     if truth is not None:
         evaluation = evaluate_runs(runs, truth, path=path, tolerance=opts.tolerance)
-    return build_memo(runs, opts, evaluation)
+    states = _llm_states(runs, path, ledger) if path is not None else {}
+    return build_memo(runs, opts, evaluation, states)
+
+
+def _llm_states(runs: Sequence[Run], path: str | Path,
+                ledger: str | Path | None) -> dict[str, str]:
+    """The lifecycle state of the runs' LLM findings, from the project's ledger (none
+    read when no run has an LLM finding)."""
+    if not any(f.kind is FindingKind.LLM for r in runs for f in r.findings):
+        return {}
+    store = open_ledger(default_ledger(locate_project(path), ledger))
+    try:
+        return {fp: state for run in runs for fp, state in llm_states(store, run)}
+    finally:
+        store.close()
 
 
 def resolve_commit(commit: str, path: str | Path = ".") -> str:

@@ -52,7 +52,8 @@ def report(
     runs = load_runs(ids, source.files, path=path, ledger=ledger)
     mc.progress(f"measuring {len(runs)} runs and drawing the memo")
     memo = memo_for(runs, truth=truth, path=path,
-                    options=MemoOptions(title=title, tolerance=tolerance, seed=seed))
+                    options=MemoOptions(title=title, tolerance=tolerance, seed=seed),
+                    ledger=ledger)
     if html:
         write_output(memo_to_html(memo), html)
     if md:

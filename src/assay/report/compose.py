@@ -3,7 +3,8 @@
 Runs are grouped by scanner setup (`bandit`, `bandit+semgrep`, `llm`, ...) and, within a
 setup, like for like: same commit, same scope, same scanner configuration
 (`assay.measure.groups`). Drift is measured within every group of two or more runs and
-never across groups; the memo has one section per group saying which it is. Findings
+never across groups; the memo has one section per group saying which it is. LLM
+findings are listed with their trust state (`report.trust_section`). Findings
 variance is shown for each commit and scope where two or more setups ran (or, failing
 that, for the one with the most runs). Accuracy comes in ready-made from the caller (it
 needs truth).
@@ -12,7 +13,7 @@ needs truth).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assay import __version__
@@ -27,6 +28,7 @@ from assay.model import Run
 from assay.report import groups_view, runs_view, sections, summary
 from assay.report.accuracy_view import AccuracyView, accuracy_view
 from assay.report.memo import Chart, Memo, Note
+from assay.report.trust_section import trust_section
 
 MAX_HEATMAP_RUNS = 12
 MAX_HEATMAPS = 3
@@ -105,9 +107,12 @@ def _spread(runs: Sequence[Run]) -> list[Run]:
 
 
 def build_memo(runs: Sequence[Run], options: MemoOptions | None = None,
-               evaluation: EvalReport | None = None) -> Memo:
+               evaluation: EvalReport | None = None,
+               states: Mapping[str, str] | None = None) -> Memo:
     """The memo for `runs`, with accuracy when an evaluation against truth is given.
 
+    `states` is the lifecycle state of LLM findings by fingerprint (from the ledger):
+    the memo lists each LLM finding with its trust state (`unverified` without one).
     MeasureError when there are no runs.
     """
     if not runs:
@@ -131,17 +136,18 @@ def build_memo(runs: Sequence[Run], options: MemoOptions | None = None,
     stage_charts, stage_notes = runs_view.stage_charts(measured.runs)
     figures += [*stage_charts, *stage_notes, sections.coverage_per_run(measured.runs)]
     groups = groups_view.group_sections(measured.runs, measured.drifts)
+    trust_lines, trust_tables = trust_section(measured.runs, states)
     return Memo(
         title=opts.title,
         groups=groups,
         summary=(*summary.overview(measured.runs), *groups_view.summary_lines(groups),
                  *summary.drift_lines(measured.drifts),
                  *accuracy.lines, *summary.cost_lines(measured.runs),
-                 *summary.incomplete_lines(measured.runs)),
+                 *summary.incomplete_lines(measured.runs), *trust_lines),
         method=summary.method(opts.tolerance, opts.seed, opts.resamples),
         charts=tuple(f for f in figures if isinstance(f, Chart)),
         missing=tuple(f for f in figures if isinstance(f, Note)),
-        tables=accuracy.tables,
+        tables=(*accuracy.tables, *trust_tables),
         incomplete=runs_view.incomplete_table(measured.runs),
         provenance=runs_view.provenance_table(measured.runs),
         facts=(("runs", len(measured.runs)),

@@ -1,13 +1,16 @@
 """A/B: `assay scan` of this checkout against an earlier commit, on the Django sdist.
 
     python bench/ab_scan.py --base-rev REV [--new-rev REV] [--runs 5] [--rescans 1]
+                            [--rescan-only] [--scanner NAME ...]
 
 Both versions run from source (`PYTHONPATH=<src>`, the same interpreter and dependencies)
 on their own clone of the corpus, in alternation (A, B, A, B, ...), so machine noise hits
 both alike. Each run is a cold full scan (every cached result removed first) followed by
 `--rescans` no-change rescans (start-up cost dominates these: more samples of them
-cost little). Prints the medians, the ratio new/base and every sample, and writes
-bench/results/ab_scan.md.
+cost little). `--rescan-only` fills each cache once (one scan with `-j 1`, which keeps
+one Semgrep process in memory at a time, untimed) and times only the rescans.
+`--scanner` runs only the named scanners (`-s`). Prints the medians, the ratio new/base
+and every sample, and writes bench/results/ab_scan.md.
 """
 
 from __future__ import annotations
@@ -34,8 +37,10 @@ HERE = Path(__file__).resolve().parent.parent
 class Version:
     """One version of assay: its source tree, clone of the corpus and cache location."""
 
-    def __init__(self, label: str, src: Path, corpus: Path) -> None:
+    def __init__(self, label: str, src: Path, corpus: Path,
+                 scanners: tuple[str, ...] = ()) -> None:
         self.label, self.src, self.corpus = label, src, corpus
+        self.scanners = [arg for name in scanners for arg in ("-s", name)]
         self.cache = Path(tempfile.mkdtemp(prefix=f"ab-{label}-"))
         self.env = {"PYTHONPATH": str(src), "ASSAY_CACHE_DIR": str(self.cache / "cache"),
                     "ASSAY_STATE_DIR": str(self.cache / "state"),
@@ -47,9 +52,10 @@ class Version:
         shutil.rmtree(self.cache, ignore_errors=True)
         self.cache.mkdir()
 
-    def scan(self) -> Sample:
+    def scan(self, *extra: str) -> Sample:
         """One `assay scan` of the corpus, timed."""
-        argv = [sys.executable, "-m", "assay", "scan", "-q", "-f", "json", "--no-record"]
+        argv = [sys.executable, "-m", "assay", "scan", "-q", "-f", "json", "--no-record",
+                *self.scanners, *extra]
         return run_timed(argv, self.corpus, self.env)
 
 
@@ -98,25 +104,39 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rescans", type=int, default=1,
                         help="no-change rescans after each cold scan (default 1)")
+    parser.add_argument("--rescan-only", action="store_true",
+                        help="fill each cache once (untimed, -j 1) and time only rescans")
+    parser.add_argument("--scanner", action="append", default=[],
+                        help="run only this scanner (repeatable; default: the configured ones)")
     parser.add_argument("--out", type=Path, default=HERE / "bench" / "results" / "ab_scan.md")
     args = parser.parse_args()
-    versions = [Version("base", base_tree(args.base_rev), clone("ab-corpus-base")),
+    scanners = tuple(args.scanner)
+    versions = [Version("base", base_tree(args.base_rev), clone("ab-corpus-base"), scanners),
                 Version("new", base_tree(args.new_rev) if args.new_rev else HERE / "src",
-                        clone("ab-corpus-new"))]
+                        clone("ab-corpus-new"), scanners)]
     files, lines = count_python(versions[0].corpus)
     cold: dict[str, list[Sample]] = {v.label: [] for v in versions}
     warm: dict[str, list[Sample]] = {v.label: [] for v in versions}
+    if args.rescan_only:
+        for version in versions:
+            version.forget()
+            filled = version.scan("-j", "1")
+            print(f"{version.label}: cache filled in {filled.seconds:.1f} s", flush=True)
     for run in range(args.runs):
         for version in versions if run % 2 == 0 else versions[::-1]:
-            version.forget()
-            cold[version.label].append(version.scan())
+            if not args.rescan_only:
+                version.forget()
+                cold[version.label].append(version.scan())
             warm[version.label].extend(version.scan() for _ in range(args.rescans))
-            print(f"run {run + 1} {version.label}: cold {cold[version.label][-1].seconds:.2f} s "
-                  f"({cold[version.label][-1].cpu_seconds:.1f} s CPU), "
+            coldest = cold[version.label][-1:] or [Sample(0, 0, 0)]
+            print(f"run {run + 1} {version.label}: cold {coldest[0].seconds:.2f} s "
+                  f"({coldest[0].cpu_seconds:.1f} s CPU), "
                   f"rescan {warm[version.label][-1].seconds:.3f} s "
                   f"({warm[version.label][-1].cpu_seconds:.2f} s CPU)", flush=True)
     rows = []
-    for name, samples in (("cold full scan", cold), ("no-change rescan", warm)):
+    measured = (("no-change rescan", warm),) if args.rescan_only else (
+        ("cold full scan", cold), ("no-change rescan", warm))
+    for name, samples in measured:
         rows.append(_row(f"{name}, wall", [s.seconds for s in samples["base"]],
                          [s.seconds for s in samples["new"]]))
         rows.append(_row(f"{name}, CPU", [s.cpu_seconds for s in samples["base"]],
@@ -127,7 +147,8 @@ def main() -> None:
         f"{f'`{short_commit(args.new_rev)}`' if args.new_rev else 'this checkout'}; "
         f"{os.cpu_count()} cores, Python {platform.python_version()}; "
         f"medians of {args.runs} alternating runs"
-        f"{f' ({args.rescans} rescans each)' if args.rescans > 1 else ''}.", "",
+        f"{f' ({args.rescans} rescans each)' if args.rescans > 1 else ''}"
+        f"{'; scanners ' + ', '.join(scanners) if scanners else ''}.", "",
         "| measurement | base (s) | new (s) | new / base (medians) | median of paired ratios "
         "| base samples | new samples |",
         "|---|---|---|---|---|---|---|", *rows]) + "\n"

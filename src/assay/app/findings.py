@@ -9,12 +9,20 @@ proof latency; a recorded run with its LLM findings' states as they stand today.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from assay.app.prove import ProveResult, open_lifecycle, proof_latency, set_state
 from assay.app.scan import llm_states
-from assay.formats.lifecycle_document import FindingDetail, FindingList, ProofRun
+from assay.formats.lifecycle_document import (
+    FindingDetail,
+    FindingList,
+    GenerationTrace,
+    ProofRun,
+    TraceStep,
+    trace_summary,
+)
 from assay.formats.trust_view import state_of
 from assay.ledger import open_ledger
 from assay.ledger.interface import LedgerError
@@ -23,9 +31,10 @@ from assay.project import default_ledger, locate_project
 from assay.workflow.lifecycle import AuditEntry, Lifecycle, TrackedFinding
 from assay.workflow.states import State
 
-__all__ = ["FindingDetail", "FindingList", "ProofRun", "RecordedRun", "finding_history",
-           "list_findings", "proof_latency", "proof_run", "recorded_run", "review_list",
-           "set_state", "show_finding"]
+__all__ = ["FindingDetail", "FindingList", "GenerationTrace", "ProofRun", "RecordedRun",
+           "finding_history", "generation_trace", "is_proof_id", "list_findings",
+           "proof_latency", "proof_run", "recorded_run", "review_list", "set_state",
+           "show_finding"]
 
 
 def list_findings(path: str | Path = ".", *, state: str | None = None,
@@ -65,6 +74,38 @@ def _last_reported(life: Lifecycle, rows: list[TrackedFinding]) -> dict[str, Fin
                    if f.kind is FindingKind.LLM)
     return {r.fingerprint: out[(r.fingerprint, r.scanner)] for r in rows
             if (r.fingerprint, r.scanner) in out}
+
+
+PROOF_ID = re.compile(r"P\d{8}T\d{6}Z-[0-9a-f]+")
+
+
+def is_proof_id(text: str) -> bool:
+    """True for a proof's id (`P20261125T174905Z-3f9a1c2b`), which names a generation
+    trace rather than a run."""
+    return PROOF_ID.fullmatch(text.strip()) is not None
+
+
+def generation_trace(path: str | Path, proof_id: str, *,
+                     ledger: str | Path | None = None) -> GenerationTrace:
+    """The trace `assay prove --generate` kept under `proof_id` (a proof came of it or
+    not); LedgerError when there is none."""
+    from assay.scanners.llm.store import LlmStore
+
+    store = open_ledger(default_ledger(locate_project(path), ledger))
+    try:
+        traces = LlmStore(store)
+        scanners = [s for s in traces.traced_scanners(proof_id) if "#" in s]
+        if not scanners:
+            raise LedgerError(f"no generation trace for proof {proof_id} in ledger "
+                              f"{store.location}",
+                              "ids of generated proofs are printed by `assay prove "
+                              "--generate` and listed by `assay findings show`")
+        events = traces.events(proof_id, scanners[0])
+        steps = tuple(TraceStep(e.kind, e.step, trace_summary(e.kind, e.payload))
+                      for e in events)
+        return GenerationTrace(proof_id, scanners[0], steps)
+    finally:
+        store.close()
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 """JSON documents of the finding lifecycle: tracked findings, one finding with its audit
-log and proofs, proof latency, a proof run, and replays of recorded LLM runs.
+log and proofs, proof latency, a proof run, replays of recorded LLM runs, and the trace of
+a proof's generation.
 
 The values come from the workflow and scanner packages; they are read here by their
 fields only (the imports below are for type checking), so this module imports nothing
@@ -144,3 +145,59 @@ def replay_document(reports: Sequence[ReplayReport]) -> list[Document]:
     return [{"run": r.run_id, "scanner": r.scanner, "source_run": r.source_run,
              "identical": r.identical, "findings": r.findings, "steps": r.steps,
              "divergences": list(r.divergences)} for r in reports]
+
+
+@dataclass(frozen=True)
+class TraceStep:
+    """One recorded event of a generation trace, summed up in a line."""
+
+    kind: str
+    step: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class GenerationTrace:
+    """The trace of `assay prove --generate`: kept under the proof's id and scanner
+    `NAME#prove`, whether or not a proof came of it."""
+
+    proof_id: str
+    scanner: str
+    steps: tuple[TraceStep, ...]
+
+
+def _response_summary(p: dict[str, Any]) -> str:
+    calls = [str(c.get("name", "")) for c in p.get("tool_calls", ())]
+    what = f"calls {', '.join(calls)}" if calls else f"text {str(p.get('text', ''))[:80]!r}"
+    usage = p.get("usage", {})
+    stop = f", stop {p.get('stop')}" if p.get("stop") not in ("tool_use", "end") else ""
+    return (f"response: {what} ({usage.get('input', 0)} tokens in, "
+            f"{usage.get('output', 0)} out, model {p.get('model', '')}{stop})")
+
+
+def trace_summary(kind: str, p: dict[str, Any]) -> str:
+    """One line for a trace event of a generation."""
+    if kind == "header":
+        model = p.get("settings", {}).get("model", "")
+        docs = ", ".join(str(d) for d in p.get("documents", ())) or "none"
+        return f"header: stage {p.get('stage', '')}, model {model}, documents: {docs}"
+    if kind == "request":
+        return f"request {str(p.get('hash', ''))[:12]}: {p.get('messages', 0)} message(s)"
+    if kind == "response":
+        return _response_summary(p)
+    if kind == "attempt_error":
+        return f"attempt {p.get('attempt', '')} failed: {p.get('kind', '')} {p.get('message', '')}"
+    if kind == "failure":
+        return f"failure: {p.get('reason', '')}"
+    if kind == "end":
+        if p.get("produced"):
+            return f"end: {p.get('status', '')}, a proof was written"
+        return f"end: {p.get('status', '')}: {p.get('reason', '')}"
+    return kind
+
+
+def trace_document(trace: GenerationTrace) -> Document:
+    """`assay replay PROOF_ID --json`: the generation's recorded steps."""
+    return {"proof": trace.proof_id, "scanner": trace.scanner,
+            "events": [{"kind": s.kind, "step": s.step, "summary": s.summary}
+                       for s in trace.steps]}

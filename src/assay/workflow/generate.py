@@ -107,7 +107,7 @@ def generate_proof(finding: TrackedFinding, reported: Finding | None, snapshot: 
     trace = f"{scanner.name}#{STAGE}"
     if result.value is None:
         raise GenerationFailed(f"{scanner.name} did not write a proof: {result.reason}",
-                               f"see the trace of run {proof_id} scanner {trace}")
+                               f"open its trace ({trace}) with `assay replay {proof_id}`")
     info = (("trace_run", proof_id), ("trace_scanner", trace),
             ("expected_failure", str(result.value.get("expected_failure", ""))),
             ("model", result.model_reported), ("tokens_in", str(result.stage.tokens_in)),

@@ -152,11 +152,11 @@ def test_semgrep_state_stays_in_assays_directory(repo: GitRepo, tmp_path: Path,
     repo.commit()
     run = scan(repo.path, scanners=["semgrep"]).run
     assert run.complete and run.findings
-    # each Semgrep run of a scan has its own settings in the project's cache directory
+    # each Semgrep run of a scan has its own state folder in the project's cache directory
     state = locate_project(repo.path).state_dir
     assert not state.is_relative_to(repo.path)
-    assert list((state / "semgrep").rglob("settings.yml"))
-    assert not (home / ".semgrep").exists()
+    assert list((state / "semgrep").glob("run-*"))
+    assert list(home.iterdir()) == []  # nothing in the home folder (no ~/.semgrep)
     assert list((state / "tmp").iterdir()) == []  # scratch copies removed
     assert repo.git("status", "--porcelain", "--ignored") == ""
 

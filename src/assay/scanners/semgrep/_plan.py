@@ -17,6 +17,7 @@ from assay.scanners.interface import ScanContext
 from assay.scanners.semgrep._layout import RunLayout
 from assay.scanners.semgrep._pack import Pack, Rules, load_rules, rule_files
 from assay.scanners.semgrep._prepass import prepare
+from assay.scanners.semgrep._rulefiles import write_generated
 from assay.scanners.semgrep._slicing import VERSION as SLICER_VERSION
 from assay.scanners.semgrep._slicing import SliceSpec
 from assay.scanners.semgrep._template_flow import TemplatePlan, plan_templates
@@ -85,7 +86,13 @@ def plan_scan(ctx: ScanContext, options: Options) -> ScanPlan:
     gated = _gated_cwes(ctx.cache, pack)
     record: tuple[tuple[str, str], ...] = (("semgrep.bandit_policy", options.policy.value),)
     if not options.summaries:
-        plan = ScanPlan(options, layout, pack, gated, pack.paths, pack.hash, record=record)
+        # Semgrep's native engine takes a rule file's `rules` and nothing else (the
+        # pack's YAML holds its shared anchors beside them): the rules as JSON copies
+        layout.prepare()
+        loaded = Rules(tuple(write_generated(layout.generated, f.path.stem, f.rules)
+                             for f in pack.rules.files))
+        plan = ScanPlan(options, layout, pack, gated, loaded.paths, pack.hash, loaded,
+                        record=record)
         return _with_templates(plan, ctx)
     prepared = prepare(ctx, layout, pack)
     sliced = Sliced(prepared.slicing, prepared.taint) if options.slicing else None

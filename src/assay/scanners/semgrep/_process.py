@@ -92,8 +92,12 @@ class Invocation:
 
     def command(self, rules: Sequence[Path]) -> list[str]:
         """The command line for `rules`, without the files."""
-        cmd = [self.binary, "scan", "--json", "--metrics=off", "--disable-version-check",
-               "--no-git-ignore", "--max-target-bytes=0", "--quiet", "--disable-nosem",
+        # the native engine (`--experimental`) starts in a tenth of the time of the Python
+        # front end it otherwise hands over to; `--project-root .` makes the rules'
+        # anchored `paths` match from the scanned root, as they do in the front end
+        cmd = [self.binary, "scan", "--experimental", "--project-root", ".", "--json",
+               "--metrics=off", "--disable-version-check", "--no-git-ignore",
+               "--max-target-bytes=0", "--quiet", "--disable-nosem",
                "--timeout", str(int(self.file_timeout)), "--jobs", "1"]
         for rule in rules:
             cmd += ["--config", str(rule)]

@@ -167,7 +167,9 @@ def _read_channel(handle: IO[bytes]) -> str:
     return handle.read(MAX_REPORT_BYTES + 1).decode("utf-8", errors="replace")
 
 
-PYTEST_CHECK_SECONDS = 60
+PYTEST_CHECK_SECONDS = 180  # an import on a machine short of memory can take a minute
+_PYTEST_FOUND: set[tuple[str, int]] = set()
+"""Interpreters (path, modification time) that imported pytest in this process."""
 
 
 def check_pytest(python: Path, untrusted: Sequence[Path] = ()) -> None:
@@ -180,6 +182,12 @@ def check_pytest(python: Path, untrusted: Sequence[Path] = ()) -> None:
     of the working directory on sys.path), from an empty directory.
     """
     python_binds(python, untrusted)
+    try:
+        known = (str(python.resolve()), python.stat().st_mtime_ns)
+    except OSError:
+        known = (str(python), -1)
+    if known in _PYTEST_FOUND:
+        return
     with tempfile.TemporaryDirectory(prefix="assay-pytest-check-") as empty:
         try:
             found = subprocess.run([str(python), "-s", "-P", "-c", "import pytest"], cwd=empty,
@@ -194,6 +202,7 @@ def check_pytest(python: Path, untrusted: Sequence[Path] = ()) -> None:
         raise ProofError(f"pytest is not installed for the proof interpreter {python}",
                          f"install it: {python} -m pip install pytest (or set [proof] "
                          "python to an interpreter that has it); no proof was recorded")
+    _PYTEST_FOUND.add(known)
 
 
 def run_proof(snapshot: Snapshot, text: str, name: str, *, python: Path | None = None,

@@ -58,7 +58,7 @@ def test_runs_show_each_runs_scope_in_text_and_json(repo: GitRepo, tmp_path: Pat
              if line.startswith("│")}
     assert "Scope" in proc.stdout
     assert "│ tree " in lines[whole.id]
-    assert f"│ diff {base[:12]}..{head[:12]} (1 file) " in lines[diff.id]
+    assert f"│ diff {base[:8]}..{head[:8]} (1 file) " in lines[diff.id]
     assert "│ paths (2) " in lines[paths.id]
     doc = json.loads(assay("runs", "--json", "--ledger", str(ledger), cwd=repo.path).stdout)
     scopes = {r["id"]: r["scope"] for r in doc}
@@ -66,6 +66,6 @@ def test_runs_show_each_runs_scope_in_text_and_json(repo: GitRepo, tmp_path: Pat
         whole.id: {"kind": "tree", "directory": ".", "diff_base": None, "files": 0,
                    "label": "tree"},
         diff.id: {"kind": "diff", "directory": ".", "diff_base": base, "files": 1,
-                  "label": f"diff {base[:12]}..{head[:12]} (1 file)"},
+                  "label": f"diff {base[:8]}..{head[:8]} (1 file)"},
         paths.id: {"kind": "paths", "directory": ".", "diff_base": None, "files": 2,
                    "label": "paths (2)"}}

@@ -52,10 +52,10 @@ def runs(
     table = Table(header_style="bold")
     for column in ("Run", "Started", "Status", "Scanners", "Commit", "Scope", "Findings",
                    "Seconds"):
-        table.add_column(column, no_wrap=column in ("Run", "Scope"))
+        table.add_column(column, no_wrap=column in ("Run", "Started", "Status", "Commit", "Scope"))
     for r in rows:
         commit_text = (r.commit or "")[:12] + ("+dirty" if r.dirty else "")
-        add_row(table, r.id, r.started_at, r.status, ",".join(r.scanners), commit_text,
+        add_row(table, r.id, r.started_at, r.status, ", ".join(r.scanners), commit_text,
                 scope_label(r), str(r.findings), f"{r.wall_seconds:.2f}")
     stdout_console().print(table)
 

@@ -1,7 +1,7 @@
 """`assay runs`: what each recorded run covered, in words and as JSON.
 
 A run covered the whole tree (`tree`, or `tree of src/` for one directory), a diff's
-changed files (`diff a1b2c3d4e5f6..c3d4e5f6a7b8 (3 files)`) or a path set (`paths (2)`).
+changed files (`diff a1b2c3d4..c3d4e5f6 (3 files)`) or a path set (`paths (2)`).
 The summaries come from the ledger; they are read here by their fields only (the import
 below is for type checking), so this module imports nothing above the formats layer.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assay.ledger.interface import RunSummary
 
-SHORT = 12
+SHORT = 8
 
 
 def scope_kind(run: RunSummary) -> str:
@@ -26,7 +26,7 @@ def scope_kind(run: RunSummary) -> str:
 
 def scope_label(run: RunSummary) -> str:
     """What the run covered, in a few words: `tree`, `tree of src/`, `paths (2)`,
-    `diff a1b2c3d4e5f6..c3d4e5f6a7b8 (3 files)`."""
+    `diff a1b2c3d4..c3d4e5f6 (3 files)`."""
     kind = scope_kind(run)
     if kind == "diff":
         head = (run.commit or "work tree")[:SHORT]

@@ -111,8 +111,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "bench" / "results" / "ab_scan.md")
     args = parser.parse_args()
     scanners = tuple(args.scanner)
-    versions = [Version("base", base_tree(args.base_rev), clone("ab-corpus-base"), scanners),
-                Version("new", base_tree(args.new_rev) if args.new_rev else HERE / "src",
+    base_rev = short_commit(args.base_rev)
+    new_rev = short_commit(args.new_rev) if args.new_rev else None
+    versions = [Version("base", base_tree(base_rev), clone("ab-corpus-base"), scanners),
+                Version("new", base_tree(new_rev) if new_rev else HERE / "src",
                         clone("ab-corpus-new"), scanners)]
     files, lines = count_python(versions[0].corpus)
     cold: dict[str, list[Sample]] = {v.label: [] for v in versions}
@@ -143,8 +145,7 @@ def main() -> None:
                          [s.cpu_seconds for s in samples["new"]]))
     text = "\n".join([
         f"Corpus: Django sdist ({files} .py files, {lines:,} lines); base "
-        f"`{short_commit(args.base_rev)}` against "
-        f"{f'`{short_commit(args.new_rev)}`' if args.new_rev else 'this checkout'}; "
+        f"`{base_rev}` against {f'`{new_rev}`' if new_rev else 'this checkout'}; "
         f"{os.cpu_count()} cores, Python {platform.python_version()}; "
         f"medians of {args.runs} alternating runs"
         f"{f' ({args.rescans} rescans each)' if args.rescans > 1 else ''}"

@@ -62,11 +62,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
     "DEBUG = True in Django settings is not reported as active debug code": (
         "django_shop/vulnerable/shop/settings.py:9:CWE-489",
     ),
-    ("SSRF reported when only the query string of a constant-host URL is tainted (through "
-     "a helper)"): (
-        "fastapi_inventory/fixed/app/services/webhooks.py:19:CWE-918",
-        "fastapi_inventory/vulnerable/app/services/webhooks.py:14:CWE-918",
-    ),
     ("a SAX parser from make_parser() with feature_external_ges switched on, fed the "
      "aiohttp body (await request.read()), is missed"): (
         "aiohttp_chat/vulnerable/server/importer.py:22:CWE-611",

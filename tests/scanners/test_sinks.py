@@ -70,3 +70,70 @@ def test_unknown_bandit_policy_is_a_configuration_error() -> None:
     config = Config(scanners={"semgrep": {"bandit_findings": "sometimes"}})
     with pytest.raises(ScannerError, match="bandit_findings"):
         build_scanner("semgrep", config)
+
+
+SSRF = "assay.python.ssrf.taint"
+FETCHERS = '''\
+import requests
+
+API = "https://api.example.com/v1/items"
+
+
+def fetch(url):
+    return requests.get(url)
+
+
+def translate(text, source, dest):
+    return requests.post(
+        "https://translate.example.com"
+        "/translate?from={}&to={}".format(source, dest), json=[text])
+
+
+def search(term):
+    return requests.get(f"https://search.example.com/?q={term}")
+
+
+def item(name):
+    url = "https://api.example.com/items/" + name
+    return requests.get(url)
+
+
+def page(host, path):
+    return requests.get("https://" + host + "/" + path)
+
+
+def userinfo(rest):
+    return requests.get("https://api.example.com" + rest)
+
+
+def relay(name):
+    return fetch("https://api.example.com/items/%s" % name)
+
+
+def event(name):
+    return requests.get(f"{API}?event={name}")
+
+
+def setting(name):
+    return requests.get("{}/users/{}".format(settings.API_URL, name))
+
+
+def upper(URL):
+    return requests.get(URL)
+
+
+def use():
+    fetch("x"); translate("a", "b", "c"); search("d"); item("e"); page("f", "g")
+    userinfo("h"); relay("i"); event("j"); setting("k"); upper("l")
+'''
+
+
+def test_a_fixed_scheme_and_host_are_not_a_server_side_request_forgery() -> None:
+    summaries = summarize({"fetchers.py": FETCHERS}, ["fetchers.py"])
+    found = find_wrappers(SSRF, signatures(PACK[SSRF]), summaries.call_index, lambda w: True)
+    # the host is chosen by the parameter only where no constant scheme and host (with the
+    # separator after the host) come first; `page` builds its host from one parameter, and
+    # the argument is judged whole, so both of its parameters count
+    assert sorted((w.function, w.param) for w in found) == [
+        ("fetchers.fetch", "url"), ("fetchers.page", "host"), ("fetchers.page", "path"),
+        ("fetchers.upper", "URL"), ("fetchers.userinfo", "rest")]

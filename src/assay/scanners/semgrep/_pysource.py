@@ -69,6 +69,9 @@ class ParamCall:
     of a method call, `args` maps an argument (its position as a string, or its keyword)
     to the parameters that reach it other than through a resolved call, and `keywords`
     maps each keyword argument to its literal value ('' when not a literal).
+    `fixed_host` lists the arguments whose value is a URL with a constant scheme and host
+    in front (`"https://api.example.com/v1?q=" + q`, `f"https://host/{x}"`): what
+    reaches them chooses a path or a query, not the server.
     """
 
     callee: str
@@ -76,6 +79,7 @@ class ParamCall:
     args: tuple[tuple[str, tuple[str, ...]], ...]
     keywords: tuple[tuple[str, str], ...] = ()
     receiver: str = ""
+    fixed_host: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -462,16 +466,13 @@ class _LocalFlow:
     def param_call(self, call: ast.Call, params: frozenset[str]) -> ParamCall | None:
         """The call, if one of `params` reaches one of its arguments."""
         reached: list[tuple[str, tuple[str, ...]]] = []
-        for index, arg in enumerate(call.args):
-            if isinstance(arg, ast.Starred):
-                break
+        fixed: list[str] = []
+        for key, arg in self._arguments(call):
             names = self.reaching(arg, frozenset()) & params
             if names:
-                reached.append((str(index), tuple(sorted(names))))
-        for keyword in call.keywords:
-            names = self.reaching(keyword.value, frozenset()) & params
-            if keyword.arg is not None and names:
-                reached.append((keyword.arg, tuple(sorted(names))))
+                reached.append((key, tuple(sorted(names))))
+                if self.fixed_host(arg, frozenset()):
+                    fixed.append(key)
         if not reached:
             return None
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
@@ -481,7 +482,30 @@ class _LocalFlow:
             method = ""  # a method of this very class, not a library object's method
         literals = tuple((k.arg, repr(k.value.value) if isinstance(k.value, ast.Constant) else "")
                          for k in call.keywords if k.arg is not None)
-        return ParamCall(callee, method, tuple(reached), literals, receiver)
+        return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed))
+
+    @staticmethod
+    def _arguments(call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
+        """The call's arguments by position (up to a `*args`) and by keyword."""
+        for index, arg in enumerate(call.args):
+            if isinstance(arg, ast.Starred):
+                break
+            yield str(index), arg
+        for keyword in call.keywords:
+            if keyword.arg is not None:
+                yield keyword.arg, keyword.value
+
+    def fixed_host(self, node: ast.expr, seen: frozenset[str]) -> bool:
+        """True when `node` is a URL whose scheme and host are constant text in front:
+        a literal prefix of `+`, `%`, `.format` or an f-string, or a local variable every
+        assignment of which is one."""
+        if isinstance(node, ast.Name) and node.id in self.params:
+            return False
+        if isinstance(node, ast.Name) and node.id in self.assigned and node.id not in seen:
+            values = self.assigned[node.id]
+            return bool(values) and all(self.fixed_host(v, seen | {node.id}) for v in values)
+        prefix = _leading_text(node)
+        return prefix is not None and _FIXED_HOST.match(prefix) is not None
 
     def reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
         """The names of parameters whose value reaches `node` other than through a
@@ -593,6 +617,66 @@ class _LocalFlow:
         if not rest and head in _BUILTINS:
             return head
         return None
+
+
+_FIXED_HOST = re.compile(r"^https?://[^/{}%?#\s]+[/?#]")
+
+
+_CONSTANT_NAME = re.compile(r"^([A-Za-z_][\w.]*\.)?[A-Z][A-Z0-9_]*$")
+_BASE_URL = "https://constant.invalid"
+"""What an upper-case constant or setting stands for in front of a URL (`f"{API}/x"`):
+a base URL the code fixes, as the rules read it."""
+
+
+def _leading_text(node: ast.expr) -> str | None:
+    """The constant text a string expression starts with (None when it does not)."""
+    text = ""
+    for part in _text_parts(node):
+        if part is None:
+            break
+        text += part
+    return text or None
+
+
+def _text_parts(node: ast.expr) -> list[str | None]:
+    """The pieces of a string expression, in order: constant text, or None for a value
+    the code does not fix."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [v.value if isinstance(v, ast.Constant) and isinstance(v.value, str)
+                else _constant_base(v.value) if isinstance(v, ast.FormattedValue) else None
+                for v in node.values]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [*_text_parts(node.left), *_text_parts(node.right)]
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return [*_text_parts(node.left), None]
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+            node.func.attr == "format":
+        return _format_parts(node)
+    if isinstance(node, (ast.Name, ast.Attribute)):
+        return [_constant_base(node)]
+    return [None]
+
+
+def _format_parts(call: ast.Call) -> list[str | None]:
+    """`"{}/x/{}".format(BASE, name)`: the template, its leading `{}` read as its first
+    argument when that is a constant."""
+    assert isinstance(call.func, ast.Attribute)
+    template = call.func.value
+    if not (isinstance(template, ast.Constant) and isinstance(template.value, str)):
+        return [None]
+    text = template.value
+    for lead in ("{}", "{0}"):
+        if text.startswith(lead) and call.args:
+            return [_constant_base(call.args[0]), text[len(lead):], None]
+    return [text, None]
+
+
+def _constant_base(node: ast.expr) -> str | None:
+    """The base URL an upper-case constant or setting stands for, else None."""
+    dotted = _dotted(node)
+    return _BASE_URL if dotted and _CONSTANT_NAME.match(dotted) else None
 
 
 def _html_replace_chain(node: ast.AST) -> ast.expr | None:

@@ -13,13 +13,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assay.scanners.semgrep._pysource import ParamCall
 from assay.scanners.semgrep._summaries import CallIndex
 
 MAX_ROUNDS = 10
+SSRF_CWE = 918
 _CALL = re.compile(r"^([\w.$]+)\((.*)\)$", re.DOTALL)
 _FALSY = frozenset({"False", "None", "0", "''", '""'})
 
@@ -30,7 +31,9 @@ class SinkSignature:
 
     `callee` is a regular expression over the resolved dotted name; `method` matches
     method calls on any receiver instead. `required` keywords must be passed with a
-    value that is not literally false (`shell=True`).
+    value that is not literally false (`shell=True`). With `host_only` (server-side
+    request forgery) an argument that is a URL with a constant scheme and host in front
+    is not the sink: what reaches it after the host chooses a path or a query.
     """
 
     callee: str = ""
@@ -39,6 +42,7 @@ class SinkSignature:
     keyword: str | None = None
     required: tuple[str, ...] = ()
     receiver: str = ""
+    host_only: bool = False
 
     def matches(self, call: ParamCall) -> tuple[str, ...]:
         """The parameters that reach this sink's argument in `call` (empty: no match)."""
@@ -54,6 +58,8 @@ class SinkSignature:
             return ()
         args = dict(call.args)
         key = str(self.position) if self.position is not None else self.keyword
+        if self.host_only and key in call.fixed_host:
+            return ()
         return args.get(key or "", ())
 
 
@@ -78,6 +84,7 @@ class SinkWrapper:
 def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
     """The call signatures of a taint rule's sinks that can be read off its patterns."""
     out: list[SinkSignature] = []
+    host_only = str(rule.get("metadata", {}).get("cwe", "")).startswith(f"CWE-{SSRF_CWE}:")
     for block in rule.get("pattern-sinks", []):
         items = block.get("patterns", []) if isinstance(block, dict) else []
         focus = next((i["focus-metavariable"] for i in items if "focus-metavariable" in i),
@@ -89,7 +96,7 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
         for pattern in _block_patterns(items):
             signature = _signature(pattern, focus, regexes)
             if signature is not None:
-                out.append(signature)
+                out.append(replace(signature, host_only=host_only))
     return out
 
 
@@ -197,7 +204,8 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                         new.append(wrapper)
         if not new:
             break
-        current = [s for w in new for s in _as_signatures(w)]
+        host_only = any(s.host_only for s in sinks)
+        current = [s for w in new for s in _as_signatures(w, host_only)]
     return sorted(found.values())
 
 
@@ -206,12 +214,13 @@ def _compiled(expression: str) -> re.Pattern[str]:
     return re.compile(expression)
 
 
-def _as_signatures(wrapper: SinkWrapper) -> list[SinkSignature]:
+def _as_signatures(wrapper: SinkWrapper, host_only: bool) -> list[SinkSignature]:
     callee = re.escape(wrapper.function)
+    found = [SinkSignature(callee=callee, position=wrapper.position, host_only=host_only),
+             SinkSignature(callee=callee, keyword=wrapper.param, host_only=host_only)]
     if wrapper.is_method:  # on any object, or through self/cls (resolved to the class)
-        return [SinkSignature(method=wrapper.name, position=wrapper.position),
-                SinkSignature(method=wrapper.name, keyword=wrapper.param),
-                SinkSignature(callee=callee, position=wrapper.position),
-                SinkSignature(callee=callee, keyword=wrapper.param)]
-    return [SinkSignature(callee=callee, position=wrapper.position),
-            SinkSignature(callee=callee, keyword=wrapper.param)]
+        found = [SinkSignature(method=wrapper.name, position=wrapper.position,
+                               host_only=host_only),
+                 SinkSignature(method=wrapper.name, keyword=wrapper.param,
+                               host_only=host_only), *found]
+    return found

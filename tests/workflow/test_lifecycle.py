@@ -212,3 +212,11 @@ def test_the_stored_history_is_exactly_the_accepted_transitions(
                    for e in history)
     finally:
         store.close()
+
+
+def test_the_latest_finding_of_a_fingerprint_is_the_llm_one_beside_its_twin(
+        ledger: SqliteLedger) -> None:
+    # a deterministic finding at the same place shares the fingerprint and comes first
+    life = tracked(ledger, finding(fp=FP), llm_finding(FP))
+    latest = life.latest_finding(FP)
+    assert latest is not None and latest.scanner == "llm"

@@ -132,7 +132,10 @@ class Lifecycle:
             run = self.ledger.get_run(last_run)
         except LedgerError:
             return None
-        return next((f for f in run.findings if f.fingerprint == fingerprint), None)
+        same = [f for f in run.findings if f.fingerprint == fingerprint]
+        # a deterministic twin may share the fingerprint: the LLM finding is the one its
+        # trust state and proofs are about
+        return next((f for f in same if f.kind is FindingKind.LLM), same[0] if same else None)
 
     def states(self) -> dict[str, State]:
         """The current state of every tracked fingerprint."""

@@ -137,3 +137,47 @@ def test_a_fixed_scheme_and_host_are_not_a_server_side_request_forgery() -> None
     assert sorted((w.function, w.param) for w in found) == [
         ("fetchers.fetch", "url"), ("fetchers.page", "host"), ("fetchers.page", "path"),
         ("fetchers.upper", "URL"), ("fetchers.userinfo", "rest")]
+
+
+SQLI = "assay.python.sqli.taint"
+METHODS = '''\
+class Reports:
+    def run(self, cursor, sql):
+        cursor.execute(sql)
+
+    def run_report(self, cursor, sql):
+        cursor.execute(sql)
+
+    def nightly(self, cursor, day):
+        self.run(cursor, "SELECT * FROM r WHERE day = '%s'" % day)
+
+
+class Jobs:
+    def run(self, job):
+        return job
+
+
+def on_any_object(thing, cursor, text):
+    thing.run(cursor, text)
+
+
+def by_unique_name(thing, cursor, text):
+    thing.run_report(cursor, text)
+
+
+def use(reports, cursor):
+    reports.nightly(cursor, 1); on_any_object(reports, cursor, "x")
+    by_unique_name(reports, cursor, "y")
+'''
+
+
+def test_a_method_is_followed_by_name_only_when_the_name_identifies_it() -> None:
+    summaries = summarize({"reports.py": METHODS}, ["reports.py"])
+    found = {(w.function, w.param) for w in find_wrappers(
+        SQLI, signatures(PACK[SQLI]), summaries.call_index, lambda w: True,
+        lambda name: summaries.defined(name) == 1)}
+    # `run` is defined by two classes: a call on an unknown object may be either; inside
+    # the class, self.run(...) resolves to it
+    assert ("reports.on_any_object", "text") not in found
+    assert {("reports.Reports.run", "sql"), ("reports.Reports.run_report", "sql"),
+            ("reports.Reports.nightly", "day"), ("reports.by_unique_name", "text")} <= found

@@ -276,7 +276,11 @@ def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrappe
     def usable(wrapper: SinkWrapper) -> bool:
         return bool(call_alternatives(wrapper.function, wrapper.is_method, summaries))
 
-    return find_wrappers(str(rule["id"]), signatures(rule), summaries.call_index, usable)
+    def by_name(name: str) -> bool:  # as callee_forms matches a method on any object
+        return summaries.defined(name) == 1 and name not in COMMON_NAMES
+
+    return find_wrappers(str(rule["id"]), signatures(rule), summaries.call_index, usable,
+                         by_name)
 
 
 def _either(alternatives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

@@ -179,10 +179,13 @@ def _split_args(text: str) -> list[str]:
 
 
 def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
-                  usable: Callable[[SinkWrapper], bool]) -> list[SinkWrapper]:
+                  usable: Callable[[SinkWrapper], bool],
+                  by_name: Callable[[str], bool] = lambda _: True) -> list[SinkWrapper]:
     """The functions that pass a parameter to one of `sinks`, directly or through
     another wrapper. Only `usable` wrappers (those callers can be matched by name) are
-    returned and followed."""
+    returned and followed. A method wrapper is followed into calls on any object only
+    when its name identifies it (`by_name`: the generated rules match it so); otherwise
+    only into calls that resolve to its class (`self.m(...)`, `Class.m(...)`)."""
     found: dict[tuple[str, str], SinkWrapper] = {}
     current = list(sinks)
     for _ in range(MAX_ROUNDS):
@@ -205,7 +208,7 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
         if not new:
             break
         host_only = any(s.host_only for s in sinks)
-        current = [s for w in new for s in _as_signatures(w, host_only)]
+        current = [s for w in new for s in _as_signatures(w, host_only, by_name(w.name))]
     return sorted(found.values())
 
 
@@ -214,11 +217,12 @@ def _compiled(expression: str) -> re.Pattern[str]:
     return re.compile(expression)
 
 
-def _as_signatures(wrapper: SinkWrapper, host_only: bool) -> list[SinkSignature]:
+def _as_signatures(wrapper: SinkWrapper, host_only: bool,
+                   named: bool) -> list[SinkSignature]:
     callee = re.escape(wrapper.function)
     found = [SinkSignature(callee=callee, position=wrapper.position, host_only=host_only),
              SinkSignature(callee=callee, keyword=wrapper.param, host_only=host_only)]
-    if wrapper.is_method:  # on any object, or through self/cls (resolved to the class)
+    if wrapper.is_method and named:  # on any object; through self/cls: resolved above
         found = [SinkSignature(method=wrapper.name, position=wrapper.position,
                                host_only=host_only),
                  SinkSignature(method=wrapper.name, keyword=wrapper.param,

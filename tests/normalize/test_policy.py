@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 import pytest
@@ -11,7 +11,7 @@ from assay.model import Confidence, Finding, FindingKind, Severity, Span
 from assay.normalize.policy import OnTestCode, Policy, apply_policy
 from assay.normalize.secretvalue import SecretStrength, finding_strength, value_strength
 from assay.normalize.testcode import is_test_path
-from assay.normalize.testreach import imported_names, module_name
+from assay.normalize.testreach import imported_names, imports_by_reading, module_name
 
 
 def _secret(path: str, line: str, value: str, severity: Severity = Severity.HIGH) -> Finding:
@@ -36,6 +36,9 @@ class _Tree:
         wanted = list(paths)
         self.reads += wanted
         return {p: self.files.get(p) for p in wanted}
+
+    def import_names(self, paths: Iterable[str]) -> Mapping[str, frozenset[str]]:
+        return imports_by_reading(self.read_many)(paths)
 
 
 _no_files = _Tree()
@@ -194,3 +197,11 @@ def test_low_confidence_is_at_most_medium_and_llm_findings_pass() -> None:
     judged, passed = apply_policy([shaky, llm], Policy(), _no_files).findings
     assert judged.severity is Severity.MEDIUM and "policy:low-confidence" in judged.tags
     assert passed == llm
+
+
+def test_a_one_part_import_names_a_top_level_module_only() -> None:
+    # `import datetime` is the standard library, not tests/db/datetime/__init__.py
+    tree = _Tree({"tests/db/datetime/__init__.py": b"X = 1\n", "helpers.py": b"X = 1\n",
+                  "app/views.py": b"import datetime\nimport helpers\n"})
+    nested = replace(SHARED, path="tests/db/datetime/__init__.py")
+    assert apply_policy([nested], Policy(), tree).findings[0].severity is Severity.LOW

@@ -93,6 +93,9 @@ class Tree(Protocol):
     def read_many(self, paths: Iterable[str]) -> Mapping[str, bytes | None]:
         """Several files' contents (None for a file that cannot be read)."""
 
+    def import_names(self, paths: Iterable[str]) -> Mapping[str, frozenset[str]]:
+        """The names Python files may load (normalize/testreach.py `imported_names`)."""
+
 
 def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> PolicyOutcome:
     """Apply `policy` to deterministic findings; LLM and human findings pass unchanged.
@@ -126,7 +129,8 @@ class _Files:
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self.contents: dict[str, bytes | None] = {}
-        self.reach = ProductionReach(tree.paths(), is_test_path, tree.read_many)
+        self.reach = ProductionReach(tree.paths(), is_test_path, tree.read_many,
+                                     tree.import_names)
 
     def content(self, path: str) -> bytes | None:
         if path not in self.contents:

@@ -82,14 +82,17 @@ def imported_names(importer: str, source: bytes) -> set[str]:
 
 
 class _Index:
-    """Test-path modules by every dotted suffix of their names."""
+    """Test-path modules by every dotted suffix of their names that can name them: the
+    whole name, or a suffix of two parts or more (`helpers` alone names a top-level
+    module, not every `*/helpers.py`: `import datetime` is not `tests/datetime/`)."""
 
     def __init__(self, paths: Iterable[str]) -> None:
         self.by_suffix: dict[str, set[str]] = {}
         for path in paths:
             parts = module_name(path).split(".")
             for start in range(len(parts)):
-                self.by_suffix.setdefault(".".join(parts[start:]), set()).add(path)
+                if start == 0 or len(parts) - start >= 2:
+                    self.by_suffix.setdefault(".".join(parts[start:]), set()).add(path)
 
     def match(self, names: Iterable[str]) -> set[str]:
         return {p for n in names for p in self.by_suffix.get(n, ())}
@@ -97,25 +100,36 @@ class _Index:
 
 Reader = Callable[[Iterable[str]], Mapping[str, bytes | None]]
 """Several files' contents at once (None for a file that cannot be read)."""
+Imports = Callable[[Iterable[str]], Mapping[str, frozenset[str]]]
+"""The names several Python files may load (`imported_names`), by path."""
+
+
+def imports_by_reading(read: Reader) -> Imports:
+    """`Imports` that reads each file and parses it (no cache)."""
+    def imports(paths: Iterable[str]) -> dict[str, frozenset[str]]:
+        return {p: frozenset(imported_names(p, c or b"")) for p, c in read(paths).items()}
+    return imports
 
 
 class ProductionReach:
     """Which test-path files production code reaches, worked out once, when first asked."""
 
     def __init__(self, paths: Iterable[str], is_test: Callable[[str], bool],
-                 read: Reader) -> None:
+                 read: Reader, imports: Imports | None = None) -> None:
         self.paths, self.is_test, self.read = tuple(paths), is_test, read
+        self.imports = imports or imports_by_reading(read)
+        self._reached: dict[str, str] | None = None
         self._production: Mapping[str, bytes | None] | None = None
-        self._reached: dict[str, str] = {}
 
     def by(self, path: str) -> str:
         """The production file that loads or names the test-path file `path`, or ""."""
+        if path.endswith(".py"):
+            if self._reached is None:
+                self._reached = self._imported()
+            return self._reached.get(path, "")
         if self._production is None:
             self._production = self.read(p for p in self.paths
                                          if p.endswith(".py") and not self.is_test(p))
-            self._reached = self._imported()
-        if path.endswith(".py"):
-            return self._reached.get(path, "")
         name = PurePosixPath(path).name.encode()
         return next((p for p, content in self._production.items()
                      if content and name in content), "")
@@ -123,16 +137,16 @@ class ProductionReach:
     def _imported(self) -> dict[str, str]:
         """Test-path Python files production loads (directly or through other
         test-path files), each with the production file that leads to it."""
-        assert self._production is not None
         index = _Index(p for p in self.paths if p.endswith(".py") and self.is_test(p))
         reached: dict[str, str] = {}
-        contents, origin = self._production, {p: p for p in self._production}
-        while contents:
+        names = self.imports(p for p in self.paths if p.endswith(".py") and not self.is_test(p))
+        origin = {p: p for p in names}
+        while names:
             frontier: list[str] = []
-            for path, content in contents.items():
-                for hit in index.match(imported_names(path, content or b"")) - reached.keys():
+            for path, loaded in names.items():
+                for hit in index.match(loaded) - reached.keys():
                     reached[hit] = origin[path]
                     origin[hit] = origin[path]
                     frontier.append(hit)
-            contents = self.read(frontier) if frontier else {}
+            names = self.imports(frontier) if frontier else {}
         return reached

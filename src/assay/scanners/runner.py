@@ -8,6 +8,7 @@ same reason by every scanner is listed once), and the status decided: a run is
 
 from __future__ import annotations
 
+import json
 import platform
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from assay import __version__
+from assay.ledger.result_cache import ResultCache
 from assay.model import (
     CacheStats,
     Coverage,
@@ -33,6 +35,7 @@ from assay.model import (
 from assay.normalize.fingerprint import assign_fingerprints
 from assay.normalize.merge import Engines, MergeOutcome, merge_findings
 from assay.normalize.policy import Policy, apply_policy
+from assay.normalize.testreach import imports_by_reading
 from assay.repo.interface import Snapshot
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult, SliceMetrics
 
@@ -135,7 +138,7 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
                        if s.applies_to(p))]
     coverage = Coverage(in_scope=len(in_scope), analyzed=len(analyzed), skipped=skipped)
     merged, merge_record = merge_engines(results)
-    judged = apply_policy(merged, settings.policy, _SnapshotTree(snapshot))
+    judged = apply_policy(merged, settings.policy, _SnapshotTree(snapshot, settings.ctx.cache))
     findings: list[Finding] = assign_fingerprints(list(judged.findings))
     outcomes = tuple(ScannerOutcome(r.info.name, r.status, r.reason) for r in results)
     reasons = _reasons(outcomes, coverage)
@@ -163,11 +166,16 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
                findings=tuple(findings), scanners=outcomes, reasons=reasons, metrics=metrics)
 
 
+IMPORTS_KIND = "import-names/1"
+"""The result cache's name for what a file imports (key: blob id and path)."""
+
+
 class _SnapshotTree:
     """The whole tree behind a snapshot, as the severity policy reads it."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, cache: ResultCache | None = None) -> None:
         self.snapshot = snapshot.whole()
+        self.cache = cache
 
     def paths(self) -> Sequence[str]:
         """Every file the snapshot can read (unresolved links are never read)."""
@@ -181,6 +189,26 @@ class _SnapshotTree:
             return self.snapshot.read_many(wanted)
         except Exception:  # fall back to reading each file on its own
             return {p: self._read(p) for p in wanted}
+
+    def import_names(self, paths: Iterable[str]) -> Mapping[str, frozenset[str]]:
+        """What each file may import, kept in the result cache by file and content: a
+        rescan does not read and parse every production file again."""
+        wanted = list(paths)
+        keys = {p: self._import_key(p) for p in wanted} if self.cache is not None else {}
+        kept = self.cache.get_docs(IMPORTS_KIND, [k for k in keys.values() if k]) \
+            if self.cache is not None else {}
+        found = {p: frozenset(json.loads(kept[k])) for p, k in keys.items() if k in kept}
+        fresh = imports_by_reading(self.read_many)([p for p in wanted if p not in found])
+        if self.cache is not None and fresh:
+            self.cache.put_docs(IMPORTS_KIND, [(keys[p], json.dumps(sorted(n)))
+                                               for p, n in fresh.items() if keys.get(p)])
+        return {**found, **fresh}
+
+    def _import_key(self, path: str) -> str:
+        try:
+            return f"{self.snapshot.content_id(path)}:{path}"
+        except Exception:  # unreadable: parsed afresh
+            return ""
 
     def _read(self, path: str) -> bytes | None:
         try:

@@ -30,6 +30,7 @@ from assay.scanners.semgrep._pysource import module_names
 from assay.scanners.semgrep._rulefiles import write_generated
 from assay.scanners.semgrep._rulegen import (
     all_wrappers,
+    extend_all,
     extend_pack,
     logical_key,
     source_helpers,
@@ -113,8 +114,9 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
     include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
     include |= required_files(pack.all(), index)
+    extended = extend_all(pack, summaries, wrappers)  # once, for the rules and their key
     generated = extend_pack(pack, summaries, functools.partial(write_generated, layout.generated),
-                            wrappers, include, index.vocabulary)
+                            wrappers, include, index.vocabulary, extended=extended)
     record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
               ("semgrep.prefilter", ", ".join(f"{rule.removeprefix('assay.python.')} "
                                               f"{len(paths)}" for rule, paths in
@@ -124,7 +126,7 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
     only_taint = {f.path.stem for f in pack.files
                   if all(r.get("mode") == "taint" for r in f.rules)}
     return Prepared(generated.paths, record, time.perf_counter() - started,
-                    logical_key(pack, summaries, wrappers),
+                    logical_key(pack, summaries, wrappers, extended),
                     SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep))),
                     tuple(f for f in generated.paths
                           if f not in pack.paths and f.stem in only_taint),

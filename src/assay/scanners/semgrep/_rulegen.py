@@ -309,7 +309,8 @@ def extend_pack(pack: Rules, summaries: Summaries, write: Write,
                 wrappers: Mapping[str, list[SinkWrapper]] | None = None,
                 include: Mapping[str, Sequence[str]] | None = None,
                 vocabulary: Callable[[Sequence[str]], frozenset[str]] | None = None,
-                copies: int = MAX_COPIES) -> Rules:
+                copies: int = MAX_COPIES,
+                extended: Mapping[str, dict[str, Any]] | None = None) -> Rules:
     """The rule files for a scan: each pack file with taint rules is written out extended
     (with `write`).
 
@@ -319,6 +320,7 @@ def extend_pack(pack: Rules, summaries: Summaries, write: Write,
     with no such file is left out of the scan. With `vocabulary` (files -> their
     identifiers), a taint rule is written once per group of its files (at most `copies`
     groups), each copy without the generated patterns that cannot match in its files.
+    `extended` (rule id -> the rule extended, from `extend_all`) saves extending again.
     """
     if include is None and not (summaries.functions or summaries.typed_params
                                 or summaries.calls or summaries.constant_maps):
@@ -331,7 +333,7 @@ def extend_pack(pack: Rules, summaries: Summaries, write: Write,
             result.append(found)
             continue
         kept = tuple(copy for r in found.rules for copy in (
-            _copies(extend_rule(r, summaries, (wrappers or {}).get(r["id"])), r, include,
+            _copies(_extended(r, summaries, wrappers, extended), r, include,
                     vocabulary, groups) if r.get("mode") == "taint"
             # a pattern rule has nothing generated to prune: one copy, for all its files
             else _copies(r, r, include, None, _groups({str(r["id"])}, include, 1))
@@ -425,8 +427,26 @@ def _names_needed(node: dict[str, Any]) -> frozenset[str] | None:
     return None if any(n is None for n in names) else frozenset(n for n in names if n)
 
 
+def extend_all(pack: Rules, summaries: Summaries,
+               wrappers: Mapping[str, list[SinkWrapper]] | None = None,
+               ) -> dict[str, dict[str, Any]]:
+    """Every taint rule of the pack extended with the summaries, by rule id."""
+    return {str(r["id"]): extend_rule(r, summaries, (wrappers or {}).get(r["id"]))
+            for r in pack.all() if r.get("mode") == "taint"}
+
+
+def _extended(rule: dict[str, Any], summaries: Summaries,
+              wrappers: Mapping[str, list[SinkWrapper]] | None,
+              extended: Mapping[str, dict[str, Any]] | None) -> dict[str, Any]:
+    """The taint rule extended: from `extended` when it holds it."""
+    found = (extended or {}).get(str(rule["id"]))
+    return found if found is not None else extend_rule(rule, summaries,
+                                                        (wrappers or {}).get(rule["id"]))
+
+
 def logical_key(pack: Rules, summaries: Summaries,
-                wrappers: Mapping[str, list[SinkWrapper]] | None = None) -> str:
+                wrappers: Mapping[str, list[SinkWrapper]] | None = None,
+                extended: Mapping[str, dict[str, Any]] | None = None) -> str:
     """A hash of what the extended rules match, leaving out the per-scan file limits.
 
     A file's result depends on its own content and on this key only, so it keys the
@@ -434,7 +454,7 @@ def logical_key(pack: Rules, summaries: Summaries,
     """
     digest = hashlib.sha256(b"assay-rulegen/1\0")
     for found in pack.files:
-        rules = [extend_rule(r, summaries, (wrappers or {}).get(r["id"]))
+        rules = [_extended(r, summaries, wrappers, extended)
                  if r.get("mode") == "taint" else r for r in found.rules]
         digest.update(found.path.name.encode() + b"\0")
         digest.update(json.dumps(rules, sort_keys=True).encode() + b"\0")

@@ -5,18 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from assay.cli import measure_common as mc
 from assay.cli.app import app
 from assay.errors import UsageError
-from assay.formats.escape import visible
-from assay.measure.variance import CompareReport
-from assay.report.terminal import add_row, line
-
-UNIQUE_SHOWN = 10
 
 
 @app.command()
@@ -72,29 +64,7 @@ def compare(
 
         mc.emit_json(compare_to_document(report), output)
         return
-    mc.emit_text(lambda console: render(report, console), output)
+    from assay.report.measure_terminal import render_compare
 
+    mc.emit_text(lambda console: render_compare(report, console), output)
 
-def render(report: CompareReport, console: Console) -> None:
-    """The comparison as text: the Jaccard matrix, then each run's unique findings."""
-    commit = (report.commit or "(no commit)")[:12]
-    console.print(line(("compare", "bold"), f" {len(report.labels)} runs at ", commit,
-                       ", ", visible(report.scope),
-                       f", line tolerance {report.tolerance} (Jaccard; 1.000 = same findings)"))
-    table = Table(header_style="bold")
-    table.add_column("")
-    table.add_column("findings", justify="right")
-    for label in report.labels:
-        table.add_column(Text(visible(label)), justify="right")
-    for label, facts, row in zip(report.labels, report.runs, report.matrix, strict=True):
-        add_row(table, label, str(facts.findings), *(mc.fmt(v) for v in row))
-    console.print(table)
-    for label, unique in zip(report.labels, report.unique, strict=True):
-        console.print()
-        console.print(line((visible(label), "bold"),
-                           f": {len(unique)} finding(s) no other run found"))
-        for f in unique[:UNIQUE_SHOWN]:
-            console.print(line("  ", f.family, " ", f"{f.path}:{f.span.start_line}", " ",
-                               f.rule_id))
-        if len(unique) > UNIQUE_SHOWN:
-            console.print(f"  … and {len(unique) - UNIQUE_SHOWN} more (see --json)")

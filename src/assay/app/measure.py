@@ -24,7 +24,7 @@ from assay.errors import UsageError
 from assay.formats.runs_read import read_runs
 from assay.formats.truth import read_truth
 from assay.ledger import open_ledger
-from assay.measure.consensus import ConsensusSpec, consensus_run
+from assay.measure.consensus import ConsensusSpec, consensus_run, parse_consensus
 from assay.measure.drift import DriftReport, measure_drift, repeated_groups
 from assay.measure.evaluate import EvalReport, evaluate
 from assay.measure.matching import DEFAULT_TOLERANCE
@@ -168,6 +168,11 @@ def measure_existing(runs: Sequence[Run], *, tolerance: int = DEFAULT_TOLERANCE,
                 for run in built:
                     store.record_run(run)
     return DriftResult(report, tuple(runs), tuple(built))
+
+
+def consensus_spec(text: str) -> ConsensusSpec:
+    """The K/N of `--consensus` (`2/3`); UsageError unless 1 <= K <= N."""
+    return parse_consensus(text)
 
 
 def consensus_scan(path: str | Path = ".", *, spec: ConsensusSpec, rev: str | None = None,

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from assay.cli import measure_common as mc
 from assay.cli.app import app
 from assay.errors import UsageError
-from assay.formats.escape import visible
-from assay.measure.consensus import ConsensusSpec, parse_consensus
-from assay.measure.drift import CommitDrift, DriftReport, JaccardSummary
-from assay.measure.runs import short_commit
-from assay.model import Run
-from assay.report.terminal import add_row, line
+
+if TYPE_CHECKING:
+    from assay.measure.consensus import ConsensusSpec
 
 EXIT_OK, EXIT_INCOMPLETE = 0, 3
 
@@ -64,7 +59,7 @@ def drift(
     from assay.app import measure
 
     source = mc.inputs(args, from_ids, from_files)
-    spec = parse_consensus(consensus) if consensus else None
+    spec = measure.consensus_spec(consensus) if consensus else None
     count = _run_count(runs, spec)
     if source.existing:
         if scanner or rev or runs:
@@ -95,7 +90,10 @@ def drift(
             document["consensus"] = [consensus_doc(r) for r in result.consensus]
         mc.emit_json(document, output)
     else:
-        mc.emit_text(lambda console: render(result.report, result.consensus, console), output)
+        from assay.report.measure_terminal import render_drift
+
+        mc.emit_text(lambda console: render_drift(result.report, result.consensus, console),
+                     output)
     raise typer.Exit(EXIT_OK if result.report.measured else EXIT_INCOMPLETE)
 
 
@@ -110,72 +108,3 @@ def _ledger(path: Path, ledger: str | None) -> str | Path:
 
     return api.default_ledger(api.locate_project(path), ledger)
 
-
-def _jaccard_line(j: JaccardSummary | None, runs: int = 2) -> str:
-    if j is None and runs < 2:
-        return "Jaccard: not measured (a single run in this group; nothing to compare with)"
-    if j is None:
-        return "Jaccard: not measured (fewer than 2 complete runs)"
-    return (f"Jaccard mean {mc.fmt(j.mean)} {mc.fmt_interval(j.interval)}  "
-            f"min {mc.fmt(j.min)}  median {mc.fmt(j.median)}  ({len(j.pairs)} pairs)")
-
-
-def _support_line(support: dict[int, int], runs: int) -> str:
-    parts = [f"{k}/{runs}: {v}" for k, v in sorted(support.items(), reverse=True)]
-    return "found in " + ", ".join(parts) if parts else "no findings"
-
-
-def render(report: DriftReport, consensus: tuple[Run, ...], console: Console) -> None:
-    """The drift report as text."""
-    scanners = "+".join(report.scanners) or "(unknown scanner)"
-    console.print(line(("drift of ", "bold"), (visible(scanners), "bold"),
-                       f": {len(report.runs)} runs in {len(report.commits)} group(s) "
-                       "(commit, scope, configuration), "
-                       f"line tolerance {report.tolerance}"))
-    for c in report.commits:
-        _render_commit(c, console)
-    if len(report.commits) > 1:
-        console.print()
-        console.print(Text("overall", style="bold"))
-        if report.jaccard is None:
-            console.print("  Jaccard: not pooled (the groups differ in scope or "
-                          "configuration, not only in commit)")
-        else:
-            console.print("  " + _jaccard_line(report.jaccard))
-        console.print(f"  singletons {report.singletons}  severity flips {report.flips}  "
-                      f"status {_status(report.status)}")
-    for run in consensus:
-        props = dict(run.properties)
-        console.print()
-        console.print(line(f"consensus {props.get('consensus')} at ",
-                           short_commit(run.target.commit),
-                           f": kept {len(run.findings)}, dropped "
-                           f"{props.get('consensus_dropped')} → run ", run.id))
-
-
-def _status(counts: dict[str, int]) -> str:
-    return ", ".join(f"{k} {v}" for k, v in counts.items())
-
-
-def _render_commit(c: CommitDrift, console: Console) -> None:
-    console.print()
-    console.print(line(("commit ", "bold"), (visible(short_commit(c.commit)), "bold"),
-                       ", ", visible(c.scope), f", configuration {c.config[:12]}",
-                       f"  runs {len(c.runs)} ({_status(c.status)})"))
-    console.print("  " + _jaccard_line(c.jaccard, len(c.runs)))
-    if c.jaccard is not None and c.identical == len(c.measured):
-        console.print(f"  deterministic: identical in {c.identical} of {len(c.measured)} runs")
-    console.print("  support: " + _support_line(c.support, len(c.measured)))
-    console.print(f"  singletons {len(c.singletons)}  severity flips {len(c.flips)}")
-    table = Table(header_style="bold", box=None, pad_edge=False)
-    for column in ("run", "status", "findings", "seconds", "tokens", "cost"):
-        table.add_column(column, justify="left" if column in ("run", "status") else "right")
-    for r in c.runs:
-        add_row(table, r.id, r.outcome, str(r.findings), f"{r.wall_seconds:.2f}",
-                str(r.tokens), f"{r.cost:.4f}")
-    console.print(table)
-    for flip in c.flips[:10]:
-        f = flip.finding
-        shown = ", ".join(f"{s} ×{n}" for s, n in flip.severities)
-        console.print(line("  severity flip ", f.family, " ", f"{f.path}:{f.span.start_line}",
-                           ": ", shown))

@@ -136,10 +136,9 @@ def scan(
     if consensus and diff:
         raise UsageError("--diff cannot be combined with --consensus")
     if consensus:
-        from assay.app.measure import consensus_scan
-        from assay.measure.consensus import parse_consensus
+        from assay.app.measure import consensus_scan, consensus_spec
 
-        result = consensus_scan(path, spec=parse_consensus(consensus), rev=rev,
+        result = consensus_scan(path, spec=consensus_spec(consensus), rev=rev,
                                 scanners=split_names(scanner) or None, ledger=ledger,
                                 record=not no_record, config_path=config, jobs=jobs,
                                 exclude=split_names(exclude))

@@ -15,6 +15,7 @@ import getpass
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from assay.errors import AssayError, UsageError
@@ -32,8 +33,10 @@ from assay.ledger.labels import (
     record_labels,
     resolve_sample,
     store_sample,
+    unblind,
 )
 from assay.ledger.sqlite import SqliteLedger
+from assay.measure.evaluate import LabelScore, label_precision
 from assay.measure.sampling import draw_sample
 from assay.model import Run, Span
 from assay.project import default_ledger, locate_project
@@ -237,3 +240,24 @@ def sample_progress(path: str | Path, sample_id: str, *,
     """One sample's summary, as labeling stands now."""
     with open_project_ledger(path, ledger) as store:
         return get_sample(store, sample_id)
+
+
+@dataclass(frozen=True)
+class LabelPrecision:
+    """Per-scanner precision of one sample from its blind labels (`assay eval --labels`)."""
+
+    sample_id: str
+    scores: tuple[LabelScore, ...]
+    population: dict[str, int]
+
+
+def precision_from_labels(path: str | Path, sample_id: str | None = None, *,
+                          ledger: str | Path | None = None) -> LabelPrecision:
+    """Unblind a sample (id or prefix; the newest by default) and score each scanner's
+    precision from its labels."""
+    with open_project_ledger(path, ledger) as store:
+        sid = resolve_sample(store, sample_id)
+        info = get_sample(store, sid)
+        rows = [(scanner, item.item.verdict.value if item.item.verdict else None)
+                for item in unblind(store, sid) for scanner in item.scanners]
+    return LabelPrecision(sid, label_precision(rows, info.population), info.population)

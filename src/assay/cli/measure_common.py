@@ -15,7 +15,6 @@ from rich.console import Console
 from assay.cli.app import stderr_console, stdout_console, write_output
 from assay.errors import UsageError
 from assay.formats.json import dumps
-from assay.measure.stats import Interval, Proportion
 from assay.report.terminal import buffer_console
 
 
@@ -72,23 +71,6 @@ def inputs(args: list[str] | None, from_ids: list[str] | None,
 def emit_json(document: dict[str, Any], output: Path | None) -> None:
     """Write a JSON document (canonical form) to `output` or stdout."""
     write_output(dumps(document), output)
-
-
-def fmt(value: float | None, digits: int = 3) -> str:
-    """A number for tables ('—' when undefined)."""
-    return "—" if value is None else f"{value:.{digits}f}"
-
-
-def fmt_interval(interval: Interval | None, digits: int = 3) -> str:
-    """`[low, high]` ('' when there is no interval)."""
-    if interval is None:
-        return ""
-    return f"[{interval.low:.{digits}f}, {interval.high:.{digits}f}]"
-
-
-def fmt_proportion(p: Proportion) -> str:
-    """`0.812 [0.700, 0.890] (13/16)`."""
-    return f"{fmt(p.value)} {fmt_interval(p.interval)} ({p.successes}/{p.total})"
 
 
 PATH_ARGS = typer.Argument(None, help="Project directory (default .); with --from or "

@@ -5,21 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from assay.cli.app import app, stdout_console, write_output
 from assay.cli.output import emit
 from assay.cli.scan import OutputFormat
 from assay.formats.writer import WriteOptions
-from assay.report.terminal import add_row
-
-
-def _ledger(path: Path, ledger: str | None) -> str | Path:
-    if ledger:
-        return ledger
-    from assay.project import default_ledger, locate_project
-
-    return default_ledger(locate_project(path))
 
 
 @app.command()
@@ -35,29 +25,22 @@ def runs(
 ) -> None:
     """List recorded runs, newest first, with what each covered (Scope: `tree`, `paths
     (2)` for a path set, `diff BASE..HEAD (3 files)` for a diff's changed files)."""
-    from assay.formats.runs_document import runs_document, scope_label
-    from assay.ledger import open_ledger
+    from assay.app.runs import list_runs
 
     if commit:
         from assay.app.report import resolve_commit
 
         commit = resolve_commit(commit, path)
-    with open_ledger(_ledger(path, ledger)) as store:
-        rows = store.list_runs(limit=limit, scanner=scanner, commit=commit)
+    rows = list_runs(path, ledger=ledger, scanner=scanner, commit=commit, limit=limit)
     if as_json:
         from assay.formats.json import dumps
+        from assay.formats.runs_document import runs_document
 
         write_output(dumps(runs_document(rows)), None)
         return
-    table = Table(header_style="bold")
-    for column in ("Run", "Started", "Status", "Scanners", "Commit", "Scope", "Findings",
-                   "Seconds"):
-        table.add_column(column, no_wrap=column in ("Run", "Started", "Status", "Commit", "Scope"))
-    for r in rows:
-        commit_text = (r.commit or "")[:12] + ("+dirty" if r.dirty else "")
-        add_row(table, r.id, r.started_at, r.status, ", ".join(r.scanners), commit_text,
-                scope_label(r), str(r.findings), f"{r.wall_seconds:.2f}")
-    stdout_console().print(table)
+    from assay.report.runs_terminal import runs_table
+
+    stdout_console().print(runs_table(rows))
 
 
 @app.command()

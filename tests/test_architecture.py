@@ -196,18 +196,13 @@ def test_a_rule_catches_a_forbidden_edge(tmp_path: Path) -> None:
 # configuration choices, model values and itself, never the packages that do the work.
 CLI_MAY_IMPORT = ("assay.app", "assay.api", "assay.formats", "assay.report", "assay.errors",
                   "assay.config", "assay.choices", "assay.model", "assay.cli")
-# Command modules not thinned yet (the measurement commands and the ledger listing; scan
-# builds its progress bar from the scanners' progress type and parses consensus specs);
-# each is named so the list can only shrink.
-CLI_NOT_YET_THIN = ("assay.cli.compare", "assay.cli.drift", "assay.cli.evaluate",
-                    "assay.cli.measure_common", "assay.cli.runs", "assay.cli.scan")
 
 
 def cli_violations(edges: dict[str, frozenset[str]]) -> list[str]:
-    """Edges from command modules (all but those not thinned yet) outside CLI_MAY_IMPORT;
-    `assay` itself (the version) is allowed."""
+    """Edges from command modules outside CLI_MAY_IMPORT; `assay` itself (the version) is
+    allowed."""
     return sorted(f"{m} -> {t}" for m, targets in edges.items()
-                  if _in(m, "assay.cli") and m not in CLI_NOT_YET_THIN
+                  if _in(m, "assay.cli")
                   for t in targets if t != "assay"
                   and not any(_in(t, allowed) for allowed in CLI_MAY_IMPORT))
 
@@ -224,9 +219,3 @@ def test_the_cli_rule_catches_a_command_reaching_into_storage() -> None:
                | {"assay.ledger.sqlite", "assay.workflow.lifecycle"}}
     assert cli_violations(planted) == ["assay.cli.findings -> assay.ledger.sqlite",
                                        "assay.cli.findings -> assay.workflow.lifecycle"]
-    exempt = {**graph(), "assay.cli.drift": frozenset({"assay.measure.drift"})}
-    assert cli_violations(exempt) == []
-
-
-def test_every_module_not_yet_thin_exists() -> None:
-    assert set(CLI_NOT_YET_THIN) <= set(modules())

@@ -46,3 +46,52 @@ def test_a_hostile_cwe_value_is_no_cwe() -> None:
         assert parsed is None or 0 < parsed <= 999_999
 
     never_crashes()
+
+
+MIGRATION = '''\
+from alembic import op
+
+
+def get_config(key):
+    connection = op.get_bind()
+    return connection.execute("SELECT value FROM config WHERE key = '%s'" % key)
+
+
+def upgrade():
+    get_config("x")
+'''
+VIEW = '''\
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def get_config(key):
+    return {"theme": "dark"}.get(key)
+
+
+@app.route("/run")
+def run():
+    get_config(request.args["k"])
+    return subprocess.check_output("ls " + request.args["d"], shell=True)
+
+
+@app.route("/find")
+def find(cursor):
+    return cursor.execute("SELECT * FROM t WHERE n = '%s'" % request.args["n"])
+'''
+
+
+def test_a_module_name_no_import_can_write_keeps_the_scan_complete(repo: GitRepo) -> None:
+    # alembic names migrations like this: a pattern naming the module would not parse and
+    # would take its whole generated rule with it (the SQL rule, here); a rule that does
+    # not run makes the run incomplete rather than silently missing what it finds
+    repo.write("migrations/1093835a1051_add_config.py", MIGRATION)
+    repo.write("app.py", VIEW)
+    repo.commit()
+    proc = assay("scan", "-s", "semgrep", "-f", "json", "--no-record", cwd=repo.path)
+    doc = json.loads(proc.stdout)
+    assert doc["run"]["status"] == "complete", doc["run"]["reasons"]
+    assert {f["cwe"] for f in doc["findings"] if f["path"] == "app.py"} >= {78, 89}

@@ -24,6 +24,10 @@ def translate(doc: dict[str, Any], chunk: list[str], meta: dict[str, RuleMeta],
               analysis: Analysis) -> None:
     """Add the outcomes one Semgrep run (`doc`) reports for the files of `chunk`."""
     wanted = set(chunk)
+    broken = _rule_errors(doc)
+    if broken:  # a rule that did not run leaves every file of the run unanalyzed by it
+        fail(analysis, chunk, SkipReason.SCANNER_ERROR, broken)
+        return
     errors = _file_errors(doc, wanted)
     scanned = {p for p in doc.get("paths", {}).get("scanned", []) if p in wanted}
     findings: dict[str, list[Finding]] = {p: [] for p in chunk}
@@ -65,6 +69,18 @@ def _file_errors(doc: dict[str, Any], wanted: set[str]) -> dict[str, tuple[SkipR
             reason = SkipReason.SCANNER_ERROR
         errors[path] = (reason, (error.get("message") or kind_text).strip()[:300])
     return errors
+
+
+def _rule_errors(doc: dict[str, Any]) -> str:
+    """What went wrong when Semgrep could not read a rule ("" when every rule ran): such
+    an error names no file, and the rule's files would otherwise look analyzed."""
+    for error in doc.get("errors", []):
+        kind = error.get("type")
+        kind_text = kind if isinstance(kind, str) else json.dumps(kind)
+        if error.get("level") == "error" and "Rule" in kind_text and not error.get("path"):
+            first = str(error.get("message") or kind_text).strip().splitlines()[:1]
+            return f"semgrep could not read a rule: {(first or [kind_text])[0][:200]}"
+    return ""
 
 
 def rule_id(check_id: str, meta: dict[str, RuleMeta]) -> str:

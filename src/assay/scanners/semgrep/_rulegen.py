@@ -14,6 +14,7 @@ import builtins
 import copy
 import hashlib
 import json
+import keyword
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -44,19 +45,27 @@ MAX_COPIES = 64
 MAX_PATTERN_LINES = 80  # longer definitions are not used as patterns
 
 
+def is_dotted_name(text: str) -> bool:
+    """True when `text` can be written in Python code as a (dotted) name: a file named
+    `1093_add_column.py` or `my-module.py` gives a module no import can name, and a
+    pattern naming it would not parse."""
+    return all(part.isidentifier() and not keyword.iskeyword(part)
+               for part in text.split("."))
+
+
 def callee_forms(dotted: str, is_method: bool, summaries: Summaries) -> list[str]:
     """How calls of a project function can be written (without the arguments)."""
     name = dotted.rsplit(".", 1)[-1]
     unique = summaries.defined(name) == 1 and name not in COMMON_NAMES
     if is_method:
-        return [f"$OBJ.{name}"] if unique else []
+        return [f"$OBJ.{name}"] if unique and is_dotted_name(name) else []
     forms = [dotted]
     module = dotted.rsplit(".", 1)[0] if "." in dotted else ""
     if unique:
         forms.append(name)
         if "." in module:  # `from package import module; module.helper()`
             forms.append(f"{module.rsplit('.', 1)[-1]}.{name}")
-    return forms
+    return [f for f in forms if is_dotted_name(f)]
 
 
 def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
@@ -96,7 +105,9 @@ def method_alternatives(dotted: str, args: str = "...") -> list[dict[str, Any]]:
     the same function (`dao = UserDao(); dao.find(x)`), or through `self`/`cls` inside
     the class itself. A method is never matched by its name alone on any object."""
     path, cls, name = dotted.rsplit(".", 2) if dotted.count(".") >= 2 else ("", *dotted.split("."))
-    classes = [f"{path}.{cls}", cls] if path else [cls]
+    if not (is_dotted_name(cls) and is_dotted_name(name)):
+        return []
+    classes = [k for k in ([f"{path}.{cls}", cls] if path else [cls]) if is_dotted_name(k)]
     out: list[dict[str, Any]] = []
     for klass in classes:
         out.append({"pattern": f"{klass}.{name}({args})"})

@@ -181,3 +181,40 @@ def test_a_method_is_followed_by_name_only_when_the_name_identifies_it() -> None
     assert ("reports.on_any_object", "text") not in found
     assert {("reports.Reports.run", "sql"), ("reports.Reports.run_report", "sql"),
             ("reports.Reports.nightly", "day"), ("reports.by_unique_name", "text")} <= found
+
+
+REPOSITORY = '''\
+from sqlalchemy import select, text
+
+
+class Repo:
+    def by_name(self, session, name, active):
+        stmt = select(User).filter(User.name == name)
+        if active:
+            stmt = stmt.filter(User.active)
+        return session.execute(stmt)
+
+    def by_route(self, session, route):
+        return session.execute(Pages.__table__.select().where(Pages.route == route))
+
+    def raw(self, session, name):
+        return session.execute(text(f"SELECT * FROM u WHERE n = '{name}'"))
+
+    def formatted(self, cursor, name):
+        query = "SELECT * FROM u WHERE n = '%s'" % name
+        return cursor.execute(query)
+
+
+def use(repo, session):
+    repo.by_name(session, "a", True); repo.by_route(session, "b"); repo.raw(session, "c")
+    repo.formatted(session, "d")
+'''
+
+
+def test_a_sqlalchemy_statement_is_not_sql_text() -> None:
+    summaries = summarize({"repo.py": REPOSITORY}, ["repo.py"])
+    found = find_wrappers(SQLI, signatures(PACK[SQLI]), summaries.call_index, lambda w: True)
+    # values in select(...).filter(...) and table.select().where(...) are bound parameters;
+    # text() and a formatted string are SQL text
+    assert sorted((w.function, w.param) for w in found) == [
+        ("repo.Repo.formatted", "name"), ("repo.Repo.raw", "name")]

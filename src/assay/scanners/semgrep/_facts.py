@@ -117,7 +117,8 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
             [[r.kind, list(r.callees), r.raw, list(r.via)] for r in f.returns],
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
-              [list(k) for k in c.keywords], c.receiver, list(c.fixed_host)] for c in f.calls],
+              [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
+              list(c.query_builder)] for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns]
 
 
@@ -134,8 +135,8 @@ def _function(doc: list[Any]) -> FunctionFacts:
         tuple(ParamCall(_str(callee), _str(method),
                         tuple((_str(k), _strs(v)) for k, v in args),
                         tuple((_str(k), _str(v)) for k, v in keywords), _str(receiver),
-                        _strs(fixed))
-              for callee, method, args, keywords, receiver, fixed in calls),
+                        _strs(fixed), _strs(built))
+              for callee, method, args, keywords, receiver, fixed, built in calls),
         _str(source), _str(guard), _strs(checks), guard_returns)
 
 

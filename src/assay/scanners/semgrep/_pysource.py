@@ -71,7 +71,10 @@ class ParamCall:
     maps each keyword argument to its literal value ('' when not a literal).
     `fixed_host` lists the arguments whose value is a URL with a constant scheme and host
     in front (`"https://api.example.com/v1?q=" + q`, `f"https://host/{x}"`): what
-    reaches them chooses a path or a query, not the server.
+    reaches them chooses a path or a query, not the server. `query_builder` lists the
+    arguments that are SQLAlchemy statements built with its constructs
+    (`select(User).where(User.name == name)`, `table.select().where(...)`, or a local
+    variable every assignment of which is one): what reaches them is a bound parameter.
     """
 
     callee: str
@@ -80,6 +83,7 @@ class ParamCall:
     keywords: tuple[tuple[str, str], ...] = ()
     receiver: str = ""
     fixed_host: tuple[str, ...] = ()
+    query_builder: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -467,12 +471,15 @@ class _LocalFlow:
         """The call, if one of `params` reaches one of its arguments."""
         reached: list[tuple[str, tuple[str, ...]]] = []
         fixed: list[str] = []
+        built: list[str] = []
         for key, arg in self._arguments(call):
             names = self.reaching(arg, frozenset()) & params
             if names:
                 reached.append((key, tuple(sorted(names))))
                 if self.fixed_host(arg, frozenset()):
                     fixed.append(key)
+                if self.query_builder(arg, frozenset()):
+                    built.append(key)
         if not reached:
             return None
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
@@ -482,7 +489,8 @@ class _LocalFlow:
             method = ""  # a method of this very class, not a library object's method
         literals = tuple((k.arg, repr(k.value.value) if isinstance(k.value, ast.Constant) else "")
                          for k in call.keywords if k.arg is not None)
-        return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed))
+        return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
+                         tuple(built))
 
     @staticmethod
     def _arguments(call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
@@ -494,6 +502,26 @@ class _LocalFlow:
         for keyword in call.keywords:
             if keyword.arg is not None:
                 yield keyword.arg, keyword.value
+
+    def query_builder(self, node: ast.expr, seen: frozenset[str]) -> bool:
+        """True when `node` is a SQLAlchemy statement built with its constructs (see
+        ParamCall.query_builder); `text(...)` and strings are not."""
+        if isinstance(node, ast.Name):
+            if node.id in seen:
+                return True  # `stmt = stmt.where(...)`: the other assignments decide
+            values = self.assigned.get(node.id, []) if node.id not in self.params else []
+            return bool(values) and all(self.query_builder(v, seen | {node.id})
+                                        for v in values)
+        if not isinstance(node, ast.Call):
+            return False
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _BUILDER_METHODS:
+            return self.query_builder(func.value, seen)
+        if isinstance(func, ast.Attribute) and func.attr in _TABLE_STATEMENTS:
+            return not isinstance(func.value, ast.Call)  # `table.select()`, `T.__table__.update()`
+        callee = self.resolve(func) or ""
+        return callee.split(".", 1)[0] in _SQL_BUILDER_PACKAGES and \
+            callee.rsplit(".", 1)[-1] in _TABLE_STATEMENTS | _STATEMENT_FUNCTIONS
 
     def fixed_host(self, node: ast.expr, seen: frozenset[str]) -> bool:
         """True when `node` is a URL whose scheme and host are constant text in front:
@@ -618,6 +646,18 @@ class _LocalFlow:
             return head
         return None
 
+
+_SQL_BUILDER_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})
+_TABLE_STATEMENTS = frozenset({"select", "insert", "update", "delete"})
+_STATEMENT_FUNCTIONS = frozenset({"union", "union_all", "exists", "except_", "intersect"})
+_BUILDER_METHODS = frozenset({
+    "where", "filter", "filter_by", "values", "order_by", "limit", "offset", "join",
+    "outerjoin", "group_by", "having", "returning", "options", "distinct", "select_from",
+    "with_only_columns", "execution_options", "add_columns", "on_conflict_do_update",
+    "on_conflict_do_nothing", "correlate", "subquery", "scalar_subquery", "cte",
+    "with_for_update", "join_from", "unique"})
+"""Methods of a SQLAlchemy statement that return a statement: their arguments are
+expressions whose values are bound, not SQL text (`text()` is not among them)."""
 
 _FIXED_HOST = re.compile(r"^https?://[^/{}%?#\s]+[/?#]")
 

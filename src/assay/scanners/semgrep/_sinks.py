@@ -21,6 +21,7 @@ from assay.scanners.semgrep._summaries import CallIndex
 
 MAX_ROUNDS = 10
 SSRF_CWE = 918
+SQLI_CWE = 89
 _CALL = re.compile(r"^([\w.$]+)\((.*)\)$", re.DOTALL)
 _FALSY = frozenset({"False", "None", "0", "''", '""'})
 
@@ -33,7 +34,9 @@ class SinkSignature:
     method calls on any receiver instead. `required` keywords must be passed with a
     value that is not literally false (`shell=True`). With `host_only` (server-side
     request forgery) an argument that is a URL with a constant scheme and host in front
-    is not the sink: what reaches it after the host chooses a path or a query.
+    is not the sink: what reaches it after the host chooses a path or a query. With
+    `text_only` (SQL injection) a SQLAlchemy statement built with its constructs is not
+    the sink: what reaches it is a bound parameter.
     """
 
     callee: str = ""
@@ -43,6 +46,7 @@ class SinkSignature:
     required: tuple[str, ...] = ()
     receiver: str = ""
     host_only: bool = False
+    text_only: bool = False
 
     def matches(self, call: ParamCall) -> tuple[str, ...]:
         """The parameters that reach this sink's argument in `call` (empty: no match)."""
@@ -59,6 +63,8 @@ class SinkSignature:
         args = dict(call.args)
         key = str(self.position) if self.position is not None else self.keyword
         if self.host_only and key in call.fixed_host:
+            return ()
+        if self.text_only and key in call.query_builder:
             return ()
         return args.get(key or "", ())
 
@@ -84,7 +90,8 @@ class SinkWrapper:
 def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
     """The call signatures of a taint rule's sinks that can be read off its patterns."""
     out: list[SinkSignature] = []
-    host_only = str(rule.get("metadata", {}).get("cwe", "")).startswith(f"CWE-{SSRF_CWE}:")
+    cwe = str(rule.get("metadata", {}).get("cwe", ""))
+    host_only, text_only = cwe.startswith(f"CWE-{SSRF_CWE}:"), cwe.startswith(f"CWE-{SQLI_CWE}:")
     for block in rule.get("pattern-sinks", []):
         items = block.get("patterns", []) if isinstance(block, dict) else []
         focus = next((i["focus-metavariable"] for i in items if "focus-metavariable" in i),
@@ -96,7 +103,7 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
         for pattern in _block_patterns(items):
             signature = _signature(pattern, focus, regexes)
             if signature is not None:
-                out.append(replace(signature, host_only=host_only))
+                out.append(replace(signature, host_only=host_only, text_only=text_only))
     return out
 
 
@@ -207,8 +214,9 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                         new.append(wrapper)
         if not new:
             break
-        host_only = any(s.host_only for s in sinks)
-        current = [s for w in new for s in _as_signatures(w, host_only, by_name(w.name))]
+        current = [replace(s, host_only=any(x.host_only for x in sinks),
+                           text_only=any(x.text_only for x in sinks))
+                   for w in new for s in _as_signatures(w, False, by_name(w.name))]
     return sorted(found.values())
 
 

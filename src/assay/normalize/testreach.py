@@ -30,10 +30,10 @@ _NAME = re.compile(r"[A-Za-z_]\w*")
 
 def module_name(path: str) -> str:
     """The dotted module a Python file defines (`a/b/__init__.py` is `a.b`)."""
-    parts = list(PurePosixPath(path).with_suffix("").parts)
+    parts = (path[:-3] if path.endswith(".py") else path).split("/")
     if parts and parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts)
+    return ".".join(p for p in parts if p)
 
 
 def _package(path: str) -> list[str]:

@@ -122,3 +122,20 @@ def test_memo_with_truth_shows_precision_and_recall() -> None:
     assert "Consensus: findings kept when k of N runs agree" in names
     html = memo_to_html(memo)
     assert html.count("<svg") == len(FIGURES) + 1
+
+
+def test_the_trust_table_lists_the_most_severe_llm_findings_and_counts_them_all() -> None:
+    from dataclasses import replace
+
+    from assay.model import Severity
+    from assay.report.trust_section import MAX_ROWS
+
+    found = [replace(finding("llm", f"app/m{i}.py", 3, severity=Severity.LOW),
+                     fingerprint=f"{i:032x}") for i in range(80)]
+    found.append(replace(finding("llm", "app/zz.py", 9, severity=Severity.CRITICAL),
+                         fingerprint="f" * 32))
+    text = memo_to_markdown(build_memo([make_run("r1", "llm", COMMIT_A, found)]))
+    section = text.split("## LLM findings and their trust states", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| app/")]
+    assert len(rows) == MAX_ROWS and rows[0].startswith("| app/zz.py:9")
+    assert f"the {MAX_ROWS} most severe of 81" in text

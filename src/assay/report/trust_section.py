@@ -18,6 +18,9 @@ TITLE = "LLM findings and their trust states"
 COLUMNS = ("Location", "Scanner", "Rule", "CWE", "Severity", "State", "Can block",
            "What the state means", "Message")
 MESSAGE_WIDTH = 80
+MAX_ROWS = 50
+"""At most this many findings are listed (the most severe first); the summary sentence
+counts them all."""
 
 
 def llm_findings(runs: Sequence[Run]) -> list[Finding]:
@@ -53,5 +56,8 @@ def trust_section(runs: Sequence[Run], states: Mapping[str, str] | None,
     findings = llm_findings(runs)
     if not findings:
         return (), ()
-    line = tv.llm_summary([tv.state_of(f, states) for f in findings])
-    return (line + ".",), ((TITLE, trust_table(findings, states)),)
+    line = tv.llm_summary([tv.state_of(f, states) for f in findings]) + "."
+    if len(findings) > MAX_ROWS:
+        line += (f" The table lists the {MAX_ROWS} most severe of {len(findings)};"
+                 " `assay findings list` lists them all.")
+    return (line,), ((TITLE, trust_table(findings[:MAX_ROWS], states)),)

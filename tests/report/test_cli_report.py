@@ -98,3 +98,22 @@ def test_report_takes_several_files_after_one_flag(scanned: GitRepo) -> None:
     assert doc["facts"]["runs"] == 2
     drift = next(f for f in doc["figures"] if f["key"] == "drift")
     assert [row["Jaccard"] for row in drift["data"]] == ["1.00"]
+
+
+def test_reading_runs_with_llm_findings_creates_no_ledger(repo: GitRepo) -> None:
+    from assay.formats.json import dumps, run_to_document
+    from assay.project import default_ledger, locate_project
+    from tests.report.fixtures import COMMIT_A, finding, make_run
+
+    repo.write("app.py", "VALUE = 1\n")
+    repo.commit()
+    run = make_run("20260101T000000Z-00000001", "llm", COMMIT_A,
+                   [finding("llm", "app.py", 1)])
+    saved = repo.path.parent / "llm-run.json"
+    saved.write_text(dumps(run_to_document(run)))
+    memo = repo.path.parent / "memo.md"
+    proc = assay("report", "--from-files", str(saved), "--md", str(memo), cwd=repo.path)
+    assert proc.returncode == 0, proc.stderr
+    text = memo.read_text()
+    assert "LLM findings and their trust states" in text and "unverified" in text
+    assert not Path(default_ledger(locate_project(repo.path))).exists()

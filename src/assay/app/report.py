@@ -49,10 +49,14 @@ def memo_for(runs: Sequence[Run], *, truth: Path | None = None, path: str | Path
 def _llm_states(runs: Sequence[Run], path: str | Path,
                 ledger: str | Path | None) -> dict[str, str]:
     """The lifecycle state of the runs' LLM findings, from the project's ledger (none
-    read when no run has an LLM finding)."""
+    read when no run has an LLM finding, or when there is no ledger: reading a report
+    never creates one)."""
     if not any(f.kind is FindingKind.LLM for r in runs for f in r.findings):
         return {}
-    store = open_ledger(default_ledger(locate_project(path), ledger))
+    target = default_ledger(locate_project(path), ledger)
+    if "://" not in str(target) and not Path(target).exists():
+        return {}  # no ledger yet: every LLM finding is unverified (and none is created)
+    store = open_ledger(target)
     try:
         return {fp: state for run in runs for fp, state in llm_states(store, run)}
     finally:

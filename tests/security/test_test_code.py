@@ -103,3 +103,17 @@ def test_test_marks_in_a_production_module_do_not_lower_it(repo: GitRepo) -> Non
     # control: the same module on a test path is test code
     control = _pr(repo, {}, {"tests/test_runner.py": TEST_MARKS + SHELL})
     assert _verdict(repo, control)[0] == EXIT_OK
+
+
+def test_hostile_text_cannot_stall_the_import_reading() -> None:
+    from assay.normalize.testreach import imported_names
+    from tests.security.test_llm import hang_guard
+
+    # unclosed parenthesized imports: an unbounded name list made each one scan to the end
+    # of the file (2 MB: many minutes); bounded, it reads in about a second
+    hostile = b"from a import (\n" * 125_000
+    with hang_guard(60):
+        assert imported_names("app/evil.py", hostile) >= {"a"}
+    # control: a closed list still names each module
+    assert {"app.tests.helpers", "app.tests.other"} <= imported_names(
+        "app/views.py", b"from .tests import (\n    helpers,\n    other,\n)\n")

@@ -21,8 +21,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
 
 _IMPORT = re.compile(rb"^[ \t]*import[ \t]+([\w. \t,]+)", re.MULTILINE)
+# a parenthesized name list is bounded: an unclosed `(` in a hostile file must not make
+# every `from ... import (` scan to the end of the file
 _FROM = re.compile(rb"^[ \t]*from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+"
-                   rb"(\([^)]*\)|[^\n]*(?:\\\r?\n[^\n]*)*)", re.MULTILINE)
+                   rb"(\([^)]{0,4000}\)|[^\n]*(?:\\\r?\n[^\n]*)*)", re.MULTILINE)
 _DOTTED_STRING = re.compile(rb"[\"']([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)[\"']")
 _IMPORT_CALL = re.compile(rb"(?:import_module|__import__)\(\s*[\"']([\w.]+)[\"']")
 _NAME = re.compile(r"[A-Za-z_]\w*")

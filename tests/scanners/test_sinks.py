@@ -204,10 +204,13 @@ class Repo:
         query = "SELECT * FROM u WHERE n = '%s'" % name
         return cursor.execute(query)
 
+    def selected(self, session, db, name):
+        return session.execute(db.select("SELECT * FROM u WHERE n = '%s'" % name))
+
 
 def use(repo, session):
     repo.by_name(session, "a", True); repo.by_route(session, "b"); repo.raw(session, "c")
-    repo.formatted(session, "d")
+    repo.formatted(session, "d"); repo.selected(session, None, "e")
 '''
 
 
@@ -215,6 +218,7 @@ def test_a_sqlalchemy_statement_is_not_sql_text() -> None:
     summaries = summarize({"repo.py": REPOSITORY}, ["repo.py"])
     found = find_wrappers(SQLI, signatures(PACK[SQLI]), summaries.call_index, lambda w: True)
     # values in select(...).filter(...) and table.select().where(...) are bound parameters;
-    # text() and a formatted string are SQL text
+    # text(), a formatted string and another library's select(sql) are SQL text
     assert sorted((w.function, w.param) for w in found) == [
-        ("repo.Repo.formatted", "name"), ("repo.Repo.raw", "name")]
+        ("repo.Repo.formatted", "name"), ("repo.Repo.raw", "name"),
+        ("repo.Repo.selected", "db"), ("repo.Repo.selected", "name")]

@@ -518,7 +518,9 @@ class _LocalFlow:
         if isinstance(func, ast.Attribute) and func.attr in _BUILDER_METHODS:
             return self.query_builder(func.value, seen)
         if isinstance(func, ast.Attribute) and func.attr in _TABLE_STATEMENTS:
-            return not isinstance(func.value, ast.Call)  # `table.select()`, `T.__table__.update()`
+            # `table.select()`, `T.__table__.update()`: no argument (a `db.select(sql)` of
+            # some other library takes the statement's text)
+            return not node.args and not isinstance(func.value, ast.Call)
         callee = self.resolve(func) or ""
         return callee.split(".", 1)[0] in _SQL_BUILDER_PACKAGES and \
             callee.rsplit(".", 1)[-1] in _TABLE_STATEMENTS | _STATEMENT_FUNCTIONS

@@ -216,7 +216,7 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
             break
         current = [replace(s, host_only=any(x.host_only for x in sinks),
                            text_only=any(x.text_only for x in sinks))
-                   for w in new for s in _as_signatures(w, False, by_name(w.name))]
+                   for w in new for s in _as_signatures(w, by_name(w.name))]
     return sorted(found.values())
 
 
@@ -225,14 +225,11 @@ def _compiled(expression: str) -> re.Pattern[str]:
     return re.compile(expression)
 
 
-def _as_signatures(wrapper: SinkWrapper, host_only: bool,
-                   named: bool) -> list[SinkSignature]:
+def _as_signatures(wrapper: SinkWrapper, named: bool) -> list[SinkSignature]:
     callee = re.escape(wrapper.function)
-    found = [SinkSignature(callee=callee, position=wrapper.position, host_only=host_only),
-             SinkSignature(callee=callee, keyword=wrapper.param, host_only=host_only)]
+    found = [SinkSignature(callee=callee, position=wrapper.position),
+             SinkSignature(callee=callee, keyword=wrapper.param)]
     if wrapper.is_method and named:  # on any object; through self/cls: resolved above
-        found = [SinkSignature(method=wrapper.name, position=wrapper.position,
-                               host_only=host_only),
-                 SinkSignature(method=wrapper.name, keyword=wrapper.param,
-                               host_only=host_only), *found]
+        found = [SinkSignature(method=wrapper.name, position=wrapper.position),
+                 SinkSignature(method=wrapper.name, keyword=wrapper.param), *found]
     return found

@@ -12,6 +12,7 @@ from assay.normalize.policy import OnTestCode, Policy, apply_policy
 from assay.normalize.secretvalue import SecretStrength, finding_strength, value_strength
 from assay.normalize.testcode import is_test_path
 from assay.normalize.testreach import imported_names, imports_by_reading, module_name
+from tests.helpers import GitRepo
 
 
 def _secret(path: str, line: str, value: str, severity: Severity = Severity.HIGH) -> Finding:
@@ -205,3 +206,25 @@ def test_a_one_part_import_names_a_top_level_module_only() -> None:
                   "app/views.py": b"import datetime\nimport helpers\n"})
     nested = replace(SHARED, path="tests/db/datetime/__init__.py")
     assert apply_policy([nested], Policy(), tree).findings[0].severity is Severity.LOW
+
+
+def test_what_each_file_imports_is_kept_for_the_next_scan(repo: GitRepo) -> None:
+    from assay.api import scan
+    from assay.ledger.result_cache import open_result_cache
+    from assay.project import locate_project
+    from assay.scanners.runner import imports_kind
+
+    repo.write("app/views.py", "import os\n")
+    repo.write("tests/test_run.py", "import subprocess\n\n\ndef test_run(cmd):\n"
+                                     "    subprocess.call(cmd, shell=True)\n")
+    oid = repo.commit()
+    run = scan(repo.path, scanners=["bandit"]).run
+    assert any(f.path == "tests/test_run.py" and "policy:test-code" in f.tags
+               for f in run.findings)
+    blob = repo.git("rev-parse", f"{oid}:app/views.py").strip()
+    cache = open_result_cache(locate_project(repo.path).state_dir)
+    try:
+        kept = cache.get_docs(imports_kind(), [f"{blob}:app/views.py"])
+    finally:
+        cache.close()
+    assert kept == {f"{blob}:app/views.py": '["os"]'}

@@ -8,6 +8,8 @@ same reason by every scanner is listed once), and the status decided: a run is
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import platform
 import time
@@ -15,6 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from assay import __version__
 from assay.ledger.result_cache import ResultCache
@@ -32,6 +35,7 @@ from assay.model import (
     SkipReason,
     StageMetrics,
 )
+from assay.normalize import testreach
 from assay.normalize.fingerprint import assign_fingerprints
 from assay.normalize.merge import Engines, MergeOutcome, merge_findings
 from assay.normalize.policy import Policy, apply_policy
@@ -166,8 +170,12 @@ def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[
                findings=tuple(findings), scanners=outcomes, reasons=reasons, metrics=metrics)
 
 
-IMPORTS_KIND = "import-names/1"
-"""The result cache's name for what a file imports (key: blob id and path)."""
+@functools.cache
+def imports_kind() -> str:
+    """The result cache's name for what a file imports (key: blob id and path), with a
+    digest of the code that reads imports: a changed reading never reuses older names."""
+    source = Path(testreach.__file__).read_bytes()
+    return f"import-names/{hashlib.sha256(source).hexdigest()[:16]}"
 
 
 class _SnapshotTree:
@@ -195,12 +203,12 @@ class _SnapshotTree:
         rescan does not read and parse every production file again."""
         wanted = list(paths)
         keys = {p: self._import_key(p) for p in wanted} if self.cache is not None else {}
-        kept = self.cache.get_docs(IMPORTS_KIND, [k for k in keys.values() if k]) \
+        kept = self.cache.get_docs(imports_kind(), [k for k in keys.values() if k]) \
             if self.cache is not None else {}
         found = {p: frozenset(json.loads(kept[k])) for p, k in keys.items() if k in kept}
         fresh = imports_by_reading(self.read_many)([p for p in wanted if p not in found])
         if self.cache is not None and fresh:
-            self.cache.put_docs(IMPORTS_KIND, [(keys[p], json.dumps(sorted(n)))
+            self.cache.put_docs(imports_kind(), [(keys[p], json.dumps(sorted(n)))
                                                for p, n in fresh.items() if keys.get(p)])
         return {**found, **fresh}
 

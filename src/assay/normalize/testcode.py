@@ -9,8 +9,8 @@ classes) is no evidence: a pull request can add test marks to a production modul
 
 from __future__ import annotations
 
+import functools
 import re
-from pathlib import PurePosixPath
 
 _TEST_DIRS = frozenset({"test", "tests", "testing", "fixtures", "factories", "testdata",
                         "test_data", "testutils", "test_utils", "e2e", "functional_tests",
@@ -20,10 +20,11 @@ _TEST_FILES = re.compile(r"^(test_.*|.*_tests?|conftest|tests?|fixtures?|(.*_)?f
 # settings modules used only to run the test suite (Django's settings/test.py, ci.py)
 _TEST_SETTINGS = re.compile(r"(^|/)settings/(test|tests|testing|ci)\.py$")
 
+@functools.lru_cache(maxsize=65536)
 def is_test_path(path: str) -> bool:
     """True for a repository path that test conventions reserve for tests: a `tests/`,
     `fixtures/` or `factories/` folder, `test_*.py`, `*_test.py`, `conftest.py`, ..."""
-    parts = PurePosixPath(path).parts
+    parts = [p for p in path.split("/") if p and p != "."]
     if any(p.lower() in _TEST_DIRS for p in parts[:-1]):
         return True
     return bool(parts) and (_TEST_FILES.match(parts[-1].lower()) is not None

@@ -32,6 +32,7 @@ from assay.scanners.llm.interface import (
     GenerationParams,
     ModelRequest,
     ModelResponse,
+    OutputSpec,
     Provider,
     ProviderError,
     ToolSpec,
@@ -73,14 +74,15 @@ class Harness:
         self._seen: set[str] = set()
 
     def call(self, system: str, conversation: Conversation, tools: tuple[ToolSpec, ...],
-             stage: str) -> ModelResponse:
-        """Send the conversation; raise BudgetExhausted or a final ProviderError."""
+             stage: str, output: OutputSpec | None = None) -> ModelResponse:
+        """Send the conversation (its reply constrained by `output`); raise
+        BudgetExhausted or a final ProviderError."""
         try:
             self.meter.check()
         except BudgetExhausted as exc:
             self.trace.emit("failure", stage, self.step, kind="budget", reason=exc.reason)
             raise
-        request = self._request(system, conversation, tools)
+        request = replace(self._request(system, conversation, tools), output=output)
         self._trace_request(request, conversation, stage)
         started = time.perf_counter()
         try:
@@ -146,9 +148,10 @@ class Harness:
                                                    strict=True)
                if h not in self._seen and m.role == "user"]
         self._seen = set(conversation.hashes)
+        extra = {"output": request.output.mode} if request.output is not None else {}
         self.trace.emit("request", stage, self.step, hash=digest, messages=len(request.messages),
                         max_tokens=request.params.max_tokens, new_turns=new,
-                        elided=conversation.elided, dropped=conversation.dropped)
+                        elided=conversation.elided, dropped=conversation.dropped, **extra)
 
     def _attempt_error(self, stage: str, attempt: int, exc: ProviderError, wait: float) -> None:
         self.trace.emit("attempt_error", stage, self.step, attempt=attempt, kind=exc.kind.value,
@@ -163,8 +166,14 @@ class Harness:
 
 
 def request_hash(request: ModelRequest, message_hashes: list[str]) -> str:
-    """Identity of a request: model, system prompt, tools, parameters and every message."""
-    return sha256_text(canonical({
+    """Identity of a request: model, system prompt, tools, parameters, every message and
+    the reply's constraint (when there is one)."""
+    identity: dict[str, object] = {
         "model": request.model, "system": sha256_text(request.system),
         "tools": sha256_text(canonical(tools_to_list(request.tools))),
-        "params": request.params.as_dict(), "messages": message_hashes}))
+        "params": request.params.as_dict(), "messages": message_hashes}
+    if request.output is not None:
+        out = request.output
+        identity["output"] = {"mode": out.mode, "name": out.name,
+                              "schema": sha256_text(canonical(dict(out.schema)))}
+    return sha256_text(canonical(identity))

@@ -121,6 +121,22 @@ class GenerationParams:
 
 
 @dataclass(frozen=True)
+class OutputSpec:
+    """How the reply of a request is constrained.
+
+    `mode` is `json_schema` (OpenAI structured outputs: `response_format` with the schema,
+    strict), `json_object` (JSON mode with the schema in `response_format.schema`, which
+    llama.cpp servers turn into a grammar) or `tool` (the reply is a call of the tool
+    `name`, which the request forces). `name` names the reply object and `schema` is its
+    JSON schema.
+    """
+
+    mode: str
+    name: str
+    schema: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ModelRequest:
     """One request: the whole conversation as it is sent."""
 
@@ -130,6 +146,7 @@ class ModelRequest:
     tools: tuple[ToolSpec, ...]
     params: GenerationParams
     timeout: float
+    output: OutputSpec | None = None
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,9 @@
 """Prompt packs: versioned TOML files (`security-review@1.0.0`), hashed as a whole.
 
-A pack names itself (`id`, `version`) and holds the harness texts: `system`, and the user
-turns `plan` (with `{scope}` and `{target}` placeholders), `explore` and `report`. The
+A pack names itself (`id`, `version`), says which harness it is for (`harness`, default
+`agent`) and holds that harness's texts: for the agent, `system` and the user turns `plan`
+(with `{scope}` and `{target}` placeholders), `explore` and `report`; for the single-shot
+harness, `system` and `review` (with `{path}`, `{lines}`, `{note}` and `{code}`). The
 sha256 of the file's bytes goes into provenance and into the result cache key, so a
 changed prompt never reuses results of the old one.
 """
@@ -18,7 +20,8 @@ from assay.scanners.interface import ScannerError
 
 PACKS_DIR = Path(__file__).resolve().parent / "prompts"
 _REF = re.compile(r"^(?P<id>[a-z0-9][a-z0-9._-]*)@(?P<version>\d+\.\d+\.\d+)$")
-_TEXTS = ("system", "plan", "explore", "report")
+TEXTS = {"agent": ("system", "plan", "explore", "report"), "single-shot": ("system", "review")}
+"""The texts a pack for each harness must have."""
 
 
 @dataclass(frozen=True)
@@ -29,11 +32,13 @@ class PromptPack:
     version: str
     sha256: str
     system: str
-    plan: str
-    explore: str
-    report: str
+    plan: str = ""
+    explore: str = ""
+    report: str = ""
     source: str = ""
     text: str = ""
+    harness: str = "agent"
+    review: str = ""
 
     @property
     def ref(self) -> str:
@@ -43,6 +48,15 @@ class PromptPack:
     def render_plan(self, scope: str, target: str) -> str:
         """The first user turn, with the scope listing filled in."""
         return self.plan.replace("{target}", target).replace("{scope}", scope)
+
+    def render_review(self, path: str, lines: str, note: str, code: str) -> str:
+        """A single-shot request's user turn; the code is filled in last, so nothing in it
+        is taken for a placeholder."""
+        head, _, tail = self.review.partition("{code}")
+        fill = {"{path}": path, "{lines}": lines, "{note}": note}
+        for key, value in fill.items():
+            head, tail = head.replace(key, value), tail.replace(key, value)
+        return head + code + tail
 
 
 def available() -> list[str]:
@@ -56,7 +70,12 @@ def parse_pack(text: str, source: str = "") -> PromptPack:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ScannerError(f"prompt pack {source}: invalid TOML: {exc}") from None
-    missing = [k for k in ("id", "version", *_TEXTS) if not isinstance(data.get(k), str)]
+    harness = data.get("harness", "agent")
+    if harness not in TEXTS:
+        raise ScannerError(f"prompt pack {source}: harness must be one of "
+                           f"{', '.join(TEXTS)}, not {str(harness)[:40]!r}")
+    missing = [k for k in ("id", "version", *TEXTS[harness])
+               if not isinstance(data.get(k), str)]
     if missing:
         raise ScannerError(f"prompt pack {source}: missing {', '.join(missing)}")
     if _REF.match(f"{data['id']}@{data['version']}") is None:
@@ -64,7 +83,8 @@ def parse_pack(text: str, source: str = "") -> PromptPack:
     return PromptPack(
         id=data["id"], version=data["version"],
         sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        **{k: data[k].strip() for k in _TEXTS}, source=source, text=text)
+        **{k: data[k].strip() for k in TEXTS[harness]}, source=source, text=text,
+        harness=harness)
 
 
 _DATED = re.compile(r"\d{4}-\d{2}-\d{2}|(?:19|20)\d{6}|-\d{3,4}$|@sha256:[0-9a-f]{12,}")

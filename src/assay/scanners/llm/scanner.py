@@ -24,7 +24,7 @@ from assay.model import (
     pairs,
 )
 from assay.repo.globs import compile_excludes
-from assay.scanners.interface import ScanContext, Scanner, ScannerResult
+from assay.scanners.interface import ScanContext, Scanner, ScannerError, ScannerResult
 from assay.scanners.llm import cache
 from assay.scanners.llm import coverage as review_coverage
 from assay.scanners.llm.codec import canonical
@@ -58,7 +58,14 @@ class LlmScanner(Scanner):
                  sleep: Callable[[float], None] = time.sleep) -> None:
         self.name = name
         self.settings = settings
-        self.pack = pack or load_pack(settings.prompt)
+        self.pack = pack or load_pack(settings.prompt_ref)
+        if self.pack.harness != settings.harness:
+            raise ScannerError(f"{name}: prompt pack {self.pack.ref} is for the "
+                               f"{self.pack.harness} harness, not {settings.harness}",
+                               f"leave prompt unset for the built-in pack of the "
+                               f"{settings.harness} harness")
+        if settings.harness != "agent":
+            raise ScannerError(f"{name}: harness {settings.harness!r} is not available yet")
         self.provider_factory = provider_factory
         self.time_box = time_box
         self.sleep = sleep

@@ -15,6 +15,15 @@ from assay.config import validation_message
 from assay.scanners.interface import ScannerError
 
 DEFAULT_KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+DEFAULT_PROMPT = {"agent": "security-review@1.0.0",
+                  "single-shot": "security-review-single-shot@1.0.0"}
+"""The built-in prompt pack of each harness (when `prompt` is not set)."""
+SINGLE_SHOT_MIN_WINDOW = 1024
+"""Tokens a single-shot request must have for code, beside the reply (max_tokens)."""
+
+Harness = Literal["agent", "single-shot"]
+StructuredOutput = Literal["auto", "json_schema", "json_object", "tool", "none"]
+ResolvedOutput = Literal["json_schema", "json_object", "tool", "none"]
 
 
 class _Strict(BaseModel):
@@ -70,10 +79,15 @@ class LlmSettings(_Strict):
     seed: int | None = None
     max_tokens: int = Field(default=4096, gt=0)
     max_tokens_param: Literal["max_tokens", "max_completion_tokens"] = "max_tokens"
-    context_window: int = Field(default=128_000, ge=4096)
+    context_window: int = Field(default=128_000, ge=2048)
     max_messages: int = Field(default=400, ge=8)
     request_timeout: float = Field(default=120.0, gt=0)
-    prompt: str = "security-review@1.0.0"
+    harness: Harness = "agent"
+    """`agent` (a tool loop) or `single-shot` (one request per file or hunk, no tools)."""
+    structured_output: StructuredOutput = "auto"
+    """How the findings reply is constrained (see docs/llm.md#structured-output)."""
+    prompt: str | None = None
+    """A prompt pack `id@version` or file; default: the built-in pack of the harness."""
     include: tuple[str, ...] = ("*.py",)
     min_review_coverage: float | None = Field(default=None, ge=0, le=1)
     """Share of in-scope files the model must read for a complete run (default: 1.0 for
@@ -89,7 +103,48 @@ class LlmSettings(_Strict):
             raise ValueError("budget.max_cost needs a price table ([scanners.NAME.price])")
         if self.max_tokens >= self.context_window:
             raise ValueError("max_tokens must be smaller than context_window")
+        if (self.harness == "single-shot"
+                and self.context_window - self.max_tokens < SINGLE_SHOT_MIN_WINDOW):
+            raise ValueError(f"the single-shot harness needs context_window - max_tokens >= "
+                             f"{SINGLE_SHOT_MIN_WINDOW} tokens for the code it sends")
+        self._check_structured_output()
         return self
+
+    def _check_structured_output(self) -> None:
+        mode = self.structured_output
+        if self.harness == "agent" and mode not in ("auto", "tool"):
+            raise ValueError(f"structured_output = {mode!r} needs harness = \"single-shot\": "
+                             "the agent harness reports findings through its tools "
+                             "(\"auto\" or \"tool\")")
+        if self.provider == "anthropic" and mode in ("json_schema", "json_object"):
+            raise ValueError(f"structured_output = {mode!r} is for OpenAI-compatible "
+                             "endpoints; with provider = \"anthropic\" use \"auto\", "
+                             "\"tool\" or \"none\"")
+
+    @property
+    def output_mode(self) -> ResolvedOutput:
+        """The structured-output mode used: `auto` resolved for the provider and harness
+        (the agent reports through tools; a single-shot review gets `json_schema` from an
+        OpenAI-compatible endpoint and a forced tool call from Anthropic)."""
+        mode = self.structured_output
+        if mode != "auto":
+            return mode
+        if self.harness == "agent" or self.provider == "anthropic":
+            return "tool"
+        return "json_schema"
+
+    @property
+    def prompt_ref(self) -> str:
+        """The prompt pack to load: `prompt`, else the built-in pack of the harness."""
+        return self.prompt or DEFAULT_PROMPT[self.harness]
+
+    @property
+    def review_threshold(self) -> float | None:
+        """`min_review_coverage`, else 1.0 for a single-shot review (it sends every file in
+        scope, so every one must be answered); None: the agent's default for the scope."""
+        if self.min_review_coverage is not None:
+            return self.min_review_coverage
+        return 1.0 if self.harness == "single-shot" else None
 
     @property
     def key_env(self) -> str:

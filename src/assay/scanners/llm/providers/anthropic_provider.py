@@ -96,6 +96,8 @@ class AnthropicProvider(Provider):
         if request.tools:
             kwargs["tools"] = [{"name": t.name, "description": t.description,
                                 "input_schema": dict(t.parameters)} for t in request.tools]
+        if request.output is not None and request.output.mode == "tool":
+            kwargs["tool_choice"] = {"type": "tool", "name": request.output.name}
         extra = {k: v for k, v in (("temperature", p.temperature), ("top_p", p.top_p))
                  if v is not None}
         if extra:

@@ -17,6 +17,7 @@ from assay.scanners.llm.interface import (
     Message,
     ModelRequest,
     ModelResponse,
+    OutputSpec,
     Provider,
     ProviderError,
     StopReason,
@@ -49,6 +50,23 @@ def to_wire(system: str, messages: tuple[Message, ...]) -> list[dict[str, Any]]:
             out.extend({"role": "tool", "tool_call_id": r.call_id, "content": r.content}
                        for r in m.results)
     return out
+
+
+def output_fields(output: OutputSpec | None) -> dict[str, Any]:
+    """The request fields that constrain the reply: `response_format` (OpenAI structured
+    outputs' `json_schema`, or JSON mode with llama.cpp's `schema` member), or a forced
+    `tool_choice`."""
+    if output is None:
+        return {}
+    schema = dict(output.schema)
+    if output.mode == "json_schema":
+        return {"response_format": {"type": "json_schema", "json_schema": {
+            "name": output.name, "schema": schema, "strict": True}}}
+    if output.mode == "json_object":
+        return {"response_format": {"type": "json_object", "schema": schema}}
+    if output.mode == "tool":
+        return {"tool_choice": {"type": "function", "function": {"name": output.name}}}
+    return {}
 
 
 class OpenAIProvider(Provider):
@@ -95,6 +113,7 @@ class OpenAIProvider(Provider):
             value = getattr(p, key)
             if value is not None:
                 kwargs[key] = value
+        kwargs.update(output_fields(request.output))
         return kwargs
 
     def close(self) -> None:

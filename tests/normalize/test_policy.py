@@ -41,6 +41,9 @@ class _Tree:
     def import_names(self, paths: Iterable[str]) -> Mapping[str, frozenset[str]]:
         return imports_by_reading(self.read_many)(paths)
 
+    def reach_memo(self) -> None:
+        return None
+
 
 _no_files = _Tree()
 

@@ -117,3 +117,43 @@ def test_hostile_text_cannot_stall_the_import_reading() -> None:
     # control: a closed list still names each module
     assert {"app.tests.helpers", "app.tests.other"} <= imported_names(
         "app/views.py", b"from .tests import (\n    helpers,\n    other,\n)\n")
+
+
+def test_a_kept_reach_is_worked_out_again_when_production_starts_importing(
+        repo: GitRepo) -> None:
+    import hashlib
+    import json
+
+    from assay.ledger.result_cache import open_result_cache
+    from assay.project import locate_project
+    from assay.scanners.runner import reach_kind
+
+    def whole_tree() -> tuple[int, dict[str, object]]:
+        proc, doc = gate(repo, "-s", "bandit")
+        found: list[dict[str, object]] = doc["findings"]  # type: ignore[assignment]
+        [finding] = [f for f in found if f["rule_id"] == "B602"]
+        return proc.returncode, finding
+
+    files = {"app/__init__.py": "", "app/views.py": "X = 1\n", "app/tests/__init__.py": "",
+             "app/tests/helpers.py": SHELL}
+    for path, text in files.items():
+        repo.write(path, text)
+    oid = repo.commit("base")
+    code, finding = whole_tree()
+    assert code == EXIT_OK and finding["severity"] == "low"
+    # the reach of this tree state is kept: nothing in production reaches the test file
+    state = "\n".join(sorted(f"{repo.git('rev-parse', f'{oid}:{p}').strip()}:{p}"
+                             for p in files))
+    key = hashlib.sha256(state.encode()).hexdigest()
+    cache = open_result_cache(locate_project(repo.path).state_dir)
+    try:
+        kept = cache.get_docs(reach_kind(), [key])
+    finally:
+        cache.close()
+    assert {k: json.loads(v) for k, v in kept.items()} == {key: {}}
+    # a commit touching only the production file: the kept reach must not serve it
+    repo.write("app/views.py", "from app.tests.helpers import run\n")
+    repo.commit("pr")
+    code, finding = whole_tree()
+    assert code == EXIT_BLOCK and finding["severity"] == "high"
+    assert "production code reaches it (app/views.py)" in str(finding["rationale"])

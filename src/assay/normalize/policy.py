@@ -32,7 +32,7 @@ from typing import Protocol
 from assay.model import Confidence, Finding, FindingKind, Severity
 from assay.normalize.secretvalue import SecretStrength, finding_strength
 from assay.normalize.testcode import is_test_path, why_test_code
-from assay.normalize.testreach import ProductionReach
+from assay.normalize.testreach import ProductionReach, ReachMemo
 
 SECRET_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107"})
 WEAK_HASH_CWE = 328
@@ -96,6 +96,10 @@ class Tree(Protocol):
     def import_names(self, paths: Iterable[str]) -> Mapping[str, frozenset[str]]:
         """The names Python files may load (normalize/testreach.py `imported_names`)."""
 
+    def reach_memo(self) -> ReachMemo | None:
+        """Where the test-path files production reaches are kept for this tree state
+        (None: worked out on every scan)."""
+
 
 def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> PolicyOutcome:
     """Apply `policy` to deterministic findings; LLM and human findings pass unchanged.
@@ -130,7 +134,7 @@ class _Files:
         self.tree = tree
         self.contents: dict[str, bytes | None] = {}
         self.reach = ProductionReach(tree.paths(), is_test_path, tree.read_many,
-                                     tree.import_names)
+                                     tree.import_names, tree.reach_memo())
 
     def content(self, path: str) -> bytes | None:
         if path not in self.contents:

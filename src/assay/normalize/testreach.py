@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import PurePosixPath
+from typing import Protocol
 
 _IMPORT = re.compile(rb"^[ \t]*import[ \t]+([\w. \t,]+)", re.MULTILINE)
 # a parenthesized name list is bounded: an unclosed `(` in a hostile file must not make
@@ -113,13 +114,25 @@ def imports_by_reading(read: Reader) -> Imports:
     return imports
 
 
+class ReachMemo(Protocol):
+    """Keeps the reach of one tree state (its Python files and their contents)."""
+
+    def load(self) -> dict[str, str] | None:
+        """The reached test-path files kept for this tree state, or None."""
+
+    def save(self, reached: Mapping[str, str]) -> None:
+        """Keep the reached test-path files (each with the production file leading to it)."""
+
+
 class ProductionReach:
     """Which test-path files production code reaches, worked out once, when first asked."""
 
     def __init__(self, paths: Iterable[str], is_test: Callable[[str], bool],
-                 read: Reader, imports: Imports | None = None) -> None:
+                 read: Reader, imports: Imports | None = None,
+                 memo: ReachMemo | None = None) -> None:
         self.paths, self.is_test, self.read = tuple(paths), is_test, read
         self.imports = imports or imports_by_reading(read)
+        self.memo = memo
         self._reached: dict[str, str] | None = None
         self._production: Mapping[str, bytes | None] | None = None
 
@@ -127,7 +140,7 @@ class ProductionReach:
         """The production file that loads or names the test-path file `path`, or ""."""
         if path.endswith(".py"):
             if self._reached is None:
-                self._reached = self._imported()
+                self._reached = self._kept_or_imported()
             return self._reached.get(path, "")
         if self._production is None:
             self._production = self.read(p for p in self.paths
@@ -135,6 +148,15 @@ class ProductionReach:
         name = PurePosixPath(path).name.encode()
         return next((p for p, content in self._production.items()
                      if content and name in content), "")
+
+    def _kept_or_imported(self) -> dict[str, str]:
+        kept = self.memo.load() if self.memo is not None else None
+        if kept is not None:
+            return kept
+        reached = self._imported()
+        if self.memo is not None:
+            self.memo.save(reached)
+        return reached
 
     def _imported(self) -> dict[str, str]:
         """Test-path Python files production loads (directly or through other

@@ -35,7 +35,7 @@ from assay.model import (
     SkipReason,
     StageMetrics,
 )
-from assay.normalize import testreach
+from assay.normalize import testcode, testreach
 from assay.normalize.fingerprint import assign_fingerprints
 from assay.normalize.merge import Engines, MergeOutcome, merge_findings
 from assay.normalize.policy import Policy, apply_policy
@@ -178,6 +178,45 @@ def imports_kind() -> str:
     return f"import-names/{hashlib.sha256(source).hexdigest()[:16]}"
 
 
+@functools.cache
+def reach_kind() -> str:
+    """The result cache's name for the test-path files production reaches in one tree
+    state, with a digest of the code that works it out."""
+    source = Path(testreach.__file__).read_bytes() + Path(testcode.__file__).read_bytes()
+    return f"test-reach/{hashlib.sha256(source).hexdigest()[:16]}"
+
+
+class _CachedReach:
+    """The reach of one tree state in the result cache, keyed by every Python file's
+    path and content: any change of a Python file works it out again."""
+
+    def __init__(self, tree: _SnapshotTree, cache: ResultCache) -> None:
+        self.tree, self.cache = tree, cache
+        self._key: str | None = None
+
+    def key(self) -> str:
+        if self._key is None:
+            keys = sorted(self.tree.import_key(p) for p in self.tree.paths()
+                          if p.endswith(".py"))
+            # a file whose content cannot be named makes the state unnamable: not kept
+            self._key = "" if not all(keys) else \
+                hashlib.sha256("\n".join(keys).encode()).hexdigest()
+        return self._key
+
+    def load(self) -> dict[str, str] | None:
+        key = self.key()
+        doc = self.cache.get_docs(reach_kind(), [key]).get(key) if key else None
+        if doc is None:
+            return None
+        kept = json.loads(doc)
+        return {str(k): str(v) for k, v in kept.items()} if isinstance(kept, dict) else None
+
+    def save(self, reached: Mapping[str, str]) -> None:
+        if self.key():
+            self.cache.put_docs(reach_kind(), [(self.key(), json.dumps(dict(sorted(
+                reached.items()))))])
+
+
 class _SnapshotTree:
     """The whole tree behind a snapshot, as the severity policy reads it."""
 
@@ -202,7 +241,7 @@ class _SnapshotTree:
         """What each file may import, kept in the result cache by file and content: a
         rescan does not read and parse every production file again."""
         wanted = list(paths)
-        keys = {p: self._import_key(p) for p in wanted} if self.cache is not None else {}
+        keys = {p: self.import_key(p) for p in wanted} if self.cache is not None else {}
         kept = self.cache.get_docs(imports_kind(), [k for k in keys.values() if k]) \
             if self.cache is not None else {}
         found = {p: frozenset(json.loads(kept[k])) for p, k in keys.items() if k in kept}
@@ -212,7 +251,12 @@ class _SnapshotTree:
                                                for p, n in fresh.items() if keys.get(p)])
         return {**found, **fresh}
 
-    def _import_key(self, path: str) -> str:
+    def reach_memo(self) -> _CachedReach | None:
+        """The reach of this tree state, kept in the result cache (None without one)."""
+        return _CachedReach(self, self.cache) if self.cache is not None else None
+
+    def import_key(self, path: str) -> str:
+        """A file's cache key (content and path), or "" when its content cannot be named."""
         try:
             return f"{self.snapshot.content_id(path)}:{path}"
         except Exception:  # unreadable: parsed afresh

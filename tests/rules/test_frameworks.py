@@ -219,3 +219,60 @@ def test_a_request_value_converted_on_the_way_out_is_not_tainted(repo: GitRepo) 
     found = sorted((f.rule_id, f.span.start_line) for f in run.findings)
     # type=int / type=int lists are numbers; type=str and no type are text
     assert found == [("assay.python.xss.taint", 21), ("assay.python.xss.taint", 26)]
+
+
+SEGMENTS = '''\
+from fastapi import APIRouter
+from fastapi.responses import HTMLResponse
+
+router = APIRouter()
+BASE = "/srv/files"
+
+
+@router.get("/files/{name}")
+def one_segment(name: str):
+    return open(f"{BASE}/{name}").read()
+
+
+@router.get("/typed/{name:str}/{n:int}")
+def converted(name: str, n):
+    return open(f"{BASE}/{name}/{n}").read()
+
+
+@router.get("/any/{name:path}")
+def any_path(name: str):
+    return open(f"{BASE}/{name}").read()
+
+
+@router.get("/query")
+def by_query(name: str):
+    return open(f"{BASE}/{name}").read()
+
+
+@router.get("/mixed/{name}")
+@router.get("/mixed")
+def mixed(name: str = "x"):
+    return open(f"{BASE}/{name}").read()
+
+
+@router.get("/page/{name}", response_class=HTMLResponse)
+def page(name: str):
+    return f"<h1>{name}</h1>"
+
+
+class Backups:
+    @router.delete("/backups/{file_name}")
+    def delete_one(self, file_name: str):
+        open(f"{BASE}/{file_name}").close()
+'''
+
+
+def test_a_fastapi_path_parameter_is_one_url_segment(repo: GitRepo) -> None:
+    # `{name}` cannot hold `/`: not a path-traversal source, still one for the other rules;
+    # `{name:path}`, a query parameter, or a route that takes it from the query are
+    repo.write("api.py", SEGMENTS)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    assert found == [("path-traversal", 20), ("path-traversal", 25), ("path-traversal", 31),
+                     ("xss", 36)]

@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/2"  # the cache's name for these documents
+KIND = "prepass-facts/3"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,7 @@ def decode(text: str, path: str, name: str) -> FileFacts:
     module = doc["module"]
     info = None if module is None else ModuleInfo(
         path, name, tuple(_function(f) for f in module["functions"]),
-        tuple((_str(a), _str(b)) for a, b in module["typed"]),
+        tuple((_str(a), _str(b), _str(c)) for a, b, c in module["typed"]),
         frozenset(_strs(module["called"])), _strs(module["maps"]),
         frozenset(_strs(module["local"])))
     if not isinstance(doc["hint"], bool):

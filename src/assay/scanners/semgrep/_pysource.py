@@ -42,6 +42,11 @@ _TRANSPARENT = frozenset({"str", "repr", "format", "bytes", "bytearray", "list",
                           "iter", "next", "getattr", "vars", "zip", "map", "filter"})
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
+# FastAPI/Starlette path parameters: `{name}` and `{name:str}` are one URL segment (cannot
+# hold `/`), `{name:int}` and the like a value; `{name:path}` (or an aiohttp regex) neither
+_BRACED = re.compile(r"\{(\w+)(?::(int|float|uuid|str))?\}")
+VALUE_PARAM = "value"  # converted to a number or UUID: safe for every rule
+SEGMENT_PARAM = "segment"  # one URL segment: cannot name a path outside its folder
 HTML_ESCAPE = "html.escape"  # what a hand-written escaping chain counts as
 
 
@@ -115,7 +120,7 @@ class ModuleInfo:
     path: str
     name: str
     functions: tuple[FunctionFacts, ...]
-    typed_params: tuple[tuple[str, str], ...] = ()
+    typed_params: tuple[tuple[str, str, str], ...] = ()  # (function, param, kind)
     called: frozenset[str] = frozenset()
     constant_maps: tuple[str, ...] = ()
     local_calls: frozenset[str] = frozenset()
@@ -151,11 +156,11 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     every = list(_walk(tree))
     scope = _Scope(name, _imports(every, name), _constants(tree), local)
     functions: list[FunctionFacts] = []
-    typed: list[tuple[str, str]] = []
+    typed: list[tuple[str, str, str]] = []
     lines = text.splitlines(keepends=True)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            typed.extend((node.name, p) for p in _typed_route_params(node))
+            typed.extend((node.name, p, kind) for p, kind in _typed_route_params(node))
             if not _is_view(node):  # views are entry points, never helpers
                 facts = _function(node, node.name, scope, None)
                 code = "".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
@@ -163,6 +168,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
         elif isinstance(node, ast.ClassDef):
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                    typed.extend((item.name, p, kind) for p, kind in _typed_route_params(item))
                     functions.append(_function(item, f"{node.name}.{item.name}", scope,
                                                node.name))
     maps = tuple(sorted(n for n in scope.constants if n.isupper() and _is_dict(tree, n)))
@@ -755,12 +761,27 @@ def _is_view(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
                and d.func.attr in _ROUTE_METHODS for d in node.decorator_list)
 
 
-def _typed_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
-    params: list[str] = []
-    for decorator in node.decorator_list:
-        if (isinstance(decorator, ast.Call) and isinstance(decorator.func, ast.Attribute)
-                and decorator.func.attr in _ROUTE_METHODS and decorator.args
-                and isinstance(decorator.args[0], ast.Constant)
-                and isinstance(decorator.args[0].value, str)):
-            params.extend(_TYPED.findall(decorator.args[0].value))
-    return sorted(set(params))
+def _typed_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                        ) -> list[tuple[str, str]]:
+    """The parameters the routes of a view convert (`<int:id>`, `{id:int}`: a value) or
+    take from one URL segment (`{name}`), each with its kind; a parameter some route
+    takes otherwise (`{name:path}`, a query parameter) is neither."""
+    urls = [d.args[0].value for d in node.decorator_list
+            if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
+            and d.func.attr in _ROUTE_METHODS and d.args
+            and isinstance(d.args[0], ast.Constant) and isinstance(d.args[0].value, str)]
+    kinds: list[dict[str, str]] = []
+    for url in urls:
+        found = {name: VALUE_PARAM for name in _TYPED.findall(url)}
+        found.update((name, SEGMENT_PARAM if conv in ("", "str") else VALUE_PARAM)
+                     for name, conv in _BRACED.findall(url))
+        kinds.append(found)
+    names = {name for found in kinds for name in found}
+    out: list[tuple[str, str]] = []
+    for name in sorted(names):
+        every = {found.get(name, "") for found in kinds}
+        if every == {VALUE_PARAM}:
+            out.append((name, VALUE_PARAM))
+        elif every <= {VALUE_PARAM, SEGMENT_PARAM}:
+            out.append((name, SEGMENT_PARAM))
+    return out

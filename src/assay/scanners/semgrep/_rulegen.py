@@ -22,6 +22,7 @@ from typing import Any
 
 from assay.scanners.semgrep._pack import COPY_MARK, Rule, RuleFile, Rules
 from assay.scanners.semgrep._prefilter import pattern_tokens, token_word
+from assay.scanners.semgrep._pysource import VALUE_PARAM
 from assay.scanners.semgrep._rulefiles import include_of
 from assay.scanners.semgrep._sinks import SinkWrapper, find_wrappers, signatures
 from assay.scanners.semgrep._summaries import FunctionSummary, Summaries, SummaryKind
@@ -207,12 +208,15 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
         out["pattern-sinks"] = [*out["pattern-sinks"], *extra_sinks]
     extra = [sanitizers] if sanitizers else []
     extra += guard_sanitizers(str(rule.get("id", "")), summaries, wrapping)
-    extra += [_typed_param(t.function, t.param) for t in summaries.typed_params]
+    extra += [_typed_param(t.function, t.param) for t in summaries.typed_params
+              if t.kind == VALUE_PARAM or rule.get("id") in SEGMENT_SAFE_RULES]
     if extra:
         out["pattern-sanitizers"] = [*out.get("pattern-sanitizers", []), *extra]
     return out
 
 
+# Rules a parameter from one URL segment cannot feed: it holds no `/`
+SEGMENT_SAFE_RULES = frozenset({"assay.python.path-traversal.taint"})
 # The kinds of check (see FunctionFacts.guard) each rule trusts; every rule trusts an
 # allow-list of constants and a full regular-expression match.
 RULE_CHECKS = {"assay.python.path-traversal.taint": frozenset({"contain"}),

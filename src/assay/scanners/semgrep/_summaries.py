@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 
 from assay.scanners.semgrep._facts import read_files
 from assay.scanners.semgrep._pysource import (
+    VALUE_PARAM,
     ModuleInfo,
     ParamCall,
     ReturnFact,
@@ -111,11 +112,13 @@ class FunctionCalls:
 
 @dataclass(frozen=True)
 class TypedRouteParam:
-    """A route parameter converted to a number or UUID by the framework (`<int:id>`)."""
+    """A route parameter converted to a number or UUID by the framework (`<int:id>`,
+    kind `value`), or taken from one URL segment (`{name}`, kind `segment`)."""
 
     path: str
     function: str
     param: str
+    kind: str = VALUE_PARAM
 
 
 Call = tuple[FunctionCalls, ParamCall]
@@ -189,7 +192,7 @@ class Summaries:
         material = json.dumps({
             "functions": [[f.module, f.qualname, f.path, f.kind.value, list(f.via), f.params,
                            f.guard, f.guard_returns] for f in self.functions],
-            "typed": [[t.path, t.function, t.param] for t in self.typed_params],
+            "typed": [[t.path, t.function, t.param, t.kind] for t in self.typed_params],
             "calls": [[c.dotted, list(c.params), repr(c.calls)] for c in self.calls],
             "maps": list(self.constant_maps),
             "ambiguous": list(self.ambiguous),
@@ -262,7 +265,8 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
     for func in (f for m in every for f in m.functions):
         name = func.qualname.rsplit(".", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
-    typed = [TypedRouteParam(m.path, fn, p) for m in every for fn, p in m.typed_params]
+    typed = [TypedRouteParam(m.path, fn, p, kind) for m in every
+             for fn, p, kind in m.typed_params]
     calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names, f.calls, f.source,
                            f.qualname in m.local_calls)
              for m, f in functions

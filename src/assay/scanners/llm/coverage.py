@@ -1,6 +1,7 @@
 """Review coverage of an LLM scanner: which in-scope files the model actually read.
 
-A file counts as reviewed only when the model read it with `read_file`; in a diff review,
+A file counts as reviewed only when the model read it with `read_file` (single-shot: when
+every request carrying it returned a usable reply); in a diff review,
 only when a read covered one of the file's changed line ranges (a file whose change has
 no line ranges, such as a mode change, counts when it was read at all). Every in-scope
 file left unread is listed in the run's coverage: `not-reviewed` (a gap: the run is
@@ -93,14 +94,18 @@ def outcome(name: str, status: RunStatus, reason: str,
     return RunStatus.INCOMPLETE, coverage.reason(name)
 
 
-def apply(result: ScannerResult, coverage: ReviewCoverage) -> ScannerResult:
+def apply(result: ScannerResult, coverage: ReviewCoverage,
+          details: Mapping[str, str] | None = None) -> ScannerResult:
     """`result` with its analyzed files, unread files and status set by `coverage`: a
     review that stopped early or read too little is incomplete and its unread files are
-    gaps."""
+    gaps. `details` says why a file was not reviewed, where the harness knows (default:
+    the model did not read it)."""
     gap = not coverage.met or result.status is RunStatus.INCOMPLETE
     why = SkipReason.NOT_REVIEWED if gap else SkipReason.NOT_REVIEWED_WITHIN_THRESHOLD
     detail = f"the model did not read it (threshold {coverage.threshold:.0%})"
-    skipped = tuple(SkippedFile(p, why, result.info.name, detail) for p in coverage.unread)
+    known = details or {}
+    skipped = tuple(SkippedFile(p, why, result.info.name, known.get(p, detail))
+                    for p in coverage.unread)
     status, reason = outcome(result.info.name, result.status, result.reason, coverage)
     return replace(result, analyzed=coverage.reviewed, skipped=result.skipped + skipped,
                    status=status, reason=reason)

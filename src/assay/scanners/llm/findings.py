@@ -128,10 +128,17 @@ class FindingReporter:
     sandbox: Sandbox
     findings: list[Finding] = field(default_factory=list)
     unsupported: int = 0
+    invented_paths: int = 0
+    """Findings on a file that does not exist (kept as phantoms)."""
+    invented_lines: int = 0
+    """Findings starting past the end of their file (kept as phantoms)."""
 
     def report(self, args: Mapping[str, Any], stage: str) -> str:
         """Record one finding; returns the tool's answer (raises Invalid or Refused)."""
-        finding = self.build(args, stage)
+        return self.add(self.build(args, stage))
+
+    def add(self, finding: Finding) -> str:
+        """Record a built finding unless it is an exact duplicate; says which it was."""
         for number, known in enumerate(self.findings, 1):
             if known.key() == finding.key() and known.quote == finding.quote:
                 return f"duplicate of finding #{number}; not recorded again"
@@ -165,9 +172,11 @@ class FindingReporter:
         except Refused as exc:
             if self.sandbox.snapshot.get(finding.path) is not None or "no such" not in str(exc):
                 raise
+            self.invented_paths += 1
             return replace(finding, verification=Verification.UNSUPPORTED)
         verdict = verify_quote(finding.quote, (text.raw, text.masked))
         if finding.span.start_line > len(text.raw):
+            self.invented_lines += 1
             verdict = Verification.UNSUPPORTED
         return replace(
             finding, verification=verdict,

@@ -48,6 +48,7 @@ MASK = "[REDACTED:"
 CUT_OFF = ("Your reply was cut off at the output token limit. Continue with shorter replies; "
            "use tools for anything long.")
 MAX_CUT_OFFS = 2
+_MALFORMED = frozenset({"malformed-arguments", "unknown-tool"})
 
 
 @dataclass
@@ -57,6 +58,8 @@ class LoopOutcome:
     status: RunStatus = RunStatus.COMPLETE
     reason: str = ""
     errors: Counter[str] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+    """Weak-model counts by metrics.REPLY_FAULTS key."""
     repaired: int = 0
     redactions: int = 0
     summary: str = ""
@@ -77,6 +80,7 @@ class ReviewLoop:
         self._redactor = Redactor()
         self._cut_offs = 0
         self._calls = 0
+        self._sent: set[tuple[str, str]] = set()
 
     def run(self, listing: str, target: str = "") -> LoopOutcome:
         """Run to completion or to the first stop condition."""
@@ -131,6 +135,7 @@ class ReviewLoop:
     def _cut_off(self) -> bool:
         self._cut_offs += 1
         self.outcome.errors["truncated-reply"] += 1
+        self.outcome.faults["truncated_replies"] += 1
         if self._cut_offs > MAX_CUT_OFFS:
             self._end("max_tokens: replies were cut off at the output limit repeatedly")
             return True
@@ -159,6 +164,7 @@ class ReviewLoop:
             self.harness.recorder.tool(stage, call.name, time.perf_counter() - started)
             if done.error:
                 self.outcome.errors[done.error] += 1
+            self._count_fault(call, done)
             self.outcome.repaired += int(done.repaired)
             self.outcome.redactions += done.result.content.count(MASK)
             self.harness.trace.emit("tool", stage, self.harness.step, arguments=call.arguments,
@@ -166,6 +172,20 @@ class ReviewLoop:
                                     **result_to_dict(done.result))
             results.append(done.result)
         self.conversation.add(Message("tool", results=tuple(results)))
+
+    def _count_fault(self, call: ToolCall, done: Outcome) -> None:
+        """Count what a weak model got wrong in one call (metrics.REPLY_FAULTS)."""
+        faults = self.outcome.faults
+        key = (call.name, call.arguments)
+        if key in self._sent:
+            faults["repeated_calls"] += 1
+        self._sent.add(key)
+        if done.error in _MALFORMED:
+            faults["malformed_calls"] += 1
+        elif done.error == "invalid-arguments" and call.name == "report_finding":
+            faults["invalid_findings"] += 1
+        elif done.error == "refused" and "no such file" in done.result.content:
+            faults["invented_paths"] += 1
 
     def _execute(self, call: ToolCall, stage: str) -> Outcome:
         index, self._calls = self._calls, self._calls + 1

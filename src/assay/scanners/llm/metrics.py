@@ -1,8 +1,10 @@
-"""Instrumentation per stage (plan, explore, report, ...): wall time, requests, tokens in
-and out, cached tokens, tool calls by name and cost, as `StageMetrics`."""
+"""Instrumentation per stage (plan, explore, report, review, ...): wall time, requests,
+tokens in and out, cached tokens, tool calls by name and cost, as `StageMetrics`; and the
+names of the weak-model counts (`REPLY_FAULTS`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from assay.model import StageMetrics
@@ -61,3 +63,31 @@ class StageRecorder:
             StageMetrics(f"{self.scanner}:{name}", s.seconds, s.requests, s.tokens_in,
                          s.tokens_out, s.tokens_cached, tuple(sorted(s.tools.items())), s.cost)
             for name, s in self._stages.items())
+
+
+REPLY_FAULTS: tuple[tuple[str, str], ...] = (
+    ("truncated_replies", "cut off at the output limit"),
+    ("invalid_json", "not the JSON asked for"),
+    ("prose_replies", "prose instead of JSON"),
+    ("malformed_calls", "malformed tool calls"),
+    ("repeated_calls", "tool calls repeating an earlier call"),
+    ("invented_paths", "findings naming a file outside the request (dropped)"),
+    ("invented_lines", "findings on lines outside the code shown (dropped)"),
+    ("invalid_findings", "findings with missing or invalid fields (dropped)"),
+    ("reasks", "re-asks sent"),
+)
+"""What a weak model gets wrong, counted per run as `NAME.<key>` in provenance: replies
+cut off at the output limit, replies that are not the findings JSON (`invalid_json`:
+unreadable or of the wrong shape; `prose_replies`: no JSON at all), malformed tool
+calls (arguments that are not JSON, unknown tools), tool calls repeating an earlier
+call exactly, findings on an invented path or on lines outside the code the request
+showed, findings with invalid fields, and the re-asks the harness sent for them. In the
+agent harness, a finding on a file that does not exist or past its end is kept as a
+phantom (`unsupported`) and also counted as an invented path or line."""
+
+
+def describe_faults(counts: Mapping[str, int]) -> str:
+    """The non-zero counts in words ('' when there are none): `2 cut off at the output
+    limit, 1 not the JSON asked for, 1 re-asks sent`."""
+    return ", ".join(f"{counts[key]} {words}" for key, words in REPLY_FAULTS
+                     if counts.get(key, 0))

@@ -135,7 +135,7 @@ def replay_scanner(store: LlmStore, run: Run, scanner: str) -> ReplayReport:
         findings = tuple(assign_fingerprints(done.findings))
         scope = Scope.from_dict(header["scope"])
         read = review_coverage.measure(scope, dict(done.ranges_read),
-                                       settings.min_review_coverage)
+                                       settings.review_threshold)
         status, reason = review_coverage.outcome(scanner, done.outcome.status,
                                                  done.outcome.reason, read)
     divergences += provider.divergences

@@ -30,6 +30,7 @@ from assay.scanners.llm import coverage as review_coverage
 from assay.scanners.llm.codec import canonical
 from assay.scanners.llm.generate import Generation, GenerationTask, generate
 from assay.scanners.llm.interface import Provider, ProviderError
+from assay.scanners.llm.metrics import REPLY_FAULTS, describe_faults
 from assay.scanners.llm.prompt import PromptPack, floating_alias, load_pack
 from assay.scanners.llm.providers import make_provider
 from assay.scanners.llm.scope import Scope, build_scope, scope_hash
@@ -39,7 +40,7 @@ from assay.scanners.llm.store import LlmStore
 from assay.scanners.llm.tools import SPECS, manifest_hash
 from assay.scanners.llm.trace import Trace
 
-HARNESS_VERSION = "2"  # 2: linear-time masking (another text), tool deadlines
+HARNESS_VERSION = "3"  # 2: linear-time masking, tool deadlines; 3: single-shot, output modes
 ProviderFactory = Callable[[LlmSettings], Provider]
 
 
@@ -64,8 +65,6 @@ class LlmScanner(Scanner):
                                f"{self.pack.harness} harness, not {settings.harness}",
                                f"leave prompt unset for the built-in pack of the "
                                f"{settings.harness} harness")
-        if settings.harness != "agent":
-            raise ScannerError(f"{name}: harness {settings.harness!r} is not available yet")
         self.provider_factory = provider_factory
         self.time_box = time_box
         self.sleep = sleep
@@ -90,10 +89,11 @@ class LlmScanner(Scanner):
         extra = {"provider": s.provider, "base_url": s.base_url or "", "model": s.model,
                  "model_reported": ",".join(reported), "prompt": self.pack.ref,
                  "prompt_sha256": self.pack.sha256, "tool_manifest": self.manifest,
-                 "params": canonical(self.params()), "harness": HARNESS_VERSION}
+                 "params": canonical(self.params()), "harness": s.harness,
+                 "harness_version": HARNESS_VERSION, "structured_output": s.output_mode}
         if self.warning:
             extra["model_warning"] = self.warning
-        return ScannerInfo(self.name, f"llm-harness/{HARNESS_VERSION}", self.pack.sha256,
+        return ScannerInfo(self.name, f"llm-{s.harness}/{HARNESS_VERSION}", self.pack.sha256,
                            FindingKind.LLM, pairs(extra))
 
     def params(self) -> dict[str, Any]:
@@ -106,7 +106,8 @@ class LlmScanner(Scanner):
         """The key of this scanner's result for a scope and file contents."""
         s = self.settings
         return cache.cache_key({
-            "harness": HARNESS_VERSION, "scope": scope_hash(scope, contents),
+            "harness": [HARNESS_VERSION, s.harness, s.output_mode],
+            "scope": scope_hash(scope, contents),
             "prompt": self.pack.sha256, "provider": s.provider, "base_url": s.base_url or "",
             "model": s.model, "params": self.params(), "tools": self.manifest,
             "context": [s.context_window, s.max_messages], "include": list(s.include)})
@@ -126,7 +127,7 @@ class LlmScanner(Scanner):
             trace.flush()
             cached = self._cached(hit[1], time.perf_counter() - started)
             return review_coverage.apply(cached, review_coverage.of_cached(
-                scope, cached.analyzed, self.settings.min_review_coverage))
+                scope, cached.analyzed, self.settings.review_threshold))
         result = self._review(ctx, scope, trace)
         trace.flush()
         if store is not None and result.status is RunStatus.COMPLETE and scope.files:
@@ -139,7 +140,9 @@ class LlmScanner(Scanner):
     def header(self, ctx: ScanContext, scope: Scope, contents: dict[str, str],
                key: str) -> dict[str, Any]:
         """The trace header: what replay needs to run the same review again."""
-        return {"harness": HARNESS_VERSION, "settings": self.settings.public(),
+        return {"harness": HARNESS_VERSION, "harness_name": self.settings.harness,
+                "structured_output": self.settings.output_mode,
+                "settings": self.settings.public(),
                 "pack": {"ref": self.pack.ref, "sha256": self.pack.sha256,
                          "text": self.pack.text},
                 "tool_manifest": self.manifest, "scope": scope.to_dict(),
@@ -171,16 +174,18 @@ class LlmScanner(Scanner):
             provider.close()
         trace.emit("end", status=done.outcome.status.value, reason=done.outcome.reason,
                    findings=len(done.findings), unsupported=done.unsupported,
-                   steps=done.steps, errors=dict(done.outcome.errors))
+                   steps=done.steps, errors=dict(done.outcome.errors),
+                   faults=dict(done.outcome.faults), not_reviewed=dict(done.not_reviewed))
         result = ScannerResult(
             info=self.info(done.models_reported), findings=done.findings,
             analyzed=done.files_read, status=done.outcome.status, reason=done.outcome.reason,
             stages=done.stages, cache=CacheStats(misses=1), extra=self._counts(done))
-        return review_coverage.apply(result, self._coverage(scope, dict(done.ranges_read)))
+        return review_coverage.apply(result, self._coverage(scope, dict(done.ranges_read)),
+                                     dict(done.not_reviewed))
 
     def _coverage(self, scope: Scope, read: dict[str, tuple[tuple[int, int], ...]],
                   ) -> review_coverage.ReviewCoverage:
-        return review_coverage.measure(scope, read, self.settings.min_review_coverage)
+        return review_coverage.measure(scope, read, self.settings.review_threshold)
 
     def generate(self, task: GenerationTask, *, run_id: str = "", ledger: Ledger | None = None,
                  ) -> Generation:
@@ -200,15 +205,22 @@ class LlmScanner(Scanner):
     def _counts(self, done: ReviewResult | None) -> tuple[tuple[str, str], ...]:
         counts = {"unsupported": 0, "redactions": 0, "tool_errors": 0, "tool_timeouts": 0,
                   "repaired": 0, "context_elided": 0, "context_dropped": 0}
+        counts.update(dict.fromkeys((key for key, _ in REPLY_FAULTS), 0))
         if done is not None:
             counts.update(unsupported=done.unsupported, redactions=done.outcome.redactions,
                           tool_errors=sum(done.outcome.errors.values()),
                           tool_timeouts=done.outcome.errors["timeout"],
                           repaired=done.outcome.repaired, context_elided=done.elided,
                           context_dropped=done.dropped)
+            counts.update(done.outcome.faults)
+            counts["invented_paths"] += done.invented[0]
+            counts["invented_lines"] += done.invented[1]
         extra: dict[str, object] = {f"{self.name}.{k}": v for k, v in counts.items()}
         if self.warning:
             extra[f"{self.name}.warning"] = self.warning
+        faults = describe_faults(counts)
+        if faults:
+            extra[f"{self.name}.replies.warning"] = f"{self.name}: the model's replies: {faults}"
         return pairs(extra)
 
     def _cached(self, doc: dict[str, Any], seconds: float) -> ScannerResult:

@@ -25,6 +25,8 @@ from assay.scanners.llm.retry import RetryPolicy
 from assay.scanners.llm.sandbox import Sandbox
 from assay.scanners.llm.scope import Scope
 from assay.scanners.llm.settings import LlmSettings
+from assay.scanners.llm.single_shot import SingleShotReview
+from assay.scanners.llm.structured import output_spec
 from assay.scanners.llm.tools import SPECS, Toolbox
 from assay.scanners.llm.trace import Trace
 
@@ -60,6 +62,11 @@ class ReviewResult:
     dropped: int
     ranges_read: tuple[tuple[str, tuple[tuple[int, int], ...]], ...] = ()
     """Line ranges the model read, per file (what review coverage is measured on)."""
+    not_reviewed: tuple[tuple[str, str], ...] = ()
+    """Files in scope the review did not cover, with why (single-shot: no usable reply,
+    unreadable, or not sent before the run stopped)."""
+    invented: tuple[int, int] = (0, 0)
+    """Findings on invented paths and lines the reporter kept as phantoms (agent)."""
 
 
 def limits_of(settings: LlmSettings, time_box: bool = True) -> Limits:
@@ -89,13 +96,17 @@ def review(inp: ReviewInput, provider: Provider, trace: Trace, *, time_box: bool
            retries: bool = True, clock: Callable[[], float] = time.monotonic,
            sleep: Callable[[float], None] = time.sleep,
            timed_out: Mapping[int, str] | None = None) -> ReviewResult:
-    """Run the agent loop once over `inp.scope`.
+    """Run the review once over `inp.scope`: the agent loop, or the single-shot harness
+    when the settings say so.
 
     Replay passes `time_box=False, retries=False` and the recorded results of the tool
     calls a deadline cut (`timed_out`): the recorded trace decides where the original run
     was cut off and which errors were final.
     """
     s = inp.settings
+    if s.harness == "single-shot":
+        return _single_shot(inp, provider, trace, time_box=time_box, retries=retries,
+                            clock=clock, sleep=sleep)
     sandbox = Sandbox(inp.snapshot, inp.files, inp.max_file_size)
     reporter = FindingReporter(inp.name, sandbox)
     recorder = StageRecorder(inp.name)
@@ -113,4 +124,27 @@ def review(inp: ReviewInput, provider: Provider, trace: Trace, *, time_box: bool
         steps=harness.step, provider_seconds=harness.provider_seconds,
         unsupported=reporter.unsupported, elided=conversation.elided,
         dropped=conversation.dropped,
-        ranges_read=tuple(sorted((p, tuple(r)) for p, r in toolbox.ranges_read.items())))
+        ranges_read=tuple(sorted((p, tuple(r)) for p, r in toolbox.ranges_read.items())),
+        invented=(reporter.invented_paths, reporter.invented_lines))
+
+
+def _single_shot(inp: ReviewInput, provider: Provider, trace: Trace, *, time_box: bool,
+                 retries: bool, clock: Callable[[], float],
+                 sleep: Callable[[float], None]) -> ReviewResult:
+    """One single-shot review over `inp.scope` (see single_shot)."""
+    s = inp.settings
+    sandbox = Sandbox(inp.snapshot, inp.files, inp.max_file_size)
+    reporter = FindingReporter(inp.name, sandbox)
+    recorder = StageRecorder(inp.name)
+    meter = Meter(limits_of(s, time_box), price_of(s), clock)
+    harness = Harness(provider, call_settings(s, retries), meter, trace, recorder, inp.seed, sleep)
+    shot = SingleShotReview(harness, sandbox, reporter, inp.pack, output_spec(s.output_mode), s)
+    outcome = shot.run(inp.scope)
+    reviewed = shot.progress.reviewed()
+    return ReviewResult(
+        findings=tuple(reporter.findings), outcome=outcome, stages=recorder.stages(),
+        files_read=frozenset(reviewed), models_reported=tuple(sorted(harness.models_reported)),
+        tokens=recorder.tokens, steps=harness.step, provider_seconds=harness.provider_seconds,
+        unsupported=reporter.unsupported, elided=0, dropped=0,
+        ranges_read=tuple(sorted(reviewed.items())),
+        not_reviewed=tuple(sorted(shot.progress.failed.items())))

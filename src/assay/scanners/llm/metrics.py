@@ -71,9 +71,9 @@ REPLY_FAULTS: tuple[tuple[str, str], ...] = (
     ("prose_replies", "prose instead of JSON"),
     ("malformed_calls", "malformed tool calls"),
     ("repeated_calls", "tool calls repeating an earlier call"),
-    ("invented_paths", "findings naming a file outside the request (dropped)"),
-    ("invented_lines", "findings on lines outside the code shown (dropped)"),
-    ("invalid_findings", "findings with missing or invalid fields (dropped)"),
+    ("invented_paths", "paths outside the request or the repository"),
+    ("invented_lines", "findings on lines outside the code shown"),
+    ("invalid_findings", "findings with missing or invalid fields"),
     ("reasks", "re-asks sent"),
 )
 """What a weak model gets wrong, counted per run as `NAME.<key>` in provenance: replies

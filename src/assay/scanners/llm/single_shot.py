@@ -48,6 +48,8 @@ from assay.scanners.llm.units import Unit, plan, room_chars, shown
 STAGE = "review"
 WHOLE = ((1, 1 << 31),)
 NO_REPLY = "no usable reply"
+REPLY_KEPT = 2000
+"""Characters of an unusable reply kept in the re-ask (the rest would crowd the window)."""
 
 
 @dataclass
@@ -176,6 +178,8 @@ class SingleShotReview:
             conversation.add(Message("tool", results=(ToolResult(
                 reply.call.id, reply.call.name, f"error: {problem}", is_error=True),)))
             return
+        if len(text) > REPLY_KEPT:
+            text = text[:REPLY_KEPT] + f"\n[... {len(text) - REPLY_KEPT} more characters]"
         conversation.add(Message("assistant", text))
         conversation.add(Message("user", problem))
 

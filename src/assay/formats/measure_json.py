@@ -59,7 +59,7 @@ def run_doc(r: RunFacts) -> dict[str, Any]:
     return {"id": r.id, "commit": r.commit, "scanners": list(r.scanners), "status": r.outcome,
             "reasons": list(r.reasons), "findings": r.findings,
             "wall_seconds": _r(r.wall_seconds), "tokens_in": r.tokens_in,
-            "tokens_out": r.tokens_out, "cost": _r(r.cost)}
+            "tokens_out": r.tokens_out, "cost": _r(r.cost), "harness": r.harness or None}
 
 
 def jaccard_doc(j: JaccardSummary | None) -> dict[str, Any] | None:

@@ -26,6 +26,8 @@ class RunFacts:
     tokens_in: int
     tokens_out: int
     cost: float
+    harness: str = ""
+    """The LLM harness of the run's scanners (`agent`, `single-shot`; '' for none)."""
 
     @property
     def tokens(self) -> int:
@@ -47,7 +49,21 @@ def run_facts(run: Run) -> RunFacts:
     """The measured facts of one run."""
     m = run.metrics
     return RunFacts(run.id, run.target.commit, run.scanner_names, outcome(run), run.reasons,
-                    len(run.findings), m.wall_seconds, m.tokens_in, m.tokens_out, m.cost)
+                    len(run.findings), m.wall_seconds, m.tokens_in, m.tokens_out, m.cost,
+                    run_harness(run))
+
+
+def run_harness(run: Run) -> str:
+    """The harnesses of the run's LLM scanners as provenance records them, joined with
+    `+` ('' when none records one). Runs before the single-shot harness recorded the
+    agent's version number under `harness`: they ran the agent."""
+    names = []
+    for info in run.provenance.scanners:
+        value = dict(info.extra).get("harness", "")
+        name = "agent" if value.isdigit() else value
+        if name and name not in names:
+            names.append(name)
+    return "+".join(names)
 
 
 def status_counts(facts: Iterable[RunFacts]) -> dict[str, int]:

@@ -2,8 +2,8 @@
 
 `compare_runs` returns the pairwise agreement matrix (Jaccard under one-to-one matching)
 and, for each run, the findings no other run found. Runs are labelled by their scanners
-(and run id when two runs would share a label); `split_by_scanner` turns multi-scanner
-runs into one column per scanner.
+and the harness of their LLM scanners (and run id when two runs would share a label);
+`split_by_scanner` turns multi-scanner runs into one column per scanner.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from itertools import combinations
 from assay.measure._perf import gc_paused
 from assay.measure.groups import one_group
 from assay.measure.matching import DEFAULT_TOLERANCE, FindingIndex, jaccard_of, match_indexed
-from assay.measure.runs import RunFacts, run_facts
+from assay.measure.runs import RunFacts, run_facts, run_harness
 from assay.model import Finding, Run, ScannerInfo, sorted_findings
 
 
@@ -38,8 +38,11 @@ class CompareReport:
 
 
 def run_label(run: Run) -> str:
-    """A run's default label: its scanner names joined with `+`."""
-    return "+".join(run.scanner_names) or run.id
+    """A run's default label: its scanner names joined with `+`, and the harness of its
+    LLM scanners in brackets (`reviewer [single-shot]`): harness is an axis of variance."""
+    harness = run_harness(run)
+    label = "+".join(run.scanner_names) or run.id
+    return f"{label} [{harness}]" if harness else label
 
 
 def split_by_scanner(runs: Sequence[Run]) -> list[Run]:

@@ -49,11 +49,15 @@ def render_compare(report: CompareReport, console: Console) -> None:
                        f", line tolerance {report.tolerance} (Jaccard; 1.000 = same findings)"))
     table = Table(header_style="bold")
     table.add_column("")
+    harness = any(f.harness for f in report.runs)
+    if harness:
+        table.add_column("harness")
     table.add_column("findings", justify="right")
     for label in report.labels:
         table.add_column(Text(visible(label)), justify="right")
     for label, facts, row in zip(report.labels, report.runs, report.matrix, strict=True):
-        add_row(table, label, str(facts.findings), *(fmt(v) for v in row))
+        add_row(table, label, *((facts.harness or "-",) if harness else ()),
+                str(facts.findings), *(fmt(v) for v in row))
     console.print(table)
     for label, unique in zip(report.labels, report.unique, strict=True):
         console.print()

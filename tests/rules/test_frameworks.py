@@ -276,3 +276,86 @@ def test_a_fastapi_path_parameter_is_one_url_segment(repo: GitRepo) -> None:
     found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
     assert found == [("path-traversal", 20), ("path-traversal", 25), ("path-traversal", 31),
                      ("xss", 36)]
+
+
+SHARES = '''\
+from flask import request
+
+
+class SolveShare:
+    content = "<p>solved</p>"
+
+    def asset(self, name):
+        return "<img src='" + name + "'>"
+
+
+SHARES = {"solve": SolveShare}
+ECHOES = {"q": request.args.get("q")}
+
+
+def get_share(kind):
+    return SHARES.get(kind)
+
+
+def get_echo(kind):
+    return ECHOES.get(kind)
+'''
+SHARE_VIEWS = '''\
+from flask import Flask, abort, make_response, request
+
+from shares import get_echo, get_share
+
+app = Flask(__name__)
+
+
+@app.route("/share/<kind>")
+def share(kind):
+    share_class = get_share(kind)
+    return share_class().content
+
+
+@app.route("/echo/<kind>")
+def echo(kind):
+    return get_echo(kind)
+
+
+@app.route("/asset/<kind>/<name>")
+def asset(kind, name):
+    if name != "logo.png":
+        abort(404)
+    return get_share(kind)().asset(name)
+
+
+@app.route("/asset-wrong/<kind>/<name>")
+def asset_wrong(kind, name):
+    if name == "logo.png":
+        abort(404)
+    return get_share(kind)().asset(name)
+
+
+@app.route("/debug")
+def debug():
+    r = make_response("agent: " + request.headers.get("User-Agent", ""))
+    r.mimetype = "text/plain"
+    return r
+
+
+@app.route("/debug-html")
+def debug_html():
+    r = make_response("agent: " + request.headers.get("User-Agent", ""))
+    r.mimetype = "text/html"
+    return r
+'''
+
+
+def test_dispatch_tables_equality_guards_and_a_type_set_afterwards(repo: GitRepo) -> None:
+    # a lookup in a table of classes picks code, not data; a value refused unless equal to
+    # one expected is that value; a response typed as text is not HTML. Each has its
+    # control: a table of request values, the inverted test, a response typed as HTML.
+    repo.write("shares.py", SHARES)
+    repo.write("views.py", SHARE_VIEWS)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.path, f.span.start_line) for f in run.findings
+                   if f.path == "views.py")
+    assert found == [("xss", "views.py", 16), ("xss", "views.py", 30), ("xss", "views.py", 42)]

@@ -233,18 +233,52 @@ def _imports(every: list[ast.AST], module: str) -> dict[str, str]:
 
 
 def _constants(tree: ast.Module) -> set[str]:
-    """Module-level names bound once to literals (or containers of literals)."""
+    """Module-level names bound once to literals (or containers of literals), and
+    dispatch tables: containers whose values are the module's classes and functions or
+    imported names (`HANDLERS = {"csv": CsvExport}`), so a lookup picks code, not data."""
     counts: dict[str, int] = {}
     literal: set[str] = set()
+    code = _code_names(tree)
     for node in tree.body:
         if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             for target in targets:
                 if isinstance(target, ast.Name):
                     counts[target.id] = counts.get(target.id, 0) + 1
-                    if _is_literal(node.value):
+                    if _is_literal(node.value) or _is_table(node.value, code):
                         literal.add(target.id)
     return {n for n in literal if counts[n] == 1}
+
+
+def _code_names(tree: ast.Module) -> frozenset[str]:
+    """Names the module binds to code: its classes and functions, and its imports."""
+    names = {n.name for n in tree.body
+             if isinstance(n, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)}
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    rebound = {t.id for n in tree.body if isinstance(n, ast.Assign)
+               for t in n.targets if isinstance(t, ast.Name)}
+    return frozenset(names - rebound)
+
+
+def _is_table(node: ast.expr, code: frozenset[str]) -> bool:
+    """A container of literals and names of code (classes, functions, imported names)."""
+    def entry(value: ast.expr) -> bool:
+        if isinstance(value, ast.Lambda):  # `lambda: export(admin=True)`
+            body = value.body
+            return isinstance(body, ast.Call) and entry(body.func) and all(
+                _is_literal(a) for a in (*body.args, *(k.value for k in body.keywords)))
+        root = value
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        return _is_literal(value) or (isinstance(root, ast.Name) and root.id in code)
+    if isinstance(node, ast.Tuple | ast.List | ast.Set):
+        return bool(node.elts) and all(entry(e) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return bool(node.values) and all(k is not None and _is_literal(k) for k in node.keys) \
+            and all(entry(v) for v in node.values)
+    return False
 
 
 def _is_literal(node: ast.expr) -> bool:

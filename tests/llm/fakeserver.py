@@ -51,7 +51,7 @@ class Turn:
     'refusal', 'content_filter' or 'max_tokens'. A `status` other than 200 answers with an
     error body; `delay` sleeps before answering (to provoke client timeouts); `trickle`
     sends the body one byte at a time, this many seconds apart (a server that never
-    lets a read timeout fire)."""
+    lets a read timeout fire). `message` is the error message of a non-200 answer."""
 
     text: str = ""
     calls: tuple[tuple[str, Any], ...] = ()
@@ -62,6 +62,7 @@ class Turn:
     trickle: float = 0.0
     usage: tuple[int, int, int] = (120, 30, 0)
     model: str = ""
+    message: str = "scripted error"
 
 
 def reply(text: str, **kw: Any) -> Turn:
@@ -193,7 +194,7 @@ def _handler(server: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
                 time.sleep(turn.delay)
             if turn.status != 200:
                 headers = {} if turn.retry_after is None else {"retry-after": str(turn.retry_after)}
-                self._send(turn.status, _error_body(protocol, turn.status, "scripted error"),
+                self._send(turn.status, _error_body(protocol, turn.status, turn.message),
                            headers)
                 return
             model = turn.model or str(received.body.get("model", DEFAULT_MODEL))

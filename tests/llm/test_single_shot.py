@@ -252,3 +252,31 @@ def test_a_budget_stop_leaves_the_rest_not_reviewed_with_the_reason(
     assert run.reasons[0].endswith("budget: max_steps 1 reached")
     [gap] = run.coverage.gaps
     assert gap.path == "lib/util.py" and gap.detail == "not reviewed: budget: max_steps 1 reached"
+
+
+def test_an_identical_scan_is_served_from_the_cache_and_another_mode_is_not(
+        app_repo: GitRepo, fake_llm: FakeLLMServer) -> None:
+    configure(app_repo, {NAME: scanner_config(fake_llm, "openai", **SINGLE)})
+    fake_llm.script(reply(findings(finding_args())), reply(findings()))
+    first = scan(app_repo).run
+    again = scan(app_repo).run
+    assert len(fake_llm.requests) == 2 and again.metrics.cache.hits == 1
+    assert again.findings == first.findings and again.coverage.analyzed == 2
+    configure(app_repo, {NAME: scanner_config(fake_llm, "openai", structured_output="none",
+                                              **SINGLE)}, commit=False)
+    fake_llm.script(reply(findings()), reply(findings()))
+    other = scan(app_repo).run
+    assert len(fake_llm.requests) == 4 and other.findings == ()
+    assert dict(other.provenance.scanners[0].extra)["structured_output"] == "none"
+
+
+def test_an_endpoint_that_refuses_the_schema_format_gets_a_hint(
+        app_repo: GitRepo, fake_llm: FakeLLMServer) -> None:
+    configure(app_repo, {NAME: scanner_config(fake_llm, "openai", **SINGLE)})
+    fake_llm.script(Turn(status=400, message="response_format.type: Input should be 'text' "
+                                             "or 'json_object'"))
+    run = scan(app_repo).run
+    assert run.status is RunStatus.INCOMPLETE
+    assert run.reasons[0].endswith('(the endpoint does not take response_format json_schema: '
+                                   'set structured_output = "json_object")')
+    assert {g.path for g in run.coverage.gaps} == {"app.py", "lib/util.py"}

@@ -140,10 +140,7 @@ class SingleShotReview:
             except BudgetExhausted as exc:
                 return self._end(exc.reason)
             except ProviderError as exc:
-                label = ("auth" if exc.kind is ErrorKind.AUTH
-                         else f"provider error ({exc.kind.value})")
-                return self._end(f"{label}: {exc.message}" + (f" ({exc.hint})" if exc.hint
-                                                              else ""))
+                return self._end(self._provider_reason(exc))
             if response.stop is StopReason.REFUSED:
                 detail = response.refusal or f"stop reason {response.raw_stop}"
                 return self._end(f"refused: {detail}"[:300])
@@ -159,6 +156,17 @@ class SingleShotReview:
         self.progress.failed[unit.path] = (f"{NO_REPLY} for lines {unit.lines} after one "
                                            f"re-ask ({reply.fault.replace('_', ' ')})")
         return True
+
+    def _provider_reason(self, exc: ProviderError) -> str:
+        """Why a final provider error ended the run, with a hint where the endpoint
+        refused the response format (llama-cpp-python's server knows only json_object)."""
+        label = "auth" if exc.kind is ErrorKind.AUTH else f"provider error ({exc.kind.value})"
+        hint = exc.hint
+        if (not hint and self.output is not None and self.output.mode == "json_schema"
+                and "json_object" in exc.message):
+            hint = ('the endpoint does not take response_format json_schema: set '
+                    'structured_output = "json_object"')
+        return f"{label}: {exc.message}" + (f" ({hint})" if hint else "")
 
     def _prompt(self, unit: Unit, lines: tuple[str, ...]) -> str:
         shown_lines = lines[unit.start - 1:unit.end]

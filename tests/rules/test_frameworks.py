@@ -359,3 +359,54 @@ def test_dispatch_tables_equality_guards_and_a_type_set_afterwards(repo: GitRepo
     found = sorted((f.rule_id.split(".")[2], f.path, f.span.start_line) for f in run.findings
                    if f.path == "views.py")
     assert found == [("xss", "views.py", 16), ("xss", "views.py", 30), ("xss", "views.py", 42)]
+
+
+CONTAINED = '''\
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse
+
+router = APIRouter()
+DATA = Path("/srv/data")
+
+
+@router.get("/download")
+def download(path: str):
+    path = Path(path).resolve()
+    if not path.is_relative_to(DATA):
+        raise HTTPException(400)
+    return FileResponse(path)
+
+
+@router.get("/read")
+def read(path: str):
+    return Path(path).read_text()
+
+
+@router.post("/upload")
+def upload(name: str):
+    dest = DATA / name
+    if dest.absolute().parent != DATA:
+        raise HTTPException(400)
+    dest.write_bytes(b"")
+
+
+@router.post("/upload-wrong")
+def upload_wrong(name: str):
+    dest = DATA / name
+    if dest.absolute().parent == DATA:
+        raise HTTPException(400)
+    dest.write_bytes(b"")
+'''
+
+
+def test_path_computations_and_a_parent_check_are_not_file_access(repo: GitRepo) -> None:
+    # `Path(p).resolve()` reads nothing (the containment check after it clears `p`); a
+    # path whose absolute parent must be the folder stays in it. Controls: a read of a
+    # request path, the inverted parent check.
+    repo.write("files.py", CONTAINED)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    assert found == [("path-traversal", 20), ("path-traversal", 36)]

@@ -221,8 +221,8 @@ def test_a_reply_cut_off_at_the_output_limit_is_re_asked_once(
     assert "cut off at the output token limit" in user_text(fake_llm.requests[1])
     extra = dict(run.provenance.extra)
     assert (extra[f"{NAME}.truncated_replies"], extra[f"{NAME}.reasks"]) == ("1", "1")
-    assert (f"{NAME}: the model's replies: 1 cut off at the output limit, 1 re-asks sent"
-            in result.warnings)
+    assert extra[f"{NAME}.replies"] == "1 cut off at the output limit, 1 re-asks sent"
+    assert not any("replies" in w for w in result.warnings)
 
 
 def test_findings_on_invented_paths_or_lines_are_dropped_and_counted(

@@ -5,6 +5,7 @@ the single-shot harness's wrong tool calls, and a scanned tree that tries to ste
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -43,19 +44,24 @@ def test_agent_faults_are_counted_and_shown_as_a_warning(app_repo: GitRepo,
         reply("done"), reply("summary"))
     done = subprocess.run([sys.executable, "-m", "assay", "scan", str(app_repo.path),
                            "--scanner", NAME, "--config", str(config), "-f", "json",
-                           "--no-record"], capture_output=True, text=True, check=False)
+                           "--with-metrics"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     doc = json.loads(done.stdout)
     extra = dict(doc["run"]["provenance"]["extra"])
     counts = {k.removeprefix(f"{NAME}."): v for k, v in extra.items()
-              if k.startswith(f"{NAME}.") and not k.endswith("warning")}
+              if k.startswith(f"{NAME}.")}
     assert (counts["repeated_calls"], counts["invented_paths"], counts["malformed_calls"],
             counts["invalid_json"], counts["reasks"]) == ("1", "2", "1", "0", "0")
-    assert (f"warning: {NAME}: the model's replies: 1 malformed tool calls, 1 tool calls "
-            "repeating an earlier call, 2 paths outside the request or the repository"
-            in " ".join(done.stderr.split()))
+    words = ("1 malformed tool calls, 1 tool calls repeating an earlier call, 2 paths "
+             "outside the request or the repository")
+    assert counts["replies"] == words
     [phantom] = doc["findings"]
     assert phantom["path"] == "ghost.py" and phantom["verification"] == "unsupported"
+    shown = subprocess.run([sys.executable, "-m", "assay", "show", doc["run"]["id"],
+                            "--path", str(app_repo.path)], capture_output=True, text=True,
+                           check=False, env={**os.environ, "COLUMNS": "200"})
+    assert shown.returncode == 0, shown.stderr
+    assert f"model replies ({NAME}): {words}" in shown.stdout
 
 
 def test_a_single_shot_tool_reply_calling_another_tool_is_re_asked(

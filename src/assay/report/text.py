@@ -78,6 +78,9 @@ def render_run(run: Run, console: Console, ledger: str = "", *, fail_on: str | N
     empty = tv.nothing_to_scan(run)
     if empty:
         console.print(line((empty, "yellow")))
+    for key, value in run.provenance.extra:
+        if key.endswith(".replies") and key[:-8] in run.scanner_names:
+            console.print(line(("model replies", "yellow"), f" ({key[:-8]}): ", value))
     ignored = dict(run.provenance.extra).get("config_ignored")
     if ignored:
         console.print(line(("ignored from the scanned tree's configuration", "yellow"),

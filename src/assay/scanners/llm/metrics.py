@@ -86,6 +86,11 @@ agent harness, a finding on a file that does not exist or past its end is kept a
 phantom (`unsupported`) and also counted as an invented path or line."""
 
 
+REPLIES = "replies"
+"""The provenance key (`NAME.replies`) of the non-zero counts in words, which the run's
+text output shows."""
+
+
 def describe_faults(counts: Mapping[str, int]) -> str:
     """The non-zero counts in words ('' when there are none): `2 cut off at the output
     limit, 1 not the JSON asked for, 1 re-asks sent`."""

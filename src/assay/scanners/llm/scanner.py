@@ -30,7 +30,7 @@ from assay.scanners.llm import coverage as review_coverage
 from assay.scanners.llm.codec import canonical
 from assay.scanners.llm.generate import Generation, GenerationTask, generate
 from assay.scanners.llm.interface import Provider, ProviderError
-from assay.scanners.llm.metrics import REPLY_FAULTS, describe_faults
+from assay.scanners.llm.metrics import REPLIES, REPLY_FAULTS, describe_faults
 from assay.scanners.llm.prompt import PromptPack, floating_alias, load_pack
 from assay.scanners.llm.providers import make_provider
 from assay.scanners.llm.scope import Scope, build_scope, scope_hash
@@ -220,7 +220,7 @@ class LlmScanner(Scanner):
             extra[f"{self.name}.warning"] = self.warning
         faults = describe_faults(counts)
         if faults:
-            extra[f"{self.name}.replies.warning"] = f"{self.name}: the model's replies: {faults}"
+            extra[f"{self.name}.{REPLIES}"] = faults
         return pairs(extra)
 
     def _cached(self, doc: dict[str, Any], seconds: float) -> ScannerResult:

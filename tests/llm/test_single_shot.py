@@ -11,12 +11,14 @@ from typing import Any
 import pytest
 
 from assay import api
+from assay.ledger import open_ledger
 from assay.model import FindingKind, RunStatus, SkipReason, Verification
+from assay.scanners.llm.store import LlmStore
 from assay.scanners.llm.structured import REPLY_SCHEMA
 from assay.scanners.llm.units import OVERLAP_LINES
 from tests.helpers import VULNERABLE_APP, GitRepo
 from tests.llm.fakeserver import FakeLLMServer, Received, Turn, call, reply, scanner_config
-from tests.llm.helpers import NAME, SQLI_QUOTE, configure, finding_args, scan
+from tests.llm.helpers import NAME, SQLI_QUOTE, configure, finding_args, ledger_path, scan
 
 SINGLE = {"harness": "single-shot"}
 
@@ -85,6 +87,15 @@ def test_replay_of_a_single_shot_run_is_identical_without_the_server(
     assert report.identical, report.divergences
     assert (report.findings, report.steps) == (1, 3)
     assert len(fake_llm.requests) == served
+    with open_ledger(ledger_path(app_repo)) as ledger:
+        events = LlmStore(ledger).events(run.id, NAME)
+    header = events[0].payload
+    assert (header["harness_name"], header["structured_output"]) == ("single-shot",
+                                                                     "json_schema")
+    assert [e.payload["output"] for e in events if e.kind == "request"] == ["json_schema"] * 3
+    [fault] = [e.payload for e in events if e.kind == "reply_fault"]
+    assert (fault["path"], fault["fault"], fault["attempt"]) == ("lib/util.py",
+                                                                  "prose_replies", 1)
 
 
 def test_a_file_larger_than_the_window_is_split_into_overlapping_parts(
@@ -108,6 +119,9 @@ def test_a_file_larger_than_the_window_is_split_into_overlapping_parts(
     for (_, high), (low, _) in itertools.pairwise(shown):
         assert low == high + 1 - OVERLAP_LINES
     assert run.coverage.analyzed == 1
+    fake_llm.responder = None
+    [report] = api.replay(run.id, path=repo.path)
+    assert report.identical and report.steps == len(shown), report.divergences
 
 
 def test_a_diff_review_sends_each_hunk_with_context(repo: GitRepo,

@@ -410,3 +410,67 @@ def test_path_computations_and_a_parent_check_are_not_file_access(repo: GitRepo)
     run = scan(repo.path, scanners=["semgrep"]).run
     found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
     assert found == [("path-traversal", 20), ("path-traversal", 36)]
+
+
+DJANGO_TEMPLATE = '''\
+from django.http import HttpResponse, HttpResponseForbidden
+from django.template import loader
+
+
+def forbidden(request, reason=""):
+    template = loader.get_template("403.html")
+    return HttpResponseForbidden(template.render({"origin": request.META["HTTP_ORIGIN"]}))
+
+
+def inline(request):
+    return HttpResponse(loader.get_template("x.html").render({"q": request.GET["q"]}))
+
+
+def by_hand(request):
+    return HttpResponse("<p>" + request.GET["q"] + "</p>")
+'''
+
+
+def test_a_django_template_file_rendered_by_its_engine_is_escaped(repo: GitRepo) -> None:
+    # Django's engine autoescapes what a template file prints; control: HTML by hand
+    repo.write("views.py", DJANGO_TEMPLATE)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    assert found == [("xss", 15)]
+
+
+CONFIGURED_BASE = '''\
+import httpx
+import requests
+from fastapi import APIRouter, Request
+
+from app.config import settings
+
+router = APIRouter()
+REVIEWS_URL = "https://reviews.example.com"
+
+
+@router.get("/reviews/{ext_id}")
+async def reviews(ext_id: str, request: Request):
+    query = str(request.query_params)
+    async with httpx.AsyncClient() as client:
+        await client.get(settings.reviews_url + f"/reviews/{ext_id}?{query}")
+    return requests.get(REVIEWS_URL + "/tags/" + ext_id).json()
+
+
+@router.get("/fetch")
+def fetch(url: str):
+    return requests.get(settings.proxy_prefix + url).json()
+'''
+
+
+def test_a_configured_base_url_then_a_path_fixes_the_host(repo: GitRepo) -> None:
+    # the scheme and host come from settings or a constant; control: no `/` after the base
+    repo.write("app/__init__.py", "")
+    repo.write("app/config.py", "settings = object()\n")
+    repo.write("app/api.py", CONFIGURED_BASE)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    assert found == [("ssrf", 21)]

@@ -48,6 +48,8 @@ from assay.scanners.llm.units import Unit, plan, room_chars, shown
 STAGE = "review"
 WHOLE = ((1, 1 << 31),)
 NO_REPLY = "no usable reply"
+PROMPT_SLACK = 600
+"""Characters kept free in a request for the path, the range, the markers and the note."""
 REPLY_KEPT = 2000
 """Characters of an unusable reply kept in the re-ask (the rest would crowd the window)."""
 
@@ -96,36 +98,37 @@ class SingleShotReview:
         return self.outcome.faults
 
     def run(self, scope: Scope) -> LoopOutcome:
-        """Review every file of `scope`, in order, until done or stopped."""
-        work = self._plan(scope)
-        for unit, lines in work:
-            if unit.path in self.progress.failed:
-                continue
-            if not self._unit(unit, lines):
+        """Review every file of `scope`, in order, until done or stopped (each file is
+        read and cut into units when its turn comes)."""
+        s = self.settings
+        prompt = len(self.pack.system) + len(self.pack.review) + PROMPT_SLACK
+        room = room_chars(s.context_window, s.max_tokens, prompt)
+        for path in scope.files:
+            if not self._file(scope, path, room):
                 break
         if self.outcome.status is RunStatus.INCOMPLETE:
             reviewed = self.progress.reviewed()
-            for path in self.progress.units:
+            for path in scope.files:
                 if path not in reviewed:
                     self.progress.failed.setdefault(path, f"not reviewed: {self.outcome.reason}")
         return self.outcome
 
-    def _plan(self, scope: Scope) -> list[tuple[Unit, tuple[str, ...]]]:
-        s = self.settings
-        prompt = len(self.pack.system) + len(self.pack.review) + 600
-        room = room_chars(s.context_window, s.max_tokens, prompt)
-        work = []
-        for path in scope.files:
-            try:
-                lines = self.sandbox.text(path).masked
-            except Refused as exc:
-                self.progress.units[path] = 1
-                self.progress.failed[path] = str(exc)
-                continue
-            units = plan(scope, path, lines, room)
-            self.progress.units[path] = len(units)
-            work += [(u, lines) for u in units]
-        return work
+    def _file(self, scope: Scope, path: str, room: int) -> bool:
+        """Send the units of one file; False when the run must stop."""
+        try:
+            lines = self.sandbox.text(path).masked
+        except Refused as exc:
+            self.progress.units[path] = 1
+            self.progress.failed[path] = str(exc)
+            return True
+        units = plan(scope, path, lines, room)
+        self.progress.units[path] = len(units)
+        for unit in units:
+            if path in self.progress.failed:
+                break
+            if not self._unit(unit, lines):
+                return False
+        return True
 
     def _unit(self, unit: Unit, lines: tuple[str, ...]) -> bool:
         """Send one unit (and its one re-ask); False when the run must stop."""

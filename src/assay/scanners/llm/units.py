@@ -4,7 +4,8 @@ A unit is a line range of one file. A whole-tree (or path) review sends each fil
 scope as one unit; a diff review sends each changed hunk with `CONTEXT_LINES` lines of
 context on each side (hunks whose contexts touch are merged). A unit whose numbered
 lines do not fit the request's room for code is split into line ranges that overlap by
-`OVERLAP_LINES` lines, so a finding on a cut is seen whole in one of them. The room is
+`OVERLAP_LINES` lines (at most half a part), so a finding on a cut is seen whole in one
+of them. The room is
 `(context_window - max_tokens) * CHARS_PER_TOKEN` characters minus the prompt's own
 text, with a conservative `CHARS_PER_TOKEN` for code.
 """
@@ -78,7 +79,7 @@ def windows(total: int, changes: Ranges | None) -> list[tuple[int, int]]:
 
 def split(path: str, lines: Sequence[str], low: int, high: int, room: int) -> list[Unit]:
     """Lines low..high of a file as units of at most `room` characters each (at least one
-    line per unit), overlapping by OVERLAP_LINES."""
+    line per unit), each overlapping the one before (see `overlap`)."""
     units: list[Unit] = []
     start = low
     while start <= high:
@@ -92,8 +93,14 @@ def split(path: str, lines: Sequence[str], low: int, high: int, room: int) -> li
         units.append(Unit(path, start, end, len(lines)))
         if end >= high:
             break
-        start = max(end + 1 - OVERLAP_LINES, start + 1)
+        start = end + 1 - overlap(start, end)
     return units
+
+
+def overlap(start: int, end: int) -> int:
+    """Lines the part after `start..end` repeats: OVERLAP_LINES, but at most half the part
+    (so a window that holds few lines still moves on by half of them)."""
+    return min(OVERLAP_LINES, (end - start + 1) // 2)
 
 
 def plan(scope: Scope, path: str, lines: Sequence[str], room: int) -> list[Unit]:

@@ -1,6 +1,7 @@
 from django.contrib.auth import authenticate, login, logout
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseForbidden, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.template import loader
 
 from accounts.utils import safe_next
 
@@ -18,3 +19,10 @@ def sign_in(request):
 def sign_out(request):
     logout(request)
     return HttpResponseRedirect(request.GET.get("next", "/"))
+
+
+def csrf_failure(request, reason=""):
+    """Shown when a form fails the CSRF check (settings.CSRF_FAILURE_VIEW)."""
+    template = loader.get_template("accounts/csrf_failure.html")
+    context = {"reason": reason, "referer": request.META.get("HTTP_REFERER", "")}
+    return HttpResponseForbidden(template.render(context, request))

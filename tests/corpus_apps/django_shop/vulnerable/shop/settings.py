@@ -53,6 +53,7 @@ DATABASES = {"default": {
 
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = True
+CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 SESSION_COOKIE_HTTPONLY = True
 
 EMAIL_HOST_PASSWORD = os.environ.get("SHOP_EMAIL_PASSWORD", "")

@@ -14,6 +14,9 @@ class Settings(BaseSettings):
     aws_access_key_id: str = "AKIAQ3EGT7RXLM2KWZ5D"
     aws_secret_access_key: str = "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"
     api_key_header: str = "X-Api-Key"
+    staging_dir: Path = Path("/srv/inventory/staging")
+    import_dir: Path = Path("/srv/inventory/imports")
+    supplier_api_url: str = "https://api.acme-supply.example.com/v2"
 
 
 settings = Settings()

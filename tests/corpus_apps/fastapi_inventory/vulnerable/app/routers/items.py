@@ -5,6 +5,7 @@ from app.dependencies import get_session, require_api_key
 from app.repositories.items import ItemRepository
 from app.schemas import ItemOut, PriceRule
 from app.services.pricing import apply_rule
+from app.services.suppliers import supplier_stock
 from app.services.webhooks import report_event
 
 router = APIRouter(prefix="/items", tags=["items"], dependencies=[Depends(require_api_key)])
@@ -34,3 +35,8 @@ def reprice(rule: PriceRule, session: Session = Depends(get_session)):
     session.commit()
     report_event(f"repriced:{rule.sku}")
     return {"sku": item.sku, "price": str(item.price)}
+
+
+@router.get("/supplier-stock")
+def stock_at_supplier(sku: str):
+    return {"sku": sku, "available": supplier_stock(sku)}

@@ -1,9 +1,10 @@
 """Listing, showing and previewing notes."""
 
-from flask import Blueprint, abort, render_template, request, session
+from flask import Blueprint, abort, make_response, render_template, request, session
 from markupsafe import Markup
 
 from notes.services import notes as service
+from notes.services.widgets import find_widget
 from notes.utils.text import escape_html
 
 bp = Blueprint("notes", __name__, url_prefix="/notes")
@@ -53,3 +54,19 @@ def count():
     term = request.args.get("q", "")
     rows = service.search_notes(session["user_id"], "", "created_at")
     return {"query": term, "count": sum(1 for row in rows if term in row["title"])}
+
+
+@bp.route("/widgets/<name>")
+def widget(name):
+    renderer = find_widget(name)
+    if renderer is None:
+        abort(404)
+    return renderer(session["user_id"])
+
+
+@bp.route("/draft.md", methods=["POST"])
+def download_draft():
+    response = make_response(request.form.get("body", ""))
+    response.mimetype = "text/markdown"
+    response.headers["Content-Disposition"] = "attachment; filename=draft.md"
+    return response

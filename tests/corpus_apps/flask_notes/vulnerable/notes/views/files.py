@@ -48,3 +48,11 @@ def archive():
 def export(note_id):
     title = request.args.get("title", "Note")
     return send_file(export_note(note_id, title))
+
+
+@bp.route("/export/<int:note_id>/download")
+def download_export(note_id):
+    name = request.args.get("file", "")
+    if name != f"{note_id}.pdf":
+        abort(404)
+    return send_file(os.path.join(current_app.config["EXPORT_FOLDER"], name), as_attachment=True)

@@ -294,3 +294,15 @@ def test_an_endpoint_that_refuses_the_schema_format_gets_a_hint(
     assert run.reasons[0].endswith('(the endpoint does not take response_format json_schema: '
                                    'set structured_output = "json_object")')
     assert {g.path for g in run.coverage.gaps} == {"app.py", "lib/util.py"}
+
+
+def test_an_empty_file_needs_no_request_and_counts_as_reviewed(
+        repo: GitRepo, fake_llm: FakeLLMServer) -> None:
+    repo.write("app.py", VULNERABLE_APP)
+    repo.write("pkg/__init__.py", "")
+    configure(repo, {NAME: scanner_config(fake_llm, "openai", **SINGLE)})
+    fake_llm.script(reply(findings()))
+    run = scan(repo).run
+    assert run.status is RunStatus.COMPLETE, run.reasons
+    assert len(fake_llm.requests) == 1 and 'File: "app.py"' in user_text(fake_llm.requests[0])
+    assert (run.coverage.analyzed, run.coverage.in_scope) == (2, 2)

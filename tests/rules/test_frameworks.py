@@ -474,3 +474,33 @@ def test_a_configured_base_url_then_a_path_fixes_the_host(repo: GitRepo) -> None
     run = scan(repo.path, scanners=["semgrep"]).run
     found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
     assert found == [("ssrf", 21)]
+
+
+SLUGS = '''\
+from fastapi import APIRouter
+from slugify import slugify
+from sqlalchemy import text
+
+router = APIRouter()
+
+
+@router.get("/recipes/exists")
+def exists(session, name: str):
+    slug = slugify(name)
+    return session.execute(text(f"SELECT id FROM recipes WHERE slug = '{slug}'")).first()
+
+
+@router.get("/recipes/loose")
+def loose(session, name: str):
+    slug = slugify(name, regex_pattern=r"[^\\w.'-]+")
+    return session.execute(text(f"SELECT id FROM recipes WHERE slug = '{slug}'")).first()
+'''
+
+
+def test_a_slug_holds_letters_digits_and_hyphens(repo: GitRepo) -> None:
+    # control: a slug made with its own pattern may keep quotes
+    repo.write("api.py", SLUGS)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    assert found == [("sqli", 17)]

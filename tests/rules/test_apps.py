@@ -66,12 +66,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
      "aiohttp body (await request.read()), is missed"): (
         "aiohttp_chat/vulnerable/server/importer.py:22:CWE-611",
     ),
-    ("a configured base URL in a lower-case setting (`settings.api_url + f\"/stock/{sku}\"`)"
-     " keeps its host at the sink, but not in the helper's summary (only upper-case names "
-     "count there): the call in the view is reported"): (
-        "fastapi_inventory/fixed/app/services/suppliers.py:9:CWE-918",
-        "fastapi_inventory/vulnerable/app/services/suppliers.py:9:CWE-918",
-    ),
     "a dict returned by a helper from a Flask view is taken for HTML": (
         "flask_notes/fixed/notes/api/routes.py:21:CWE-79",
         "flask_notes/vulnerable/notes/api/routes.py:21:CWE-79",

@@ -398,18 +398,35 @@ def upload_wrong(name: str):
     if dest.absolute().parent == DATA:
         raise HTTPException(400)
     dest.write_bytes(b"")
+
+
+@router.get("/inside")
+def inside(path: str):
+    path = Path(path).resolve()
+    if path.is_relative_to(DATA):
+        return FileResponse(path)
+    raise HTTPException(404)
+
+
+@router.get("/inverted")
+def inverted(path: str):
+    path = Path(path).resolve()
+    if path.is_relative_to(DATA):
+        raise HTTPException(400)
+    return FileResponse(path)
 '''
 
 
 def test_path_computations_and_a_parent_check_are_not_file_access(repo: GitRepo) -> None:
     # `Path(p).resolve()` reads nothing (the containment check after it clears `p`); a
-    # path whose absolute parent must be the folder stays in it. Controls: a read of a
-    # request path, the inverted parent check.
+    # path whose absolute parent must be the folder stays in it, as one used only inside
+    # the branch that checked it. Controls: a read of a request path, the inverted parent
+    # check, a path used after the branch that refuses the contained ones.
     repo.write("files.py", CONTAINED)
     repo.commit()
     run = scan(repo.path, scanners=["semgrep"]).run
     found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
-    assert found == [("path-traversal", 20), ("path-traversal", 36)]
+    assert found == [("path-traversal", 20), ("path-traversal", 36), ("path-traversal", 52)]
 
 
 DJANGO_TEMPLATE = '''\

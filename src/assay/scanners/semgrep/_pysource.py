@@ -704,7 +704,10 @@ expressions whose values are bound, not SQL text (`text()` is not among them).""
 _FIXED_HOST = re.compile(r"^https?://[^/{}%?#\s]+[/?#]")
 
 
-_CONSTANT_NAME = re.compile(r"^([A-Za-z_][\w.]*\.)?[A-Z][A-Z0-9_]*$")
+# an upper-case constant, or an attribute of the settings (`settings.reviews_url`), as
+# the SSRF rule reads a configured base URL
+_CONSTANT_NAME = re.compile(r"^(([A-Za-z_][\w.]*\.)?[A-Z][A-Z0-9_]*"
+                            r"|([A-Za-z_][\w.]*\.)?(settings|config|conf)\.[A-Za-z_]\w*)$")
 _BASE_URL = "https://constant.invalid"
 """What an upper-case constant or setting stands for in front of a URL (`f"{API}/x"`):
 a base URL the code fixes, as the rules read it."""

@@ -26,12 +26,14 @@ def example_repo(path: Path) -> GitRepo:
 
 
 def scanner_table(base_url: str, model: str, **overrides: Any) -> dict[str, Any]:
-    """A `[scanners.NAME]` table for the local server: small replies, a short budget."""
+    """A `[scanners.NAME]` table for the local server: small replies, few steps, and
+    generous time limits (a reply in JSON mode takes 40 s on a loaded core; a timeout
+    would make runs that should be identical differ)."""
     table: dict[str, Any] = {
         "type": "llm", "provider": "openai", "model": model, "base_url": base_url,
         "api_key_env": "", "temperature": 0.0, "seed": 1234, "max_tokens": 128,
-        "context_window": 8192, "request_timeout": 120,
-        "budget": {"max_steps": 4, "time_box": 300},
+        "context_window": 8192, "request_timeout": 300,
+        "budget": {"max_steps": 4, "time_box": 900},
         "retry": {"max_retries": 1, "backoff_base": 0.1, "backoff_max": 0.5},
     }
     table.update(overrides)

@@ -152,6 +152,16 @@ class LocalModelServer:
         raise LocalModelError(f"the llama.cpp server was not ready after {self.ready_timeout:.0f} s"
                               f":\n{_tail(self._log)}")
 
+    def log_size(self) -> int:
+        """How many bytes the server has logged so far (an offset for `log_since`)."""
+        return self._log.stat().st_size if self._log.exists() else 0
+
+    def log_since(self, offset: int) -> str:
+        """What the server logged after `offset`."""
+        with self._log.open("rb") as log:
+            log.seek(offset)
+            return log.read().decode("utf-8", errors="replace")
+
     def log_tail(self, lines: int = 25) -> str:
         """The last lines the server wrote."""
         return _tail(self._log, lines)

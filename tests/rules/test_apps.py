@@ -59,9 +59,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
         "fastapi_inventory/fixed/app/services/images.py:14:CWE-78",
         "flask_notes/fixed/notes/services/export.py:13:CWE-78",
     ),
-    "DEBUG = True in Django settings is not reported as active debug code": (
-        "django_shop/vulnerable/shop/settings.py:9:CWE-489",
-    ),
     ("a SAX parser from make_parser() with feature_external_ges switched on, fed the "
      "aiohttp body (await request.read()), is missed"): (
         "aiohttp_chat/vulnerable/server/importer.py:22:CWE-611",

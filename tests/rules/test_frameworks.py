@@ -521,3 +521,17 @@ def test_a_slug_holds_letters_digits_and_hyphens(repo: GitRepo) -> None:
     run = scan(repo.path, scanners=["semgrep"]).run
     found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
     assert found == [("sqli", 17)]
+
+
+def test_django_debug_on_in_a_settings_module(repo: GitRepo) -> None:
+    # the settings module that lists the apps switches DEBUG on; controls: a development
+    # module built on the base settings, a Flask configuration class, DEBUG from the env
+    repo.write("shop/settings.py", 'INSTALLED_APPS = ["shop"]\nDEBUG = True\n')
+    repo.write("site/settings/base.py",
+               'import os\n\nDEBUG = os.environ.get("DEBUG") == "1"\nINSTALLED_APPS = []\n')
+    repo.write("site/settings/dev.py", "from .base import *  # noqa\n\nDEBUG = True\n")
+    repo.write("notes/config.py", "class Config:\n    DEBUG = True\n    TESTING = False\n")
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.cwe, f.path, f.span.start_line, f.severity.value) for f in run.findings)
+    assert found == [(489, "shop/settings.py", 2, "medium")]

@@ -535,3 +535,71 @@ def test_django_debug_on_in_a_settings_module(repo: GitRepo) -> None:
     run = scan(repo.path, scanners=["semgrep"]).run
     found = sorted((f.cwe, f.path, f.span.start_line, f.severity.value) for f in run.findings)
     assert found == [(489, "shop/settings.py", 2, "medium")]
+
+
+ENUM_SCHEMAS = '''\
+import enum
+from enum import Enum
+
+from pydantic import BaseModel
+
+
+class ImageType(str, Enum):
+    original = "original.webp"
+    small = "min-original.webp"
+
+
+class Size(enum.IntEnum):
+    small = 1
+    large = 2
+
+
+class Status(Enum):
+    open = "open"
+
+
+class Label(BaseModel):
+    text: str
+'''
+ENUM_OTHER = '''\
+class Status:
+    """Another class of the same name: not an Enum."""
+'''
+ENUM_API = '''\
+from typing import Optional
+
+from fastapi import APIRouter
+
+from schemas import ImageType, Label, Size, Status
+
+router = APIRouter()
+BASE = "/srv/images"
+
+
+@router.get("/image")
+def image(kind: ImageType, size: Optional[Size] = None):
+    return open(f"{BASE}/{kind.value}/{size}").read()
+
+
+@router.get("/label")
+def label(text: Label):
+    return open(f"{BASE}/{text}").read()
+
+
+@router.get("/status")
+def status(state: Status):
+    return open(f"{BASE}/{state}").read()
+'''
+
+
+def test_a_route_parameter_typed_by_an_enum_holds_one_of_its_values(repo: GitRepo) -> None:
+    # FastAPI accepts only the members' values, also for an Enum of another module;
+    # controls: a parameter typed by another class, a class name that is an Enum in one
+    # module and not in another
+    repo.write("schemas.py", ENUM_SCHEMAS)
+    repo.write("legacy.py", ENUM_OTHER)
+    repo.write("api.py", ENUM_API)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    assert found == [("path-traversal", 18), ("path-traversal", 23)]

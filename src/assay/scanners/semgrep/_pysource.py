@@ -13,7 +13,7 @@ import builtins
 import re
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
@@ -46,6 +46,10 @@ _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
 # hold `/`), `{name:int}` and the like a value; `{name:path}` (or an aiohttp regex) neither
 _BRACED = re.compile(r"\{(\w+)(?::(int|float|uuid|str))?\}")
 VALUE_PARAM = "value"  # converted to a number or UUID: safe for every rule
+ANNOTATED_PARAM = "annotated:"  # + a class name: a value when the class is an Enum
+ENUM_CLASS = "enum"  # ("", class, ENUM_CLASS): the module defines an Enum class
+OTHER_CLASS = "class"  # ("", class, OTHER_CLASS): the module defines another class
+_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"})
 SEGMENT_PARAM = "segment"  # one URL segment: cannot name a path outside its folder
 HTML_ESCAPE = "html.escape"  # what a hand-written escaping chain counts as
 
@@ -80,6 +84,7 @@ class ParamCall:
     arguments that are SQLAlchemy statements built with its constructs
     (`select(User).where(User.name == name)`, `table.select().where(...)`, or a local
     variable every assignment of which is one): what reaches them is a bound parameter.
+    `line` is where the call is in its file (a finding at a call of a wrapper names it).
     """
 
     callee: str
@@ -89,6 +94,7 @@ class ParamCall:
     receiver: str = ""
     fixed_host: tuple[str, ...] = ()
     query_builder: tuple[str, ...] = ()
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,10 @@ class ModuleInfo:
     path: str
     name: str
     functions: tuple[FunctionFacts, ...]
-    typed_params: tuple[tuple[str, str, str], ...] = ()  # (function, param, kind)
+    typed_params: tuple[tuple[str, str, str], ...] = ()
+    """(function, param, kind) of route parameters: kind `value`, `segment`, or
+    `annotated:<Class>` (typed by a class the summaries resolve); and ("", class, `enum`
+    or `class`) for each class the module defines."""
     called: frozenset[str] = frozenset()
     constant_maps: tuple[str, ...] = ()
     local_calls: frozenset[str] = frozenset()
@@ -166,6 +175,8 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                 code = "".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
                 functions.append(replace(facts, source=code.rstrip()))
         elif isinstance(node, ast.ClassDef):
+            enum = any((_dotted(b) or "").rsplit(".", 1)[-1] in _ENUM_BASES for b in node.bases)
+            typed.append(("", node.name, ENUM_CLASS if enum else OTHER_CLASS))
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     typed.extend((item.name, p, kind) for p, kind in _typed_route_params(item))
@@ -530,7 +541,7 @@ class _LocalFlow:
         literals = tuple((k.arg, repr(k.value.value) if isinstance(k.value, ast.Constant) else "")
                          for k in call.keywords if k.arg is not None)
         return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
-                         tuple(built))
+                         tuple(built), call.lineno)
 
     @staticmethod
     def _arguments(call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
@@ -821,4 +832,20 @@ def _typed_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef,
             out.append((name, VALUE_PARAM))
         elif every <= {VALUE_PARAM, SEGMENT_PARAM}:
             out.append((name, SEGMENT_PARAM))
+    if urls:  # a routed view: parameters typed by a class FastAPI validates against
+        out += [(a.arg, ANNOTATED_PARAM + cls) for a in (*node.args.args, *node.args.kwonlyargs)
+                if (cls := _annotation_class(a.annotation))]
     return out
+
+
+def _annotation_class(annotation: ast.expr | None) -> str:
+    """The class name of `Name`, `Optional[Name]`, `Name | None`, `Annotated[Name, ...]`."""
+    if isinstance(annotation, ast.Subscript) and (_dotted(annotation.value) or "").rsplit(
+            ".", 1)[-1] in ("Optional", "Annotated"):
+        inner = annotation.slice
+        return _annotation_class(inner.elts[0] if isinstance(inner, ast.Tuple) and inner.elts
+                                 else inner)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr) \
+            and isinstance(annotation.right, ast.Constant) and annotation.right.value is None:
+        return _annotation_class(annotation.left)
+    return annotation.id if isinstance(annotation, ast.Name) else ""

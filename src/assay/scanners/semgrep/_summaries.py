@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 
 from assay.scanners.semgrep._facts import read_files
 from assay.scanners.semgrep._pysource import (
+    ANNOTATED_PARAM,
+    ENUM_CLASS,
     VALUE_PARAM,
     ModuleInfo,
     ParamCall,
@@ -265,8 +267,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
     for func in (f for m in every for f in m.functions):
         name = func.qualname.rsplit(".", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
-    typed = [TypedRouteParam(m.path, fn, p, kind) for m in every
-             for fn, p, kind in m.typed_params]
+    typed = _typed_params(every)
     calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names, f.calls, f.source,
                            f.qualname in m.local_calls)
              for m, f in functions
@@ -299,3 +300,23 @@ def _kind_of(returns: tuple[ReturnFact, ...],
     if not via:
         return SummaryKind.CONSTANT, ()
     return SummaryKind.SANITIZER, tuple(sorted(via))
+
+
+def _typed_params(modules: Iterable[ModuleInfo]) -> list[TypedRouteParam]:
+    """The route parameters each module records, a parameter typed by one of the
+    project's Enum classes as a value (FastAPI accepts only the members' values). Classes
+    are matched by name, so a name the project also gives another class is no Enum."""
+    listed = [(m.path, fn, p, kind) for m in modules for fn, p, kind in m.typed_params]
+    classes = [(p, kind) for _, fn, p, kind in listed if not fn]
+    enums = {p for p, kind in classes if kind == ENUM_CLASS} - {
+        p for p, kind in classes if kind != ENUM_CLASS}
+    out: list[TypedRouteParam] = []
+    for path, fn, param, kind in listed:
+        if not fn:
+            continue
+        if kind.startswith(ANNOTATED_PARAM):
+            if kind[len(ANNOTATED_PARAM):] not in enums:
+                continue
+            kind = VALUE_PARAM
+        out.append(TypedRouteParam(path, fn, param, kind))
+    return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import secrets
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NewType
@@ -165,6 +165,52 @@ class ProofSketch:
     failing_test: str = ""
 
 
+class FlowRole(enum.StrEnum):
+    """What happens at one step of a flow: data enters, passes a name, or reaches a sink."""
+
+    SOURCE = "source"
+    STEP = "step"
+    SINK = "sink"
+
+
+@dataclass(frozen=True)
+class FlowStep:
+    """One step of the path attacker data takes to a finding: where (`path`, `line`),
+    what happens there (`role`) and the code there (`code`: the source expression, the
+    name the data passes through, the sink call; text of the scanned tree)."""
+
+    path: str
+    line: int
+    role: FlowRole
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if self.line < 1:
+            raise ValueError(f"a flow step's line must be >= 1, got {self.line}")
+
+
+FLOW_CODE_CHARS = 40  # the code a flow clause quotes at each step, at most
+
+
+def flow_clause(steps: Sequence[FlowStep]) -> str:
+    """A flow in one short clause: `request.args` at views.py:12 \u2192 get_user() \u2192
+    sink at db.py:41 ('' without steps). Of the steps between source and sink only the
+    calls are named (a helper the data passes through), not every variable."""
+    parts = []
+    for step in steps:
+        code = " ".join(step.code.split())
+        if len(code) > FLOW_CODE_CHARS:
+            code = code[:FLOW_CODE_CHARS - 3] + "..."
+        if step.role is FlowRole.SOURCE:
+            parts.append(f"`{code}` at {step.path}:{step.line}" if code
+                         else f"source at {step.path}:{step.line}")
+        elif step.role is FlowRole.SINK:
+            parts.append(f"sink at {step.path}:{step.line}")
+        elif code.endswith("()"):
+            parts.append(code)
+    return " \u2192 ".join(parts)
+
+
 @dataclass(frozen=True)
 class Finding:
     """One normalized finding.
@@ -172,7 +218,9 @@ class Finding:
     `fingerprint` is stable across line shifts and unrelated edits (see
     `assay.normalize.fingerprint`); `key()` is the coarser identity used by overlap metrics.
     `sources` lists every engine rule that reported this finding (more than one when
-    engines agree and the findings were merged).
+    engines agree and the findings were merged). `flow` is the path attacker data takes to
+    it (source first, sink last; empty when the engine reports none): it is not part of
+    the finding's identity, and its fingerprint does not depend on it.
     """
 
     scanner: str
@@ -193,6 +241,7 @@ class Finding:
     quote: str = ""
     verification: Verification = Verification.NOT_APPLICABLE
     tags: tuple[str, ...] = ()
+    flow: tuple[FlowStep, ...] = ()
 
     @property
     def phantom(self) -> bool:

@@ -21,6 +21,8 @@ from assay.model import (
     Finding,
     FindingKind,
     Fingerprint,
+    FlowRole,
+    FlowStep,
     Metrics,
     ProofSketch,
     Provenance,
@@ -58,8 +60,9 @@ def compact(document: Any) -> str:
 
 
 def finding_to_dict(f: Finding) -> dict[str, Any]:
-    """A finding as a JSON object."""
-    return {
+    """A finding as a JSON object (`flow` only when the finding has one: a finding
+    without a flow is written as before flows existed)."""
+    doc: dict[str, Any] = {
         "fingerprint": f.fingerprint,
         "line_hash": f.line_hash,
         "scanner": f.scanner,
@@ -86,6 +89,21 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
         "verification": f.verification.value,
         "tags": list(f.tags),
     }
+    if f.flow:
+        doc["flow"] = [flow_step_to_dict(step) for step in f.flow]
+    return doc
+
+
+def flow_step_to_dict(step: FlowStep) -> dict[str, Any]:
+    """One step of a finding's flow as a JSON object."""
+    return {"path": step.path, "line": step.line, "role": step.role.value, "code": step.code}
+
+
+def _flow(steps: Any) -> tuple[FlowStep, ...]:
+    if not isinstance(steps, list):
+        raise TypeError("flow must be a list")
+    return tuple(FlowStep(str(s["path"]), int(s["line"]), FlowRole(str(s["role"])),
+                          str(s.get("code", ""))) for s in steps)
 
 
 def finding_from_dict(d: Mapping[str, Any]) -> Finding:
@@ -114,6 +132,7 @@ def finding_from_dict(d: Mapping[str, Any]) -> Finding:
             quote=str(d.get("quote", "")),
             verification=Verification(str(d.get("verification", "n/a"))),
             tags=tuple(str(t) for t in d.get("tags", ())),
+            flow=_flow(d.get("flow", [])),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise FormatError(f"invalid finding object: {exc}") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from assay.formats import trust_view as tv
 from assay.formats.escape import md_cell, md_code, md_text
-from assay.model import Finding, Run
+from assay.model import Finding, FlowRole, Run
 
 MAX_ROWS = 200
 MAX_SKIPS = 50
@@ -40,6 +40,28 @@ def _finding_table(findings: tuple[Finding, ...], states: tv.States | None) -> l
     if len(rows) > MAX_ROWS:
         lines.append(f"\n…and {len(rows) - MAX_ROWS} more (see the JSON or SARIF output).")
     return lines
+
+
+def flow_markdown(f: Finding) -> str:
+    """A finding's flow as one line of Markdown: source, the helpers it passes, sink;
+    each path and piece of code a code span ('' without a flow)."""
+    parts: list[str] = []
+    for step in f.flow:
+        where = md_code(f"{step.path}:{step.line}")
+        code = " ".join(step.code.split())
+        if step.role is FlowRole.SOURCE:
+            parts.append(f"{md_code(code)} at {where}" if code else f"source at {where}")
+        elif step.role is FlowRole.SINK:
+            parts.append(f"sink at {where}")
+        elif code.endswith("()"):
+            parts.append(md_code(code))
+    return " → ".join(parts)
+
+
+def _flow_lines(rows: list[tv.Row]) -> list[str]:
+    """One line per finding with a flow, under the findings table."""
+    return [f"- {md_code(r.location)}: {flow_markdown(r.finding)}"
+            for r in rows[:MAX_ROWS] if r.finding.flow]
 
 
 def _verdict(run: Run, fail_on: str | None, states: tv.States | None) -> list[str]:
@@ -83,6 +105,9 @@ def run_to_markdown(run: Run, fail_on: str | None = None,
     real = tv.counted(run.findings)
     if real:
         lines += ["## Findings", "", *_finding_table(real, states), ""]
+        flows = _flow_lines(tv.rows(real, states))
+        if flows:
+            lines += ["Flows (where the data comes from and where it ends):", "", *flows, ""]
     ghosts = tv.phantoms(run.findings)
     if ghosts:
         lines += ["## Not counted", "", f"{tv.not_counted(len(ghosts))} (a model quoted code "

@@ -19,7 +19,15 @@ from urllib.parse import quote
 from assay import __version__
 from assay.formats import trust_view as tv
 from assay.formats.json import coverage_to_dict, provenance_to_dict
-from assay.model import Finding, FindingKind, Run, Severity, sorted_findings
+from assay.model import (
+    Finding,
+    FindingKind,
+    FlowRole,
+    FlowStep,
+    Run,
+    Severity,
+    sorted_findings,
+)
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = "https://github.com/assay-security/assay"
@@ -137,12 +145,33 @@ def _result(f: Finding, index: dict[str, int], trust: tv.States | None) -> dict[
             "tags": list(f.tags),
         },
     }
+    if f.flow:
+        result["codeFlows"] = [{"threadFlows": [{"locations": [
+            {"location": _flow_location(step)} for step in f.flow]}]}]
+        ends = [step for step in f.flow if step.role is not FlowRole.STEP]
+        result["relatedLocations"] = [{"id": number, **_flow_location(step)}
+                                      for number, step in enumerate(ends, start=1)]
     if f.rationale:
         result["properties"]["rationale"] = f.rationale
     state = tv.state_of(f, trust)
     if state:
         result["properties"]["assay/state"] = state
     return result
+
+
+def flow_step_text(step: FlowStep) -> str:
+    """What happens at one step of a flow, in words: `source: request.args`,
+    `through: name`, `sink: cursor.execute(...)`."""
+    what = "through" if step.role is FlowRole.STEP else step.role.value
+    code = " ".join(step.code.split())
+    return f"{what}: {code}" if code else what
+
+
+def _flow_location(step: FlowStep) -> dict[str, Any]:
+    return {"physicalLocation": {
+                "artifactLocation": {"uri": _uri(step.path), "uriBaseId": "%SRCROOT%"},
+                "region": {"startLine": step.line}},
+            "message": {"text": flow_step_text(step)}}
 
 
 def _notifications(run: Run) -> list[dict[str, Any]]:

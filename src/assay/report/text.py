@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from assay.formats import trust_view as tv
-from assay.model import Finding, Run, Severity
+from assay.model import Finding, Run, Severity, flow_clause
 from assay.report.terminal import add_row, line
 
 _STYLE = {Severity.CRITICAL: "bold red", Severity.HIGH: "red", Severity.MEDIUM: "yellow",
@@ -65,6 +65,10 @@ def render_run(run: Run, console: Console, ledger: str = "", *, fail_on: str | N
     real = tv.counted(run.findings)
     if real:
         console.print(_table(real, states))
+        for r in tv.rows(real, states):  # one line per flow, under the table
+            if r.finding.flow:
+                console.print(line("  flow ", r.location, ": ", flow_clause(r.finding.flow),
+                                   style="dim"))
     ghosts = tv.phantoms(run.findings)
     if ghosts:
         console.print(line((tv.not_counted(len(ghosts)), "dim")))

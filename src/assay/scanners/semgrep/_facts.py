@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/3"  # the cache's name for these documents
+KIND = "prepass-facts/4"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
-              list(c.query_builder)] for c in f.calls],
+              list(c.query_builder), c.line] for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns]
 
 
@@ -135,14 +135,20 @@ def _function(doc: list[Any]) -> FunctionFacts:
         tuple(ParamCall(_str(callee), _str(method),
                         tuple((_str(k), _strs(v)) for k, v in args),
                         tuple((_str(k), _str(v)) for k, v in keywords), _str(receiver),
-                        _strs(fixed), _strs(built))
-              for callee, method, args, keywords, receiver, fixed, built in calls),
+                        _strs(fixed), _strs(built), _int(line))
+              for callee, method, args, keywords, receiver, fixed, built, line in calls),
         _str(source), _str(guard), _strs(checks), guard_returns)
 
 
 def _str(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {type(value).__name__}")
+    return value
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected an integer, got {type(value).__name__}")
     return value
 
 

@@ -18,6 +18,7 @@ from assay.scanners.semgrep._layout import RunLayout
 from assay.scanners.semgrep._pack import Pack, Rules, load_rules, rule_files
 from assay.scanners.semgrep._prepass import prepare
 from assay.scanners.semgrep._rulefiles import write_generated
+from assay.scanners.semgrep._sinks import SinkWrapper
 from assay.scanners.semgrep._slicing import VERSION as SLICER_VERSION
 from assay.scanners.semgrep._slicing import SliceSpec
 from assay.scanners.semgrep._template_flow import TemplatePlan, plan_templates
@@ -54,7 +55,7 @@ class ScanPlan:
     `rules` are the rule files Semgrep runs (`loaded`: their rules, when this scan has
     read them already); `key` is the rules hash results are cached and reported under;
     `record` is what the run's provenance says of the scan; `stages` the time the plan
-    took.
+    took; `wrappers` the project's sink wrappers (a flow through one goes on to its sink).
     """
 
     options: Options
@@ -68,6 +69,7 @@ class ScanPlan:
     record: tuple[tuple[str, str], ...] = ()
     stages: tuple[StageMetrics, ...] = ()
     templates: TemplatePlan = field(default_factory=TemplatePlan)
+    wrappers: tuple[SinkWrapper, ...] = ()
 
     def rule_set(self) -> Rules:
         """The rules Semgrep runs (read now when the plan has not read them)."""
@@ -100,7 +102,8 @@ def plan_scan(ctx: ScanContext, options: Options) -> ScanPlan:
     record += (("semgrep.slicing", "on" if sliced else "off"), *prepared.provenance)
     return _with_templates(
         ScanPlan(options, layout, pack, gated, prepared.rules, key, prepared.loaded,
-                 sliced, record, (StageMetrics("prepass:semgrep", prepared.seconds),)), ctx)
+                 sliced, record, (StageMetrics("prepass:semgrep", prepared.seconds),),
+                 wrappers=prepared.wrappers), ctx)
 
 
 def _with_templates(plan: ScanPlan, ctx: ScanContext) -> ScanPlan:

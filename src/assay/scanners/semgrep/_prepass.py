@@ -48,7 +48,8 @@ class Prepared:
 
     `key` hashes what the rules match (see `logical_key`); `taint` are the generated
     files that hold only taint rules; `loaded` the rules of `rules` when this scan wrote
-    them (a kept result names the files only)."""
+    them (a kept result names the files only); `wrappers` the sink wrappers found (a
+    finding at a call of one has its flow go on to the wrapped sink)."""
 
     rules: tuple[Path, ...]
     provenance: tuple[tuple[str, str], ...]
@@ -57,6 +58,7 @@ class Prepared:
     slicing: SliceSpec = field(default_factory=SliceSpec)
     taint: tuple[Path, ...] = ()
     loaded: Rules | None = field(default=None, compare=False)
+    wrappers: tuple[SinkWrapper, ...] = ()
 
 
 def python_sources(ctx: ScanContext) -> dict[str, str]:
@@ -130,7 +132,7 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
                     SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep))),
                     tuple(f for f in generated.paths
                           if f not in pack.paths and f.stem in only_taint),
-                    generated)
+                    generated, tuple(w for rule in sorted(wrappers) for w in wrappers[rule]))
 
 
 def _read(ctx: ScanContext, sources: dict[str, str]) -> dict[str, FileFacts]:
@@ -201,7 +203,8 @@ def _load(layout: RunLayout, key: str, pack: Pack) -> Prepared | None:
         rules = tuple(Path(p) for p in doc["rules"])
         found = Prepared(rules, tuple((str(k), str(v)) for k, v in doc["provenance"]),
                          0.0, str(doc["key"]), SliceSpec.from_json(doc["slicing"]),
-                         tuple(Path(p) for p in doc["taint"]))
+                         tuple(Path(p) for p in doc["taint"]),
+                         wrappers=tuple(_wrapper(w) for w in doc["wrappers"]))
         usable = all(p in pack.paths or (p.resolve().is_relative_to(generated) and p.is_file())
                      for p in rules) and set(found.taint) <= set(rules) - set(pack.paths)
     except (OSError, ValueError, KeyError, TypeError):
@@ -209,12 +212,24 @@ def _load(layout: RunLayout, key: str, pack: Pack) -> Prepared | None:
     return found if usable else None
 
 
+def _wrapper(doc: list[object]) -> SinkWrapper:
+    """A sink wrapper as `_store` kept it (TypeError or ValueError when malformed)."""
+    rule, function, param, position, is_method, path, line, through = doc
+    if not isinstance(through, list):
+        raise TypeError("through")
+    return SinkWrapper(str(rule), str(function), str(param), int(str(position)),
+                       bool(is_method), sink_path=str(path), sink_line=int(str(line)),
+                       through=tuple((str(a), str(b), int(str(c))) for a, b, c in through))
+
+
 def _store(layout: RunLayout, key: str, prepared: Prepared) -> None:
     """Keep this result, and the newest few before it (a gate scans the base and the head
     of a change in turn); generated rules no kept result uses are removed."""
     doc = {"rules": [str(p) for p in prepared.rules],
            "provenance": [list(pair) for pair in prepared.provenance], "key": prepared.key,
-           "slicing": prepared.slicing.to_json(), "taint": [str(p) for p in prepared.taint]}
+           "slicing": prepared.slicing.to_json(), "taint": [str(p) for p in prepared.taint],
+           "wrappers": [[w.rule, w.function, w.param, w.position, w.is_method, w.sink_path,
+                         w.sink_line, [list(t) for t in w.through]] for w in prepared.wrappers]}
     memo = layout.memo
     try:
         memo.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.metadata
+import importlib.util
 import json
 import os
 import shutil
@@ -22,6 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from assay.ledger.result_cache import FileOutcome
 from assay.model import SkipReason
@@ -81,14 +83,29 @@ def environment(state: Path) -> dict[str, str]:
     return env
 
 
+@cache
+def semgrep_core(binary: str) -> str | None:
+    """The engine `binary` runs (semgrep-core): beside the `semgrep` package when
+    Semgrep is our own install, else on PATH beside it; None when not found."""
+    if Path(binary).parent == Path(sys.executable).parent:
+        spec = importlib.util.find_spec("semgrep")
+        if spec is not None and spec.origin is not None:
+            core = Path(spec.origin).parent / "bin" / "semgrep-core"
+            if core.is_file():
+                return str(core)
+    beside = Path(binary).parent / "semgrep-core"
+    return str(beside) if binary and beside.is_file() else shutil.which("semgrep-core")
+
+
 @dataclass(frozen=True)
 class Invocation:
     """How Semgrep is run: the executable, the timeout of a whole process and of one
-    file and rule (seconds)."""
+    file and rule (seconds), and whether taint findings get their dataflow traces."""
 
     binary: str
     timeout: float
     file_timeout: float
+    traces: bool = True
 
     def command(self, rules: Sequence[Path]) -> list[str]:
         """The command line for `rules`, without the files."""
@@ -99,6 +116,8 @@ class Invocation:
                "--metrics=off", "--disable-version-check", "--no-git-ignore",
                "--max-target-bytes=0", "--quiet", "--disable-nosem",
                "--timeout", str(int(self.file_timeout)), "--jobs", "1"]
+        if self.traces:
+            cmd.append("--dataflow-traces")
         for rule in rules:
             cmd += ["--config", str(rule)]
         return cmd
@@ -129,7 +148,43 @@ class Invocation:
             fail(analysis, files, SkipReason.SCANNER_ERROR,
                  f"semgrep exited {proc.returncode}: {tail[0][:200]}")
             return
+        if self.traces:
+            self.add_traces(root, doc, rules, state)
         translate(doc, files, meta, analysis)
+
+    def add_traces(self, root: Path, doc: dict[str, Any], rules: Sequence[Path],
+                   state: Path) -> None:
+        """Give each taint finding of `doc` its dataflow trace.
+
+        `semgrep scan` (1.187, either front end) leaves `dataflow_trace` out of its
+        output without a login, though its engine computes it: the engine is run again,
+        alone, on just the files and rules with such findings. A trace it cannot give
+        leaves the finding without a flow, never without the finding."""
+        untraced = [r for r in doc.get("results", []) if isinstance(r, dict)
+                    and not (r.get("extra") or {}).get("dataflow_trace")]
+        core = semgrep_core(self.binary) if untraced else None
+        taint = _taint_rules(rules, {str(r.get("check_id", "")) for r in untraced})
+        if core is None or not taint:
+            return
+        paths = sorted({str(r.get("path")) for r in untraced})
+        rules_file, targets_file = state / "trace-rules.json", state / "trace-targets.json"
+        try:
+            rules_file.write_text(json.dumps({"rules": taint}), encoding="utf-8")
+            targets_file.write_text(json.dumps(["Targets", [
+                ["CodeTarget", {"path": {"fpath": p, "ppath": "/" + p}, "analyzer": "python",
+                                "products": ["sast"]}] for p in paths]]), encoding="utf-8")
+            found = _core_results([core, "-rules", str(rules_file), "-targets",
+                                   str(targets_file), "-json_nodots", "-j", "1",
+                                   "-timeout", str(int(self.file_timeout))],
+                                  root, state, self.timeout)
+        except OSError:
+            return
+        for result in untraced:
+            check = str(result.get("check_id", ""))
+            trace = next((t for rule, t in found.get(_result_key(result), [])
+                          if check == rule or check.endswith(f".{rule}")), None)
+            if trace is not None:
+                result["extra"] = {**(result.get("extra") or {}), "dataflow_trace": trace}
 
 
 class Runs:
@@ -189,6 +244,52 @@ class Runs:
             join(whole, part, joined)
             whole = joined
         join(whole, Analysis(), into)
+
+
+def _taint_rules(rules: Sequence[Path], check_ids: set[str]) -> list[dict[str, Any]]:
+    """The taint rules of the rule files `rules` that reported one of `check_ids` (rule
+    files are JSON; one that is not gives none)."""
+    out: list[dict[str, Any]] = []
+    for path in rules if check_ids else ():
+        try:
+            found = json.loads(path.read_text(encoding="utf-8")).get("rules", [])
+        except (OSError, ValueError, AttributeError):
+            continue
+        out += [r for r in found if isinstance(r, dict) and r.get("mode") == "taint"
+                and any(c == r.get("id") or c.endswith(f".{r.get('id')}") for c in check_ids)]
+    return out
+
+
+def _result_key(result: dict[str, Any]) -> tuple[str, int, int, int, int]:
+    """Where a result is: path, start line and column, end line and column."""
+    start, end = result.get("start") or {}, result.get("end") or {}
+    return (str(result.get("path")), int(start.get("line", 0)), int(start.get("col", 0)),
+            int(end.get("line", 0)), int(end.get("col", 0)))
+
+
+def _core_results(cmd: list[str], root: Path, state: Path,
+                  timeout: float) -> dict[tuple[str, int, int, int, int], list[tuple[str, Any]]]:
+    """The dataflow traces the engine run `cmd` gives, as (rule id, trace) by where the
+    finding is ({} when the run fails)."""
+    proc = subprocess.Popen(cmd, cwd=root, env=environment(state), stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        return {}
+    try:
+        doc = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+    except ValueError:
+        return {}
+    found: dict[tuple[str, int, int, int, int], list[tuple[str, Any]]] = {}
+    for result in doc.get("results", []) if isinstance(doc, dict) else ():
+        trace = (result.get("extra") or {}).get("dataflow_trace") \
+            if isinstance(result, dict) else None
+        if trace:
+            found.setdefault(_result_key(result), []).append(
+                (str(result.get("check_id", "")), trace))
+    return found
 
 
 def _size(path: Path) -> int:

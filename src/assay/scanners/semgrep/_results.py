@@ -3,15 +3,31 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from assay.ledger.result_cache import FileOutcome
-from assay.model import Confidence, Finding, SkippedFile, SkipReason, Span
+from assay.model import (
+    Confidence,
+    Finding,
+    FlowRole,
+    FlowStep,
+    SkippedFile,
+    SkipReason,
+    Span,
+    flow_clause,
+)
 from assay.normalize.cwe import parse_cwe
 from assay.scanners.filescan import Analysis
 from assay.scanners.semgrep._pack import COPY_MARK, RuleMeta, severity_of
+from assay.scanners.semgrep._sinks import SinkWrapper
 
 NAME = "semgrep"  # the scanner's name, on its findings and skips
+# rules whose findings another stage moves by their message (see _template_flow): their
+# message stays as the rule wrote it
+RELOCATED_RULES = frozenset({"assay.python.xss-template.taint"})
 
 
 def fail(analysis: Analysis, files: list[str], reason: SkipReason, detail: str) -> None:
@@ -112,4 +128,118 @@ def _finding(result: dict[str, Any], meta: dict[str, RuleMeta]) -> Finding:
         message=str(extra.get("message", "")).strip(),
         cwe=cwe,
         sources=(f"semgrep:{found}",),
+        flow=trace_steps(extra.get("dataflow_trace")),
     )
+
+
+def with_flows(findings: Sequence[Finding],
+               wrappers: Sequence[SinkWrapper] = ()) -> tuple[Finding, ...]:
+    """`findings` with their flows completed and named in their messages.
+
+    Done after the result cache (a finding kept for an unchanged file is completed with
+    this scan's facts of the files its flow leads to): a flow that ends at the argument
+    of a call of a project helper that passes it to a sink (one of `wrappers`) goes on
+    through the helper to that sink. Semgrep's traces stay within one function, so
+    every step it gave is in the finding's own file (kept for a file with the same
+    content at another path, its steps move with it)."""
+    by_rule: dict[str, list[SinkWrapper]] = {}
+    for wrapper in wrappers:
+        by_rule.setdefault(wrapper.rule, []).append(wrapper)
+    out: list[Finding] = []
+    for finding in findings:
+        if not finding.flow:
+            out.append(finding)
+            continue
+        flow = tuple(replace(step, path=finding.path) for step in finding.flow)
+        flow = _through(finding, flow, by_rule.get(finding.rule_id, []))
+        message = finding.message if finding.rule_id in RELOCATED_RULES \
+            else with_flow(finding.message, flow)
+        out.append(replace(finding, flow=flow, message=message))
+    return tuple(out)
+
+
+_CALLEE = re.compile(r"([A-Za-z_][\w.]*)\s*\($")
+
+
+def _through(finding: Finding, flow: tuple[FlowStep, ...],
+             wrappers: Sequence[SinkWrapper]) -> tuple[FlowStep, ...]:
+    """`flow` on through the helper whose argument its sink is, to the helper's sink."""
+    sink = flow[-1]
+    lines = finding.snippet.split("\n")
+    col = finding.span.start_col
+    if not wrappers or col is None or not lines or sink.line != finding.span.start_line:
+        return flow
+    match = _CALLEE.search(_before_open(lines[0][:max(0, col - 1)]))
+    name = match.group(1).rsplit(".", 1)[-1] if match else ""
+    ends = {(w.sink_path, w.sink_line, w.function, w.through) for w in wrappers
+            if w.name == name and w.sink_path and w.sink_line > 0}
+    if len(ends) != 1:
+        return flow  # not a helper's call, or more than one helper of that name
+    path, line, function, through = ends.pop()
+    helpers = [FlowStep(finding.path, sink.line, FlowRole.STEP,
+                        f"{function.rsplit('.', 1)[-1]}()")]
+    helpers += [FlowStep(where, at, FlowRole.STEP, f"{inner.rsplit('.', 1)[-1]}()")
+                for inner, where, at in through if at > 0]
+    return (*flow[:-1], replace(sink, role=FlowRole.STEP), *helpers,
+            FlowStep(path, line, FlowRole.SINK))
+
+
+def _before_open(text: str) -> str:
+    """`text` up to and with the bracket still open at its end (`x = f(a, ` -> `x = f(`)."""
+    depth = 0
+    for index in range(len(text) - 1, -1, -1):
+        char = text[index]
+        if char in ")]}":
+            depth += 1
+        elif char in "([{":
+            if depth == 0:
+                return text[: index + 1] if char == "(" else ""
+            depth -= 1
+    return ""
+
+
+def with_flow(message: str, flow: tuple[FlowStep, ...]) -> str:
+    """`message` with its flow named in one clause (`Flow: ...`)."""
+    clause = flow_clause(flow)
+    if not clause:
+        return message
+    stop = "" if not message or message.endswith((".", "!", "?")) else "."
+    return f"{message}{stop} Flow: {clause}.".strip()
+
+
+def trace_steps(trace: Any) -> tuple[FlowStep, ...]:
+    """The steps of a Semgrep `dataflow_trace` (source, the names in between, sink);
+    empty when there is none or it is not of the known shape.
+
+    Its shape (semgrep-core 1.187): `taint_source` and `taint_sink` are `["CliLoc",
+    [location, code]]` or `["CliCall", [[location, code], names, call]]`;
+    `intermediate_vars` a list of `{"location", "content"}`."""
+    if not isinstance(trace, dict):
+        return ()
+    source = _trace_point(trace.get("taint_source"), FlowRole.SOURCE)
+    sink = _trace_point(trace.get("taint_sink"), FlowRole.SINK)
+    if source is None or sink is None:
+        return ()
+    names = trace.get("intermediate_vars")
+    between = [_step(v.get("location"), v.get("content"), FlowRole.STEP)
+               for v in names if isinstance(v, dict)] if isinstance(names, list) else []
+    return (source, *(s for s in between if s is not None), sink)
+
+
+def _trace_point(node: Any, role: FlowRole) -> FlowStep | None:
+    if not (isinstance(node, list) and len(node) == 2 and isinstance(node[1], list)):
+        return None
+    kind, value = node
+    if kind == "CliCall" and value and isinstance(value[0], list):
+        value = value[0]
+    if kind not in ("CliLoc", "CliCall") or len(value) != 2:
+        return None
+    return _step(value[0], value[1], role)
+
+
+def _step(location: Any, code: Any, role: FlowRole) -> FlowStep | None:
+    try:
+        return FlowStep(str(location["path"]), int(location["start"]["line"]), role,
+                        str(code or ""))
+    except (KeyError, TypeError, ValueError):
+        return None

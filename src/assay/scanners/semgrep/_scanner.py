@@ -21,6 +21,7 @@ from assay.scanners.semgrep._engine import analyze
 from assay.scanners.semgrep._pack import Pack, rule_files
 from assay.scanners.semgrep._plan import Options, plan_scan
 from assay.scanners.semgrep._process import Invocation, find_semgrep, semgrep_version
+from assay.scanners.semgrep._results import with_flows
 from assay.scanners.semgrep._template_flow import relocate, templates_to_read, with_templates
 from assay.scanners.semgrep._templates import is_template
 
@@ -61,7 +62,7 @@ class SemgrepScanner(FileScanner):
                                 self.options.file_timeout)
         result = self.scan_files(ctx, self._identity(plan.key), with_templates(
             functools.partial(analyze, plan, invocation, stats)))
-        findings = result.findings
+        findings = with_flows(result.findings, plan.wrappers)
         if plan.templates.outputs:
             read = ctx.snapshot.read_many(templates_to_read(findings, plan.templates))
             findings = relocate(findings, plan.templates, read)

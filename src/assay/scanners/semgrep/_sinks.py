@@ -47,6 +47,7 @@ class SinkSignature:
     receiver: str = ""
     host_only: bool = False
     text_only: bool = False
+    wrapper: SinkWrapper | None = field(default=None, compare=False)
 
     def matches(self, call: ParamCall) -> tuple[str, ...]:
         """The parameters that reach this sink's argument in `call` (empty: no match)."""
@@ -71,7 +72,12 @@ class SinkSignature:
 
 @dataclass(frozen=True, order=True)
 class SinkWrapper:
-    """A project function whose parameter reaches a sink of `rule`."""
+    """A project function whose parameter reaches a sink of `rule`.
+
+    `sink_path` and `sink_line` are where the sink call is that the parameter reaches
+    (in this function, or in a wrapper it calls): a finding at a call of this function
+    ends there. `through` names the wrappers on the way, outermost first, each with the
+    file and line where it is called."""
 
     rule: str
     function: str
@@ -80,6 +86,9 @@ class SinkWrapper:
     is_method: bool = False
     source: str = field(default="", compare=False, repr=False)
     called_locally: bool = field(default=False, compare=False)
+    sink_path: str = field(default="", compare=False)
+    sink_line: int = field(default=0, compare=False)
+    through: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
 
     @property
     def name(self) -> str:
@@ -205,17 +214,23 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                     key = (function.dotted, param)
                     if key in found or param not in function.params:
                         continue
+                    inner = sink.wrapper
                     wrapper = SinkWrapper(rule_id, function.dotted, param,
                                           function.params.index(param),
                                           function.is_method, function.source,
-                                          function.called_locally)
+                                          function.called_locally,
+                                          *((inner.sink_path, inner.sink_line,
+                                             ((inner.function, function.path, call.line),
+                                              *inner.through))
+                                            if inner is not None
+                                            else (function.path, call.line, ())))
                     if usable(wrapper):
                         found[key] = wrapper
                         new.append(wrapper)
         if not new:
             break
         current = [replace(s, host_only=any(x.host_only for x in sinks),
-                           text_only=any(x.text_only for x in sinks))
+                           text_only=any(x.text_only for x in sinks), wrapper=w)
                    for w in new for s in _as_signatures(w, by_name(w.name))]
     return sorted(found.values())
 

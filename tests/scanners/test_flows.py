@@ -1,0 +1,145 @@
+"""The flow of a taint finding, from real Semgrep runs on real repositories: where the
+data comes from, the project helpers it passes through and the sink it reaches."""
+
+from __future__ import annotations
+
+import json
+
+import jsonschema
+
+from assay.api import scan
+from assay.formats.json import run_to_document
+from assay.formats.sarif import run_to_sarif
+from assay.ledger.sqlite import open_ledger
+from assay.model import Finding, FlowRole, FlowStep, Run
+from tests.helpers import SARIF_SCHEMA, GitRepo
+
+SQLI = "assay.python.sqli.taint"
+VIEWS = """\
+from flask import Flask, request
+
+from db import get_user
+
+app = Flask(__name__)
+
+
+@app.route("/user")
+def user():
+    name = request.args.get("name")
+    row = get_user(name)
+    return str(row)
+
+
+@app.route("/local")
+def local():
+    import sqlite3
+    q = request.args.get("q")
+    conn = sqlite3.connect("x.db")
+    cursor = conn.cursor()
+    cursor.execute(f"SELECT * FROM t WHERE a = '{q}'")
+    return "ok"
+"""
+DB = """\
+import sqlite3
+
+
+def connection():
+    return sqlite3.connect("app.db")
+
+
+def get_user(name):
+    cursor = connection().cursor()
+    cursor.execute(f"SELECT * FROM users WHERE name = '{name}'")
+    return cursor.fetchone()
+"""
+CROSS_FILE = (FlowStep("views.py", 10, FlowRole.SOURCE, "request.args"),
+              FlowStep("views.py", 10, FlowRole.STEP, "name"),
+              FlowStep("views.py", 11, FlowRole.STEP, "name"),
+              FlowStep("views.py", 11, FlowRole.STEP, "get_user()"),
+              FlowStep("db.py", 10, FlowRole.SINK))
+
+
+def _app(repo: GitRepo) -> GitRepo:
+    repo.write("views.py", VIEWS)
+    repo.write("db.py", DB)
+    repo.commit()
+    return repo
+
+
+def _sqli(run: Run) -> list[Finding]:
+    return [f for f in run.findings if f.rule_id == SQLI]
+
+
+def test_a_cross_file_finding_names_source_helper_and_sink(repo: GitRepo) -> None:
+    run = scan(_app(repo).path, scanners=["semgrep"]).run
+    first, local = _sqli(run)
+    assert (first.path, first.span.start_line) == ("views.py", 11)
+    assert first.flow == CROSS_FILE
+    assert first.message.endswith(
+        "Flow: `request.args` at views.py:10 \u2192 get_user() \u2192 sink at db.py:10.")
+    (doc,) = [f for f in run_to_document(run)["findings"] if f["start_line"] == 11]
+    assert [(s["path"], s["line"], s["role"]) for s in doc["flow"]] == [
+        ("views.py", 10, "source"), ("views.py", 10, "step"), ("views.py", 11, "step"),
+        ("views.py", 11, "step"), ("db.py", 10, "sink")]
+    log = run_to_sarif(run)
+    jsonschema.validate(log, json.loads(SARIF_SCHEMA.read_text()))
+    (result,) = [r for r in log["runs"][0]["results"]
+                 if r["locations"][0]["physicalLocation"]["region"]["startLine"] == 11]
+    steps = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert [(s["location"]["physicalLocation"]["artifactLocation"]["uri"],
+             s["location"]["physicalLocation"]["region"]["startLine"]) for s in steps] == [
+        ("views.py", 10), ("views.py", 10), ("views.py", 11), ("views.py", 11), ("db.py", 10)]
+    assert [(r["physicalLocation"]["artifactLocation"]["uri"],
+             r["physicalLocation"]["region"]["startLine"], r["message"]["text"])
+            for r in result["relatedLocations"]] == [
+        ("views.py", 10, "source: request.args"), ("db.py", 10, "sink")]
+    # an in-file flow: its source and its sink
+    assert (local.span.start_line, local.flow[0], local.flow[-1]) == (
+        21, FlowStep("views.py", 18, FlowRole.SOURCE, "request.args"),
+        FlowStep("views.py", 21, FlowRole.SINK, "f\"SELECT * FROM t WHERE a = '{q}'\""))
+    assert local.message.endswith(
+        "Flow: `request.args` at views.py:18 \u2192 sink at views.py:21.")
+
+
+def test_a_kept_finding_follows_the_helper_it_calls(repo: GitRepo) -> None:
+    _app(repo)
+    cold = scan(repo.path, scanners=["semgrep"]).run
+    warm = scan(repo.path, scanners=["semgrep"]).run
+    assert warm.metrics.cache.hits and warm.findings == cold.findings
+    # the helper's query moves two lines down; the view is unchanged and kept
+    repo.write("db.py", DB.replace("def get_user", "# one\n# two\ndef get_user"))
+    repo.commit()
+    moved = scan(repo.path, scanners=["semgrep"]).run
+    first = _sqli(moved)[0]
+    assert first.flow[-1] == FlowStep("db.py", 12, FlowRole.SINK)
+    assert first.message.endswith("get_user() \u2192 sink at db.py:12.")
+    assert first.fingerprint == _sqli(cold)[0].fingerprint
+
+
+def test_a_flow_through_two_helpers_names_both(repo: GitRepo) -> None:
+    repo.write("db.py", DB)
+    repo.write("service.py", "from db import get_user\n\n\ndef lookup_user(who):\n"
+                             "    return get_user(who)\n")
+    repo.write("views.py", "from flask import Flask, request\n\nfrom service import lookup_user\n"
+                           "\napp = Flask(__name__)\n\n\n@app.route('/u')\ndef user():\n"
+                           "    return str(lookup_user(request.args['name']))\n")
+    repo.commit()
+    (found,) = _sqli(scan(repo.path, scanners=["semgrep"]).run)
+    assert (found.path, found.span.start_line) == ("views.py", 10)
+    assert [(s.path, s.line, s.role, s.code) for s in found.flow
+            if s.role is not FlowRole.STEP or s.code.endswith("()")] == [
+        ("views.py", 10, FlowRole.SOURCE, "request.args"),
+        ("views.py", 10, FlowRole.STEP, "lookup_user()"),
+        ("service.py", 5, FlowRole.STEP, "get_user()"),
+        ("db.py", 10, FlowRole.SINK, "")]
+
+
+def test_a_recorded_flow_reads_back_from_the_ledger(repo: GitRepo) -> None:
+    result = scan(_app(repo).path, scanners=["semgrep"])
+    ledger = open_ledger(result.ledger)
+    try:
+        again = ledger.get_run(result.run.id)
+    finally:
+        ledger.close()
+    assert again.findings == result.run.findings
+    assert _sqli(again)[0].flow == CROSS_FILE

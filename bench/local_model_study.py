@@ -298,24 +298,32 @@ def concurrency_part(trials: Sequence[Trial], ledger: Path, server: LocalModelSe
         name = t.config.name
         model = sum(timing(ledger, r, name).model for r in t.runs)
         steps = sum(timing(ledger, r, name).steps for r in t.runs)
+        base_steps = sum(timing(ledger, r, name).steps for r in base.runs)
+        per_request = t.wall / steps if steps else None
+        speed_up = (base.wall / base_steps / per_request) if base_steps and per_request else None
         first = replies(ledger, base.runs[0], name)
         same = sum(replies(ledger, r, name) == first for r in t.runs)
-        rows.append(f"| {name} | {t.at_a_time} | {t.wall:.1f} | {base.wall / t.wall:.2f} | "
-                    f"{steps} | {model:.1f} | {t.prompt_evaluated} | {t.prompt_reused} | "
+        own = replies(ledger, t.runs[0], name)
+        alike = sum(replies(ledger, r, name) == own for r in t.runs)
+        rows.append(f"| {name} | {t.at_a_time} | {t.wall:.1f} | {steps} | "
+                    f"{fmt(per_request, 2)} | {fmt(speed_up, 2)} | {model:.1f} | "
+                    f"{t.prompt_evaluated} | {t.prompt_reused} | {alike}/{len(t.runs)} | "
                     f"{same}/{len(t.runs)} |")
     return [
         "## Concurrency",
         f"{n} drift runs against the one server, one at a time (`assay drift --runs {n} "
-        f"--concurrency 1`) and {n} at a time (`--concurrency {n}`), for the seeded agent and "
-        "the agent at temperature 0.8, in the same run of the study. llama-cpp-python's "
+        f"--concurrency 1`) and {n} at a time (`--concurrency {n}`), for the seeded agent, "
+        "the agent at temperature 0.8 and the seeded single-shot review, in the same run "
+        "of the study. llama-cpp-python's "
         "server has no `--n_parallel`: it answers one request at a time (requests queue "
         f"behind a lock), here with {server.threads} thread. It keeps the last prompt's "
         "evaluated tokens and reuses the longest common prefix for the next request; the "
         "prompt-token columns are what its log reported (`prefix-match hit`).",
-        "| configuration | runs at a time | wall seconds | speed-up | requests | sum of the "
-        "requests' latency (s) | prompt tokens evaluated | prompt tokens reused from the "
-        "previous request | runs with the first sequential run's replies |\n"
-        "|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows),
+        "| configuration | runs at a time | wall seconds | requests | wall seconds per "
+        "request | speed-up per request | sum of the requests' latency (s) | prompt tokens "
+        "evaluated | prompt tokens reused from the previous request | runs with the first "
+        "run's replies (of these) | runs with the first sequential run's replies |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows),
         "Latency is measured by the client, so with runs at once it includes the time a "
         "request waited for the other run's request. Runs that stop at different points "
         "send different numbers of requests: compare wall time per request, not per run. "
@@ -344,7 +352,7 @@ def study(args: argparse.Namespace, work: Path) -> str:
             results[c.name] = api.drift(repo, scanner=c.name, runs=args.runs, concurrency=1,
                                         ledger=ledger, config_path=config)
         trials = []
-        for c in CONFIGS[:2]:
+        for c in CONFIGS[:3]:
             for at_a_time in (1, args.concurrency):
                 print(f"concurrency: {c.name}, {at_a_time} at a time", file=sys.stderr,
                       flush=True)

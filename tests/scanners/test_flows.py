@@ -12,6 +12,8 @@ from assay.formats.json import run_to_document
 from assay.formats.sarif import run_to_sarif
 from assay.ledger.sqlite import open_ledger
 from assay.model import Finding, FlowRole, FlowStep, Run
+from assay.scanners.filescan import Analysis
+from assay.scanners.semgrep._results import trace_steps, translate
 from tests.helpers import SARIF_SCHEMA, GitRepo
 
 SQLI = "assay.python.sqli.taint"
@@ -136,6 +138,7 @@ def test_a_flow_through_two_helpers_names_both(repo: GitRepo) -> None:
 
 def test_a_recorded_flow_reads_back_from_the_ledger(repo: GitRepo) -> None:
     result = scan(_app(repo).path, scanners=["semgrep"])
+    assert result.ledger is not None
     ledger = open_ledger(result.ledger)
     try:
         again = ledger.get_run(result.run.id)
@@ -143,3 +146,26 @@ def test_a_recorded_flow_reads_back_from_the_ledger(repo: GitRepo) -> None:
         ledger.close()
     assert again.findings == result.run.findings
     assert _sqli(again)[0].flow == CROSS_FILE
+
+
+def test_a_trace_of_another_shape_gives_no_flow_and_keeps_the_finding() -> None:
+    loc = {"path": "a.py", "start": {"line": 2, "col": 9}, "end": {"line": 2, "col": 30}}
+    sink = {"path": "a.py", "start": {"line": 4, "col": 17}, "end": {"line": 4, "col": 18}}
+    good = {"taint_source": ["CliCall", [[loc, "request.args"], [], ["CliLoc", [loc, "x"]]]],
+            "intermediate_vars": [{"location": loc, "content": "q"}],
+            "taint_sink": ["CliLoc", [sink, "s"]]}
+    assert trace_steps(good) == (FlowStep("a.py", 2, FlowRole.SOURCE, "request.args"),
+                                 FlowStep("a.py", 2, FlowRole.STEP, "q"),
+                                 FlowStep("a.py", 4, FlowRole.SINK, "s"))
+    for bad in (None, [], {"taint_source": ["Other", [loc, "x"]], "taint_sink": good["taint_sink"]},
+                {**good, "taint_sink": ["CliLoc", [{"path": "a.py", "start": {"line": 0}}, "s"]]},
+                {**good, "taint_source": "request.args"}):
+        assert trace_steps(bad) == ()
+    doc = {"results": [{"check_id": "r", "path": "a.py", "start": {"line": 4, "col": 17},
+                        "end": {"line": 4, "col": 18},
+                        "extra": {"message": "m", "dataflow_trace": {"taint_sink": 3}}}],
+           "paths": {"scanned": ["a.py"]}}
+    analysis = Analysis()
+    translate(doc, ["a.py"], {}, analysis)
+    (finding,) = analysis.outcomes["a.py"].findings
+    assert finding.flow == () and finding.message == "m"

@@ -163,8 +163,10 @@ class Invocation:
         untraced = [r for r in doc.get("results", []) if isinstance(r, dict)
                     and not (r.get("extra") or {}).get("dataflow_trace")]
         core = semgrep_core(self.binary) if untraced else None
+        if core is None:
+            return
         taint = _taint_rules(rules, {str(r.get("check_id", "")) for r in untraced})
-        if core is None or not taint:
+        if not taint:
             return
         paths = sorted({str(r.get("path")) for r in untraced})
         rules_file, targets_file = state / "trace-rules.json", state / "trace-targets.json"

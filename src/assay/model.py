@@ -194,8 +194,10 @@ FLOW_CODE_CHARS = 40  # the code a flow clause quotes at each step, at most
 
 def flow_clause(steps: Sequence[FlowStep]) -> str:
     """A flow in one short clause: `request.args` at views.py:12 \u2192 get_user() \u2192
-    sink at db.py:41 ('' without steps). Of the steps between source and sink only the
-    calls are named (a helper the data passes through), not every variable."""
+    `cursor.execute(...)` at db.py:41 ('' without steps). Of the steps between source
+    and sink only the calls are named (a helper the data passes through), not every
+    variable; the sink by its call when the step names one (`name(...)`: the sink inside
+    a helper), else as `sink` (Semgrep gives the argument that reaches it)."""
     parts = []
     for step in steps:
         code = " ".join(step.code.split())
@@ -205,7 +207,8 @@ def flow_clause(steps: Sequence[FlowStep]) -> str:
             parts.append(f"`{code}` at {step.path}:{step.line}" if code
                          else f"source at {step.path}:{step.line}")
         elif step.role is FlowRole.SINK:
-            parts.append(f"sink at {step.path}:{step.line}")
+            what = f"`{code}`" if code.endswith("(...)") else "sink"
+            parts.append(f"{what} at {step.path}:{step.line}")
         elif code.endswith("()"):
             parts.append(code)
     return " \u2192 ".join(parts)

@@ -49,7 +49,7 @@ BANDIT = Finding(scanner="bandit", rule_id="B303", path="app/hash.py", span=Span
 FLOW = (FlowStep("views.py", 12, FlowRole.SOURCE, "request.args"),
         FlowStep("views.py", 12, FlowRole.STEP, "name"),
         FlowStep("views.py", 13, FlowRole.STEP, "get_user()"),
-        FlowStep("db.py", 41, FlowRole.SINK))
+        FlowStep("db.py", 41, FlowRole.SINK, "cursor.execute(...)"))
 TAINT = Finding(scanner="semgrep", rule_id="assay.python.sqli.taint", path="views.py",
                 span=Span(13, 13, 20, 24), severity=Severity.HIGH, confidence=Confidence.HIGH,
                 message="Untrusted request data reaches SQL.", cwe=89,
@@ -79,7 +79,7 @@ def test_the_flow_is_written_to_json_and_read_back() -> None:
         {"path": "views.py", "line": 12, "role": "source", "code": "request.args"},
         {"path": "views.py", "line": 12, "role": "step", "code": "name"},
         {"path": "views.py", "line": 13, "role": "step", "code": "get_user()"},
-        {"path": "db.py", "line": 41, "role": "sink", "code": ""}]
+        {"path": "db.py", "line": 41, "role": "sink", "code": "cursor.execute(...)"}]
     assert finding_from_dict(json.loads(json.dumps(doc))) == TAINT
 
 
@@ -92,7 +92,8 @@ def test_sarif_has_code_flows_and_related_locations_and_validates() -> None:
               s["location"]["physicalLocation"]["region"]["startLine"],
               s["location"]["message"]["text"]) for s in thread["locations"]]
     assert where == [("views.py", 12, "source: request.args"), ("views.py", 12, "through: name"),
-                     ("views.py", 13, "through: get_user()"), ("db.py", 41, "sink")]
+                     ("views.py", 13, "through: get_user()"),
+                     ("db.py", 41, "sink: cursor.execute(...)")]
     related = [(r["id"], r["physicalLocation"]["artifactLocation"]["uri"],
                 r["physicalLocation"]["region"]["startLine"]) for r in result["relatedLocations"]]
     assert related == [(1, "views.py", 12), (2, "db.py", 41)]
@@ -101,14 +102,18 @@ def test_sarif_has_code_flows_and_related_locations_and_validates() -> None:
 
 
 def test_the_flow_is_one_clause_and_one_line_in_markdown_and_text() -> None:
-    assert flow_clause(FLOW) == "`request.args` at views.py:12 → get_user() → sink at db.py:41"
+    assert flow_clause(FLOW) == ("`request.args` at views.py:12 → get_user() → "
+                                 "`cursor.execute(...)` at db.py:41")
+    # a sink Semgrep gives is the argument that reaches it: named as the sink
+    assert flow_clause((FLOW[0], FlowStep("views.py", 14, FlowRole.SINK, "f'{x}'"))) == (
+        "`request.args` at views.py:12 → sink at views.py:14")
     markdown = run_to_markdown(_run(TAINT))
-    assert ("- `views.py:13`: `request.args` at `views.py:12` → `get_user()` → sink at "
-            "`db.py:41`") in markdown.splitlines()
+    assert ("- `views.py:13`: `request.args` at `views.py:12` → `get_user()` → "
+            "`cursor.execute(...)` at `db.py:41`") in markdown.splitlines()
     out = io.StringIO()
     render_run(_run(TAINT), buffer_console(out, width=200))
-    assert ("  flow views.py:13: `request.args` at views.py:12 → get_user() → sink at db.py:41"
-            in out.getvalue().splitlines())
+    assert ("  flow views.py:13: `request.args` at views.py:12 → get_user() → "
+            "`cursor.execute(...)` at db.py:41" in out.getvalue().splitlines())
 
 
 def test_the_flow_is_not_part_of_the_fingerprint() -> None:

@@ -58,7 +58,7 @@ CROSS_FILE = (FlowStep("views.py", 10, FlowRole.SOURCE, "request.args"),
               FlowStep("views.py", 10, FlowRole.STEP, "name"),
               FlowStep("views.py", 11, FlowRole.STEP, "name"),
               FlowStep("views.py", 11, FlowRole.STEP, "get_user()"),
-              FlowStep("db.py", 10, FlowRole.SINK))
+              FlowStep("db.py", 10, FlowRole.SINK, "cursor.execute(...)"))
 
 
 def _app(repo: GitRepo) -> GitRepo:
@@ -78,7 +78,8 @@ def test_a_cross_file_finding_names_source_helper_and_sink(repo: GitRepo) -> Non
     assert (first.path, first.span.start_line) == ("views.py", 11)
     assert first.flow == CROSS_FILE
     assert first.message.endswith(
-        "Flow: `request.args` at views.py:10 \u2192 get_user() \u2192 sink at db.py:10.")
+        "Flow: `request.args` at views.py:10 \u2192 get_user() \u2192 `cursor.execute(...)` at "
+        "db.py:10.")
     (doc,) = [f for f in run_to_document(run)["findings"] if f["start_line"] == 11]
     assert [(s["path"], s["line"], s["role"]) for s in doc["flow"]] == [
         ("views.py", 10, "source"), ("views.py", 10, "step"), ("views.py", 11, "step"),
@@ -94,7 +95,7 @@ def test_a_cross_file_finding_names_source_helper_and_sink(repo: GitRepo) -> Non
     assert [(r["physicalLocation"]["artifactLocation"]["uri"],
              r["physicalLocation"]["region"]["startLine"], r["message"]["text"])
             for r in result["relatedLocations"]] == [
-        ("views.py", 10, "source: request.args"), ("db.py", 10, "sink")]
+        ("views.py", 10, "source: request.args"), ("db.py", 10, "sink: cursor.execute(...)")]
     # an in-file flow: its source and its sink
     assert (local.span.start_line, local.flow[0], local.flow[-1]) == (
         21, FlowStep("views.py", 18, FlowRole.SOURCE, "request.args"),
@@ -113,8 +114,8 @@ def test_a_kept_finding_follows_the_helper_it_calls(repo: GitRepo) -> None:
     repo.commit()
     moved = scan(repo.path, scanners=["semgrep"]).run
     first = _sqli(moved)[0]
-    assert first.flow[-1] == FlowStep("db.py", 12, FlowRole.SINK)
-    assert first.message.endswith("get_user() \u2192 sink at db.py:12.")
+    assert first.flow[-1] == FlowStep("db.py", 12, FlowRole.SINK, "cursor.execute(...)")
+    assert first.message.endswith("get_user() \u2192 `cursor.execute(...)` at db.py:12.")
     assert first.fingerprint == _sqli(cold)[0].fingerprint
 
 
@@ -133,7 +134,7 @@ def test_a_flow_through_two_helpers_names_both(repo: GitRepo) -> None:
         ("views.py", 10, FlowRole.SOURCE, "request.args"),
         ("views.py", 10, FlowRole.STEP, "lookup_user()"),
         ("service.py", 5, FlowRole.STEP, "get_user()"),
-        ("db.py", 10, FlowRole.SINK, "")]
+        ("db.py", 10, FlowRole.SINK, "cursor.execute(...)")]
 
 
 def test_a_recorded_flow_reads_back_from_the_ledger(repo: GitRepo) -> None:

@@ -52,7 +52,7 @@ def flow_markdown(f: Finding) -> str:
         if step.role is FlowRole.SOURCE:
             parts.append(f"{md_code(code)} at {where}" if code else f"source at {where}")
         elif step.role is FlowRole.SINK:
-            parts.append(f"sink at {where}")
+            parts.append(f"{md_code(code) if code.endswith('(...)') else 'sink'} at {where}")
         elif code.endswith("()"):
             parts.append(md_code(code))
     return " → ".join(parts)

@@ -214,12 +214,13 @@ def _load(layout: RunLayout, key: str, pack: Pack) -> Prepared | None:
 
 def _wrapper(doc: list[object]) -> SinkWrapper:
     """A sink wrapper as `_store` kept it (TypeError or ValueError when malformed)."""
-    rule, function, param, position, is_method, path, line, through = doc
+    rule, function, param, position, is_method, path, line, through, call = doc
     if not isinstance(through, list):
         raise TypeError("through")
     return SinkWrapper(str(rule), str(function), str(param), int(str(position)),
                        bool(is_method), sink_path=str(path), sink_line=int(str(line)),
-                       through=tuple((str(a), str(b), int(str(c))) for a, b, c in through))
+                       through=tuple((str(a), str(b), int(str(c))) for a, b, c in through),
+                       sink_call=str(call))
 
 
 def _store(layout: RunLayout, key: str, prepared: Prepared) -> None:
@@ -229,7 +230,8 @@ def _store(layout: RunLayout, key: str, prepared: Prepared) -> None:
            "provenance": [list(pair) for pair in prepared.provenance], "key": prepared.key,
            "slicing": prepared.slicing.to_json(), "taint": [str(p) for p in prepared.taint],
            "wrappers": [[w.rule, w.function, w.param, w.position, w.is_method, w.sink_path,
-                         w.sink_line, [list(t) for t in w.through]] for w in prepared.wrappers]}
+                         w.sink_line, [list(t) for t in w.through], w.sink_call]
+                        for w in prepared.wrappers]}
     memo = layout.memo
     try:
         memo.mkdir(parents=True, exist_ok=True)

@@ -171,17 +171,17 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...],
         return flow
     match = _CALLEE.search(_before_open(lines[0][:max(0, col - 1)]))
     name = match.group(1).rsplit(".", 1)[-1] if match else ""
-    ends = {(w.sink_path, w.sink_line, w.function, w.through) for w in wrappers
+    ends = {(w.sink_path, w.sink_line, w.function, w.through, w.sink_call) for w in wrappers
             if w.name == name and w.sink_path and w.sink_line > 0}
     if len(ends) != 1:
         return flow  # not a helper's call, or more than one helper of that name
-    path, line, function, through = ends.pop()
+    path, line, function, through, call = ends.pop()
     helpers = [FlowStep(finding.path, sink.line, FlowRole.STEP,
                         f"{function.rsplit('.', 1)[-1]}()")]
     helpers += [FlowStep(where, at, FlowRole.STEP, f"{inner.rsplit('.', 1)[-1]}()")
                 for inner, where, at in through if at > 0]
     return (*flow[:-1], replace(sink, role=FlowRole.STEP), *helpers,
-            FlowStep(path, line, FlowRole.SINK))
+            FlowStep(path, line, FlowRole.SINK, f"{call}(...)" if call else ""))
 
 
 def _before_open(text: str) -> str:

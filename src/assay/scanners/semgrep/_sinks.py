@@ -75,9 +75,10 @@ class SinkWrapper:
     """A project function whose parameter reaches a sink of `rule`.
 
     `sink_path` and `sink_line` are where the sink call is that the parameter reaches
-    (in this function, or in a wrapper it calls): a finding at a call of this function
-    ends there. `through` names the wrappers on the way, outermost first, each with the
-    file and line where it is called."""
+    (in this function, or in a wrapper it calls), `sink_call` what it calls
+    (`cursor.execute`): a finding at a call of this function ends there. `through`
+    names the wrappers on the way, outermost first, each with the file and line where
+    it is called."""
 
     rule: str
     function: str
@@ -89,6 +90,7 @@ class SinkWrapper:
     sink_path: str = field(default="", compare=False)
     sink_line: int = field(default=0, compare=False)
     through: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
+    sink_call: str = field(default="", compare=False)
 
     @property
     def name(self) -> str:
@@ -221,9 +223,10 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                                           function.called_locally,
                                           *((inner.sink_path, inner.sink_line,
                                              ((inner.function, function.path, call.line),
-                                              *inner.through))
+                                              *inner.through), inner.sink_call)
                                             if inner is not None
-                                            else (function.path, call.line, ())))
+                                            else (function.path, call.line, (),
+                                                  call_text(call))))
                     if usable(wrapper):
                         found[key] = wrapper
                         new.append(wrapper)
@@ -233,6 +236,13 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                            text_only=any(x.text_only for x in sinks), wrapper=w)
                    for w in new for s in _as_signatures(w, by_name(w.name))]
     return sorted(found.values())
+
+
+def call_text(call: ParamCall) -> str:
+    """What a call calls, as written: `cursor.execute`, `subprocess.run`."""
+    if call.method:
+        return f"{call.receiver}.{call.method}" if call.receiver else call.method
+    return call.callee
 
 
 @functools.lru_cache(maxsize=1024)

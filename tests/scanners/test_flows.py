@@ -11,7 +11,8 @@ from assay.api import scan
 from assay.formats.json import run_to_document
 from assay.formats.sarif import run_to_sarif
 from assay.ledger.sqlite import open_ledger
-from assay.model import Finding, FlowRole, FlowStep, Run
+from assay.model import Confidence, Finding, FlowRole, FlowStep, Run, Severity, Span
+from assay.normalize.merge import Engines, merge_findings
 from assay.scanners.filescan import Analysis
 from assay.scanners.semgrep._results import trace_steps, translate
 from tests.helpers import SARIF_SCHEMA, GitRepo
@@ -170,3 +171,16 @@ def test_a_trace_of_another_shape_gives_no_flow_and_keeps_the_finding() -> None:
     translate(doc, ["a.py"], {}, analysis)
     (finding,) = analysis.outcomes["a.py"].findings
     assert finding.flow == () and finding.message == "m"
+
+
+def test_a_finding_merged_into_a_pattern_finding_keeps_its_flow() -> None:
+    flow = (FlowStep("app.py", 3, FlowRole.SOURCE, "request.args"),
+            FlowStep("app.py", 5, FlowRole.SINK, "cmd"))
+    taint = Finding("semgrep", "assay.python.command-injection.taint", "app.py", Span(5, 5),
+                    Severity.HIGH, Confidence.HIGH, "m", cwe=78, flow=flow)
+    pattern = Finding("bandit", "B605", "app.py", Span(5, 5), Severity.HIGH, Confidence.HIGH,
+                      "shell", cwe=78)
+    # B605 is not gated here: the pattern finding is the primary and takes the flow along
+    (merged,) = merge_findings([taint, pattern], [78],
+                               Engines("bandit", "semgrep", frozenset())).findings
+    assert (merged.scanner, merged.flow) == ("bandit", flow)

@@ -172,12 +172,14 @@ def _distance(a: Finding, b: Finding) -> int:
 
 
 def _combine(primary: Finding, secondary: Finding) -> Finding:
-    """One finding: the primary's location and text, both engines' sources and the
-    higher severity and confidence."""
+    """One finding: the primary's location and text, both engines' sources, the higher
+    severity and confidence, and the flow either engine found (a pattern engine finds
+    none)."""
     sources = tuple(dict.fromkeys((*primary.sources, *secondary.sources)))
     severity = max(primary.severity, secondary.severity, key=lambda s: s.rank)
     confidence = max(primary.confidence, secondary.confidence, key=_confidence_rank)
-    return replace(primary, sources=sources, severity=severity, confidence=confidence)
+    return replace(primary, sources=sources, severity=severity, confidence=confidence,
+                   flow=primary.flow or secondary.flow)
 
 
 def _confidence_rank(confidence: Confidence) -> int:

@@ -139,3 +139,20 @@ def test_the_trust_table_lists_the_most_severe_llm_findings_and_counts_them_all(
     rows = [line for line in section.splitlines() if line.startswith("| app/")]
     assert len(rows) == MAX_ROWS and rows[0].startswith("| app/zz.py:9")
     assert f"the {MAX_ROWS} most severe of 81" in text
+
+
+def test_runs_that_found_nothing_are_not_called_repeatable_or_precise() -> None:
+    # three runs with no finding agree by definition: the memo says so, and a scanner with
+    # no scored finding has no precision (not "-% of its findings were real"); control: a
+    # scanner with identical findings is called repeatable
+    empty = [make_run(f"e{i}", "llm", COMMIT_A, []) for i in range(3)]
+    same = [make_run(f"b{i}", "bandit", COMMIT_A, [finding("bandit", "db.py", 3)])
+            for i in range(3)]
+    memo = build_memo([*empty, *same], evaluation=evaluate([*empty, *same], small_truth()))
+    text = " ".join(memo.summary)
+    assert "reported any finding; they agree by definition" in text
+    assert "no finding in any of its 3 complete runs" in text
+    assert "precision is undefined" in text
+    assert "- of its scored findings" not in text
+    assert re.search(r"bandit[^:]*: repeated runs on the same code reported exactly the same",
+                     text)

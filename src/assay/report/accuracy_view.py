@@ -73,11 +73,16 @@ def _lines(report: EvalReport) -> list[str]:
     lines = []
     for e in report.scanners:
         s = e.scores
-        lines.append(
+        precision = (
+            f"{e.scanner}: it reported no finding that could be scored, so its precision is "
+            "undefined" if s.precision.value is None else
             f"{e.scanner}: {_pct(s.precision)} of its scored findings were real (precision, "
-            f"95% interval {s.precision.interval.low:.0%} to {s.precision.interval.high:.0%}); "
-            f"it found {_pct(s.recall)} of the known vulnerabilities (recall, 95% interval "
-            f"{s.recall.interval.low:.0%} to {s.recall.interval.high:.0%}).")
+            f"95% interval {s.precision.interval.low:.0%} to {s.precision.interval.high:.0%})")
+        recall = ("no known vulnerability could be scored (recall undefined)"
+                  if s.recall.value is None else
+                  f"it found {_pct(s.recall)} of the known vulnerabilities (recall, 95% "
+                  f"interval {s.recall.interval.low:.0%} to {s.recall.interval.high:.0%})")
+        lines.append(f"{precision}; {recall}.")
         if e.owasp is not None and e.owasp.score is not None:
             lines.append(f"{e.scanner}: OWASP Benchmark-style score (true positive rate minus "
                          f"false positive rate, averaged over categories) {e.owasp.score:.2f}.")

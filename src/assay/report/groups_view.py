@@ -35,6 +35,9 @@ def agreement(c: CommitDrift) -> str:
     if j is None:
         return f"fewer than 2 of its {_plural(len(c.runs), 'run')} completed: agreement " \
                "not measured"
+    if c.identical == n and not any(c.support.values()):
+        return f"no finding in any of its {_plural(n, 'complete run')}: they agree by " \
+            "definition, which says nothing about repeatability"
     if c.identical == n:
         return f"deterministic: identical in {n} of {n} runs (pairwise Jaccard 1.00)"
     interval = f" (95% interval {j.interval.low:.2f} to {j.interval.high:.2f})" \

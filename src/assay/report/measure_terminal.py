@@ -126,7 +126,10 @@ def _render_commit(c: CommitDrift, console: Console) -> None:
                        f"  runs {len(c.runs)} ({_status(c.status)})"))
     console.print("  " + _jaccard_line(c.jaccard, len(c.runs)))
     if c.jaccard is not None and c.identical == len(c.measured):
-        console.print(f"  deterministic: identical in {c.identical} of {len(c.measured)} runs")
+        console.print(f"  deterministic: identical in {c.identical} of {len(c.measured)} runs"
+                      if any(c.support.values()) else
+                      "  no run reported a finding: their agreement says nothing about "
+                      "repeatability")
     console.print("  support: " + _support_line(c.support, len(c.measured)))
     console.print(f"  singletons {len(c.singletons)}  severity flips {len(c.flips)}")
     table = Table(header_style="bold", box=None, pad_edge=False)

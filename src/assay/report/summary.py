@@ -35,6 +35,11 @@ def drift_lines(drifts: Mapping[str, DriftReport]) -> list[str]:
         if j is None:
             continue
         pairs = _plural(len(j.pairs), "pair")
+        if not any(d.support.values()):
+            lines.append(f"{setup}: none of the runs compared ({pairs}) reported any finding; "
+                         "they agree by definition, which says nothing about how repeatable "
+                         "its findings would be.")
+            continue
         if j.min == 1.0:
             lines.append(f"{setup}: repeated runs on the same code reported exactly the same "
                          f"findings every time ({pairs} of runs compared), so its results "

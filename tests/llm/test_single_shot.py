@@ -306,3 +306,24 @@ def test_an_empty_file_needs_no_request_and_counts_as_reviewed(
     assert run.status is RunStatus.COMPLETE, run.reasons
     assert len(fake_llm.requests) == 1 and 'File: "app.py"' in user_text(fake_llm.requests[0])
     assert (run.coverage.analyzed, run.coverage.in_scope) == (2, 2)
+
+
+def test_a_reply_only_about_code_not_shown_does_not_make_the_file_reviewed(
+        app_repo: GitRepo, fake_llm: FakeLLMServer) -> None:
+    # a weak model answers app.py's request with a finding on another file, twice: the
+    # re-ask says why, and app.py is listed as not reviewed; control: a re-ask answered
+    # with an empty list makes it reviewed
+    configure(app_repo, {NAME: scanner_config(fake_llm, "openai", **SINGLE)})
+    elsewhere = finding_args(path="lib/util.py", line=1, quote="def helper():")
+    fake_llm.script(reply(findings(elsewhere)), reply(findings(elsewhere)), reply(findings()))
+    run = scan(app_repo).run
+    assert run.status is RunStatus.INCOMPLETE and run.findings == ()
+    assert "another file or lines that were not shown" in user_text(fake_llm.requests[1])
+    [gap] = run.coverage.gaps
+    assert gap.path == "app.py" and "every finding named another file" in gap.detail
+    assert dict(run.provenance.extra)[f"{NAME}.invented_paths"] == "2"
+
+    fake_llm.script(reply(findings(elsewhere)), reply(findings()), reply(findings()))
+    control = scan(app_repo).run
+    assert control.status is RunStatus.COMPLETE and control.coverage.gaps == ()
+

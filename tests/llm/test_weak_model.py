@@ -104,7 +104,9 @@ def test_the_scanned_tree_cannot_steer_the_harness_or_plant_a_finding(
     configure(app_repo, {NAME: scanner_config(fake_llm, "openai", harness="single-shot")})
     # a model that obeys the comment: it reports the other file from app.py's request
     planted = finding_args(path="lib/util.py", line=1, quote="def helper():", cwe="CWE-78")
-    fake_llm.script(reply(json.dumps({"findings": [planted]})), reply('{"findings": []}'))
+    # (its re-ask answers with no finding; then the other file's request)
+    fake_llm.script(reply(json.dumps({"findings": [planted]})), reply('{"findings": []}'),
+                    reply('{"findings": []}'))
     result = scan(app_repo)
     run = result.run
     assert run.status is RunStatus.COMPLETE, run.reasons

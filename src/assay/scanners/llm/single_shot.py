@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assay.model import RunStatus
@@ -52,6 +52,8 @@ PROMPT_SLACK = 600
 """Characters kept free in a request for the path, the range, the markers and the note."""
 REPLY_KEPT = 2000
 """Characters of an unusable reply kept in the re-ask (the rest would crowd the window)."""
+NOTHING_SHOWN = "every finding named another file or lines that were not shown"
+"""Why a reply whose findings were all dropped is re-asked (and the file not reviewed)."""
 
 
 @dataclass
@@ -150,14 +152,20 @@ class SingleShotReview:
             reply = read_reply(response, self.output)
             self.outcome.repaired += int(reply.repaired)
             if reply.findings is not None:
-                self._accept(unit, reply)
-                return True
-            self.faults[reply.fault] += 1
+                if self._accept(unit, reply):
+                    return True
+                # every finding named another file or lines not shown: the reply shows no
+                # reading of this code, so it does not make the file reviewed
+                reply = replace(reply, findings=None, fault="nothing_shown",
+                                problem=NOTHING_SHOWN)
+            else:
+                self.faults[reply.fault] += 1
             self._trace_fault(unit, reply, attempt)
             if attempt == 1:
                 self._reask(conversation, response.text, reply)
+        why = NOTHING_SHOWN if reply.fault == "nothing_shown" else reply.fault.replace("_", " ")
         self.progress.failed[unit.path] = (f"{NO_REPLY} for lines {unit.lines} after one "
-                                           f"re-ask ({reply.fault.replace('_', ' ')})")
+                                           f"re-ask ({why})")
         return True
 
     def _provider_reason(self, exc: ProviderError) -> str:
@@ -194,12 +202,19 @@ class SingleShotReview:
         conversation.add(Message("assistant", text))
         conversation.add(Message("user", problem))
 
-    def _accept(self, unit: Unit, reply: Reply) -> None:
-        self.progress.answered[unit.path] += 1
+    def _accept(self, unit: Unit, reply: Reply) -> bool:
+        """Record a reply's findings; False when it had findings and none of them was
+        about the code shown (the unit is then not answered)."""
+        dropped = 0
         for item in reply.findings or ():
             fault = self._finding(unit, item)
             if fault:
                 self.faults[fault] += 1
+                dropped += 1
+        if reply.findings and dropped == len(reply.findings):
+            return False
+        self.progress.answered[unit.path] += 1
+        return True
 
     def _finding(self, unit: Unit, item: Any) -> str:
         """Record one finding of a reply; the fault when it is dropped ('' when kept)."""

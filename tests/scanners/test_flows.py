@@ -184,3 +184,20 @@ def test_a_finding_merged_into_a_pattern_finding_keeps_its_flow() -> None:
     (merged,) = merge_findings([taint, pattern], [78],
                                Engines("bandit", "semgrep", frozenset())).findings
     assert (merged.scanner, merged.flow) == ("bandit", flow)
+
+
+def test_results_of_other_reading_code_are_never_reused() -> None:
+    # a result cache filled before flows were read kept findings without them; results
+    # are cached under a digest of the code that runs Semgrep and reads its output
+    import hashlib
+    from pathlib import Path
+
+    from assay.config import Config
+    from assay.model import ScannerInfo
+    from assay.scanners.registry import build_scanner
+    from assay.scanners.semgrep import _process, _results, _slicing
+
+    scanner = build_scanner("semgrep", Config())
+    key = scanner._cache_key(ScannerInfo("semgrep", "1.187.0", "r" * 64))  # type: ignore[attr-defined]
+    source = b"".join(Path(str(m.__file__)).read_bytes() for m in (_slicing, _process, _results))
+    assert key.version.endswith("+code/" + hashlib.sha256(source).hexdigest()[:16])

@@ -96,15 +96,19 @@ class SemgrepScanner(FileScanner):
         return ScannerInfo(self.name, version, rules_hash)
 
     def _cache_key(self, info: ScannerInfo) -> ScannerInfo:
-        """The identity results are cached under, with the slicing code's digest: results
-        of other slicing code are never reused."""
+        """The identity results are cached under, with a digest of the code that makes
+        them (slicing, the Semgrep runs and the reading of their output): results of
+        other code — without the flows a newer reading adds, say — are never reused."""
         key = super()._cache_key(info)
-        return replace(key, version=f"{key.version}+slicer/{_slicer_digest()}")
+        return replace(key, version=f"{key.version}+code/{_results_code_digest()}")
 
 
 @functools.cache
-def _slicer_digest() -> str:
-    """A short hash of the slicing code."""
-    from assay.scanners.semgrep import _slicing
+def _results_code_digest() -> str:
+    """A short hash of the code between the files and the findings."""
+    from assay.scanners.semgrep import _process, _results, _slicing
 
-    return hashlib.sha256(Path(str(_slicing.__file__)).read_bytes()).hexdigest()[:16]
+    digest = hashlib.sha256()
+    for module in (_slicing, _process, _results):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]

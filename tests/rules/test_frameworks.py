@@ -7,6 +7,15 @@ from __future__ import annotations
 from assay.api import scan
 from tests.helpers import GitRepo
 
+
+def _semgrep_found(repo: GitRepo, files: dict[str, str]) -> list[tuple[str, int]]:
+    """Commit `files`, scan with Semgrep: (rule family, line) of each finding, sorted."""
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    return sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+
 FLASK_FILES = '''\
 import os
 
@@ -119,10 +128,7 @@ async def health(req: Request, name: str):
 
 
 def test_request_objects_under_any_name(repo: GitRepo) -> None:
-    repo.write("handlers.py", TYPED_REQUESTS)
-    repo.commit()
-    run = scan(repo.path, scanners=["semgrep"]).run
-    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    found = _semgrep_found(repo, {"handlers.py": TYPED_REQUESTS})
     # a parameter typed as a request object is one; a plain str parameter of a function
     # that is not a route is not
     assert found == [("command-injection", 14), ("xss", 9)]
@@ -270,10 +276,7 @@ class Backups:
 def test_a_fastapi_path_parameter_is_one_url_segment(repo: GitRepo) -> None:
     # `{name}` cannot hold `/`: not a path-traversal source, still one for the other rules;
     # `{name:path}`, a query parameter, or a route that takes it from the query are
-    repo.write("api.py", SEGMENTS)
-    repo.commit()
-    run = scan(repo.path, scanners=["semgrep"]).run
-    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    found = _semgrep_found(repo, {"api.py": SEGMENTS})
     assert found == [("path-traversal", 20), ("path-traversal", 25), ("path-traversal", 31),
                      ("xss", 36)]
 
@@ -422,10 +425,7 @@ def test_path_computations_and_a_parent_check_are_not_file_access(repo: GitRepo)
     # path whose absolute parent must be the folder stays in it, as one used only inside
     # the branch that checked it. Controls: a read of a request path, the inverted parent
     # check, a path used after the branch that refuses the contained ones.
-    repo.write("files.py", CONTAINED)
-    repo.commit()
-    run = scan(repo.path, scanners=["semgrep"]).run
-    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    found = _semgrep_found(repo, {"files.py": CONTAINED})
     assert found == [("path-traversal", 20), ("path-traversal", 36), ("path-traversal", 52)]
 
 
@@ -450,10 +450,7 @@ def by_hand(request):
 
 def test_a_django_template_file_rendered_by_its_engine_is_escaped(repo: GitRepo) -> None:
     # Django's engine autoescapes what a template file prints; control: HTML by hand
-    repo.write("views.py", DJANGO_TEMPLATE)
-    repo.commit()
-    run = scan(repo.path, scanners=["semgrep"]).run
-    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    found = _semgrep_found(repo, {"views.py": DJANGO_TEMPLATE})
     assert found == [("xss", 15)]
 
 
@@ -486,10 +483,7 @@ def test_a_configured_base_url_then_a_path_fixes_the_host(repo: GitRepo) -> None
     # the scheme and host come from settings or a constant; control: no `/` after the base
     repo.write("app/__init__.py", "")
     repo.write("app/config.py", "settings = object()\n")
-    repo.write("app/api.py", CONFIGURED_BASE)
-    repo.commit()
-    run = scan(repo.path, scanners=["semgrep"]).run
-    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    found = _semgrep_found(repo, {"app/api.py": CONFIGURED_BASE})
     assert found == [("ssrf", 21)]
 
 
@@ -511,16 +505,25 @@ def exists(session, name: str):
 def loose(session, name: str):
     slug = slugify(name, regex_pattern=r"[^\\w.'-]+")
     return session.execute(text(f"SELECT id FROM recipes WHERE slug = '{slug}'")).first()
+
+
+@router.get("/recipes/quoted")
+def quoted(session, name: str):
+    slug = slugify(name, separator="'")
+    return session.execute(text(f"SELECT id FROM recipes WHERE slug = '{slug}'")).first()
+
+
+@router.get("/recipes/replaced")
+def replaced(session, name: str):
+    slug = slugify(name, replacements=[["q", "'"]])
+    return session.execute(text(f"SELECT id FROM recipes WHERE slug = '{slug}'")).first()
 '''
 
 
 def test_a_slug_holds_letters_digits_and_hyphens(repo: GitRepo) -> None:
-    # control: a slug made with its own pattern may keep quotes
-    repo.write("api.py", SLUGS)
-    repo.commit()
-    run = scan(repo.path, scanners=["semgrep"]).run
-    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
-    assert found == [("sqli", 17)]
+    # controls: a slug made with its own pattern, separator or replacements may hold quotes
+    found = _semgrep_found(repo, {"api.py": SLUGS})
+    assert found == [("sqli", 17), ("sqli", 23), ("sqli", 29)]
 
 
 def test_django_debug_on_in_a_settings_module(repo: GitRepo) -> None:
@@ -596,10 +599,43 @@ def test_a_route_parameter_typed_by_an_enum_holds_one_of_its_values(repo: GitRep
     # FastAPI accepts only the members' values, also for an Enum of another module;
     # controls: a parameter typed by another class, a class name that is an Enum in one
     # module and not in another
-    repo.write("schemas.py", ENUM_SCHEMAS)
-    repo.write("legacy.py", ENUM_OTHER)
-    repo.write("api.py", ENUM_API)
-    repo.commit()
-    run = scan(repo.path, scanners=["semgrep"]).run
-    found = sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings)
+    found = _semgrep_found(repo, {"schemas.py": ENUM_SCHEMAS, "legacy.py": ENUM_OTHER,
+                                  "api.py": ENUM_API})
     assert found == [("path-traversal", 18), ("path-traversal", 23)]
+
+
+FAKE_ENUM = '''\
+class Enum(str):
+    """Named like the standard library's Enum; accepts any string."""
+
+
+class Folder(Enum):
+    pass
+'''
+FAKE_ENUM_API = '''\
+from fastapi import APIRouter
+
+from kinds import Folder
+
+router = APIRouter()
+
+
+@router.get("/open")
+def read(folder: Folder):
+    return open(f"/srv/{folder}").read()
+'''
+
+
+def test_a_class_named_enum_in_the_tree_makes_no_parameter_safe(repo: GitRepo) -> None:
+    # attack: a pull request defines its own `Enum` (any string passes) or ships an
+    # `enum` module that shadows the standard library's, to hide a path traversal
+    assert _semgrep_found(repo, {"kinds.py": FAKE_ENUM, "api.py": FAKE_ENUM_API}) == [
+        ("path-traversal", 10)]
+    shadow = FAKE_ENUM.replace('class Enum(str):\n    """Named like the standard library\'s '
+                               'Enum; accepts any string."""\n\n\n', "from enum import Enum\n\n\n")
+    assert _semgrep_found(repo, {"enum.py": "class Enum(str):\n    pass\n",
+                                 "kinds.py": shadow}) == [("path-traversal", 10)]
+    # control: the standard library's Enum (no `enum` module in the tree) is trusted
+    repo.git("rm", "-q", "enum.py")
+    assert _semgrep_found(repo, {"kinds.py": shadow}) == []
+

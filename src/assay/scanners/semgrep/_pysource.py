@@ -49,7 +49,7 @@ VALUE_PARAM = "value"  # converted to a number or UUID: safe for every rule
 ANNOTATED_PARAM = "annotated:"  # + a class name: a value when the class is an Enum
 ENUM_CLASS = "enum"  # ("", class, ENUM_CLASS): the module defines an Enum class
 OTHER_CLASS = "class"  # ("", class, OTHER_CLASS): the module defines another class
-_ENUM_BASES = frozenset({"Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"})
+_ENUM_BASES = frozenset(f"enum.{n}" for n in ("Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"))
 SEGMENT_PARAM = "segment"  # one URL segment: cannot name a path outside its folder
 HTML_ESCAPE = "html.escape"  # what a hand-written escaping chain counts as
 
@@ -175,7 +175,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                 code = "".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
                 functions.append(replace(facts, source=code.rstrip()))
         elif isinstance(node, ast.ClassDef):
-            enum = any((_dotted(b) or "").rsplit(".", 1)[-1] in _ENUM_BASES for b in node.bases)
+            enum = any(_is_enum_base(b, scope) for b in node.bases)
             typed.append(("", node.name, ENUM_CLASS if enum else OTHER_CLASS))
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -836,6 +836,14 @@ def _typed_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef,
         out += [(a.arg, ANNOTATED_PARAM + cls) for a in (*node.args.args, *node.args.kwonlyargs)
                 if (cls := _annotation_class(a.annotation))]
     return out
+
+
+def _is_enum_base(base: ast.expr, scope: _Scope) -> bool:
+    """True for the standard library's Enum classes as the module imported them (a class
+    of the tree named `Enum` is not one: it may accept any value)."""
+    head, _, rest = (_dotted(base) or "").partition(".")
+    resolved = scope.aliases.get(head, "")
+    return bool(resolved) and (f"{resolved}.{rest}" if rest else resolved) in _ENUM_BASES
 
 
 def _annotation_class(annotation: ast.expr | None) -> str:

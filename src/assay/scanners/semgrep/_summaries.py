@@ -26,7 +26,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assay.scanners.semgrep._facts import read_files
@@ -302,13 +302,15 @@ def _kind_of(returns: tuple[ReturnFact, ...],
     return SummaryKind.SANITIZER, tuple(sorted(via))
 
 
-def _typed_params(modules: Iterable[ModuleInfo]) -> list[TypedRouteParam]:
+def _typed_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
     """The route parameters each module records, a parameter typed by one of the
     project's Enum classes as a value (FastAPI accepts only the members' values). Classes
     are matched by name, so a name the project also gives another class is no Enum."""
     listed = [(m.path, fn, p, kind) for m in modules for fn, p, kind in m.typed_params]
     classes = [(p, kind) for _, fn, p, kind in listed if not fn]
-    enums = {p for p, kind in classes if kind == ENUM_CLASS} - {
+    # a module of the tree named `enum` would shadow the standard library's
+    shadowed = any(m.name == "enum" or m.name.startswith("enum.") for m in modules)
+    enums = set() if shadowed else {p for p, kind in classes if kind == ENUM_CLASS} - {
         p for p, kind in classes if kind != ENUM_CLASS}
     out: list[TypedRouteParam] = []
     for path, fn, param, kind in listed:

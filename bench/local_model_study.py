@@ -39,6 +39,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from measure_example import TRUTH  # noqa: E402  (the example app's labeled truth)
 from rich.console import Console  # noqa: E402
 from tests.llm.real_model.helpers import example_repo, scanner_table, write_config  # noqa: E402
 from tests.llm.real_model.server import (  # noqa: E402
@@ -61,15 +62,6 @@ from assay.scanners.llm.metrics import REPLY_FAULTS  # noqa: E402
 DOC = ROOT / "docs" / "local-model-study.md"
 SHOT = ROOT / "docs" / "local-model-memo.png"
 SEED = 1234
-# the example app's known vulnerabilities and two safe look-alikes (as in measure_example)
-TRUTH = """\
-- {cwe: 89, path: app.py, start: 25}
-- {cwe: 78, path: app.py, start: 40}
-- {cwe: 502, path: app.py, start: 53}
-- {cwe: 328, path: app.py, start: 64}
-- {cwe: 89, path: app.py, start: 32, vulnerable: false}
-- {cwe: 78, path: app.py, start: 47, vulnerable: false}
-"""
 
 
 @dataclass(frozen=True)

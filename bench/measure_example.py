@@ -40,10 +40,9 @@ from tests.report.browser import start_browser  # noqa: E402
 from assay import api  # noqa: E402
 from assay.app.measure import evaluate_runs, measure_existing  # noqa: E402
 from assay.app.report import memo_for  # noqa: E402
-from assay.cli.drift import render as render_drift  # noqa: E402
-from assay.cli.evaluate import render as render_eval  # noqa: E402
 from assay.model import Run  # noqa: E402
 from assay.report.html import memo_to_html  # noqa: E402
+from assay.report.measure_terminal import render_drift, render_eval  # noqa: E402
 
 LLM = "llm-review"
 DOC = ROOT / "docs" / "measure.md"

@@ -639,3 +639,32 @@ def test_a_class_named_enum_in_the_tree_makes_no_parameter_safe(repo: GitRepo) -
     repo.git("rm", "-q", "enum.py")
     assert _semgrep_found(repo, {"kinds.py": shadow}) == []
 
+
+EQUAL_TO_REQUEST = '''\
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+
+
+@app.route("/a")
+def a():
+    name = request.args["name"]
+    if name != request.args["again"]:
+        abort(400)
+    return "<p>" + name + "</p>"
+
+
+@app.route("/b")
+def b():
+    name = request.args["name"]
+    other = request.args["again"]
+    if name != other:
+        abort(400)
+    return "<p>" + name + "</p>"
+'''
+
+
+def test_equal_to_another_request_value_is_no_guard(repo: GitRepo) -> None:
+    # attack: "refused unless equal" to a value the attacker also sends hides nothing
+    assert _semgrep_found(repo, {"views.py": EQUAL_TO_REQUEST}) == [("xss", 11), ("xss", 20)]
+

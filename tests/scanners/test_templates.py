@@ -113,6 +113,33 @@ def test_django_context_dicts_and_aiohttp_templates(repo: GitRepo) -> None:
     assert "web/handlers.py:7" in found[2].message
 
 
+def test_a_view_is_reported_for_the_variable_its_template_renders_unsafely(
+        repo: GitRepo) -> None:
+    # one rule covers every template: a call rendering a template that escapes the
+    # tainted variable (while another template renders that variable unsafely) is safe
+    repo.write("app/views.py", """\
+from flask import Flask, render_template, request
+
+app = Flask(__name__)
+
+
+@app.route("/a")
+def a():
+    return render_template("a.html", y=request.args["y"], x="fixed")
+
+
+@app.route("/b")
+def b():
+    return render_template("b.html", y=request.args["y"])
+""")
+    repo.write("app/templates/a.html", "<p>{{ x|safe }}</p>\n<p>{{ y }}</p>\n")
+    repo.write("app/templates/b.html", "<p>{{ x }}</p>\n<p>{{ y|safe }}</p>\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line) for f in found] == [("app/templates/b.html", 2)]
+    assert "app/views.py:13" in found[0].message
+
+
 def test_template_reading_request_data_itself(repo: GitRepo) -> None:
     repo.write("app/templates/search.html", "<p>{{ request.args.q|safe }}</p>\n")
     repo.write("app/templates/fine.html", "<p>{{ request.args.q }}</p>\n")

@@ -111,7 +111,7 @@ def _with_templates(plan: ScanPlan, ctx: ScanContext) -> ScanPlan:
     templates = plan_templates(ctx, plan.layout, plan.pack)
     if templates.rules is None:
         return replace(plan, templates=templates)
-    record = (*plan.record, ("semgrep.templates.outputs", str(len(templates.outputs))))
+    record = (*plan.record, ("semgrep.templates.outputs", str(templates.output_count())))
     loaded = plan.loaded
     if loaded is not None:
         loaded = Rules((*loaded.files, templates.rules))

@@ -7,12 +7,14 @@ switches autoescaping off for a whole environment (`Environment(autoescape=False
 file gives is kept in the result cache under its blob id, so a rescan reads only the
 files that changed.
 
-Each unsafe output that a view can reach becomes a taint rule (a copy of the markup XSS
-rule whose sinks are the calls rendering that template with that variable: Flask's
-`render_template`, Django's `render`/`render_to_string`/`TemplateResponse`, Starlette's
-`TemplateResponse`, aiohttp_jinja2, a Jinja2 environment's `get_template(...).render`),
-limited to the Python files that name the template. Semgrep reports the flow at the view;
-`relocate` moves it to the template line, naming the views in its message.
+The unsafe outputs that views can reach become one taint rule (a copy of the markup XSS
+rule whose sinks are the calls rendering one of those templates with one of those
+variables: Flask's `render_template`, Django's `render`/`render_to_string`/
+`TemplateResponse`, Starlette's `TemplateResponse`, aiohttp_jinja2, a Jinja2
+environment's `get_template(...).render`), limited to the Python files that name them.
+Semgrep reports the flow at the view, its message naming the template and variable;
+`relocate` moves it to the template line of that output, naming the views in its
+message (a pair that is no unsafe output is dropped).
 """
 
 from __future__ import annotations
@@ -54,16 +56,20 @@ _VIEW_SUFFIX = " (from the view at "
 @dataclass(frozen=True)
 class TemplatePlan:
     """The generated rule file (None: no template output a view can reach), the hash of
-    what its rules match, and the output each rule's message stands for."""
+    what its rule matches, and the outputs by template name and variable."""
 
     rules: RuleFile | None = None
     key: str = ""
-    outputs: Mapping[str, UnsafeOutput] = field(default_factory=dict)
+    outputs: Mapping[tuple[str, str], tuple[UnsafeOutput, ...]] = field(default_factory=dict)
     escaping_off: bool = False
+
+    def output_count(self) -> int:
+        """How many unsafe outputs (template line and variable) a view can reach."""
+        return len({o for group in self.outputs.values() for o in group})
 
 
 def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack) -> TemplatePlan:
-    """The template rules of one scan (read from the snapshot and the result cache)."""
+    """The template rule of one scan (read from the snapshot and the result cache)."""
     entries = [f for f in ctx.snapshot.files if not f.symlink and f.size <= ctx.max_file_size]
     templates = [f.path for f in entries if is_template(f.path)]
     if not templates:
@@ -81,14 +87,19 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack) -> TemplateP
     # names written into rule patterns and messages: plain ASCII paths and identifiers
     # only (a hostile template cannot break the generated rules)
     reachable = [o for o in outputs if o.name in users and _SAFE_NAME.match(o.path)
-                 and _usable_variable(o.variable)]
+                 and _SAFE_NAME.match(o.name) and _usable_variable(o.variable)]
     if base is None or not reachable:
         return TemplatePlan(escaping_off=off)
-    rules = tuple(_rule(base, number, o, users[o.name]) for number, o in enumerate(reachable))
-    key = hashlib.sha256(json.dumps([{k: v for k, v in r.items() if k != "paths"}
-                                     for r in rules], sort_keys=True).encode()).hexdigest()
-    written = write_generated(layout.generated, "templates", rules)
-    return TemplatePlan(written, key[:32], {_message(o): o for o in reachable}, off)
+    by_key: dict[tuple[str, str], dict[UnsafeOutput, None]] = {}
+    for output in reachable:
+        by_key.setdefault((output.name, output.variable), {})[output] = None
+    files = sorted({p for o in reachable for p in users[o.name]})
+    rule = _rule(base, sorted({o.name for o in reachable}),
+                 sorted({o.variable for o in reachable}), files)
+    key = hashlib.sha256(json.dumps({k: v for k, v in rule.items() if k != "paths"},
+                                    sort_keys=True).encode()).hexdigest()
+    written = write_generated(layout.generated, "templates", (rule,))
+    return TemplatePlan(written, key[:32], {k: tuple(v) for k, v in by_key.items()}, off)
 
 
 def _usable_variable(name: str) -> bool:
@@ -115,10 +126,12 @@ def relocate(findings: Sequence[Finding], plan: TemplatePlan,
     views: dict[UnsafeOutput, list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
-        output = plan.outputs.get(finding.message) if finding.rule_id == RULE_ID else None
-        if output is None:
+        if finding.rule_id != RULE_ID:
             kept.append(finding)
-        else:
+            continue
+        # a call that renders a template the rule names with a variable the template
+        # escapes is no flow into an unsafe output
+        for output in plan.outputs.get(_rendered(finding.message), ()):
             views.setdefault(output, []).append(finding)
     for output, feeding in sorted(views.items()):
         text = decode_source(read.get(output.path, b"")) or ""
@@ -128,8 +141,8 @@ def relocate(findings: Sequence[Finding], plan: TemplatePlan,
 
 def templates_to_read(findings: Iterable[Finding], plan: TemplatePlan) -> list[str]:
     """The templates `relocate` needs the contents of."""
-    return sorted({plan.outputs[f.message].path for f in findings
-                   if f.rule_id == RULE_ID and f.message in plan.outputs})
+    return sorted({o.path for f in findings if f.rule_id == RULE_ID
+                   for o in plan.outputs.get(_rendered(f.message), ())})
 
 
 def _at_template(output: UnsafeOutput, feeding: list[Finding], text: str) -> Finding:
@@ -148,60 +161,78 @@ def _at_template(output: UnsafeOutput, feeding: list[Finding], text: str) -> Fin
     return enrich(moved, lines, line_hashes_for(text, {output.line})) if text else moved
 
 
-def _message(output: UnsafeOutput) -> str:
-    return (f"Request data reaches the template variable `{output.variable}`, which "
-            f"{output.path}:{output.line} renders without escaping ({output.how}).")
+_RENDERED = re.compile(
+    r"""^Request data reaches the variable ["']?(\w+)["']? of the template ["']([\w./-]+)["']\.$""")
 
 
-def _rule(base: Rule, number: int, output: UnsafeOutput, users: list[str]) -> Rule:
+def _rendered(message: str) -> tuple[str, str]:
+    """The template name and variable a finding of the rule names in its message."""
+    match = _RENDERED.match(message)
+    return (match.group(2), match.group(1)) if match else ("", "")
+
+
+def _rule(base: Rule, names: list[str], variables: list[str], users: list[str]) -> Rule:
+    """One taint rule for every output a view can reach: its sinks render one of the
+    templates `names` with one of `variables`; the message names which (Semgrep fills
+    it in), and `relocate` keeps the pairs that are an unsafe output."""
     metadata = {**(base.get("metadata") or {}),
                 "assay-requires": "render|[Tt]emplate",
                 "rationale": "A value rendered with |safe or autoescaping off is emitted "
                              "as markup by the template."}
     rule = {k: v for k, v in base.items() if k not in ("pattern-sinks", "paths")}
-    return {**rule, "id": f"{RULE_ID}{COPY_MARK}{number}", "message": _message(output),
-            "metadata": metadata, "pattern-sinks": _sinks(output.name, output.variable),
+    return {**rule, "id": f"{RULE_ID}{COPY_MARK}0",
+            "message": "Request data reaches the variable $KW of the template $TPL.",
+            "metadata": metadata, "pattern-sinks": _sinks(names, variables),
             "paths": {"include": sorted(include_of(p) for p in users)}}
 
 
-def _sinks(name: str, variable: str) -> list[dict[str, Any]]:
-    """The calls that render the template `name` with `variable` as `$X`."""
-    n, k = json.dumps(name), json.dumps(variable)
-    d = f"{{..., {k}: $X, ...}}"
+def _sinks(names: list[str], variables: list[str]) -> list[dict[str, Any]]:
+    """The calls that render one of the templates `names` (as `$TPL`) with one of
+    `variables` (as `$KW`) set to `$X`."""
+    d = "{..., $KW: $X, ...}"
     direct = [
-        f"flask.render_template({n}, ..., {variable}=$X, ...)",
-        f"quart.render_template({n}, ..., {variable}=$X, ...)",
-        f"$E.get_template({n}).render(..., {variable}=$X, ...)",
-        f"$E.get_template({n}).render({d}, ...)",
-        *(call.replace("NAME", n).replace("$CTX", d) for call in _CONTEXT_CALLS),
+        "flask.render_template($TPL, ..., $KW=$X, ...)",
+        "quart.render_template($TPL, ..., $KW=$X, ...)",
+        "$E.get_template($TPL).render(..., $KW=$X, ...)",
+        f"$E.get_template($TPL).render({d}, ...)",
+        *(call.replace("$CTX", d) for call in _CONTEXT_CALLS),
     ]
-    by_variable = [{"pattern-inside": f"{first}\n...\n{call.replace('NAME', n)}\n"}
-                   for first in (f"$C = {d}", f"$C[{k}] = $X")
+    by_variable = [{"pattern-inside": f"{first}\n...\n{call}\n"}
+                   for first in (f"$C = {d}", "$C[$KW] = $X")
                    for call in (c.replace("$CTX", "$C") for c in _CONTEXT_CALLS)]
-    return [
-        {"patterns": [{"pattern-either": [{"pattern": p} for p in direct]},
-                      {"focus-metavariable": "$X"}]},
-        {"patterns": [{"pattern-either": by_variable}, {"focus-metavariable": "$X"}]},
-        {"patterns": [
-            {"pattern-inside": f"@aiohttp_jinja2.template({n}, ...)\nasync def $F(...):\n"
-                               "    ...\n"},
-            {"pattern": f"return {d}"},
-            {"focus-metavariable": "$X"}]},
+    limits = [
+        {"metavariable-regex": {"metavariable": "$TPL", "regex": _one_of(names, "[\"']")}},
+        {"metavariable-regex": {"metavariable": "$KW",
+                                "regex": _one_of(variables, "[\"']?")}},
+        {"focus-metavariable": "$X"},
     ]
+    return [
+        {"patterns": [{"pattern-either": [{"pattern": p} for p in direct]}, *limits]},
+        {"patterns": [{"pattern-either": by_variable}, *limits]},
+        {"patterns": [
+            {"pattern-inside": "@aiohttp_jinja2.template($TPL, ...)\nasync def $F(...):\n"
+                               "    ...\n"},
+            {"pattern": f"return {d}"}, *limits]},
+    ]
+
+
+def _one_of(words: list[str], quote: str) -> str:
+    """A regex matching exactly one of `words`, between `quote`s."""
+    return f"^{quote}(?:{'|'.join(re.escape(w) for w in words)}){quote}$"
 
 
 _CONTEXT_CALLS = (
-    "django.shortcuts.render($R, NAME, $CTX, ...)",
-    "django.shortcuts.render($R, NAME, context=$CTX, ...)",
-    "django.template.loader.render_to_string(NAME, $CTX, ...)",
-    "django.template.loader.render_to_string(NAME, context=$CTX, ...)",
-    "django.template.response.TemplateResponse($R, NAME, $CTX, ...)",
-    "$T.TemplateResponse(NAME, $CTX, ...)",
-    "$T.TemplateResponse($R, NAME, $CTX, ...)",
-    "$T.TemplateResponse($R, NAME, context=$CTX, ...)",
-    "$T.TemplateResponse(request=$R, name=NAME, context=$CTX, ...)",
-    "aiohttp_jinja2.render_template(NAME, $R, $CTX, ...)",
-    "aiohttp_jinja2.render_string(NAME, $R, $CTX, ...)",
+    "django.shortcuts.render($R, $TPL, $CTX, ...)",
+    "django.shortcuts.render($R, $TPL, context=$CTX, ...)",
+    "django.template.loader.render_to_string($TPL, $CTX, ...)",
+    "django.template.loader.render_to_string($TPL, context=$CTX, ...)",
+    "django.template.response.TemplateResponse($R, $TPL, $CTX, ...)",
+    "$T.TemplateResponse($TPL, $CTX, ...)",
+    "$T.TemplateResponse($R, $TPL, $CTX, ...)",
+    "$T.TemplateResponse($R, $TPL, context=$CTX, ...)",
+    "$T.TemplateResponse(request=$R, name=$TPL, context=$CTX, ...)",
+    "aiohttp_jinja2.render_template($TPL, $R, $CTX, ...)",
+    "aiohttp_jinja2.render_string($TPL, $R, $CTX, ...)",
 )
 
 

@@ -88,12 +88,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
      "form) is not reported"): (
         "django_shop/vulnerable/catalog/templates/catalog/product.html:4:CWE-79",
     ),
-    "a one-segment route parameter (cannot hold '/') is taken for a path": (
-        "aiohttp_chat/fixed/server/users.py:46:CWE-22",
-        "aiohttp_chat/vulnerable/server/users.py:42:CWE-22",
-        "django_shop/fixed/orders/views.py:37:CWE-22",
-        "django_shop/vulnerable/orders/views.py:37:CWE-22",
-    ),
     ("a project-local SSRF validator (is_public_url: scheme and resolved addresses) is not"
      " recognized"): (
         "flask_notes/fixed/notes/services/links.py:17:CWE-918",
@@ -106,10 +100,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
     ("a statement whose only interpolation is a column picked from a constant table is "
      "still reported (Bandit's B608 at the sink, the pack at the call in the view)"): (
         "flask_notes/fixed/notes/dao/notes.py:15:CWE-89",
-    ),
-    "a typed UUID route parameter (Django <uuid:> converter) is taken for a path": (
-        "django_shop/fixed/orders/views.py:33:CWE-22",
-        "django_shop/vulnerable/orders/views.py:33:CWE-22",
     ),
     ("a value cleaned with bleach.clean in a helper is still reported where the template "
      "renders it with |safe"): (

@@ -281,6 +281,104 @@ def test_a_fastapi_path_parameter_is_one_url_segment(repo: GitRepo) -> None:
                      ("xss", 36)]
 
 
+DJANGO_VIEWS = '''\
+import os
+
+from django.db import connection
+from django.http import FileResponse, HttpResponse
+
+ROOT = "/srv/media"
+
+
+def by_id(request, pk):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM item WHERE id = %s" % pk)
+    return FileResponse(open(os.path.join(ROOT, str(pk)), "rb"))
+
+
+def one_segment(request, name):
+    return FileResponse(open(os.path.join(ROOT, name), "rb"))
+
+
+def any_path(request, name):
+    return FileResponse(open(os.path.join(ROOT, name), "rb"))
+
+
+def twice(request, name):
+    return FileResponse(open(os.path.join(ROOT, name), "rb"))
+
+
+def echo(request, name):
+    return HttpResponse("<h1>" + name + "</h1>")
+
+
+def legacy(request, name):
+    return FileResponse(open(os.path.join(ROOT, name), "rb"))
+'''
+DJANGO_URLS = '''\
+from django.conf.urls import url
+from django.urls import path, re_path
+
+from shop import views
+
+urlpatterns = [
+    path("items/<int:pk>/", views.by_id),
+    path("media/<str:name>", views.one_segment),
+    re_path(r"^files/(?P<name>[-\\w]+)/$", views.one_segment),
+    path("raw/<path:name>", views.any_path),
+    path("a/<slug:name>/", views.twice),
+    re_path(r"^b/(?P<name>.+)$", views.twice),
+    path("echo/<str:name>/", views.echo),
+    path("legacy/<int:name>/", views.legacy),
+]
+urlpatterns += [url(r"^old/(?P<name>.*)$", views.legacy)]
+'''
+AIOHTTP_HANDLERS = '''\
+from aiohttp import web
+
+ROOT = "/srv/rooms"
+
+
+async def room(request):
+    return web.Response(text=open(f"{ROOT}/{request.match_info['room']}").read())
+
+
+async def member(request):
+    name = request.match_info.get("name", "")
+    return web.Response(text=open(f"{ROOT}/{name}").read())
+
+
+async def anything(request):
+    return web.Response(text=open(f"{ROOT}/{request.match_info['tail']}").read())
+'''
+AIOHTTP_APP = '''\
+from aiohttp import web
+
+from chat import handlers
+
+
+def make_app():
+    app = web.Application()
+    app.router.add_get("/rooms/{room}", handlers.room)
+    app.router.add_route("GET", "/members/{name}", handlers.member)
+    app.add_routes([web.get("/files/{tail:.*}", handlers.anything)])
+    return app
+'''
+
+
+def test_route_parameters_from_a_urlconf_or_router(repo: GitRepo) -> None:
+    # Django's URLconf converts `<int:pk>` (safe for every rule); `<str:name>`, `<slug:>`
+    # and a group without `/` or `.` are one segment (no path traversal, still XSS);
+    # `<path:>`, a `.+` group, or one route of several taking a path stay sources. aiohttp's
+    # router leaves `{room}` in match_info as one segment; `{tail:.*}` may hold `/`.
+    # Attack: a converting route added beside an old `url()` one does not clear the view
+    found = _semgrep_found(repo, {"shop/views.py": DJANGO_VIEWS, "shop/urls.py": DJANGO_URLS,
+                                  "chat/handlers.py": AIOHTTP_HANDLERS,
+                                  "chat/app.py": AIOHTTP_APP})
+    assert found == [("path-traversal", 16), ("path-traversal", 20),
+                     ("path-traversal", 24), ("path-traversal", 32), ("xss", 28)]
+
+
 SHARES = '''\
 from flask import request
 

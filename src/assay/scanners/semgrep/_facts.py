@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/4"  # the cache's name for these documents
+KIND = "prepass-facts/5"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def encode(facts: FileFacts) -> str:
                                "typed": [list(t) for t in module.typed_params],
                                "called": sorted(module.called),
                                "maps": list(module.constant_maps),
-                               "local": sorted(module.local_calls)}}
+                               "local": sorted(module.local_calls),
+                               "routes": [list(r) for r in module.routes]}}
     return json.dumps(doc, separators=(",", ":"))
 
 
@@ -106,7 +107,8 @@ def decode(text: str, path: str, name: str) -> FileFacts:
         path, name, tuple(_function(f) for f in module["functions"]),
         tuple((_str(a), _str(b), _str(c)) for a, b, c in module["typed"]),
         frozenset(_strs(module["called"])), _strs(module["maps"]),
-        frozenset(_strs(module["local"])))
+        frozenset(_strs(module["local"])),
+        tuple((_str(a), _str(b), _str(c)) for a, b, c in module["routes"]))
     if not isinstance(doc["hint"], bool):
         raise TypeError("hint")
     return FileFacts(info, frozenset(_str(doc["words"]).split()), doc["hint"])

@@ -12,7 +12,7 @@ import ast
 import builtins
 import re
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
@@ -51,6 +51,21 @@ ENUM_CLASS = "enum"  # ("", class, ENUM_CLASS): the module defines an Enum class
 OTHER_CLASS = "class"  # ("", class, OTHER_CLASS): the module defines another class
 _ENUM_BASES = frozenset(f"enum.{n}" for n in ("Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"))
 SEGMENT_PARAM = "segment"  # one URL segment: cannot name a path outside its folder
+# Routes registered apart from their views: Django's URLconf (`path`, `re_path`) passes
+# parameters to the view function; aiohttp's router (`add_get`, `add_route`, `web.get`)
+# leaves them in `request.match_info`
+DJANGO_ROUTE, DJANGO_REGEX_ROUTE, AIOHTTP_ROUTE = "django", "django-regex", "aiohttp"
+_REGISTRARS = {"path": DJANGO_ROUTE, "re_path": DJANGO_REGEX_ROUTE, "url": DJANGO_REGEX_ROUTE,
+               **{f"add_{m}": AIOHTTP_ROUTE for m in ("get", "post", "put", "patch", "delete",
+                                                      "head", "route")},
+               **{m: AIOHTTP_ROUTE for m in ("get", "post", "put", "patch", "delete", "head",
+                                            "route", "view")}}
+_DJANGO_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+_DJANGO_GROUP = re.compile(r"\(\?P<(\w+)>((?:[^()\\]|\\.)*)\)")
+_AIOHTTP_PARAM = re.compile(r"\{(\w+)(?::((?:[^{}]|\{\d*,?\d*\})*))?\}")
+_DIGITS = frozenset({r"\d+", "[0-9]+"})
+# a regular expression for a group that takes one segment without dots: no `/`, no `..`
+_NO_DOTS_SEGMENT = re.compile(r"^(?:\[(?:\\w|\\d|[a-zA-Z0-9_]|-)+\]|\\w|\\d)[+*]$")
 HTML_ESCAPE = "html.escape"  # what a hand-written escaping chain counts as
 
 
@@ -133,6 +148,9 @@ class ModuleInfo:
     called: frozenset[str] = frozenset()
     constant_maps: tuple[str, ...] = ()
     local_calls: frozenset[str] = frozenset()
+    routes: tuple[tuple[str, str, str], ...] = ()
+    """(view function name, router, URL) of each route the module registers apart from
+    its view (`path("a/<int:pk>/", views.detail)`, `router.add_get("/r/{room}", room)`)."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -186,7 +204,67 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     local_calls = frozenset(n.func.id for n in every if isinstance(n, ast.Call)
                             and isinstance(n.func, ast.Name) and n.func.id in local)
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
-                      tuple(typed), _called(every, scope), maps, local_calls)
+                      tuple(typed), _called(every, scope), maps, local_calls,
+                      tuple(_registered_routes(every)))
+
+
+def _registered_routes(nodes: Iterable[ast.AST]) -> list[tuple[str, str, str]]:
+    """(view, router, URL) of the route registrations among `nodes`: a call named as a
+    router registers (`path`, `add_get`, `web.get`, ...) with a URL literal and then the
+    view as a name (`views.detail`; `View.as_view()` and `include(...)` are not views)."""
+    out: list[tuple[str, str, str]] = []
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        called = _dotted(node.func) or ""
+        router = _REGISTRARS.get(called.rsplit(".", 1)[-1])
+        args = node.args[1:3] if called.endswith("add_route") else node.args[:2]
+        if router is None or len(args) != 2 or not isinstance(args[0], ast.Constant) \
+                or not isinstance(args[0].value, str) or "://" in args[0].value:
+            continue
+        view = _dotted(args[1])
+        if view:
+            out.append((view.rsplit(".", 1)[-1], router, args[0].value))
+    return out
+
+
+def route_param_kinds(router: str, url: str) -> dict[str, str]:
+    """The parameters one registered route gives its view, each with its kind (a
+    parameter that may hold `/` or `..` is left out)."""
+    found: dict[str, str] = {}
+    if router == DJANGO_ROUTE:
+        for conv, name in _DJANGO_PARAM.findall(url):
+            if conv in ("int", "uuid"):
+                found[name] = VALUE_PARAM
+            elif conv in ("", "str", "slug"):
+                found[name] = SEGMENT_PARAM
+        return found
+    if router == DJANGO_REGEX_ROUTE:
+        for name, regex in _DJANGO_GROUP.findall(url):
+            if regex in _DIGITS:
+                found[name] = VALUE_PARAM
+            elif _NO_DOTS_SEGMENT.match(regex):
+                found[name] = SEGMENT_PARAM
+        return found
+    for name, regex in _AIOHTTP_PARAM.findall(url):
+        if regex in _DIGITS:
+            found[name] = VALUE_PARAM
+        elif not regex:
+            found[name] = SEGMENT_PARAM
+    return found
+
+
+def agreed_kinds(kinds: Sequence[Mapping[str, str]]) -> list[tuple[str, str]]:
+    """The parameters every route of a view gives the same safe way: a value when every
+    route converts it, one segment when each route converts it or takes one segment."""
+    out: list[tuple[str, str]] = []
+    for name in sorted({name for found in kinds for name in found}):
+        every = {found.get(name, "") for found in kinds}
+        if every == {VALUE_PARAM}:
+            out.append((name, VALUE_PARAM))
+        elif every <= {VALUE_PARAM, SEGMENT_PARAM}:
+            out.append((name, SEGMENT_PARAM))
+    return out
 
 
 def _is_dict(tree: ast.Module, name: str) -> bool:
@@ -824,14 +902,7 @@ def _typed_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef,
         found.update((name, SEGMENT_PARAM if conv in ("", "str") else VALUE_PARAM)
                      for name, conv in _BRACED.findall(url))
         kinds.append(found)
-    names = {name for found in kinds for name in found}
-    out: list[tuple[str, str]] = []
-    for name in sorted(names):
-        every = {found.get(name, "") for found in kinds}
-        if every == {VALUE_PARAM}:
-            out.append((name, VALUE_PARAM))
-        elif every <= {VALUE_PARAM, SEGMENT_PARAM}:
-            out.append((name, SEGMENT_PARAM))
+    out = agreed_kinds(kinds)
     if urls:  # a routed view: parameters typed by a class FastAPI validates against
         out += [(a.arg, ANNOTATED_PARAM + cls) for a in (*node.args.args, *node.args.kwonlyargs)
                 if (cls := _annotation_class(a.annotation))]

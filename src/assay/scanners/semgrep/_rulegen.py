@@ -309,13 +309,25 @@ def _either(alternatives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _typed_param(function: str, param: str) -> dict[str, Any]:
+    """The route parameter `param` inside its view `function`: a parameter of the
+    function (Flask, FastAPI, Django), or read from aiohttp's `request.match_info`."""
     body = "\n    ...\n"
+    key = json.dumps(param)
     return {"patterns": [
         {"pattern-either": [
-            {"pattern-inside": f"def {function}(..., {param}, ...):{body}"},
-            {"pattern-inside": f"async def {function}(..., {param}, ...):{body}"},
+            {"pattern-inside": f"def {function}(...):{body}"},
+            {"pattern-inside": f"async def {function}(...):{body}"},
         ]},
-        {"pattern": param},
+        {"pattern-either": [
+            {"patterns": [
+                {"pattern-either": [
+                    {"pattern-inside": f"def {function}(..., {param}, ...):{body}"},
+                    {"pattern-inside": f"async def {function}(..., {param}, ...):{body}"},
+                ]},
+                {"pattern": param}]},
+            {"pattern": f"$R.match_info[{key}]"},
+            {"pattern": f"$R.match_info.get({key}, ...)"},
+        ]},
     ]}
 
 

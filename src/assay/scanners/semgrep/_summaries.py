@@ -37,7 +37,9 @@ from assay.scanners.semgrep._pysource import (
     ModuleInfo,
     ParamCall,
     ReturnFact,
+    agreed_kinds,
     module_names,
+    route_param_kinds,
 )
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
@@ -321,4 +323,16 @@ def _typed_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
                 continue
             kind = VALUE_PARAM
         out.append(TypedRouteParam(path, fn, param, kind))
-    return out
+    return out + _registered_params(modules)
+
+
+def _registered_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
+    """The parameters of views routed from another module (a URLconf, an aiohttp
+    router), by view name: every route registered for that name must agree."""
+    routes: dict[str, list[tuple[str, dict[str, str]]]] = {}
+    for module in modules:
+        for view, router, url in module.routes:
+            routes.setdefault(view, []).append((module.path, route_param_kinds(router, url)))
+    return [TypedRouteParam(found[0][0], view, param, kind)
+            for view, found in sorted(routes.items())
+            for param, kind in agreed_kinds([kinds for _, kinds in found])]

@@ -128,14 +128,19 @@ def test_split_runs_report_what_one_run_reports(tmp_path_factory: pytest.TempPat
         shutil.copytree(CORPUS, repo.path, dirs_exist_ok=True)
         repo.commit("corpus")
         calls: list[str] = []
-        original = _process.Invocation.run
+        original, engine = _process.Invocation.run, _process.Invocation.run_engine
 
         def counted(self: _process.Invocation, *args: Any) -> None:
             calls.append(str(args[0]))
             original(self, *args)
 
+        def counted_engine(self: _process.Invocation, *args: Any) -> None:
+            calls.append(str(args[0]))  # semgrep-core is there: no fallback to `run`
+            engine(self, *args)
+
         with monkeypatch.context() as patch:
             patch.setattr(_process.Invocation, "run", counted)
+            patch.setattr(_process.Invocation, "run_engine", counted_engine)
             run = api.scan(repo.path, scanners=["semgrep"], no_cache=True, record=False,
                            jobs=4).run
         assert run.status == "complete"

@@ -67,5 +67,6 @@ def _run_sliced(root: Path, chunk: list[str], split: tuple[Rules, Rules], sliced
     copies = pattern_copies(root, wanted, some, scratch.pattern_copies, stats)
     runs.start_parts(copies or root, wanted, some, scratch.limited, most=1)
     targets = sliced_copies(root, chunk, sliced.spec, taint, scratch.sliced, stats)
-    runs.start_parts(scratch.sliced, targets, taint, scratch.taint)
+    # the taint rules on the engine alone: their findings come with their flows
+    runs.start_parts(scratch.sliced, targets, taint, scratch.taint, engine=True)
 

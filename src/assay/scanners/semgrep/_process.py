@@ -152,6 +152,28 @@ class Invocation:
             self.add_traces(root, doc, rules, state)
         translate(doc, files, meta, analysis)
 
+    def run_engine(self, root: Path, files: list[str], rules: Sequence[Path], state: Path,
+                   meta: dict[str, RuleMeta], analysis: Analysis) -> None:
+        """Like `run`, with Semgrep's engine (semgrep-core) alone when it is found: for
+        taint rules, whose findings then come with their dataflow traces in the same
+        run (`semgrep scan` leaves them out, and `run` would ask the engine again)."""
+        core = semgrep_core(self.binary) if self.traces else None
+        if core is None:
+            self.run(root, files, rules, state, meta, analysis)
+            return
+        rules_file, targets_file = state / "engine-rules.json", state / "engine-targets.json"
+        try:
+            rules_file.write_text(json.dumps({"rules": _all_rules(rules)}), encoding="utf-8")
+            targets_file.write_text(_targets_text(files), encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            fail(analysis, files, SkipReason.SCANNER_ERROR, f"cannot write semgrep's input: {exc}")
+            return
+        cmd = [core, "-rules", str(rules_file), "-targets", str(targets_file), "-json_nodots",
+               "-j", "1", "-timeout", str(int(self.file_timeout))]
+        doc = _engine_doc(cmd, root, state, self.timeout, files, analysis)
+        if doc is not None:
+            translate(doc, files, meta, analysis)
+
     def add_traces(self, root: Path, doc: dict[str, Any], rules: Sequence[Path],
                    state: Path) -> None:
         """Give each taint finding of `doc` its dataflow trace.
@@ -172,9 +194,7 @@ class Invocation:
         rules_file, targets_file = state / "trace-rules.json", state / "trace-targets.json"
         try:
             rules_file.write_text(json.dumps({"rules": taint}), encoding="utf-8")
-            targets_file.write_text(json.dumps(["Targets", [
-                ["CodeTarget", {"path": {"fpath": p, "ppath": "/" + p}, "analyzer": "python",
-                                "products": ["sast"]}] for p in paths]]), encoding="utf-8")
+            targets_file.write_text(_targets_text(paths), encoding="utf-8")
             found = _core_results([core, "-rules", str(rules_file), "-targets",
                                    str(targets_file), "-json_nodots", "-j", "1",
                                    "-timeout", str(int(self.file_timeout))],
@@ -214,7 +234,7 @@ class Runs:
             future.result()
 
     def start_parts(self, root: Path, files: Sequence[str], rules: Rules, tmp: Path,
-                    most: int = 0) -> None:
+                    most: int = 0, engine: bool = False) -> None:
         """Queue `rules` over those of `files` (under `root`) some rule runs on: one part
         per core (at most `most`, when given) of neighbouring files of about equal size
         (fewer when the files are small), largest first, each with only its files'
@@ -224,17 +244,18 @@ class Runs:
         count = min(most or self.jobs, self.jobs, 1 + sum(sizes) // PART_MIN_BYTES)
         ordered = sorted(parts(wanted, sizes, count), key=lambda part: -part[1])
         for number, (part, _) in enumerate(ordered):
-            self.start(root, part, limited_to(rules, part, tmp / str(number)))
+            self.start(root, part, limited_to(rules, part, tmp / str(number)), engine)
 
-    def start(self, root: Path, files: list[str], rules: list[Path]) -> None:
+    def start(self, root: Path, files: list[str], rules: list[Path],
+              engine: bool = False) -> None:
         """Queue one Semgrep run (with a state directory of its own: runs at once must
         not share Semgrep's settings and log files)."""
         state = self.state / f"run-{len(self.parts)}"
         state.mkdir(parents=True, exist_ok=True)
         part = Analysis()
         self.parts.append(part)
-        self.futures.append(self.pool.submit(
-            self.invocation.run, root, files, rules, state, self.meta, part))
+        run = self.invocation.run_engine if engine else self.invocation.run
+        self.futures.append(self.pool.submit(run, root, files, rules, state, self.meta, part))
 
     def joined(self, chunk: list[str], into: Analysis) -> None:
         """The runs' outcomes for `chunk` joined into `into` (a file no run was given has
@@ -246,6 +267,59 @@ class Runs:
             join(whole, part, joined)
             whole = joined
         join(whole, Analysis(), into)
+
+
+def _targets_text(paths: Sequence[str]) -> str:
+    """The engine's list of Python targets (`ppath` anchored as `paths: include` is)."""
+    return json.dumps(["Targets", [
+        ["CodeTarget", {"path": {"fpath": p, "ppath": "/" + p}, "analyzer": "python",
+                        "products": ["sast"]}] for p in paths]])
+
+
+def _all_rules(rules: Sequence[Path]) -> list[Any]:
+    """Every rule of the rule files `rules` (JSON: the pack's files as assay writes them)."""
+    out: list[Any] = []
+    for path in rules:
+        found = json.loads(path.read_text(encoding="utf-8")).get("rules", [])
+        out += found if isinstance(found, list) else []
+    return out
+
+
+def _engine_doc(cmd: list[str], root: Path, state: Path, timeout: float, files: list[str],
+                analysis: Analysis) -> dict[str, Any] | None:
+    """The engine run `cmd`'s JSON with its errors as `semgrep scan` words them (None,
+    with `files` failed, when it could not run, did not finish or said nothing usable)."""
+    try:
+        proc = subprocess.Popen(cmd, cwd=root, env=environment(state), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, start_new_session=True)
+    except OSError as exc:
+        fail(analysis, files, SkipReason.SCANNER_MISSING, f"cannot start semgrep-core: {exc}")
+        return None
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill_group(proc)
+        fail(analysis, files, SkipReason.TIMEOUT, f"semgrep did not finish within {timeout:g} s")
+        return None
+    lines = out.strip().splitlines()
+    try:
+        doc = json.loads(lines[-1]) if proc.returncode == 0 and lines else None
+    except ValueError:
+        doc = None
+    if not isinstance(doc, dict):
+        tail = err.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+        fail(analysis, files, SkipReason.SCANNER_ERROR,
+             f"semgrep-core exited {proc.returncode}: {tail[0][:200]}")
+        return None
+    doc["errors"] = [_cli_error(e) for e in doc.get("errors", []) if isinstance(e, dict)]
+    return doc
+
+
+def _cli_error(error: dict[str, Any]) -> dict[str, Any]:
+    """An engine error as `semgrep scan` reports it (level, type, path, message)."""
+    location = error.get("location") if isinstance(error.get("location"), dict) else {}
+    return {"level": error.get("severity", "error"), "type": error.get("error_type", ""),
+            "path": (location or {}).get("path"), "message": error.get("message", "")}
 
 
 def _taint_rules(rules: Sequence[Path], check_ids: set[str]) -> list[dict[str, Any]]:

@@ -181,3 +181,38 @@ def test_runs_are_joined_and_a_failed_run_fails_only_its_files(
     assert into.outcomes["d.py"] == FileOutcome()  # given to no run: no rule runs on it
     assert "c.py" not in into.outcomes and [s.path for s in into.failed] == ["c.py"]
     assert into.error == "semgrep exited 2"
+
+
+def test_engine_errors_and_failures_leave_files_unanalyzed(tmp_path: Path) -> None:
+    """The taint rules' engine run: its per-file errors read as `semgrep scan` words them
+    (a timeout leaves the file unfinished, a parse error skips it), and an engine that
+    says nothing usable fails every file of the run."""
+    import json
+    import sys
+
+    from assay.scanners.semgrep._process import _engine_doc
+    from assay.scanners.semgrep._results import translate
+
+    doc = {"results": [], "paths": {"scanned": ["a.py", "b.py", "c.py"]}, "errors": [
+        {"error_type": "Timeout", "severity": "error", "message": "too slow",
+         "location": {"path": "a.py"}},
+        {"error_type": "Syntax error", "severity": "error", "message": "bad",
+         "location": {"path": "b.py"}}]}
+    script = f"print('progress'); print({json.dumps(json.dumps(doc))})"
+    files = ["a.py", "b.py", "c.py"]
+    analysis = Analysis()
+    read = _engine_doc([sys.executable, "-c", script], tmp_path, tmp_path, 60, files,
+                       analysis)
+    assert read is not None
+    translate(read, files, {}, analysis)
+    assert [(s.path, s.reason) for s in analysis.failed] == [("a.py", SkipReason.TIMEOUT)]
+    assert analysis.outcomes["b.py"].skip is not None
+    assert analysis.outcomes["b.py"].skip.reason is SkipReason.SYNTAX_ERROR
+    assert analysis.outcomes["c.py"] == FileOutcome(())
+
+    for broken in ("print('not json')", "import sys; sys.exit(2)"):
+        failed = Analysis()
+        assert _engine_doc([sys.executable, "-c", broken], tmp_path, tmp_path, 60, files,
+                           failed) is None
+        assert [(s.path, s.reason) for s in failed.failed] == [
+            (p, SkipReason.SCANNER_ERROR) for p in files]

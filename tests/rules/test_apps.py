@@ -92,11 +92,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
      " recognized"): (
         "flask_notes/fixed/notes/services/links.py:17:CWE-918",
     ),
-    ("a project-local redirect guard in a conditional expression (`t if guard(t) else "
-     "'/'`) is not recognized"): (
-        "aiohttp_chat/fixed/server/users.py:31:CWE-601",
-        "flask_notes/fixed/notes/views/auth.py:52:CWE-601",
-    ),
     ("a statement whose only interpolation is a column picked from a constant table is "
      "still reported (Bandit's B608 at the sink, the pack at the call in the view)"): (
         "flask_notes/fixed/notes/dao/notes.py:15:CWE-89",

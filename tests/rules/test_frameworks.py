@@ -766,3 +766,53 @@ def test_equal_to_another_request_value_is_no_guard(repo: GitRepo) -> None:
     # attack: "refused unless equal" to a value the attacker also sends hides nothing
     assert _semgrep_found(repo, {"views.py": EQUAL_TO_REQUEST}) == [("xss", 11), ("xss", 20)]
 
+
+
+GUARDED_REDIRECTS = '''\
+from urllib.parse import urlparse
+
+from flask import Flask, redirect, request, url_for
+
+app = Flask(__name__)
+
+
+def is_safe_redirect(target):
+    parts = urlparse(target)
+    return not parts.netloc and not parts.scheme
+
+
+def shout(target):
+    return target.upper()
+
+
+@app.route("/a")
+def a():
+    t = request.args.get("next", "/")
+    return redirect(t if is_safe_redirect(t) else url_for("index"))
+
+
+@app.route("/b")
+def b():
+    t = request.args.get("next", "/")
+    return redirect("/" if not is_safe_redirect(t) else t)
+
+
+@app.route("/c")
+def c():
+    t = request.args.get("next", "/")
+    return redirect(t if is_safe_redirect(t) else request.args["other"])
+
+
+@app.route("/d")
+def d():
+    t = request.args.get("next", "/")
+    return redirect(t if shout(t) else "/")
+'''
+
+
+def test_a_project_guard_in_a_conditional_expression(repo: GitRepo) -> None:
+    # `t if is_safe(t) else "/"` (or the negated form) clears `t`; the other branch must be
+    # a literal or a URL the application builds (a second request value is still reported),
+    # and a helper that checks nothing is no guard
+    found = _semgrep_found(repo, {"views.py": GUARDED_REDIRECTS})
+    assert found == [("open-redirect", 32), ("open-redirect", 38)]

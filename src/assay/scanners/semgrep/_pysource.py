@@ -446,6 +446,8 @@ class _Guards:
         if isinstance(test, ast.BoolOp):
             kinds = [self.check(v) for v in test.values]
             return next((k for k in kinds if k), None)
+        if isinstance(test, ast.Attribute) and test.attr in _URL_PARTS and self.mentions(test):
+            return "url"  # `not urlparse(target).netloc`: no host of its own
         if isinstance(test, ast.Compare) and self.mentions(test.left):
             if (all(isinstance(op, ast.In | ast.NotIn) for op in test.ops)
                     and all(self.flow.is_const(c) for c in test.comparators)):

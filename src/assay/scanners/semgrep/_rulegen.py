@@ -229,6 +229,16 @@ COMMON_CHECKS = frozenset({"allow", "regex"})
 _EXITS = [{"pattern": "return ..."}, {"pattern": "raise ..."}, {"pattern": "abort(...)"},
           {"pattern": "flask.abort(...)"}]
 _VARIABLE = {"metavariable-regex": {"metavariable": "$X", "regex": r"^[A-Za-z_][\w.]*$"}}
+# the other branch of a guarded conditional (`t if is_safe(t) else "/"`): a literal or a
+# URL the application builds itself, never a second value of the request
+_FIXED_OTHER: list[list[dict[str, Any]]] = [
+    [{"metavariable-regex": {"metavariable": "$OTHER",
+                             "regex": r"""^(?:"[^"\\]*"|'[^'\\]*'|None)$"""}}],
+    # Flask's url_for of a literal endpoint (the whole branch, and resolved to Flask)
+    [{"metavariable-regex": {"metavariable": "$OTHER",
+                             "regex": r"""^[\w.]*url_for\(\s*(?:"[\w.]*"|'[\w.]*')\s*\)$"""}},
+     {"metavariable-pattern": {"metavariable": "$OTHER", "pattern": "flask.url_for(...)"}}],
+]
 
 
 def guard_sanitizers(rule_id: str, summaries: Summaries,
@@ -257,7 +267,11 @@ def _guard_patterns(form: str, guard: FunctionSummary, wrapper: bool) -> list[di
                     {"metavariable-pattern": {"metavariable": "$EXIT", "pattern-either": _EXITS}},
                     _VARIABLE, {"focus-metavariable": "$X"}]},
                 {"patterns": [{"pattern-inside": f"if {form}(..., $X, ...):\n    ...\n"},
-                              {"pattern": "$X"}]}]
+                              {"pattern": "$X"}]},
+                *({"patterns": [{"pattern-either": [
+                    {"pattern": f"$X if {form}(..., $X, ...) else $OTHER"},
+                    {"pattern": f"$OTHER if not {form}(..., $X, ...) else $X"}]},
+                    _VARIABLE, *fixed]} for fixed in _FIXED_OTHER)]
     out: list[dict[str, Any]] = [{"by-side-effect": True, "patterns": [
         {"pattern": f"{form}(..., $X, ...)"}, _VARIABLE, {"focus-metavariable": "$X"}]}]
     if guard.guard_returns:

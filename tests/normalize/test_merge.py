@@ -9,7 +9,7 @@ from dataclasses import replace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assay.model import Confidence, Finding, Severity, Span
+from assay.model import Confidence, Finding, FlowRole, FlowStep, Severity, Span
 from assay.normalize.merge import Engines, MergeOutcome, MergePolicy
 from assay.normalize.merge import merge_findings as merge
 from assay.scanners.bandit import GATED_BY_DATAFLOW
@@ -165,3 +165,40 @@ def test_one_finding_per_sink_call_however_many_arguments_are_tainted() -> None:
     outcome = merge([second, other_line, first], COVERED, ENGINES)
     assert outcome.findings == (first, other_line)
     assert dict(outcome.provenance())["merge.same_sink_call"] == "1"
+
+
+def _through(finding: Finding, *steps: tuple[str, int, str]) -> Finding:
+    return replace(finding, flow=tuple(FlowStep(p, n, FlowRole(r)) for p, n, r in steps))
+
+
+def test_a_flow_ending_at_the_sink_in_another_file_joins_its_pattern_finding() -> None:
+    # the view calls a helper whose query Bandit flags: one bug, one finding at the view
+    # (both engines' sources), for every view whose flow ends there
+    sink = bandit("B608", 89, 10, path="db.py")
+    views = [_through(semgrep("assay.python.sqli.taint", 89, line, path="views.py"),
+                      ("views.py", line - 1, "source"), ("db.py", 10, "sink"))
+             for line in (5, 20)]
+    outcome = merge_findings([sink, *views], COVERED, MergePolicy.DEMOTE)
+    assert [(f.path, f.span.start_line) for f in outcome.findings] == [
+        ("views.py", 5), ("views.py", 20)]
+    assert all(f.sources == ("semgrep:assay.python.sqli.taint", "bandit:B608")
+               for f in outcome.findings)
+    assert outcome.merged == 1 and outcome.unconfirmed == ()
+
+
+def test_a_flow_ending_elsewhere_or_a_local_partner_leaves_the_cross_file_join() -> None:
+    far = _through(semgrep("assay.python.sqli.taint", 89, 5, path="views.py"),
+                   ("db.py", 40, "sink"))
+    other_cwe = _through(semgrep("assay.python.command-injection.taint", 78, 7,
+                                 path="views.py"), ("db.py", 10, "sink"))
+    outcome = merge_findings([bandit("B608", 89, 10, path="db.py"), far, other_cwe],
+                             COVERED, MergePolicy.DEMOTE)
+    demoted = [f for f in outcome.findings if f.scanner == "bandit"]
+    assert [(f.path, f.severity) for f in demoted] == [("db.py", Severity.LOW)]
+    # a dataflow finding beside it in its own file is its partner, as before
+    local = semgrep("assay.python.sqli.taint", 89, 11, path="db.py")
+    joined = merge_findings([bandit("B608", 89, 10, path="db.py"), local,
+                             _through(far, ("db.py", 10, "sink"))], COVERED)
+    assert {(f.path, f.sources) for f in joined.findings} == {
+        ("db.py", ("semgrep:assay.python.sqli.taint", "bandit:B608")),
+        ("views.py", ("semgrep:assay.python.sqli.taint",))}

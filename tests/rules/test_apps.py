@@ -40,18 +40,7 @@ SITES = load_sites()
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
     ("Bandit's finding at the sink (kept at low severity) and the pack's finding at the "
      "call in the view are not merged across files: one bug, two findings"): (
-        "django_shop/vulnerable/catalog/queries.py:25:CWE-89",
         "django_shop/vulnerable/catalog/queries.py:9:CWE-89",
-        "django_shop/vulnerable/catalog/services.py:14:CWE-918",
-        "django_shop/vulnerable/orders/invoices.py:10:CWE-78",
-        "fastapi_inventory/vulnerable/app/repositories/items.py:17:CWE-89",
-        "fastapi_inventory/vulnerable/app/services/images.py:11:CWE-78",
-        "fastapi_inventory/vulnerable/app/services/pricing.py:7:CWE-94",
-        "flask_notes/vulnerable/notes/admin/lookup.py:7:CWE-89",
-        "flask_notes/vulnerable/notes/dao/audit.py:8:CWE-89",
-        "flask_notes/vulnerable/notes/dao/notes.py:12:CWE-89",
-        "flask_notes/vulnerable/notes/dao/notes.py:24:CWE-89",
-        "flask_notes/vulnerable/notes/services/export.py:13:CWE-78",
     ),
     ("Bandit's subprocess checks (B603/B607, low) report a subprocess call with an "
      "argument list and no shell"): (

@@ -24,6 +24,11 @@ thing, the two are merged into one finding with the pattern engine's as the prim
 
 Each engine reports a sink call once: findings of one rule at the same line of a file
 (one per tainted argument of the call) are one finding.
+
+A dataflow finding at a call of a project helper whose flow ends at a sink in another
+file (the helper's query) is the same bug as a pattern finding of that CWE at that sink:
+when no dataflow finding of the pattern finding's own file agrees with it, it joins
+every such flow's finding (their sources name both engines) instead of standing twice.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ import enum
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from assay.model import Confidence, Finding, Severity
+from assay.model import Confidence, Finding, FlowRole, Severity
 
 LINE_TOLERANCE = 5  # a string built a few lines above the call it is passed to
 # Pattern checks for a construct the dataflow rules do not model as a sink: paramiko's
@@ -109,6 +114,7 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
         frozenset(analyzed).__contains__
     pattern = [f for f in items if f.scanner == engines.pattern]
     others = [f for f in items if f.scanner != engines.pattern]
+    pattern, others, joined = _join_through_flows(pattern, others, engines.dataflow)
     dataflow: dict[tuple[str, int | None], list[Finding]] = {}
     for other in others:
         if other.scanner == engines.dataflow:
@@ -116,7 +122,7 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
     absorbed: set[int] = set()
     out: list[Finding] = []
     unconfirmed: list[str] = []
-    merged = unmodelled = 0
+    merged, unmodelled = joined, 0
     for finding in pattern:
         gated = (finding.rule_id in engines.gated and finding.cwe in covered_cwes
                  and seen(finding.path))
@@ -138,6 +144,41 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
     out.extend(f for f in others if id(f) not in absorbed)
     return MergeOutcome(tuple(sorted(out, key=Finding.sort_key)), merged, tuple(unconfirmed),
                         policy, engines.pattern, unmodelled, duplicates)
+
+
+def _join_through_flows(pattern: list[Finding], others: list[Finding],
+                        dataflow: str) -> tuple[list[Finding], list[Finding], int]:
+    """The pattern findings no dataflow finding of their own file agrees with but whose
+    line a dataflow finding's flow ends at (same CWE), joined into those findings.
+    Returns the pattern findings left, the other findings (joined ones with the pattern
+    finding's sources) and how many pattern findings were joined."""
+    flows = [f for f in others if f.scanner == dataflow and f.flow]
+    local = {(f.path, f.cwe) for f in others if f.scanner == dataflow}
+    added: dict[int, list[str]] = {}
+    left: list[Finding] = []
+    for finding in pattern:
+        ends = [] if finding.cwe is None else [
+            f for f in flows if f.cwe == finding.cwe and _ends_at(f, finding)]
+        near = (finding.path, finding.cwe) in local and _partner(
+            finding, [f for f in others if f.scanner == dataflow and f.path == finding.path],
+            set()) is not None
+        if not ends or near:
+            left.append(finding)
+            continue
+        for flow in ends:
+            added.setdefault(id(flow), []).extend(finding.sources)
+    joined = [replace(f, sources=tuple(dict.fromkeys((*f.sources, *added[id(f)]))))
+              if id(f) in added else f for f in others]
+    return left, joined, len(pattern) - len(left)
+
+
+def _ends_at(dataflow: Finding, finding: Finding) -> bool:
+    """Whether `dataflow`'s flow reaches its sink in another file at `finding`'s lines."""
+    sink = dataflow.flow[-1]
+    return (sink.role is FlowRole.SINK and sink.path == finding.path
+            and sink.path != dataflow.path
+            and finding.span.start_line - LINE_TOLERANCE <= sink.line
+            <= finding.span.end_line + LINE_TOLERANCE)
 
 
 def one_per_sink_call(findings: Iterable[Finding]) -> tuple[list[Finding], int]:

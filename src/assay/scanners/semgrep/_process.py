@@ -168,8 +168,10 @@ class Invocation:
         except (OSError, ValueError) as exc:
             fail(analysis, files, SkipReason.SCANNER_ERROR, f"cannot write semgrep's input: {exc}")
             return
+        # `-fast`: skip a rule in a file without the strings it needs, as `semgrep scan`
+        # does by default
         cmd = [core, "-rules", str(rules_file), "-targets", str(targets_file), "-json_nodots",
-               "-j", "1", "-timeout", str(int(self.file_timeout))]
+               "-fast", "-j", "1", "-timeout", str(int(self.file_timeout))]
         doc = _engine_doc(cmd, root, state, self.timeout, files, analysis)
         if doc is not None:
             translate(doc, files, meta, analysis)
@@ -196,7 +198,7 @@ class Invocation:
             rules_file.write_text(json.dumps({"rules": taint}), encoding="utf-8")
             targets_file.write_text(_targets_text(paths), encoding="utf-8")
             found = _core_results([core, "-rules", str(rules_file), "-targets",
-                                   str(targets_file), "-json_nodots", "-j", "1",
+                                   str(targets_file), "-json_nodots", "-fast", "-j", "1",
                                    "-timeout", str(int(self.file_timeout))],
                                   root, state, self.timeout)
         except OSError:

@@ -816,3 +816,20 @@ def test_a_project_guard_in_a_conditional_expression(repo: GitRepo) -> None:
     # and a helper that checks nothing is no guard
     found = _semgrep_found(repo, {"views.py": GUARDED_REDIRECTS})
     assert found == [("open-redirect", 32), ("open-redirect", 38)]
+
+
+def test_a_route_elsewhere_cannot_clear_a_view_of_the_same_name(repo: GitRepo) -> None:
+    # attack: a pull request adds a converting route (a URLconf entry, or a second view of
+    # the same name) for a view whose own route takes a path: every route of the name
+    # must agree, whatever declares it
+    files = {
+        "web/files.py": ("from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+                         "@app.route('/f/<path:name>')\ndef download(name):\n"
+                         "    return open('/srv/' + name).read()\n"),
+        "web/other.py": ("from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+                         "@app.route('/o/<int:name>')\ndef download(name):\n"
+                         "    return str(name)\n"),
+        "shop/urls.py": ("from django.urls import path\n\nfrom web import files\n\n"
+                         "urlpatterns = [path('x/<int:name>/', files.download)]\n"),
+    }
+    assert _semgrep_found(repo, files) == [("path-traversal", 8), ("xss", 8)]

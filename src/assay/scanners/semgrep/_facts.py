@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/5"  # the cache's name for these documents
+KIND = "prepass-facts/6"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def encode(facts: FileFacts) -> str:
                                "called": sorted(module.called),
                                "maps": list(module.constant_maps),
                                "local": sorted(module.local_calls),
-                               "routes": [list(r) for r in module.routes]}}
+                               "routes": [[v, r, u, list(p)] for v, r, u, p in module.routes]}}
     return json.dumps(doc, separators=(",", ":"))
 
 
@@ -108,7 +108,7 @@ def decode(text: str, path: str, name: str) -> FileFacts:
         tuple((_str(a), _str(b), _str(c)) for a, b, c in module["typed"]),
         frozenset(_strs(module["called"])), _strs(module["maps"]),
         frozenset(_strs(module["local"])),
-        tuple((_str(a), _str(b), _str(c)) for a, b, c in module["routes"]))
+        tuple((_str(a), _str(b), _str(c), _strs(d)) for a, b, c, d in module["routes"]))
     if not isinstance(doc["hint"], bool):
         raise TypeError("hint")
     return FileFacts(info, frozenset(_str(doc["words"]).split()), doc["hint"])

@@ -55,6 +55,7 @@ SEGMENT_PARAM = "segment"  # one URL segment: cannot name a path outside its fol
 # parameters to the view function; aiohttp's router (`add_get`, `add_route`, `web.get`)
 # leaves them in `request.match_info`
 DJANGO_ROUTE, DJANGO_REGEX_ROUTE, AIOHTTP_ROUTE = "django", "django-regex", "aiohttp"
+DECORATOR_ROUTE = "decorator"  # `@app.route("/a/<int:id>")`, `@router.get("/i/{name}")`
 _REGISTRARS = {"path": DJANGO_ROUTE, "re_path": DJANGO_REGEX_ROUTE, "url": DJANGO_REGEX_ROUTE,
                **{f"add_{m}": AIOHTTP_ROUTE for m in ("get", "post", "put", "patch", "delete",
                                                       "head", "route")},
@@ -142,15 +143,17 @@ class ModuleInfo:
     name: str
     functions: tuple[FunctionFacts, ...]
     typed_params: tuple[tuple[str, str, str], ...] = ()
-    """(function, param, kind) of route parameters: kind `value`, `segment`, or
-    `annotated:<Class>` (typed by a class the summaries resolve); and ("", class, `enum`
-    or `class`) for each class the module defines."""
+    """(function, param, `annotated:<Class>`) of routed views' parameters typed by a
+    class the summaries resolve; and ("", class, `enum` or `class`) for each class the
+    module defines. What routes give parameters is in `routes`."""
     called: frozenset[str] = frozenset()
     constant_maps: tuple[str, ...] = ()
     local_calls: frozenset[str] = frozenset()
-    routes: tuple[tuple[str, str, str], ...] = ()
-    """(view function name, router, URL) of each route the module registers apart from
-    its view (`path("a/<int:pk>/", views.detail)`, `router.add_get("/r/{room}", room)`)."""
+    routes: tuple[tuple[str, str, str, tuple[str, ...]], ...] = ()
+    """(view function name, router, URL) of each route the module declares: decorators of
+    its views, and registrations apart from the view (`path("a/<int:pk>/",
+    views.detail)`, `router.add_get("/r/{room}", room)`), with the view's parameters when
+    the module defines it (a decorator's view), else ()."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -187,7 +190,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     lines = text.splitlines(keepends=True)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            typed.extend((node.name, p, kind) for p, kind in _typed_route_params(node))
+            typed.extend((node.name, p, kind) for p, kind in _annotated_route_params(node))
             if not _is_view(node):  # views are entry points, never helpers
                 facts = _function(node, node.name, scope, None)
                 code = "".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
@@ -197,7 +200,8 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
             typed.append(("", node.name, ENUM_CLASS if enum else OTHER_CLASS))
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-                    typed.extend((item.name, p, kind) for p, kind in _typed_route_params(item))
+                    typed.extend((item.name, p, kind)
+                                 for p, kind in _annotated_route_params(item))
                     functions.append(_function(item, f"{node.name}.{item.name}", scope,
                                                node.name))
     maps = tuple(sorted(n for n in scope.constants if n.isupper() and _is_dict(tree, n)))
@@ -205,14 +209,30 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                             and isinstance(n.func, ast.Name) and n.func.id in local)
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
                       tuple(typed), _called(every, scope), maps, local_calls,
-                      tuple(_registered_routes(every)))
+                      tuple(_decorator_routes(tree) + _registered_routes(every)))
 
 
-def _registered_routes(nodes: Iterable[ast.AST]) -> list[tuple[str, str, str]]:
-    """(view, router, URL) of the route registrations among `nodes`: a call named as a
+def _decorator_routes(tree: ast.Module) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(view, DECORATOR_ROUTE, URL, parameters) of each route decorator of the module's
+    functions and methods (URL "" when it is not a literal: such a route gives no
+    parameter a kind)."""
+    out: list[tuple[str, str, str, tuple[str, ...]]] = []
+    for node in tree.body:
+        items = node.body if isinstance(node, ast.ClassDef) else [node]
+        for item in items:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                params = tuple(a.arg for a in (*item.args.posonlyargs, *item.args.args,
+                                               *item.args.kwonlyargs))
+                out += [(item.name, DECORATOR_ROUTE, url, params) for url in _route_urls(item)]
+    return out
+
+
+def _registered_routes(nodes: Iterable[ast.AST],
+                       ) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """(view, router, URL, ()) of the route registrations among `nodes`: a call named as a
     router registers (`path`, `add_get`, `web.get`, ...) with a URL literal and then the
     view as a name (`views.detail`; `View.as_view()` and `include(...)` are not views)."""
-    out: list[tuple[str, str, str]] = []
+    out: list[tuple[str, str, str, tuple[str, ...]]] = []
     for node in nodes:
         if not isinstance(node, ast.Call):
             continue
@@ -224,33 +244,32 @@ def _registered_routes(nodes: Iterable[ast.AST]) -> list[tuple[str, str, str]]:
             continue
         view = _dotted(args[1])
         if view:
-            out.append((view.rsplit(".", 1)[-1], router, args[0].value))
+            out.append((view.rsplit(".", 1)[-1], router, args[0].value, ()))
     return out
 
 
 def route_param_kinds(router: str, url: str) -> dict[str, str]:
-    """The parameters one registered route gives its view, each with its kind (a
-    parameter that may hold `/` or `..` is left out)."""
+    """The parameters one route gives its view, each with its kind ("" for one that may
+    hold `/` or `..`)."""
     found: dict[str, str] = {}
-    if router == DJANGO_ROUTE:
+    if router == DECORATOR_ROUTE:  # Flask's converters, FastAPI/Starlette's braces
+        found.update((name, "") for _, name in _DJANGO_PARAM.findall(url))
+        found.update((name, VALUE_PARAM) for name in _TYPED.findall(url))
+        found.update((name, "") for name, _ in _AIOHTTP_PARAM.findall(url))
+        found.update((name, SEGMENT_PARAM if conv in ("", "str") else VALUE_PARAM)
+                     for name, conv in _BRACED.findall(url))
+    elif router == DJANGO_ROUTE:
         for conv, name in _DJANGO_PARAM.findall(url):
-            if conv in ("int", "uuid"):
-                found[name] = VALUE_PARAM
-            elif conv in ("", "str", "slug"):
-                found[name] = SEGMENT_PARAM
-        return found
-    if router == DJANGO_REGEX_ROUTE:
+            found[name] = (VALUE_PARAM if conv in ("int", "uuid") else
+                           SEGMENT_PARAM if conv in ("", "str", "slug") else "")
+    elif router == DJANGO_REGEX_ROUTE:
         for name, regex in _DJANGO_GROUP.findall(url):
-            if regex in _DIGITS:
-                found[name] = VALUE_PARAM
-            elif _NO_DOTS_SEGMENT.match(regex):
-                found[name] = SEGMENT_PARAM
-        return found
-    for name, regex in _AIOHTTP_PARAM.findall(url):
-        if regex in _DIGITS:
-            found[name] = VALUE_PARAM
-        elif not regex:
-            found[name] = SEGMENT_PARAM
+            found[name] = (VALUE_PARAM if regex in _DIGITS else
+                           SEGMENT_PARAM if _NO_DOTS_SEGMENT.match(regex) else "")
+    else:
+        for name, regex in _AIOHTTP_PARAM.findall(url):
+            found[name] = (VALUE_PARAM if regex in _DIGITS else
+                           SEGMENT_PARAM if not regex else "")
     return found
 
 
@@ -889,26 +908,23 @@ def _is_view(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
                and d.func.attr in _ROUTE_METHODS for d in node.decorator_list)
 
 
-def _typed_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef,
-                        ) -> list[tuple[str, str]]:
-    """The parameters the routes of a view convert (`<int:id>`, `{id:int}`: a value) or
-    take from one URL segment (`{name}`), each with its kind; a parameter some route
-    takes otherwise (`{name:path}`, a query parameter) is neither."""
-    urls = [d.args[0].value for d in node.decorator_list
+def _route_urls(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
+    """The URL of each route decorator of a view ("" when not a literal)."""
+    return [d.args[0].value if d.args and isinstance(d.args[0], ast.Constant)
+            and isinstance(d.args[0].value, str) else ""
+            for d in node.decorator_list
             if isinstance(d, ast.Call) and isinstance(d.func, ast.Attribute)
-            and d.func.attr in _ROUTE_METHODS and d.args
-            and isinstance(d.args[0], ast.Constant) and isinstance(d.args[0].value, str)]
-    kinds: list[dict[str, str]] = []
-    for url in urls:
-        found = {name: VALUE_PARAM for name in _TYPED.findall(url)}
-        found.update((name, SEGMENT_PARAM if conv in ("", "str") else VALUE_PARAM)
-                     for name, conv in _BRACED.findall(url))
-        kinds.append(found)
-    out = agreed_kinds(kinds)
-    if urls:  # a routed view: parameters typed by a class FastAPI validates against
-        out += [(a.arg, ANNOTATED_PARAM + cls) for a in (*node.args.args, *node.args.kwonlyargs)
-                if (cls := _annotation_class(a.annotation))]
-    return out
+            and d.func.attr in _ROUTE_METHODS]
+
+
+def _annotated_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef,
+                            ) -> list[tuple[str, str]]:
+    """The parameters of a routed view typed by a class (FastAPI validates them against
+    it; an Enum's members are values: see _summaries)."""
+    if not _route_urls(node):
+        return []
+    return [(a.arg, ANNOTATED_PARAM + cls) for a in (*node.args.args, *node.args.kwonlyargs)
+            if (cls := _annotation_class(a.annotation))]
 
 
 def _is_enum_base(base: ast.expr, scope: _Scope) -> bool:

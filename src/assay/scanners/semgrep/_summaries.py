@@ -323,16 +323,25 @@ def _typed_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
                 continue
             kind = VALUE_PARAM
         out.append(TypedRouteParam(path, fn, param, kind))
-    return out + _registered_params(modules)
+    return out + _route_params(modules)
 
 
-def _registered_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
-    """The parameters of views routed from another module (a URLconf, an aiohttp
-    router), by view name: every route registered for that name must agree."""
-    routes: dict[str, list[tuple[str, dict[str, str]]]] = {}
+def _route_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
+    """The parameters views take from their routes, by view name: every route of that
+    name that can feed the parameter (its URL names it, or its view has it; in any
+    module) must agree, so a route added for a name cannot
+    clear a view of that name another route feeds a path."""
+    routes: dict[str, list[tuple[str, dict[str, str], tuple[str, ...]]]] = {}
     for module in modules:
-        for view, router, url in module.routes:
-            routes.setdefault(view, []).append((module.path, route_param_kinds(router, url)))
-    return [TypedRouteParam(found[0][0], view, param, kind)
-            for view, found in sorted(routes.items())
-            for param, kind in agreed_kinds([kinds for _, kinds in found])]
+        for view, router, url, params in module.routes:
+            routes.setdefault(view, []).append(
+                (module.path, route_param_kinds(router, url), params))
+    out: list[TypedRouteParam] = []
+    for view, found in sorted(routes.items()):
+        for param in sorted({p for _, kinds, _ in found for p in kinds}):
+            feeding = [(path, kinds) for path, kinds, params in found
+                       if param in params or param in kinds]
+            out += [TypedRouteParam(feeding[0][0], view, name, kind)
+                    for name, kind in agreed_kinds([kinds for _, kinds in feeding])
+                    if name == param]
+    return out

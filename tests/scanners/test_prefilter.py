@@ -12,7 +12,8 @@ from pathlib import Path
 import yaml
 
 from assay.scanners.semgrep import RULES_DIR, find_semgrep
-from assay.scanners.semgrep._prefilter import relevant_files, sink_tokens
+from assay.scanners.semgrep._prefilter import pattern_tokens, relevant_files, sink_tokens
+from assay.scanners.semgrep._rulegen import method_alternatives
 
 PACK = {r["id"]: r for r in yaml.safe_load((RULES_DIR / "taint.yaml").read_text())["rules"]}
 
@@ -48,6 +49,17 @@ def test_helpers_and_wrappers_widen_the_filter() -> None:
     assert relevant_files([rule], sources)[rule["id"]] == []
     widened = relevant_files([rule], sources, [r"\bget_param\b"], {rule["id"]: ["run_query"]})
     assert widened[rule["id"]] == ["a.py"]
+
+
+def test_a_method_is_looked_for_by_its_class() -> None:
+    # every form of a call of `Page.get` needs the class's name in the file (imported,
+    # constructed, or the class defined around `self.get()`), while `get` is in most files
+    either = {"pattern-either": method_alternatives("app.views.Page.get")}
+    assert pattern_tokens(either) == {r"\bPage\b"}
+    assert pattern_tokens({"pattern": "AdminSite.index(...)"}) == {r"\bAdminSite\b"}
+    assert pattern_tokens({"pattern": "HttpRequest.__repr__(...)"}) == {r"\bHttpRequest\b"}
+    # a module's function is looked for by the function's name, not the module's
+    assert pattern_tokens({"pattern": "utils.load_user(...)"}) == {r"\bload_user\b"}
 
 
 def test_subscript_keys_count_as_sink_names() -> None:

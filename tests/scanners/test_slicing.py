@@ -117,6 +117,12 @@ FLOWS = {
                    "    return request.args.get(name)\n"),
     "uses_helper.py": ("import os\nfrom helpers import get_param as gp\n\n\ndef run():\n"
                        "    os.system('ls ' + gp('dir'))\n\n\ndef quiet():\n    return 0\n"),
+    # a method returning request data, called through `self` in a method whose code
+    # does not name the class (the generated source needs the class's name)
+    "page.py": ("import os\nfrom flask import request\n\n\nclass Page:\n"
+                "    def get(self):\n        return request.args['p']\n\n"
+                "    def show(self):\n        os.system('ls ' + self.get())\n\n"
+                "    def quiet(self):\n        return 0\n"),
 }
 
 
@@ -138,8 +144,9 @@ def test_slicing_changes_no_finding(repo: GitRepo) -> None:
     whole, none, off = _semgrep_scan(repo, "[scanners.semgrep]\nslicing = false\n")
     assert sliced == whole
     assert {p for _, p, _ in sliced} == {"module_level.py", "aliased.py", "views.py",
-                                         "uses_helper.py"}
-    assert (counts["files"], counts["sliced"]) == (5, 3)
+                                         "uses_helper.py", "page.py"}
+    assert ("assay.python.command-injection.taint", "page.py", 10) in sliced
+    assert (counts["files"], counts["sliced"]) == (6, 4)
     assert counts["bytes_after"] < counts["bytes_before"]
     assert (on, off, none) == ("on", "off", {})
 

@@ -56,6 +56,8 @@ _COMMON = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                      "run", "call", "request", "text", "objects", "update", "input", "parse",
                      "search", "read", "write", "execute", "os", "path", "decode", "render",
                      "Template", "Environment", "Response"})
+_DUNDER = re.compile(r"^__\w+__$")
+_CLASS = re.compile(r"^\s*class\s+([A-Za-z_]\w*)\b")
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+(\w+)")
 _DECORATOR = re.compile(r"^\s*@\$?\w+\.(\$?\w+)\(")
 
@@ -118,6 +120,9 @@ def _pattern_tokens(pattern: str, regexes: Mapping[str, set[str]]) -> set[str] |
         if not decorator.group(1).startswith("$") or decorator.group(1) in regexes:
             alternation = "|".join(sorted(re.escape(n) for n in names))
             return {rf"^[ \t]*@[\w.]+\.(?:{alternation})\b"}
+    scope = _CLASS.match(pattern)  # inside `class Name:`: the class's name is in the code
+    if scope:
+        return {_word(scope.group(1))}
     imported = _IMPORT.match(pattern)  # `import ldap3 ...` inside: the module's name
     if imported:
         return {_word(imported.group(1))}
@@ -128,12 +133,12 @@ def _pattern_tokens(pattern: str, regexes: Mapping[str, set[str]]) -> set[str] |
         parts = head.split(".")
         literal = [p for p in parts if not p.startswith("$") and p not in _GENERIC]
         # every literal part is in the code (a module's name at least in its import):
-        # the last one filters best, or the last one that is not a common word
-        if literal and literal[-1] not in _COMMON:
-            return {_word(literal[-1])}
-        rare = [p for p in literal if p not in _COMMON]
+        # a class a method is called through (`AdminSite.index`) filters best, else the
+        # last part that is not a common word (a function, not its module)
+        rare = [p for p in literal if p not in _COMMON and not _DUNDER.match(p)]
+        classes = [p for p in rare[:-1] if p[:1].isupper()]
         if rare:
-            return {_word(rare[-1])}
+            return {_word((classes or rare)[-1])}
         if parts[-1].startswith("$") and parts[-1] in regexes:
             return {_word(n) for n in regexes[parts[-1]]}
         if literal:

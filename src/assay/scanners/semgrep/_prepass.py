@@ -87,6 +87,12 @@ def _helper_tokens(summaries: Summaries) -> list[str]:
     return sorted(tokens)
 
 
+def _helper_methods(summaries: Summaries) -> tuple[str, ...]:
+    """The project's methods returning request data, as `Class.name`."""
+    return tuple(sorted({".".join(f.dotted.rsplit(".", 2)[-2:])
+                         for f in summaries.of_kind(SummaryKind.SOURCE) if f.is_method}))
+
+
 def prepare(ctx: ScanContext, layout: RunLayout, pack: Pack) -> Prepared:
     """Summarize the snapshot's functions and extend the taint rules of `pack` with them.
 
@@ -129,7 +135,8 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
                   if all(r.get("mode") == "taint" for r in f.rules)}
     return Prepared(generated.paths, record, time.perf_counter() - started,
                     logical_key(pack, summaries, wrappers, extended),
-                    SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep))),
+                    SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep)),
+                              _helper_methods(summaries)),
                     tuple(f for f in generated.paths
                           if f not in pack.paths and f.stem in only_taint),
                     generated, tuple(w for rule in sorted(wrappers) for w in wrappers[rule]))

@@ -21,6 +21,7 @@ wrappers) and functions declaring `global` names are always kept.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,10 +29,11 @@ from typing import Any
 from assay.scanners.filescan import decode_source
 from assay.scanners.semgrep._prefilter import FileIndex, identifiers, request_hint, token_word
 
-VERSION = "59552086019b31a9"
+VERSION = "4db3b4d58ffb983a"
 """The slicing's identity in the scanner's rules hash: change it whenever slicing changes
 what it cuts."""
 
+_CLASS_LINE = re.compile(r"^class\s+(\w+)")
 _REQUEST = " request"  # marks a name bound to a request object (never an identifier)
 
 
@@ -40,24 +42,28 @@ class SliceSpec:
     """What the slicer needs from the pre-pass.
 
     `sources`: tokens (regular expressions) of calls of project helpers returning request
-    data; `keep`: names of project functions the generated rules match by their code.
+    data; `keep`: names of project functions the generated rules match by their code;
+    `methods`: such helpers that are methods, as `Class.name` (a method of `Class`
+    calling `self.name()` needs neither the class's name nor the helper's tokens).
     """
 
     sources: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, list[str]]:
         """A JSON-ready form (for the kept pre-pass result)."""
-        return {"sources": list(self.sources), "keep": list(self.keep)}
+        return {"sources": list(self.sources), "keep": list(self.keep),
+                "methods": list(self.methods)}
 
     @classmethod
     def from_json(cls, doc: Any) -> SliceSpec:
         """The spec `to_json` wrote; TypeError or KeyError when it is not one."""
-        sources, keep = doc["sources"], doc["keep"]
+        sources, keep, methods = doc["sources"], doc["keep"], doc["methods"]
         if not all(isinstance(v, list) and all(isinstance(s, str) for s in v)
-                   for v in (sources, keep)):
+                   for v in (sources, keep, methods)):
             raise TypeError("slicing")
-        return cls(tuple(sources), tuple(keep))
+        return cls(tuple(sources), tuple(keep), tuple(methods))
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class _Unit:
     name: str
     start: int  # first line (the first decorator's), 1-based
     end: int  # last line
+    owner: str = ""  # the class of a method
 
 
 @dataclass(frozen=True)
@@ -149,10 +156,11 @@ def _units(tree: ast.Module) -> Iterator[_Unit]:
     """Top-level functions and the methods of top-level classes, decorators included."""
     for node in tree.body:
         items = node.body if isinstance(node, ast.ClassDef) else [node]
+        owner = node.name if isinstance(node, ast.ClassDef) else ""
         for item in items:
             if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                 start = min([d.lineno for d in item.decorator_list] + [item.lineno])
-                yield _Unit(item.name, start, item.end_lineno or item.lineno)
+                yield _Unit(item.name, start, item.end_lineno or item.lineno, owner)
 
 
 def _statements(body: Sequence[ast.AST]) -> Iterator[ast.AST]:
@@ -205,8 +213,14 @@ def _needed(unit: _Unit, lines: Sequence[str], aliases: dict[str, frozenset[str]
             spec: SliceSpec) -> bool:
     text = "\n".join(lines[unit.start - 1 : unit.end])
     words = identifiers(text)
-    return unit.name in spec.keep or "global" in words or _has_source(text, words, aliases,
-                                                                        spec)
+    return (unit.name in spec.keep or "global" in words or _calls_own_helper(unit, words, spec)
+            or _has_source(text, words, aliases, spec))
+
+
+def _calls_own_helper(unit: _Unit, words: frozenset[str], spec: SliceSpec) -> bool:
+    """Whether a method may call a helper method of its own class (`self.get()` inside
+    `class RedirectView`), which the helper's tokens (the class's name) do not show."""
+    return bool(unit.owner) and any(f"{unit.owner}.{w}" in spec.methods for w in words)
 
 
 def _import_lines(tree: ast.Module, imports: Sequence[ast.Import | ast.ImportFrom]) -> set[int]:
@@ -223,8 +237,18 @@ def _rest_has_source(lines: Sequence[str], units: Sequence[_Unit], imports: set[
     """Whether the code outside the units (imports aside) holds a source: module-level
     taint reaches every function."""
     inside = imports | {n for u in units for n in range(u.start, u.end + 1)}
-    rest = "\n".join(line for number, line in enumerate(lines, 1) if number not in inside)
+    owners = {u.owner for u in units if u.owner}
+    rest = "\n".join(_unnamed(line, owners) for number, line in enumerate(lines, 1)
+                     if number not in inside)
     return _has_source(rest, identifiers(rest), aliases, spec)
+
+
+def _unnamed(line: str, classes: set[str]) -> str:
+    """A line without the name a class statement defines (`class Page(Base):` is no use
+    of `Page`, which may be what a helper's call needs)."""
+    match = _CLASS_LINE.match(line)
+    return line[: match.start(1)] + line[match.end(1) :] if match and match.group(1) in classes \
+        else line
 
 
 def _blanked(data: bytes, dropped: Sequence[_Unit]) -> bytes:

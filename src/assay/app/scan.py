@@ -24,6 +24,7 @@ from assay.project import config_provenance, default_ledger, locate_project
 from assay.repo import Snapshot, open_snapshot
 from assay.repo.diff import Diff, compute_diff, parse_range
 from assay.repo.globs import compile_excludes
+from assay.scanners import children
 from assay.scanners.interface import Progress, ScanContext
 from assay.scanners.registry import build_scanner
 from assay.scanners.runner import RunSettings, run_scanners
@@ -103,6 +104,13 @@ def scan(
             store.close()
     warnings.extend(v for k, v in run.provenance.extra if k.endswith(".warning"))
     return ScanResult(run, store.path if store else None, config, tuple(warnings), states)
+
+
+def stop_scanners() -> None:
+    """Kill the processes of the scanners still running (Semgrep, external commands),
+    which run in sessions of their own: for a caller stopping on Ctrl-C or SIGTERM."""
+    with children.stopping():
+        pass
 
 
 def llm_states(store: SqliteLedger, run: Run) -> tuple[tuple[str, str], ...]:

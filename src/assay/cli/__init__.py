@@ -12,8 +12,11 @@ accepted before or after the command name (`assay --debug scan`, `assay scan --d
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from typing import TYPE_CHECKING
+import threading
+from types import FrameType
+from typing import TYPE_CHECKING, NoReturn
 
 from assay.cli.app import app, state
 
@@ -66,6 +69,40 @@ def _take_debug(args: list[str]) -> tuple[list[str], bool]:
     return kept, len(kept) != len(args)
 
 
+class Stopped(BaseException):
+    """Ctrl-C (SIGINT) or SIGTERM (a cancelled CI job) arrived. Not a KeyboardInterrupt,
+    which typer turns into a silent exit: it unwinds to `main`, which ends the scanners'
+    processes and exits with 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise Stopped(signum)
+
+
+def _catch_signals() -> None:
+    """SIGTERM, and SIGINT unless this process was started with it ignored (a background
+    job of a shell), raise `Stopped` (only the main thread may set handlers)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    signal.signal(signal.SIGTERM, _stop)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        signal.signal(signal.SIGINT, _stop)
+
+
+def _stopped(message: str, code: int) -> NoReturn:
+    """Exit after Ctrl-C or SIGTERM, the scanners' processes killed first (they run in
+    sessions of their own, and would otherwise run on and hold the exit)."""
+    from assay.app.scan import stop_scanners
+
+    stop_scanners()
+    print(f"error: {message}", file=sys.stderr)
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `assay` console script."""
     from assay.errors import AssayError
@@ -73,6 +110,7 @@ def main(argv: list[str] | None = None) -> None:
     args, debug = _take_debug(sys.argv[1:] if argv is None else argv)
     _load_commands(args)
     state.debug = debug or os.environ.get("ASSAY_DEBUG", "") not in ("", "0")
+    _catch_signals()
     try:
         app(args=args, prog_name="assay")
     except AssayError as exc:
@@ -81,8 +119,10 @@ def main(argv: list[str] | None = None) -> None:
         print(_diagnostics(exc), file=sys.stderr)
         sys.exit(exc.exit_code)
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        sys.exit(130)
+        _stopped("interrupted", 130)
+    except Stopped as stop:
+        _stopped("terminated" if stop.signum == signal.SIGTERM else "interrupted",
+                 128 + stop.signum)
     except Exception as exc:
         if state.debug:
             raise

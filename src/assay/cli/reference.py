@@ -23,7 +23,9 @@ Generated from `assay COMMAND --help` by `python -m assay.cli.reference > docs/c
 test keeps the two equal. Every command also accepts `--debug` (tracebacks instead of
 one-line errors), before or after the command name. Exit codes: 0 success, 1 the result
 blocks (findings at or above `--fail-on`, a failing gate, a replay that diverged), 2 usage
-or configuration error, 3 incomplete or broken (never a pass).
+or configuration error, 3 incomplete or broken (never a pass), 130 stopped by Ctrl-C and
+143 by SIGTERM (a cancelled CI job): the scanners' processes, which run in sessions of
+their own, are killed first, and nothing is recorded.
 """
 
 

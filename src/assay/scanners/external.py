@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import tempfile
 import time
@@ -36,6 +35,7 @@ from assay.formats.reading import parse_json
 from assay.model import Finding, FindingKind, RunStatus, ScannerInfo, StageMetrics, pairs
 from assay.normalize.linehash import line_hashes_for
 from assay.repo.globs import compile_excludes
+from assay.scanners import children
 from assay.scanners.filescan import decode_source, enrich
 from assay.scanners.interface import ScanContext, Scanner, ScannerError, ScannerResult
 from assay.scanners.registry import register_type
@@ -138,15 +138,13 @@ class CommandScanner(Scanner):
             "ASSAY_ROOT": str(root), "ASSAY_OUTPUT": str(output),
             "ASSAY_DIFF_BASE": ctx.diff.base if ctx.diff is not None else ""})
         try:
-            proc = subprocess.Popen(argv, cwd=root, stdout=subprocess.PIPE,
-                                    stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
-                                    start_new_session=True)
+            proc = children.spawn(argv, root, env)
         except OSError as exc:
             return None, "", f"cannot run {argv[0]!r}: {exc.strerror or exc}"
         try:
             out, err = proc.communicate(timeout=self.settings.timeout)
         except subprocess.TimeoutExpired:
-            _kill(proc)
+            children.kill_and_reap(proc)
             return None, "", f"timeout: the command ran longer than {self.settings.timeout:g}s"
         uses_file = any("{output}" in a for a in self.settings.command)
         text = _read(output) if uses_file else out.decode("utf-8", "replace")
@@ -205,12 +203,6 @@ def _read(path: Path) -> str:
         return ""
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except OSError:
-        proc.kill()
-    proc.communicate()
 
 
 def _factory(name: str, definition: Mapping[str, Any], config: Config) -> CommandScanner:

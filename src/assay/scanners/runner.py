@@ -41,6 +41,7 @@ from assay.normalize.merge import Engines, MergeOutcome, merge_findings
 from assay.normalize.policy import Policy, apply_policy
 from assay.normalize.testreach import imports_by_reading
 from assay.repo.interface import Snapshot
+from assay.scanners import children
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult, SliceMetrics
 
 
@@ -94,12 +95,26 @@ def scan_outcome(snapshot: Snapshot, scanners: Sequence[Scanner],
     started = time.perf_counter()
     files, skipped = partition(snapshot, scanners, settings.is_excluded)
     ctx = replace(settings.ctx, snapshot=snapshot, files=files)
-    with ThreadPoolExecutor(max_workers=max(1, len(scanners))) as pool:
-        results = list(pool.map(lambda s: _safe_run(s, ctx), scanners))
+    results = _run_all(scanners, ctx)
     in_scope = sorted({p for s in scanners for p in s.select(files)})
     run = assemble(snapshot, scanners, results, skipped, in_scope, settings,
                    time.perf_counter() - started)
     return ScanOutcome(run, tuple(w for r in results for w in r.warnings))
+
+
+def _run_all(scanners: Sequence[Scanner], ctx: ScanContext) -> list[ScannerResult]:
+    """Every scanner's result, the scanners run at once. Stopped while waiting (Ctrl-C,
+    SIGTERM: only this thread hears them), the scanners' processes are killed, so that
+    their threads end now rather than when those processes would have."""
+    pool = ThreadPoolExecutor(max_workers=max(1, len(scanners)))
+    try:
+        results = list(pool.map(lambda s: _safe_run(s, ctx), scanners))
+    except BaseException:
+        with children.stopping():
+            pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
 def _safe_run(scanner: Scanner, ctx: ScanContext) -> ScannerResult:

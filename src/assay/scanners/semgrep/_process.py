@@ -8,13 +8,11 @@ kills the whole process group.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.metadata
 import importlib.util
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -27,6 +25,7 @@ from typing import Any
 
 from assay.ledger.result_cache import FileOutcome
 from assay.model import SkipReason
+from assay.scanners import children
 from assay.scanners.filescan import Analysis
 from assay.scanners.semgrep._pack import RuleMeta, Rules
 from assay.scanners.semgrep._results import fail, translate
@@ -128,16 +127,14 @@ class Invocation:
         added to `analysis` (a process that fails fails all of its files)."""
         cmd = [*self.command(rules), "--", *files]
         try:
-            proc = subprocess.Popen(cmd, cwd=root, env=environment(state),
-                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                    start_new_session=True)
+            proc = children.spawn(cmd, root, environment(state))
         except OSError as exc:
             fail(analysis, files, SkipReason.SCANNER_MISSING, f"cannot start semgrep: {exc}")
             return
         try:
             out, err = proc.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
-            _kill_group(proc)
+            children.kill_and_reap(proc)
             fail(analysis, files, SkipReason.TIMEOUT,
                  f"semgrep did not finish within {self.timeout:g} s")
             return
@@ -231,9 +228,20 @@ class Runs:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+        if kind is not None and not issubclass(kind, Exception):  # Ctrl-C, SIGTERM
+            self.stop()
+        try:
+            self.pool.shutdown(wait=True, cancel_futures=kind is not None)
+        except BaseException:  # interrupted while waiting for the runs
+            self.stop()
+            raise
         for future in self.futures if kind is None else ():
             future.result()
+
+    def stop(self) -> None:
+        """End the runs at once: the running ones killed, the queued ones dropped."""
+        with children.stopping():
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
     def start_parts(self, root: Path, files: Sequence[str], rules: Rules, tmp: Path,
                     most: int = 0, engine: bool = False) -> None:
@@ -292,15 +300,14 @@ def _engine_doc(cmd: list[str], root: Path, state: Path, timeout: float, files: 
     """The engine run `cmd`'s JSON with its errors as `semgrep scan` words them (None,
     with `files` failed, when it could not run, did not finish or said nothing usable)."""
     try:
-        proc = subprocess.Popen(cmd, cwd=root, env=environment(state), stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, start_new_session=True)
+        proc = children.spawn(cmd, root, environment(state))
     except OSError as exc:
         fail(analysis, files, SkipReason.SCANNER_MISSING, f"cannot start semgrep-core: {exc}")
         return None
     try:
         out, err = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(proc)
+        children.kill_and_reap(proc)
         fail(analysis, files, SkipReason.TIMEOUT, f"semgrep did not finish within {timeout:g} s")
         return None
     lines = out.strip().splitlines()
@@ -349,12 +356,11 @@ def _core_results(cmd: list[str], root: Path, state: Path,
                   timeout: float) -> dict[tuple[str, int, int, int, int], list[tuple[str, Any]]]:
     """The dataflow traces the engine run `cmd` gives, as (rule id, trace) by where the
     finding is ({} when the run fails)."""
-    proc = subprocess.Popen(cmd, cwd=root, env=environment(state), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = children.spawn(cmd, root, environment(state), stderr=subprocess.DEVNULL)
     try:
         out, _ = proc.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        _kill_group(proc)
+        children.kill_and_reap(proc)
         return {}
     try:
         doc = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
@@ -426,7 +432,3 @@ def join(whole: Analysis, part: Analysis, into: Analysis) -> None:
     into.error = into.error or whole.error or part.error
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.communicate()

@@ -62,6 +62,20 @@ def test_module_level_request_data_keeps_the_file_whole() -> None:
     assert _sliced(text) == text
 
 
+def test_words_in_comments_and_strings_are_no_source() -> None:
+    spec = SliceSpec(sources=(r"\bget_param\b",))
+    body = "\n\ndef quiet():\n    return 1\n\n\ndef run():\n    return get_param('q')\n"
+    # a docstring and a comment naming the helper or the request's data
+    words = ('"""Uses get_param and request.args."""\n# get_param(request.GET)\n'
+             "NOTE = 'get_param'\n")
+    out = _sliced(words + body, spec)
+    assert out is not None and "return 1" not in out and "get_param('q')" in out
+    # controls: the same names as code, in an f-string's expression or a call, at module
+    # level: taint there reaches every function, and the file stays whole
+    for code in ("X = f'{get_param(1)}'\n", "X = get_param('q')  # get_param\n"):
+        assert _sliced(code + body, spec) == code + body
+
+
 def test_a_file_without_any_source_is_left_out() -> None:
     assert _sliced("import os\n\n\ndef run(cmd):\n    os.system(cmd)\n") is None
     assert _sliced("X = 1\n") is None

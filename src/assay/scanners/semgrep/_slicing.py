@@ -21,7 +21,9 @@ wrappers) and functions declaring `global` names are always kept.
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,7 +31,7 @@ from typing import Any
 from assay.scanners.filescan import decode_source
 from assay.scanners.semgrep._prefilter import FileIndex, identifiers, request_hint, token_word
 
-VERSION = "4db3b4d58ffb983a"
+VERSION = "3fd6c3e27b69e213"
 """The slicing's identity in the scanner's rules hash: change it whenever slicing changes
 what it cuts."""
 
@@ -108,13 +110,39 @@ def slice_source(data: bytes, spec: SliceSpec) -> bytes | None:
         return data
     lines, units = parsed.lines, parsed.units
     aliases = _aliases(parsed.imports)
-    if _rest_has_source(lines, units, _import_lines(parsed.tree, parsed.imports), aliases,
-                        spec):
-        return data
+    imports = _import_lines(parsed.tree, parsed.imports)
+    if _rest_has_source(lines, units, imports, aliases, spec):
+        # again without comments and strings (tokenizing costs: only when it may tell)
+        lines = _code_lines(parsed.text, parsed.lines)
+        if _rest_has_source(lines, units, imports, aliases, spec):
+            return data
     dropped = [u for u in units if not _needed(u, lines, aliases, spec)]
     if len(dropped) == len(units):
         return None
     return _blanked(data, dropped) if dropped else data
+
+
+def _code_lines(text: str, lines: list[str]) -> list[str]:
+    """`lines` with comments and the text of string literals blanked: a helper's name or
+    `request.GET` in a docstring is no code a source could be (f-strings are kept whole;
+    `lines` as they are when the text cannot be tokenized)."""
+    spans: list[tuple[tuple[int, int], tuple[int, int]]] = []
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.COMMENT, tokenize.STRING):
+                spans.append((token.start, token.end))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return lines
+    out = list(lines)
+    for (first, start), (last, end) in spans:
+        if first == last:
+            out[first - 1] = out[first - 1][:start] + " " * (end - start) + out[first - 1][end:]
+            continue
+        out[first - 1] = out[first - 1][:start]
+        for row in range(first, last - 1):
+            out[row] = ""
+        out[last - 1] = " " * end + out[last - 1][end:]
+    return out
 
 
 def slice_for_words(data: bytes, wanted: Callable[[str], bool]) -> bytes:

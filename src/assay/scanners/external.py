@@ -203,8 +203,6 @@ def _read(path: Path) -> str:
         return ""
 
 
-
-
 def _factory(name: str, definition: Mapping[str, Any], config: Config) -> CommandScanner:
     try:
         settings = CommandSettings.model_validate(dict(definition))

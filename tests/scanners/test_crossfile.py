@@ -53,6 +53,26 @@ def test_the_constant_result_of_such_a_helper_is_still_clean(repo: GitRepo) -> N
     assert _at(findings, "assay.python.command-injection.taint") == [("app.py", 10)]
 
 
+def test_a_source_helper_that_is_also_a_sink_wrapper_taints_only_its_result(
+        repo: GitRepo) -> None:
+    # `notice()` returns request data and passes its `command` parameter to a shell: a
+    # call with a literal command is no injection, though the call itself is a source
+    repo.write("util.py", "import os\n\nfrom flask import request\n\n\ndef notice(command):\n"
+                          "    os.system(command)\n    return request.args.get('next')\n")
+    repo.write("app.py", "import os\nfrom flask import Flask, request\nfrom util import notice\n"
+                         "\napp = Flask(__name__)\n\n\n@app.route('/a')\ndef a():\n"
+                         "    target = notice('logger visited')\n"
+                         "    os.system('echo ' + target)\n    return 'ok'\n\n\n"
+                         "@app.route('/b')\ndef b():\n"
+                         "    notice('logger ' + request.args['who'])\n"
+                         "    return 'ok'\n")
+    repo.commit()
+    found = _at(_found(repo), "assay.python.command-injection.taint")
+    # controls: its result reaching a shell (line 11) and request data passed as the
+    # command (line 17) are still found; the literal command at line 10 is not
+    assert sorted(found) == [("app.py", 11), ("app.py", 17)]
+
+
 DAO = """import sqlite3
 
 

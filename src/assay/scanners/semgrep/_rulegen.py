@@ -43,6 +43,7 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 # cuts the most, but every copy repeats the rule's own patterns (~45 kB).
 MAX_COPIES = 64
 MAX_PATTERN_LINES = 80  # longer definitions are not used as patterns
+_ENTRY_OPTIONS = frozenset({"exact", "by-side-effect"})  # of a source, sanitizer or sink
 
 
 def is_dotted_name(text: str) -> bool:
@@ -199,7 +200,10 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
                           for alt in call_patterns(f, summaries, f.name in agree)]
                          + [{"pattern": f"{name}.get(...)"} for name in summaries.constant_maps])
     if sources:
-        out["pattern-sources"] = [*out["pattern-sources"], sources]
+        # only the call's result: by default a source also taints what is inside the
+        # match, so a helper that is a sink wrapper too (`show(request, "Welcome")`,
+        # its second parameter reaching a sink) would report its own literal argument
+        out["pattern-sources"] = [*out["pattern-sources"], {**sources, "exact": True}]
     agree_at = {(w.position, w.param): _agreeing(
         [x.name for x in wrappers if (x.position, x.param) == (w.position, w.param)],
         summaries) for w in wrappers}
@@ -448,9 +452,9 @@ def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
 
 def _pruned_entry(entry: dict[str, Any], vocabulary: frozenset[str],
                   memo: dict[int, frozenset[str] | None]) -> dict[str, Any] | None:
-    if set(entry) == {"pattern-either"}:
+    if "pattern-either" in entry and set(entry) <= {"pattern-either", *_ENTRY_OPTIONS}:
         kept = [alt for alt in entry["pattern-either"] if _can_match(alt, vocabulary, memo)]
-        return {"pattern-either": kept} if kept else None
+        return {**entry, "pattern-either": kept} if kept else None
     return entry if _can_match(entry, vocabulary, memo) else None
 
 

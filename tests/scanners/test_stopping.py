@@ -22,6 +22,10 @@ SLOW_SEMGREP = ("#!/bin/sh\nif [ \"$1\" = --version ]; then echo 1.0.0; exit 0; 
                 "echo $$ > '{pid_file}'\nexec sleep 300\n")
 
 
+def _as_from_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _gone(pid: int) -> bool:
     """Whether the process has ended (a zombie no one has reaped yet has)."""
     try:
@@ -53,22 +57,29 @@ def test_a_stopped_scan_kills_its_scanner_processes(repo: GitRepo, tmp_path: Pat
     repo.write("a.py", "import hashlib\nh = hashlib.md5(b'x')\n")
     repo.commit()
     env = {**os.environ, "ASSAY_SEMGREP": str(fake)}
+    # started as from a terminal: a background job of a shell (CI runners, nohup) inherits
+    # SIGINT ignored, and assay then leaves it ignored, as such a job should
     proc = subprocess.Popen([sys.executable, "-m", "assay", "scan", "-s", "semgrep", "-q",
                              "--no-cache"], cwd=repo.path, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_as_from_a_terminal)
+    semgrep = 0
     try:
         semgrep = _wait_for(pid_file, proc, 120)
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)  # not the fake's five minutes
-    finally:
+        assert proc.returncode == code, err
+        assert f"error: {message}" in err and "Traceback" not in err
+        deadline = time.monotonic() + 10
+        while not _gone(semgrep) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _gone(semgrep)
+    finally:  # whatever failed, nothing of the test is left running
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == code, err
-    assert f"error: {message}" in err and "Traceback" not in err
-    deadline = time.monotonic() + 10
-    while not _gone(semgrep) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert _gone(semgrep)
+            proc.communicate()
+        if semgrep and not _gone(semgrep):
+            os.kill(semgrep, signal.SIGKILL)
 
 
 def test_a_finished_scan_leaves_nothing_to_stop(repo: GitRepo) -> None:

@@ -66,6 +66,35 @@ def test_receiver_patterns_are_honored() -> None:
     assert found == []  # db.delete is not an LDAP connection
 
 
+PARSERS = """\
+import ast
+import xml.sax
+
+
+def formula(text):
+    return ast.parse(text, mode="eval")
+
+
+def document(text):
+    parser = xml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_external_ges, True)
+    return parser.parse(text)
+
+
+def use():
+    formula("1 + 1"); document("<a/>")
+"""
+
+
+def test_a_sink_method_on_an_object_the_block_makes_is_no_module_function() -> None:
+    # the XML sink `$P.parse(...)` needs `$P` made as a parser first: `ast.parse` (a
+    # module's function) is no such call, a parser object made in the function is
+    rule = "assay.python.xxe.taint"
+    summaries = summarize({"parsers.py": PARSERS}, ["parsers.py"])
+    found = find_wrappers(rule, signatures(PACK[rule]), summaries.call_index, lambda w: True)
+    assert [(w.function, w.param) for w in found] == [("parsers.document", "text")]
+
+
 def test_unknown_bandit_policy_is_a_configuration_error() -> None:
     config = Config(scanners={"semgrep": {"bandit_findings": "sometimes"}})
     with pytest.raises(ScannerError, match="bandit_findings"):

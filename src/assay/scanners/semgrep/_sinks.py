@@ -36,7 +36,9 @@ class SinkSignature:
     request forgery) an argument that is a URL with a constant scheme and host in front
     is not the sink: what reaches it after the host chooses a path or a query. With
     `text_only` (SQL injection) a SQLAlchemy statement built with its constructs is not
-    the sink: what reaches it is a bound parameter.
+    the sink: what reaches it is a bound parameter. A `bound` method's receiver is an
+    object the sink's block makes first (`$P = xml.sax.make_parser()`, then
+    `$P.parse(...)`): never a module or class the call names (`ast.parse(...)`).
     """
 
     callee: str = ""
@@ -47,6 +49,7 @@ class SinkSignature:
     receiver: str = ""
     host_only: bool = False
     text_only: bool = False
+    bound: bool = False
     wrapper: SinkWrapper | None = field(default=None, compare=False)
 
     def matches(self, call: ParamCall) -> tuple[str, ...]:
@@ -55,6 +58,8 @@ class SinkSignature:
             if call.method != self.method:
                 return ()
             if self.receiver and not re.search(self.receiver, call.receiver):
+                return ()
+            if self.bound and call.callee:  # resolved: an imported module or class
                 return ()
         elif not call.callee or not _compiled(self.callee).fullmatch(call.callee):
             return ()
@@ -111,11 +116,26 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
                    for i in items if "metavariable-regex" in i}
         if not isinstance(focus, str):
             continue
+        inside = _insides(items)
         for pattern in _block_patterns(items):
             signature = _signature(pattern, focus, regexes)
             if signature is not None:
-                out.append(replace(signature, host_only=host_only, text_only=text_only))
+                receiver = pattern.strip().split(".", 1)[0]
+                bound = bool(signature.method) and re.search(
+                    rf"{re.escape(receiver)}\b", inside) is not None
+                out.append(replace(signature, host_only=host_only, text_only=text_only,
+                                   bound=bound))
     return out
+
+
+def _insides(items: list[Any]) -> str:
+    """The text of a sink block's `pattern-inside` parts (its metavariables bound there)."""
+    found = [str(i["pattern-inside"]) for i in items if isinstance(i, dict)
+             and isinstance(i.get("pattern-inside"), str)]
+    found += [str(a["pattern-inside"]) for i in items if isinstance(i, dict)
+              for a in i.get("pattern-either", []) if isinstance(a, dict)
+              and isinstance(a.get("pattern-inside"), str)]
+    return "\n".join(found)
 
 
 def _block_patterns(items: list[Any]) -> Iterator[str]:

@@ -143,3 +143,20 @@ def test_hostile_paths_and_code_in_a_flow_are_escaped() -> None:
                     '`db\\x0a# Approved|.py:9`')
     sarif = json.dumps(run_to_sarif(_run(finding)))
     assert "\x1b" not in sarif
+
+
+def test_every_engine_that_reported_a_finding_is_named_where_people_read_it() -> None:
+    # the JSON lists both sources of a merged finding; text and Markdown must too
+    joined = replace(TAINT, sources=("semgrep:assay.python.sqli.taint", "bandit:B608"))
+    out = io.StringIO()
+    render_run(_run(joined, BANDIT), buffer_console(out, width=300))
+    text = out.getvalue()
+    assert "semgrep/assay.python.sqli.taint (also bandit:B608)" in text
+    assert "bandit/B303 " in text and "(also bandit:B303)" not in text  # its own only
+    markdown = run_to_markdown(_run(joined, BANDIT))
+    assert "semgrep/assay.python.sqli.taint (also bandit:B608)" in markdown
+    assert dumps_sources(joined) == ["semgrep:assay.python.sqli.taint", "bandit:B608"]
+
+
+def dumps_sources(finding: Finding) -> list[str]:
+    return list(json.loads(dumps(finding_to_dict(finding)))["sources"])

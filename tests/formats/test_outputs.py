@@ -123,7 +123,8 @@ def test_reading_foreign_sarif() -> None:
 def test_markdown_and_text_summaries(app_repo: GitRepo, tmp_path: Path) -> None:
     md = assay("scan", "-f", "md", "-q", cwd=app_repo.path).stdout
     assert md.startswith("# assay scan: complete")
-    assert "| high | semgrep/assay.python.sqli.taint | CWE-89 | `app.py:14` |" in md
+    assert ("| high | semgrep/assay.python.sqli.taint (also bandit:B608) | CWE-89 | `app.py:14` |"
+            in md)
     text_file = tmp_path / "out.txt"
     proc = assay("scan", "-o", str(text_file), cwd=app_repo.path)
     assert proc.returncode == EXIT_BLOCK

@@ -33,7 +33,7 @@ def _finding_table(findings: tuple[Finding, ...], states: tv.States | None) -> l
     for r in rows[:MAX_ROWS]:
         f = r.finding
         cells = [f.severity.value, *([r.state] if with_state else []),
-                 md_cell(f.scanner + "/" + f.rule_id), f"CWE-{f.cwe}" if f.cwe else "",
+                 md_cell(tv.rule_label(f)), f"CWE-{f.cwe}" if f.cwe else "",
                  md_code(r.location, in_table=True), md_cell(tv.shorten(f.message,
                                                                         MESSAGE_CHARS))]
         lines.append("| " + " | ".join(cells) + " |")
@@ -84,7 +84,7 @@ def _verdict(run: Run, fail_on: str | None, states: tv.States | None) -> list[st
 
 def _phantom_line(r: tv.Row) -> str:
     f = r.finding
-    return (f"- {f.severity.value} {md_text(f.scanner + '/' + f.rule_id)} at "
+    return (f"- {f.severity.value} {md_text(tv.rule_label(f))} at "
             f"{md_code(r.location)}: {md_text(tv.shorten(f.message, MESSAGE_CHARS))}")
 
 

@@ -108,6 +108,13 @@ def scan_exit_code(run: Run, fail_on: str | None, states: States | None = None) 
     return 1 if blocking(run, fail_on, states) else 0
 
 
+def rule_label(f: Finding) -> str:
+    """`scanner/rule`, and the other engines' rules that reported the same finding
+    (`semgrep/…sqli.taint (also bandit:B608)`), as the JSON's `sources` lists them."""
+    also = [s for s in f.sources if not s.startswith(f"{f.scanner}:")]
+    return f"{f.scanner}/{f.rule_id}" + (f" (also {', '.join(also)})" if also else "")
+
+
 def _where(f: Finding) -> str:
     return f"{f.scanner}/{f.rule_id} at {f.path}:{f.span.start_line}"
 

@@ -36,7 +36,7 @@ def _table(findings: tuple[Finding, ...], states: tv.States | None) -> Table:
         f = r.finding
         state = (Text(r.state, style=_STATE_STYLE.get(r.state, "")),) if with_state else ()
         add_row(table, Text(f.severity.value, style=_STYLE[f.severity]), *state,
-                f"{f.scanner}/{f.rule_id}", f"CWE-{f.cwe}" if f.cwe else "", r.location,
+                tv.rule_label(f), f"CWE-{f.cwe}" if f.cwe else "", r.location,
                 tv.shorten(f.message, MESSAGE_WIDTH))
     return table
 
@@ -73,8 +73,8 @@ def render_run(run: Run, console: Console, ledger: str = "", *, fail_on: str | N
     if ghosts:
         console.print(line((tv.not_counted(len(ghosts)), "dim")))
         for r in tv.rows(ghosts, states):
-            console.print(line("  ", r.finding.severity.value, " ", r.finding.scanner, "/",
-                               r.finding.rule_id, " ", r.location, "  ",
+            console.print(line("  ", r.finding.severity.value, " ",
+                               tv.rule_label(r.finding), " ", r.location, "  ",
                                tv.shorten(r.finding.message, MESSAGE_WIDTH), style="dim"))
     _coverage(run, console)
     for reason in tv.incomplete_lines(run):

@@ -158,9 +158,15 @@ class Invocation:
         if core is None:
             self.run(root, files, rules, state, meta, analysis)
             return
-        rules_file, targets_file = state / "engine-rules.json", state / "engine-targets.json"
+        targets_file = state / "engine-targets.json"
+        # one rule file as assay writes them is already the engine's input (the taint
+        # rules: on Django 13 MB a part, read and written again for nothing)
+        one = len(rules) == 1 and rules[0].suffix == ".json"
+        rules_file = rules[0] if one else state / "engine-rules.json"
         try:
-            rules_file.write_text(json.dumps({"rules": _all_rules(rules)}), encoding="utf-8")
+            if not one:
+                rules_file.write_text(json.dumps({"rules": _all_rules(rules)}),
+                                      encoding="utf-8")
             targets_file.write_text(_targets_text(files), encoding="utf-8")
         except (OSError, ValueError) as exc:
             fail(analysis, files, SkipReason.SCANNER_ERROR, f"cannot write semgrep's input: {exc}")

@@ -239,3 +239,51 @@ def test_scanning_one_folder_gives_that_folders_findings_of_a_whole_scan(repo: G
     assert {(SQLI, "web/views.py", 14),
             ("assay.python.command-injection.taint", "web/views.py", 13)} <= whole
     assert keys(scan(repo.path / "web").run.findings) == whole
+
+
+FORM = """from flask import request
+
+
+class Form:
+    def term(self):
+        return request.args.get("q", "")
+
+    def page(self):
+        return request.args.get("page", "1")
+
+    def title(self):
+        return "Search"
+
+    def query(self):
+        return "select * from items where name = '%s'" % self.term()
+"""
+SEARCH = """import sqlite3
+
+from flask import Flask
+
+from form import Form
+
+app = Flask(__name__)
+
+
+@app.route("/search")
+def search():
+    cur = sqlite3.connect("app.db").cursor()
+    form = Form()
+    cur.execute("select * from items where name = '" + form.term() + "'")
+    cur.execute("select * from items limit " + form.page())
+    cur.execute("select * from items where title = '" + form.title() + "'")
+    cur.execute(Form().query())
+    return "ok"
+"""
+
+
+def test_several_source_methods_of_one_class(repo: GitRepo) -> None:
+    """Two methods of a class return request data, a third does not: each call of one of
+    the two is a source (through an instance, through `self` inside the class), the
+    third never (the generated rule names the methods of a class together)."""
+    repo.write("form.py", FORM)
+    repo.write("search.py", SEARCH)
+    repo.commit()
+    assert sorted(_at(_found(repo), SQLI)) == [("search.py", 14), ("search.py", 15),
+                                               ("search.py", 17)]

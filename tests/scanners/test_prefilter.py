@@ -13,7 +13,7 @@ import yaml
 
 from assay.scanners.semgrep import RULES_DIR, find_semgrep
 from assay.scanners.semgrep._prefilter import pattern_tokens, relevant_files, sink_tokens
-from assay.scanners.semgrep._rulegen import method_alternatives
+from assay.scanners.semgrep._rulegen import merged_methods, method_alternatives
 
 PACK = {r["id"]: r for r in yaml.safe_load((RULES_DIR / "taint.yaml").read_text())["rules"]}
 
@@ -60,6 +60,18 @@ def test_a_method_is_looked_for_by_its_class() -> None:
     assert pattern_tokens({"pattern": "HttpRequest.__repr__(...)"}) == {r"\bHttpRequest\b"}
     # a module's function is looked for by the function's name, not the module's
     assert pattern_tokens({"pattern": "utils.load_user(...)"}) == {r"\bload_user\b"}
+
+
+def test_methods_of_one_class_are_one_alternative_per_form() -> None:
+    one = method_alternatives("app.views.Page.get")
+    both = merged_methods([(name, alt) for name in ("get", "head")
+                           for alt in method_alternatives(f"app.views.Page.{name}")])
+    assert len(both) == len(one)
+    assert all({"metavariable-regex": {"metavariable": "$HELPER", "regex": "^(get|head)$"}}
+               in alt["patterns"] for alt in both)
+    # still looked for by the class's name; a single method is left as it was
+    assert pattern_tokens({"pattern-either": both}) == {r"\bPage\b"}
+    assert merged_methods([("get", alt) for alt in one]) == one
 
 
 def test_subscript_keys_count_as_sink_names() -> None:

@@ -304,7 +304,47 @@ def source_helpers(summaries: Summaries) -> dict[str, Any] | None:
     """A pattern-either matching calls of the project's functions that return request data."""
     found = summaries.of_kind(SummaryKind.SOURCE)
     agree = _agreeing([f.name for f in found], summaries)
-    return _either([alt for f in found for alt in call_patterns(f, summaries, f.name in agree)])
+    return _either(
+        [alt for f in found if not f.is_method
+         for alt in call_patterns(f, summaries, f.name in agree)]
+        + merged_methods([(f.name, alt) for f in found if f.is_method
+                          for alt in call_patterns(f, summaries, f.name in agree)]))
+
+
+HELPER = "$HELPER"  # the method's name in alternatives merged by `merged_methods`
+
+
+def merged_methods(alternatives: Sequence[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Method call alternatives (method name, alternative) with those that differ only in
+    the method's name merged into one, the name a metavariable limited to them.
+
+    Semgrep tries every alternative at every place it could match, and the forms naming
+    a class (`$INSTANCE = AdminSite(...)` ... `$INSTANCE.index(...)`, `self.index(...)`
+    inside `class AdminSite`) match a statement sequence: one such alternative per class
+    instead of one per method (Django: 333 alternatives a copy, many of a few classes).
+    """
+    shapes: dict[str, list[str]] = {}
+    for name, alternative in alternatives:
+        text = json.dumps(alternative, sort_keys=True)
+        shape = text.replace(f".{name}(", f".{HELPER}(")
+        if shape == text or not is_dotted_name(name):
+            shapes.setdefault(text, [])
+            continue
+        names = shapes.setdefault(shape, [])
+        if name not in names:
+            names.append(name)
+    out: list[dict[str, Any]] = []
+    for shape, names in shapes.items():
+        if len(names) < 2:
+            text = shape.replace(f".{HELPER}(", f".{names[0]}(") if names else shape
+            out.append(json.loads(text))
+            continue
+        merged = json.loads(shape)
+        limit = {"metavariable-regex": {"metavariable": HELPER,
+                                        "regex": f"^({'|'.join(sorted(names))})$"}}
+        steps = merged["patterns"] if set(merged) == {"patterns"} else [merged]
+        out.append({"patterns": [*steps, limit]})
+    return out
 
 
 def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrapper]:

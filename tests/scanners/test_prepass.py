@@ -225,3 +225,41 @@ def test_a_scan_of_some_files_reads_only_their_copies_of_the_rules(
     assert limited_to(loaded, ["lib.py"], tmp_path) == pack
     # and Semgrep runs on no file that no rule runs on
     assert limited_targets(loaded, ["other.py", "lib.py", "query.py"]) == ["lib.py", "query.py"]
+
+
+SHOP = ("import os\nfrom flask import request\n\n\ndef view():\n"
+        "    os.system('ls ' + tidy(request.args['d']))\n\n\n"
+        "def tidy(value):\n    return 'fixed'\n")
+BLOG = ("import os\nfrom flask import request\n\n\ndef view():\n"
+        "    os.system('ls ' + tidy(request.args['d']))\n\n\n"
+        "def tidy(text):\n    return text.strip()\n")
+
+
+def test_a_helper_matched_by_its_code_is_looked_for_in_its_own_files(
+        repo: GitRepo, tmp_path: Path) -> None:
+    """Two modules define `tidy`; one returns a constant, so calls of it are sanitized
+    where its very code is in the file (matched as a statement sequence anywhere in the
+    file: costly). Only the copies for files holding every name of that code carry it;
+    the scan still finds the other module's flow and not this one's."""
+    from assay.scanners.semgrep._prefilter import identifiers
+    from assay.scanners.semgrep._rulegen import extend_pack
+    from assay.scanners.semgrep._summaries import summarize
+
+    views = {"shop.py": SHOP, "blog.py": BLOG}
+    rule = "assay.python.command-injection.taint"
+    out = extend_pack(_pack(), summarize(views, views), _writer(tmp_path),
+                      include={rule: sorted(views)},
+                      vocabulary=lambda paths: identifiers("\n".join(views[p] for p in paths)),
+                      copies=2)
+    copies = {r["paths"]["include"][0]: json.dumps(r["pattern-sanitizers"])
+              for r in _taint(out.paths).values() if r["id"].startswith(rule)}
+    assert "def tidy(value)" in copies["/shop.py"]
+    assert "def tidy(value)" not in copies["/blog.py"]  # blog.py has no `value`
+    repo.write("shop.py", SHOP)
+    repo.write("blog.py", BLOG)
+    repo.commit()
+    from assay.api import scan
+
+    found = [(f.path, f.span.start_line) for f in scan(repo.path).run.findings
+             if f.rule_id == rule]
+    assert found == [("blog.py", 6)]

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import io
 import json
 import keyword
 import re
+import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
@@ -457,7 +459,7 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
     if include is None:
         return [rule]
     wanted = set(include.get(str(rule["id"]), []))
-    memo: dict[int, frozenset[str] | None] = {}
+    memo: dict[int, _Needs] = {}
     out: list[dict[str, Any]] = []
     for group in groups:
         files = [p for p in group if p in wanted]
@@ -471,7 +473,7 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
 
 def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
             vocabulary: frozenset[str] | None,
-            memo: dict[int, frozenset[str] | None] | None = None) -> dict[str, Any]:
+            memo: dict[int, _Needs] | None = None) -> dict[str, Any]:
     """`extended` without the generated patterns none of whose names is in `vocabulary`.
 
     Every such pattern needs one of its names in the code it matches (`pattern_tokens`),
@@ -491,19 +493,26 @@ def _pruned(extended: dict[str, Any], base: Mapping[str, Any],
 
 
 def _pruned_entry(entry: dict[str, Any], vocabulary: frozenset[str],
-                  memo: dict[int, frozenset[str] | None]) -> dict[str, Any] | None:
+                  memo: dict[int, _Needs]) -> dict[str, Any] | None:
     if "pattern-either" in entry and set(entry) <= {"pattern-either", *_ENTRY_OPTIONS}:
         kept = [alt for alt in entry["pattern-either"] if _can_match(alt, vocabulary, memo)]
         return {**entry, "pattern-either": kept} if kept else None
     return entry if _can_match(entry, vocabulary, memo) else None
 
 
+# what a match of a pattern needs in its file: one of some names (None: cannot tell), and
+# for a pattern that is a function's code, all the names of that code (one alternative
+# of several; None: no such pattern)
+_Needs = tuple[frozenset[str] | None, tuple[frozenset[str], ...] | None]
+
+
 def _can_match(node: dict[str, Any], vocabulary: frozenset[str],
-               memo: dict[int, frozenset[str] | None]) -> bool:
+               memo: dict[int, _Needs]) -> bool:
     if id(node) not in memo:  # the same pattern objects are checked for every group
-        memo[id(node)] = _names_needed(node)
-    names = memo[id(node)]
-    return names is None or not names.isdisjoint(vocabulary)
+        memo[id(node)] = (_names_needed(node), _code_needed(node))
+    names, code = memo[id(node)]
+    return ((names is None or not names.isdisjoint(vocabulary))
+            and (code is None or any(words <= vocabulary for words in code)))
 
 
 def _names_needed(node: dict[str, Any]) -> frozenset[str] | None:
@@ -513,6 +522,48 @@ def _names_needed(node: dict[str, Any]) -> frozenset[str] | None:
         return None
     names = [token_word(token) for token in tokens]
     return None if any(n is None for n in names) else frozenset(n for n in names if n)
+
+
+def _code_needed(node: Any) -> tuple[frozenset[str], ...] | None:
+    """For a pattern whose match is a function's very code (`call_alternatives` matches
+    a local call of a helper whose name other functions share by the helper's code):
+    the names of that code, all of which a matching file holds, one set per alternative;
+    None when `node` is no such pattern.
+
+    These alternatives match a statement sequence anywhere in a file and cost the most
+    of the generated patterns; only the group of files with the helper's module needs
+    them."""
+    if not isinstance(node, dict):
+        return None
+    inside = node.get("pattern-inside")
+    if isinstance(inside, str):
+        words = _code_words(inside)
+        return None if words is None else (words,)
+    if "pattern-either" in node:
+        found = [_code_needed(a) for a in node["pattern-either"]]
+        alternatives = [a for a in found if a is not None]
+        return None if len(alternatives) < len(found) else tuple(
+            words for a in alternatives for words in a)
+    for item in node.get("patterns", []):
+        needed = _code_needed(item)
+        if needed is not None:
+            return needed
+    return None
+
+
+def _code_words(pattern: str) -> frozenset[str] | None:
+    """The names in a pattern that is literal code (no metavariable, no ellipsis other
+    than the one line before or after it), None for any other pattern. Comments are no
+    code; the names of keywords are left out."""
+    code = pattern.removeprefix("...\n").removesuffix("\n...\n").removesuffix("\n")
+    if not code.lstrip().startswith(("def ", "async def ")) or "$" in code or "..." in code:
+        return None
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(code + "\n").readline))
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return None
+    return frozenset(t.string for t in tokens
+                     if t.type == tokenize.NAME and not keyword.iskeyword(t.string))
 
 
 def extend_all(pack: Rules, summaries: Summaries,

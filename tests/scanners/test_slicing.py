@@ -219,3 +219,16 @@ def test_pattern_rule_copies_change_no_finding(repo: GitRepo) -> None:
     assert {(rule.rsplit(".", 1)[-1], path) for rule, path, _ in sliced} >= {
         ("weak-random", "tokens.py"), ("weak-hash", "tokens.py"),
         ("hardcoded-secret", "settings.py"), ("insecure-cookie", "settings.py")}
+
+
+def test_a_file_without_any_source_is_left_out_unparsed() -> None:
+    # read from its text: a file that cannot be parsed and holds nothing a source needs
+    # is left out (no taint rule can report in it), one that holds a source is kept whole
+    broken = b"def page(:\n    return render(template_name='a.html')\n"
+    assert slice_source(broken, SliceSpec()) is None
+    sourced = broken + b"x = request.args['q']\n"
+    assert slice_source(sourced, SliceSpec()) == sourced
+    # a project helper returning request data counts as a source
+    helper = broken + b"x = get_param('q')\n"
+    assert slice_source(helper, SliceSpec(sources=(r"\bget_param\b",))) == helper
+    assert slice_source(helper, SliceSpec()) is None

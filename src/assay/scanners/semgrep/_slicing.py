@@ -31,7 +31,7 @@ from typing import Any
 from assay.scanners.filescan import decode_source
 from assay.scanners.semgrep._prefilter import FileIndex, identifiers, request_hint, token_word
 
-VERSION = "3fd6c3e27b69e213"
+VERSION = "7d41c0a95e3b2f68"
 """The slicing's identity in the scanner's rules hash: change it whenever slicing changes
 what it cuts."""
 
@@ -105,6 +105,8 @@ def slice_source(data: bytes, spec: SliceSpec) -> bytes | None:
     """The file's bytes for the taint rules: with the functions that cannot hold a finding
     blanked, unchanged when it cannot be sliced safely, or None when nothing in it can
     be a source (no taint rule can report in it)."""
+    if not _may_hold_source(data, spec):
+        return None
     parsed = _parsed(data) if all(token_word(t) for t in spec.sources) else None
     if parsed is None:
         return data
@@ -120,6 +122,14 @@ def slice_source(data: bytes, spec: SliceSpec) -> bytes | None:
     if len(dropped) == len(units):
         return None
     return _blanked(data, dropped) if dropped else data
+
+
+def _may_hold_source(data: bytes, spec: SliceSpec) -> bool:
+    """Whether anything in the file may be a source, read from its text (parsing a file
+    costs more: the template rule runs on files naming a template, most of which, in
+    tests, read no request)."""
+    text = decode_source(data) if b"\0" not in data else None
+    return text is None or _has_source(text, identifiers(text), {}, spec)
 
 
 def _code_lines(text: str, lines: list[str]) -> list[str]:

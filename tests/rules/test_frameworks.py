@@ -833,3 +833,39 @@ def test_a_route_elsewhere_cannot_clear_a_view_of_the_same_name(repo: GitRepo) -
                          "urlpatterns = [path('x/<int:name>/', files.download)]\n"),
     }
     assert _semgrep_found(repo, files) == [("path-traversal", 8), ("xss", 8)]
+
+
+CLASS_VIEWS = '''\
+import os
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views import generic
+
+
+class Page(LoginRequiredMixin, generic.DetailView):
+    def get_object(self):
+        os.system("ls " + self.kwargs["slug"])
+
+
+class Field:
+    def __init__(self, **kwargs):
+        self.kwargs = kwargs
+
+    def run(self):
+        os.system("ls " + self.kwargs["cmd"])
+
+    def options(self):
+        return self.kwargs
+
+
+def build(field: Field) -> None:
+    os.system("ls " + field.options()["cmd"])
+'''
+
+
+def test_self_kwargs_is_request_data_in_class_based_views_only(repo: GitRepo) -> None:
+    """A class-based view's (or its mixin's) `self.kwargs` are the URL's keyword
+    arguments; another class's are its own (a field's, a deconstructible object's), and a
+    method returning them is no source helper (on Django's own tree such a class named in
+    a large test module's class attributes kept the module whole)."""
+    assert _semgrep_found(repo, {"views.py": CLASS_VIEWS}) == [("command-injection", 9)]

@@ -203,7 +203,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                     typed.extend((item.name, p, kind)
                                  for p, kind in _annotated_route_params(item))
                     functions.append(_function(item, f"{node.name}.{item.name}", scope,
-                                               node.name))
+                                               node.name, _is_view_class(node)))
     maps = tuple(sorted(n for n in scope.constants if n.isupper() and _is_dict(tree, n)))
     local_calls = frozenset(n.func.id for n in every if isinstance(n, ast.Call)
                             and isinstance(n.func, ast.Name) and n.func.id in local)
@@ -401,8 +401,19 @@ def _is_literal(node: ast.expr) -> bool:
         isinstance(v, ast.Constant) for v in node.values)
 
 
+def _is_view_class(node: ast.ClassDef) -> bool:
+    """Whether a class is a class-based view or a view's mixin by its bases (Django's
+    `DetailView`, `LoginRequiredMixin`, DRF's `APIView`, `ModelViewSet`): its
+    `self.kwargs` are the URL's keyword arguments (as the pack's source says)."""
+    names = [_dotted(b) for b in node.bases]
+    return any(n is not None and _VIEW_BASE.search(n) for n in names)
+
+
+_VIEW_BASE = re.compile(r"(View|ViewSet|Mixin)$")
+
+
 def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope: _Scope,
-              cls: str | None) -> FunctionFacts:
+              cls: str | None, view: bool = False) -> FunctionFacts:
     args = node.args
     params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
     if cls is not None and params and params[0] in ("self", "cls"):
@@ -410,7 +421,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
     own |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
     nodes = list(_own_nodes(node))
-    flow = _LocalFlow(scope, cls, _assignments(nodes), frozenset(own))
+    flow = _LocalFlow(scope, cls, _assignments(nodes), frozenset(own), view)
     wanted = frozenset(params)
     calls = tuple(c for c in (flow.param_call(n, wanted) for n in nodes
                               if isinstance(n, ast.Call) and wanted) if c is not None)
@@ -563,9 +574,10 @@ class _LocalFlow:
     """Flow-insensitive facts about a function's local names."""
 
     def __init__(self, scope: _Scope, cls: str | None, assigned: dict[str, list[ast.expr]],
-                 params: frozenset[str] = frozenset()) -> None:
+                 params: frozenset[str] = frozenset(), view: bool = False) -> None:
         self.scope = scope
         self.cls = cls
+        self.view = view  # a class-based view's method
         self.assigned = assigned
         self.params = params
         self._memo: dict[tuple[str, str], Any] = {}
@@ -765,7 +777,7 @@ class _LocalFlow:
         head = base.split(".")[0]
         if self.scope.aliases.get(head, head) + base[len(head):] == FLASK_REQUEST:
             return node.attr in FLASK_ATTRS
-        if node.attr in DJANGO_ATTRS or (base == "self" and node.attr == "kwargs"):
+        if node.attr in DJANGO_ATTRS or (base == "self" and node.attr == "kwargs" and self.view):
             return True
         last = base.rsplit(".", 1)[-1]
         return last in REQUEST_NAMES and node.attr in REQUEST_ATTRS

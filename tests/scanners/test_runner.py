@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from assay.model import Confidence, Finding, RunId, ScannerInfo, Severity, Span
 from assay.normalize.merge import MergePolicy
 from assay.repo import open_snapshot
@@ -83,3 +85,49 @@ def test_without_a_dataflow_scanner_nothing_is_merged(repo: GitRepo, tmp_path: P
     run = scan_outcome(snapshot, _scanners()[:1], settings).run
     assert sorted(f.rule_id for f in run.findings) == ["L1", "L2", "L3"]
     assert not any(k.startswith("merge.") for k, _ in run.provenance.extra)
+
+
+class _Timed(Scanner):
+    """A scanner that notes when it ran, and may first start a real process."""
+
+    def __init__(self, name: str, events: list[str], spawn: bool = False,
+                 in_process: bool = False) -> None:
+        self.name, self.events, self.spawn, self.in_process = name, events, spawn, in_process
+
+    def info(self) -> ScannerInfo:
+        return ScannerInfo(self.name, "1", "r")
+
+    def run(self, ctx: ScanContext) -> ScannerResult:
+        import time
+
+        from assay.scanners import children
+
+        self.events.append(f"{self.name} starts")
+        time.sleep(0.2)  # preparing its work in Python
+        if self.spawn:
+            proc = children.spawn(["true"], ctx.state_dir, {})
+            self.events.append(f"{self.name} hands off")
+            proc.communicate()
+        self.events.append(f"{self.name} ends")
+        return ScannerResult(info=self.info())
+
+
+def test_an_in_process_scanner_starts_once_the_others_have_handed_off(
+        repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python threads take turns: the scanner analyzing in assay's interpreter waits
+    until the other has started its process (or has ended without one)."""
+    from assay.scanners import runner
+
+    monkeypatch.setattr(runner, "HAND_OFF_WAIT", 60.0)  # ordering, not timing
+    repo.write("app.py", "x = 1\n")
+    repo.commit()
+    snapshot = open_snapshot(repo.path)
+    ctx = ScanContext(snapshot=snapshot, files=(), state_dir=tmp_path)
+    settings = RunSettings(RunId("r"), "h", ctx, lambda _path: False, datetime.now(UTC))
+    for spawn, after in ((True, "engine hands off"), (False, "engine ends")):
+        events: list[str] = []
+        scanners = [_Timed("checks", events, in_process=True),
+                    _Timed("engine", events, spawn=spawn)]
+        run = scan_outcome(snapshot, scanners, settings).run
+        assert events.index("checks starts") > events.index(after)
+        assert [s.name for s in run.provenance.scanners] == ["checks", "engine"]

@@ -81,6 +81,7 @@ class BanditScanner(FileScanner):
 
     name = "bandit"
     kind = FindingKind.DETERMINISTIC
+    in_process = True  # its checks run in assay's interpreter (or in worker processes)
 
     def __init__(self, skip_tests: Sequence[str] = (),
                  severity: Mapping[str, str] | None = None) -> None:

@@ -18,14 +18,17 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 _LOCK = threading.Lock()
+_STARTED = threading.Condition(_LOCK)
 _LIVE: weakref.WeakSet[subprocess.Popen[bytes]] = weakref.WeakSet()
 _stopping = 0
+_spawned = 0
 
 
 def spawn(argv: Sequence[str], cwd: Path, env: Mapping[str, str],
           stderr: int = subprocess.PIPE) -> subprocess.Popen[bytes]:
     """Start `argv` in `cwd` with exactly `env`, in a session of its own, its output
     piped (stdin empty); OSError when scans are being stopped."""
+    global _spawned
     with _LOCK:
         if _stopping:
             raise OSError("the scan is being stopped")
@@ -33,7 +36,22 @@ def spawn(argv: Sequence[str], cwd: Path, env: Mapping[str, str],
                                 stdout=subprocess.PIPE, stderr=stderr,
                                 start_new_session=True)
         _LIVE.add(proc)
+        _spawned += 1
+        _STARTED.notify_all()
     return proc
+
+
+def spawned() -> int:
+    """How many processes scanners have started so far (in this interpreter)."""
+    with _LOCK:
+        return _spawned
+
+
+def wait_for_spawn(count: int, timeout: float) -> bool:
+    """Wait up to `timeout` seconds for more than `count` processes to have been
+    started; whether they have."""
+    with _STARTED:
+        return _STARTED.wait_for(lambda: _spawned > count, timeout)
 
 
 def kill(proc: subprocess.Popen[bytes]) -> None:

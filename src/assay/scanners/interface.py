@@ -113,6 +113,9 @@ class Scanner(abc.ABC):
 
     name: str = ""
     kind: FindingKind = FindingKind.DETERMINISTIC
+    # whether the scanner analyzes in assay's own interpreter (Bandit), rather than in
+    # processes of its own or across the network: see the runner
+    in_process: bool = False
 
     @abc.abstractmethod
     def info(self) -> ScannerInfo:

@@ -102,6 +102,8 @@ class _Timed(Scanner):
 
         from assay.scanners import children
 
+        if ctx.hand_off is not None:  # as a file scanner does before analyzing
+            ctx.hand_off()
         self.events.append(f"{self.name} starts")
         time.sleep(0.2)  # preparing its work in Python
         if self.spawn:
@@ -114,8 +116,9 @@ class _Timed(Scanner):
 
 def test_an_in_process_scanner_starts_once_the_others_have_handed_off(
         repo: GitRepo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Python threads take turns: the scanner analyzing in assay's interpreter waits
-    until the other has started its process (or has ended without one)."""
+    """Python threads take turns: the scanner analyzing in assay's interpreter waits,
+    before analyzing, until the other has started its process (or has ended without
+    one); the other is never asked to wait."""
     from assay.scanners import runner
 
     monkeypatch.setattr(runner, "HAND_OFF_WAIT", 60.0)  # ordering, not timing
@@ -130,4 +133,5 @@ def test_an_in_process_scanner_starts_once_the_others_have_handed_off(
                     _Timed("engine", events, spawn=spawn)]
         run = scan_outcome(snapshot, scanners, settings).run
         assert events.index("checks starts") > events.index(after)
+        assert events.index("engine starts") < events.index("checks starts")
         assert [s.name for s in run.provenance.scanners] == ["checks", "engine"]

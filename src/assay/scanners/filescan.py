@@ -128,6 +128,8 @@ class FileScanner(Scanner):
         failed: list[SkippedFile] = []
         error = ""
         if to_read:
+            if ctx.hand_off is not None:
+                ctx.hand_off()
             fresh, failed, error = self._analyze_misses(ctx, info, analyze, to_read,
                                                         len(files), hits)
             outcomes.update(fresh)

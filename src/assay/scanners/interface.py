@@ -59,6 +59,10 @@ class ScanContext:
     ledger: Ledger | None = None
     diff: Diff | None = None
     fresh: bool = False
+    hand_off: Callable[[], None] | None = None
+    """Called by a scanner analyzing in assay's own interpreter (`Scanner.in_process`)
+    right before it analyzes anything: the runner's wait for the other scanners to hand
+    their work to processes of their own."""
 
     def option(self, name: str, default: str = "") -> str:
         """A free-form option passed down from the configuration."""

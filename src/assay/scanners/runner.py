@@ -111,9 +111,9 @@ def _run_all(scanners: Sequence[Scanner], ctx: ScanContext) -> list[ScannerResul
         started = children.spawned()
         handing = {i: pool.submit(_safe_run, s, ctx) for i, s in enumerate(scanners)
                    if not s.in_process}
-        others = list(handing.values())
-        futures = [handing[i] if i in handing else
-                   pool.submit(_after_hand_off, s, ctx, started, others)
+        waiting = replace(ctx, hand_off=functools.partial(
+            _wait_for_hand_off, started, list(handing.values())))
+        futures = [handing[i] if i in handing else pool.submit(_safe_run, s, waiting)
                    for i, s in enumerate(scanners)]
         results = [f.result() for f in futures]
     except BaseException:
@@ -127,21 +127,20 @@ def _run_all(scanners: Sequence[Scanner], ctx: ScanContext) -> list[ScannerResul
 HAND_OFF_WAIT = 0.5  # seconds an in-process scanner waits for the others' processes
 
 
-def _after_hand_off(scanner: Scanner, ctx: ScanContext, started: int,
-                    others: Sequence[Future[ScannerResult]]) -> ScannerResult:
-    """`scanner` (one that analyzes in assay's own interpreter) run once the other
-    scanners have handed their work to a process of their own (or ended, or half a
-    second has passed).
+def _wait_for_hand_off(started: int, others: Sequence[Future[ScannerResult]]) -> None:
+    """Return once the other scanners have handed their work to a process of their own
+    (more than `started` processes started), or ended, or half a second has passed.
 
-    Python threads take turns on one core: Bandit's analysis run while Semgrep's
-    pre-pass prepares its rules only delays the Semgrep process, which would run on a
-    second core alongside Bandit (a one-file rescan of a small project: 0.1 s of 1 s)."""
+    An in-process scanner (Bandit) waits here before analyzing: Python threads take
+    turns on one core, so its analysis run while Semgrep's pre-pass prepares the rules
+    only delays the Semgrep process, which would run on a second core alongside it (a
+    one-file rescan of a small project: 0.1 s of 1 s). A scanner with nothing to
+    analyze (every result cached) does not wait."""
     deadline = time.monotonic() + HAND_OFF_WAIT
     while others and not all(f.done() for f in others):
         left = deadline - time.monotonic()
         if left <= 0 or children.wait_for_spawn(started, min(left, 0.01)):
-            break
-    return _safe_run(scanner, ctx)
+            return
 
 
 def _safe_run(scanner: Scanner, ctx: ScanContext) -> ScannerResult:

@@ -4,6 +4,10 @@ views pass to them, reported at the template line with the view named."""
 from __future__ import annotations
 
 import os
+from pathlib import PurePosixPath
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from assay.api import locate_project, scan
 from assay.ledger.result_cache import open_result_cache
@@ -73,8 +77,23 @@ def test_template_files_and_their_names() -> None:
     assert is_template("mail/welcome.j2")
     assert not is_template("static/index.html")
     assert not is_template("app/templates.py")
+    assert not is_template("app/templates/.html")  # a hidden file has no suffix
     assert template_name("app/templates/users/profile.html") == "users/profile.html"
     assert template_name("mail/welcome.j2") == ""
+
+
+@given(st.lists(st.sampled_from(["templates", "app", ".html", "x.html", "a.J2", ".j2",
+                                 "t.jinja2", "b.htm", "templates.html", "c.py", "x."]),
+                min_size=1, max_size=4))
+def test_template_paths_read_from_the_string_as_a_path_object_reads_them(
+        parts: list[str]) -> None:
+    path = "/".join(parts)
+    pure = PurePosixPath(path)
+    suffix = pure.suffix.lower()
+    expected = suffix in {".jinja", ".jinja2", ".j2"} or (
+        suffix in {".html", ".htm", ".jinja", ".jinja2", ".j2", ".djhtml"}
+        and "templates" in pure.parts[:-1])
+    assert is_template(path) == expected
 
 
 def test_an_unclosed_tag_in_a_large_template_is_read_without_finding(

@@ -232,3 +232,5 @@ def test_a_file_without_any_source_is_left_out_unparsed() -> None:
     helper = broken + b"x = get_param('q')\n"
     assert slice_source(helper, SliceSpec(sources=(r"\bget_param\b",))) == helper
     assert slice_source(helper, SliceSpec()) is None
+    # a file the pre-pass already picked for holding a source is not read for one again
+    assert slice_source(broken, SliceSpec(), sourced=True) == broken

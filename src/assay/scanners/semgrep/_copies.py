@@ -42,14 +42,16 @@ class SliceStats:
 
 
 def sliced_copies(root: Path, paths: Sequence[str], spec: SliceSpec, taint: Rules,
-                  out_dir: Path, stats: SliceStats) -> list[str]:
+                  out_dir: Path, stats: SliceStats,
+                  sourced: frozenset[str] = frozenset()) -> list[str]:
     """The files of `paths` the generated taint rules (`taint`) can report in, written to
-    `out_dir` with the functions that cannot hold a finding blanked."""
+    `out_dir` with the functions that cannot hold a finding blanked (`sourced`: files
+    known to hold what a source needs, not read for it again)."""
     targets: list[str] = []
     started = time.perf_counter()
     for path in limited_targets(taint, sorted(paths)):
         original = (root / path).read_bytes()
-        data = slice_source(original, spec)
+        data = slice_source(original, spec, path in sourced)
         if data is None:
             stats.left_out += 1
             continue

@@ -66,7 +66,10 @@ def _run_sliced(root: Path, chunk: list[str], split: tuple[Rules, Rules], sliced
     wanted = limited_targets(some, chunk)
     copies = pattern_copies(root, wanted, some, scratch.pattern_copies, stats)
     runs.start_parts(copies or root, wanted, some, scratch.limited, most=1)
-    targets = sliced_copies(root, chunk, sliced.spec, taint, scratch.sliced, stats)
+    picked = Rules(tuple(f for f in taint.files if f.path not in sliced.unfiltered))
+    # the files the pre-pass picked for holding a source need not be read for one again
+    sourced = frozenset(limited_targets(picked, chunk)) if picked.files else frozenset()
+    targets = sliced_copies(root, chunk, sliced.spec, taint, scratch.sliced, stats, sourced)
     # the taint rules on the engine alone: their findings come with their flows
     runs.start_parts(scratch.sliced, targets, taint, scratch.taint, engine=True)
 

@@ -46,6 +46,9 @@ class Sliced:
 
     spec: SliceSpec
     taint: tuple[Path, ...]
+    unfiltered: tuple[Path, ...] = ()
+    """Those of `taint` whose files the pre-pass did not pick for holding a source (the
+    template rule's: the files naming a template): the slicer reads them for one."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,8 @@ def _with_templates(plan: ScanPlan, ctx: ScanContext) -> ScanPlan:
     # took as long as every pattern rule together (Django: 11 s of 14 s)
     sliced = plan.sliced
     if sliced is not None:
-        sliced = replace(sliced, taint=(*sliced.taint, templates.rules.path))
+        sliced = replace(sliced, taint=(*sliced.taint, templates.rules.path),
+                         unfiltered=(templates.rules.path,))
     return replace(plan, rules=(*plan.rules, templates.rules.path), loaded=loaded,
                    key=f"{plan.key}+templates/{templates.key}{'/sliced' if sliced else ''}",
                    templates=templates, record=record, sliced=sliced)

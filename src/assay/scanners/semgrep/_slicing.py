@@ -101,11 +101,12 @@ def _parsed(data: bytes) -> _Parsed | None:
     return _Parsed(tree, text, text.split("\n"), list(_units(tree)), imports)
 
 
-def slice_source(data: bytes, spec: SliceSpec) -> bytes | None:
+def slice_source(data: bytes, spec: SliceSpec, sourced: bool = False) -> bytes | None:
     """The file's bytes for the taint rules: with the functions that cannot hold a finding
     blanked, unchanged when it cannot be sliced safely, or None when nothing in it can
-    be a source (no taint rule can report in it)."""
-    if not _may_hold_source(data, spec):
+    be a source (no taint rule can report in it). `sourced`: the file is known to hold
+    what a source needs (the pre-pass's prefilter read it), which is not read again."""
+    if not sourced and not _may_hold_source(data, spec):
         return None
     parsed = _parsed(data) if all(token_word(t) for t in spec.sources) else None
     if parsed is None:

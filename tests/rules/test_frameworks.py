@@ -869,3 +869,113 @@ def test_self_kwargs_is_request_data_in_class_based_views_only(repo: GitRepo) ->
     method returning them is no source helper (on Django's own tree such a class named in
     a large test module's class attributes kept the module whole)."""
     assert _semgrep_found(repo, {"views.py": CLASS_VIEWS}) == [("command-injection", 9)]
+
+
+AIOHTTP_FILES = '''\
+import xml.sax
+from xml.sax.handler import feature_external_ges
+
+from aiohttp import web
+
+import settings
+
+
+async def download(request):
+    return web.FileResponse(settings.MEDIA_ROOT / request.query["file"])
+
+
+async def fixed_name(request):
+    return web.FileResponse(settings.MEDIA_ROOT / "logo.png")
+
+
+async def upload(request):
+    reader = await request.multipart()
+    field = await reader.next()
+    with open(settings.UPLOAD_ROOT / field.filename, "wb") as out:
+        out.write(await field.read())
+
+
+async def transcript(request):
+    parser = xml.sax.make_parser()
+    parser.setFeature(feature_external_ges, True)
+    parser.feed(await request.read())
+
+
+async def transcript_safe(request):
+    parser = xml.sax.make_parser()
+    parser.feed(await request.read())
+'''
+
+
+def test_aiohttp_files_uploads_and_incremental_xml(repo: GitRepo) -> None:
+    # web.FileResponse is a file sink; a multipart field's file name is request data;
+    # a SAX parser fed the body after external entities were switched on reads them
+    assert _semgrep_found(repo, {"media.py": AIOHTTP_FILES}) == [
+        ("path-traversal", 10), ("path-traversal", 20), ("xxe", 27)]
+
+
+DEBUG_ENTRY = '''\
+import asyncio
+
+from notes import create_app
+
+app = create_app()
+
+
+async def main():
+    await asyncio.sleep(0)
+
+if __name__ == "__main__":
+    asyncio.run(main(), debug=True)
+    app.run(debug=True)
+    app.run(debug=False)
+'''
+
+
+def test_an_application_made_elsewhere_run_in_debug_mode(repo: GitRepo) -> None:
+    # Bandit's B201 needs Flask imported in the file; an entry point importing the app
+    # (factory) is where debug mode is switched on. asyncio's debug mode is no such thing.
+    assert _semgrep_found(repo, {"wsgi.py": DEBUG_ENTRY}) == [("debug-enabled", 13)]
+
+
+PREVIEWS = '''\
+import requests
+from flask import Blueprint, request
+
+from services import echo, preview
+
+bp = Blueprint("api", __name__)
+
+
+@bp.post("/preview")
+def link_preview():
+    return preview(request.get_json()["url"])
+
+
+@bp.post("/echo")
+def link_echo():
+    return echo(request.get_json()["url"])
+'''
+SERVICES = '''\
+from urllib.parse import quote
+
+import requests
+
+API = "https://api.linkpreview.example.com/v1/preview"
+
+
+def preview(url):
+    return requests.get(f"{API}?q={quote(url)}", timeout=5).json()
+
+
+def echo(url):
+    return "<a href='%s'>link</a>" % url
+'''
+
+
+def test_a_helper_returning_what_an_http_call_returns_is_not_request_data(
+        repo: GitRepo) -> None:
+    # the rule trusts `requests.<method>(...)` (written with a metavariable): a helper whose
+    # parameter reaches its return only through one returns the other server's answer
+    found = _semgrep_found(repo, {"api.py": PREVIEWS, "services.py": SERVICES})
+    assert found == [("xss", 16)]

@@ -287,3 +287,38 @@ def test_several_source_methods_of_one_class(repo: GitRepo) -> None:
     repo.commit()
     assert sorted(_at(_found(repo), SQLI)) == [("search.py", 14), ("search.py", 15),
                                                ("search.py", 17)]
+
+
+SSRF = "assay.python.ssrf.taint"
+
+
+def test_a_helper_checking_the_host_before_the_request_is_no_sink(repo: GitRepo) -> None:
+    # the helper leaves on a host outside its allow-list before it fetches; a second
+    # helper without the check is still a sink wrapper; in the handler, a form field
+    # checked the same way is clean from the check on, an unchecked one is not
+    repo.write("fetch.py", "from urllib.parse import urlparse\n\nimport requests\n\n"
+                           "HOSTS = {'cdn.example.com'}\n\n\n"
+                           "def fetch_image(url):\n"
+                           "    if urlparse(url).hostname not in HOSTS:\n"
+                           "        raise ValueError(url)\n"
+                           "    return requests.get(url, timeout=5).content\n\n\n"
+                           "def fetch_any(url):\n"
+                           "    return requests.get(url, timeout=5).content\n")
+    repo.write("app.py", "import aiohttp\nfrom aiohttp import web\nfrom urllib.parse import "
+                         "urlparse\n\nfrom fetch import HOSTS, fetch_any, fetch_image\n\n\n"
+                         "async def image(request):\n"
+                         "    return web.Response(body=fetch_image(request.query['u']))\n\n\n"
+                         "async def anything(request):\n"
+                         "    return web.Response(body=fetch_any(request.query['u']))\n\n\n"
+                         "async def avatar(request):\n"
+                         "    data = await request.post()\n"
+                         "    if urlparse(data['url']).hostname not in HOSTS:\n"
+                         "        raise web.HTTPBadRequest()\n"
+                         "    async with aiohttp.ClientSession() as client:\n"
+                         "        checked = await client.get(data['url'])\n"
+                         "        unchecked = await client.get(data['other'])\n"
+                         "    body = await checked.read() + await unchecked.read()\n"
+                         "    return web.Response(body=body)\n")
+    repo.commit()
+    assert _at(_found(repo), SSRF) == [("app.py", 13), ("app.py", 22)]
+

@@ -12,7 +12,13 @@ from pathlib import Path
 import yaml
 
 from assay.scanners.semgrep import RULES_DIR, find_semgrep
-from assay.scanners.semgrep._prefilter import pattern_tokens, relevant_files, sink_tokens
+from assay.scanners.semgrep._prefilter import (
+    identifiers,
+    pattern_tokens,
+    relevant_files,
+    request_hint,
+    sink_tokens,
+)
 from assay.scanners.semgrep._rulegen import merged_methods, method_alternatives
 
 PACK = {r["id"]: r for r in yaml.safe_load((RULES_DIR / "taint.yaml").read_text())["rules"]}
@@ -186,3 +192,31 @@ def test_required_text_is_looked_up_among_words_as_in_the_text() -> None:
         expression = re.compile(rule["metadata"]["assay-requires"])
         by_text = sorted(p for p, text in sources.items() if expression.search(text))
         assert found[rule["id"]] == by_text and "words.py" in by_text
+
+
+def _request_names(node: object) -> set[str]:
+    """Every name the pack's request-data sources accept for a request's attribute or
+    method (the alternations of their `$ATTR` / `$METHOD` metavariable-regexes)."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        regex = node.get("metavariable-regex")
+        if isinstance(regex, dict) and regex.get("metavariable") in ("$ATTR", "$METHOD"):
+            match = re.fullmatch(r"\^\(([\w|]+)\)\$", str(regex["regex"]))
+            assert match, regex
+            found |= set(match.group(1).split("|"))
+        for value in node.values():
+            found |= _request_names(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _request_names(item)
+    return found
+
+
+def test_the_prefilter_knows_every_request_attribute_the_sources_accept() -> None:
+    # a name the sources accept but the prefilter does not would leave the files using
+    # it (aiohttp's `request.multipart()`) out of every taint rule, silently
+    shared = yaml.safe_load((RULES_DIR / "taint.yaml").read_text())["x-shared"]["request-data"]
+    names = _request_names(shared)
+    assert {"multipart", "match_info", "GET", "get_signed_cookie"} <= names
+    texts = {n: f"async def view(req):\n    return await request.{n}\n" for n in names}
+    assert sorted(n for n, t in texts.items() if not request_hint(t, identifiers(t))) == []

@@ -9,7 +9,12 @@ from assay.config import Config
 from assay.scanners.interface import ScannerError
 from assay.scanners.registry import build_scanner
 from assay.scanners.semgrep import RULES_DIR
-from assay.scanners.semgrep._sinks import SinkSignature, find_wrappers, signatures
+from assay.scanners.semgrep._sinks import (
+    SinkSignature,
+    find_wrappers,
+    signatures,
+    trusted_checks,
+)
 from assay.scanners.semgrep._summaries import summarize
 
 PACK = {r["id"]: r for r in yaml.safe_load((RULES_DIR / "taint.yaml").read_text())["rules"]}
@@ -48,7 +53,7 @@ def use():
 
 def test_signatures_are_read_off_the_sink_patterns() -> None:
     sigs = signatures(PACK[CMDI])
-    assert SinkSignature(callee=r"os\.system", position=0) in sigs
+    assert SinkSignature(callee=r"os\.system", position=0, trusted=trusted_checks(CMDI)) in sigs
     shell = [s for s in sigs if s.required == ("shell",)]
     assert shell and shell[0].position == 0
 
@@ -251,3 +256,95 @@ def test_a_sqlalchemy_statement_is_not_sql_text() -> None:
     assert sorted((w.function, w.param) for w in found) == [
         ("repo.Repo.formatted", "name"), ("repo.Repo.raw", "name"),
         ("repo.Repo.selected", "db"), ("repo.Repo.selected", "name")]
+
+
+GUARDED = '''\
+import ipaddress
+import socket
+from urllib.parse import urlparse
+
+import requests
+
+HOSTS = {"hooks.example.com"}
+
+
+def is_public_url(url):
+    parts = urlparse(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return False
+    infos = socket.getaddrinfo(parts.hostname, 443)
+    return all(ipaddress.ip_address(info[4][0]).is_global for info in infos)
+
+
+def ensure_listed(url):
+    if urlparse(url).hostname not in HOSTS:
+        raise ValueError(url)
+
+
+def listed(url):
+    if urlparse(url).hostname not in HOSTS:
+        raise ValueError(url)
+    return requests.get(url)
+
+
+def public(url):
+    if not is_public_url(url):
+        raise ValueError(url)
+    return requests.get(url)
+
+
+def ensured(url):
+    ensure_listed(url)
+    return requests.get(url)
+
+
+def unchecked_result(url):
+    is_public_url(url)
+    return requests.get(url)
+
+
+def checked_after(url):
+    response = requests.get(url)
+    if urlparse(url).hostname not in HOSTS:
+        raise ValueError(url)
+    return response
+
+
+def checked_in_branch(url, strict):
+    if strict:
+        if urlparse(url).hostname not in HOSTS:
+            raise ValueError(url)
+    return requests.get(url)
+
+
+def other_param(url, name):
+    if name not in HOSTS:
+        raise ValueError(name)
+    return requests.get(url)
+
+
+def host_checked_path(name):
+    if urlparse(name).hostname not in HOSTS:
+        raise ValueError(name)
+    return open("/srv/" + name)
+
+
+def use():
+    listed("a"); public("b"); ensured("c"); unchecked_result("d"); checked_after("e")
+    checked_in_branch("f", True); other_param("g", "h"); host_checked_path("i")
+'''
+
+
+def test_a_parameter_checked_before_the_sink_does_not_reach_it() -> None:
+    # a check of the parameter that leaves the function when it fails, made by the
+    # function's own statements before the call, inline or through a project guard
+    summaries = summarize({"hooks.py": GUARDED}, ["hooks.py"])
+    found = find_wrappers(SSRF, signatures(PACK[SSRF]), summaries.call_index, lambda w: True)
+    assert sorted(w.function for w in found) == [
+        "hooks.checked_after", "hooks.checked_in_branch", "hooks.other_param",
+        "hooks.unchecked_result"]
+    # the rule must trust the kind of check: a host check does not contain a path
+    traversal = "assay.python.path-traversal.taint"
+    found = find_wrappers(traversal, signatures(PACK[traversal]), summaries.call_index,
+                          lambda w: True)
+    assert [w.function for w in found] == ["hooks.host_checked_path"]

@@ -12,7 +12,12 @@ from assay.scanners.semgrep._pack import load_rules
 from assay.scanners.semgrep._prepass import provenance
 from assay.scanners.semgrep._pysource import module_names
 from assay.scanners.semgrep._rulefiles import write_generated
-from assay.scanners.semgrep._rulegen import call_patterns, extend_pack, trusted_calls
+from assay.scanners.semgrep._rulegen import (
+    call_patterns,
+    extend_pack,
+    is_trusted,
+    trusted_calls,
+)
 from assay.scanners.semgrep._summaries import SummaryKind, summarize
 
 PARAMS = '''\
@@ -167,6 +172,11 @@ def test_trusted_calls_come_from_the_rule() -> None:
     sqli = next(r for r in pack["rules"] if r["id"] == "assay.python.sqli.taint")
     assert {"html.escape", "markupsafe.escape", "int"} <= trusted_calls(xss)
     assert "html.escape" not in trusted_calls(sqli)
+    # a part the rule writes as a metavariable stands for any one name, never for more
+    assert "requests.$HTTP_METHOD" in trusted_calls(xss)
+    assert is_trusted("requests.get", trusted_calls(xss))
+    assert not is_trusted("requests.sessions.Session", trusted_calls(xss))
+    assert not is_trusted("requests.get", trusted_calls(sqli))
 
 
 def test_extended_pack_adds_summaries_to_taint_rules_only(tmp_path: Path) -> None:

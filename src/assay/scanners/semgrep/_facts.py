@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/6"  # the cache's name for these documents
+KIND = "prepass-facts/7"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
-              list(c.query_builder), c.line] for c in f.calls],
+              list(c.query_builder), c.line, [list(g) for g in c.guarded]]
+             for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns]
 
 
@@ -137,8 +138,10 @@ def _function(doc: list[Any]) -> FunctionFacts:
         tuple(ParamCall(_str(callee), _str(method),
                         tuple((_str(k), _strs(v)) for k, v in args),
                         tuple((_str(k), _str(v)) for k, v in keywords), _str(receiver),
-                        _strs(fixed), _strs(built), _int(line))
-              for callee, method, args, keywords, receiver, fixed, built, line in calls),
+                        _strs(fixed), _strs(built), _int(line),
+                        tuple((_str(p), _str(k)) for p, k in guarded))
+              for callee, method, args, keywords, receiver, fixed, built, line, guarded
+              in calls),
         _str(source), _str(guard), _strs(checks), guard_returns)
 
 

@@ -32,7 +32,7 @@ _REQUEST_ATTRS = (
     "|content|view_args|environ|full_path|base_url|url_root|host|host_url|referrer"
     "|user_agent|authorization|access_route|mimetype_params|get_full_path"
     "|get_full_path_info|get_host|build_absolute_uri|get_json|get_data|post|text|read"
-    "|readline|readlines|get_signed_cookie")
+    "|readline|readlines|get_signed_cookie|multipart")
 _ROUTE_VERBS = ("route", "get", "post", "put", "patch", "delete", "api_route")
 # (names one of which the file must contain, the expression it must then match)
 SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (

@@ -100,6 +100,12 @@ class ParamCall:
     arguments that are SQLAlchemy statements built with its constructs
     (`select(User).where(User.name == name)`, `table.select().where(...)`, or a local
     variable every assignment of which is one): what reaches them is a bound parameter.
+    `guarded` lists (parameter, check) for each check of a parameter's value that the
+    function's body makes before the call and leaves on when it fails (`if
+    urlparse(url).hostname not in HOSTS: raise ...`): the check's kind (see
+    `FunctionFacts.guard`), or, for a call of a function that may be a project guard,
+    `predicate:<dotted>` (`if not is_public_url(url): raise ...`) or `raise:<dotted>` (a
+    statement of its own: `ensure_within(BASE, path)`), which the summaries resolve.
     `line` is where the call is in its file (a finding at a call of a wrapper names it).
     """
 
@@ -111,6 +117,7 @@ class ParamCall:
     fixed_host: tuple[str, ...] = ()
     query_builder: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
+    guarded: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -423,21 +430,33 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     nodes = list(_own_nodes(node))
     flow = _LocalFlow(scope, cls, _assignments(nodes), frozenset(own), view)
     wanted = frozenset(params)
-    calls = tuple(c for c in (flow.param_call(n, wanted) for n in nodes
-                              if isinstance(n, ast.Call) and wanted) if c is not None)
+    guards = _Guards(flow, wanted)
+    checked = guards.before(node.body) if wanted else []
+    calls = tuple(_guarded(c, checked) for c in (flow.param_call(n, wanted) for n in nodes
+                                                  if isinstance(n, ast.Call) and wanted)
+                  if c is not None)
     if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
         return FunctionFacts(qualname, len(params), (), tuple(params), calls)
     returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value))
-    guard, checks, returned = _Guards(flow, wanted).of(nodes)
+    guard, checks, returned = guards.of(nodes)
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
                          checks, returned)
 
 
 _CONTAINMENT = frozenset({"is_relative_to", "startswith", "commonpath"})
 _URL_PARTS = frozenset({"netloc", "hostname", "scheme", "host", "port"})
+# what an `ipaddress` address says of itself: a check of where a resolved host points
+_ADDRESS_PARTS = frozenset({"is_global", "is_private", "is_loopback", "is_link_local",
+                            "is_reserved", "is_multicast", "is_unspecified"})
 _REGEX = frozenset({"fullmatch"})
 _EXIT_CALLS = frozenset({"abort", "flask.abort"})
+
+
+def _guarded(call: ParamCall, checked: list[tuple[int, str, str]]) -> ParamCall:
+    """`call` with the checks made before its line (see `ParamCall.guarded`)."""
+    found = tuple(sorted({(param, kind) for line, param, kind in checked if line < call.line}))
+    return replace(call, guarded=found) if found else call
 
 
 class _Guards:
@@ -469,6 +488,37 @@ class _Guards:
         returned = any(v is not None and self.mentions(v) for v in returns)
         return "raise", tuple(sorted(exits)), returned
 
+    def before(self, body: list[ast.stmt]) -> list[tuple[int, str, str]]:
+        """(last line, parameter, check) of the checks the function's own statements
+        (not those inside a branch or a loop) make and leave on when they fail."""
+        out: list[tuple[int, str, str]] = []
+        for statement in body:
+            end = statement.end_lineno or statement.lineno
+            if isinstance(statement, ast.If) and any(_exits(b) for b in statement.body):
+                kind = self.check(statement.test)
+                test = statement.test
+                if kind == "allow" and not self._is_param_in(test):
+                    kind = None  # `ext(name) in ALLOWED` allows a kind of file, not a name
+                if kind is None and isinstance(test, ast.UnaryOp) \
+                        and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call):
+                    kind, test = self._called("predicate", test.operand), test.operand
+                if kind is not None:
+                    out += [(end, p, kind) for p in sorted(self.named(test))]
+            elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
+                kind = self._called("raise", statement.value)
+                if kind is not None:  # `ensure_within(BASE, path)`: raises when it fails
+                    out += [(end, p, kind) for p in sorted(self.named(statement.value))]
+        return out
+
+    def _is_param_in(self, test: ast.expr) -> bool:
+        """`name in ALLOWED` or `name not in ALLOWED` of a parameter itself."""
+        return isinstance(test, ast.Compare) and isinstance(test.left, ast.Name) \
+            and test.left.id in self.params
+
+    def _called(self, form: str, call: ast.Call) -> str | None:
+        callee = self.flow.resolve(call.func)
+        return f"{form}:{callee}" if callee and "." in callee else None
+
     def check(self, test: ast.expr) -> str | None:
         """The kind of check a condition makes on a parameter's value, if any."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -478,13 +528,16 @@ class _Guards:
             return next((k for k in kinds if k), None)
         if isinstance(test, ast.Attribute) and test.attr in _URL_PARTS and self.mentions(test):
             return "url"  # `not urlparse(target).netloc`: no host of its own
+        if isinstance(test, ast.Attribute) and test.attr in _ADDRESS_PARTS \
+                and self.mentions(test):
+            return "url"  # `ipaddress.ip_address(host).is_global`
         if isinstance(test, ast.Compare) and self.mentions(test.left):
+            if any(isinstance(n, ast.Attribute) and n.attr in _URL_PARTS
+                   for n in _walk(test.left)):
+                return "url"  # `urlparse(url).hostname not in HOSTS`
             if (all(isinstance(op, ast.In | ast.NotIn) for op in test.ops)
                     and all(self.flow.is_const(c) for c in test.comparators)):
                 return "allow"
-            if any(isinstance(n, ast.Attribute) and n.attr in _URL_PARTS
-                   for n in _walk(test.left)):
-                return "url"
         if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute | ast.Name):
             name = test.func.attr if isinstance(test.func, ast.Attribute) else test.func.id
             if not self.mentions(test):
@@ -495,19 +548,31 @@ class _Guards:
                 return "regex"
             if name == "url_has_allowed_host_and_scheme":
                 return "url"
+            if name in ("all", "any") and len(test.args) == 1 \
+                    and isinstance(test.args[0], ast.GeneratorExp | ast.ListComp) \
+                    and any(isinstance(n, ast.Attribute) and n.attr in _ADDRESS_PARTS
+                            for n in _walk(test.args[0].elt)):
+                return "url"  # every address the host resolves to is public
         return None
 
     def mentions(self, node: ast.AST) -> bool:
         """Whether a parameter's value (or one derived from it) is used in `node`."""
-        todo, seen = [node], set[str]()
+        return bool(self.named(node, first=True))
+
+    def named(self, node: ast.AST, first: bool = False) -> set[str]:
+        """The parameters whose value (or one derived from it) is used in `node`; with
+        `first`, at most one."""
+        todo, seen, found = [node], set[str](), set[str]()
         while todo:
             for child in _walk(todo.pop()):
                 if isinstance(child, ast.Name) and child.id not in seen:
                     seen.add(child.id)
                     if child.id in self.params:
-                        return True
+                        found.add(child.id)
+                        if first:
+                            return found
                     todo.extend(self.flow.assigned.get(child.id, ()))
-        return False
+        return found
 
 
 def _is_bool(value: ast.expr | None) -> bool:

@@ -11,6 +11,7 @@ generated file replaces the pack's taint file for the scan.
 from __future__ import annotations
 
 import builtins
+import functools
 import hashlib
 import io
 import json
@@ -25,7 +26,12 @@ from assay.scanners.semgrep._pack import COPY_MARK, Rule, RuleFile, Rules
 from assay.scanners.semgrep._prefilter import pattern_tokens, token_word
 from assay.scanners.semgrep._pysource import VALUE_PARAM
 from assay.scanners.semgrep._rulefiles import include_of
-from assay.scanners.semgrep._sinks import SinkWrapper, find_wrappers, signatures
+from assay.scanners.semgrep._sinks import (
+    SinkWrapper,
+    find_wrappers,
+    signatures,
+    trusted_checks,
+)
 from assay.scanners.semgrep._summaries import FunctionSummary, Summaries, SummaryKind
 
 # Names too common to match by name alone: a project helper called `get` must not turn
@@ -39,7 +45,7 @@ COMMON_NAMES = frozenset(dir(builtins)) | frozenset({
     "build", "create", "make", "new", "init", "setup", "start", "stop", "reset", "first",
     "one", "count", "sort", "find", "add", "remove", "pop", "clear", "login", "logout",
 })
-_CALL_NAME = re.compile(r"^([A-Za-z_][\w.]*)\(")
+_CALL_NAME = re.compile(r"^([A-Za-z_]\w*(?:\.\$?[A-Za-z_]\w*)*)\(")
 _BUILTIN_NAMES = frozenset(dir(builtins))
 # Copies of a taint rule, one per group of its files (see extend_pack): one file per copy
 # cuts the most, but every copy repeats the rule's own patterns (~45 kB).
@@ -159,13 +165,27 @@ def wrapper_sink(wrapper: SinkWrapper, summaries: Summaries,
 
 
 def trusted_calls(rule: dict[str, Any]) -> set[str]:
-    """The dotted names of calls a rule's sanitizers already trust (`html.escape`, `int`)."""
+    """The dotted names of calls a rule's sanitizers already trust (`html.escape`, `int`),
+    a part of them a metavariable where the rule writes one (`requests.$HTTP_METHOD`)."""
     names: set[str] = set()
     for pattern in _patterns(rule.get("pattern-sanitizers", [])):
         match = _CALL_NAME.match(pattern.strip())
         if match:
             names.add(match.group(1))
     return names
+
+
+def is_trusted(callee: str, trusted: set[str]) -> bool:
+    """Whether a call of `callee` (a dotted name) is one of `trusted` (see trusted_calls):
+    a metavariable part stands for any one name."""
+    return callee in trusted or any("$" in name and _name_form(name).fullmatch(callee)
+                                    for name in trusted)
+
+
+@functools.lru_cache(maxsize=256)
+def _name_form(name: str) -> re.Pattern[str]:
+    return re.compile(r"\.".join(r"[A-Za-z_]\w*" if part.startswith("$") else re.escape(part)
+                                 for part in name.split(".")))
 
 
 def _patterns(node: Any) -> Iterable[str]:
@@ -193,7 +213,7 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     # methods are matched by name alone, which is too loose to clear taint with
     safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params and not f.is_method]
     safe += [f for f in summaries.of_kind(SummaryKind.SANITIZER)
-             if f.via and set(f.via) <= trusted and not f.is_method]
+             if f.via and all(is_trusted(v, trusted) for v in f.via) and not f.is_method]
     if wrappers is None:
         wrappers = rule_wrappers(rule, summaries)
     wrapping = {w.function for w in wrappers}
@@ -226,12 +246,6 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
 
 # Rules a parameter from one URL segment cannot feed: it holds no `/`
 SEGMENT_SAFE_RULES = frozenset({"assay.python.path-traversal.taint"})
-# The kinds of check (see FunctionFacts.guard) each rule trusts; every rule trusts an
-# allow-list of constants and a full regular-expression match.
-RULE_CHECKS = {"assay.python.path-traversal.taint": frozenset({"contain"}),
-               "assay.python.open-redirect.taint": frozenset({"url"}),
-               "assay.python.ssrf.taint": frozenset({"url"})}
-COMMON_CHECKS = frozenset({"allow", "regex"})
 _EXITS = [{"pattern": "return ..."}, {"pattern": "raise ..."}, {"pattern": "abort(...)"},
           {"pattern": "flask.abort(...)"}]
 _VARIABLE = {"metavariable-regex": {"metavariable": "$X", "regex": r"^[A-Za-z_][\w.]*$"}}
@@ -256,7 +270,7 @@ def guard_sanitizers(rule_id: str, summaries: Summaries,
     and inside `if allowed_file(f):`; a guard that raises or aborts itself
     (`ensure_within(BASE, path)`) clears the variables passed to it from the call on,
     and, when it returns the checked value, its result."""
-    accepted = COMMON_CHECKS | RULE_CHECKS.get(rule_id, frozenset())
+    accepted = trusted_checks(rule_id)
     out: list[dict[str, Any]] = []
     for guard in summaries.of_kind(SummaryKind.GUARD):
         if guard.is_method or not set(guard.via) & accepted:

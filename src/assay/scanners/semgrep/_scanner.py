@@ -105,10 +105,11 @@ class SemgrepScanner(FileScanner):
 
 @functools.cache
 def _results_code_digest() -> str:
-    """A short hash of the code between the files and the findings."""
-    from assay.scanners.semgrep import _process, _results, _slicing
+    """A short hash of the code between the files and the findings (the prefilter among
+    it: a file it leaves out of a rule gets that rule's silence, kept under the same key)."""
+    from assay.scanners.semgrep import _prefilter, _process, _results, _slicing
 
     digest = hashlib.sha256()
-    for module in (_slicing, _process, _results):
+    for module in (_prefilter, _slicing, _process, _results):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()[:16]

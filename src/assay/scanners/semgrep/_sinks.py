@@ -24,6 +24,17 @@ SSRF_CWE = 918
 SQLI_CWE = 89
 _CALL = re.compile(r"^([\w.$]+)\((.*)\)$", re.DOTALL)
 _FALSY = frozenset({"False", "None", "0", "''", '""'})
+# The kinds of check (see FunctionFacts.guard) each rule trusts; every rule trusts an
+# allow-list of constants and a full regular-expression match.
+RULE_CHECKS = {"assay.python.path-traversal.taint": frozenset({"contain"}),
+               "assay.python.open-redirect.taint": frozenset({"url"}),
+               "assay.python.ssrf.taint": frozenset({"url"})}
+COMMON_CHECKS = frozenset({"allow", "regex"})
+
+
+def trusted_checks(rule_id: str) -> frozenset[str]:
+    """The kinds of check a rule takes to clear a value."""
+    return COMMON_CHECKS | RULE_CHECKS.get(rule_id, frozenset())
 
 
 @dataclass(frozen=True)
@@ -38,7 +49,9 @@ class SinkSignature:
     `text_only` (SQL injection) a SQLAlchemy statement built with its constructs is not
     the sink: what reaches it is a bound parameter. A `bound` method's receiver is an
     object the sink's block makes first (`$P = xml.sax.make_parser()`, then
-    `$P.parse(...)`): never a module or class the call names (`ast.parse(...)`).
+    `$P.parse(...)`): never a module or class the call names (`ast.parse(...)`). A
+    parameter the function checks before the call with a check of a `trusted` kind
+    (`ParamCall.guarded`) does not reach the sink.
     """
 
     callee: str = ""
@@ -50,6 +63,7 @@ class SinkSignature:
     host_only: bool = False
     text_only: bool = False
     bound: bool = False
+    trusted: frozenset[str] = frozenset()
     wrapper: SinkWrapper | None = field(default=None, compare=False)
 
     def matches(self, call: ParamCall) -> tuple[str, ...]:
@@ -72,7 +86,11 @@ class SinkSignature:
             return ()
         if self.text_only and key in call.query_builder:
             return ()
-        return args.get(key or "", ())
+        reached = args.get(key or "", ())
+        if call.guarded and self.trusted:
+            cleared = {p for p, kind in call.guarded if kind in self.trusted}
+            return tuple(p for p in reached if p not in cleared)
+        return reached
 
 
 @dataclass(frozen=True, order=True)
@@ -108,6 +126,7 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
     out: list[SinkSignature] = []
     cwe = str(rule.get("metadata", {}).get("cwe", ""))
     host_only, text_only = cwe.startswith(f"CWE-{SSRF_CWE}:"), cwe.startswith(f"CWE-{SQLI_CWE}:")
+    trusted = trusted_checks(str(rule.get("id", "")))
     for block in rule.get("pattern-sinks", []):
         items = block.get("patterns", []) if isinstance(block, dict) else []
         focus = next((i["focus-metavariable"] for i in items if "focus-metavariable" in i),
@@ -124,7 +143,7 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
                 bound = bool(signature.method) and re.search(
                     rf"{re.escape(receiver)}\b", inside) is not None
                 out.append(replace(signature, host_only=host_only, text_only=text_only,
-                                   bound=bound))
+                                   bound=bound, trusted=trusted))
     return out
 
 
@@ -253,7 +272,8 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
         if not new:
             break
         current = [replace(s, host_only=any(x.host_only for x in sinks),
-                           text_only=any(x.text_only for x in sinks), wrapper=w)
+                           text_only=any(x.text_only for x in sinks),
+                           trusted=frozenset().union(*(x.trusted for x in sinks)), wrapper=w)
                    for w in new for s in _as_signatures(w, by_name(w.name))]
     return sorted(found.values())
 

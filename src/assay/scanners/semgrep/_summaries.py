@@ -27,7 +27,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assay.scanners.semgrep._facts import read_files
 from assay.scanners.semgrep._pysource import (
@@ -270,7 +270,9 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
         name = func.qualname.rsplit(".", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
     typed = _typed_params(every)
-    calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names, f.calls, f.source,
+    guards = {f"{m.name}.{f.qualname}": (f.guard, f.checks) for m, f in functions if f.guard}
+    calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names,
+                           tuple(_resolved_guards(c, guards) for c in f.calls), f.source,
                            f.qualname in m.local_calls)
              for m, f in functions
              if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
@@ -278,6 +280,26 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
     return Summaries(tuple(sorted(summaries)), tuple(sorted(typed, key=repr)),
                      tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps),
                      tuple(f"{name} ({', '.join(paths)})" for name, paths in ambiguous.items()))
+
+
+def _resolved_guards(call: ParamCall,
+                     guards: Mapping[str, tuple[str, tuple[str, ...]]]) -> ParamCall:
+    """`call` with each guard call before it (`predicate:<dotted>`, `raise:<dotted>`, see
+    ParamCall.guarded) replaced by the kinds of check that project function makes, or
+    left out when it is no guard used so: a predicate's result must be tested
+    (`if not f(x): raise`), a call as a statement of its own must raise itself."""
+    if not any(":" in kind for _, kind in call.guarded):
+        return call
+    found: set[tuple[str, str]] = set()
+    for param, kind in call.guarded:
+        form, _, dotted = kind.partition(":")
+        if not dotted:
+            found.add((param, kind))
+            continue
+        guard, checks = guards.get(dotted, ("", ()))
+        if guard == "raise" or (guard == "predicate" and form == "predicate"):
+            found.update((param, check) for check in checks)
+    return replace(call, guarded=tuple(sorted(found)))
 
 
 def _kind_of(returns: tuple[ReturnFact, ...],

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from assay.model import Confidence, Finding, FlowRole, FlowStep, Severity, Span
 from assay.normalize.merge import Engines, MergeOutcome, MergePolicy
 from assay.normalize.merge import merge_findings as merge
-from assay.scanners.bandit import GATED_BY_DATAFLOW
+from assay.scanners.bandit import GATED_BY_DATAFLOW, IMPORT_CHECKS
 
 COVERED = (22, 78, 79, 89, 502, 611, 798, 918)
 ENGINES = Engines("bandit", "semgrep", frozenset(GATED_BY_DATAFLOW))
@@ -202,3 +202,25 @@ def test_a_flow_ending_elsewhere_or_a_local_partner_leaves_the_cross_file_join()
     assert {(f.path, f.sources) for f in joined.findings} == {
         ("db.py", ("semgrep:assay.python.sqli.taint", "bandit:B608")),
         ("views.py", ("semgrep:assay.python.sqli.taint",))}
+
+
+def test_an_unconfirmed_import_is_counted_not_reported_and_a_confirmed_one_merges() -> None:
+    engines = replace(ENGINES, imports=IMPORT_CHECKS)
+    imported = bandit("B404", 78, 1)
+    call = bandit("B602", 78, 9)
+    outcome = merge([imported, call], COVERED, engines)
+    # the import can never be where a flow ends: it is not reported; the call is, low
+    assert [f.rule_id for f in outcome.findings] == ["B602"]
+    assert dict(outcome.provenance())["merge.bandit_imports"] == "1"
+    # a taint finding near the import (a short module) still takes it in
+    taint = semgrep("assay.python.command-injection.taint", 78, 3)
+    (joined,) = merge([imported, taint], COVERED, engines).findings
+    assert joined.sources == ("semgrep:assay.python.command-injection.taint", "bandit:B404")
+    # `keep` keeps it as it is; where taint analysis did not run it stands
+    assert merge([imported], COVERED, engines, MergePolicy.KEEP).findings == (imported,)
+    assert merge([imported], COVERED, engines, analyzed=()).findings == (imported,)
+
+
+def test_only_import_checks_are_import_checks() -> None:
+    assert frozenset(GATED_BY_DATAFLOW) > IMPORT_CHECKS
+    assert {"B301", "B313", "B602", "B608"}.isdisjoint(IMPORT_CHECKS)

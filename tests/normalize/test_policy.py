@@ -165,6 +165,33 @@ def test_block_keeps_test_code_and_skip_counts_it() -> None:
     assert dict(skipped.provenance())["policy.test_code_skipped"] == "1"
 
 
+def _assert(path: str) -> Finding:
+    return Finding(scanner="bandit", rule_id="B101", path=path, span=Span(4, 4),
+                   severity=Severity.INFO, confidence=Confidence.HIGH,
+                   message="Use of assert detected.", cwe=703, sources=("bandit:B101",))
+
+
+def test_an_assert_in_test_code_is_not_reported_and_counted() -> None:
+    tree = _Tree({"tests/test_a.py": b"def test_a():\n    assert 1\n",
+                  "tests/helpers.py": b"def check(x):\n    assert x\n",
+                  "app/views.py": b"from tests.helpers import check\n"})
+    findings = [_assert("tests/test_a.py"), _assert("tests/helpers.py"), _assert("app/views.py")]
+    outcome = apply_policy(findings, Policy(), tree)
+    # in a test nothing imports: how the test checks; in a test-path file production code
+    # imports, and in production code, an assert is what Bandit says (removed under -O)
+    assert [f.path for f in outcome.findings] == ["tests/helpers.py", "app/views.py"]
+    assert dict(outcome.provenance())["policy.test_asserts"] == "1"
+    # an operator who blocks on test code sees them all; skip leaves the test out anyway
+    assert apply_policy(findings, Policy(OnTestCode.BLOCK), tree).findings == tuple(findings)
+    skipped = apply_policy(findings, Policy(OnTestCode.SKIP), tree)
+    assert "policy.test_asserts" not in dict(skipped.provenance())
+
+
+def test_only_asserts_are_left_out_of_test_code() -> None:
+    other = replace(_assert("tests/test_a.py"), rule_id="B311", sources=("bandit:B311",))
+    assert apply_policy([other], Policy(), _no_files).findings == (other,)
+
+
 def test_name_only_secret_is_low_and_a_random_value_stays_high() -> None:
     weak = _secret("app/settings.py", 'SECRET_KEY = "secret key"', "secret key")
     strong = _secret("app/settings.py", 'API_TOKEN = "9f2c7e61d4b8a3f0c5e9d2b7a1f4c8e6"',

@@ -322,3 +322,13 @@ def test_a_helper_checking_the_host_before_the_request_is_no_sink(repo: GitRepo)
     repo.commit()
     assert _at(_found(repo), SSRF) == [("app.py", 13), ("app.py", 22)]
 
+
+def test_an_import_bandit_checks_is_not_a_finding_of_its_own(repo: GitRepo) -> None:
+    # `import subprocess` and a call with an argument list: Bandit's import check (B404)
+    # is counted, not reported; its call checks (B603/B607) are reported, low
+    repo.write("tools.py", "import subprocess\n\n\ndef version():\n"
+                           "    return subprocess.run(['git', '--version'], check=True)\n")
+    repo.commit()
+    result = scan(repo.path)
+    assert sorted(f.rule_id for f in result.run.findings) == ["B603", "B607"]
+    assert dict(result.run.provenance.extra)["merge.bandit_imports"] == "1"

@@ -9,10 +9,12 @@ its control: the same code on a test path nothing in production reaches does not
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tests.helpers import GitRepo
-from tests.scanners.test_bad_input import EXIT_BLOCK, EXIT_OK
+from tests.scanners.test_bad_input import EXIT_BLOCK, EXIT_OK, assay
 from tests.security.test_config import SHELL, gate
 
 SAFE = "def run(cmd):\n    return cmd\n"
@@ -157,3 +159,22 @@ def test_a_kept_reach_is_worked_out_again_when_production_starts_importing(
     code, finding = whole_tree()
     assert code == EXIT_BLOCK and finding["severity"] == "high"
     assert "production code reaches it (app/views.py)" in str(finding["rationale"])
+
+
+def test_asserts_in_tests_are_counted_not_listed_and_imported_ones_stay(
+        repo: GitRepo) -> None:
+    # an assert in a test is how it checks: left out and counted where a person reads the
+    # run; one in a test-path helper production code imports is production code
+    repo.write("app/__init__.py", "")
+    repo.write("app/views.py", "from app.tests.helpers import check\n")
+    repo.write("app/tests/__init__.py", "")
+    repo.write("app/tests/helpers.py", "def check(user):\n    assert user.is_admin\n")
+    repo.write("app/tests/test_views.py", "def test_a():\n    assert 1\n    assert 2\n")
+    repo.commit()
+    text = assay("scan", "-s", "bandit", "--no-record", cwd=repo.path)
+    assert "2 assert(s) in test code not reported" in text.stdout
+    doc = json.loads(assay("scan", "-s", "bandit", "--no-record", "-q", "-f", "json",
+                           cwd=repo.path).stdout)
+    assert [(f["path"], f["rule_id"]) for f in doc["findings"]] == [
+        ("app/tests/helpers.py", "B101")]
+    assert doc["run"]["provenance"]["extra"]["policy.test_asserts"] == "2"

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assay.model import Finding, FindingKind, Run, RunStatus, Severity, SkipReason
+from assay.normalize.policy import TEST_ASSERTS
 from assay.workflow.states import BLOCKING, State
 
 States = Mapping[str, str]
@@ -183,6 +184,9 @@ def summary_line(run: Run, fail_on: str | None = None, states: States | None = N
     ghosts = len(phantoms(run.findings))
     if ghosts:
         found += f"; {not_counted(ghosts)}"
+    asserts = dict(run.provenance.extra).get(TEST_ASSERTS, "")
+    if asserts:
+        found += f"; {asserts} assert(s) in test code not reported"
     cov = run.coverage
     status = run.status.value.upper()
     if run.complete and blocking(run, fail_on, states):

@@ -15,8 +15,12 @@ dataflow rule models as a sink (`UNMODELLED`: paramiko, wildcards in commands, M
 templates) pass through unchanged whatever the policy, since silence there says
 nothing. Findings of a CWE the other engine decides by looking at the value itself
 (`DECIDED_BY_VALUE`: a hard-coded secret the pack's secret rules found to be a
-placeholder) are dropped under `demote` too: that silence is a verdict. In a file the
-dataflow engine did not analyze, nothing confirms or refutes them: they stand.
+placeholder) are dropped under `demote` too: that silence is a verdict, and so are
+gated rules that report an import rather than a use (`Engines.imports`: `import pickle`,
+`import subprocess`): no dataflow finding can be at an import, so they would stand
+unconfirmed in every file that imports the module, while the pattern engine's checks of
+the module's calls report its use (the run counts them). In a file the dataflow engine
+did not analyze, nothing confirms or refutes them: they stand.
 
 Everything else the pattern engine reports (weak hashes and ciphers, weak randomness,
 dangerous calls and settings) stands on its own; when a dataflow rule reports the same
@@ -65,11 +69,13 @@ class MergePolicy(enum.StrEnum):
 class Engines:
     """The two scanners a merge weighs, by name: `pattern` matches code whatever data
     reaches it, `dataflow` follows the data; `gated` are the pattern engine's rules whose
-    findings the dataflow engine decides where it gates their CWE."""
+    findings the dataflow engine decides where it gates their CWE, `imports` those of
+    them that report the import of a module rather than a use of it."""
 
     pattern: str
     dataflow: str
     gated: frozenset[str]
+    imports: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,7 @@ class MergeOutcome:
     engine: str = ""  # the pattern engine whose findings were gated
     unmodelled: int = 0
     duplicates: int = 0
+    imports: int = 0  # unconfirmed import findings not reported under `demote`
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -94,6 +101,7 @@ class MergeOutcome:
                 (f"merge.{self.engine}_unconfirmed",
                  f"{len(self.unconfirmed)}: {detail}".rstrip(": ")),
                 (f"merge.{self.engine}_unmodelled", str(self.unmodelled)),
+                (f"merge.{self.engine}_imports", str(self.imports)),
                 ("merge.merged", str(self.merged)),
                 ("merge.same_sink_call", str(self.duplicates)))
 
@@ -122,7 +130,7 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
     absorbed: set[int] = set()
     out: list[Finding] = []
     unconfirmed: list[str] = []
-    merged, unmodelled = joined, 0
+    merged, unmodelled, imports = joined, 0, 0
     for finding in pattern:
         gated = (finding.rule_id in engines.gated and finding.cwe in covered_cwes
                  and seen(finding.path))
@@ -137,13 +145,15 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
             unconfirmed.append(finding.rule_id)
             if policy is MergePolicy.KEEP:
                 out.append(finding)
+            elif policy is MergePolicy.DEMOTE and finding.rule_id in engines.imports:
+                imports += 1
             elif policy is MergePolicy.DEMOTE and finding.cwe not in DECIDED_BY_VALUE:
                 out.append(_demote(finding))
         else:
             out.append(finding)
     out.extend(f for f in others if id(f) not in absorbed)
     return MergeOutcome(tuple(sorted(out, key=Finding.sort_key)), merged, tuple(unconfirmed),
-                        policy, engines.pattern, unmodelled, duplicates)
+                        policy, engines.pattern, unmodelled, duplicates, imports)
 
 
 def _join_through_flows(pattern: list[Finding], others: list[Finding],

@@ -6,7 +6,9 @@ a pattern dangerous wherever it appears, a credential recognized by its format o
 value. Otherwise its severity is lowered (at most `medium`, or `low`) so that it is
 reported but does not block at the default threshold, and it says why: a tag
 `policy:<reason>`, a tag `was:<severity>` and a sentence in its rationale. Nothing is
-dropped, except test code under `test_code = "skip"`, which the run records by count.
+dropped, except test code under `test_code = "skip"`, and an `assert` in test code
+(Bandit's B101: how a test checks, not a weakness) unless `test_code = "block"`; the run
+records both by count, and the summary line names the asserts.
 
 - **test code** (tests, fixtures, factories, test settings, by path; normalize/testcode.py)
   that no production file imports or names (normalize/testreach.py): `report` (default)
@@ -35,6 +37,10 @@ from assay.normalize.testcode import is_test_path, why_test_code
 from assay.normalize.testreach import ProductionReach, ReachMemo
 
 SECRET_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107"})
+# checks whose every finding in test code is the test's own mechanism: `assert` is how a
+# pytest test checks (on six web applications, 7,102 of 7,194 of these were in tests)
+TEST_MECHANISM_RULES = frozenset({"B101"})
+TEST_ASSERTS = "policy.test_asserts"  # the provenance key: how many were not reported
 WEAK_HASH_CWE = 328
 _NON_SECURITY_DIGEST = re.compile(
     r"(?i)gravatar|cache|etag|checksum|fingerprint|rate_?limit|throttle|dedup|"
@@ -72,6 +78,7 @@ class PolicyOutcome:
     lowered: tuple[tuple[str, int], ...] = ()
     skipped_test_code: int = 0
     test_code: OnTestCode = OnTestCode.REPORT
+    test_asserts: int = 0
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -80,6 +87,8 @@ class PolicyOutcome:
                  ("policy.lowered", lowered or "0")]
         if self.test_code is OnTestCode.SKIP:
             pairs.append(("policy.test_code_skipped", str(self.skipped_test_code)))
+        if self.test_asserts:
+            pairs.append((TEST_ASSERTS, str(self.test_asserts)))
         return tuple(pairs)
 
 
@@ -108,7 +117,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
     files = _Files(tree)
     out: list[Finding] = []
     counts: dict[str, int] = {}
-    skipped = 0
+    skipped = asserts = 0
     for finding in findings:
         if finding.kind is not FindingKind.DETERMINISTIC:
             out.append(finding)
@@ -117,6 +126,10 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
         if why_test and policy.test_code is OnTestCode.SKIP:
             skipped += 1
             continue
+        if why_test and finding.rule_id in TEST_MECHANISM_RULES \
+                and policy.test_code is OnTestCode.REPORT and not files.reach.by(finding.path):
+            asserts += 1  # a test's own check, in a file no production code reaches
+            continue
         judged = _judge(finding, why_test, files)
         if reached_by:
             judged = _production_test_path(judged, reached_by)
@@ -124,7 +137,8 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
             reason = next(t for t in judged.tags if t.startswith("policy:"))[7:]
             counts[reason] = counts.get(reason, 0) + 1
         out.append(judged)
-    return PolicyOutcome(tuple(out), tuple(sorted(counts.items())), skipped, policy.test_code)
+    return PolicyOutcome(tuple(out), tuple(sorted(counts.items())), skipped, policy.test_code,
+                         asserts)
 
 
 class _Files:

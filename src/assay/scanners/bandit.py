@@ -51,6 +51,9 @@ GATED_BY_DATAFLOW: dict[str, int] = {
     # the pack's secret rules also filter placeholders and empty values.
     **{t: 798 for t in ("B105", "B106", "B107")},
 }
+# Of those, the checks that report the import of a module (`import pickle`), not a use:
+# the checks of its calls (B301, B313-B320, B602-B607) report where it is used.
+IMPORT_CHECKS = frozenset({"B403", "B404", *(f"B{n}" for n in range(405, 412))})
 
 
 class Rating(NamedTuple):
@@ -112,7 +115,8 @@ class BanditScanner(FileScanner):
         """Bandit over the files of `ctx`: a pattern-only engine, some of whose checks a
         dataflow scanner decides (`GATED_BY_DATAFLOW`)."""
         result = self.scan_files(ctx, self.info(), self.analyze)
-        return replace(result, pattern_rules=frozenset(GATED_BY_DATAFLOW))
+        return replace(result, pattern_rules=frozenset(GATED_BY_DATAFLOW),
+                       import_rules=IMPORT_CHECKS)
 
     def rate(self, finding: Finding) -> Finding:
         """`finding` at the severity assay's table (or the operator) gives its check."""

@@ -91,7 +91,8 @@ class ScannerResult:
     `merge_policy` (set by a dataflow scanner: the CWEs for which its findings decide a
     pattern-only scanner's, and what becomes of those none of its findings confirms),
     `pattern_rules` (set by a pattern-only scanner: its rules whose findings a dataflow
-    scanner decides), `warnings` for the user, and `slicing` metrics. `extra` is what
+    scanner decides) and `import_rules` (those of them that report an import, not a
+    use), `warnings` for the user, and `slicing` metrics. `extra` is what
     the scanner records about itself in the run's provenance (a document, never read
     back).
     """
@@ -108,6 +109,7 @@ class ScannerResult:
     gated_cwes: frozenset[int] = frozenset()
     merge_policy: MergePolicy | None = None
     pattern_rules: frozenset[str] | None = None
+    import_rules: frozenset[str] = frozenset()
     warnings: tuple[str, ...] = ()
     slicing: SliceMetrics | None = None
 

@@ -319,7 +319,8 @@ def merge_engines(results: Sequence[ScannerResult],
     pattern = next((r for r in results if r.pattern_rules is not None), None)
     if dataflow is None or dataflow.merge_policy is None or pattern is None:
         return findings, ()
-    engines = Engines(pattern.info.name, dataflow.info.name, pattern.pattern_rules or frozenset())
+    engines = Engines(pattern.info.name, dataflow.info.name, pattern.pattern_rules or frozenset(),
+                      pattern.import_rules)
     outcome: MergeOutcome = merge_findings(findings, dataflow.gated_cwes, engines,
                                            dataflow.merge_policy, dataflow.analyzed)
     return list(outcome.findings), outcome.provenance()

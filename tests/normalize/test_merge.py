@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from assay.model import Confidence, Finding, FlowRole, FlowStep, Severity, Span
-from assay.normalize.merge import Engines, MergeOutcome, MergePolicy
+from assay.normalize.merge import Engines, MergeOutcome, MergePolicy, one_per_sink_call
 from assay.normalize.merge import merge_findings as merge
 from assay.scanners.bandit import GATED_BY_DATAFLOW, IMPORT_CHECKS
 
@@ -224,3 +224,24 @@ def test_an_unconfirmed_import_is_counted_not_reported_and_a_confirmed_one_merge
 def test_only_import_checks_are_import_checks() -> None:
     assert frozenset(GATED_BY_DATAFLOW) > IMPORT_CHECKS
     assert {"B301", "B313", "B602", "B608"}.isdisjoint(IMPORT_CHECKS)
+
+
+def test_one_engine_reports_one_weakness_of_a_line_once() -> None:
+    # two checks of one engine on one call (B308 and B703 on a mark_safe), or two rules
+    # on one secret (its format, critical; its name, high): one finding, the most
+    # severe, with every source; another CWE on the line, or another engine, stays apart
+    key_format = replace(semgrep("assay.python.hardcoded-key-format", 798, 12),
+                         severity=Severity.CRITICAL)
+    by_name = semgrep("assay.python.hardcoded-secret", 798, 12)
+    other_cwe = semgrep("assay.python.weak-hash", 328, 12)
+    kept, dropped = one_per_sink_call([by_name, key_format, other_cwe])
+    assert dropped == 1
+    assert sorted((f.rule_id, f.severity.value) for f in kept) == [
+        ("assay.python.hardcoded-key-format", "critical"), ("assay.python.weak-hash", "high")]
+    (secret,) = [f for f in kept if f.cwe == 798]
+    assert secret.sources == ("semgrep:assay.python.hardcoded-key-format",
+                              "semgrep:assay.python.hardcoded-secret")
+    outcome = merge([bandit("B308", 79, 17), bandit("B703", 79, 17)], COVERED,
+                    replace(ENGINES, gated=frozenset()))
+    (mark_safe,) = outcome.findings
+    assert set(mark_safe.sources) == {"bandit:B308", "bandit:B703"}

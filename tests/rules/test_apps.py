@@ -38,10 +38,6 @@ SITES = load_sites()
 # What the default tier gets wrong today: each general cause, with the labeled sites
 # (test ids) where it shows.
 KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    ("Bandit's finding at the sink (kept at low severity) and the pack's finding at the "
-     "call in the view are not merged across files: one bug, two findings"): (
-        "django_shop/vulnerable/catalog/queries.py:9:CWE-89",
-    ),
     ("Bandit's subprocess checks (B603/B607, low) report a subprocess call with an "
      "argument list and no shell"): (
         "django_shop/fixed/orders/invoices.py:10:CWE-78",
@@ -75,12 +71,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
      "tainted argument"): (
         "flask_notes/fixed/notes/views/files.py:50:CWE-22",
         "flask_notes/vulnerable/notes/views/files.py:50:CWE-22",
-    ),
-    "two Bandit checks (B308, B703) report one mark_safe call": (
-        "django_shop/vulnerable/catalog/views.py:17:CWE-79",
-    ),
-    "two rules (key format and hard-coded secret) report one secret twice": (
-        "flask_notes/vulnerable/notes/settings.py:12:CWE-798",
     ),
 }
 

@@ -325,10 +325,32 @@ def test_a_helper_checking_the_host_before_the_request_is_no_sink(repo: GitRepo)
 
 def test_an_import_bandit_checks_is_not_a_finding_of_its_own(repo: GitRepo) -> None:
     # `import subprocess` and a call with an argument list: Bandit's import check (B404)
-    # is counted, not reported; its call checks (B603/B607) are reported, low
+    # is counted, not reported; its call checks (B603/B607) are reported, low, as one
     repo.write("tools.py", "import subprocess\n\n\ndef version():\n"
                            "    return subprocess.run(['git', '--version'], check=True)\n")
     repo.commit()
     result = scan(repo.path)
-    assert sorted(f.rule_id for f in result.run.findings) == ["B603", "B607"]
+    assert [f.sources for f in result.run.findings] == [("bandit:B603", "bandit:B607")]
     assert dict(result.run.provenance.extra)["merge.bandit_imports"] == "1"
+
+
+def test_each_tainted_argument_of_a_helper_call_follows_its_own_parameter(
+        repo: GitRepo) -> None:
+    # two parameters, each to a query of its own: the view's call is one finding per
+    # query, each flow names its own, and Bandit's finding at each query joins the one
+    # ending there instead of standing apart
+    repo.write("queries.py", "import sqlite3\n\n\ndef search(term, limit=None):\n"
+                             "    db = sqlite3.connect('app.db')\n"
+                             "    db.execute(\"SELECT * FROM p WHERE name = '\" + term + \"'\")\n"
+                             "    if limit:\n"
+                             "        db.execute(\"SELECT * FROM p LIMIT %s\" % limit)\n")
+    repo.write("app.py", "from flask import Flask, request\n\nfrom queries import search\n\n"
+                         "app = Flask(__name__)\n\n\n@app.route('/s')\ndef view():\n"
+                         "    search(request.args['q'], limit=request.args['n'])\n"
+                         "    return 'ok'\n")
+    repo.commit()
+    views = [f for f in _found(repo) if f.cwe == 89]
+    assert [(f.path, f.span.start_line) for f in views] == [("app.py", 10), ("app.py", 10)]
+    assert sorted((f.flow[-1].path, f.flow[-1].line) for f in views) == [
+        ("queries.py", 6), ("queries.py", 8)]
+    assert all(f.sources.count("bandit:B608") == 1 for f in views)

@@ -195,9 +195,10 @@ def test_results_of_other_reading_code_are_never_reused() -> None:
     from assay.config import Config
     from assay.model import ScannerInfo
     from assay.scanners.registry import build_scanner
-    from assay.scanners.semgrep import _process, _results, _slicing
+    from assay.scanners.semgrep import _prefilter, _process, _results, _slicing
 
     scanner = build_scanner("semgrep", Config())
     key = scanner._cache_key(ScannerInfo("semgrep", "1.187.0", "r" * 64))  # type: ignore[attr-defined]
-    source = b"".join(Path(str(m.__file__)).read_bytes() for m in (_slicing, _process, _results))
+    source = b"".join(Path(str(m.__file__)).read_bytes()
+                      for m in (_prefilter, _slicing, _process, _results))
     assert key.version.endswith("+code/" + hashlib.sha256(source).hexdigest()[:16])

@@ -116,13 +116,18 @@ def merge_findings(findings: Iterable[Finding], covered: Iterable[int], engines:
     pattern finding; in a file it did not analyze (an encoding it could not read, a
     timeout, ...) the pattern engine's findings stand.
     """
-    items, duplicates = one_per_sink_call(findings)
     covered_cwes = frozenset(covered)
     seen: Callable[[str], bool] = (lambda _path: True) if analyzed is None else \
         frozenset(analyzed).__contains__
+    items = sorted(findings, key=Finding.sort_key)
     pattern = [f for f in items if f.scanner == engines.pattern]
     others = [f for f in items if f.scanner != engines.pattern]
+    # joined before one finding per call is kept: each tainted argument of a helper's
+    # call has its own flow, to its own sink in the helper
     pattern, others, joined = _join_through_flows(pattern, others, engines.dataflow)
+    pattern, repeated = one_per_sink_call(pattern)
+    others, duplicates = one_per_sink_call(others)
+    duplicates += repeated
     dataflow: dict[tuple[str, int | None], list[Finding]] = {}
     for other in others:
         if other.scanner == engines.dataflow:
@@ -192,15 +197,31 @@ def _ends_at(dataflow: Finding, finding: Finding) -> bool:
 
 
 def one_per_sink_call(findings: Iterable[Finding]) -> tuple[list[Finding], int]:
-    """The findings in order with one per (scanner, rule, file, line): a taint engine
+    """The findings in order with one per (scanner, file, line, CWE): a taint engine
     reports a call once per tainted argument (`"... %s %s" % (user, password)` gave two),
-    and a reader fixes the call once. Returns the findings kept and how many were not."""
-    kept: dict[tuple[str, str, str, int], Finding] = {}
+    an engine's two checks can report one call (Bandit's B308 and B703 both on a
+    `mark_safe(...)`; a key's format and its name both on one secret), and a reader fixes
+    the call once. The one kept is the most severe (then the first), with every source.
+    A finding without a CWE is one per rule. A call of a project helper whose arguments
+    reach different sinks inside it (a search term to one query, a limit to another) is
+    one finding per sink the flows end at. Returns the findings kept and how many were
+    not."""
+    groups: dict[tuple[str, str, int, str, str], list[Finding]] = {}
     items = sorted(findings, key=Finding.sort_key)
     for finding in items:
-        kept.setdefault((finding.scanner, finding.rule_id, finding.path,
-                         finding.span.start_line), finding)
-    return list(kept.values()), len(items) - len(kept)
+        what = finding.rule_id if finding.cwe is None else f"CWE-{finding.cwe}"
+        end = finding.flow[-1] if finding.flow else None
+        elsewhere = f"{end.path}:{end.line}" if end and end.path != finding.path else ""
+        groups.setdefault((finding.scanner, finding.path, finding.span.start_line, what,
+                           elsewhere), []).append(finding)
+    kept = [_one_of(group) for group in groups.values()]
+    return kept, len(items) - len(kept)
+
+
+def _one_of(group: list[Finding]) -> Finding:
+    primary = max(group, key=lambda f: (f.severity.rank, _confidence_rank(f.confidence)))
+    sources = tuple(dict.fromkeys(s for f in (primary, *group) for s in f.sources))
+    return primary if sources == primary.sources else replace(primary, sources=sources)
 
 
 def _partner(finding: Finding, candidates: Sequence[Finding],

@@ -169,10 +169,15 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...],
     col = finding.span.start_col
     if not wrappers or col is None or not lines or sink.line != finding.span.start_line:
         return flow
-    match = _CALLEE.search(_before_open(lines[0][:max(0, col - 1)]))
+    before = lines[0][:max(0, col - 1)]
+    opened = _before_open(before)
+    match = _CALLEE.search(opened)
     name = match.group(1).rsplit(".", 1)[-1] if match else ""
-    ends = {(w.sink_path, w.sink_line, w.function, w.through, w.sink_call) for w in wrappers
-            if w.name == name and w.sink_path and w.sink_line > 0}
+    named = [w for w in wrappers if w.name == name and w.sink_path and w.sink_line > 0]
+    index, keyword = _argument_at(before[len(opened):])
+    at = [w for w in named if (w.param == keyword if keyword else w.position == index)]
+    ends = {(w.sink_path, w.sink_line, w.function, w.through, w.sink_call)
+            for w in (at or named)}
     if len(ends) != 1:
         return flow  # not a helper's call, or more than one helper of that name
     path, line, function, through, call = ends.pop()
@@ -182,6 +187,23 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...],
                 for inner, where, at in through if at > 0]
     return (*flow[:-1], replace(sink, role=FlowRole.STEP), *helpers,
             FlowStep(path, line, FlowRole.SINK, f"{call}(...)" if call else ""))
+
+
+def _argument_at(text: str) -> tuple[int, str]:
+    """Which argument starts after `text` (a call's arguments up to it, after the open
+    bracket): its position, and its keyword when it is passed by one."""
+    depth, index, current = 0, 0, ""
+    for char in text:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            index, current = index + 1, ""
+            continue
+        current += char
+    keyword = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*", current)
+    return index, keyword.group(1) if keyword else ""
 
 
 def _before_open(text: str) -> str:

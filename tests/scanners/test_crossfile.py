@@ -354,3 +354,20 @@ def test_each_tainted_argument_of_a_helper_call_follows_its_own_parameter(
     assert sorted((f.flow[-1].path, f.flow[-1].line) for f in views) == [
         ("queries.py", 6), ("queries.py", 8)]
     assert all(f.sources.count("bandit:B608") == 1 for f in views)
+
+
+def test_an_argument_the_helper_does_not_return_does_not_taint_its_result(
+        repo: GitRepo) -> None:
+    # the export's path is built from the note's id; the title goes to the converter only
+    repo.write("export.py", "import os\nimport subprocess\n\n\ndef export_note(note_id, title):\n"
+                            "    target = os.path.join('/srv/exports', f'{note_id}.pdf')\n"
+                            "    subprocess.run(['pandoc', f'title={title}', '-o', target])\n"
+                            "    return target\n")
+    repo.write("app.py", "from flask import Flask, request, send_file\n\n"
+                         "from export import export_note\n\napp = Flask(__name__)\n\n\n"
+                         "@app.route('/e/<int:note_id>')\ndef export(note_id):\n"
+                         "    return send_file(export_note(note_id, request.args['title']))\n\n\n"
+                         "@app.route('/f')\ndef by_name():\n"
+                         "    return send_file(export_note(request.args['n'], 'Note'))\n")
+    repo.commit()
+    assert _at(_found(repo), "assay.python.path-traversal.taint") == [("app.py", 15)]

@@ -348,3 +348,78 @@ def test_a_parameter_checked_before_the_sink_does_not_reach_it() -> None:
     found = find_wrappers(traversal, signatures(PACK[traversal]), summaries.call_index,
                           lambda w: True)
     assert [w.function for w in found] == ["hooks.host_checked_path"]
+
+
+TABLES = '''\
+ORDER = {"title": "title", "created": "created_at DESC"}
+
+
+class NoteDAO:
+    ORDER_COLUMNS = {"title": "title", "created": "created_at DESC"}
+
+    @staticmethod
+    def by_class_table(cursor, order):
+        column = NoteDAO.ORDER_COLUMNS.get(order, "created_at DESC")
+        cursor.execute(f"SELECT * FROM notes ORDER BY {column}")
+
+    def by_self_table(self, cursor, order):
+        cursor.execute(f"SELECT * FROM notes ORDER BY {self.ORDER_COLUMNS[order]}")
+
+    @staticmethod
+    def by_module_table(cursor, order):
+        cursor.execute("SELECT * FROM notes ORDER BY " + ORDER.get(order, "title"))
+
+    @staticmethod
+    def with_a_default(cursor, order, fallback):
+        cursor.execute("SELECT * FROM notes ORDER BY " + ORDER.get(order, fallback))
+
+    @staticmethod
+    def unchecked(cursor, order):
+        cursor.execute(f"SELECT * FROM notes ORDER BY {order}")
+
+
+def use(dao, cursor):
+    NoteDAO.by_class_table(cursor, "a"); dao.by_self_table(cursor, "b")
+    NoteDAO.by_module_table(cursor, "c"); NoteDAO.with_a_default(cursor, "d", "e")
+    NoteDAO.unchecked(cursor, "f")
+'''
+
+
+def test_a_lookup_in_a_constant_table_does_not_pass_its_key_on() -> None:
+    # a module constant or a class's constant attribute maps the key to one of its own
+    # values (or the default, which still counts)
+    summaries = summarize({"dao.py": TABLES}, ["dao.py"])
+    found = find_wrappers(SQLI, signatures(PACK[SQLI]), summaries.call_index, lambda w: True)
+    assert sorted((w.function, w.param) for w in found) == [
+        ("dao.NoteDAO.unchecked", "order"), ("dao.NoteDAO.with_a_default", "fallback")]
+
+
+FEEDS = '''\
+import xml.sax
+from html.parser import HTMLParser
+
+
+def text_of(html):
+    parser = HTMLParser()
+    parser.feed(html)
+    return parser
+
+
+def entities(document):
+    parser = xml.sax.make_parser()
+    parser.setFeature(xml.sax.handler.feature_external_ges, True)
+    parser.feed(document)
+
+
+def use():
+    text_of("<p>"); entities("<a/>")
+'''
+
+
+def test_an_object_sink_needs_the_preparation_its_block_names() -> None:
+    # `$P.feed(...)` is an XXE sink after `$P.setFeature(feature_external_ges, True)`:
+    # an HTML parser fed a parameter is no wrapper of it
+    xxe = "assay.python.xxe.taint"
+    summaries = summarize({"feeds.py": FEEDS}, ["feeds.py"])
+    found = find_wrappers(xxe, signatures(PACK[xxe]), summaries.call_index, lambda w: True)
+    assert [(w.function, w.param) for w in found] == [("feeds.entities", "document")]

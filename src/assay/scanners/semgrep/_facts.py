@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/7"  # the cache's name for these documents
+KIND = "prepass-facts/8"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -122,11 +122,12 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
               list(c.query_builder), c.line, [list(g) for g in c.guarded]]
              for c in f.calls],
-            f.source, f.guard, list(f.checks), f.guard_returns]
+            f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned)]
 
 
 def _function(doc: list[Any]) -> FunctionFacts:
-    qualname, params, returns, names, calls, source, guard, checks, guard_returns = doc
+    qualname, params, returns, names, calls, source, guard, checks, guard_returns, \
+        unreturned = doc
     if not isinstance(params, int) or isinstance(params, bool):
         raise TypeError("params")
     if not isinstance(guard_returns, bool):
@@ -142,7 +143,7 @@ def _function(doc: list[Any]) -> FunctionFacts:
                         tuple((_str(p), _str(k)) for p, k in guarded))
               for callee, method, args, keywords, receiver, fixed, built, line, guarded
               in calls),
-        _str(source), _str(guard), _strs(checks), guard_returns)
+        _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned))
 
 
 def _str(value: Any) -> str:

@@ -174,6 +174,7 @@ def _code_digest() -> str:
         _pack,
         _prefilter,
         _pysource,
+        _returned,
         _rulefiles,
         _rulegen,
         _sinks,
@@ -182,8 +183,8 @@ def _code_digest() -> str:
     )
 
     digest = hashlib.sha256()
-    for module in (_facts, _pack, _prefilter, _pysource, _rulefiles, _rulegen, _sinks, _slicing,
-                   _summaries, workers, sys.modules[__name__]):
+    for module in (_facts, _pack, _prefilter, _pysource, _returned, _rulefiles, _rulegen,
+                   _sinks, _slicing, _summaries, workers, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+from assay.scanners.semgrep._returned import unreturned_params
+
 FLASK_REQUEST = "flask.request"
 FLASK_ATTRS = frozenset({
     "args", "form", "values", "cookies", "headers", "json", "data", "files", "view_args",
@@ -140,6 +142,7 @@ class FunctionFacts:
     guard: str = ""
     checks: tuple[str, ...] = ()
     guard_returns: bool = False
+    unreturned: tuple[str, ...] = ()  # parameters no return value can hold (_returned)
 
 
 @dataclass(frozen=True)
@@ -354,14 +357,18 @@ def _constants(tree: ast.Module) -> set[str]:
     counts: dict[str, int] = {}
     literal: set[str] = set()
     code = _code_names(tree)
-    for node in tree.body:
-        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    counts[target.id] = counts.get(target.id, 0) + 1
-                    if _is_literal(node.value) or _is_table(node.value, code):
-                        literal.add(target.id)
+    bodies = [("", tree.body)] + [(f"{n.name}.", n.body) for n in tree.body
+                                  if isinstance(n, ast.ClassDef)]
+    for prefix, body in bodies:  # and class attributes, as `Class.NAME`
+        for node in body:
+            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                for target in targets:
+                    if isinstance(target, ast.Name):
+                        name = prefix + target.id
+                        counts[name] = counts.get(name, 0) + 1
+                        if _is_literal(node.value) or _is_table(node.value, code):
+                            literal.add(name)
     return {n for n in literal if counts[n] == 1}
 
 
@@ -427,7 +434,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         params = params[1:]
     own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
     own |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-    nodes = list(_own_nodes(node))
+    nested: list[ast.AST] = []
+    nodes = list(_own_nodes(node, nested))
     flow = _LocalFlow(scope, cls, _assignments(nodes), frozenset(own), view)
     wanted = frozenset(params)
     guards = _Guards(flow, wanted)
@@ -440,8 +448,11 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value))
     guard, checks, returned = guards.of(nodes)
+    # only a function returning some parameters and not others has any to tell
+    unreturned = () if nested or not returns or len(params) < 2 \
+        else unreturned_params(nodes, params)
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
-                         checks, returned)
+                         checks, returned, unreturned)
 
 
 _CONTAINMENT = frozenset({"is_relative_to", "startswith", "commonpath"})
@@ -609,12 +620,15 @@ def _walk(node: ast.AST) -> Iterator[ast.AST]:
         yield current
 
 
-def _own_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """The nodes of a function body, without nested functions, classes and lambdas."""
+def _own_nodes(node: ast.AST, nested: list[ast.AST] | None = None) -> Iterator[ast.AST]:
+    """The nodes of a function body, without nested functions, classes and lambdas
+    (those go to `nested` when it is given)."""
     stack = list(_child_nodes(node))
     while stack:
         child = stack.pop()
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            if nested is not None:
+                nested.append(child)
             continue
         yield child
         stack.extend(_child_nodes(child))
@@ -766,7 +780,13 @@ class _LocalFlow:
 
     def reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
         """The names of parameters whose value reaches `node` other than through a
-        resolved (non-transparent) call."""
+        resolved (non-transparent) call, or as the key of a lookup in a constant table
+        (`ORDER_COLUMNS.get(order, "id")` gives a value of the table, or the default)."""
+        if isinstance(node, ast.Subscript) and self.constant_table(node.value):
+            return set()
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "get" and self.constant_table(node.func.value):
+            return set().union(*(self.reaching(a, seen) for a in node.args[1:]))
         if isinstance(node, ast.Name):
             if node.id in self.assigned:
                 name = node.id
@@ -799,6 +819,17 @@ class _LocalFlow:
         if name in self.scope.constants or name in _BUILTINS:
             return False, set()
         return True, set()  # a parameter, self, or a global this module does not pin down
+
+    def constant_table(self, node: ast.expr) -> bool:
+        """A module constant or a class's constant attribute (`ORDER_COLUMNS`,
+        `NoteDAO.ORDER_COLUMNS`, `self.ORDER_COLUMNS` in that class), not a local name."""
+        dotted = _dotted(node)
+        if dotted is None or dotted in self.assigned:
+            return False
+        head, _, rest = dotted.partition(".")
+        if head in ("self", "cls") and self.cls is not None and rest and "." not in rest:
+            dotted = f"{self.cls}.{rest}"
+        return dotted in self.scope.constants
 
     def is_const(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
         if _is_literal(node):

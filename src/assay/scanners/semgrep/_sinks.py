@@ -49,7 +49,9 @@ class SinkSignature:
     `text_only` (SQL injection) a SQLAlchemy statement built with its constructs is not
     the sink: what reaches it is a bound parameter. A `bound` method's receiver is an
     object the sink's block makes first (`$P = xml.sax.make_parser()`, then
-    `$P.parse(...)`): never a module or class the call names (`ast.parse(...)`). A
+    `$P.parse(...)`): never a module or class the call names (`ast.parse(...)`), and
+    only in a function whose code calls one of the methods the block calls on it first
+    (`prepared`: `setFeature`; an HTML parser's `.feed(data)` is no XML sink). A
     parameter the function checks before the call with a check of a `trusted` kind
     (`ParamCall.guarded`) does not reach the sink.
     """
@@ -63,6 +65,7 @@ class SinkSignature:
     host_only: bool = False
     text_only: bool = False
     bound: bool = False
+    prepared: frozenset[str] = frozenset()
     trusted: frozenset[str] = frozenset()
     wrapper: SinkWrapper | None = field(default=None, compare=False)
 
@@ -142,8 +145,10 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
                 receiver = pattern.strip().split(".", 1)[0]
                 bound = bool(signature.method) and re.search(
                     rf"{re.escape(receiver)}\b", inside) is not None
+                prepared = frozenset(re.findall(rf"{re.escape(receiver)}\.(\w+)\(", inside))
                 out.append(replace(signature, host_only=host_only, text_only=text_only,
-                                   bound=bound, trusted=trusted))
+                                   bound=bound, prepared=prepared if bound else frozenset(),
+                                   trusted=trusted))
     return out
 
 
@@ -251,6 +256,9 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
             calls = (index.with_method(sink.method) if sink.method
                      else index.to_callee(sink.callee))
             for function, call in calls:
+                if sink.prepared and not any(f".{m}(" in function.source
+                                             for m in sink.prepared):
+                    continue
                 for param in sink.matches(call):
                     key = (function.dotted, param)
                     if key in found or param not in function.params:

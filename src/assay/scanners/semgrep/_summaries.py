@@ -125,6 +125,30 @@ class TypedRouteParam:
     kind: str = VALUE_PARAM
 
 
+@dataclass(frozen=True, order=True)
+class UnreturnedArgs:
+    """A project function some of whose parameters no return value can hold (`params`:
+    name and position), though others can: a call's result carries none of those
+    arguments (see `_returned`)."""
+
+    module: str
+    qualname: str
+    path: str
+    params: tuple[tuple[str, int], ...]
+    source: str = field(default="", compare=False, repr=False)
+    called_locally: bool = field(default=False, compare=False)
+
+    @property
+    def dotted(self) -> str:
+        """The importable name: module.qualname."""
+        return f"{self.module}.{self.qualname}" if self.module else self.qualname
+
+    @property
+    def is_method(self) -> bool:
+        """True for functions defined in a class body."""
+        return "." in self.qualname
+
+
 Call = tuple[FunctionCalls, ParamCall]
 
 
@@ -173,6 +197,7 @@ class Summaries:
     calls: tuple[FunctionCalls, ...] = ()
     constant_maps: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
+    unreturned: tuple[UnreturnedArgs, ...] = ()
 
     def of_kind(self, kind: SummaryKind) -> tuple[FunctionSummary, ...]:
         """The summaries of one kind."""
@@ -200,6 +225,8 @@ class Summaries:
             "calls": [[c.dotted, list(c.params), repr(c.calls)] for c in self.calls],
             "maps": list(self.constant_maps),
             "ambiguous": list(self.ambiguous),
+            "unreturned": [[u.dotted, u.path, [list(p) for p in u.params]]
+                           for u in self.unreturned],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -277,9 +304,16 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
              for m, f in functions
              if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
     maps = sorted({n for m in modules for n in m.constant_maps})
+    unreturned = [UnreturnedArgs(m.name, f.qualname, m.path,
+                                 tuple((p, f.param_names.index(p)) for p in f.unreturned),
+                                 f.source, f.qualname in m.local_calls)
+                  for m, f in functions
+                  if f.unreturned and len(f.unreturned) < len(f.param_names)
+                  and f.qualname.rsplit(".", 1)[-1] in called]
     return Summaries(tuple(sorted(summaries)), tuple(sorted(typed, key=repr)),
                      tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps),
-                     tuple(f"{name} ({', '.join(paths)})" for name, paths in ambiguous.items()))
+                     tuple(f"{name} ({', '.join(paths)})" for name, paths in ambiguous.items()),
+                     tuple(sorted(unreturned)))
 
 
 def _resolved_guards(call: ParamCall,

@@ -28,6 +28,8 @@ the pre-pass and the merge policy:
   assay semgrep       `assay scan --scanner semgrep` (pack + pre-pass)
   naive union         Bandit's and assay semgrep's findings, unmerged
   policy demote       merge with unconfirmed Bandit findings kept at low severity
+                      (the merge alone: the tier row also applies the severity policy,
+                      which leaves out those on constant values)
   policy drop         merge with unconfirmed Bandit findings dropped (recomputed)
 
 For each: TP/FP/FN/TN, precision and recall (TPR) with Wilson 95% intervals, FPR and
@@ -263,10 +265,10 @@ def flagged_of(findings: Iterable[dict[str, Any]]) -> Flagged:
 def merged(findings: list[dict[str, Any]], policy: str) -> Flagged:
     from assay.formats.json import finding_from_dict
     from assay.normalize.merge import Engines, MergePolicy, merge_findings
-    from assay.scanners.bandit import GATED_BY_DATAFLOW
+    from assay.scanners.bandit import GATED_BY_DATAFLOW, IMPORT_CHECKS
     from assay.scanners.semgrep import load_rules, rule_files
 
-    engines = Engines("bandit", "semgrep", frozenset(GATED_BY_DATAFLOW))
+    engines = Engines("bandit", "semgrep", frozenset(GATED_BY_DATAFLOW), IMPORT_CHECKS)
     outcome = merge_findings([finding_from_dict(f) for f in findings],
                              load_rules(rule_files()).gated_cwes(), engines, MergePolicy(policy))
     return {(f.path, f.cwe) for f in outcome.findings if f.cwe is not None}

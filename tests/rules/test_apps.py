@@ -56,10 +56,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
      "form) is not reported"): (
         "django_shop/vulnerable/catalog/templates/catalog/product.html:4:CWE-79",
     ),
-    ("a statement whose only interpolation is a column picked from a constant table is "
-     "still reported (Bandit's B608 at the sink, the pack at the call in the view)"): (
-        "flask_notes/fixed/notes/dao/notes.py:15:CWE-89",
-    ),
     ("the template rule is the pack's rule without the project's summaries: a route "
      "parameter typed <int:...> is request data to it (the view renders a value cleaned "
      "with bleach.clean in a helper with |safe)"): (

@@ -208,8 +208,10 @@ def test_bandit_findings_stand_where_semgrep_did_not_analyze(repo: GitRepo) -> N
     assert code == EXIT_INCOMPLETE
     assert ("app.py", "B602") in found(doc)  # not dropped as "unconfirmed by the taint rules"
     # control: where Semgrep analyzed the file, its silence demotes Bandit's pattern match
-    # to a low, non-blocking finding (it is still shown, with the reason)
-    repo.write("safe.py", "import subprocess\nsubprocess.call('ls', shell=True)\n")
+    # to a low, non-blocking finding (it is still shown, with the reason; a constant
+    # command would be left out as positively no injection)
+    repo.write("safe.py", "import os\nimport subprocess\n"
+                          "subprocess.call(os.environ['HOOK'], shell=True)\n")
     repo.commit()
     code, doc, _ = scan(repo)
     (demoted,) = [f for f in doc["findings"] if (f["path"], f["rule_id"]) == ("safe.py", "B602")]

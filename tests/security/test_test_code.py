@@ -178,3 +178,21 @@ def test_asserts_in_tests_are_counted_not_listed_and_imported_ones_stay(
     assert [(f["path"], f["rule_id"]) for f in doc["findings"]] == [
         ("app/tests/helpers.py", "B101")]
     assert doc["run"]["provenance"]["extra"]["policy.test_asserts"] == "2"
+
+
+def test_an_unconfirmed_pattern_finding_on_constants_is_counted_not_listed(
+        repo: GitRepo) -> None:
+    # the taint rules ran and found no flow to either call: the constant command is
+    # positively no injection and is counted; the configured one stays visible, low
+    repo.write("app.py", "import os\nimport subprocess\n\nfrom flask import Flask, request\n\n"
+                         "app = Flask(__name__)\n\n\n@app.route('/')\ndef index():\n"
+                         "    subprocess.call('uptime', shell=True)\n"
+                         "    subprocess.call(os.environ['HOOK'], shell=True)\n"
+                         "    return request.args.get('q', '')\n")
+    repo.commit()
+    text = assay("scan", "--no-record", cwd=repo.path)
+    assert "1 unconfirmed pattern finding(s) on constant values not reported" in text.stdout
+    doc = json.loads(assay("scan", "--no-record", "-q", "-f", "json", cwd=repo.path).stdout)
+    assert [(f["rule_id"], f["start_line"],
+             f["severity"]) for f in doc["findings"] if f["cwe"] == 78] == [("B602", 12, "low")]
+    assert doc["run"]["provenance"]["extra"]["policy.constant_arguments"] == "1"

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assay.model import Finding, FindingKind, Run, RunStatus, Severity, SkipReason
-from assay.normalize.policy import TEST_ASSERTS
+from assay.normalize.policy import CONSTANT_ARGUMENTS, TEST_ASSERTS
 from assay.workflow.states import BLOCKING, State
 
 States = Mapping[str, str]
@@ -184,9 +184,12 @@ def summary_line(run: Run, fail_on: str | None = None, states: States | None = N
     ghosts = len(phantoms(run.findings))
     if ghosts:
         found += f"; {not_counted(ghosts)}"
-    asserts = dict(run.provenance.extra).get(TEST_ASSERTS, "")
-    if asserts:
-        found += f"; {asserts} assert(s) in test code not reported"
+    extra = dict(run.provenance.extra)
+    if extra.get(TEST_ASSERTS):
+        found += f"; {extra[TEST_ASSERTS]} assert(s) in test code not reported"
+    if extra.get(CONSTANT_ARGUMENTS):
+        found += (f"; {extra[CONSTANT_ARGUMENTS]} unconfirmed pattern finding(s) on constant "
+                  "values not reported")
     cov = run.coverage
     status = run.status.value.upper()
     if run.complete and blocking(run, fail_on, states):

@@ -6,9 +6,11 @@ a pattern dangerous wherever it appears, a credential recognized by its format o
 value. Otherwise its severity is lowered (at most `medium`, or `low`) so that it is
 reported but does not block at the default threshold, and it says why: a tag
 `policy:<reason>`, a tag `was:<severity>` and a sentence in its rationale. Nothing is
-dropped, except test code under `test_code = "skip"`, and an `assert` in test code
-(Bandit's B101: how a test checks, not a weakness) unless `test_code = "block"`; the run
-records both by count, and the summary line names the asserts.
+dropped, except test code under `test_code = "skip"`, an `assert` in test code
+(Bandit's B101: how a test checks, not a weakness) unless `test_code = "block"`, and a
+pattern finding the taint rules did not confirm (`unconfirmed-by-taint`) on a line
+whose flagged values are all constants (normalize/constant_args.py: positively not
+attacker-controlled); the run records each by count, and the summary line names them.
 
 - **test code** (tests, fixtures, factories, test settings, by path; normalize/testcode.py)
   that no production file imports or names (normalize/testreach.py): `report` (default)
@@ -32,6 +34,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assay.model import Confidence, Finding, FindingKind, Severity
+from assay.normalize.constant_args import ConstantLines
 from assay.normalize.secretvalue import SecretStrength, finding_strength
 from assay.normalize.testcode import is_test_path, why_test_code
 from assay.normalize.testreach import ProductionReach, ReachMemo
@@ -41,6 +44,8 @@ SECRET_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107
 # pytest test checks (on six web applications, 7,102 of 7,194 of these were in tests)
 TEST_MECHANISM_RULES = frozenset({"B101"})
 TEST_ASSERTS = "policy.test_asserts"  # the provenance key: how many were not reported
+CONSTANT_ARGUMENTS = "policy.constant_arguments"  # the same for constant-only lines
+UNCONFIRMED = "unconfirmed-by-taint"  # the merge's tag of a pattern finding it demoted
 WEAK_HASH_CWE = 328
 _NON_SECURITY_DIGEST = re.compile(
     r"(?i)gravatar|cache|etag|checksum|fingerprint|rate_?limit|throttle|dedup|"
@@ -79,6 +84,7 @@ class PolicyOutcome:
     skipped_test_code: int = 0
     test_code: OnTestCode = OnTestCode.REPORT
     test_asserts: int = 0
+    constant: int = 0
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -89,6 +95,8 @@ class PolicyOutcome:
             pairs.append(("policy.test_code_skipped", str(self.skipped_test_code)))
         if self.test_asserts:
             pairs.append((TEST_ASSERTS, str(self.test_asserts)))
+        if self.constant:
+            pairs.append((CONSTANT_ARGUMENTS, str(self.constant)))
         return tuple(pairs)
 
 
@@ -117,10 +125,13 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
     files = _Files(tree)
     out: list[Finding] = []
     counts: dict[str, int] = {}
-    skipped = asserts = 0
+    skipped = asserts = constant = 0
     for finding in findings:
         if finding.kind is not FindingKind.DETERMINISTIC:
             out.append(finding)
+            continue
+        if UNCONFIRMED in finding.tags and files.constant(finding):
+            constant += 1  # positively not attacker-controlled
             continue
         why_test, reached_by = files.why_test(finding, policy.test_code)
         if why_test and policy.test_code is OnTestCode.SKIP:
@@ -138,7 +149,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
             counts[reason] = counts.get(reason, 0) + 1
         out.append(judged)
     return PolicyOutcome(tuple(out), tuple(sorted(counts.items())), skipped, policy.test_code,
-                         asserts)
+                         asserts, constant)
 
 
 class _Files:
@@ -147,6 +158,7 @@ class _Files:
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self.contents: dict[str, bytes | None] = {}
+        self.parsed: dict[str, ConstantLines | None] = {}
         self.reach = ProductionReach(tree.paths(), is_test_path, tree.read_many,
                                      tree.import_names, tree.reach_memo())
 
@@ -154,6 +166,15 @@ class _Files:
         if path not in self.contents:
             self.contents[path] = self.tree.read_many([path]).get(path)
         return self.contents[path]
+
+    def constant(self, finding: Finding) -> bool:
+        """Whether what the finding's check flags at its line is built from constants."""
+        if finding.path not in self.parsed:
+            content = self.content(finding.path)
+            self.parsed[finding.path] = None if content is None else ConstantLines(content)
+        parsed = self.parsed[finding.path]
+        return parsed is not None and parsed.constant(finding.span.start_line, finding.rule_id,
+                                                      finding.span.start_col)
 
     def why_test(self, finding: Finding, setting: OnTestCode) -> tuple[str, str]:
         """Why the finding is in test code ("" when it is not, or when that would change

@@ -1,0 +1,79 @@
+"""Whether a line's flagged values are constants: positively not attacker-controlled."""
+
+from __future__ import annotations
+
+import pytest
+
+from assay.normalize.constant_args import ConstantLines
+
+SOURCE = b'''\
+import subprocess
+
+TABLE = "events"
+ORDER = {"new": "created DESC", "old": "created"}
+RENAMED = "x"
+RENAMED += "y"
+MUTATED = "ls"
+
+
+class Report:
+    COLUMNS = {"a": "a", "b": "b"}
+
+
+def run(request, cursor):
+    subprocess.call("ls -l /srv", shell=True)
+    subprocess.call("ls " + request.args["d"], shell=True)
+    count = int(request.args["n"])
+    cursor.execute(f"SELECT * FROM {TABLE} LIMIT {count}")
+    cursor.execute("SELECT * FROM t ORDER BY " + ORDER.get(request.args["o"], "id"))
+    cursor.execute(f"SELECT {Report.COLUMNS[request.args['c']]} FROM t")
+    cursor.execute("SELECT * FROM t WHERE id IN (%s)" % ",".join("?" * count), [1])
+    cursor.execute(f"SELECT * FROM {RENAMED}")
+    name = "t"
+    if request.args.get("x"):
+        name = request.args["x"]
+    cursor.execute(f"SELECT * FROM {name}")
+    cursor.execute("SELECT * FROM t ORDER BY " + ORDER.get(request.args["o"], request.args["d"]))
+    print(eval("2 ** 8"), eval(request.args["e"]))
+    cursor.execute(f"SELECT * FROM {TABLE} WHERE a = ?", (f"%{request.args['q']}%",))
+    subprocess.call(MUTATED, shell=True)
+
+
+def later(request):
+    global MUTATED
+    MUTATED = request.args["cmd"]
+'''
+LINES = {line: n for n, line in enumerate(SOURCE.decode().splitlines(), 1)}
+
+
+def _line(start: str) -> int:
+    return next(n for text, n in LINES.items() if text.strip().startswith(start))
+
+
+@pytest.mark.parametrize(("start", "check", "col", "expected"), [
+    ('subprocess.call("ls -l', "B602", None, True),  # a literal (shell=True is a flag)
+    ('subprocess.call("ls " +', "B602", None, False),  # request data
+    ("cursor.execute(f\"SELECT * FROM {TABLE}", "B608", None, True),  # constant, number
+    ('cursor.execute("SELECT * FROM t ORDER BY " + ORDER.get(request.args["o"], "id"',
+     "B608", None, True),  # a value of a constant table, or a literal default
+    ("cursor.execute(f\"SELECT {Report.COLUMNS", "B608", None, True),  # a class's table
+    ('cursor.execute("SELECT * FROM t WHERE id IN', "B608", None, True),  # placeholders
+    ("cursor.execute(f\"SELECT * FROM {RENAMED}", "B608", None, False),  # bound twice
+    ("cursor.execute(f\"SELECT * FROM {name}", "B608", None, False),  # one assignment isn't
+    ('cursor.execute("SELECT * FROM t ORDER BY " + ORDER.get(request.args["o"], request',
+     "B608", None, False),  # the default is request data
+    ('print(eval("2 ** 8")', "B307", 11, True),  # the flagged call only, by its column
+    ('print(eval("2 ** 8")', "B307", 27, False),
+    ('print(eval("2 ** 8")', "B307", None, False),  # without it: every call of the line
+    ("subprocess.call(MUTATED", "B602", None, False),  # rebound by `global` elsewhere
+    # Bandit's column falls inside the flagged string (its first part): that string only,
+    # not the bound parameter built on the same line
+    ('cursor.execute(f"SELECT * FROM {TABLE} WHERE a', "B608", 23, True),
+    ('cursor.execute(f"SELECT * FROM {TABLE} WHERE a', "B608", None, False),
+])
+def test_constant_lines(start: str, check: str, col: int | None, expected: bool) -> None:
+    assert ConstantLines(SOURCE).constant(_line(start), check, col) is expected
+
+
+def test_a_file_that_does_not_parse_has_no_constant_line() -> None:
+    assert not ConstantLines(b"def f(:\n    x = 'a'\n").constant(2, "B602")

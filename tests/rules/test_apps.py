@@ -61,9 +61,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
      "with bleach.clean in a helper with |safe)"): (
         "flask_notes/fixed/notes/templates/notes/show.html:6:CWE-79",
     ),
-    "the call of a helper whose parser sets resolve_entities=False is still reported": (
-        "django_shop/fixed/orders/importer.py:7:CWE-611",
-    ),
 }
 
 # Files with a blocking finding that matches no site today, by general cause.

@@ -423,3 +423,41 @@ def test_an_object_sink_needs_the_preparation_its_block_names() -> None:
     summaries = summarize({"feeds.py": FEEDS}, ["feeds.py"])
     found = find_wrappers(xxe, signatures(PACK[xxe]), summaries.call_index, lambda w: True)
     assert [(w.function, w.param) for w in found] == [("feeds.entities", "document")]
+
+
+LXML = '''\
+from lxml import etree
+
+
+def safe_orders(payload):
+    parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    return etree.fromstring(payload, parser)
+
+
+def safe_by_keyword(payload):
+    strict = etree.XMLParser(resolve_entities=False)
+    return etree.fromstring(payload, parser=strict)
+
+
+def resolving(payload):
+    parser = etree.XMLParser(resolve_entities=True)
+    return etree.fromstring(payload, parser)
+
+
+def default_parser(payload):
+    return etree.fromstring(payload)
+
+
+def use():
+    safe_orders("a"); safe_by_keyword("b"); resolving("c"); default_parser("d")
+'''
+
+
+def test_a_parser_made_without_entities_keeps_its_helper_from_being_a_sink() -> None:
+    # the rule's `pattern-not-inside: $PARSER = lxml.etree.XMLParser(...,
+    # resolve_entities=False, ...)` holds in the pre-pass too: the parser passed is a
+    # local name made so
+    xxe = "assay.python.xxe.taint"
+    summaries = summarize({"xmlin.py": LXML}, ["xmlin.py"])
+    found = find_wrappers(xxe, signatures(PACK[xxe]), summaries.call_index, lambda w: True)
+    assert sorted(w.function for w in found) == ["xmlin.default_parser", "xmlin.resolving"]

@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/8"  # the cache's name for these documents
+KIND = "prepass-facts/9"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
-              list(c.query_builder), c.line, [list(g) for g in c.guarded]]
+              list(c.query_builder), c.line, [list(g) for g in c.guarded],
+              [[k, m, [list(w) for w in kw]] for k, m, kw in c.made]]
              for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned)]
 
@@ -140,8 +141,10 @@ def _function(doc: list[Any]) -> FunctionFacts:
                         tuple((_str(k), _strs(v)) for k, v in args),
                         tuple((_str(k), _str(v)) for k, v in keywords), _str(receiver),
                         _strs(fixed), _strs(built), _int(line),
-                        tuple((_str(p), _str(k)) for p, k in guarded))
-              for callee, method, args, keywords, receiver, fixed, built, line, guarded
+                        tuple((_str(p), _str(k)) for p, k in guarded),
+                        tuple((_str(k), _str(m), tuple((_str(a), _str(b)) for a, b in kw))
+                              for k, m, kw in made))
+              for callee, method, args, keywords, receiver, fixed, built, line, guarded, made
               in calls),
         _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned))
 

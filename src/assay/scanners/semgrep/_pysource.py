@@ -120,6 +120,10 @@ class ParamCall:
     query_builder: tuple[str, ...] = ()
     line: int = field(default=0, compare=False)
     guarded: tuple[tuple[str, str], ...] = ()
+    made: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
+    """(argument, callee, literal keywords) for each argument that is a local name
+    assigned once, from a call of a resolved callee (`parser = etree.XMLParser(
+    resolve_entities=False)`, then `etree.fromstring(data, parser)`)."""
 
 
 @dataclass(frozen=True)
@@ -586,6 +590,12 @@ class _Guards:
         return found
 
 
+def _literal_keywords(call: ast.Call) -> tuple[tuple[str, str], ...]:
+    """Each keyword argument with its literal value's repr ('' when not a literal)."""
+    return tuple((k.arg, repr(k.value.value) if isinstance(k.value, ast.Constant) else "")
+                 for k in call.keywords if k.arg is not None)
+
+
 def _is_bool(value: ast.expr | None) -> bool:
     return isinstance(value, ast.Constant) and isinstance(value.value, bool)
 
@@ -728,10 +738,19 @@ class _LocalFlow:
         callee = self.resolve(call.func) or ""
         if receiver in ("self", "cls") and callee:
             method = ""  # a method of this very class, not a library object's method
-        literals = tuple((k.arg, repr(k.value.value) if isinstance(k.value, ast.Constant) else "")
-                         for k in call.keywords if k.arg is not None)
+        literals = _literal_keywords(call)
         return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
-                         tuple(built), call.lineno)
+                         tuple(built), call.lineno, (), self._made(call))
+
+    def _made(self, call: ast.Call) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
+        out = []
+        for key, arg in self._arguments(call):
+            values = self.assigned.get(arg.id, []) if isinstance(arg, ast.Name) else []
+            if len(values) == 1 and isinstance(values[0], ast.Call):
+                made = self.resolve(values[0].func)
+                if made:
+                    out.append((key, made, _literal_keywords(values[0])))
+        return tuple(out)
 
     @staticmethod
     def _arguments(call: ast.Call) -> Iterator[tuple[str, ast.expr]]:

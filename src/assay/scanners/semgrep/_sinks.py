@@ -10,6 +10,7 @@ extra sink of that rule: the wrapper's argument at the parameter's position.
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from collections.abc import Callable, Iterator
@@ -53,7 +54,10 @@ class SinkSignature:
     only in a function whose code calls one of the methods the block calls on it first
     (`prepared`: `setFeature`; an HTML parser's `.feed(data)` is no XML sink). A
     parameter the function checks before the call with a check of a `trusted` kind
-    (`ParamCall.guarded`) does not reach the sink.
+    (`ParamCall.guarded`) does not reach the sink. `not_made` reads the block's
+    `pattern-not-inside: $PARSER = lxml.etree.XMLParser(..., resolve_entities=False,
+    ...)`: (argument, callee, keyword, literal) such that a call whose argument is a
+    local name made so is not the sink (`ParamCall.made`).
     """
 
     callee: str = ""
@@ -67,6 +71,7 @@ class SinkSignature:
     bound: bool = False
     prepared: frozenset[str] = frozenset()
     trusted: frozenset[str] = frozenset()
+    not_made: tuple[tuple[str, str, str, str], ...] = ()
     wrapper: SinkWrapper | None = field(default=None, compare=False)
 
     def matches(self, call: ParamCall) -> tuple[str, ...]:
@@ -83,6 +88,8 @@ class SinkSignature:
         literals = dict(call.keywords)
         if any(k not in literals or literals[k] in _FALSY for k in self.required):
             return ()
+        if any(_made_so(call, rule) for rule in self.not_made):
+            return ()
         args = dict(call.args)
         key = str(self.position) if self.position is not None else self.keyword
         if self.host_only and key in call.fixed_host:
@@ -94,6 +101,22 @@ class SinkSignature:
             cleared = {p for p, kind in call.guarded if kind in self.trusted}
             return tuple(p for p in reached if p not in cleared)
         return reached
+
+
+def _made_so(call: ParamCall, rule: tuple[str, str, str, str]) -> bool:
+    """Whether an argument of `call` is a local name made as `rule` excludes. Any
+    argument: the signature read off one pattern also matches calls that pass the
+    object otherwise (by keyword rather than by position)."""
+    _, callee, keyword, literal = rule
+    return any(made == callee and _same_literal(dict(keywords).get(keyword, ""), literal)
+               for _, made, keywords in call.made)
+
+
+def _same_literal(left: str, right: str) -> bool:
+    try:
+        return bool(left) and ast.literal_eval(left) == ast.literal_eval(right)
+    except (ValueError, SyntaxError):
+        return False
 
 
 @dataclass(frozen=True, order=True)
@@ -139,9 +162,12 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
         if not isinstance(focus, str):
             continue
         inside = _insides(items)
+        not_inside = [str(i["pattern-not-inside"]) for i in items if isinstance(i, dict)
+                      and isinstance(i.get("pattern-not-inside"), str)]
         for pattern in _block_patterns(items):
             signature = _signature(pattern, focus, regexes)
             if signature is not None:
+                signature = replace(signature, not_made=_not_made(pattern, not_inside))
                 receiver = pattern.strip().split(".", 1)[0]
                 bound = bool(signature.method) and re.search(
                     rf"{re.escape(receiver)}\b", inside) is not None
@@ -150,6 +176,40 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
                                    bound=bound, prepared=prepared if bound else frozenset(),
                                    trusted=trusted))
     return out
+
+
+_MADE = re.compile(r"^\s*(\$\w+)\s*=\s*([A-Za-z_][\w.]*)\((.*)\)\s*\n\s*\.\.\.\s*$",
+                   re.DOTALL)
+
+
+def _not_made(pattern: str, not_inside: list[str]) -> tuple[tuple[str, str, str, str], ...]:
+    """(argument, callee, keyword, literal) of each `$V = callee(..., kw=literal, ...)`
+    the block excludes: the argument `$V` is in `pattern`, or `*`."""
+    match = _CALL.match(pattern.strip())
+    if match is None:
+        return ()
+    keys: dict[str, str] = {}
+    for index, arg in enumerate(_split_args(match.group(2))):
+        name, _, value = arg.partition("=")
+        if value and name.isidentifier():
+            keys[value.strip()] = name
+        elif arg == "...":
+            break
+        else:
+            keys[arg] = str(index)
+    out: list[tuple[str, str, str, str]] = []
+    for text in not_inside:
+        made = _MADE.match(text)
+        if made is None:
+            continue
+        # a metavariable the sink pattern does not bind stands for any local name: any
+        # argument made so
+        key = keys.get(made.group(1), "*")
+        for arg in _split_args(made.group(3)):
+            keyword, _, literal = arg.partition("=")
+            if literal and keyword.strip().isidentifier():
+                out.append((key, made.group(2), keyword.strip(), literal.strip()))
+    return tuple(out)
 
 
 def _insides(items: list[Any]) -> str:

@@ -204,3 +204,39 @@ def test_hostile_templates_are_skipped_like_python_files(repo: GitRepo) -> None:
     assert run.status is RunStatus.INCOMPLETE  # the undecodable template only
     assert {s.path for s in run.coverage.skipped} == {
         "app/templates/users/profile.html", "app/templates/secret.html"}
+
+
+SUMMARIZED_VIEWS = """\
+from flask import Flask, render_template
+
+from app.params import param
+from app.notes import body_of
+
+app = Flask(__name__)
+
+
+@app.route("/notes/<int:note_id>")
+def note(note_id):
+    return render_template("note.html", body=body_of(note_id))
+
+
+@app.route("/preview")
+def preview():
+    return render_template("note.html", body=param("text"))
+"""
+
+
+def test_the_template_rule_knows_the_projects_summaries(repo: GitRepo) -> None:
+    # a route parameter typed <int:...> is no request data (as for the other taint
+    # rules); a project helper returning request data is
+    repo.write("app/__init__.py", "")
+    repo.write("app/params.py", "from flask import request\n\n\ndef param(name):\n"
+                                "    return request.args.get(name, '')\n")
+    repo.write("app/notes.py", "def body_of(note_id):\n    return f'<p>note {note_id}</p>'\n")
+    repo.write("app/views.py", SUMMARIZED_VIEWS)
+    repo.write("app/templates/note.html", "<div>{{ body|safe }}</div>\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line) for f in found] == [("app/templates/note.html", 1)]
+    assert "from the view at app/views.py:16" in found[0].message
+    assert "app/views.py:11" not in found[0].message

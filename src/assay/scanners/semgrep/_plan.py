@@ -7,6 +7,7 @@ pre-pass result in the state directory, so a rescan without changes reads neithe
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -106,12 +107,13 @@ def plan_scan(ctx: ScanContext, options: Options) -> ScanPlan:
     return _with_templates(
         ScanPlan(options, layout, pack, gated, prepared.rules, key, prepared.loaded,
                  sliced, record, (StageMetrics("prepass:semgrep", prepared.seconds),),
-                 wrappers=prepared.wrappers), ctx)
+                 wrappers=prepared.wrappers), ctx, prepared.markup)
 
 
-def _with_templates(plan: ScanPlan, ctx: ScanContext) -> ScanPlan:
+def _with_templates(plan: ScanPlan, ctx: ScanContext,
+                    added: Mapping[str, Sequence[object]] | None = None) -> ScanPlan:
     """`plan` with the rules of the project's templates (see _template_flow) added."""
-    templates = plan_templates(ctx, plan.layout, plan.pack)
+    templates = plan_templates(ctx, plan.layout, plan.pack, added)
     if templates.rules is None:
         return replace(plan, templates=templates)
     record = (*plan.record, ("semgrep.templates.outputs", str(templates.output_count())))

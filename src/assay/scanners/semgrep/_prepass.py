@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from assay import __version__
 from assay.scanners.filescan import decode_source
@@ -33,13 +34,17 @@ from assay.scanners.semgrep._rulegen import (
     extend_all,
     extend_pack,
     logical_key,
+    pruned,
     source_helpers,
+    template_additions,
 )
 from assay.scanners.semgrep._sinks import SinkWrapper
 from assay.scanners.semgrep._slicing import SliceSpec
 from assay.scanners.semgrep._summaries import Summaries, SummaryKind, classify
+from assay.scanners.semgrep._template_flow import TEMPLATE_NAME
 
 MEMO_KEEP = 4  # pre-pass results kept in the state directory
+MARKUP_RULE = "assay.python.xss-markup.taint"  # the template rule's base (_template_flow)
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,9 @@ class Prepared:
     taint: tuple[Path, ...] = ()
     loaded: Rules | None = field(default=None, compare=False)
     wrappers: tuple[SinkWrapper, ...] = ()
+    markup: Mapping[str, Sequence[object]] = field(default_factory=dict, compare=False)
+    """What the summaries add to the sources and sanitizers of the markup XSS rule (the
+    template rule's base: see _template_flow), by key."""
 
 
 def python_sources(ctx: ScanContext) -> dict[str, str]:
@@ -139,7 +147,27 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
                               _helper_methods(summaries)),
                     tuple(f for f in generated.paths
                           if f not in pack.paths and f.stem in only_taint),
-                    generated, tuple(w for rule in sorted(wrappers) for w in wrappers[rule]))
+                    generated, tuple(w for rule in sorted(wrappers) for w in wrappers[rule]),
+                    _added(pack, template_additions(summaries), MARKUP_RULE, index.vocabulary(
+                        [p for p, text in sources.items() if TEMPLATE_NAME.search(text)])))
+
+
+def _added(pack: Rules, additions: Mapping[str, list[dict[str, Any]]], rule_id: str,
+           vocabulary: frozenset[str]) -> dict[str, Sequence[object]]:
+    """`additions` to one rule of the pack, without those that cannot match in files of
+    `vocabulary` (the files naming a template)."""
+    base = next((r for r in pack.all() if r.get("id") == rule_id), None)
+    if base is None or not additions:
+        return {}
+    rule = pruned({**base, **{k: [*base.get(k, []), *v] for k, v in additions.items()}},
+                  base, vocabulary)
+    out: dict[str, Sequence[object]] = {}
+    for key in ("pattern-sources", "pattern-sanitizers"):
+        entries = rule.get(key, [])
+        start = len(base.get(key, []))
+        if isinstance(entries, list) and len(entries) > start:
+            out[key] = entries[start:]
+    return out
 
 
 def _read(ctx: ScanContext, sources: dict[str, str]) -> dict[str, FileFacts]:
@@ -209,10 +237,15 @@ def _load(layout: RunLayout, key: str, pack: Pack) -> Prepared | None:
     try:
         doc = json.loads((layout.memo / f"{key}.json").read_text(encoding="utf-8"))
         rules = tuple(Path(p) for p in doc["rules"])
+        markup = doc["markup"]
+        if not isinstance(markup, dict) or not all(
+                isinstance(v, list) for v in markup.values()):
+            raise TypeError("markup")
         found = Prepared(rules, tuple((str(k), str(v)) for k, v in doc["provenance"]),
                          0.0, str(doc["key"]), SliceSpec.from_json(doc["slicing"]),
                          tuple(Path(p) for p in doc["taint"]),
-                         wrappers=tuple(_wrapper(w) for w in doc["wrappers"]))
+                         wrappers=tuple(_wrapper(w) for w in doc["wrappers"]),
+                         markup={str(k): v for k, v in markup.items()})
         usable = all(p in pack.paths or (p.resolve().is_relative_to(generated) and p.is_file())
                      for p in rules) and set(found.taint) <= set(rules) - set(pack.paths)
     except (OSError, ValueError, KeyError, TypeError):
@@ -239,7 +272,8 @@ def _store(layout: RunLayout, key: str, prepared: Prepared) -> None:
            "slicing": prepared.slicing.to_json(), "taint": [str(p) for p in prepared.taint],
            "wrappers": [[w.rule, w.function, w.param, w.position, w.is_method, w.sink_path,
                          w.sink_line, [list(t) for t in w.through], w.sink_call]
-                        for w in prepared.wrappers]}
+                        for w in prepared.wrappers],
+           "markup": {k: list(v) for k, v in prepared.markup.items()}}
     memo = layout.memo
     try:
         memo.mkdir(parents=True, exist_ok=True)

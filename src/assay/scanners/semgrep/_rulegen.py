@@ -420,6 +420,22 @@ def _either(alternatives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     return {"pattern-either": [unique[k] for k in sorted(unique)]}
 
 
+def template_additions(summaries: Summaries) -> dict[str, list[dict[str, Any]]]:
+    """What the template rule takes from the summaries: the project's helpers returning
+    request data (sources) and the route parameters the framework converts to values
+    (sanitizers). Not the helper sanitizers, guards and arguments the other taint rules
+    take: on Django's sdist those made the template rule's run 10 s longer."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    sources = source_helpers(summaries)
+    if sources:
+        out["pattern-sources"] = [{**sources, "exact": True}]
+    typed = [_typed_param(t.function, t.param) for t in summaries.typed_params
+             if t.kind == VALUE_PARAM]
+    if typed:
+        out["pattern-sanitizers"] = typed
+    return out
+
+
 def _typed_param(function: str, param: str) -> dict[str, Any]:
     """The route parameter `param` inside its view `function`: a parameter of the
     function (Flask, FastAPI, Django), or read from aiohttp's `request.match_info`."""
@@ -521,6 +537,13 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
                         "id": f"{rule['id']}{COPY_MARK}{len(out)}" if out else rule["id"],
                         "paths": {"include": [include_of(p) for p in files]}})
     return out
+
+
+def pruned(extended: dict[str, Any], base: Mapping[str, Any],
+           vocabulary: frozenset[str]) -> dict[str, Any]:
+    """`extended` (the pack's rule `base` extended) without the generated patterns that
+    cannot match in files of `vocabulary` (see `_pruned`)."""
+    return _pruned(extended, base, vocabulary)
 
 
 def _pruned(extended: dict[str, Any], base: Mapping[str, Any],

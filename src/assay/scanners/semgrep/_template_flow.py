@@ -47,7 +47,8 @@ RULE_ID = "assay.python.xss-template.taint"
 LOCAL_RULE_ID = "assay.python.xss-template-request"
 _BASE_RULE = "assay.python.xss-markup.taint"
 FACTS_KIND = "template-facts/1"  # the result cache's name for one file's template facts
-_NAME_LITERAL = re.compile(r"""["']([\w./-]{1,200}\.(?:html|htm|jinja2?|j2|djhtml))["']""")
+TEMPLATE_NAME = re.compile(r"""["']([\w./-]{1,200}\.(?:html|htm|jinja2?|j2|djhtml))["']""")
+"""A template's name as Python code writes it (`render_template("users/profile.html")`)."""
 _ESCAPING_OFF = re.compile(r"""\bautoescape\s*=\s*False\b|["']autoescape["']\s*:\s*False\b""")
 _SAFE_NAME = re.compile(r"^[\w./-]{1,200}$", re.ASCII)
 _VIEW_SUFFIX = " (from the view at "
@@ -68,8 +69,12 @@ class TemplatePlan:
         return len({o for group in self.outputs.values() for o in group})
 
 
-def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack) -> TemplatePlan:
-    """The template rule of one scan (read from the snapshot and the result cache)."""
+def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack,
+                   added: Mapping[str, Sequence[object]] | None = None) -> TemplatePlan:
+    """The template rule of one scan (read from the snapshot and the result cache);
+    `added`: what the project's summaries add to its base rule's sources and sanitizers
+    (typed route parameters, project source helpers, escaping helpers), as to the
+    pack's own taint rules."""
     entries = [f for f in ctx.snapshot.files if not f.symlink and f.size <= ctx.max_file_size]
     templates = [f.path for f in entries if is_template(f.path)]
     if not templates:
@@ -84,6 +89,8 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack) -> TemplateP
         for name in facts.get(path, {}).get("names", []):
             users.setdefault(name, []).append(path)
     base = next((r for r in pack.rules.all() if r.get("id") == _BASE_RULE), None)
+    if base is not None and added:
+        base = {**base, **{k: [*base.get(k, []), *v] for k, v in added.items()}}
     # names written into rule patterns and messages: plain ASCII paths and identifiers
     # only (a hostile template cannot break the generated rules)
     reachable = [o for o in outputs if o.name in users and _SAFE_NAME.match(o.path)
@@ -270,7 +277,7 @@ def _facts(ctx: ScanContext, paths: list[str]) -> dict[str, dict[str, Any]]:
 
 def _read_facts(path: str, text: str) -> dict[str, Any]:
     if not is_template(path):
-        names = sorted({m.group(1).removeprefix("./") for m in _NAME_LITERAL.finditer(text)})
+        names = sorted({m.group(1).removeprefix("./") for m in TEMPLATE_NAME.finditer(text)})
         return {"names": names, "off": bool(_ESCAPING_OFF.search(text))}
 
     def rows(off: bool) -> list[list[Any]]:

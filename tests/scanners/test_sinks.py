@@ -411,18 +411,36 @@ def entities(document):
     parser.feed(document)
 
 
-def use():
+class Importer:
+    def transcript(self, document):
+        reader = xml.sax.make_parser()
+        reader.setFeature(xml.sax.handler.feature_external_ges, True)
+        reader.feed(document)
+
+    def markup(self, html, document):
+        parser = HTMLParser()
+        other = xml.sax.make_parser()
+        other.setFeature(xml.sax.handler.feature_external_ges, True)
+        parser.feed(html)
+        other.parse(document)
+
+
+def use(importer):
     text_of("<p>"); entities("<a/>")
+    Importer().transcript("<b/>"); Importer().markup("<i>", "<c/>")
 '''
 
 
 def test_an_object_sink_needs_the_preparation_its_block_names() -> None:
     # `$P.feed(...)` is an XXE sink after `$P.setFeature(feature_external_ges, True)`:
-    # an HTML parser fed a parameter is no wrapper of it
+    # an HTML parser fed a parameter is no wrapper of it, in a function or a method, also
+    # where another object of the function was prepared so
     xxe = "assay.python.xxe.taint"
     summaries = summarize({"feeds.py": FEEDS}, ["feeds.py"])
     found = find_wrappers(xxe, signatures(PACK[xxe]), summaries.call_index, lambda w: True)
-    assert [(w.function, w.param) for w in found] == [("feeds.entities", "document")]
+    assert sorted((w.function, w.param) for w in found) == [
+        ("feeds.Importer.markup", "document"), ("feeds.Importer.transcript", "document"),
+        ("feeds.entities", "document")]
 
 
 LXML = '''\

@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/9"  # the cache's name for these documents
+KIND = "prepass-facts/10"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,8 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
               list(c.query_builder), c.line, [list(g) for g in c.guarded],
-              [[k, m, [list(w) for w in kw]] for k, m, kw in c.made]]
+              [[k, m, [list(w) for w in kw]] for k, m, kw in c.made],
+              list(c.receiver_methods)]
              for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned)]
 
@@ -143,9 +144,9 @@ def _function(doc: list[Any]) -> FunctionFacts:
                         _strs(fixed), _strs(built), _int(line),
                         tuple((_str(p), _str(k)) for p, k in guarded),
                         tuple((_str(k), _str(m), tuple((_str(a), _str(b)) for a, b in kw))
-                              for k, m, kw in made))
-              for callee, method, args, keywords, receiver, fixed, built, line, guarded, made
-              in calls),
+                              for k, m, kw in made), _strs(on_receiver))
+              for callee, method, args, keywords, receiver, fixed, built, line, guarded, made,
+              on_receiver in calls),
         _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned))
 
 

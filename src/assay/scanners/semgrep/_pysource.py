@@ -124,6 +124,9 @@ class ParamCall:
     """(argument, callee, literal keywords) for each argument that is a local name
     assigned once, from a call of a resolved callee (`parser = etree.XMLParser(
     resolve_entities=False)`, then `etree.fromstring(data, parser)`)."""
+    receiver_methods: tuple[str, ...] = ()
+    """For a method call on a plain name (`parser.feed(data)`), every method the
+    function calls on that name (`setFeature`, `feed`, ...)."""
 
 
 @dataclass(frozen=True)
@@ -447,6 +450,10 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     calls = tuple(_guarded(c, checked) for c in (flow.param_call(n, wanted) for n in nodes
                                                   if isinstance(n, ast.Call) and wanted)
                   if c is not None)
+    if any(c.method and c.receiver.isidentifier() for c in calls):
+        on = _methods_on_names(nodes)
+        calls = tuple(replace(c, receiver_methods=on.get(c.receiver, ())) if c.method
+                      else c for c in calls)
     if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
         return FunctionFacts(qualname, len(params), (), tuple(params), calls)
     returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
@@ -588,6 +595,16 @@ class _Guards:
                             return found
                     todo.extend(self.flow.assigned.get(child.id, ()))
         return found
+
+
+def _methods_on_names(nodes: list[ast.AST]) -> dict[str, tuple[str, ...]]:
+    """The methods a function's own code calls on each plain name."""
+    found: dict[str, set[str]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and isinstance(node.func.value, ast.Name):
+            found.setdefault(node.func.value.id, set()).add(node.func.attr)
+    return {name: tuple(sorted(methods)) for name, methods in found.items()}
 
 
 def _literal_keywords(call: ast.Call) -> tuple[tuple[str, str], ...]:

@@ -51,8 +51,9 @@ class SinkSignature:
     the sink: what reaches it is a bound parameter. A `bound` method's receiver is an
     object the sink's block makes first (`$P = xml.sax.make_parser()`, then
     `$P.parse(...)`): never a module or class the call names (`ast.parse(...)`), and
-    only in a function whose code calls one of the methods the block calls on it first
-    (`prepared`: `setFeature`; an HTML parser's `.feed(data)` is no XML sink). A
+    only on an object the function also calls one of the methods on that the block
+    calls on it first (`prepared`: `setFeature`; an HTML parser's `.feed(data)` is no
+    XML sink). A
     parameter the function checks before the call with a check of a `trusted` kind
     (`ParamCall.guarded`) does not reach the sink. `not_made` reads the block's
     `pattern-not-inside: $PARSER = lxml.etree.XMLParser(..., resolve_entities=False,
@@ -82,6 +83,8 @@ class SinkSignature:
             if self.receiver and not re.search(self.receiver, call.receiver):
                 return ()
             if self.bound and call.callee:  # resolved: an imported module or class
+                return ()
+            if self.prepared and self.prepared.isdisjoint(call.receiver_methods):
                 return ()
         elif not call.callee or not _compiled(self.callee).fullmatch(call.callee):
             return ()
@@ -316,9 +319,6 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
             calls = (index.with_method(sink.method) if sink.method
                      else index.to_callee(sink.callee))
             for function, call in calls:
-                if sink.prepared and not any(f".{m}(" in function.source
-                                             for m in sink.prepared):
-                    continue
                 for param in sink.matches(call):
                     key = (function.dotted, param)
                     if key in found or param not in function.params:

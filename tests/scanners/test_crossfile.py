@@ -371,3 +371,22 @@ def test_an_argument_the_helper_does_not_return_does_not_taint_its_result(
                          "    return send_file(export_note(request.args['n'], 'Note'))\n")
     repo.commit()
     assert _at(_found(repo), "assay.python.path-traversal.taint") == [("app.py", 15)]
+
+
+def test_a_project_function_cannot_clear_a_library_function_of_its_name(
+        repo: GitRepo) -> None:
+    # attack: a pull request adds `urljoin(base, extra)` returning `base` only; the
+    # argument it does not return is cleared in calls of it, not in a call that names
+    # another module (control: the project's own helper). The bare name `urljoin(...)`
+    # of a from-import is not told apart from the project's (as for every generated
+    # pattern matching a unique name): a known gap.
+    repo.write("util.py", "def urljoin(base, extra):\n    print(extra)\n    return base\n")
+    repo.write("app.py", "import urllib.parse\n\nimport requests\n"
+                         "from flask import Flask, request\n\nimport util\n\n"
+                         "app = Flask(__name__)\nAPI = 'https://api.example.com/'\n\n\n"
+                         "@app.route('/lib')\ndef lib():\n"
+                         "    return requests.get(urllib.parse.urljoin(API, request.args['u'])"
+                         ").text\n\n\n@app.route('/own')\ndef own():\n"
+                         "    return requests.get(util.urljoin(API, request.args['u'])).text\n")
+    repo.commit()
+    assert _at(_found(repo), SSRF) == [("app.py", 14)]

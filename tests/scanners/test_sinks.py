@@ -323,6 +323,18 @@ def other_param(url, name):
     return requests.get(url)
 
 
+def scheme_only(url):
+    if urlparse(url).scheme not in ("http", "https"):
+        raise ValueError(url)
+    return requests.get(url)
+
+
+def host_present(url):
+    if not urlparse(url).hostname:
+        raise ValueError(url)
+    return requests.get(url)
+
+
 def host_checked_path(name):
     if urlparse(name).hostname not in HOSTS:
         raise ValueError(name)
@@ -332,6 +344,7 @@ def host_checked_path(name):
 def use():
     listed("a"); public("b"); ensured("c"); unchecked_result("d"); checked_after("e")
     checked_in_branch("f", True); other_param("g", "h"); host_checked_path("i")
+    scheme_only("j"); host_present("k")
 '''
 
 
@@ -340,9 +353,10 @@ def test_a_parameter_checked_before_the_sink_does_not_reach_it() -> None:
     # function's own statements before the call, inline or through a project guard
     summaries = summarize({"hooks.py": GUARDED}, ["hooks.py"])
     found = find_wrappers(SSRF, signatures(PACK[SSRF]), summaries.call_index, lambda w: True)
+    # a scheme check, or that there is a host, leaves the host to the caller
     assert sorted(w.function for w in found) == [
-        "hooks.checked_after", "hooks.checked_in_branch", "hooks.other_param",
-        "hooks.unchecked_result"]
+        "hooks.checked_after", "hooks.checked_in_branch", "hooks.host_present",
+        "hooks.other_param", "hooks.scheme_only", "hooks.unchecked_result"]
     # the rule must trust the kind of check: a host check does not contain a path
     traversal = "assay.python.path-traversal.taint"
     found = find_wrappers(traversal, signatures(PACK[traversal]), summaries.call_index,

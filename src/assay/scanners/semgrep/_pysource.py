@@ -468,6 +468,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
 
 _CONTAINMENT = frozenset({"is_relative_to", "startswith", "commonpath"})
 _URL_PARTS = frozenset({"netloc", "hostname", "scheme", "host", "port"})
+_HOST_PARTS = frozenset({"netloc", "hostname", "host"})
 # what an `ipaddress` address says of itself: a check of where a resolved host points
 _ADDRESS_PARTS = frozenset({"is_global", "is_private", "is_loopback", "is_link_local",
                             "is_reserved", "is_multicast", "is_unspecified"})
@@ -521,6 +522,8 @@ class _Guards:
                 test = statement.test
                 if kind == "allow" and not self._is_param_in(test):
                     kind = None  # `ext(name) in ALLOWED` allows a kind of file, not a name
+                if kind == "url" and not self._host_listed(test):
+                    kind = None  # a scheme, or that a host is there, is no host check
                 if kind is None and isinstance(test, ast.UnaryOp) \
                         and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call):
                     kind, test = self._called("predicate", test.operand), test.operand
@@ -531,6 +534,17 @@ class _Guards:
                 if kind is not None:  # `ensure_within(BASE, path)`: raises when it fails
                     out += [(end, p, kind) for p in sorted(self.named(statement.value))]
         return out
+
+    def _host_listed(self, test: ast.expr) -> bool:
+        """`urlparse(url).hostname not in HOSTS`, `... != HOST`: the host compared with
+        constants."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test = test.operand
+        return isinstance(test, ast.Compare) \
+            and any(isinstance(n, ast.Attribute) and n.attr in _HOST_PARTS
+                    for n in _walk(test.left)) \
+            and all(isinstance(op, ast.In | ast.NotIn | ast.Eq | ast.NotEq) for op in test.ops) \
+            and all(self.flow.is_const(c) for c in test.comparators)
 
     def _is_param_in(self, test: ast.expr) -> bool:
         """`name in ALLOWED` or `name not in ALLOWED` of a parameter itself."""

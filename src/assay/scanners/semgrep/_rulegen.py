@@ -308,22 +308,23 @@ def unreturned_sanitizers(summaries: Summaries,
     `export_note(note_id, title)` returns a path built from `note_id`: its `title`
     argument is cleared in the call (that occurrence only: `exact`), so the call's result
     is tainted by `note_id` alone. Not where the parameter reaches a sink of the rule (the
-    wrapper's sink is that very argument). Functions are matched by their own name, one
-    the project defines once and no common word (`callee_forms`' rule for a bare name),
-    written after any receiver or module (`export.export_note(...)`, `svc.export(...)`):
-    one alternative per argument position, the names a metavariable limited to those
-    functions. An argument passed by keyword is not cleared: one alternative per function
+    wrapper's sink is that very argument). Functions are matched in the forms every
+    generated pattern uses (`callee_forms`: the importable name, and the bare name and
+    `module.name` when the project defines the name once and it is no common word; a
+    method by such a name on any object), never under some other module (a project
+    function named `urljoin` does not clear `urllib.parse.urljoin`'s argument): one
+    alternative per argument position, the callee a metavariable limited to those
+    forms. An argument passed by keyword is not cleared: one alternative per function
     and parameter made every taint rule on Django's sdist 1 MB larger and its scan a fifth
     slower, and one per keyword still 164 alternatives matching every call."""
     wrapped = {(w.function, w.param) for w in wrappers}
     by_position: dict[int, set[str]] = {}
     for function in summaries.unreturned:
-        name = function.qualname.rsplit(".", 1)[-1]
-        if summaries.defined(name) != 1 or name in COMMON_NAMES or not name.isidentifier():
-            continue
+        forms = [_form_regex(f) for f in callee_forms(function.dotted, function.is_method,
+                                                      summaries)]
         for param, position in function.params:
-            if (function.dotted, param) not in wrapped:
-                by_position.setdefault(position, set()).add(name)
+            if forms and (function.dotted, param) not in wrapped:
+                by_position.setdefault(position, set()).update(forms)
     alternatives = [_named_call(f"$F({''.join(f'$A{i}, ' for i in range(position))}$X, ...)",
                                 names) for position, names in sorted(by_position.items())]
     if not alternatives:
@@ -332,10 +333,18 @@ def unreturned_sanitizers(summaries: Summaries,
                                          {"focus-metavariable": "$X"}]}]
 
 
-def _named_call(pattern: str, names: Iterable[str]) -> dict[str, Any]:
-    either = "|".join(sorted(names))
+def _form_regex(form: str) -> str:
+    """A regular expression for the callee text of one of `callee_forms`' forms: the
+    dotted name as written, or a method (`$OBJ.name`) on any dotted receiver."""
+    if form.startswith("$OBJ."):
+        return r"[A-Za-z_][\w.]*\." + re.escape(form.removeprefix("$OBJ."))
+    return re.escape(form)
+
+
+def _named_call(pattern: str, forms: Iterable[str]) -> dict[str, Any]:
+    either = "|".join(sorted(forms))
     return {"patterns": [{"pattern": pattern}, {"metavariable-regex": {
-        "metavariable": "$F", "regex": rf"^(?:[A-Za-z_][\w.]*\.)?(?:{either})$"}}]}
+        "metavariable": "$F", "regex": rf"^(?:{either})$"}}]}
 
 
 def result_only(alternative: dict[str, Any]) -> dict[str, Any]:

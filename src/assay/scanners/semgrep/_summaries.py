@@ -54,20 +54,11 @@ class SummaryKind(enum.StrEnum):
     GUARD = "guard"  # checks a parameter's value (an allow-list, a containment test, ...)
 
 
-@dataclass(frozen=True, order=True)
-class FunctionSummary:
-    """One summarized project function."""
+class _Qualified:
+    """The names of a project function that has a `module` and a `qualname`."""
 
     module: str
     qualname: str
-    path: str
-    kind: SummaryKind
-    via: tuple[str, ...] = ()
-    params: int = 0
-    source: str = field(default="", compare=False, repr=False)
-    called_locally: bool = field(default=False, compare=False)
-    guard: str = ""  # for a guard: `predicate` or `raise` (see FunctionFacts.guard)
-    guard_returns: bool = False
 
     @property
     def name(self) -> str:
@@ -86,7 +77,23 @@ class FunctionSummary:
 
 
 @dataclass(frozen=True, order=True)
-class FunctionCalls:
+class FunctionSummary(_Qualified):
+    """One summarized project function."""
+
+    module: str
+    qualname: str
+    path: str
+    kind: SummaryKind
+    via: tuple[str, ...] = ()
+    params: int = 0
+    source: str = field(default="", compare=False, repr=False)
+    called_locally: bool = field(default=False, compare=False)
+    guard: str = ""  # for a guard: `predicate` or `raise` (see FunctionFacts.guard)
+    guard_returns: bool = False
+
+
+@dataclass(frozen=True, order=True)
+class FunctionCalls(_Qualified):
     """The calls of one project function that its parameters reach (sink wrappers are
     found among them, rule by rule)."""
 
@@ -97,21 +104,6 @@ class FunctionCalls:
     calls: tuple[ParamCall, ...]
     source: str = field(default="", compare=False, repr=False)
     called_locally: bool = field(default=False, compare=False)
-
-    @property
-    def dotted(self) -> str:
-        """The importable name: module.qualname."""
-        return f"{self.module}.{self.qualname}" if self.module else self.qualname
-
-    @property
-    def name(self) -> str:
-        """The function's own name."""
-        return self.qualname.rsplit(".", 1)[-1]
-
-    @property
-    def is_method(self) -> bool:
-        """True for functions defined in a class body."""
-        return "." in self.qualname
 
 
 @dataclass(frozen=True)
@@ -126,7 +118,7 @@ class TypedRouteParam:
 
 
 @dataclass(frozen=True, order=True)
-class UnreturnedArgs:
+class UnreturnedArgs(_Qualified):
     """A project function some of whose parameters no return value can hold (`params`:
     name and position), though others can: a call's result carries none of those
     arguments (see `_returned`)."""
@@ -137,16 +129,6 @@ class UnreturnedArgs:
     params: tuple[tuple[str, int], ...]
     source: str = field(default="", compare=False, repr=False)
     called_locally: bool = field(default=False, compare=False)
-
-    @property
-    def dotted(self) -> str:
-        """The importable name: module.qualname."""
-        return f"{self.module}.{self.qualname}" if self.module else self.qualname
-
-    @property
-    def is_method(self) -> bool:
-        """True for functions defined in a class body."""
-        return "." in self.qualname
 
 
 Call = tuple[FunctionCalls, ParamCall]

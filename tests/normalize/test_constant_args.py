@@ -14,6 +14,13 @@ ORDER = {"new": "created DESC", "old": "created"}
 RENAMED = "x"
 RENAMED += "y"
 MUTATED = "ls"
+CYCLE_A = CYCLE_B
+CYCLE_B = CYCLE_A
+BUILT = "ls " + TABLE
+
+
+def shadowing(cursor, TABLE):
+    cursor.execute(f"SELECT * FROM {BUILT}")
 
 
 class Report:
@@ -37,6 +44,7 @@ def run(request, cursor):
     print(eval("2 ** 8"), eval(request.args["e"]))
     cursor.execute(f"SELECT * FROM {TABLE} WHERE a = ?", (f"%{request.args['q']}%",))
     subprocess.call(MUTATED, shell=True)
+    subprocess.call(CYCLE_A, shell=True)
 
 
 def later(request):
@@ -66,6 +74,10 @@ def _line(start: str) -> int:
     ('print(eval("2 ** 8")', "B307", 27, False),
     ('print(eval("2 ** 8")', "B307", None, False),  # without it: every call of the line
     ("subprocess.call(MUTATED", "B602", None, False),  # rebound by `global` elsewhere
+    ("subprocess.call(CYCLE_A", "B602", None, False),  # bound to each other: no value
+    # a module constant built of constants, judged at module level (the function's
+    # parameter `TABLE` is another name)
+    ('cursor.execute(f"SELECT * FROM {BUILT}', "B608", None, True),
     # Bandit's column falls inside the flagged string (its first part): that string only,
     # not the bound parameter built on the same line
     ('cursor.execute(f"SELECT * FROM {TABLE} WHERE a', "B608", 23, True),
@@ -77,3 +89,13 @@ def test_constant_lines(start: str, check: str, col: int | None, expected: bool)
 
 def test_a_file_that_does_not_parse_has_no_constant_line() -> None:
     assert not ConstantLines(b"def f(:\n    x = 'a'\n").constant(2, "B602")
+
+
+def test_a_line_too_deep_to_judge_is_not_constant() -> None:
+    # a left-deep `"a" + "a" + ...` parses, and is too deep to judge recursively: no
+    # traceback, and the finding stays listed (control: a short one is constant)
+    deep = " + ".join(['"a"'] * 3000)
+    source = f"import subprocess\nsubprocess.call({deep}, shell=True)\n".encode()
+    assert not ConstantLines(source).constant(2, "B602")
+    assert ConstantLines(b"import subprocess\nsubprocess.call('a' + 'b', shell=True)\n"
+                         ).constant(2, "B602")

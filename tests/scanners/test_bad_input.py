@@ -231,3 +231,21 @@ def test_files_no_rule_can_match_in_are_analyzed_without_semgrep(repo: GitRepo,
     repo.commit()
     code, doc = scan_json(repo, "--scanner", "semgrep", env={"ASSAY_SEMGREP": str(fake)})
     assert code == EXIT_INCOMPLETE and ("b.py", "scanner-error") in skips(doc)
+
+
+def test_a_file_too_deep_to_summarize_stops_no_other_file(repo: GitRepo) -> None:
+    # a left-deep `"a" + "a" + ...` of 1,500 terms parses; reading its facts recursively
+    # overflowed the stack and stopped the Semgrep scanner for every file
+    from assay.api import scan
+
+    chain = " + ".join(['"a"'] * 1500)
+    repo.write("deep.py", f"def f(a, b):\n    x = {chain}\n    print(b)\n    return x + a\n")
+    repo.write("app.py", "import os\nfrom flask import Flask, request\n\n"
+                         "app = Flask(__name__)\n\n\n@app.route('/')\ndef v():\n"
+                         "    os.system('ls ' + request.args['d'])\n"
+                         "    return 'ok'\n")
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    assert [o.reason for o in run.scanners if o.status.value != "complete"] == []
+    assert [(f.path, f.rule_id) for f in run.findings] == [
+        ("app.py", "assay.python.command-injection.taint")]

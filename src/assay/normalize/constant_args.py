@@ -13,14 +13,13 @@ else, a parameter, an attribute, a call's result, is not.
 
 What is judged on the line: for an SQL check (B608, B610, B611), every string built
 there; for the others, the arguments of every call that starts there. The file is
-parsed once; a file that does not parse, or a line with nothing to judge, is not
-constant.
+parsed once and its expressions indexed by line; a file that does not parse, is nested
+too deeply to judge, or a line with nothing to judge, is not constant.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterable
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
 _NUMBERS = frozenset({"int", "float", "len", "abs", "round", "bool", "ord"})
@@ -32,24 +31,31 @@ class ConstantLines:
     """One parsed file, asked about its lines."""
 
     def __init__(self, source: bytes) -> None:
+        self._module: dict[str, ast.expr] = {}
+        self._scopes: list[Scope] = []
+        self._lines: dict[int, list[ast.expr]] = {}
         try:
-            self.tree: ast.Module | None = ast.parse(source)
-        except (SyntaxError, ValueError):
-            self.tree = None
-        self._module = _module_constants(self.tree) if self.tree is not None else {}
-        self._scopes = _scopes(self.tree) if self.tree is not None else []
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return
+        self._module = _module_constants(tree)
+        self._scopes = _scopes(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.expr):
+                self._lines.setdefault(node.lineno, []).append(node)
 
     def constant(self, line: int, check: str, col: int | None = None) -> bool:
         """Whether everything `check` flags at `line` is built from constants; with the
         flagged node's column (1-based), that node only, when one starts there."""
-        if self.tree is None:
-            return False
         scope = next((s for s in self._scopes if s[0] <= line <= s[1]), None)
         judge = _Judge(self._module, scope[2] if scope else {}, scope[3] if scope else set())
-        flagged = _strings_at if check in SQL_CHECKS else _calls_at
-        nodes = list(flagged(self.tree, line))
+        flagged = _is_string if check in SQL_CHECKS else _is_call
+        nodes = [n for n in self._lines.get(line, []) if flagged(n)]
         judged = [a for n in _at_column(nodes, col) for a in _judged_parts(n)]
-        return bool(judged) and all(judge.constant(node) for node in judged)
+        try:
+            return bool(judged) and all(judge.constant(node) for node in judged)
+        except RecursionError:  # a left-deep `"a" + "a" + ...` of thousands of terms
+            return False
 
 
 class _Judge:
@@ -83,22 +89,32 @@ class _Judge:
         return False
 
     def _name(self, name: str) -> bool:
-        if name in self.params or name in self.pending:
+        if name in self.params:
             return False
         if name in self.local:
-            self.pending.add(name)
-            try:
-                return all(self.constant(v) for v in self.local[name])
-            finally:
-                self.pending.discard(name)
-        value = self.module.get(name)
-        return value is not None and _literal(value)
+            return self._all_constant(f"local:{name}", self.local[name], self)
+        return self._table(ast.Name(id=name))
 
     def _table(self, node: ast.expr) -> bool:
-        """A module constant or a class's constant attribute holding literals."""
+        """A module constant or a class's constant attribute (a table of constants), its
+        value judged at module level."""
         dotted = _dotted(node)
-        value = self.module.get(dotted) if dotted else None
-        return value is not None and _literal(value)
+        if not dotted or dotted not in self.module:
+            return False
+        at_module = _Judge(self.module, {}, set())
+        at_module.pending = self.pending
+        return self._all_constant(f"module:{dotted}", [self.module[dotted]], at_module)
+
+    def _all_constant(self, key: str, values: list[ast.expr], judge: _Judge) -> bool:
+        """Whether every value bound to a name (`key`: its scope and name) is a constant
+        (a name met again while its own values are judged is not: `A = B`, `B = A`)."""
+        if key in self.pending:
+            return False
+        self.pending.add(key)
+        try:
+            return all(judge.constant(v) for v in values)
+        finally:
+            self.pending.discard(key)
 
     def _call(self, node: ast.Call) -> bool:
         func = node.func
@@ -124,10 +140,8 @@ def _at_column(nodes: list[ast.expr], col: int | None) -> list[ast.expr]:
     return [max(holding, key=lambda n: n.col_offset)]
 
 
-def _calls_at(tree: ast.Module, line: int) -> Iterable[ast.expr]:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and node.lineno == line:
-            yield node
+def _is_call(node: ast.expr) -> bool:
+    return isinstance(node, ast.Call)
 
 
 def _judged_parts(node: ast.expr) -> list[ast.expr]:
@@ -138,13 +152,9 @@ def _judged_parts(node: ast.expr) -> list[ast.expr]:
     return [node]
 
 
-def _strings_at(tree: ast.Module, line: int) -> Iterable[ast.expr]:
-    for node in ast.walk(tree):
-        if getattr(node, "lineno", None) != line:
-            continue
-        if isinstance(node, ast.expr) and (isinstance(node, ast.JoinedStr)
-                                           or _is_text_building(node)):
-            yield node
+def _is_string(node: ast.expr) -> bool:
+    """A string built there: an f-string, `"..." + x`, `"..." % x`, `"...".format(x)`."""
+    return isinstance(node, ast.JoinedStr) or _is_text_building(node)
 
 
 def _is_text_building(node: ast.AST) -> bool:
@@ -159,17 +169,6 @@ def _has_text(node: ast.expr) -> bool:
     if isinstance(node, ast.Constant):
         return isinstance(node.value, str)
     return isinstance(node, ast.JoinedStr | ast.BinOp)
-
-
-def _literal(node: ast.expr) -> bool:
-    if isinstance(node, ast.Constant):
-        return True
-    if isinstance(node, ast.Tuple | ast.List | ast.Set):
-        return all(_literal(e) for e in node.elts)
-    if isinstance(node, ast.Dict):
-        return all(k is not None and _literal(k) for k in node.keys) and all(
-            _literal(v) for v in node.values)
-    return False
 
 
 def _dotted(node: ast.expr) -> str:
@@ -236,9 +235,9 @@ Scope = tuple[int, int, dict[str, list[ast.expr]], set[str]]
 
 
 def _scopes(tree: ast.Module) -> list[Scope]:
-    """Each function's lines, its local names' assigned values (`None` stands for a value
-    not known: a loop variable, an augmented assignment, ...), and its parameters;
-    innermost first."""
+    """Each function's lines, its local names' assigned values (a name no code binds
+    stands for a value not known: a loop variable, an augmented assignment, ...), and its
+    parameters; innermost first."""
     out: list[Scope] = []
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):

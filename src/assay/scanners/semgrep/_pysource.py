@@ -188,12 +188,13 @@ def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
 
 
 def read_module(path: str, name: str, text: str) -> ModuleInfo | None:
-    """The facts of one module's source (None when it does not parse)."""
+    """The facts of one module's source (None when it does not parse, or is nested too
+    deeply for the facts to be read: a left-deep `"a" + "a" + ...` of 1,500 terms parses,
+    and reading it recursively overflowed the stack and stopped the whole scanner)."""
     try:
-        tree = ast.parse(text, filename=path)
+        return module_facts(path, name, ast.parse(text, filename=path), text)
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # too deeply nested
         return None
-    return module_facts(path, name, tree, text)
 
 
 def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> ModuleInfo:

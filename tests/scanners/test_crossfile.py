@@ -4,6 +4,7 @@ scanners: each test reduces a miss or false alarm seen on real code to its cause
 from __future__ import annotations
 
 from assay.api import scan
+from assay.formats.trust_view import summary_line
 from assay.model import Finding
 from tests.helpers import GitRepo
 
@@ -332,6 +333,8 @@ def test_an_import_bandit_checks_is_not_a_finding_of_its_own(repo: GitRepo) -> N
     result = scan(repo.path)
     assert [f.sources for f in result.run.findings] == [("bandit:B603", "bandit:B607")]
     assert dict(result.run.provenance.extra)["merge.bandit_imports"] == "1"
+    # and where a person reads the run
+    assert "1 unconfirmed import check finding(s) not reported" in summary_line(result.run)
 
 
 def test_each_tainted_argument_of_a_helper_call_follows_its_own_parameter(

@@ -12,7 +12,12 @@ from hypothesis import strategies as st
 from assay.api import locate_project, scan
 from assay.ledger.result_cache import open_result_cache
 from assay.model import Finding, RunStatus, SkipReason
-from assay.scanners.semgrep._template_flow import FACTS_KIND, RULE_ID
+from assay.scanners.semgrep._template_flow import (
+    _TEMPLATE_NAME,
+    FACTS_KIND,
+    RULE_ID,
+    names_a_template,
+)
 from assay.scanners.semgrep._templates import is_template, template_name, unsafe_outputs
 from tests.helpers import GitRepo
 
@@ -240,3 +245,11 @@ def test_the_template_rule_knows_the_projects_summaries(repo: GitRepo) -> None:
     assert [(f.path, f.span.start_line) for f in found] == [("app/templates/note.html", 1)]
     assert "from the view at app/views.py:16" in found[0].message
     assert "app/views.py:11" not in found[0].message
+
+
+@given(st.lists(st.sampled_from(["render(", "'", '"', "a/b", ".", "html", "htm", "jinja",
+                                 "jinja2", "j2", "djhtml", ".join(", " ", "x_y"]),
+                max_size=12))
+def test_the_substring_test_for_a_template_name_agrees_with_the_pattern(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert names_a_template(text) == (_TEMPLATE_NAME.search(text) is not None)

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assay.model import Finding, FindingKind, Run, RunStatus, Severity, SkipReason
+from assay.normalize.merge import IMPORTS_KEY
 from assay.normalize.policy import CONSTANT_ARGUMENTS, TEST_ASSERTS
 from assay.workflow.states import BLOCKING, State
 
@@ -190,6 +191,10 @@ def summary_line(run: Run, fail_on: str | None = None, states: States | None = N
     if extra.get(CONSTANT_ARGUMENTS):
         found += (f"; {extra[CONSTANT_ARGUMENTS]} unconfirmed pattern finding(s) on constant "
                   "values not reported")
+    imports = sum(int(v) for k, v in extra.items()
+                  if k.startswith("merge.") and k.endswith(IMPORTS_KEY) and v.isdigit())
+    if imports:
+        found += f"; {imports} unconfirmed import check finding(s) not reported"
     cov = run.coverage
     status = run.status.value.upper()
     if run.complete and blocking(run, fail_on, states):

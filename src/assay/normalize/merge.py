@@ -53,6 +53,8 @@ UNMODELLED = frozenset({"B601", "B609", "B702"})
 # CWEs the dataflow engine's rules decide by the value itself (a hard-coded secret is a
 # placeholder or an empty string): not confirming one is a verdict, not silence.
 DECIDED_BY_VALUE = frozenset({798})
+UNCONFIRMED = "unconfirmed-by-taint"  # the tag of a gated finding no dataflow finding confirmed
+IMPORTS_KEY = "_imports"  # provenance: `merge.<pattern engine>_imports`, how many
 REASON = ("not confirmed by taint analysis: no flow from request data to this call was "
           "found in the scanned code; reported low and non-blocking")
 
@@ -101,7 +103,7 @@ class MergeOutcome:
                 (f"merge.{self.engine}_unconfirmed",
                  f"{len(self.unconfirmed)}: {detail}".rstrip(": ")),
                 (f"merge.{self.engine}_unmodelled", str(self.unmodelled)),
-                (f"merge.{self.engine}_imports", str(self.imports)),
+                (f"merge.{self.engine}{IMPORTS_KEY}", str(self.imports)),
                 ("merge.merged", str(self.merged)),
                 ("merge.same_sink_call", str(self.duplicates)))
 
@@ -259,7 +261,7 @@ def _confidence_rank(confidence: Confidence) -> int:
 
 
 def _demote(finding: Finding) -> Finding:
-    tags = tuple(dict.fromkeys((*finding.tags, "unconfirmed-by-taint")))
+    tags = tuple(dict.fromkeys((*finding.tags, UNCONFIRMED)))
     message = f"{finding.message.rstrip()} ({REASON})" if finding.message else REASON
     return replace(finding, severity=Severity.LOW, confidence=Confidence.LOW, tags=tags,
                    message=message)

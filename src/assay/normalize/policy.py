@@ -35,6 +35,7 @@ from typing import Protocol
 
 from assay.model import Confidence, Finding, FindingKind, Severity
 from assay.normalize.constant_args import ConstantLines
+from assay.normalize.merge import UNCONFIRMED
 from assay.normalize.secretvalue import SecretStrength, finding_strength
 from assay.normalize.testcode import is_test_path, why_test_code
 from assay.normalize.testreach import ProductionReach, ReachMemo
@@ -45,7 +46,6 @@ SECRET_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107
 TEST_MECHANISM_RULES = frozenset({"B101"})
 TEST_ASSERTS = "policy.test_asserts"  # the provenance key: how many were not reported
 CONSTANT_ARGUMENTS = "policy.constant_arguments"  # the same for constant-only lines
-UNCONFIRMED = "unconfirmed-by-taint"  # the merge's tag of a pattern finding it demoted
 WEAK_HASH_CWE = 328
 _NON_SECURITY_DIGEST = re.compile(
     r"(?i)gravatar|cache|etag|checksum|fingerprint|rate_?limit|throttle|dedup|"

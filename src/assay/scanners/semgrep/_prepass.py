@@ -41,7 +41,7 @@ from assay.scanners.semgrep._rulegen import (
 from assay.scanners.semgrep._sinks import SinkWrapper
 from assay.scanners.semgrep._slicing import SliceSpec
 from assay.scanners.semgrep._summaries import Summaries, SummaryKind, classify
-from assay.scanners.semgrep._template_flow import TEMPLATE_NAME
+from assay.scanners.semgrep._template_flow import names_a_template
 
 MEMO_KEEP = 4  # pre-pass results kept in the state directory
 MARKUP_RULE = "assay.python.xss-markup.taint"  # the template rule's base (_template_flow)
@@ -149,7 +149,7 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
                           if f not in pack.paths and f.stem in only_taint),
                     generated, tuple(w for rule in sorted(wrappers) for w in wrappers[rule]),
                     _added(pack, template_additions(summaries), MARKUP_RULE, index.vocabulary(
-                        [p for p, text in sources.items() if TEMPLATE_NAME.search(text)])))
+                        [p for p, text in sources.items() if names_a_template(text)])))
 
 
 def _added(pack: Rules, additions: Mapping[str, list[dict[str, Any]]], rule_id: str,

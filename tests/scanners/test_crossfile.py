@@ -380,9 +380,7 @@ def test_a_project_function_cannot_clear_a_library_function_of_its_name(
         repo: GitRepo) -> None:
     # attack: a pull request adds `urljoin(base, extra)` returning `base` only; the
     # argument it does not return is cleared in calls of it, not in a call that names
-    # another module (control: the project's own helper). The bare name `urljoin(...)`
-    # of a from-import is not told apart from the project's (as for every generated
-    # pattern matching a unique name): a known gap.
+    # another module (control: the project's own helper).
     repo.write("util.py", "def urljoin(base, extra):\n    print(extra)\n    return base\n")
     repo.write("app.py", "import urllib.parse\n\nimport requests\n"
                          "from flask import Flask, request\n\nimport util\n\n"
@@ -393,3 +391,42 @@ def test_a_project_function_cannot_clear_a_library_function_of_its_name(
                          "    return requests.get(util.urljoin(API, request.args['u'])).text\n")
     repo.commit()
     assert _at(_found(repo), SSRF) == [("app.py", 14)]
+
+
+def test_a_project_function_named_like_a_library_function_is_not_matched_by_name(
+        repo: GitRepo) -> None:
+    # attack: a pull request adds `unquote` returning a constant (a sanitizer by its
+    # summary); the view calls the standard library's `unquote`, imported by name, so
+    # the bare name `unquote(...)` must not read it as the project's. Control: the
+    # project's own helper, by its module's name, still clears its argument.
+    repo.write("codec.py", "def unquote(value):\n    return 'x'\n")
+    repo.write("app.py", "import sqlite3\nfrom urllib.parse import unquote\n\n"
+                         "from flask import Flask, request\n\nimport codec\n\n"
+                         "app = Flask(__name__)\ncur = sqlite3.connect('a.db').cursor()\n\n\n"
+                         "@app.route('/lib')\ndef lib():\n"
+                         "    cur.execute(\"select '%s'\" % unquote(request.args['q']))\n"
+                         "    return 'ok'\n\n\n@app.route('/own')\ndef own():\n"
+                         "    cur.execute(\"select '%s'\" % codec.unquote(request.args['q']))\n"
+                         "    return 'ok'\n")
+    repo.commit()
+    assert _at(_found(repo), SQLI) == [("app.py", 14)]
+
+
+def test_a_project_method_named_like_a_builtin_method_is_not_matched_by_name(
+        repo: GitRepo) -> None:
+    # a project method `casefold` returning request data is the only one of its name,
+    # so it would be matched on any object: every `str.casefold()` would become request
+    # data (a pull request planting findings in code it does not touch). Control: the
+    # same class's `search_text`, a name no library shares, is still a source.
+    repo.write("keys.py", "from flask import request\n\n\nclass Keys:\n"
+                          "    def casefold(self):\n        return request.args['q']\n\n"
+                          "    def search_text(self):\n        return request.args['q']\n")
+    repo.write("app.py", "import sqlite3\n\nfrom flask import Flask\n\n"
+                         "from keys import Keys\n\napp = Flask(__name__)\n"
+                         "cur = sqlite3.connect('a.db').cursor()\n\n\n"
+                         "@app.route('/a')\ndef a():\n"
+                         "    cur.execute(\"select '%s'\" % 'Name'.casefold())\n"
+                         "    cur.execute(\"select '%s'\" % Keys().search_text())\n"
+                         "    return 'ok'\n")
+    repo.commit()
+    assert _at(_found(repo), SQLI) == [("app.py", 14)]

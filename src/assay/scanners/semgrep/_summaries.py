@@ -21,6 +21,7 @@ that helpers calling helpers are summarized too:
 
 from __future__ import annotations
 
+import builtins
 import enum
 import functools
 import hashlib
@@ -278,6 +279,8 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
     for func in (f for m in every for f in m.functions):
         name = func.qualname.rsplit(".", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
+    for name in foreign_names(called, {m.name for m in every}) & counts.keys():
+        counts[name] += 1
     typed = _typed_params(every)
     guards = {f"{m.name}.{f.qualname}": (f.guard, f.checks) for m, f in functions if f.guard}
     calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names,
@@ -296,6 +299,34 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                      tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps),
                      tuple(f"{name} ({', '.join(paths)})" for name, paths in ambiguous.items()),
                      tuple(sorted(unreturned)))
+
+
+def foreign_names(called: Iterable[str], modules: set[str]) -> set[str]:
+    """Names the snapshot calls that are not the project's own: the last part of each
+    resolved callee outside every project module (`from urllib.parse import urljoin`),
+    the builtins, and the methods of builtin types (`s.casefold()`).
+
+    A project function that is the only one of its name is matched by that name alone
+    (`urljoin(...)`, `$OBJ.casefold(...)`), in every file. Were its name also a library
+    function's, a pull request could add a helper of that name returning a constant and
+    so have every call of the library function read as a sanitizer; such a name counts
+    as defined once more, so only its importable name and its own file match it."""
+    out = set(_BUILTIN_NAMES)
+    for callee in called:
+        head, _, name = callee.rpartition(".")
+        if head and not _in_project(head, modules):
+            out.add(name)
+    return out
+
+
+def _in_project(dotted: str, modules: set[str]) -> bool:
+    parts = dotted.split(".")
+    return any(".".join(parts[:i]) in modules for i in range(1, len(parts) + 1))
+
+
+_BUILTIN_NAMES = frozenset(dir(builtins)).union(
+    *(dir(t) for t in (str, bytes, bytearray, int, float, list, tuple, dict, set,
+                       frozenset)))
 
 
 def _resolved_guards(call: ParamCall,

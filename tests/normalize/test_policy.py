@@ -44,6 +44,9 @@ class _Tree:
     def reach_memo(self) -> None:
         return None
 
+    def file_memo(self, kind: str) -> None:
+        return None
+
 
 _no_files = _Tree()
 
@@ -258,3 +261,42 @@ def test_what_each_file_imports_is_kept_for_the_next_scan(repo: GitRepo) -> None
     finally:
         cache.close()
     assert kept == {f"{blob}:app/views.py": '["os"]'}
+
+
+class _Memo:
+    """File documents in memory, by path and content, as the result cache keeps them."""
+
+    def __init__(self, tree: _Tree) -> None:
+        self.tree, self.docs = tree, dict[tuple[str, bytes | None], str]()
+
+    def get(self, paths: Iterable[str]) -> dict[str, str]:
+        keys = {p: (p, self.tree.files.get(p)) for p in paths}
+        return {p: self.docs[k] for p, k in keys.items() if k in self.docs}
+
+    def put(self, docs: Mapping[str, str]) -> None:
+        self.docs.update({(p, self.tree.files.get(p)): d for p, d in docs.items()})
+
+
+class _KeptTree(_Tree):
+    def __init__(self, files: dict[str, bytes]) -> None:
+        super().__init__(files)
+        self.memo = _Memo(self)
+
+    def file_memo(self, kind: str) -> _Memo:  # type: ignore[override]
+        assert kind.startswith("constant-args/")
+        return self.memo
+
+
+def test_verdicts_on_constant_lines_are_kept_by_content_and_a_rescan_reads_no_file() -> None:
+    tree = _KeptTree({"tools.py": b"import subprocess\n\nsubprocess.call('uptime', shell=True)\n"})
+    finding = Finding(scanner="bandit", rule_id="B602", path="tools.py", span=Span(3, 3, 1, 38),
+                      severity=Severity.LOW, confidence=Confidence.LOW, message="m", cwe=78,
+                      tags=("unconfirmed-by-taint",))
+    assert apply_policy([finding], Policy(), tree).findings == ()
+    tree.reads.clear()
+    outcome = apply_policy([finding], Policy(), tree)
+    assert (outcome.findings, outcome.constant, tree.reads) == ((), 1, [])
+    # the same line with a value from elsewhere: new content, judged again, reported
+    tree.files["tools.py"] = b"import subprocess\n\nsubprocess.call(CMD + ' -a', shell=True)\n"
+    assert apply_policy([finding], Policy(), tree).findings == (finding,)
+    assert tree.reads == ["tools.py"]

@@ -20,6 +20,7 @@ too deeply to judge, or a line with nothing to judge, is not constant.
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
 _NUMBERS = frozenset({"int", "float", "len", "abs", "round", "bool", "ord"})
@@ -28,39 +29,87 @@ _FLAGS = frozenset({"shell", "check", "text", "timeout", "capture_output", "univ
 
 
 class ConstantLines:
-    """One parsed file, asked about its lines."""
+    """One parsed file, asked about its lines. Only what a question needs is worked out:
+    the statements around the line (found by descending through those whose lines hold
+    it), the locals of the function it is in, the module's constants on first use."""
 
     def __init__(self, source: bytes) -> None:
-        self._module: dict[str, ast.expr] = {}
-        self._scopes: list[Scope] = []
-        self._lines: dict[int, list[ast.expr]] = {}
+        self._tree: ast.Module | None = None
+        self._module: dict[str, ast.expr] | None = None
+        self._functions: dict[int, tuple[dict[str, list[ast.expr]], set[str]]] = {}
         try:
-            tree = ast.parse(source)
+            self._tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return
-        self._module = _module_constants(tree)
-        self._scopes = _scopes(tree)
-        for node in ast.walk(tree):
-            if isinstance(node, ast.expr):
-                self._lines.setdefault(node.lineno, []).append(node)
 
     def constant(self, line: int, check: str, col: int | None = None) -> bool:
         """Whether everything `check` flags at `line` is built from constants; with the
         flagged node's column (1-based), that node only, when one starts there."""
-        scope = next((s for s in self._scopes if s[0] <= line <= s[1]), None)
-        judge = _Judge(self._module, scope[2] if scope else {}, scope[3] if scope else set())
+        if self._tree is None:
+            return False
+        nodes, function = _at_line(self._tree, line)
+        local, params = self._function(function) if function is not None else ({}, set())
+        judge = _Judge(self._module_constants, local, params)
         flagged = _is_string if check in SQL_CHECKS else _is_call
-        nodes = [n for n in self._lines.get(line, []) if flagged(n)]
-        judged = [a for n in _at_column(nodes, col) for a in _judged_parts(n)]
+        judged = [a for n in _at_column([n for n in nodes if flagged(n)], col)
+                  for a in _judged_parts(n)]
         try:
             return bool(judged) and all(judge.constant(node) for node in judged)
         except RecursionError:  # a left-deep `"a" + "a" + ...` of thousands of terms
             return False
 
+    def _module_constants(self) -> dict[str, ast.expr]:
+        if self._module is None:
+            self._module = _module_constants(self._tree) if self._tree is not None else {}
+        return self._module
+
+    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
+                  ) -> tuple[dict[str, list[ast.expr]], set[str]]:
+        if id(node) not in self._functions:
+            args = node.args
+            params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+            params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+            self._functions[id(node)] = (_locals(node), params)
+        return self._functions[id(node)]
+
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+def _at_line(tree: ast.Module, line: int) -> tuple[list[ast.expr], Function | None]:
+    """The expressions that start at `line`, and the innermost function whose lines from
+    its `def` on hold it. Only nodes whose lines hold `line` are descended into (a node
+    without lines of its own, such as a call's keywords or a comprehension's clauses, is
+    looked into too)."""
+    found: list[ast.expr] = []
+    function: Function | None = None
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.lineno <= line \
+                and (function is None or node.lineno >= function.lineno):
+            function = node
+        if isinstance(node, ast.expr) and node.lineno == line:
+            found.append(node)
+        for child in ast.iter_child_nodes(node):
+            first = _first_line(child)
+            if first is None or first <= line <= (getattr(child, "end_lineno", None) or first):
+                stack.append(child)
+    return found, function
+
+
+def _first_line(node: ast.AST) -> int | None:
+    """A node's first line, its decorators' included (None: it has no lines)."""
+    first: int | None = getattr(node, "lineno", None)
+    decorators = getattr(node, "decorator_list", None)
+    if first is not None and decorators:
+        first = min(first, *(d.lineno for d in decorators))
+    return first
+
 
 class _Judge:
-    def __init__(self, module: dict[str, ast.expr], local: dict[str, list[ast.expr]],
-                 params: set[str]) -> None:
+    def __init__(self, module: Callable[[], dict[str, ast.expr]],
+                 local: dict[str, list[ast.expr]], params: set[str]) -> None:
         self.module = module
         self.local = local
         self.params = params
@@ -99,11 +148,12 @@ class _Judge:
         """A module constant or a class's constant attribute (a table of constants), its
         value judged at module level."""
         dotted = _dotted(node)
-        if not dotted or dotted not in self.module:
+        constants = self.module() if dotted else {}
+        if dotted not in constants:
             return False
         at_module = _Judge(self.module, {}, set())
         at_module.pending = self.pending
-        return self._all_constant(f"module:{dotted}", [self.module[dotted]], at_module)
+        return self._all_constant(f"module:{dotted}", [constants[dotted]], at_module)
 
     def _all_constant(self, key: str, values: list[ast.expr], judge: _Judge) -> bool:
         """Whether every value bound to a name (`key`: its scope and name) is a constant
@@ -206,46 +256,25 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
 def _bound_elsewhere(tree: ast.Module) -> set[str]:
     """Names bound other than by a plain assignment at module or class level, and every
     name a `global` statement or an attribute store mentions (as `Class.NAME` too)."""
-    top = {id(n) for body in [tree.body, *(c.body for c in tree.body
-                                           if isinstance(c, ast.ClassDef))]
-           for n in body if isinstance(n, ast.Assign | ast.AnnAssign)}
+    bodies = [tree.body, *(c.body for c in tree.body if isinstance(c, ast.ClassDef))]
+    top = [n for body in bodies for n in body if isinstance(n, ast.Assign | ast.AnnAssign)]
     classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
     out: set[str] = set()
+    stores: dict[str, int] = {}
     for node in ast.walk(tree):
         if isinstance(node, ast.Global | ast.Nonlocal):
             out.update(node.names)
         elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store | ast.Del):
             out.update({node.attr, *(f"{c}.{node.attr}" for c in classes)})
-    stores: dict[str, int] = {}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
             stores[node.id] = stores.get(node.id, 0) + 1
     plain: dict[str, int] = {}
-    for node in ast.walk(tree):
-        if id(node) in top and isinstance(node, ast.Assign | ast.AnnAssign):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    plain[target.id] = plain.get(target.id, 0) + 1
+    for node in top:
+        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+            if isinstance(target, ast.Name):
+                plain[target.id] = plain.get(target.id, 0) + 1
     out |= {name for name, n in stores.items() if n > plain.get(name, 0)}
     return out
-
-
-Scope = tuple[int, int, dict[str, list[ast.expr]], set[str]]
-
-
-def _scopes(tree: ast.Module) -> list[Scope]:
-    """Each function's lines, its local names' assigned values (a name no code binds
-    stands for a value not known: a loop variable, an augmented assignment, ...), and its
-    parameters; innermost first."""
-    out: list[Scope] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            args = node.args
-            params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-            params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-            out.append((node.lineno, node.end_lineno or node.lineno, _locals(node), params))
-    return sorted(out, key=lambda s: s[1] - s[0])
 
 
 def _locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.expr]]:

@@ -28,12 +28,17 @@ attacker-controlled); the run records each by count, and the summary line names 
 from __future__ import annotations
 
 import enum
+import functools
+import hashlib
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Protocol
 
 from assay.model import Confidence, Finding, FindingKind, Severity
+from assay.normalize import constant_args
 from assay.normalize.constant_args import ConstantLines
 from assay.normalize.merge import UNCONFIRMED
 from assay.normalize.secretvalue import SecretStrength, finding_strength
@@ -117,12 +122,37 @@ class Tree(Protocol):
         """Where the test-path files production reaches are kept for this tree state
         (None: worked out on every scan)."""
 
+    def file_memo(self, kind: str) -> FileMemo | None:
+        """Where documents about single files are kept, by each file's path and content
+        (None: worked out on every scan)."""
+
+
+class FileMemo(Protocol):
+    """Documents about single files, kept by each file's path and content."""
+
+    def get(self, paths: Iterable[str]) -> Mapping[str, str]:
+        """The kept document of each of `paths` that has one."""
+
+    def put(self, docs: Mapping[str, str]) -> None:
+        """Keep a document for each file (by path)."""
+
+
+@functools.cache
+def constant_kind() -> str:
+    """The memo's name for the constant-value verdicts on a file's lines, with a digest
+    of the code that judges them: a changed judgement never reuses older verdicts."""
+    source = Path(constant_args.__file__).read_bytes()
+    return f"constant-args/{hashlib.sha256(source).hexdigest()[:16]}"
+
 
 def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> PolicyOutcome:
     """Apply `policy` to deterministic findings; LLM and human findings pass unchanged.
     Files are read only when a rule needs their text (the production files only when a
     finding on a test path would be lowered or skipped)."""
     files = _Files(tree)
+    findings = list(findings)
+    on_constants = files.on_constants([f for f in findings if UNCONFIRMED in f.tags
+                                       and f.kind is FindingKind.DETERMINISTIC])
     out: list[Finding] = []
     counts: dict[str, int] = {}
     skipped = asserts = constant = 0
@@ -130,7 +160,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
         if finding.kind is not FindingKind.DETERMINISTIC:
             out.append(finding)
             continue
-        if UNCONFIRMED in finding.tags and files.constant(finding):
+        if id(finding) in on_constants:
             constant += 1  # positively not attacker-controlled
             continue
         why_test, reached_by = files.why_test(finding, policy.test_code)
@@ -158,7 +188,6 @@ class _Files:
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self.contents: dict[str, bytes | None] = {}
-        self.parsed: dict[str, ConstantLines | None] = {}
         self.reach = ProductionReach(tree.paths(), is_test_path, tree.read_many,
                                      tree.import_names, tree.reach_memo())
 
@@ -167,14 +196,35 @@ class _Files:
             self.contents[path] = self.tree.read_many([path]).get(path)
         return self.contents[path]
 
-    def constant(self, finding: Finding) -> bool:
-        """Whether what the finding's check flags at its line is built from constants."""
-        if finding.path not in self.parsed:
-            content = self.content(finding.path)
-            self.parsed[finding.path] = None if content is None else ConstantLines(content)
-        parsed = self.parsed[finding.path]
-        return parsed is not None and parsed.constant(finding.span.start_line, finding.rule_id,
-                                                      finding.span.start_col)
+    def on_constants(self, findings: Sequence[Finding]) -> set[int]:
+        """The ids of those `findings` whose check flags constants only at their line;
+        the verdicts are kept in the tree's file memo, so a rescan parses no file."""
+        memo = self.tree.file_memo(constant_kind())
+        asked: dict[str, dict[str, list[Finding]]] = {}
+        for finding in findings:
+            question = f"{finding.span.start_line}:{finding.rule_id}:{finding.span.start_col}"
+            asked.setdefault(finding.path, {}).setdefault(question, []).append(finding)
+        kept = {p: _verdicts(d) for p, d in memo.get(asked).items()} if memo else {}
+        fresh: dict[str, dict[str, bool]] = {}
+        for path, questions in asked.items():
+            known = kept.get(path, {})
+            missing = [q for q in questions if q not in known]
+            if missing:
+                fresh[path] = {**known, **self._judge(path, [questions[q][0] for q in missing],
+                                                         missing)}
+        if memo is not None and fresh:
+            memo.put({p: json.dumps(v, sort_keys=True) for p, v in fresh.items()})
+        judged = {**kept, **fresh}
+        return {id(f) for path, questions in asked.items() for q, same in questions.items()
+                if judged[path][q] for f in same}
+
+    def _judge(self, path: str, findings: list[Finding], questions: list[str],
+               ) -> dict[str, bool]:
+        content = self.content(path)
+        lines = None if content is None else ConstantLines(content)
+        return {q: lines is not None and lines.constant(f.span.start_line, f.rule_id,
+                                                         f.span.start_col)
+                for q, f in zip(questions, findings, strict=True)}
 
     def why_test(self, finding: Finding, setting: OnTestCode) -> tuple[str, str]:
         """Why the finding is in test code ("" when it is not, or when that would change
@@ -223,6 +273,16 @@ def _judge(finding: Finding, why_test: str, files: _Files) -> Finding:
         return lower(finding, Severity.MEDIUM, "low-confidence",
                      "Its engine is not confident of it: reported, not blocking.")
     return finding
+
+
+def _verdicts(doc: str) -> dict[str, bool]:
+    """Kept verdicts (a document not read as such gives none: judged again)."""
+    try:
+        kept = json.loads(doc)
+    except ValueError:
+        return {}
+    return {str(k): v for k, v in kept.items() if isinstance(v, bool)} \
+        if isinstance(kept, dict) else {}
 
 
 def _production_test_path(finding: Finding, by: str) -> Finding:

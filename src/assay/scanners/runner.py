@@ -258,6 +258,24 @@ class _CachedReach:
                 reached.items()))))])
 
 
+class _FileMemo:
+    """Documents of one kind about single files, in the result cache by each file's
+    content and path (a file whose content cannot be named is never kept)."""
+
+    def __init__(self, tree: _SnapshotTree, cache: ResultCache, kind: str) -> None:
+        self.tree, self.cache, self.kind = tree, cache, kind
+
+    def get(self, paths: Iterable[str]) -> Mapping[str, str]:
+        keys = {p: self.tree.import_key(p) for p in paths}
+        docs = self.cache.get_docs(self.kind, [k for k in keys.values() if k])
+        return {p: docs[k] for p, k in keys.items() if k in docs}
+
+    def put(self, docs: Mapping[str, str]) -> None:
+        pairs = [(key, doc) for path, doc in docs.items() if (key := self.tree.import_key(path))]
+        if pairs:
+            self.cache.put_docs(self.kind, pairs)
+
+
 class _SnapshotTree:
     """The whole tree behind a snapshot, as the severity policy reads it."""
 
@@ -295,6 +313,10 @@ class _SnapshotTree:
     def reach_memo(self) -> _CachedReach | None:
         """The reach of this tree state, kept in the result cache (None without one)."""
         return _CachedReach(self, self.cache) if self.cache is not None else None
+
+    def file_memo(self, kind: str) -> _FileMemo | None:
+        """Documents about single files kept in the result cache (None without one)."""
+        return _FileMemo(self, self.cache, kind) if self.cache is not None else None
 
     def import_key(self, path: str) -> str:
         """A file's cache key (content and path), or "" when its content cannot be named."""

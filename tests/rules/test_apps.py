@@ -44,10 +44,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
         "fastapi_inventory/fixed/app/services/images.py:14:CWE-78",
         "flask_notes/fixed/notes/services/export.py:13:CWE-78",
     ),
-    ("a hard-coded key in a bytes literal of a *_KEY setting (passed to a cookie storage) "
-     "is not recognized"): (
-        "aiohttp_chat/vulnerable/server/settings.py:8:CWE-798",
-    ),
     ("Bandit's urlopen check (B310, kept at low) reports a request whose host the helper "
      "checks against an allow-list first"): (
         "django_shop/fixed/catalog/services.py:18:CWE-918",

@@ -24,6 +24,8 @@ CALLBACK_TOKEN = "${CALLBACK_TOKEN}"
 MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
 FERNET_KEY = b"ZmDfcTF7_60GrrY167zsiPd67pEvs0aGOv2oasOM1Pg="
 cipher = Fernet(FERNET_KEY)
+COOKIE_KEY = b"Q2hhdC1jb29raWUtc3RvcmFnZS1rZXktMjAyNC0wMQ=="
+COOKIE_KEY_NAME = "remember_me"
 '''
 
 VIEWS = '''\
@@ -77,7 +79,8 @@ def test_noise_is_reported_low_or_not_at_all_and_real_keys_block(repo: GitRepo) 
                      and any(s.startswith("semgrep:") for s in f.sources))
     # a word under a secret's name is low; a random value and a cipher key block; labels,
     # paths, placeholders, templates and environment lookups are no finding
-    assert secrets == [(5, "low"), (6, "high"), (15, "high")]
+    # (a cookie storage's key in bytes too; a cookie's name is no key)
+    assert secrets == [(5, "low"), (6, "high"), (15, "high"), (16, "high")]
     (key,) = _at(found, "app/settings.py", 15)
     assert key.rule_id == "assay.python.hardcoded-cipher-key"
     (name_only,) = _at(found, "app/settings.py", 5)
@@ -94,7 +97,7 @@ def test_noise_is_reported_low_or_not_at_all_and_real_keys_block(repo: GitRepo) 
     assert len(in_tests) == 2
     assert all(f.severity is Severity.LOW and "policy:test-code" in f.tags for f in in_tests)
     blocking = {(f.path, f.span.start_line) for f in run.blocking(Severity.HIGH)}
-    assert blocking == {("app/settings.py", 6), ("app/settings.py", 15)}
+    assert blocking == {("app/settings.py", 6), ("app/settings.py", 15), ("app/settings.py", 16)}
     assert dict(run.provenance.extra)["policy.test_code"] == "report"
 
 

@@ -108,9 +108,14 @@ def test_module_names() -> None:
     assert module_name("src/app/tests/helpers.py") == "src.app.tests.helpers"
 
 
+def _query(path: str) -> Finding:
+    return Finding(scanner="semgrep", rule_id="assay.python.sqli.taint", path=path,
+                   span=Span(3, 3), severity=Severity.HIGH, confidence=Confidence.HIGH,
+                   message="m", cwe=89, sources=("semgrep:assay.python.sqli.taint",))
+
+
 def test_test_code_is_reported_low_with_the_reason() -> None:
-    finding = _secret("tests/test_auth.py", '    password="Fr3d-pass!word",',
-                      "Fr3d-pass!word")
+    finding = _query("tests/test_auth.py")
     outcome = apply_policy([finding], Policy(), _no_files)
     (judged,) = outcome.findings
     assert judged.severity is Severity.LOW
@@ -127,7 +132,7 @@ def test_test_marks_are_no_evidence() -> None:
     assert judged == finding
 
 
-SHARED = _secret("tests/helpers.py", '    password="Fr3d-pass!word",', "Fr3d-pass!word")
+SHARED = _query("tests/helpers.py")
 
 
 @pytest.mark.parametrize("setting", [OnTestCode.REPORT, OnTestCode.SKIP])
@@ -188,6 +193,22 @@ def test_an_assert_in_test_code_is_not_reported_and_counted() -> None:
     assert apply_policy(findings, Policy(OnTestCode.BLOCK), tree).findings == tuple(findings)
     skipped = apply_policy(findings, Policy(OnTestCode.SKIP), tree)
     assert "policy.test_asserts" not in dict(skipped.provenance())
+
+
+def test_a_made_up_credential_in_test_code_is_counted_and_a_key_format_stays() -> None:
+    tree = _Tree({"tests/test_auth.py": b"", "tests/factories.py": b"",
+                  "app/views.py": b"from tests.factories import make_user\n"})
+    made_up = _secret("tests/test_auth.py", '    password="Fr3d-pass!word",', "Fr3d-pass!word")
+    imported = replace(made_up, path="tests/factories.py")
+    provider = replace(made_up, rule_id="assay.python.hardcoded-key-format")
+    outcome = apply_policy([made_up, imported, provider], Policy(), tree)
+    # a provider's key format is a leak wherever it is; a credential in a test-path file
+    # production code imports is production code
+    assert [(f.path, f.rule_id) for f in outcome.findings] == [
+        ("tests/factories.py", "assay.python.hardcoded-secret"),
+        ("tests/test_auth.py", "assay.python.hardcoded-key-format")]
+    assert dict(outcome.provenance())["policy.test_credentials"] == "1"
+    assert apply_policy([made_up], Policy(OnTestCode.BLOCK), tree).findings == (made_up,)
 
 
 def test_only_asserts_are_left_out_of_test_code() -> None:

@@ -5,6 +5,7 @@ fixtures, cookie deletion, digests as keys, a development server) beside real fl
 from __future__ import annotations
 
 from assay.api import scan
+from assay.formats.trust_view import summary_line
 from assay.model import Finding, Severity
 from tests.helpers import GitRepo
 
@@ -92,10 +93,11 @@ def test_noise_is_reported_low_or_not_at_all_and_real_keys_block(repo: GitRepo) 
     # debug mode is active debug code (CWE-489), reported without blocking
     (debug,) = _at(found, "app/views.py", 21)
     assert (debug.rule_id, debug.cwe, debug.severity) == ("B201", 489, Severity.MEDIUM)
-    # test code: reported, low, with the reason
-    in_tests = [f for f in found if f.path == "tests/test_login.py"]
-    assert len(in_tests) == 2
-    assert all(f.severity is Severity.LOW and "policy:test-code" in f.tags for f in in_tests)
+    # credentials a test made up (a test settings' key, a login's password): counted, and
+    # said where a person reads the run
+    assert [f for f in found if f.path == "tests/test_login.py"] == []
+    assert dict(run.provenance.extra)["policy.test_credentials"] == "2"
+    assert "2 made-up credential(s) in test code not reported" in summary_line(run)
     blocking = {(f.path, f.span.start_line) for f in run.blocking(Severity.HIGH)}
     assert blocking == {("app/settings.py", 6), ("app/settings.py", 15), ("app/settings.py", 16)}
     assert dict(run.provenance.extra)["policy.test_code"] == "report"

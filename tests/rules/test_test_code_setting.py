@@ -10,13 +10,14 @@ from assay.errors import ConfigError
 from assay.model import Severity
 from tests.helpers import GitRepo, operator_config
 
-TEST = 'def test_login(client):\n    client.login(username="ann", password="Fr3d-pass!word")\n'
+# a check that a test turns off (Bandit's B501, high): made low in test code
+TEST = ('import requests\n\n\ndef test_health():\n'
+        '    requests.get("https://staging.example.com/health", verify=False)\n')
 
 
 def _severity(repo: GitRepo) -> Severity:
     run = scan(repo.path, scanners=["bandit", "semgrep"]).run
-    (found,) = [f for f in run.findings if f.path == "tests/test_login.py" and f.cwe == 798
-                and any(s.startswith("semgrep:") for s in f.sources)]
+    (found,) = [f for f in run.findings if f.path == "tests/test_login.py" and f.cwe == 295]
     return found.severity
 
 

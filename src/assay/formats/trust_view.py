@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from assay.model import Finding, FindingKind, Run, RunStatus, Severity, SkipReason
 from assay.normalize.merge import IMPORTS_KEY
-from assay.normalize.policy import CONSTANT_ARGUMENTS, TEST_ASSERTS
+from assay.normalize.policy import CONSTANT_ARGUMENTS, TEST_ASSERTS, TEST_CREDENTIALS
 from assay.workflow.states import BLOCKING, State
 
 States = Mapping[str, str]
@@ -188,6 +188,8 @@ def summary_line(run: Run, fail_on: str | None = None, states: States | None = N
     extra = dict(run.provenance.extra)
     if extra.get(TEST_ASSERTS):
         found += f"; {extra[TEST_ASSERTS]} assert(s) in test code not reported"
+    if extra.get(TEST_CREDENTIALS):
+        found += f"; {extra[TEST_CREDENTIALS]} made-up credential(s) in test code not reported"
     if extra.get(CONSTANT_ARGUMENTS):
         found += (f"; {extra[CONSTANT_ARGUMENTS]} unconfirmed pattern finding(s) on constant "
                   "values not reported")

@@ -7,7 +7,9 @@ value. Otherwise its severity is lowered (at most `medium`, or `low`) so that it
 reported but does not block at the default threshold, and it says why: a tag
 `policy:<reason>`, a tag `was:<severity>` and a sentence in its rationale. Nothing is
 dropped, except test code under `test_code = "skip"`, an `assert` in test code
-(Bandit's B101: how a test checks, not a weakness) unless `test_code = "block"`, and a
+(Bandit's B101: how a test checks, not a weakness) and a credential a test made up (a
+secret matched by its name or API; a provider's key format stays) in test code no
+production file reaches, unless `test_code = "block"`, and a
 pattern finding the taint rules did not confirm (`unconfirmed-by-taint`) on a line
 whose flagged values are all constants (normalize/constant_args.py: positively not
 attacker-controlled); the run records each by count, and the summary line names them.
@@ -50,6 +52,12 @@ SECRET_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107
 # pytest test checks (on six web applications, 7,102 of 7,194 of these were in tests)
 TEST_MECHANISM_RULES = frozenset({"B101"})
 TEST_ASSERTS = "policy.test_asserts"  # the provenance key: how many were not reported
+# credentials a test makes up (`client.login(password="Fr3d-pass!word")`, a test
+# settings' key), matched by a name or an API: on six web applications, 208 findings,
+# all in tests. A provider's key format (`AKIA...`, `sk_live_...`) is a leaked key
+# wherever it is, and stays.
+TEST_FIXTURE_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107"})
+TEST_CREDENTIALS = "policy.test_credentials"
 CONSTANT_ARGUMENTS = "policy.constant_arguments"  # the same for constant-only lines
 WEAK_HASH_CWE = 328
 _NON_SECURITY_DIGEST = re.compile(
@@ -90,6 +98,7 @@ class PolicyOutcome:
     test_code: OnTestCode = OnTestCode.REPORT
     test_asserts: int = 0
     constant: int = 0
+    test_credentials: int = 0
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -100,6 +109,8 @@ class PolicyOutcome:
             pairs.append(("policy.test_code_skipped", str(self.skipped_test_code)))
         if self.test_asserts:
             pairs.append((TEST_ASSERTS, str(self.test_asserts)))
+        if self.test_credentials:
+            pairs.append((TEST_CREDENTIALS, str(self.test_credentials)))
         if self.constant:
             pairs.append((CONSTANT_ARGUMENTS, str(self.constant)))
         return tuple(pairs)
@@ -155,7 +166,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
                                        and f.kind is FindingKind.DETERMINISTIC])
     out: list[Finding] = []
     counts: dict[str, int] = {}
-    skipped = asserts = constant = 0
+    skipped = asserts = constant = credentials = 0
     for finding in findings:
         if finding.kind is not FindingKind.DETERMINISTIC:
             out.append(finding)
@@ -167,9 +178,10 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
         if why_test and policy.test_code is OnTestCode.SKIP:
             skipped += 1
             continue
-        if why_test and finding.rule_id in TEST_MECHANISM_RULES \
-                and policy.test_code is OnTestCode.REPORT and not files.reach.by(finding.path):
-            asserts += 1  # a test's own check, in a file no production code reaches
+        own = _test_own(finding, why_test, policy, files)
+        if own:
+            asserts += own == TEST_ASSERTS  # a test's own check
+            credentials += own == TEST_CREDENTIALS  # a test's made-up credential
             continue
         judged = _judge(finding, why_test, files)
         if reached_by:
@@ -179,7 +191,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
             counts[reason] = counts.get(reason, 0) + 1
         out.append(judged)
     return PolicyOutcome(tuple(out), tuple(sorted(counts.items())), skipped, policy.test_code,
-                         asserts, constant)
+                         asserts, constant, credentials)
 
 
 class _Files:
@@ -273,6 +285,16 @@ def _judge(finding: Finding, why_test: str, files: _Files) -> Finding:
         return lower(finding, Severity.MEDIUM, "low-confidence",
                      "Its engine is not confident of it: reported, not blocking.")
     return finding
+
+
+def _test_own(finding: Finding, why_test: str, policy: Policy, files: _Files) -> str:
+    """The provenance key counting `finding` when it is a test's own mechanism or
+    fixture in a file no production code reaches (and test code is reported), else ""."""
+    if not why_test or policy.test_code is not OnTestCode.REPORT:
+        return ""
+    key = TEST_ASSERTS if finding.rule_id in TEST_MECHANISM_RULES else \
+        TEST_CREDENTIALS if finding.rule_id in TEST_FIXTURE_RULES else ""
+    return key if key and not files.reach.by(finding.path) else ""
 
 
 def _verdicts(doc: str) -> dict[str, bool]:

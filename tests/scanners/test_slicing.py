@@ -36,8 +36,8 @@ class Report:
 '''
 
 
-def _sliced(text: str, spec: SliceSpec | None = None) -> str | None:
-    out = slice_source(text.encode(), spec or SliceSpec())
+def _sliced(text: str, spec: SliceSpec | None = None, path: str = "app.py") -> str | None:
+    out = slice_source(text.encode(), spec or SliceSpec(), path=path)
     return None if out is None else out.decode()
 
 
@@ -96,9 +96,17 @@ def test_helpers_the_rules_match_by_definition_and_globals_are_kept() -> None:
     text = ("from flask import request\n\n\ndef clean(v):\n    return 'x'\n\n\n"
             "def setter():\n    global MODE\n    MODE = 'a'\n\n\n"
             "def view():\n    return clean(request.args['v'])\n\n\ndef gone():\n    return 2\n")
-    out = _sliced(text, SliceSpec(keep=("clean",)))
+    out = _sliced(text, SliceSpec(keep=("app.py:clean",)))
     assert out is not None
     assert "return 'x'" in out and "global MODE" in out and "return 2" not in out
+    # only in its own file, and never a method of that name: a call is matched by the
+    # definition in the file it is in
+    elsewhere = _sliced(text, SliceSpec(keep=("app.py:clean",)), path="other.py")
+    assert elsewhere is not None and "return 'x'" not in elsewhere
+    method = ("from flask import request\n\n\nclass Form:\n    def clean(self, v):\n"
+              "        return 'x'\n\n    def view(self):\n        return request.args['v']\n")
+    kept = _sliced(method, SliceSpec(keep=("app.py:clean",)))
+    assert kept is not None and "return 'x'" not in kept and "request.args" in kept
 
 
 def test_what_cannot_be_sliced_safely_is_left_whole() -> None:
@@ -234,3 +242,17 @@ def test_a_file_without_any_source_is_left_out_unparsed() -> None:
     assert slice_source(helper, SliceSpec()) is None
     # a file the pre-pass already picked for holding a source is not read for one again
     assert slice_source(broken, SliceSpec(), sourced=True) == broken
+
+
+def test_a_class_of_source_methods_keeps_only_code_that_names_one_of_them() -> None:
+    # the generated rules match a source method through an instance made in the same
+    # function (`ma = Admin(...)`, `ma.preserved(request)`): code naming the class alone
+    # (a test building one to check its settings) cannot call it
+    text = ("from app.admin import Admin\n\n\ndef uses():\n    ma = Admin()\n"
+            "    return ma.preserved()\n\n\ndef builds():\n    ma = Admin()\n"
+            "    return ma.list_display\n")
+    spec = SliceSpec(sources=(r"\bAdmin\b",), methods=("Admin.preserved",))
+    out = _sliced(text, spec)
+    assert out is not None and "ma.preserved()" in out and "list_display" not in out
+    # a token of a plain function is looked for alone, as before
+    assert _sliced(text, SliceSpec(sources=(r"\bAdmin\b",))) == text

@@ -51,7 +51,7 @@ def sliced_copies(root: Path, paths: Sequence[str], spec: SliceSpec, taint: Rule
     started = time.perf_counter()
     for path in limited_targets(taint, sorted(paths)):
         original = (root / path).read_bytes()
-        data = slice_source(original, spec, path in sourced)
+        data = slice_source(original, spec, path in sourced, path)
         if data is None:
             stats.left_out += 1
             continue

@@ -137,8 +137,12 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
               ("semgrep.prefilter", ", ".join(f"{rule.removeprefix('assay.python.')} "
                                               f"{len(paths)}" for rule, paths in
                                               sorted(include.items()))))
-    keep = {f.name for f in summaries.functions} | {w.name for found in wrappers.values()
-                                                     for w in found}
+    # what a generated rule may match by its definition (a call in the same file): a
+    # module-level function, kept in its own file (keeping every function of that name
+    # in every file, methods too, made the sliced Django tree 45% larger)
+    keep = {f"{f.path}:{f.name}" for f in summaries.functions if not f.is_method} | {
+        f"{w.defined_in}:{w.name}" for found in wrappers.values() for w in found
+        if not w.is_method}
     only_taint = {f.path.stem for f in pack.files
                   if all(r.get("mode") == "taint" for r in f.rules)}
     return Prepared(generated.paths, record, time.perf_counter() - started,

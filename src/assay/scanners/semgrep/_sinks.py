@@ -149,6 +149,12 @@ class SinkWrapper:
         """The function's own name."""
         return self.function.rsplit(".", 1)[-1]
 
+    @property
+    def defined_in(self) -> str:
+        """The file the function is defined in: where it calls the sink, or the next
+        wrapper on the way."""
+        return self.through[0][1] if self.through else self.sink_path
+
 
 def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
     """The call signatures of a taint rule's sinks that can be read off its patterns."""

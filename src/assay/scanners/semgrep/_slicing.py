@@ -21,6 +21,7 @@ wrappers) and functions declaring `global` names are always kept.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import re
 import tokenize
@@ -31,7 +32,7 @@ from typing import Any
 from assay.scanners.filescan import decode_source
 from assay.scanners.semgrep._prefilter import FileIndex, identifiers, request_hint, token_word
 
-VERSION = "7d41c0a95e3b2f68"
+VERSION = "5c0d7e2a9f13b846"
 """The slicing's identity in the scanner's rules hash: change it whenever slicing changes
 what it cuts."""
 
@@ -44,7 +45,9 @@ class SliceSpec:
     """What the slicer needs from the pre-pass.
 
     `sources`: tokens (regular expressions) of calls of project helpers returning request
-    data; `keep`: names of project functions the generated rules match by their code;
+    data; `keep`: project functions the generated rules may match by their definition,
+    as `path:name` (a module-level function, in its own file only: a call is matched
+    by the definition of the file it is in, never by a function of that name elsewhere);
     `methods`: such helpers that are methods, as `Class.name` (a method of `Class`
     calling `self.name()` needs neither the class's name nor the helper's tokens).
     """
@@ -52,6 +55,15 @@ class SliceSpec:
     sources: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
+
+    @functools.cache  # noqa: B019 - frozen and small; one per scan
+    def methods_of(self) -> dict[str, frozenset[str]]:
+        """The source methods of each class `methods` names, by class."""
+        out: dict[str, set[str]] = {}
+        for dotted in self.methods:
+            owner, _, name = dotted.rpartition(".")
+            out.setdefault(owner, set()).add(name)
+        return {k: frozenset(v) for k, v in out.items()}
 
     def to_json(self) -> dict[str, list[str]]:
         """A JSON-ready form (for the kept pre-pass result)."""
@@ -101,11 +113,13 @@ def _parsed(data: bytes) -> _Parsed | None:
     return _Parsed(tree, text, text.split("\n"), list(_units(tree)), imports)
 
 
-def slice_source(data: bytes, spec: SliceSpec, sourced: bool = False) -> bytes | None:
+def slice_source(data: bytes, spec: SliceSpec, sourced: bool = False,
+                 path: str = "") -> bytes | None:
     """The file's bytes for the taint rules: with the functions that cannot hold a finding
     blanked, unchanged when it cannot be sliced safely, or None when nothing in it can
     be a source (no taint rule can report in it). `sourced`: the file is known to hold
-    what a source needs (the pre-pass's prefilter read it), which is not read again."""
+    what a source needs (the pre-pass's prefilter read it), which is not read again;
+    `path`: the file's path in the tree (what `spec.keep` names)."""
     if not sourced and not _may_hold_source(data, spec):
         return None
     parsed = _parsed(data) if all(token_word(t) for t in spec.sources) else None
@@ -119,7 +133,7 @@ def slice_source(data: bytes, spec: SliceSpec, sourced: bool = False) -> bytes |
         lines = _code_lines(parsed.text, parsed.lines)
         if _rest_has_source(lines, units, imports, aliases, spec):
             return data
-    dropped = [u for u in units if not _needed(u, lines, aliases, spec)]
+    dropped = [u for u in units if not _needed(u, lines, aliases, spec, path)]
     if len(dropped) == len(units):
         return None
     return _blanked(data, dropped) if dropped else data
@@ -245,14 +259,26 @@ def _has_source(text: str, words: frozenset[str], aliases: dict[str, frozenset[s
     if request_hint(text, words):
         return True
     expanded = words.union(*(aliases[w] for w in bound))
-    return bool(spec.sources) and FileIndex({"": text}, {"": expanded}).contains("", spec.sources)
+    tokens = [t for t in spec.sources if _may_call(t, expanded, spec)]
+    return bool(tokens) and FileIndex({"": text}, {"": expanded}).contains("", tokens)
+
+
+def _may_call(token: str, words: frozenset[str], spec: SliceSpec) -> bool:
+    """Whether code of `words` may call a helper `token` stands for: a class's name stands
+    for its methods returning request data (`ma = ModelAdmin(...)`, then
+    `ma.get_preserved_filters(request)`), which the code must name too (on Django's
+    sdist, code naming `ModelAdmin` alone was 200 kB of what the taint rules read)."""
+    name = token_word(token)
+    methods = spec.methods_of().get(name) if name else None
+    return methods is None or not methods.isdisjoint(words)
 
 
 def _needed(unit: _Unit, lines: Sequence[str], aliases: dict[str, frozenset[str]],
-            spec: SliceSpec) -> bool:
+            spec: SliceSpec, path: str) -> bool:
     text = "\n".join(lines[unit.start - 1 : unit.end])
     words = identifiers(text)
-    return (unit.name in spec.keep or "global" in words or _calls_own_helper(unit, words, spec)
+    kept = not unit.owner and f"{path}:{unit.name}" in spec.keep
+    return (kept or "global" in words or _calls_own_helper(unit, words, spec)
             or _has_source(text, words, aliases, spec))
 
 

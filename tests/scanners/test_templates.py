@@ -253,3 +253,128 @@ def test_the_template_rule_knows_the_projects_summaries(repo: GitRepo) -> None:
 def test_the_substring_test_for_a_template_name_agrees_with_the_pattern(parts: list[str]) -> None:
     text = "".join(parts)
     assert names_a_template(text) == (_TEMPLATE_NAME.search(text) is not None)
+
+
+STORED_MODELS = """\
+from django.db import models
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=100)
+    body = models.TextField()
+"""
+STORED_VIEWS = """\
+from django.shortcuts import get_object_or_404, render
+
+from blog.models import Post
+
+
+def post(request, pk):
+    item = get_object_or_404(Post, pk=pk)
+    return render(request, "blog/post.html", {"post": item})
+
+
+def latest(request):
+    return render(request, "blog/latest.html", {"post": Post.objects.order_by("-id").first()})
+
+
+def about(request):
+    return render(request, "blog/post.html", {"post": {"body": "<b>About</b>"}})
+"""
+
+
+def test_a_database_value_rendered_unescaped_is_stored_xss_and_does_not_block(
+        repo: GitRepo) -> None:
+    # a model row read in the view and rendered |safe: reported at the template line,
+    # medium (whether users write that field is not known here); the same row escaped
+    # is nothing, and so is a constant rendered |safe
+    repo.write("blog/__init__.py", "")
+    repo.write("blog/models.py", STORED_MODELS)
+    repo.write("blog/views.py", STORED_VIEWS)
+    repo.write("blog/templates/blog/post.html",
+               "<h1>{{ post.title }}</h1>\n<div>{{ post.body|safe }}</div>\n")
+    repo.write("blog/templates/blog/latest.html", "<h1>{{ post.title }}</h1>\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line, f.severity.value) for f in found] == [
+        ("blog/templates/blog/post.html", 2, "medium")]
+    assert "read from the database" in found[0].message
+    assert "blog/views.py:8" in found[0].message and "blog/views.py:16" not in found[0].message
+
+
+DAO = """\
+import sqlite3
+
+
+class NoteDAO:
+    @staticmethod
+    def get(note_id):
+        db = sqlite3.connect("notes.db")
+        return db.execute("SELECT * FROM notes WHERE id = ?", (note_id,)).fetchone()
+"""
+SERVICE = """\
+import markdown
+
+from notes.dao import NoteDAO
+
+
+def note_with_html(note_id):
+    note = NoteDAO.get(note_id)
+    return note, markdown.markdown(note["body"])
+
+
+def title_of(note_id):
+    return NoteDAO.get(note_id)["title"]
+"""
+NOTE_VIEWS = """\
+from flask import Flask, render_template
+
+from notes import service
+
+app = Flask(__name__)
+
+
+@app.route("/notes/<int:note_id>")
+def show(note_id):
+    note, body = service.note_with_html(note_id)
+    return render_template("show.html", note=note, body=body)
+
+
+@app.route("/notes/<int:note_id>/title")
+def title(note_id):
+    return render_template("title.html", title=service.title_of(note_id))
+"""
+
+
+def test_a_row_read_in_a_data_access_layer_reaches_the_template_through_helpers(
+        repo: GitRepo) -> None:
+    # the row comes from a DAO's static method through a service function; its Markdown
+    # rendered to HTML is shown |safe. Control: a title rendered escaped.
+    repo.write("notes/__init__.py", "")
+    repo.write("notes/dao.py", DAO)
+    repo.write("notes/service.py", SERVICE)
+    repo.write("notes/views.py", NOTE_VIEWS)
+    repo.write("notes/templates/show.html", "<h1>{{ note['title'] }}</h1>\n{{ body|safe }}\n")
+    repo.write("notes/templates/title.html", "<h1>{{ title }}</h1>\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line) for f in found] == [("notes/templates/show.html", 2)]
+
+
+def test_a_database_value_beside_request_data_never_lowers_the_finding(repo: GitRepo) -> None:
+    # attack: a pull request mixes a row into a value that carries request data, hoping
+    # the medium stored-data finding at the template line stands for the high one
+    repo.write("app/__init__.py", "")
+    repo.write("app/views.py", "import sqlite3\n\nfrom flask import Flask, render_template, "
+                               "request\n\napp = Flask(__name__)\n\n\n@app.route('/n')\n"
+                               "def note():\n    db = sqlite3.connect('n.db')\n"
+                               "    row = db.execute('SELECT body FROM notes').fetchone()\n"
+                               "    body = row[0] + request.args.get('sig', '')\n"
+                               "    return render_template('note.html', body=body)\n")
+    repo.write("app/templates/note.html", "<div>{{ body|safe }}</div>\n")
+    repo.commit()
+    run = scan(repo.path).run  # the default scanners: one finding per weakness of a line
+    found = [f for f in run.findings if f.cwe == 79]
+    assert [(f.path, f.span.start_line, f.severity.value) for f in found] == [
+        ("app/templates/note.html", 1, "high")]
+    assert found[0].message.startswith("Request data reaches")

@@ -27,7 +27,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/10"  # the cache's name for these documents
+KIND = "prepass-facts/11"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def decode(text: str, path: str, name: str) -> FileFacts:
 
 def _function_doc(f: FunctionFacts) -> list[Any]:
     return [f.qualname, f.params,
-            [[r.kind, list(r.callees), r.raw, list(r.via)] for r in f.returns],
+            [[r.kind, list(r.callees), r.raw, list(r.via), r.stored] for r in f.returns],
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
@@ -136,7 +136,8 @@ def _function(doc: list[Any]) -> FunctionFacts:
         raise TypeError("guard_returns")
     return FunctionFacts(
         _str(qualname), params,
-        tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v)) for k, c, raw, v in returns),
+        tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v), bool(stored))
+              for k, c, raw, v, stored in returns),
         _strs(names),
         tuple(ParamCall(_str(callee), _str(method),
                         tuple((_str(k), _strs(v)) for k, v in args),

@@ -117,17 +117,19 @@ def _with_templates(plan: ScanPlan, ctx: ScanContext,
     if templates.rules is None:
         return replace(plan, templates=templates)
     record = (*plan.record, ("semgrep.templates.outputs", str(templates.output_count())))
+    added_files = (templates.rules, *((templates.stored,) if templates.stored else ()))
     loaded = plan.loaded
     if loaded is not None:
-        loaded = Rules((*loaded.files, templates.rules))
+        loaded = Rules((*loaded.files, *added_files))
     # a taint rule like the others: with slicing, on the sliced copies (its sources are
     # the pack's, so a function without one cannot hold its flow); on whole files it
-    # took as long as every pattern rule together (Django: 11 s of 14 s)
+    # took as long as every pattern rule together (Django: 11 s of 14 s). Its stored-data
+    # copy runs on whole files, with the pattern rules (only in files reading a database)
     sliced = plan.sliced
     if sliced is not None:
         sliced = replace(sliced, taint=(*sliced.taint, templates.rules.path),
                          unfiltered=(templates.rules.path,))
-    return replace(plan, rules=(*plan.rules, templates.rules.path), loaded=loaded,
+    return replace(plan, rules=(*plan.rules, *(f.path for f in added_files)), loaded=loaded,
                    key=f"{plan.key}+templates/{templates.key}{'/sliced' if sliced else ''}",
                    templates=templates, record=record, sliced=sliced)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from assay import __version__
+from assay.normalize.testcode import is_test_path
 from assay.scanners.filescan import decode_source
 from assay.scanners.interface import ScanContext
 from assay.scanners.semgrep._facts import FileFacts, read_files
@@ -41,7 +42,12 @@ from assay.scanners.semgrep._rulegen import (
 from assay.scanners.semgrep._sinks import SinkWrapper
 from assay.scanners.semgrep._slicing import SliceSpec
 from assay.scanners.semgrep._summaries import Summaries, SummaryKind, classify
-from assay.scanners.semgrep._template_flow import names_a_template
+from assay.scanners.semgrep._template_flow import (
+    STORED_FILES,
+    STORED_HINT,
+    STORED_SOURCES,
+    names_a_template,
+)
 
 MEMO_KEEP = 4  # pre-pass results kept in the state directory
 MARKUP_RULE = "assay.python.xss-markup.taint"  # the template rule's base (_template_flow)
@@ -152,8 +158,29 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
                     tuple(f for f in generated.paths
                           if f not in pack.paths and f.stem in only_taint),
                     generated, tuple(w for rule in sorted(wrappers) for w in wrappers[rule]),
-                    _added(pack, template_additions(summaries), MARKUP_RULE, index.vocabulary(
-                        [p for p, text in sources.items() if names_a_template(text)])))
+                    _template_additions(pack, summaries, sources, index))
+
+
+def _template_additions(pack: Rules, summaries: Summaries, sources: Mapping[str, str],
+                        index: FileIndex) -> dict[str, Sequence[object]]:
+    """What the summaries add to the template rule (see `template_additions`), and the
+    files naming a template that read from a database, directly or through a project
+    helper (`STORED_FILES`: where the stored-data copy of the rule runs)."""
+    naming = [p for p, text in sources.items() if names_a_template(text)]
+    added = _added(pack, template_additions(summaries), MARKUP_RULE, index.vocabulary(naming))
+    helpers = source_helpers(summaries, SummaryKind.STORED)
+    tokens = sorted(pattern_tokens(helpers) or ()) if helpers else []
+    # not in test code: a test's rows are its own fixtures, and on Django's sdist two test
+    # modules were three quarters of the rule's matching
+    stored = [p for p in naming if not is_test_path(p) and (
+        STORED_HINT.search(sources[p]) or (tokens and index.contains(p, tokens)))]
+    if not stored:
+        return {k: v for k, v in added.items() if k != STORED_SOURCES}
+    # the helpers' call patterns that can match in those files only (as for the rules)
+    helpers_added = pruned({"pattern-sources": list(added.get(STORED_SOURCES, []))},
+                           {"pattern-sources": []}, index.vocabulary(stored))
+    return {**added, STORED_SOURCES: helpers_added["pattern-sources"],
+            STORED_FILES: sorted(stored)}
 
 
 def _added(pack: Rules, additions: Mapping[str, list[dict[str, Any]]], rule_id: str,
@@ -166,7 +193,7 @@ def _added(pack: Rules, additions: Mapping[str, list[dict[str, Any]]], rule_id: 
     rule = pruned({**base, **{k: [*base.get(k, []), *v] for k, v in additions.items()}},
                   base, vocabulary)
     out: dict[str, Sequence[object]] = {}
-    for key in ("pattern-sources", "pattern-sanitizers"):
+    for key in ("pattern-sources", "pattern-sanitizers", STORED_SOURCES):
         entries = rule.get(key, [])
         start = len(base.get(key, []))
         if isinstance(entries, list) and len(entries) > start:

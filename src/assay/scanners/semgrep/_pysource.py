@@ -37,7 +37,16 @@ DJANGO_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
 _BUILTINS = frozenset(dir(builtins))
 # What a name's fact reads as while it is being computed (breaks assignment cycles).
 _PENDING: dict[str, Any] = {"reach": set(), "flow": (False, set()), "const": True,
-                            "source": False, "callees": ()}
+                            "source": False, "callees": (), "stored": False}
+# Reading rows or objects from a database (see `_LocalFlow.is_stored`).
+ROW_METHODS = frozenset({"fetchone", "fetchall", "fetchmany", "scalars", "scalar_one",
+                         "scalar_one_or_none", "one_or_none", "first_or_404",
+                         "get_or_404", "one_or_404"})
+STORED_CALLS = frozenset({"django.shortcuts.get_object_or_404",
+                          "django.shortcuts.get_list_or_404"})
+STORED_CLEANERS = frozenset({"html.escape", "markupsafe.escape", "bleach.clean", "nh3.clean",
+                             "django.utils.html.escape", "django.utils.html.strip_tags",
+                             "int", "float", "bool", "len"})
 # Builtins whose result carries their argument's content (taint passes through them).
 _TRANSPARENT = frozenset({"str", "repr", "format", "bytes", "bytearray", "list", "tuple",
                           "dict", "set", "frozenset", "sorted", "reversed", "min", "max",
@@ -86,6 +95,8 @@ class ReturnFact:
     callees: tuple[str, ...] = ()
     raw: bool = False
     via: tuple[str, ...] = ()
+    stored: bool = False
+    """The value is (or holds) a row or object read from a database (see `is_stored`)."""
 
 
 @dataclass(frozen=True)
@@ -724,7 +735,8 @@ class _LocalFlow:
         if self.is_source(value):
             return ReturnFact("source")
         raw, via = self._flow(value, frozenset())
-        return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)))
+        return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)),
+                          self.is_stored(value))
 
     def _flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
         """Whether parameters reach `node` directly, and the calls they pass through."""
@@ -913,6 +925,35 @@ class _LocalFlow:
 
     def _assigned_source(self, name: str, seen: frozenset[str]) -> bool:
         return any(self.is_source(v, seen) for v in self.assigned[name])
+
+    def is_stored(self, node: ast.expr) -> bool:
+        """Whether the value is read from a database: a row a DB-API cursor fetched
+        (`cur.fetchone()`), an ORM object or query (`Post.objects.get(...)`,
+        `get_object_or_404(...)`, `Note.query.first()`, `session.scalars(...)`), or a
+        local name assigned one. An escaping call around it makes it markup no more."""
+        if isinstance(node, ast.Call) and self.resolve(node.func) in STORED_CLEANERS:
+            return False
+        for child in _walk(node):
+            if isinstance(child, ast.Call) and self._reads_rows(child):
+                return True
+            if isinstance(child, ast.Name) and child.id in self.assigned and self._named(
+                    "stored", child.id, partial(self._assigned_stored, child.id)):
+                return True
+        return False
+
+    def _assigned_stored(self, name: str) -> bool:
+        return any(self.is_stored(v) for v in self.assigned[name])
+
+    def _reads_rows(self, call: ast.Call) -> bool:
+        if self.resolve(call.func) in STORED_CALLS:
+            return True
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        if func.attr in ROW_METHODS:
+            return True
+        owner = func.value  # `Post.objects.get(...)`, `Note.query.filter_by(...)`
+        return isinstance(owner, ast.Attribute) and owner.attr in ("objects", "query")
 
     def _assigned_callees(self, name: str, seen: frozenset[str]) -> tuple[str, ...]:
         return tuple(sorted({c for v in self.assigned[name] for c in self.callees(v, seen)}))

@@ -33,6 +33,7 @@ from assay.scanners.semgrep._sinks import (
     trusted_checks,
 )
 from assay.scanners.semgrep._summaries import FunctionSummary, Summaries, SummaryKind
+from assay.scanners.semgrep._template_flow import STORED_SOURCES
 
 # Names too common to match by name alone: a project helper called `get` must not turn
 # every dict.get() into a source.
@@ -363,9 +364,11 @@ def result_only(alternative: dict[str, Any]) -> dict[str, Any]:
                          {"pattern": "$RESULT"}]}
 
 
-def source_helpers(summaries: Summaries) -> dict[str, Any] | None:
-    """A pattern-either matching calls of the project's functions that return request data."""
-    found = summaries.of_kind(SummaryKind.SOURCE)
+def source_helpers(summaries: Summaries,
+                   kind: SummaryKind = SummaryKind.SOURCE) -> dict[str, Any] | None:
+    """A pattern-either matching calls of the project's functions that return request data
+    (or, with `kind` STORED, data read from a database)."""
+    found = summaries.of_kind(kind)
     agree = _agreeing([f.name for f in found], summaries)
     return _either(
         [alt for f in found if not f.is_method
@@ -432,8 +435,10 @@ def _either(alternatives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
 def template_additions(summaries: Summaries) -> dict[str, list[dict[str, Any]]]:
     """What the template rule takes from the summaries: the project's helpers returning
     request data (sources) and the route parameters the framework converts to values
-    (sanitizers). Not the helper sanitizers, guards and arguments the other taint rules
-    take: on Django's sdist those made the template rule's run 10 s longer."""
+    (sanitizers); and what its stored-data copy takes, the helpers returning database
+    data (under STORED_SOURCES). Not the helper sanitizers, guards and arguments the
+    other taint rules take: on Django's sdist those made the template rule's run 10 s
+    longer."""
     out: dict[str, list[dict[str, Any]]] = {}
     sources = source_helpers(summaries)
     if sources:
@@ -442,7 +447,15 @@ def template_additions(summaries: Summaries) -> dict[str, list[dict[str, Any]]]:
              if t.kind == VALUE_PARAM]
     if typed:
         out["pattern-sanitizers"] = typed
+    stored = source_helpers(summaries, SummaryKind.STORED)
+    if stored:
+        out[STORED_SOURCES] = [{**stored, "exact": True}]
     return out
+
+
+
+"""The key of `template_additions` for the project's helpers returning database data:
+sources of the stored-XSS template rule only (see _template_flow)."""
 
 
 def _typed_param(function: str, param: str) -> dict[str, Any]:

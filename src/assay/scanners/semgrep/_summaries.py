@@ -35,6 +35,7 @@ from assay.scanners.semgrep._pysource import (
     ANNOTATED_PARAM,
     ENUM_CLASS,
     VALUE_PARAM,
+    FunctionFacts,
     ModuleInfo,
     ParamCall,
     ReturnFact,
@@ -53,6 +54,7 @@ class SummaryKind(enum.StrEnum):
     CONSTANT = "constant"
     SANITIZER = "sanitizer"
     GUARD = "guard"  # checks a parameter's value (an allow-list, a containment test, ...)
+    STORED = "stored"  # data read from a database (stored XSS: see _template_flow)
 
 
 class _Qualified:
@@ -262,6 +264,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
         if not changed:
             break
     called = frozenset().union(*(m.called for m in every)) if every else frozenset()
+    stored = _stored(functions, kinds)
     summaries = []
     for module, func in functions:
         key = f"{module.name}.{func.qualname}"
@@ -269,6 +272,10 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
             kind, via = kinds[key]
             summaries.append(FunctionSummary(module.name, func.qualname, module.path, kind,
                                              via, func.params, func.source,
+                                             func.qualname in module.local_calls))
+        if key in stored and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
+            summaries.append(FunctionSummary(module.name, func.qualname, module.path,
+                                             SummaryKind.STORED, (), func.params, func.source,
                                              func.qualname in module.local_calls))
         if func.guard and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
             summaries.append(FunctionSummary(module.name, func.qualname, module.path,
@@ -327,6 +334,23 @@ def _in_project(dotted: str, modules: set[str]) -> bool:
 _BUILTIN_NAMES = frozenset(dir(builtins)).union(
     *(dir(t) for t in (str, bytes, bytearray, int, float, list, tuple, dict, set,
                        frozenset)))
+
+
+def _stored(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
+            kinds: Mapping[str, tuple[SummaryKind, tuple[str, ...]]]) -> set[str]:
+    """The functions returning data read from a database, directly or through another
+    such function (a fixpoint); not those returning request data (a source already)."""
+    found: set[str] = set()
+    for _ in range(MAX_ROUNDS):
+        before = len(found)
+        for module, func in functions:
+            key = f"{module.name}.{func.qualname}"
+            if key not in found and kinds.get(key, (None,))[0] is not SummaryKind.SOURCE \
+                    and any(r.stored or found.intersection(r.callees) for r in func.returns):
+                found.add(key)
+        if len(found) == before:
+            break
+    return found
 
 
 def _resolved_guards(call: ParamCall,

@@ -44,7 +44,23 @@ from assay.scanners.semgrep._templates import (
 )
 
 RULE_ID = "assay.python.xss-template.taint"
+STORED_RULE_ID = "assay.python.xss-template-stored.taint"
 LOCAL_RULE_ID = "assay.python.xss-template-request"
+STORED_SOURCES = "stored-sources"
+"""The key, among the template rule's additions, of the project's helpers returning data
+read from a database: sources of the stored-data copy of the rule only."""
+STORED_FILES = "stored-files"  # the files where the stored-data copy runs
+STORED_HINT = re.compile(r"\b(fetchone|fetchall|fetchmany|objects|query|scalars|"
+                         r"get_object_or_404|get_list_or_404|first_or_404|get_or_404)\b")
+"""What code reading a database names (a cursor's fetch, an ORM manager or query)."""
+# Data read from a database, as the stored-data copy's sources: a row a cursor fetched,
+# an ORM object or query (its fields are what users stored).
+_STORED_PATTERNS = (
+    "$CUR.fetchone()", "$CUR.fetchall()", "$CUR.fetchmany(...)",
+    "$MODEL.objects.$READ(...)", "$MODEL.query.$READ(...)",
+    "django.shortcuts.get_object_or_404(...)", "django.shortcuts.get_list_or_404(...)",
+    "$SESSION.scalars(...)", "$Q.one_or_none()", "$Q.first_or_404(...)",
+    "$Q.get_or_404(...)")
 _BASE_RULE = "assay.python.xss-markup.taint"
 FACTS_KIND = "template-facts/1"  # the result cache's name for one file's template facts
 _TEMPLATE_NAME = re.compile(r"""["']([\w./-]{1,200}\.(?:html|htm|jinja2?|j2|djhtml))["']""")
@@ -70,6 +86,9 @@ class TemplatePlan:
     key: str = ""
     outputs: Mapping[tuple[str, str], tuple[UnsafeOutput, ...]] = field(default_factory=dict)
     escaping_off: bool = False
+    stored: RuleFile | None = None
+    """The stored-data copy of the rule, in a file of its own: it runs on whole files
+    (the taint rules' sliced copies keep only code that reads request data)."""
 
     def output_count(self) -> int:
         """How many unsafe outputs (template line and variable) a view can reach."""
@@ -96,6 +115,9 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack,
         for name in facts.get(path, {}).get("names", []):
             users.setdefault(name, []).append(path)
     base = next((r for r in pack.rules.all() if r.get("id") == _BASE_RULE), None)
+    added = dict(added or {})
+    stored_helpers = list(added.pop(STORED_SOURCES, []))
+    stored_files = {str(p) for p in added.pop(STORED_FILES, [])}
     if base is not None and added:
         base = {**base, **{k: [*base.get(k, []), *v] for k, v in added.items()}}
     # names written into rule patterns and messages: plain ASCII paths and identifiers
@@ -108,12 +130,40 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack,
     for output in reachable:
         by_key.setdefault((output.name, output.variable), {})[output] = None
     files = sorted({p for o in reachable for p in users[o.name]})
-    rule = _rule(base, sorted({o.name for o in reachable}),
-                 sorted({o.variable for o in reachable}), files)
-    key = hashlib.sha256(json.dumps({k: v for k, v in rule.items() if k != "paths"},
-                                    sort_keys=True).encode()).hexdigest()
-    written = write_generated(layout.generated, "templates", (rule,))
-    return TemplatePlan(written, key[:32], {k: tuple(v) for k, v in by_key.items()}, off)
+    names, variables = sorted({o.name for o in reachable}), sorted({o.variable for o in reachable})
+    rules = [_rule(base, names, variables, files)]
+    stored = [p for p in files if p in stored_files]
+    if stored:
+        rules.append(_stored_rule(rules[0], stored_helpers, stored))
+    key = hashlib.sha256(json.dumps([{k: v for k, v in r.items() if k != "paths"}
+                                     for r in rules], sort_keys=True).encode()).hexdigest()
+    written = write_generated(layout.generated, "templates", tuple(rules[:1]))
+    kept = write_generated(layout.generated, "templates-stored", tuple(rules[1:])) \
+        if stored else None
+    return TemplatePlan(written, key[:32], {k: tuple(v) for k, v in by_key.items()}, off, kept)
+
+
+def _stored_rule(rule: Rule, helpers: list[object], files: list[str]) -> Rule:
+    """The template rule with data read from a database as its sources (the ORM, a
+    cursor, the project's helpers returning such data): stored XSS when users can write
+    what is rendered, which the code does not tell; reported `medium`, not blocking."""
+    metadata = {**(rule.get("metadata") or {}), "assay-severity": "medium",
+                "confidence": "medium",
+                "rationale": "A value read from the database is rendered with |safe or "
+                             "autoescaping off; if users can write it, it is stored XSS."}
+    sources: list[object] = [{"pattern-either": [{"pattern": p} for p in _STORED_PATTERNS]},
+                             *helpers]
+    # escaping and cleaning only: the request rule's guards and typed getters say what a
+    # request value may be, not what a stored one is (and cost a taint rule run on whole
+    # files most of its matching)
+    escapes = [e for e in rule.get("pattern-sanitizers", []) if _ESCAPES.search(json.dumps(e))]
+    return {**rule, "id": f"{STORED_RULE_ID}{COPY_MARK}0", "severity": "WARNING",
+            "message": "Stored data reaches the variable $KW of the template $TPL.",
+            "metadata": metadata, "pattern-sources": sources, "pattern-sanitizers": escapes,
+            "paths": {"include": sorted(include_of(p) for p in files)}}
+
+
+_ESCAPES = re.compile(r"\b(html\.escape|bleach\.clean|nh3\.clean)\b")
 
 
 def _usable_variable(name: str) -> bool:
@@ -137,17 +187,17 @@ def relocate(findings: Sequence[Finding], plan: TemplatePlan,
     """`findings` with each flow into a template moved to the template line it is
     rendered at, one finding per line naming every view that feeds it. `read` holds the
     templates' contents (for the snippet and line hash)."""
-    views: dict[UnsafeOutput, list[Finding]] = {}
+    views: dict[tuple[UnsafeOutput, str], list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
-        if finding.rule_id != RULE_ID:
+        if finding.rule_id not in _RULES:
             kept.append(finding)
             continue
         # a call that renders a template the rule names with a variable the template
         # escapes is no flow into an unsafe output
         for output in plan.outputs.get(_rendered(finding.message), ()):
-            views.setdefault(output, []).append(finding)
-    for output, feeding in sorted(views.items()):
+            views.setdefault((output, finding.rule_id), []).append(finding)
+    for (output, _), feeding in sorted(views.items()):
         text = decode_source(read.get(output.path, b"")) or ""
         kept.append(_at_template(output, feeding, text))
     return tuple(kept)
@@ -155,7 +205,7 @@ def relocate(findings: Sequence[Finding], plan: TemplatePlan,
 
 def templates_to_read(findings: Iterable[Finding], plan: TemplatePlan) -> list[str]:
     """The templates `relocate` needs the contents of."""
-    return sorted({o.path for f in findings if f.rule_id == RULE_ID
+    return sorted({o.path for f in findings if f.rule_id in _RULES
                    for o in plan.outputs.get(_rendered(f.message), ())})
 
 
@@ -163,20 +213,27 @@ def _at_template(output: UnsafeOutput, feeding: list[Finding], text: str) -> Fin
     places = sorted({(f.path, f.span.start_line) for f in feeding})
     named = ", ".join(f"{path}:{line}" for path, line in places)
     first = feeding[0]
+    what = ("A value read from the database" if first.rule_id == STORED_RULE_ID
+            else "Request data")
+    fix = ("If users can write it, this is stored XSS: drop |safe (or the autoescape "
+           "block), or clean the HTML (bleach, nh3) before it is stored or shown."
+           if first.rule_id == STORED_RULE_ID else
+           "Drop |safe (or the autoescape block), or escape the value in the view.")
     moved = replace(
         first, path=output.path, span=Span(output.line, output.line),
-        message=(f"Request data reaches the template variable `{output.variable}`, which "
+        message=(f"{what} reaches the template variable `{output.variable}`, which "
                  f"this template renders without escaping ({output.how})"
-                 f"{_VIEW_SUFFIX}{named}). Drop |safe (or the autoescape block), or "
-                 "escape the value in the view."),
+                 f"{_VIEW_SUFFIX}{named}). {fix}"),
         sources=tuple(sorted({s for f in feeding for s in f.sources})),
         snippet="", line_hash="")
     lines = text.splitlines()
     return enrich(moved, lines, line_hashes_for(text, {output.line})) if text else moved
 
 
-_RENDERED = re.compile(
-    r"""^Request data reaches the variable ["']?(\w+)["']? of the template ["']([\w./-]+)["']\.$""")
+_RENDERED = re.compile(r"""^(?:Request|Stored) data reaches the variable ["']?(\w+)["']? """
+                       r"""of the template ["']([\w./-]+)["']\.(?: |$)""")
+"""The rule's message (a flow may follow it: `Flow: ... at views.py:7 -> sink ...`)."""
+_RULES = frozenset({RULE_ID, STORED_RULE_ID})
 
 
 def _rendered(message: str) -> tuple[str, str]:

@@ -55,6 +55,7 @@ class Tally:
     verdicts: dict[str, int] = field(default_factory=lambda: {"true": 0, "false": 0,
                                                               "untriaged": 0})
     untriaged: list[str] = field(default_factory=list)
+    listed: dict[str, int] = field(default_factory=dict)  # every finding, by severity
 
     @property
     def blocking(self) -> int:
@@ -142,7 +143,9 @@ def tally(app: App, findings: list[dict[str, object]], lines: int,
     """The blocking findings of one scan, by verdict."""
     result = Tally(lines)
     for finding in findings:
-        if finding["severity"] not in BLOCKING:
+        severity = str(finding["severity"])
+        result.listed[severity] = result.listed.get(severity, 0) + 1
+        if severity not in BLOCKING:
             continue
         location = f"{finding['path']}:{finding['start_line']}"
         rule = str(finding["rule_id"])
@@ -195,7 +198,26 @@ def report(apps: list[App], results: dict[str, dict[str, Tally]]) -> str:
                        f"lines; false-alarm rate {_share(tallies)} of blocking findings; "
                        f"{_rate(tallies, 'false'):.2f} false alarms per 10,000 lines.")
     rows.append("".join(total))
-    return "\n".join([*rows, "", *summary]) + "\n"
+    return "\n".join([*rows, "", *summary, "", *listed(apps, results, versions)]) + "\n"
+
+
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+def listed(apps: list[App], results: dict[str, dict[str, Tally]],
+           versions: list[str]) -> list[str]:
+    """Every finding a person reads in the run, by severity, per app and version."""
+    out = ["Findings listed (what a person reads; counted-only findings left out), by "
+           "severity:", "", "| app | version | " + " | ".join(SEVERITIES) + " | all |",
+           "|---|---|" + "---|" * (len(SEVERITIES) + 1)]
+    for app in [*apps, None]:
+        for version in versions:
+            tallies = [results[a.name][version] for a in apps] if app is None else \
+                [results[app.name][version]]
+            counts = [sum(t.listed.get(s, 0) for t in tallies) for s in SEVERITIES]
+            out.append(f"| {app.name if app else 'all'} | {version} | "
+                       + " | ".join(str(c) for c in counts) + f" | {sum(counts)} |")
+    return out
 
 
 def main() -> None:

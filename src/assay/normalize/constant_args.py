@@ -20,7 +20,7 @@ too deeply to judge, or a line with nothing to judge, is not constant.
 from __future__ import annotations
 
 import ast
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
 _NUMBERS = frozenset({"int", "float", "len", "abs", "round", "bool", "ord"})
@@ -236,6 +236,18 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
     of that name: `self.NAME = ...`) has none."""
     found: dict[str, ast.expr] = {}
     seen = _bound_elsewhere(tree)
+    for name, _, value in module_assignments(tree):
+        if name in seen:
+            found.pop(name, None)
+        else:
+            found[name] = value
+        seen.add(name)
+    return found
+
+
+def module_assignments(tree: ast.Module) -> Iterator[tuple[str, str, ast.expr]]:
+    """Each plain assignment of a name at module level or in a top-level class body:
+    (`NAME` or `Class.NAME`, the name, the value), once per target."""
     bodies = [("", tree.body)] + [(f"{n.name}.", n.body) for n in tree.body
                                   if isinstance(n, ast.ClassDef)]
     for prefix, body in bodies:
@@ -244,20 +256,12 @@ def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
                 targets = node.targets if isinstance(node, ast.Assign) else [node.target]
                 for target in targets:
                     if isinstance(target, ast.Name):
-                        name = prefix + target.id
-                        if name in seen:
-                            found.pop(name, None)
-                        else:
-                            found[name] = node.value
-                        seen.add(name)
-    return found
+                        yield prefix + target.id, target.id, node.value
 
 
 def _bound_elsewhere(tree: ast.Module) -> set[str]:
     """Names bound other than by a plain assignment at module or class level, and every
     name a `global` statement or an attribute store mentions (as `Class.NAME` too)."""
-    bodies = [tree.body, *(c.body for c in tree.body if isinstance(c, ast.ClassDef))]
-    top = [n for body in bodies for n in body if isinstance(n, ast.Assign | ast.AnnAssign)]
     classes = [n.name for n in tree.body if isinstance(n, ast.ClassDef)]
     out: set[str] = set()
     stores: dict[str, int] = {}
@@ -269,10 +273,8 @@ def _bound_elsewhere(tree: ast.Module) -> set[str]:
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store | ast.Del):
             stores[node.id] = stores.get(node.id, 0) + 1
     plain: dict[str, int] = {}
-    for node in top:
-        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
-            if isinstance(target, ast.Name):
-                plain[target.id] = plain.get(target.id, 0) + 1
+    for _, name, _ in module_assignments(tree):
+        plain[name] = plain.get(name, 0) + 1
     out |= {name for name, n in stores.items() if n > plain.get(name, 0)}
     return out
 

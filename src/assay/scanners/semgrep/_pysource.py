@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
+from assay.normalize.constant_args import module_assignments
 from assay.scanners.semgrep._returned import unreturned_params
 
 FLASK_REQUEST = "flask.request"
@@ -376,18 +377,10 @@ def _constants(tree: ast.Module) -> set[str]:
     counts: dict[str, int] = {}
     literal: set[str] = set()
     code = _code_names(tree)
-    bodies = [("", tree.body)] + [(f"{n.name}.", n.body) for n in tree.body
-                                  if isinstance(n, ast.ClassDef)]
-    for prefix, body in bodies:  # and class attributes, as `Class.NAME`
-        for node in body:
-            if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
-                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-                for target in targets:
-                    if isinstance(target, ast.Name):
-                        name = prefix + target.id
-                        counts[name] = counts.get(name, 0) + 1
-                        if _is_literal(node.value) or _is_table(node.value, code):
-                            literal.add(name)
+    for name, _, value in module_assignments(tree):  # and class attributes, `Class.NAME`
+        counts[name] = counts.get(name, 0) + 1
+        if _is_literal(value) or _is_table(value, code):
+            literal.add(name)
     return {n for n in literal if counts[n] == 1}
 
 

@@ -56,7 +56,8 @@ def test_a_stopped_scan_kills_its_scanner_processes(repo: GitRepo, tmp_path: Pat
     fake.chmod(0o755)
     repo.write("a.py", "import hashlib\nh = hashlib.md5(b'x')\n")
     repo.commit()
-    env = {**os.environ, "ASSAY_SEMGREP": str(fake)}
+    # faulthandler: a scan that does not stop is made to print where each thread is
+    env = {**os.environ, "ASSAY_SEMGREP": str(fake), "PYTHONFAULTHANDLER": "1"}
     # started as from a terminal: a background job of a shell (CI runners, nohup) inherits
     # SIGINT ignored, and assay then leaves it ignored, as such a job should
     proc = subprocess.Popen([sys.executable, "-m", "assay", "scan", "-s", "semgrep", "-q",
@@ -67,7 +68,7 @@ def test_a_stopped_scan_kills_its_scanner_processes(repo: GitRepo, tmp_path: Pat
     try:
         semgrep = _wait_for(pid_file, proc, 120)
         proc.send_signal(signum)
-        _, err = proc.communicate(timeout=60)  # not the fake's five minutes
+        _, err = _stopped_output(proc, 60)  # not the fake's five minutes
         assert proc.returncode == code, err
         assert f"error: {message}" in err and "Traceback" not in err
         deadline = time.monotonic() + 10
@@ -80,6 +81,17 @@ def test_a_stopped_scan_kills_its_scanner_processes(repo: GitRepo, tmp_path: Pat
             proc.communicate()
         if semgrep and not _gone(semgrep):
             os.kill(semgrep, signal.SIGKILL)
+
+
+def _stopped_output(proc: subprocess.Popen[str], seconds: float) -> tuple[str, str]:
+    """The output of a process that should end within `seconds`; if it does not, it is
+    aborted (faulthandler prints every thread's stack) and the test fails with that."""
+    try:
+        return proc.communicate(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGABRT)
+        _, err = proc.communicate(timeout=30)
+        raise AssertionError(f"the scan did not stop within {seconds:g} s:\n{err}") from None
 
 
 def test_a_finished_scan_leaves_nothing_to_stop(repo: GitRepo) -> None:

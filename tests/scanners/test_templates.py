@@ -378,3 +378,6 @@ def test_a_database_value_beside_request_data_never_lowers_the_finding(repo: Git
     assert [(f.path, f.span.start_line, f.severity.value) for f in found] == [
         ("app/templates/note.html", 1, "high")]
     assert found[0].message.startswith("Request data reaches")
+    # and so with Semgrep alone (no merge of engines after it): one finding, both sources
+    (alone,) = _template_findings(repo)
+    assert (alone.severity.value, len(alone.sources)) == ("high", 2)

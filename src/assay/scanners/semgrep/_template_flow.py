@@ -187,7 +187,7 @@ def relocate(findings: Sequence[Finding], plan: TemplatePlan,
     """`findings` with each flow into a template moved to the template line it is
     rendered at, one finding per line naming every view that feeds it. `read` holds the
     templates' contents (for the snippet and line hash)."""
-    views: dict[tuple[UnsafeOutput, str], list[Finding]] = {}
+    views: dict[UnsafeOutput, list[Finding]] = {}
     kept: list[Finding] = []
     for finding in findings:
         if finding.rule_id not in _RULES:
@@ -196,10 +196,15 @@ def relocate(findings: Sequence[Finding], plan: TemplatePlan,
         # a call that renders a template the rule names with a variable the template
         # escapes is no flow into an unsafe output
         for output in plan.outputs.get(_rendered(finding.message), ()):
-            views.setdefault((output, finding.rule_id), []).append(finding)
-    for (output, _), feeding in sorted(views.items()):
+            views.setdefault(output, []).append(finding)
+    for output, feeding in sorted(views.items()):
         text = decode_source(read.get(output.path, b"")) or ""
-        kept.append(_at_template(output, feeding, text))
+        # one finding per output: request data's when any view passes it (high), the
+        # stored-data rule's source recorded beside it, whatever scanners ran with it
+        request = [f for f in feeding if f.rule_id == RULE_ID]
+        found = _at_template(output, request or feeding, text)
+        kept.append(replace(found, sources=tuple(sorted({s for f in feeding
+                                                         for s in f.sources}))))
     return tuple(kept)
 
 

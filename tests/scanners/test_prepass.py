@@ -263,3 +263,52 @@ def test_a_helper_matched_by_its_code_is_looked_for_in_its_own_files(
     found = [(f.path, f.span.start_line) for f in scan(repo.path).run.findings
              if f.rule_id == rule]
     assert found == [("blog.py", 6)]
+
+
+WRAPPER = ("import os\n\n\ndef run_in(folder):\n    os.system('ls ' + folder)\n")
+
+
+def _summaries(wrapper: str = WRAPPER) -> Any:
+    from assay.scanners.semgrep._summaries import summarize
+
+    return summarize({"helpers.py": HELPER, "shell.py": wrapper, "views.py": VIEW,
+                      "tasks.py": "from shell import run_in\n\n\ndef go(x):\n    run_in(x)\n"})
+
+
+def test_what_the_pack_and_summaries_give_is_kept_and_read_back(tmp_path: Path) -> None:
+    from assay.scanners.semgrep._derived import KEEP, canonical, derive
+
+    pack, summaries = Pack(tuple(rule_files())), _summaries()
+    fresh = derive(pack, summaries, "code")
+    assert any(w.name == "run_in" for ws in fresh.wrappers.values() for w in ws)
+    kept = derive(pack, summaries, "code", tmp_path)
+    assert canonical(kept) == canonical(fresh)
+    [path] = tmp_path.glob("*.json")
+    # read back, every field of every wrapper as it was (a source text, a local call)
+    again = derive(pack, summaries, "code", tmp_path)
+    assert canonical(again) == canonical(fresh)
+    doc = json.loads(path.read_text())
+    path.write_text(json.dumps({**doc, "key": "planted"}))
+    assert derive(pack, summaries, "code", tmp_path).key == "planted"
+    # another version of the code, or a damaged record, derives anew
+    assert derive(pack, summaries, "other code", tmp_path).key == fresh.key
+    path.write_text(json.dumps({**doc, "wrappers": {"x": [["too", "short"]]}}))
+    assert canonical(derive(pack, summaries, "code", tmp_path)) == canonical(fresh)
+    for number in range(KEEP + 2):
+        derive(pack, summaries, f"code {number}", tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == KEEP
+
+
+def test_the_kept_derivation_is_keyed_by_every_field_of_the_summaries(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from assay.scanners.semgrep._derived import derive
+
+    pack, summaries = Pack(tuple(rule_files())), _summaries()
+    derive(pack, summaries, "code", tmp_path)
+    # a field left out of comparisons (a summary's source text) still makes another key
+    changed = replace(summaries, functions=tuple(
+        replace(f, source=f.source + "\n# changed") for f in summaries.functions))
+    assert changed == summaries
+    derive(pack, changed, "code", tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 2

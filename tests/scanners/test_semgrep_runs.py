@@ -3,6 +3,7 @@ of the run on whole files joined with the run on sliced copies."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -216,3 +217,23 @@ def test_engine_errors_and_failures_leave_files_unanalyzed(tmp_path: Path) -> No
                            failed) is None
         assert [(s.path, s.reason) for s in failed.failed] == [
             (p, SkipReason.SCANNER_ERROR) for p in files]
+
+
+def test_the_pack_is_kept_parsed_in_the_result_cache(tmp_path: Path) -> None:
+    from assay.scanners.semgrep._pack import PACK_KIND, Pack, RuleFile, Rules
+
+    cache = open_result_cache(tmp_path)
+    parsed = Pack(tuple(rule_files())).rules  # from the YAML
+    first = Pack(parsed.paths, cache)
+    assert first.rules == parsed
+    assert set(cache.get_docs(PACK_KIND, [first.hash])) == {first.hash}
+    # read back from the cache: a record in its place is what the next scan reads
+    planted = [[{"id": "kept", "languages": ["python"], "pattern": "kept(...)"}]] + [
+        [] for _ in parsed.paths[1:]]
+    cache.put_docs(PACK_KIND, [(first.hash, json.dumps(planted))])
+    assert Pack(parsed.paths, cache).rules == Rules(tuple(
+        RuleFile(p, tuple(r)) for p, r in zip(parsed.paths, planted, strict=True)))
+    # a damaged or mismatched record is parsed again from the YAML
+    for damaged in ("{", "[]", json.dumps([["x"]] * len(parsed.paths)), "null"):
+        cache.put_docs(PACK_KIND, [(first.hash, damaged)])
+        assert Pack(parsed.paths, cache).rules == parsed

@@ -74,6 +74,11 @@ class RunLayout:
         return self.semgrep / "prepass"
 
     @property
+    def derived(self) -> Path:
+        """Kept results of what the pre-pass derives from the pack and the summaries."""
+        return self.semgrep / "derived"
+
+    @property
     def tmp(self) -> Path:
         """Scratch space of scans (removed when each is done)."""
         return self.state_dir / "tmp"

@@ -12,12 +12,11 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from assay.ledger.result_cache import ResultCache
 from assay.model import Confidence, Severity
 from assay.normalize.cwe import parse_cwe
 
@@ -26,8 +25,10 @@ RULES_DIR = Path(__file__).resolve().parents[2] / "rules"
 # for groups of files are told apart by this mark and a number, stripped from findings.
 COPY_MARK = "--copy"
 _SEVERITY = {"ERROR": Severity.HIGH, "WARNING": Severity.MEDIUM, "INFO": Severity.LOW}
-# libyaml's safe loader when PyYAML has it: the pack is read on every scan
-_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+PACK_KIND = "semgrep-pack/1"
+"""The result cache's name for the pack's rules as parsed, under the pack's hash: JSON
+reads in a tenth of the time of the YAML (a one-file rescan of a small project spent
+45 ms parsing it, and 25 ms importing PyYAML)."""
 
 Rule = dict[str, Any]
 """One rule as Semgrep reads it."""
@@ -84,9 +85,11 @@ class Rules:
 
 @dataclass(frozen=True)
 class Pack:
-    """The rule pack's files (`paths`); their rules are read on first use, at most once."""
+    """The rule pack's files (`paths`); their rules are read on first use, at most once,
+    from `cache` when it keeps them (under the hash of the files' bytes)."""
 
     paths: tuple[Path, ...]
+    cache: ResultCache | None = field(default=None, compare=False, repr=False)
 
     @functools.cached_property
     def data(self) -> tuple[bytes, ...]:
@@ -96,8 +99,29 @@ class Pack:
     @functools.cached_property
     def rules(self) -> Rules:
         """The pack's rules."""
-        return Rules(tuple(RuleFile(path, tuple(parse_rules(path, data.decode("utf-8"))))
-                           for path, data in zip(self.paths, self.data, strict=True)))
+        kept = self._kept()
+        if kept is not None:
+            return kept
+        rules = Rules(tuple(RuleFile(path, tuple(parse_rules(path, data.decode("utf-8"))))
+                            for path, data in zip(self.paths, self.data, strict=True)))
+        if self.cache is not None:
+            self.cache.put_docs(PACK_KIND, [(self.hash, json.dumps(
+                [list(f.rules) for f in rules.files], separators=(",", ":")))])
+        return rules
+
+    def _kept(self) -> Rules | None:
+        """The rules as the cache keeps them (None when it does not, or not as written)."""
+        text = self.cache.get_docs(PACK_KIND, [self.hash]).get(self.hash) \
+            if self.cache is not None else None
+        try:
+            doc = json.loads(text) if text is not None else None
+        except ValueError:
+            return None
+        if not isinstance(doc, list) or len(doc) != len(self.paths) or not all(
+                isinstance(f, list) and all(isinstance(r, dict) for r in f) for f in doc):
+            return None
+        return Rules(tuple(RuleFile(path, tuple(found))
+                           for path, found in zip(self.paths, doc, strict=True)))
 
     @property
     def read(self) -> bool:
@@ -121,8 +145,14 @@ def rule_files() -> list[Path]:
 def parse_rules(path: Path, text: str) -> list[Rule]:
     """The rules in the text of the rule file `path` (YAML, or the JSON the pre-pass
     writes)."""
-    doc = json.loads(text) if path.suffix == ".json" else \
-        yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
+    if path.suffix == ".json":
+        doc = json.loads(text)
+    else:
+        import yaml  # only for the pack's own files, which the cache mostly keeps parsed
+
+        # libyaml's safe loader when PyYAML has it
+        loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        doc = yaml.load(text, Loader=loader)  # noqa: S506 (a safe loader)
     rules: list[Rule] = (doc or {}).get("rules", [])
     return rules
 

@@ -88,7 +88,7 @@ def plan_scan(ctx: ScanContext, options: Options) -> ScanPlan:
     """The plan for scanning `ctx` with the pack: with the pre-pass (summaries on), the
     pack extended with the project's function summaries."""
     layout = RunLayout(ctx.state_dir)
-    pack = Pack(tuple(rule_files()))
+    pack = Pack(tuple(rule_files()), ctx.cache if ctx.use_cache else None)
     gated = _gated_cwes(ctx.cache, pack)
     record: tuple[tuple[str, str], ...] = (("semgrep.bandit_policy", options.policy.value),)
     if not options.summaries:

@@ -19,6 +19,7 @@ from assay import __version__
 from assay.normalize.testcode import is_test_path
 from assay.scanners.filescan import decode_source
 from assay.scanners.interface import ScanContext
+from assay.scanners.semgrep._derived import derive, read_wrapper, wrapper_doc
 from assay.scanners.semgrep._facts import FileFacts, read_files
 from assay.scanners.semgrep._layout import RunLayout
 from assay.scanners.semgrep._pack import Pack, Rules
@@ -31,10 +32,7 @@ from assay.scanners.semgrep._prefilter import (
 from assay.scanners.semgrep._pysource import module_names
 from assay.scanners.semgrep._rulefiles import write_generated
 from assay.scanners.semgrep._rulegen import (
-    all_wrappers,
-    extend_all,
     extend_pack,
-    logical_key,
     pruned,
     source_helpers,
     template_additions,
@@ -119,24 +117,26 @@ def prepare(ctx: ScanContext, layout: RunLayout, pack: Pack) -> Prepared:
     found = _load(layout, key, pack) if key else None
     if found is not None:
         return replace(found, seconds=time.perf_counter() - started)
-    prepared = _prepare(ctx, layout, pack.rules, started)
+    prepared = _prepare(ctx, layout, pack, started)
     if key:
         _store(layout, key, prepared)
     return prepared
 
 
-def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -> Prepared:
+def _prepare(ctx: ScanContext, layout: RunLayout, rule_pack: Pack,
+             started: float) -> Prepared:
     sources = python_sources(ctx)
     facts = _read(ctx, sources)
     summaries = classify(f.module for f in facts.values() if f.module is not None)
-    wrappers = all_wrappers(pack, summaries)
+    derived = derive(rule_pack, summaries, _code_digest(),
+                     layout.derived if ctx.use_cache else None)
+    pack, wrappers, extended = rule_pack.rules, derived.wrappers, derived.extended
     taint = [r for r in pack.all() if r.get("mode") == "taint"]
     index = FileIndex(sources, {p: f.words for p, f in facts.items()},
                       {p: f.request_hint for p, f in facts.items()})
     include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
     include |= required_files(pack.all(), index)
-    extended = extend_all(pack, summaries, wrappers)  # once, for the rules and their key
     generated = extend_pack(pack, summaries, functools.partial(write_generated, layout.generated),
                             wrappers, include, index.vocabulary, extended=extended)
     record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
@@ -152,7 +152,7 @@ def _prepare(ctx: ScanContext, layout: RunLayout, pack: Rules, started: float) -
     only_taint = {f.path.stem for f in pack.files
                   if all(r.get("mode") == "taint" for r in f.rules)}
     return Prepared(generated.paths, record, time.perf_counter() - started,
-                    logical_key(pack, summaries, wrappers, extended),
+                    derived.key,
                     SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep)),
                               _helper_methods(summaries)),
                     tuple(f for f in generated.paths
@@ -229,6 +229,7 @@ def _code_digest() -> str:
     upgrade, a local edit) never reuses what an older one wrote."""
     from assay.scanners import workers
     from assay.scanners.semgrep import (
+        _derived,
         _facts,
         _pack,
         _prefilter,
@@ -242,7 +243,7 @@ def _code_digest() -> str:
     )
 
     digest = hashlib.sha256()
-    for module in (_facts, _pack, _prefilter, _pysource, _returned, _rulefiles, _rulegen,
+    for module in (_derived, _facts, _pack, _prefilter, _pysource, _returned, _rulefiles, _rulegen,
                    _sinks, _slicing, _summaries, workers, sys.modules[__name__]):
         digest.update(Path(str(module.__file__)).read_bytes())
     return digest.hexdigest()
@@ -275,7 +276,7 @@ def _load(layout: RunLayout, key: str, pack: Pack) -> Prepared | None:
         found = Prepared(rules, tuple((str(k), str(v)) for k, v in doc["provenance"]),
                          0.0, str(doc["key"]), SliceSpec.from_json(doc["slicing"]),
                          tuple(Path(p) for p in doc["taint"]),
-                         wrappers=tuple(_wrapper(w) for w in doc["wrappers"]),
+                         wrappers=tuple(read_wrapper(w) for w in doc["wrappers"]),
                          markup={str(k): v for k, v in markup.items()})
         usable = all(p in pack.paths or (p.resolve().is_relative_to(generated) and p.is_file())
                      for p in rules) and set(found.taint) <= set(rules) - set(pack.paths)
@@ -284,26 +285,13 @@ def _load(layout: RunLayout, key: str, pack: Pack) -> Prepared | None:
     return found if usable else None
 
 
-def _wrapper(doc: list[object]) -> SinkWrapper:
-    """A sink wrapper as `_store` kept it (TypeError or ValueError when malformed)."""
-    rule, function, param, position, is_method, path, line, through, call = doc
-    if not isinstance(through, list):
-        raise TypeError("through")
-    return SinkWrapper(str(rule), str(function), str(param), int(str(position)),
-                       bool(is_method), sink_path=str(path), sink_line=int(str(line)),
-                       through=tuple((str(a), str(b), int(str(c))) for a, b, c in through),
-                       sink_call=str(call))
-
-
 def _store(layout: RunLayout, key: str, prepared: Prepared) -> None:
     """Keep this result, and the newest few before it (a gate scans the base and the head
     of a change in turn); generated rules no kept result uses are removed."""
     doc = {"rules": [str(p) for p in prepared.rules],
            "provenance": [list(pair) for pair in prepared.provenance], "key": prepared.key,
            "slicing": prepared.slicing.to_json(), "taint": [str(p) for p in prepared.taint],
-           "wrappers": [[w.rule, w.function, w.param, w.position, w.is_method, w.sink_path,
-                         w.sink_line, [list(t) for t in w.through], w.sink_call]
-                        for w in prepared.wrappers],
+           "wrappers": [wrapper_doc(w) for w in prepared.wrappers],
            "markup": {k: list(v) for k, v in prepared.markup.items()}}
     memo = layout.memo
     try:

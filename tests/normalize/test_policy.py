@@ -243,6 +243,43 @@ def test_weak_hash_for_a_cache_key_is_low_and_elsewhere_unchanged() -> None:
     assert other.severity is Severity.HIGH
 
 
+@pytest.mark.parametrize(("source", "severity"), [
+    # what the value is for is named nowhere near it: a shuffle, a delay, sample data
+    ("def backoff(attempt):\n    return 2 ** attempt + random.random()\n", Severity.LOW),
+    ("def seed_demo(rows):\n    random.shuffle(rows)\n", Severity.LOW),
+    ("def pick_colour():\n    return random.choice(COLOURS)\n", Severity.LOW),
+    ("def status_for(x):\n    return random.choice(STATUS_CODES)\n", Severity.LOW),
+    # a database session is no web session; a cache key is no secret
+    ("def seed(db):\n    row.team = random.randint(1, 9)\n    db.session.add(row)\n",
+     Severity.LOW),
+    ("def make(length=4):\n    key = ''.join(random.choices(CHARS, k=length))\n",
+     Severity.MEDIUM),
+    ("def make_cache(length=4):\n    key = ''.join(random.choices(CHARS, k=length))\n",
+     Severity.LOW),
+    # a secret, by its function, its line or a neighbouring line
+    ("def new_nonce():\n    return random.getrandbits(128)\n", Severity.MEDIUM),
+    ("def issue(user):\n    user.api_token = random.choice(ALPHABET)\n", Severity.MEDIUM),
+    ("def forgot(email):\n    code = random.randint(100000, 999999)\n", Severity.MEDIUM),
+    ("def remember(resp):\n    value = random.random()\n    resp.set_cookie('r', value)\n",
+     Severity.MEDIUM),
+    ("def login():\n    session['state'] = random.random()\n", Severity.MEDIUM),
+    # what the next function is for says nothing of this one
+    ("def order(rows):\n    random.shuffle(rows)\n\n@app.post('/reset')\ndef reset_password():\n",
+     Severity.LOW),
+    ("def make(n):\n    return random.choice(ALPHABET)\n\nRESET_LINKS = {}\n",
+     Severity.MEDIUM),
+])
+def test_a_predictable_random_value_is_low_unless_it_makes_a_secret(
+        source: str, severity: Severity) -> None:
+    finding = Finding(scanner="semgrep", rule_id="assay.python.weak-random", path="app/x.py",
+                      span=Span(2, 2), severity=Severity.MEDIUM, confidence=Confidence.MEDIUM,
+                      message="random", cwe=330, snippet=source.splitlines()[1])
+    (judged,) = apply_policy([finding], Policy(), _Tree({"app/x.py": source.encode()})).findings
+    assert judged.severity is severity
+    assert ("policy:non-security-random" in judged.tags) is (severity is Severity.LOW)
+    assert judged.rationale.endswith("at low severity.") is (severity is Severity.LOW)
+
+
 def test_low_confidence_is_at_most_medium_and_llm_findings_pass() -> None:
     shaky = Finding(scanner="bandit", rule_id="B608", path="app/db.py", span=Span(1, 1),
                     severity=Severity.HIGH, confidence=Confidence.LOW, message="sql", cwe=89)

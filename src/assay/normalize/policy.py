@@ -24,6 +24,10 @@ attacker-controlled); the run records each by count, and the summary line names 
 - **non-security digests**: a weak hash (CWE-328) whose function, neighbouring lines or
   path say it serves as a cache or rate-limit key, an ETag, a checksum or a Gravatar URL
   is `low`; any other keeps its severity (a pattern cannot see what a digest protects).
+- **non-security randomness**: a predictable random value (CWE-330) whose line,
+  neighbouring lines and function name no secret (a token, a password, a key, a nonce, a
+  salt, a one-time code, a session or cookie value, ...), or name a cache key, is `low`:
+  on six web applications these were shuffles, jitter, sample data and test fixtures.
 - **low confidence**: a finding its engine marks low-confidence is at most `medium`.
 """
 
@@ -64,7 +68,17 @@ _NON_SECURITY_DIGEST = re.compile(
     r"(?i)gravatar|cache|etag|checksum|fingerprint|rate_?limit|throttle|dedup|"
     r"usedforsecurity|file_?hash|content_?hash|hash_?file|shard|bucket|unique_?key|"
     r"cache_?key|\bkey\(")
-CONTEXT_LINES = 3  # lines either side of a digest that say what it is for
+WEAK_RANDOM_CWE = 330
+# what a predictable random value must not make: a value an attacker who predicts it
+# gains by (an identifier of something private, a secret, a one-time code)
+_SECRET_PURPOSE = re.compile(
+    r"(?i)token|secret|passw|passphrase|nonce|salt|\botp\b|totp|hotp|csrf|xsrf|"
+    # a web session's value, not a database session's call (`db.session.add(row)`)
+    r"(?<!\.)\bsession(?!\.)|"
+    r"cookie|api_?key|\bauth(?!or)|credential|verif|reset|invit|captcha|signature|"
+    r"sign(ing)?_?key|private_?key|crypt|cipher|\biv\b|\bkey\b|\bcode\b|\bpin\b|"
+    r"one_?time|activation|confirm|unsubscribe|magic_?link")
+CONTEXT_LINES = 3  # lines either side of a digest or a random value that say what it is for
 _DEF = re.compile(r"^\s*(async\s+)?def\s")
 
 
@@ -249,15 +263,20 @@ class _Files:
         by = self.reach.by(finding.path)
         return ("", by) if by else (why, "")
 
-    def context(self, path: str, line: int) -> str:
-        """The `def` line of the function around `line` and the lines near it."""
+    def context(self, path: str, line: int, own: bool = False) -> str:
+        """The `def` line of the function around `line` and the lines near it (with `own`,
+        those of that function only: not the end of the one before, not the next)."""
         content = self.content(path)
         if content is None:
             return ""
         lines = content.decode("utf-8", "replace").splitlines()
-        above = lines[:line]
-        head = next((t.strip() for t in reversed(above) if _DEF.match(t)), "")
-        return "\n".join([head, *lines[max(0, line - 1 - CONTEXT_LINES) : line + CONTEXT_LINES]])
+        start, end = max(0, line - 1 - CONTEXT_LINES), line + CONTEXT_LINES
+        if own:  # from its own `def` to the next one's decorators or `def`
+            start = max([start, *(n for n in range(start, line) if _DEF.match(lines[n]))])
+            end = min([end, *(n for n in range(line, min(end, len(lines)))
+                              if _DEF.match(lines[n]) or lines[n].lstrip().startswith("@"))])
+        head = next((t.strip() for t in reversed(lines[:line]) if _DEF.match(t)), "")
+        return "\n".join([head, *lines[start:end]])
 
 
 def _judge(finding: Finding, why_test: str, files: _Files) -> Finding:
@@ -281,10 +300,22 @@ def _judge(finding: Finding, why_test: str, files: _Files) -> Finding:
             return lower(finding, Severity.LOW, "non-security-digest",
                          "The digest serves as a key or checksum, not as a security "
                          "control: reported, not blocking.")
+    if finding.cwe == WEAK_RANDOM_CWE and _non_security_random(finding, files):
+        return lower(finding, Severity.LOW, "non-security-random",
+                     "Nothing near it says the value is a secret, a token or a one-time "
+                     "code: reported, at low severity.")
     if finding.confidence is Confidence.LOW:
         return lower(finding, Severity.MEDIUM, "low-confidence",
                      "Its engine is not confident of it: reported, not blocking.")
     return finding
+
+
+def _non_security_random(finding: Finding, files: _Files) -> bool:
+    """Whether nothing near a predictable random value says it makes a secret, or what
+    is near says it makes a cache key or a shard (`def new_key(): ...` in cache_key.py)."""
+    context = f"{finding.snippet}\n{files.context(finding.path, finding.span.start_line, True)}"
+    return not _SECRET_PURPOSE.search(context) or bool(
+        _NON_SECURITY_DIGEST.search(f"{finding.path}\n{context}"))
 
 
 def _test_own(finding: Finding, why_test: str, policy: Policy, files: _Files) -> str:

@@ -127,3 +127,11 @@ def test_an_llm_scanner_typo_names_model_not_a_missing_field(repo: GitRepo,
     proc = assay("scan", "-q", "-s", "x", "--config", str(operator), cwd=repo.path)
     assert_one_line_error(proc, "unknown key 'modle' in [scanners.x]; did you mean 'model'?")
     assert "Field required" not in proc.stderr
+
+
+def test_warnings_python_gives_on_the_scanned_code_are_not_printed(repo: GitRepo) -> None:
+    # an invalid escape sequence: Python warns when it parses the file
+    repo.write("app/text.py", 'import re\n\n\ndef digits(s):\n    return re.findall("\\d+", s)\n')
+    repo.commit("app")
+    proc = assay("scan", "-q", "-o", "/dev/null", cwd=repo.path)
+    assert proc.returncode == 0 and proc.stderr == ""

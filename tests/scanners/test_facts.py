@@ -113,6 +113,18 @@ def test_work_in_worker_processes_comes_back_in_order() -> None:
     assert in_workers(_double, items[:5], jobs=2) == [0, 2, 4, 6, 8]
 
 
+def _parse(texts: list[str]) -> list[int]:
+    import ast
+
+    return [len(ast.parse(t).body) for t in texts]
+
+
+def test_workers_print_no_warning_of_the_scanned_code(capfd: pytest.CaptureFixture[str]) -> None:
+    texts = ['x = "\\d"\n'] * 500  # an invalid escape sequence: a SyntaxWarning
+    assert in_workers(_parse, texts, jobs=2) == [1] * 500
+    assert "SyntaxWarning" not in capfd.readouterr().err
+
+
 def test_a_rescan_after_an_edit_reads_only_the_edited_file(repo: GitRepo,
                                                            read: list[str]) -> None:
     repo.write("helpers.py", HELPER)

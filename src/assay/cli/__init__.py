@@ -15,6 +15,7 @@ import os
 import signal
 import sys
 import threading
+import warnings
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
 
@@ -108,6 +109,9 @@ def main(argv: list[str] | None = None) -> None:
     from assay.errors import AssayError
 
     args, debug = _take_debug(sys.argv[1:] if argv is None else argv)
+    # Python's warnings on parsing the scanned code (`"\\d"`: an invalid escape
+    # sequence) are the project's, not assay's: printed, they bury what assay says
+    warnings.filterwarnings("ignore", category=SyntaxWarning)
     _load_commands(args)
     state.debug = debug or os.environ.get("ASSAY_DEBUG", "") not in ("", "0")
     _catch_signals()

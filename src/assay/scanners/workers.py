@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -24,8 +25,16 @@ def in_workers[Item, Result](batch: Callable[[list[Item]], list[Result]],
     chunks = [work[i::jobs] for i in range(jobs)]
     context = multiprocessing.get_context("forkserver")
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+                                 initializer=quiet_source_warnings) as pool:
             parts = list(pool.map(batch, chunks))
     except (BrokenProcessPool, OSError):
         return batch(work)
     return [parts[i % jobs][i // jobs] for i in range(len(work))]
+
+
+def quiet_source_warnings() -> None:
+    """Leave unprinted the warnings Python gives when it parses the scanned code (an
+    invalid escape sequence in a string): they are the scanned project's, not assay's,
+    and printed they bury what assay says."""
+    warnings.filterwarnings("ignore", category=SyntaxWarning)

@@ -46,6 +46,13 @@ def test_every_corpus_file_reads_back_exactly_as_it_was_kept() -> None:
     broken = file_facts("broken.py", "broken", "def f(:\n")
     assert broken.module is None and "def" in broken.words
     assert decode(encode(broken), "broken.py", "broken") == broken
+    # the elements of a returned tuple: stored, what they depend on, the calls around them
+    tupled = file_facts("t.py", "t", "import bleach\n\n\ndef f(cur):\n"
+                                     "    r = cur.fetchone()\n    return r, bleach.clean(r)\n")
+    assert tupled.module is not None
+    (first, second) = tupled.module.functions[0].returns[0].elements
+    assert (first.stored, second.stored, second.outer) == (True, False, ("bleach.clean",))
+    assert decode(encode(tupled), "t.py", "t") == tupled
 
 
 def test_summaries_from_kept_facts_equal_summaries_read_afresh(tmp_path: Path) -> None:

@@ -246,3 +246,64 @@ def test_guards_are_summarized_by_the_kind_of_check_they_make() -> None:
                       "_allow_redirect": ("predicate", ("url",), False)}  # not has_text
     (escape,) = [f for f in summaries.of_kind(SummaryKind.SANITIZER) if f.name == "esc"]
     assert escape.via == ("html.escape",)
+
+
+STORED_TUPLES = '''\
+import html
+
+import bleach
+import markdown
+
+
+def row(cur):
+    return cur.fetchone()
+
+
+def clean(text):
+    return bleach.clean(markdown.markdown(text))
+
+
+def cleaned(cur):
+    found = row(cur)
+    if found is None:
+        return None, None
+    return found, clean(found["body"])
+
+
+def escaped(cur):
+    found = cur.fetchone()
+    return html.escape(found["title"]), found, 0
+
+
+def rendered(cur):
+    found = row(cur)
+    return found, markdown.markdown(found["body"])
+
+
+def mixed(cur, whole):
+    found = row(cur)
+    if whole:
+        return found
+    return found, clean(found["body"])
+
+
+def sizes(cur, three):
+    found = row(cur)
+    if three:
+        return found, 1, 2
+    return found, 1
+'''
+
+
+def test_a_helper_returning_tuples_tells_which_positions_hold_stored_data() -> None:
+    # an element cleaned (by bleach.clean, html.escape, or a project helper that cleans)
+    # holds none, Markdown rendered from a row does; a constant return (`None, None`) does
+    # not count. A helper also returning a row alone, or tuples of two sizes, is read as
+    # a whole (size 0).
+    sources = {"store.py": STORED_TUPLES,
+               "views.py": "from store import *\n"
+                           "cleaned(c); escaped(c); rendered(c); mixed(c, 1); sizes(c, 1)\n"}
+    stored = {f.name: (f.tuple_size, f.stored_at)
+              for f in summarize(sources).of_kind(SummaryKind.STORED)}
+    assert stored == {"row": (0, ()), "cleaned": (2, (0,)), "escaped": (3, (1,)),
+                      "rendered": (2, (0, 1)), "mixed": (0, ()), "sizes": (0, ())}

@@ -19,6 +19,7 @@ from typing import Any
 from assay.ledger.result_cache import ResultCache
 from assay.scanners.semgrep._prefilter import identifiers, request_hint
 from assay.scanners.semgrep._pysource import (
+    ElementFact,
     FunctionFacts,
     ModuleInfo,
     ParamCall,
@@ -27,7 +28,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/11"  # the cache's name for these documents
+KIND = "prepass-facts/12"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,9 @@ def decode(text: str, path: str, name: str) -> FileFacts:
 
 def _function_doc(f: FunctionFacts) -> list[Any]:
     return [f.qualname, f.params,
-            [[r.kind, list(r.callees), r.raw, list(r.via), r.stored] for r in f.returns],
+            [[r.kind, list(r.callees), r.raw, list(r.via), r.stored,
+              [[e.stored, list(e.callees), list(e.outer)] for e in r.elements]]
+             for r in f.returns],
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
@@ -136,8 +139,10 @@ def _function(doc: list[Any]) -> FunctionFacts:
         raise TypeError("guard_returns")
     return FunctionFacts(
         _str(qualname), params,
-        tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v), bool(stored))
-              for k, c, raw, v, stored in returns),
+        tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v), bool(stored),
+                         tuple(ElementFact(bool(s), _strs(ec), _strs(o))
+                               for s, ec, o in elements))
+              for k, c, raw, v, stored, elements in returns),
         _strs(names),
         tuple(ParamCall(_str(callee), _str(method),
                         tuple((_str(k), _strs(v)) for k, v in args),

@@ -38,7 +38,7 @@ DJANGO_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
 _BUILTINS = frozenset(dir(builtins))
 # What a name's fact reads as while it is being computed (breaks assignment cycles).
 _PENDING: dict[str, Any] = {"reach": set(), "flow": (False, set()), "const": True,
-                            "source": False, "callees": (), "stored": False}
+                            "source": False, "callees": (), "stored": False, "outer": ()}
 # Reading rows or objects from a database (see `_LocalFlow.is_stored`).
 ROW_METHODS = frozenset({"fetchone", "fetchall", "fetchmany", "scalars", "scalar_one",
                          "scalar_one_or_none", "one_or_none", "first_or_404",
@@ -83,6 +83,21 @@ HTML_ESCAPE = "html.escape"  # what a hand-written escaping chain counts as
 
 
 @dataclass(frozen=True)
+class ElementFact:
+    """One element of a returned tuple (`return note, render_markdown(note["body"])`), as
+    far as data read from a database goes: a caller unpacking the tuple gets each element
+    in a name of its own (see `_summaries._stored_at`)."""
+
+    stored: bool = False
+    """The element is (or holds) a row or object read from a database (`is_stored`)."""
+    callees: tuple[str, ...] = ()
+    """Every resolved call the element depends on."""
+    outer: tuple[str, ...] = ()
+    """The resolved calls whose result the element is, through local names (empty when
+    some part of it is no such result): a cleaning call there makes it no stored data."""
+
+
+@dataclass(frozen=True)
 class ReturnFact:
     """What one `return` gives back.
 
@@ -98,6 +113,8 @@ class ReturnFact:
     via: tuple[str, ...] = ()
     stored: bool = False
     """The value is (or holds) a row or object read from a database (see `is_stored`)."""
+    elements: tuple[ElementFact, ...] = ()
+    """For a flow that is a tuple of a known size (`return a, b`), one fact per element."""
 
 
 @dataclass(frozen=True)
@@ -728,8 +745,11 @@ class _LocalFlow:
         if self.is_source(value):
             return ReturnFact("source")
         raw, via = self._flow(value, frozenset())
+        elements = () if not isinstance(value, ast.Tuple) or any(
+            isinstance(e, ast.Starred) for e in value.elts) else tuple(
+            ElementFact(self.is_stored(e), self.callees(e), self.outer(e)) for e in value.elts)
         return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)),
-                          self.is_stored(value))
+                          self.is_stored(value), elements)
 
     def _flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
         """Whether parameters reach `node` directly, and the calls they pass through."""
@@ -936,6 +956,23 @@ class _LocalFlow:
 
     def _assigned_stored(self, name: str) -> bool:
         return any(self.is_stored(v) for v in self.assigned[name])
+
+    def outer(self, node: ast.expr) -> tuple[str, ...]:
+        """The resolved calls (not the builtins that pass their argument on) whose result
+        `node` is, through local names and either branch of a conditional; () when some
+        part of it is no such result. A constant assigned or chosen is no part."""
+        if isinstance(node, ast.IfExp):
+            return self._joined_outer((node.body, node.orelse))
+        if isinstance(node, ast.Name) and node.id in self.assigned:
+            found: tuple[str, ...] = self._named(
+                "outer", node.id, partial(self._joined_outer, self.assigned[node.id]))
+            return found
+        callee = self.resolve(node.func) if isinstance(node, ast.Call) else None
+        return (callee,) if callee is not None and callee not in _TRANSPARENT else ()
+
+    def _joined_outer(self, values: Iterable[ast.expr]) -> tuple[str, ...]:
+        found = [self.outer(v) for v in values if not self.is_const(v)]
+        return tuple(sorted({c for f in found for c in f})) if found and all(found) else ()
 
     def _reads_rows(self, call: ast.Call) -> bool:
         if self.resolve(call.func) in STORED_CALLS:

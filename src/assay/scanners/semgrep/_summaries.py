@@ -14,7 +14,9 @@ that helpers calling helpers are summarized too:
   a rule trusts the helper when it trusts all of those calls);
 - `guard`: checks a parameter's value against an allow-list, a base directory, a URL's
   host or a full regular expression, and either returns the check's result or raises
-  (aborts, returns early) when it fails (`via` names the kinds of check).
+  (aborts, returns early) when it fails (`via` names the kinds of check);
+- `stored`: returns data read from a database (directly, or through another such
+  function); for one returning tuples, the positions that hold it.
 
 `_rulegen` turns the summaries into Semgrep rule extensions for one scan.
 """
@@ -34,7 +36,9 @@ from assay.scanners.semgrep._facts import read_files
 from assay.scanners.semgrep._pysource import (
     ANNOTATED_PARAM,
     ENUM_CLASS,
+    STORED_CLEANERS,
     VALUE_PARAM,
+    ElementFact,
     FunctionFacts,
     ModuleInfo,
     ParamCall,
@@ -93,6 +97,11 @@ class FunctionSummary(_Qualified):
     called_locally: bool = field(default=False, compare=False)
     guard: str = ""  # for a guard: `predicate` or `raise` (see FunctionFacts.guard)
     guard_returns: bool = False
+    tuple_size: int = 0
+    """For a `stored` function whose returns of stored data are all tuples of this size
+    (`return note, render_markdown(note["body"])`): a call unpacked into as many names
+    gives stored data to those at `stored_at` only. 0: the whole value is stored data."""
+    stored_at: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, order=True)
@@ -205,7 +214,8 @@ class Summaries:
         """sha256 over the summaries: the same files give the same digest."""
         material = json.dumps({
             "functions": [[f.module, f.qualname, f.path, f.kind.value, list(f.via), f.params,
-                           f.guard, f.guard_returns] for f in self.functions],
+                           f.guard, f.guard_returns, f.tuple_size, list(f.stored_at)]
+                          for f in self.functions],
             "typed": [[t.path, t.function, t.param, t.kind] for t in self.typed_params],
             "calls": [[c.dotted, list(c.params), repr(c.calls)] for c in self.calls],
             "maps": list(self.constant_maps),
@@ -274,9 +284,11 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                              via, func.params, func.source,
                                              func.qualname in module.local_calls))
         if key in stored and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
+            size, at = _stored_at(func, stored, kinds)
             summaries.append(FunctionSummary(module.name, func.qualname, module.path,
                                              SummaryKind.STORED, (), func.params, func.source,
-                                             func.qualname in module.local_calls))
+                                             func.qualname in module.local_calls,
+                                             tuple_size=size, stored_at=at))
         if func.guard and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
             summaries.append(FunctionSummary(module.name, func.qualname, module.path,
                                              SummaryKind.GUARD, func.checks, func.params,
@@ -351,6 +363,39 @@ def _stored(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
         if len(found) == before:
             break
     return found
+
+
+def _stored_at(func: FunctionFacts, stored: set[str],
+               kinds: Mapping[str, tuple[SummaryKind, tuple[str, ...]]],
+               ) -> tuple[int, tuple[int, ...]]:
+    """(size, positions) for a function returning stored data (see
+    FunctionSummary.tuple_size): when every return holding such data is a tuple of one
+    size, the positions of the elements that hold it; else (0, ())."""
+    holding = [r for r in func.returns if r.stored or stored.intersection(r.callees)]
+    sizes = {len(r.elements) for r in holding}
+    if len(sizes) != 1 or 0 in sizes:
+        return 0, ()
+    return sizes.pop(), tuple(sorted({i for r in holding for i, e in enumerate(r.elements)
+                                      if _holds_stored(e, stored, kinds)}))
+
+
+def _holds_stored(element: ElementFact, stored: set[str],
+                  kinds: Mapping[str, tuple[SummaryKind, tuple[str, ...]]]) -> bool:
+    """Whether one element of a returned tuple is (or holds) stored data: read from a
+    database, or built from what a function returning such data gave, unless it is the
+    result of calls that clean it (`bleach.clean`, or a project function whose
+    parameters reach its returns through such calls only: `render_markdown(body)`)."""
+    if stored.intersection(element.outer):
+        return True
+    if element.outer and all(_cleans(c, kinds) for c in element.outer):
+        return False
+    return element.stored or bool(stored.intersection(element.callees))
+
+
+def _cleans(callee: str, kinds: Mapping[str, tuple[SummaryKind, tuple[str, ...]]]) -> bool:
+    kind, via = kinds.get(callee, (None, ()))
+    return callee in STORED_CLEANERS or kind is SummaryKind.CONSTANT or (
+        kind is SummaryKind.SANITIZER and set(via) <= STORED_CLEANERS)
 
 
 def _resolved_guards(call: ParamCall,

@@ -48,11 +48,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
      "checks against an allow-list first"): (
         "django_shop/fixed/catalog/services.py:18:CWE-918",
     ),
-    ("a project helper returning a tuple makes every element what its most tainted one "
-     "is: a row and its Markdown cleaned with bleach, unpacked in the view, are both read "
-     "as stored data (the stored-XSS rule, medium)"): (
-        "flask_notes/fixed/notes/templates/notes/show.html:6:CWE-79",
-    ),
 }
 
 # Files with a blocking finding that matches no site today, by general cause.

@@ -361,6 +361,80 @@ def test_a_row_read_in_a_data_access_layer_reaches_the_template_through_helpers(
     assert [(f.path, f.span.start_line) for f in found] == [("notes/templates/show.html", 2)]
 
 
+TUPLE_SERVICE = """\
+import bleach
+import markdown
+
+from notes.dao import NoteDAO
+
+
+def render_markdown(text):
+    return bleach.clean(markdown.markdown(text))
+
+
+def note_with_html(note_id):
+    note = NoteDAO.get(note_id)
+    if note is None:
+        return None, None
+    return note, render_markdown(note["body"])
+
+
+def note_or_html(note_id, whole):
+    note = NoteDAO.get(note_id)
+    if whole:
+        return note
+    return note, render_markdown(note["body"])
+"""
+TUPLE_VIEWS = """\
+from flask import Flask, render_template
+
+from notes import service
+
+app = Flask(__name__)
+
+
+@app.route("/notes/<int:note_id>")
+def show(note_id):
+    note, body = service.note_with_html(note_id)
+    return render_template("show.html", note=note, body=body)
+
+
+@app.route("/notes/<int:note_id>/pair")
+def pair(note_id):
+    both = service.note_with_html(note_id)
+    return render_template("pair.html", both=both, title="Note")
+
+
+@app.route("/notes/<int:note_id>/mixed")
+def mixed(note_id):
+    note, body = service.note_or_html(note_id, False)
+    return render_template("mixed.html", note=note, body=body)
+"""
+
+
+def test_a_helper_returning_a_tuple_gives_stored_data_to_the_names_it_is_unpacked_into(
+        repo: GitRepo) -> None:
+    # `note, body = note_with_html(...)`: the row is stored data, its Markdown cleaned with
+    # bleach by a project helper is not (control: `body` rendered |safe gives nothing).
+    # The tuple not unpacked is stored data as a whole (control: a constant rendered
+    # |safe beside it). A helper that also returns the row alone is read as a whole: its
+    # `body` is reported where the same unpacking of `note_with_html` gives nothing.
+    repo.write("notes/__init__.py", "")
+    repo.write("notes/dao.py", DAO)
+    repo.write("notes/service.py", TUPLE_SERVICE)
+    repo.write("notes/views.py", TUPLE_VIEWS)
+    repo.write("notes/templates/show.html", "<h1>{{ note['title']|safe }}</h1>\n"
+                                            "{{ body|safe }}\n")
+    repo.write("notes/templates/pair.html", "<h1>{{ title|safe }}</h1>\n{{ both|safe }}\n")
+    repo.write("notes/templates/mixed.html", "<h1>{{ note['title'] }}</h1>\n"
+                                             "{{ body|safe }}\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line) for f in found] == [
+        ("notes/templates/mixed.html", 2), ("notes/templates/pair.html", 2),
+        ("notes/templates/show.html", 1)]
+
+
 def test_a_database_value_beside_request_data_never_lowers_the_finding(repo: GitRepo) -> None:
     # attack: a pull request mixes a row into a value that carries request data, hoping
     # the medium stored-data finding at the template line stands for the high one

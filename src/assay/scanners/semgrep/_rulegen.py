@@ -368,13 +368,75 @@ def source_helpers(summaries: Summaries,
                    kind: SummaryKind = SummaryKind.SOURCE) -> dict[str, Any] | None:
     """A pattern-either matching calls of the project's functions that return request data
     (or, with `kind` STORED, data read from a database)."""
-    found = summaries.of_kind(kind)
+    return _either(helper_calls(summaries.of_kind(kind), summaries))
+
+
+def helper_calls(found: Sequence[FunctionSummary], summaries: Summaries) -> list[dict[str, Any]]:
+    """Pattern alternatives matching calls of the functions `found` (a call by bare name
+    in a file defining one: see `call_alternatives`, when all of that name are among
+    them), their methods merged (see `merged_methods`)."""
     agree = _agreeing([f.name for f in found], summaries)
-    return _either(
-        [alt for f in found if not f.is_method
-         for alt in call_patterns(f, summaries, f.name in agree)]
-        + merged_methods([(f.name, alt) for f in found if f.is_method
-                          for alt in call_patterns(f, summaries, f.name in agree)]))
+    return ([alt for f in found if not f.is_method
+             for alt in call_patterns(f, summaries, f.name in agree)]
+            + merged_methods([(f.name, alt) for f in found if f.is_method
+                              for alt in call_patterns(f, summaries, f.name in agree)]))
+
+
+UNPACKED = "$UNPACKED"  # + a position: a name a tuple returned is unpacked into
+
+
+def stored_sources(summaries: Summaries) -> list[dict[str, Any]]:
+    """Sources for calls of the project's functions returning data read from a database.
+
+    A function returning tuples of one size with stored data at some positions only
+    (`return note, render_markdown(note["body"])`: see FunctionSummary.tuple_size) is
+    read by position where its call is unpacked into as many names (`note, body = f()`):
+    the names at those positions are tainted, from the assignment on (by side effect),
+    the others not. Any other call of it (`pair = f()`, `a, *b = f()`) is a source as a
+    whole, as every other such function's call is."""
+    shapes: dict[tuple[int, tuple[int, ...]], list[FunctionSummary]] = {}
+    for function in summaries.of_kind(SummaryKind.STORED):
+        shapes.setdefault((function.tuple_size, function.stored_at), []).append(function)
+    whole: list[dict[str, Any]] = []
+    by_position: list[dict[str, Any]] = []
+    for size, at in sorted(shapes):
+        calls = helper_calls(shapes[(size, at)], summaries)
+        if not size:
+            whole += calls
+            continue
+        whole += [_not_unpacked(call, size) for call in calls]
+        unpacked = _either([_unpacked(call, size) for call in calls])
+        by_position += [{"by-side-effect": "only", "patterns": [
+            unpacked, {"focus-metavariable": f"{UNPACKED}{i}"}]} for i in at if unpacked]
+    either = _either(whole)
+    return [{**either, "exact": True}, *by_position] if either else by_position
+
+
+def _targets(size: int) -> str:
+    return ", ".join(f"{UNPACKED}{i}" for i in range(size))
+
+
+def _unpacked(alternative: dict[str, Any], size: int) -> dict[str, Any]:
+    """A call alternative as the value unpacked into `size` names (every `pattern` in it,
+    the call's forms, becomes `$UNPACKED0, ... = <call>`; its context stays)."""
+    unpacked: dict[str, Any] = _mapped(alternative, lambda call: f"{_targets(size)} = {call}")
+    return unpacked
+
+
+def _not_unpacked(alternative: dict[str, Any], size: int) -> dict[str, Any]:
+    """A call alternative unless the call is the value unpacked into `size` names."""
+    return {"patterns": [alternative, *({"pattern-not-inside": f"{_targets(size)} = {call}"}
+                                        for call in _patterns(alternative))]}
+
+
+def _mapped(node: Any, change: Callable[[str], str]) -> Any:
+    """A copy of a pattern tree with `change` applied to every `pattern` in it."""
+    if isinstance(node, dict):
+        return {key: change(value) if key == "pattern" and isinstance(value, str)
+                else _mapped(value, change) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_mapped(item, change) for item in node]
+    return node
 
 
 HELPER = "$HELPER"  # the method's name in alternatives merged by `merged_methods`
@@ -447,9 +509,9 @@ def template_additions(summaries: Summaries) -> dict[str, list[dict[str, Any]]]:
              if t.kind == VALUE_PARAM]
     if typed:
         out["pattern-sanitizers"] = typed
-    stored = source_helpers(summaries, SummaryKind.STORED)
+    stored = stored_sources(summaries)
     if stored:
-        out[STORED_SOURCES] = [{**stored, "exact": True}]
+        out[STORED_SOURCES] = stored
     return out
 
 

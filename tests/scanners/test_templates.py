@@ -302,6 +302,27 @@ def test_a_database_value_rendered_unescaped_is_stored_xss_and_does_not_block(
     assert "blog/views.py:8" in found[0].message and "blog/views.py:16" not in found[0].message
 
 
+def test_a_view_on_a_test_path_that_production_imports_is_checked_for_stored_xss(
+        repo: GitRepo) -> None:
+    # a pull request chooses its paths: a view moved under tests/ that the application
+    # still imports is production code, and the stored-data rule runs on it; a test
+    # module nothing imports is a test's own (its rows are fixtures)
+    repo.write("blog/__init__.py", "")
+    repo.write("blog/models.py", STORED_MODELS)
+    repo.write("blog/tests/__init__.py", "")
+    repo.write("blog/tests/views.py", STORED_VIEWS)
+    repo.write("blog/templates/blog/post.html", "<div>{{ post.body|safe }}</div>\n")
+    repo.write("blog/templates/blog/latest.html", "<h1>{{ post.title }}</h1>\n")
+    repo.commit()
+    assert _template_findings(repo) == []
+    repo.write("blog/urls.py", "from blog.tests import views\n\nurlpatterns = [views.post]\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line, f.severity.value) for f in found] == [
+        ("blog/templates/blog/post.html", 1, "medium")]
+    assert "blog/tests/views.py:8" in found[0].message
+
+
 DAO = """\
 import sqlite3
 

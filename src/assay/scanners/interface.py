@@ -63,6 +63,11 @@ class ScanContext:
     """Called by a scanner analyzing in assay's own interpreter (`Scanner.in_process`)
     right before it analyzes anything: the runner's wait for the other scanners to hand
     their work to processes of their own."""
+    reached_by: Callable[[str], str] | None = None
+    """For a file on a test path, the production file that imports or names it ('' when
+    none: then it is test code; see normalize/testreach.py), worked out once a scan and
+    shared with the severity policy. None: a scanner treats every test path as test
+    code, or works it out itself."""
 
     def option(self, name: str, default: str = "") -> str:
         """A free-form option passed down from the configuration."""

@@ -39,7 +39,8 @@ from assay.normalize import testcode, testreach
 from assay.normalize.fingerprint import assign_fingerprints
 from assay.normalize.merge import Engines, MergeOutcome, merge_findings
 from assay.normalize.policy import Policy, apply_policy
-from assay.normalize.testreach import imports_by_reading
+from assay.normalize.testcode import is_test_path
+from assay.normalize.testreach import ProductionReach, imports_by_reading
 from assay.repo.interface import Snapshot
 from assay.scanners import children
 from assay.scanners.interface import ScanContext, Scanner, ScannerResult, SliceMetrics
@@ -94,11 +95,17 @@ def scan_outcome(snapshot: Snapshot, scanners: Sequence[Scanner],
     """Scan `snapshot` with every scanner: the run, and the scanners' warnings."""
     started = time.perf_counter()
     files, skipped = partition(snapshot, scanners, settings.is_excluded)
-    ctx = replace(settings.ctx, snapshot=snapshot, files=files)
+    # the whole tree, as the severity policy reads it; which test paths production reaches
+    # is worked out once, when a scanner or the policy first asks (the policy's own reading
+    # takes it from the tree's memo)
+    tree = _SnapshotTree(snapshot, settings.ctx.cache)
+    reach = ProductionReach(tree.paths(), is_test_path, tree.read_many, tree.import_names,
+                            tree.reach_memo())
+    ctx = replace(settings.ctx, snapshot=snapshot, files=files, reached_by=reach.by)
     results = _run_all(scanners, ctx)
     in_scope = sorted({p for s in scanners for p in s.select(files)})
     run = assemble(snapshot, scanners, results, skipped, in_scope, settings,
-                   time.perf_counter() - started)
+                   time.perf_counter() - started, tree)
     return ScanOutcome(run, tuple(w for r in results for w in r.warnings))
 
 
@@ -175,15 +182,17 @@ def merge_skips(scanners: Sequence[Scanner], results: Sequence[ScannerResult],
 
 def assemble(snapshot: Snapshot, scanners: Sequence[Scanner], results: Sequence[ScannerResult],
              central: list[SkippedFile], in_scope: Sequence[str], settings: RunSettings,
-             seconds: float) -> Run:
-    """One run from the scanners' results."""
+             seconds: float, tree: _SnapshotTree | None = None) -> Run:
+    """One run from the scanners' results (`tree`: the whole tree, as the policy reads
+    it; read anew when not given)."""
     skipped = merge_skips(scanners, results, central)
     analyzed = [p for p in in_scope
                 if all(p in r.analyzed for s, r in zip(scanners, results, strict=True)
                        if s.applies_to(p))]
     coverage = Coverage(in_scope=len(in_scope), analyzed=len(analyzed), skipped=skipped)
     merged, merge_record = merge_engines(results)
-    judged = apply_policy(merged, settings.policy, _SnapshotTree(snapshot, settings.ctx.cache))
+    judged = apply_policy(merged, settings.policy,
+                          tree or _SnapshotTree(snapshot, settings.ctx.cache))
     findings: list[Finding] = assign_fingerprints(list(judged.findings))
     outcomes = tuple(ScannerOutcome(r.info.name, r.status, r.reason) for r in results)
     reasons = _reasons(outcomes, coverage)
@@ -225,6 +234,19 @@ def reach_kind() -> str:
     state, with a digest of the code that works it out."""
     source = Path(testreach.__file__).read_bytes() + Path(testcode.__file__).read_bytes()
     return f"test-reach/{hashlib.sha256(source).hexdigest()[:16]}"
+
+
+class _KeptReach:
+    """The reach of one tree state, kept for one scan."""
+
+    def __init__(self) -> None:
+        self.reached: dict[str, str] | None = None
+
+    def load(self) -> dict[str, str] | None:
+        return self.reached
+
+    def save(self, reached: Mapping[str, str]) -> None:
+        self.reached = dict(reached)
 
 
 class _CachedReach:
@@ -310,9 +332,14 @@ class _SnapshotTree:
                                                for p, n in fresh.items() if keys.get(p)])
         return {**found, **fresh}
 
-    def reach_memo(self) -> _CachedReach | None:
-        """The reach of this tree state, kept in the result cache (None without one)."""
-        return _CachedReach(self, self.cache) if self.cache is not None else None
+    def reach_memo(self) -> _CachedReach | _KeptReach:
+        """The reach of this tree state, kept in the result cache (without one, by this
+        tree for the scan: a scanner and the policy asking work it out once)."""
+        return _CachedReach(self, self.cache) if self.cache is not None else self._kept
+
+    @functools.cached_property
+    def _kept(self) -> _KeptReach:
+        return _KeptReach()
 
     def file_memo(self, kind: str) -> _FileMemo | None:
         """Documents about single files kept in the result cache (None without one)."""

@@ -10,7 +10,7 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -158,11 +158,17 @@ def _prepare(ctx: ScanContext, layout: RunLayout, rule_pack: Pack,
                     tuple(f for f in generated.paths
                           if f not in pack.paths and f.stem in only_taint),
                     generated, tuple(w for rule in sorted(wrappers) for w in wrappers[rule]),
-                    _template_additions(pack, summaries, sources, index))
+                    _template_additions(pack, summaries, sources, index,
+                                        ctx.reached_by or _not_reached))
+
+
+def _not_reached(path: str) -> str:
+    return ""
 
 
 def _template_additions(pack: Rules, summaries: Summaries, sources: Mapping[str, str],
-                        index: FileIndex) -> dict[str, Sequence[object]]:
+                        index: FileIndex, reached_by: Callable[[str], str],
+                        ) -> dict[str, Sequence[object]]:
     """What the summaries add to the template rule (see `template_additions`), and the
     files naming a template that read from a database, directly or through a project
     helper (`STORED_FILES`: where the stored-data copy of the rule runs)."""
@@ -171,9 +177,12 @@ def _template_additions(pack: Rules, summaries: Summaries, sources: Mapping[str,
     helpers = source_helpers(summaries, SummaryKind.STORED)
     tokens = sorted(pattern_tokens(helpers) or ()) if helpers else []
     # not in test code: a test's rows are its own fixtures, and on Django's sdist two test
-    # modules were three quarters of the rule's matching
-    stored = [p for p in naming if not is_test_path(p) and (
-        STORED_HINT.search(sources[p]) or (tokens and index.contains(p, tokens)))]
+    # modules were three quarters of the rule's matching. A file on a test path that
+    # production imports or names (`reached_by`) is production code: a pull request
+    # chooses its paths
+    stored = [p for p in naming if (
+        STORED_HINT.search(sources[p]) or (tokens and index.contains(p, tokens)))
+        and (not is_test_path(p) or reached_by(p))]
     if not stored:
         return {k: v for k, v in added.items() if k != STORED_SOURCES}
     # the helpers' call patterns that can match in those files only (as for the rules)

@@ -358,3 +358,43 @@ def test_verdicts_on_constant_lines_are_kept_by_content_and_a_rescan_reads_no_fi
     tree.files["tools.py"] = b"import subprocess\n\nsubprocess.call(CMD + ' -a', shell=True)\n"
     assert apply_policy([finding], Policy(), tree).findings == (finding,)
     assert tree.reads == ["tools.py"]
+
+
+SAX = "import xml.sax\n{imports}\n\ndef read(data):\n    parser = xml.sax.make_parser()\n{setup}"
+
+
+@pytest.mark.parametrize(("imports", "setup", "listed"), [
+    # nothing switches external entities on: the parser resolves none (Python >= 3.7.1)
+    ("", "    parser.parse(data)\n", False),
+    # switched off explicitly, the feature imported by name
+    ("from xml.sax.handler import feature_external_ges",
+     "    parser.setFeature(feature_external_ges, False)\n", False),
+    ("", "    parser.setFeature('http://xml.org/sax/features/external-general-entities', 0)\n",
+     False),
+    # switched on, by name, by URL, or through a name or value the check cannot read
+    ("from xml.sax.handler import feature_external_ges",
+     "    parser.setFeature(feature_external_ges, True)\n", True),
+    ("", "    parser.setFeature(xml.sax.handler.feature_external_pes, True)\n", True),
+    ("", "    parser.setFeature('http://xml.org/sax/features/external-general-entities', on)\n",
+     True),
+    ("from xml.sax.handler import feature_external_ges as RESOLVE",
+     "    parser.setFeature(RESOLVE, 1)\n", True),
+    ("from xml.sax.handler import (\n    feature_external_ges,\n)",
+     "    parser.setFeature(FEATURES[0], True)\n", True),
+])
+def test_a_standard_library_xml_parser_left_safe_is_counted_not_listed(
+        imports: str, setup: str, listed: bool) -> None:
+    source = SAX.format(imports=imports, setup=setup).encode()
+    line = source.decode().splitlines().index("    parser = xml.sax.make_parser()") + 1
+    unconfirmed = Finding(scanner="bandit", rule_id="B317", path="app/feed.py",
+                          span=Span(line, line), severity=Severity.LOW,
+                          confidence=Confidence.HIGH, message="sax", cwe=611,
+                          tags=("unconfirmed-by-taint",))
+    outcome = apply_policy([unconfirmed], Policy(), _Tree({"app/feed.py": source}))
+    assert (outcome.findings == (unconfirmed,), outcome.stdlib_xml) == (listed, int(not listed))
+    assert (("policy.stdlib_xml", "1") in outcome.provenance()) is not listed
+    # a finding the dataflow rules confirmed, and lxml's check, are never dropped so
+    confirmed = replace(unconfirmed, tags=())
+    lxml = replace(unconfirmed, rule_id="B320")
+    assert apply_policy([confirmed, lxml], Policy(),
+                        _Tree({"app/feed.py": source})).findings == (confirmed, lxml)

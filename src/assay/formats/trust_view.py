@@ -19,7 +19,12 @@ from dataclasses import dataclass
 
 from assay.model import Finding, FindingKind, Run, RunStatus, Severity, SkipReason
 from assay.normalize.merge import IMPORTS_KEY
-from assay.normalize.policy import CONSTANT_ARGUMENTS, TEST_ASSERTS, TEST_CREDENTIALS
+from assay.normalize.policy import (
+    CONSTANT_ARGUMENTS,
+    STDLIB_XML,
+    TEST_ASSERTS,
+    TEST_CREDENTIALS,
+)
 from assay.workflow.states import BLOCKING, State
 
 States = Mapping[str, str]
@@ -193,6 +198,9 @@ def summary_line(run: Run, fail_on: str | None = None, states: States | None = N
     if extra.get(CONSTANT_ARGUMENTS):
         found += (f"; {extra[CONSTANT_ARGUMENTS]} unconfirmed pattern finding(s) on constant "
                   "values not reported")
+    if extra.get(STDLIB_XML):
+        found += (f"; {extra[STDLIB_XML]} unconfirmed standard-library XML parser finding(s) "
+                  "not reported (no external entities switched on)")
     imports = sum(int(v) for k, v in extra.items()
                   if k.startswith("merge.") and k.endswith(IMPORTS_KEY) and v.isdigit())
     if imports:

@@ -12,7 +12,10 @@ secret matched by its name or API; a provider's key format stays) in test code n
 production file reaches, unless `test_code = "block"`, and a
 pattern finding the taint rules did not confirm (`unconfirmed-by-taint`) on a line
 whose flagged values are all constants (normalize/constant_args.py: positively not
-attacker-controlled); the run records each by count, and the summary line names them.
+attacker-controlled), and an unconfirmed check of a standard-library XML parser (Bandit's
+B313-B319) in a file that switches no external entities on (since Python 3.7.1 none of
+those parsers resolves one by default; the dataflow rules report a parser switched on
+and fed request data); the run records each by count, and the summary line names them.
 
 - **test code** (tests, fixtures, factories, test settings, by path; normalize/testcode.py)
   that no production file imports or names (normalize/testreach.py): `report` (default)
@@ -63,6 +66,20 @@ TEST_ASSERTS = "policy.test_asserts"  # the provenance key: how many were not re
 TEST_FIXTURE_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107"})
 TEST_CREDENTIALS = "policy.test_credentials"
 CONSTANT_ARGUMENTS = "policy.constant_arguments"  # the same for constant-only lines
+STDLIB_XML = "policy.stdlib_xml"  # the same for standard-library XML parsers left safe
+STDLIB_XML_CHECKS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319"})
+# a feature that makes a SAX (or pulldom) parser resolve external entities, by its name
+# or its URL; an expat parser told to read parameter entities or a foreign DTD
+_ENTITY_FEATURE = re.compile(
+    rb"feature_external_[gp]es|http://xml\.org/sax/features/external-(?:general|parameter)"
+    rb"-entities|SetParamEntityParsing|UseForeignDTD")
+# the feature switched off where it is named (`parser.setFeature(feature_external_ges,
+# False)`), or only imported (under its own name: an alias may be switched on unseen)
+_ENTITY_FEATURE_OFF = re.compile(
+    rb"setFeature\(\s*(?:[\w.]*\.)?(?:feature_external_[gp]es|[\"']http://xml\.org/sax/"
+    rb"features/external-(?:general|parameter)-entities[\"'])\s*,\s*(?:False|0)\s*\)"
+    rb"|^[ \t]*(?:from[ \t]+[\w.]+[ \t]+)?import[ \t](?![^\n]*\bas\b)[^\n(]*$",
+    re.MULTILINE)
 WEAK_HASH_CWE = 328
 _NON_SECURITY_DIGEST = re.compile(
     r"(?i)gravatar|cache|etag|checksum|fingerprint|rate_?limit|throttle|dedup|"
@@ -113,6 +130,7 @@ class PolicyOutcome:
     test_asserts: int = 0
     constant: int = 0
     test_credentials: int = 0
+    stdlib_xml: int = 0
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -127,6 +145,8 @@ class PolicyOutcome:
             pairs.append((TEST_CREDENTIALS, str(self.test_credentials)))
         if self.constant:
             pairs.append((CONSTANT_ARGUMENTS, str(self.constant)))
+        if self.stdlib_xml:
+            pairs.append((STDLIB_XML, str(self.stdlib_xml)))
         return tuple(pairs)
 
 
@@ -180,13 +200,17 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
                                        and f.kind is FindingKind.DETERMINISTIC])
     out: list[Finding] = []
     counts: dict[str, int] = {}
-    skipped = asserts = constant = credentials = 0
+    skipped = asserts = constant = credentials = xml = 0
     for finding in findings:
         if finding.kind is not FindingKind.DETERMINISTIC:
             out.append(finding)
             continue
         if id(finding) in on_constants:
             constant += 1  # positively not attacker-controlled
+            continue
+        if finding.rule_id in STDLIB_XML_CHECKS and UNCONFIRMED in finding.tags \
+                and not files.entities_on(finding.path):
+            xml += 1  # positively no external entity resolved
             continue
         why_test, reached_by = files.why_test(finding, policy.test_code)
         if why_test and policy.test_code is OnTestCode.SKIP:
@@ -205,7 +229,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
             counts[reason] = counts.get(reason, 0) + 1
         out.append(judged)
     return PolicyOutcome(tuple(out), tuple(sorted(counts.items())), skipped, policy.test_code,
-                         asserts, constant, credentials)
+                         asserts, constant, credentials, xml)
 
 
 class _Files:
@@ -221,6 +245,16 @@ class _Files:
         if path not in self.contents:
             self.contents[path] = self.tree.read_many([path]).get(path)
         return self.contents[path]
+
+    def entities_on(self, path: str) -> bool:
+        """Whether the file may switch a parser's external entities on: it names such a
+        feature other than to switch it off or import it (a file not read may)."""
+        content = self.content(path)
+        if content is None:
+            return True
+        named = len(_ENTITY_FEATURE.findall(content))
+        return named > sum(len(_ENTITY_FEATURE.findall(m.group(0)))
+                           for m in _ENTITY_FEATURE_OFF.finditer(content))
 
     def on_constants(self, findings: Sequence[Finding]) -> set[int]:
         """The ids of those `findings` whose check flags constants only at their line;

@@ -129,3 +129,24 @@ def test_operator_may_rate_a_bandit_check(repo: GitRepo) -> None:
     run = scan(repo.path, scanners=["bandit"]).run
     (debug,) = [f for f in run.findings if f.rule_id == "B201"]
     assert debug.severity is Severity.HIGH
+
+
+def test_a_standard_library_xml_parser_is_listed_only_when_entities_may_be_on(
+        repo: GitRepo) -> None:
+    # Bandit reports both parsers; the first resolves no external entity (the default),
+    # the second has them switched on (by a value read elsewhere): listed, unconfirmed
+    repo.write("app/feed.py", "import xml.sax\n\n\ndef read(path):\n"
+                              "    return xml.sax.parse(path, Handler())\n")
+    repo.write("app/legacy.py", "import xml.sax\nfrom xml.sax.handler import "
+                                "feature_external_ges\n\n\ndef read(path, on):\n"
+                                "    parser = xml.sax.make_parser()\n"
+                                "    parser.setFeature(feature_external_ges, on)\n"
+                                "    parser.parse(path)\n")
+    repo.commit()
+    run = scan(repo.path).run
+    assert sorted((f.path, f.rule_id, f.severity.value) for f in run.findings
+                  if f.cwe == 611 and f.rule_id != "B406") == [
+        ("app/legacy.py", "B317", "low")]
+    assert dict(run.provenance.extra)["policy.stdlib_xml"] == "1"
+    assert ("1 unconfirmed standard-library XML parser finding(s) not reported"
+            in summary_line(run))

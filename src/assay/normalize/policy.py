@@ -71,8 +71,13 @@ STDLIB_XML_CHECKS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "
 # a feature that makes a SAX (or pulldom) parser resolve external entities, by its name
 # or its URL; an expat parser told to read parameter entities or a foreign DTD
 _ENTITY_FEATURE = re.compile(
-    rb"feature_external_[gp]es|http://xml\.org/sax/features/external-(?:general|parameter)"
+    rb"external_[gp]es|http://xml\.org/sax/features/external-(?:general|parameter)"
     rb"-entities|SetParamEntityParsing|UseForeignDTD")
+# any feature set to a value other than False, unless it is one that resolves nothing
+# (a feature built at run time, `getattr(handler, "feature_" + name)`, may be one)
+_FEATURE_SET = re.compile(rb"setFeature\(\s*([^,()]*(?:\([^()]*\))?[^,()]*),\s*([^()]*?)\s*\)")
+_HARMLESS_FEATURE = re.compile(
+    rb"feature_(?:namespaces|namespace_prefixes|string_interning|validation)\s*$")
 # the feature switched off where it is named (`parser.setFeature(feature_external_ges,
 # False)`), or only imported (under its own name: an alias may be switched on unseen)
 _ENTITY_FEATURE_OFF = re.compile(
@@ -248,13 +253,17 @@ class _Files:
 
     def entities_on(self, path: str) -> bool:
         """Whether the file may switch a parser's external entities on: it names such a
-        feature other than to switch it off or import it (a file not read may)."""
+        feature other than to switch it off or import it, or sets a feature it cannot
+        tell apart from one to anything but False (a file not read may)."""
         content = self.content(path)
         if content is None:
             return True
         named = len(_ENTITY_FEATURE.findall(content))
-        return named > sum(len(_ENTITY_FEATURE.findall(m.group(0)))
-                           for m in _ENTITY_FEATURE_OFF.finditer(content))
+        if named > sum(len(_ENTITY_FEATURE.findall(m.group(0)))
+                       for m in _ENTITY_FEATURE_OFF.finditer(content)):
+            return True
+        return any(value not in (b"False", b"0") and not _HARMLESS_FEATURE.search(feature)
+                   for feature, value in _FEATURE_SET.findall(content))
 
     def on_constants(self, findings: Sequence[Finding]) -> set[int]:
         """The ids of those `findings` whose check flags constants only at their line;
@@ -306,7 +315,8 @@ class _Files:
         lines = content.decode("utf-8", "replace").splitlines()
         start, end = max(0, line - 1 - CONTEXT_LINES), line + CONTEXT_LINES
         if own:  # from its own `def` to the next one's decorators or `def`
-            start = max([start, *(n for n in range(start, line) if _DEF.match(lines[n]))])
+            start = max([start, *(n for n in range(start, min(line, len(lines)))
+                                  if _DEF.match(lines[n]))])
             end = min([end, *(n for n in range(line, min(end, len(lines)))
                               if _DEF.match(lines[n]) or lines[n].lstrip().startswith("@"))])
         head = next((t.strip() for t in reversed(lines[:line]) if _DEF.match(t)), "")

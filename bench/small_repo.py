@@ -1,6 +1,6 @@
 """Small-repository speed, as a pre-commit hook meets it: assay against `bandit -r`.
 
-    python bench/small_repo.py [--repo DIR] [--runs 5]
+    python bench/small_repo.py [--repo DIR] [--runs 5] [--base-rev REV]
 
 The corpus is a ~60-file application: by default the Flask and FastAPI corpus
 applications (tests/corpus_apps, vulnerable versions) side by side in one git
@@ -10,6 +10,10 @@ files are not changed). In the same run, alternating, `--runs` times each:
   assay cold     `assay scan` with fresh state and cache folders (nothing cached)
   assay rescan   `assay scan` after one route file changed (a line added), warm state
   bandit -r      `bandit -r -q` over the same tree (what a user would run instead)
+
+With `--base-rev`, an earlier commit of assay (exported from this repository's history,
+run from source, as bench/ab_scan.py does) runs both assay commands too, alternating
+with this checkout's, each with state and cache folders of its own.
 
 Prints and writes (bench/results/small_repo.md) the medians of wall and CPU time (CPU:
 user + system of every process waited for, the figure least disturbed by a busy
@@ -34,6 +38,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ab_scan import base_tree
 from timing import Sample, run_timed
 
 from corpus import git
@@ -76,11 +81,12 @@ def route_file(repo: Path) -> Path:
 class Assay:
     """assay runs in one repository with state and cache folders of their own."""
 
-    def __init__(self, repo: Path, scratch: Path) -> None:
+    def __init__(self, repo: Path, scratch: Path, src: Path | None = None) -> None:
         self.repo, self.scratch, self.n = repo, scratch, 0
+        self.src = {"PYTHONPATH": str(src)} if src is not None else {}
 
     def env(self, tag: str) -> dict[str, str]:
-        return {**COMPILED, "XDG_STATE_HOME": str(self.scratch / tag / "state"),
+        return {**COMPILED, **self.src, "XDG_STATE_HOME": str(self.scratch / tag / "state"),
                 "XDG_CACHE_HOME": str(self.scratch / tag / "cache")}
 
     def cold(self) -> Sample:
@@ -125,10 +131,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repo", type=Path, help="a git checkout to measure on instead")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--base-rev", help="an earlier commit of assay to run alongside")
     args = parser.parse_args()
     import assay  # the package the commands run (this checkout's, or PYTHONPATH's)
 
     compileall.compile_dir(Path(assay.__file__).parent, quiet=1)
+    base_src = base_tree(args.base_rev) if args.base_rev else None
+    if base_src is not None:
+        compileall.compile_dir(base_src, quiet=1)
     with tempfile.TemporaryDirectory(prefix="assay-small-") as tmp:
         scratch = Path(tmp)
         repo = (copy_repo(args.repo.resolve(), scratch / "repo") if args.repo
@@ -138,11 +148,18 @@ def main() -> None:
         lines = sum(p.read_bytes().count(b"\n") for p in files if p.suffix == ".py")
         changed = route_file(repo)
         runner = Assay(repo, scratch / "assay")
+        base = Assay(repo, scratch / "base", base_src) if base_src is not None else None
         rows: dict[str, list[Sample]] = {"assay cold": [], "assay rescan": [], "bandit -r": []}
+        if base is not None:
+            tag = f" (base {args.base_rev})"
+            rows.update({f"assay cold{tag}": [], f"assay rescan{tag}": []})
         for _ in range(args.runs):
             rows["bandit -r"].append(bandit(repo))
             rows["assay cold"].append(runner.cold())
             rows["assay rescan"].append(runner.rescan(changed))
+            if base is not None:
+                rows[f"assay cold{tag}"].append(base.cold())
+                rows[f"assay rescan{tag}"].append(base.rescan(changed))
         table = report(rows, len(files), lines, source)
     print(table)
     if not args.repo:

@@ -347,7 +347,7 @@ def note_with_html(note_id):
 def title_of(note_id):
     return NoteDAO.get(note_id)["title"]
 """
-NOTE_VIEWS = """\
+NOTE_SHOW = """\
 from flask import Flask, render_template
 
 from notes import service
@@ -359,7 +359,8 @@ app = Flask(__name__)
 def show(note_id):
     note, body = service.note_with_html(note_id)
     return render_template("show.html", note=note, body=body)
-
+"""
+NOTE_VIEWS = NOTE_SHOW + """
 
 @app.route("/notes/<int:note_id>/title")
 def title(note_id):
@@ -406,19 +407,7 @@ def note_or_html(note_id, whole):
         return note
     return note, render_markdown(note["body"])
 """
-TUPLE_VIEWS = """\
-from flask import Flask, render_template
-
-from notes import service
-
-app = Flask(__name__)
-
-
-@app.route("/notes/<int:note_id>")
-def show(note_id):
-    note, body = service.note_with_html(note_id)
-    return render_template("show.html", note=note, body=body)
-
+TUPLE_VIEWS = NOTE_SHOW + """
 
 @app.route("/notes/<int:note_id>/pair")
 def pair(note_id):

@@ -413,3 +413,23 @@ def test_a_random_value_past_the_end_of_its_file_is_judged_without_error() -> No
                       cwe=330)
     (judged,) = apply_policy([finding], Policy(), _Tree({"app/x.py": b"import random\n"})).findings
     assert judged.severity is Severity.LOW
+
+
+def test_a_url_held_to_remote_hosts_before_urlopen_is_counted_not_listed() -> None:
+    source = (b"import urllib.request\nfrom urllib.parse import urlparse\n\n"
+              b"HOSTS = {'cdn.example.com'}\n\n\ndef fetch(url):\n"
+              b"    if urlparse(url).hostname not in HOSTS:\n        raise ValueError(url)\n"
+              b"    return urllib.request.urlopen(url).read()\n")
+    unconfirmed = Finding(scanner="bandit", rule_id="B310", path="app/images.py",
+                          span=Span(10, 10), severity=Severity.LOW, confidence=Confidence.HIGH,
+                          message="urlopen", cwe=918, tags=("unconfirmed-by-taint",))
+    outcome = apply_policy([unconfirmed], Policy(), _Tree({"app/images.py": source}))
+    assert (outcome.findings, outcome.allowed_hosts) == ((), 1)
+    assert ("policy.allowed_hosts", "1") in outcome.provenance()
+    # confirmed by the dataflow rules, or with no such check: listed
+    confirmed = replace(unconfirmed, tags=())
+    unchecked = source.replace(b"not in HOSTS", b"is None")
+    assert apply_policy([confirmed], Policy(), _Tree({"app/images.py": source})).findings \
+        == (confirmed,)
+    assert apply_policy([unconfirmed], Policy(),
+                        _Tree({"app/images.py": unchecked})).findings == (unconfirmed,)

@@ -44,10 +44,6 @@ KNOWN_GAPS: dict[str, tuple[str, ...]] = {
         "fastapi_inventory/fixed/app/services/images.py:14:CWE-78",
         "flask_notes/fixed/notes/services/export.py:13:CWE-78",
     ),
-    ("Bandit's urlopen check (B310, kept at low) reports a request whose host the helper "
-     "checks against an allow-list first"): (
-        "django_shop/fixed/catalog/services.py:18:CWE-918",
-    ),
 }
 
 # Files with a blocking finding that matches no site today, by general cause.

@@ -47,7 +47,7 @@ class ConstantLines:
         flagged node's column (1-based), that node only, when one starts there."""
         if self._tree is None:
             return False
-        nodes, function = _at_line(self._tree, line)
+        nodes, function = at_line(self._tree, line)
         local, params = self._function(function) if function is not None else ({}, set())
         judge = _Judge(self._module_constants, local, params)
         flagged = _is_string if check in SQL_CHECKS else _is_call
@@ -60,7 +60,7 @@ class ConstantLines:
 
     def _module_constants(self) -> dict[str, ast.expr]:
         if self._module is None:
-            self._module = _module_constants(self._tree) if self._tree is not None else {}
+            self._module = module_constants(self._tree) if self._tree is not None else {}
         return self._module
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -76,7 +76,7 @@ class ConstantLines:
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
-def _at_line(tree: ast.Module, line: int) -> tuple[list[ast.expr], Function | None]:
+def at_line(tree: ast.Module, line: int) -> tuple[list[ast.expr], Function | None]:
     """The expressions that start at `line`, and the innermost function whose lines from
     its `def` on hold it. Only nodes whose lines hold `line` are descended into (a node
     without lines of its own, such as a call's keywords or a comprehension's clauses, is
@@ -147,13 +147,13 @@ class _Judge:
     def _table(self, node: ast.expr) -> bool:
         """A module constant or a class's constant attribute (a table of constants), its
         value judged at module level."""
-        dotted = _dotted(node)
-        constants = self.module() if dotted else {}
-        if dotted not in constants:
+        name = dotted(node)
+        constants = self.module() if name else {}
+        if name not in constants:
             return False
         at_module = _Judge(self.module, {}, set())
         at_module.pending = self.pending
-        return self._all_constant(f"module:{dotted}", [constants[dotted]], at_module)
+        return self._all_constant(f"module:{name}", [constants[name]], at_module)
 
     def _all_constant(self, key: str, values: list[ast.expr], judge: _Judge) -> bool:
         """Whether every value bound to a name (`key`: its scope and name) is a constant
@@ -221,16 +221,16 @@ def _has_text(node: ast.expr) -> bool:
     return isinstance(node, ast.JoinedStr | ast.BinOp)
 
 
-def _dotted(node: ast.expr) -> str:
+def dotted(node: ast.expr) -> str:
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
+        base = dotted(node.value)
         return f"{base}.{node.attr}" if base else ""
     return ""
 
 
-def _module_constants(tree: ast.Module) -> dict[str, ast.expr]:
+def module_constants(tree: ast.Module) -> dict[str, ast.expr]:
     """Names bound once at module level (and `Class.NAME` in a class body), to their value;
     a name bound anywhere else in the file too (`global`, `+=`, a loop, an attribute store
     of that name: `self.NAME = ...`) has none."""

@@ -50,6 +50,8 @@ def test_a_url_held_to_remote_hosts_first_is_checked(source: str) -> None:
     HEAD.replace("HOSTS = {", "HOSTS = load() or {") + CHECKED,
     HEAD + CHECKED.replace(".hostname not in HOSTS", ".scheme not in ('https',)"),
     HEAD + CHECKED.replace("    return urllib", "    url = url.strip()\n    return urllib"),
+    # a set changed in place where the file runs
+    HEAD + "HOSTS.add('localhost')\n\n\n" + CHECKED,
     # a `urlparse` of the project's own, or an alias the check cannot read
     HEAD + "def urlparse(value):\n    return value\n\n\n" + CHECKED,
     HEAD.replace("from urllib.parse import urlparse", "from urllib.parse import urlsplit "

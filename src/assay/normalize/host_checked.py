@@ -34,6 +34,8 @@ LOCAL_HOSTS = frozenset({"", "localhost", "localhost.localdomain", "127.0.0.1", 
                          "0.0.0.0"})  # noqa: S104 (a host name compared, nothing bound)
 _PARSERS = frozenset({"urlparse", "urlsplit"})
 _PARTS = frozenset({"hostname", "netloc"})
+_MUTATORS = frozenset({"add", "update", "append", "extend", "insert", "discard", "remove",
+                       "pop", "clear", "__setitem__", "__ior__"})
 
 
 def host_checked(source: bytes, line: int) -> bool:
@@ -91,6 +93,10 @@ class _HostSets:
         bound = {n.id for n in ast.walk(tree)
                  if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
         self.parsers = (imported & _PARSERS) - defined - bound
+        # a set changed in place (`HOSTS.add("localhost")`) is no constant
+        self.mutated = {n.func.value.id for n in ast.walk(tree) if isinstance(n, ast.Call)
+                        and isinstance(n.func, ast.Attribute) and n.func.attr in _MUTATORS
+                        and isinstance(n.func.value, ast.Name)}
         self.module_imported = any(
             isinstance(node, ast.Import) and any(a.name in ("urllib", "urllib.parse")
                                                  and a.asname is None for a in node.names)
@@ -104,7 +110,8 @@ class _HostSets:
 
     def remote(self, node: ast.expr) -> bool:
         """Whether `node` names a module constant holding remote hosts only."""
-        if not isinstance(node, ast.Name) or node.id not in self.constants:
+        if not isinstance(node, ast.Name) or node.id not in self.constants \
+                or node.id in self.mutated:
             return False
         value = self.constants[node.id]
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \

@@ -415,7 +415,7 @@ def test_a_random_value_past_the_end_of_its_file_is_judged_without_error() -> No
     assert judged.severity is Severity.LOW
 
 
-def test_a_url_held_to_remote_hosts_before_urlopen_is_counted_not_listed() -> None:
+def test_a_url_that_can_only_be_a_web_url_is_counted_not_listed() -> None:
     source = (b"import urllib.request\nfrom urllib.parse import urlparse\n\n"
               b"HOSTS = {'cdn.example.com'}\n\n\ndef fetch(url):\n"
               b"    if urlparse(url).hostname not in HOSTS:\n        raise ValueError(url)\n"
@@ -424,8 +424,8 @@ def test_a_url_held_to_remote_hosts_before_urlopen_is_counted_not_listed() -> No
                           span=Span(10, 10), severity=Severity.LOW, confidence=Confidence.HIGH,
                           message="urlopen", cwe=918, tags=("unconfirmed-by-taint",))
     outcome = apply_policy([unconfirmed], Policy(), _Tree({"app/images.py": source}))
-    assert (outcome.findings, outcome.allowed_hosts) == ((), 1)
-    assert ("policy.allowed_hosts", "1") in outcome.provenance()
+    assert (outcome.findings, outcome.checked_urls) == ((), 1)
+    assert ("policy.checked_urls", "1") in outcome.provenance()
     # confirmed by the dataflow rules, or with no such check: listed
     confirmed = replace(unconfirmed, tags=())
     unchecked = source.replace(b"not in HOSTS", b"is None")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from assay.model import Finding, FindingKind, Run, RunStatus, Severity, SkipReason
 from assay.normalize.merge import IMPORTS_KEY
 from assay.normalize.policy import (
-    ALLOWED_HOSTS,
+    CHECKED_URLS,
     CONSTANT_ARGUMENTS,
     STDLIB_XML,
     TEST_ASSERTS,
@@ -202,9 +202,9 @@ def summary_line(run: Run, fail_on: str | None = None, states: States | None = N
     if extra.get(STDLIB_XML):
         found += (f"; {extra[STDLIB_XML]} unconfirmed standard-library XML parser finding(s) "
                   "not reported (no external entities switched on)")
-    if extra.get(ALLOWED_HOSTS):
-        found += (f"; {extra[ALLOWED_HOSTS]} unconfirmed URL-open finding(s) not reported "
-                  "(the URL held to a constant set of remote hosts first)")
+    if extra.get(CHECKED_URLS):
+        found += (f"; {extra[CHECKED_URLS]} unconfirmed URL-open finding(s) not reported "
+                  "(a web URL, or one of the remote hosts the code allows)")
     imports = sum(int(v) for k, v in extra.items()
                   if k.startswith("merge.") and k.endswith(IMPORTS_KEY) and v.isdigit())
     if imports:

@@ -15,9 +15,9 @@ whose flagged values are all constants (normalize/constant_args.py: positively n
 attacker-controlled), and an unconfirmed check of a standard-library XML parser (Bandit's
 B313-B319) in a file that switches no external entities on (since Python 3.7.1 none of
 those parsers resolves one by default; the dataflow rules report a parser switched on
-and fed request data), and an unconfirmed `urlopen` check (B310) whose URL the function
-first held to a constant set of remote hosts (normalize/host_checked.py); the run records
-each by count, and the summary line names them.
+and fed request data), and an unconfirmed `urlopen` check (B310) whose URL can only be a
+web URL or one of a constant set of remote hosts (normalize/url_checked.py); the run
+records each by count, and the summary line names them.
 
 - **test code** (tests, fixtures, factories, test settings, by path; normalize/testcode.py)
   that no production file imports or names (normalize/testreach.py): `report` (default)
@@ -51,11 +51,11 @@ from typing import Protocol
 from assay.model import Confidence, Finding, FindingKind, Severity
 from assay.normalize import constant_args
 from assay.normalize.constant_args import ConstantLines
-from assay.normalize.host_checked import host_checked
 from assay.normalize.merge import UNCONFIRMED
 from assay.normalize.secretvalue import SecretStrength, finding_strength
 from assay.normalize.testcode import is_test_path, why_test_code
 from assay.normalize.testreach import ProductionReach, ReachMemo
+from assay.normalize.url_checked import url_checked
 
 SECRET_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107"})
 # checks whose every finding in test code is the test's own mechanism: `assert` is how a
@@ -70,7 +70,7 @@ TEST_FIXTURE_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106",
 TEST_CREDENTIALS = "policy.test_credentials"
 CONSTANT_ARGUMENTS = "policy.constant_arguments"  # the same for constant-only lines
 STDLIB_XML = "policy.stdlib_xml"  # the same for standard-library XML parsers left safe
-ALLOWED_HOSTS = "policy.allowed_hosts"  # the same for a URL held to remote hosts first
+CHECKED_URLS = "policy.checked_urls"  # the same for a URL that can only be a web URL
 URL_OPEN_CHECKS = frozenset({"B310"})  # urlopen: `file:` and custom schemes too
 STDLIB_XML_CHECKS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319"})
 # a feature that makes a SAX (or pulldom) parser resolve external entities, by its name
@@ -141,7 +141,7 @@ class PolicyOutcome:
     constant: int = 0
     test_credentials: int = 0
     stdlib_xml: int = 0
-    allowed_hosts: int = 0
+    checked_urls: int = 0
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -158,8 +158,8 @@ class PolicyOutcome:
             pairs.append((CONSTANT_ARGUMENTS, str(self.constant)))
         if self.stdlib_xml:
             pairs.append((STDLIB_XML, str(self.stdlib_xml)))
-        if self.allowed_hosts:
-            pairs.append((ALLOWED_HOSTS, str(self.allowed_hosts)))
+        if self.checked_urls:
+            pairs.append((CHECKED_URLS, str(self.checked_urls)))
         return tuple(pairs)
 
 
@@ -213,7 +213,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
                                        and f.kind is FindingKind.DETERMINISTIC])
     out: list[Finding] = []
     counts: dict[str, int] = {}
-    skipped = asserts = constant = credentials = xml = hosts = 0
+    skipped = asserts = constant = credentials = xml = urls = 0
     for finding in findings:
         if finding.kind is not FindingKind.DETERMINISTIC:
             out.append(finding)
@@ -226,8 +226,8 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
             xml += 1  # positively no external entity resolved
             continue
         if finding.rule_id in URL_OPEN_CHECKS and UNCONFIRMED in finding.tags \
-                and files.host_checked(finding):
-            hosts += 1  # positively sent to remote hosts the code allows
+                and files.url_checked(finding):
+            urls += 1  # positively a web URL, or one of the remote hosts the code allows
             continue
         why_test, reached_by = files.why_test(finding, policy.test_code)
         if why_test and policy.test_code is OnTestCode.SKIP:
@@ -246,7 +246,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
             counts[reason] = counts.get(reason, 0) + 1
         out.append(judged)
     return PolicyOutcome(tuple(out), tuple(sorted(counts.items())), skipped, policy.test_code,
-                         asserts, constant, credentials, xml, hosts)
+                         asserts, constant, credentials, xml, urls)
 
 
 class _Files:
@@ -263,11 +263,11 @@ class _Files:
             self.contents[path] = self.tree.read_many([path]).get(path)
         return self.contents[path]
 
-    def host_checked(self, finding: Finding) -> bool:
-        """Whether the URL the finding's call opens was held to a constant set of remote
-        hosts first (normalize/host_checked.py)."""
+    def url_checked(self, finding: Finding) -> bool:
+        """Whether the URL the finding's call opens can only be a web URL, or one of a
+        constant set of remote hosts (normalize/url_checked.py)."""
         content = self.content(finding.path)
-        return content is not None and host_checked(content, finding.span.start_line)
+        return content is not None and url_checked(content, finding.span.start_line)
 
     def entities_on(self, path: str) -> bool:
         """Whether the file may switch a parser's external entities on: it names such a

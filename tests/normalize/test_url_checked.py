@@ -78,6 +78,10 @@ def test_a_url_held_to_remote_hosts_first_is_checked(source: str) -> None:
     HEAD + "def get(q):\n    url = 'https://api.example.com/'\n    if q:\n        url = q\n"
            "    return urllib.request.urlopen(url)\n",
     HEAD + "def get(urls):\n    for url in urls:\n        urllib.request.urlopen(url)\n",
+    # a second URL opened on the line that nothing holds
+    HEAD + CHECKED.replace("def fetch(url):", "def fetch(url, other):").replace(
+        "return urllib.request.urlopen(url).read()",
+        "return urllib.request.urlopen(url).read() + urllib.request.urlopen(other).read()"),
     # an `else` that goes on
     HEAD + CHECKED.replace("        raise ValueError('not ours')\n",
                            "        raise ValueError('not ours')\n    else:\n        pass\n"),

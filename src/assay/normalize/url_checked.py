@@ -41,6 +41,7 @@ _PARTS = frozenset({"hostname", "netloc"})
 _MUTATORS = frozenset({"add", "update", "append", "extend", "insert", "discard", "remove",
                        "pop", "clear", "__setitem__", "__ior__"})
 _DEPTH = 8  # names followed to their values at most
+_OPENERS = frozenset({"urlopen", "urlretrieve", "Request"})
 
 
 def url_checked(source: bytes, line: int) -> bool:
@@ -53,14 +54,17 @@ def url_checked(source: bytes, line: int) -> bool:
     nodes, function = at_line(tree, line)
     urls = [_unwrapped(n.args[0]) for n in nodes
             if isinstance(n, ast.Call) and n.args and _opens_urls(n.func)]
-    if not urls:
-        return False
     module = _Module(tree)
-    if _web_url(urls[0], function, module, _DEPTH):
+    return bool(urls) and all(_checked(url, function, module, line) for url in urls)
+
+
+def _checked(url: ast.expr, function: Function | None, module: _Module, line: int) -> bool:
+    """Whether `url`, opened at `line`, can only be a web URL or an allowed host's."""
+    if _web_url(url, function, module, _DEPTH):
         return True
-    if not isinstance(urls[0], ast.Name) or function is None:
+    if not isinstance(url, ast.Name) or function is None:
         return False
-    name = urls[0].id
+    name = url.id
     if not _parameter(function, name) or _assigned(function, name):
         return False
     return any(isinstance(stmt, ast.If) and _rejects(stmt, name, module)
@@ -68,9 +72,9 @@ def url_checked(source: bytes, line: int) -> bool:
 
 
 def _opens_urls(func: ast.expr) -> bool:
-    """`urlopen`, `Request`, `urlretrieve`, a URL opener: what the check reports."""
+    """`urlopen`, `urlretrieve`, `Request`: the calls the check reports with a URL."""
     name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-    return "url" in name.lower() or name == "Request"
+    return name in _OPENERS
 
 
 def _unwrapped(node: ast.expr) -> ast.expr:

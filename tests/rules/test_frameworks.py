@@ -979,3 +979,57 @@ def test_a_helper_returning_what_an_http_call_returns_is_not_request_data(
     # parameter reaches its return only through one returns the other server's answer
     found = _semgrep_found(repo, {"api.py": PREVIEWS, "services.py": SERVICES})
     assert found == [("xss", 16)]
+
+
+WHOLE_COMMANDS = '''\
+import shlex
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def run_tool(argv):
+    return subprocess.run(argv, capture_output=True)
+
+
+@app.route("/run")
+def run():
+    return subprocess.run(request.args["cmd"], capture_output=True).stdout
+
+
+@app.route("/split")
+def split():
+    return subprocess.check_output(shlex.split(request.args["cmd"]))
+
+
+@app.route("/named")
+def named():
+    cmd = request.form["cmd"]
+    return subprocess.check_output(cmd)
+
+
+@app.route("/listed")
+def listed():
+    argv = ["ls", "-l", request.args["dir"]]
+    return subprocess.check_output(argv)
+
+
+@app.route("/extended")
+def extended():
+    return subprocess.check_output(["ls"] + [request.args["dir"]])
+
+
+@app.route("/helper")
+def helper():
+    return run_tool(["convert", request.args["size"], "out.png"]).stdout
+'''
+
+
+def test_a_whole_command_from_the_request_is_command_injection(repo: GitRepo) -> None:
+    # run without a shell, a command taken whole (a string, or its split) chooses the
+    # program; a list written with its program, in place or bound to a name, takes
+    # the request value as an argument only (no command-injection finding)
+    found = _semgrep_found(repo, {"app.py": WHOLE_COMMANDS})
+    assert [line for family, line in found if family == "command-injection"] == [15, 20, 26]

@@ -135,3 +135,12 @@ def test_warnings_python_gives_on_the_scanned_code_are_not_printed(repo: GitRepo
     repo.commit("app")
     proc = assay("scan", "-q", "-o", "/dev/null", cwd=repo.path)
     assert proc.returncode == 0 and proc.stderr == ""
+
+
+def test_bandit_workers_print_no_warning_of_the_scanned_code(repo: GitRepo) -> None:
+    # enough files for Bandit's worker processes: their warnings are left unprinted too
+    for number in range(70):
+        repo.write(f"app/m{number:02}.py", f'import re\n\nPATTERN{number} = re.compile("\\d+")\n')
+    repo.commit("many")
+    proc = assay("scan", "-q", "-s", "bandit", "-j", "2", "-o", "/dev/null", cwd=repo.path)
+    assert proc.returncode == 0 and proc.stderr == ""

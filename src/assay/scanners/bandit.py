@@ -28,6 +28,7 @@ from assay.model import (
 from assay.normalize.cwe import BANDIT, bandit_cwe
 from assay.scanners.filescan import Analysis, FileScanner
 from assay.scanners.interface import ScanContext, ScannerResult
+from assay.scanners.workers import quiet_source_warnings
 
 SHARD_SIZE = 40
 IN_PROCESS_LIMIT = 60  # below this many files, worker start-up costs more than it saves
@@ -136,7 +137,8 @@ class BanditScanner(FileScanner):
                 report(done)
             return analysis
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=ctx.jobs, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=ctx.jobs, mp_context=context,
+                                 initializer=quiet_source_warnings) as pool:
             futures = {pool.submit(scan_files, str(root), s, self.skip_tests): s for s in shards}
             for future in as_completed(futures):
                 try:

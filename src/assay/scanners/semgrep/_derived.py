@@ -60,20 +60,28 @@ def canonical(value: object) -> str:
     return json.dumps(_plain(value), separators=(",", ":"))
 
 
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's field names, by its type
+_PLAIN = (str, int, bool, float, type(None))
+
+
 def _plain(value: object) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [type(value).__name__,
-                *(_plain(getattr(value, f.name)) for f in dataclasses.fields(value))]
+    kind = type(value)
+    if kind in _PLAIN:  # most of a summary: names, paths, a function's code
+        return value
+    if kind is tuple or kind is list:
+        return [_plain(v) for v in value]  # type: ignore[attr-defined]
+    names = _FIELDS.get(kind)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        return [kind.__name__, *(_plain(getattr(value, n)) for n in names)]
     if isinstance(value, enum.Enum):
         return value.value
-    if isinstance(value, (tuple, list, frozenset, set)):
-        items = [_plain(v) for v in value]
-        return sorted(items, key=json.dumps) if isinstance(value, (set, frozenset)) else items
+    if isinstance(value, (frozenset, set)):
+        return sorted((_plain(v) for v in value), key=json.dumps)
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    raise TypeError(f"no canonical form for {type(value).__name__}")
+    raise TypeError(f"no canonical form for {kind.__name__}")
 
 
 def wrapper_doc(wrapper: SinkWrapper) -> list[object]:

@@ -26,6 +26,7 @@ bound in the file, or `urllib.parse.urlparse`.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from assay.normalize.constant_args import Function, at_line, dotted, module_constants
@@ -47,15 +48,24 @@ _OPENERS = frozenset({"urlopen", "urlretrieve", "Request"})
 def url_checked(source: bytes, line: int) -> bool:
     """Whether the URL opened by the call at `line` can only be a web URL or one of a
     constant set of remote hosts (see the module doc)."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+    parsed = _parsed(source)
+    if parsed is None:
         return False
+    tree, module = parsed
     nodes, function = at_line(tree, line)
     urls = [_unwrapped(n.args[0]) for n in nodes
             if isinstance(n, ast.Call) and n.args and _opens_urls(n.func)]
-    module = _Module(tree)
     return bool(urls) and all(_checked(url, function, module, line) for url in urls)
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(source: bytes) -> tuple[ast.Module, _Module] | None:
+    """The file parsed and read once for all its findings (None: it does not parse)."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return tree, _Module(tree)
 
 
 def _checked(url: ast.expr, function: Function | None, module: _Module, line: int) -> bool:

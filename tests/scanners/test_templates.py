@@ -368,14 +368,19 @@ def title(note_id):
 """
 
 
+def _notes_app(repo: GitRepo, service: str, views: str) -> None:
+    """A notes package: the DAO, `service` and `views` (templates written by the test)."""
+    repo.write("notes/__init__.py", "")
+    repo.write("notes/dao.py", DAO)
+    repo.write("notes/service.py", service)
+    repo.write("notes/views.py", views)
+
+
 def test_a_row_read_in_a_data_access_layer_reaches_the_template_through_helpers(
         repo: GitRepo) -> None:
     # the row comes from a DAO's static method through a service function; its Markdown
     # rendered to HTML is shown |safe. Control: a title rendered escaped.
-    repo.write("notes/__init__.py", "")
-    repo.write("notes/dao.py", DAO)
-    repo.write("notes/service.py", SERVICE)
-    repo.write("notes/views.py", NOTE_VIEWS)
+    _notes_app(repo, SERVICE, NOTE_VIEWS)
     repo.write("notes/templates/show.html", "<h1>{{ note['title'] }}</h1>\n{{ body|safe }}\n")
     repo.write("notes/templates/title.html", "<h1>{{ title }}</h1>\n")
     repo.commit()
@@ -429,10 +434,7 @@ def test_a_helper_returning_a_tuple_gives_stored_data_to_the_names_it_is_unpacke
     # The tuple not unpacked is stored data as a whole (control: a constant rendered
     # |safe beside it). A helper that also returns the row alone is read as a whole: its
     # `body` is reported where the same unpacking of `note_with_html` gives nothing.
-    repo.write("notes/__init__.py", "")
-    repo.write("notes/dao.py", DAO)
-    repo.write("notes/service.py", TUPLE_SERVICE)
-    repo.write("notes/views.py", TUPLE_VIEWS)
+    _notes_app(repo, TUPLE_SERVICE, TUPLE_VIEWS)
     repo.write("notes/templates/show.html", "<h1>{{ note['title']|safe }}</h1>\n"
                                             "{{ body|safe }}\n")
     repo.write("notes/templates/pair.html", "<h1>{{ title|safe }}</h1>\n{{ both|safe }}\n")

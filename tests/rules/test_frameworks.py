@@ -1024,12 +1024,30 @@ def extended():
 @app.route("/helper")
 def helper():
     return run_tool(["convert", request.args["size"], "out.png"]).stdout
+
+
+@app.route("/rebound")
+def rebound():
+    argv = ["true"]
+    if request.args.get("custom"):
+        argv = request.args["cmd"]
+    return subprocess.check_output(argv)
+
+
+@app.route("/relisted")
+def relisted():
+    argv = ["ls"]
+    argv = ["ls", request.args["dir"]]
+    return subprocess.check_output(argv)
 '''
 
 
 def test_a_whole_command_from_the_request_is_command_injection(repo: GitRepo) -> None:
     # run without a shell, a command taken whole (a string, or its split) chooses the
     # program; a list written with its program, in place or bound to a name, takes
-    # the request value as an argument only (no command-injection finding)
+    # the request value as an argument only (no command-injection finding). Attack: a
+    # name bound to a list first and to a whole command after it is not hidden by the
+    # list (control: bound to another list)
     found = _semgrep_found(repo, {"app.py": WHOLE_COMMANDS})
-    assert [line for family, line in found if family == "command-injection"] == [15, 20, 26]
+    assert [line for family, line in found if family == "command-injection"] == [
+        15, 20, 26, 50]

@@ -433,3 +433,21 @@ def test_a_url_that_can_only_be_a_web_url_is_counted_not_listed() -> None:
         == (confirmed,)
     assert apply_policy([unconfirmed], Policy(),
                         _Tree({"app/images.py": unchecked})).findings == (unconfirmed,)
+
+
+def test_a_fixed_program_given_a_list_is_counted_not_listed() -> None:
+    source = (b"import subprocess\n\n\ndef thumb(src, size):\n"
+              b"    subprocess.run(['convert', src, '-resize', size, 'out.png'])\n")
+    found = [Finding(scanner="bandit", rule_id=rule, path="app/img.py", span=Span(5, 5),
+                     severity=Severity.LOW, confidence=Confidence.LOW, message="subprocess",
+                     cwe=78, tags=("unconfirmed-by-taint",)) for rule in ("B603", "B607")]
+    outcome = apply_policy(found, Policy(), _Tree({"app/img.py": source}))
+    assert (outcome.findings, outcome.fixed_programs) == ((), 2)
+    assert ("policy.fixed_programs", "2") in outcome.provenance()
+    # confirmed by the dataflow rules, another check, or a shell as the program: listed
+    confirmed = replace(found[0], tags=())
+    other = replace(found[0], rule_id="B602")
+    shell = source.replace(b"['convert', src", b"['sh', '-c', src")
+    assert apply_policy([confirmed, other], Policy(),
+                        _Tree({"app/img.py": source})).findings == (confirmed, other)
+    assert apply_policy(found, Policy(), _Tree({"app/img.py": shell})).findings == tuple(found)

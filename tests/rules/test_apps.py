@@ -37,14 +37,7 @@ SITES = load_sites()
 
 # What the default tier gets wrong today: each general cause, with the labeled sites
 # (test ids) where it shows.
-KNOWN_GAPS: dict[str, tuple[str, ...]] = {
-    ("Bandit's subprocess checks (B603/B607, low) report a subprocess call with an "
-     "argument list and no shell"): (
-        "django_shop/fixed/orders/invoices.py:10:CWE-78",
-        "fastapi_inventory/fixed/app/services/images.py:14:CWE-78",
-        "flask_notes/fixed/notes/services/export.py:13:CWE-78",
-    ),
-}
+KNOWN_GAPS: dict[str, tuple[str, ...]] = {}
 
 # Files with a blocking finding that matches no site today, by general cause.
 FILE_GAPS: dict[str, tuple[str, ...]] = {}

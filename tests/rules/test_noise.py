@@ -150,3 +150,22 @@ def test_a_standard_library_xml_parser_is_listed_only_when_entities_may_be_on(
     assert dict(run.provenance.extra)["policy.stdlib_xml"] == "1"
     assert ("1 unconfirmed standard-library XML parser finding(s) not reported"
             in summary_line(run))
+
+
+def test_a_fixed_program_given_a_list_is_counted_and_a_shell_listed(repo: GitRepo) -> None:
+    # Bandit reports both calls (B603; B607 too for the second: a partial path); the
+    # first runs a fixed program with its arguments in a list, the second hands a value
+    # to a shell's `-c`
+    repo.write("app/export.py", "import subprocess\n\n\ndef export(title, src, dest):\n"
+                                "    cmd = ['pandoc', '--metadata', f'title={title}']\n"
+                                "    cmd += ['-o', dest, src]\n"
+                                "    subprocess.run(cmd, check=True)\n\n\n"
+                                "def hook(script):\n"
+                                "    subprocess.run(['bash', '-c', script], check=True)\n")
+    repo.commit()
+    run = scan(repo.path).run
+    assert [(f.span.start_line, f.severity.value) for f in run.findings
+            if f.rule_id in ("B603", "B607")] == [(11, "low")]
+    assert dict(run.provenance.extra)["policy.fixed_programs"] == "1"
+    assert ("1 unconfirmed subprocess finding(s) not reported (a fixed program given a list "
+            "of arguments, no shell)" in summary_line(run))

@@ -22,6 +22,7 @@ from assay.normalize.merge import IMPORTS_KEY
 from assay.normalize.policy import (
     CHECKED_URLS,
     CONSTANT_ARGUMENTS,
+    FIXED_PROGRAMS,
     STDLIB_XML,
     TEST_ASSERTS,
     TEST_CREDENTIALS,
@@ -205,6 +206,9 @@ def summary_line(run: Run, fail_on: str | None = None, states: States | None = N
     if extra.get(CHECKED_URLS):
         found += (f"; {extra[CHECKED_URLS]} unconfirmed URL-open finding(s) not reported "
                   "(a web URL, or one of the remote hosts the code allows)")
+    if extra.get(FIXED_PROGRAMS):
+        found += (f"; {extra[FIXED_PROGRAMS]} unconfirmed subprocess finding(s) not reported "
+                  "(a fixed program given a list of arguments, no shell)")
     imports = sum(int(v) for k, v in extra.items()
                   if k.startswith("merge.") and k.endswith(IMPORTS_KEY) and v.isdigit())
     if imports:

@@ -16,8 +16,10 @@ attacker-controlled), and an unconfirmed check of a standard-library XML parser 
 B313-B319) in a file that switches no external entities on (since Python 3.7.1 none of
 those parsers resolves one by default; the dataflow rules report a parser switched on
 and fed request data), and an unconfirmed `urlopen` check (B310) whose URL can only be a
-web URL or one of a constant set of remote hosts (normalize/url_checked.py); the run
-records each by count, and the summary line names them.
+web URL or one of a constant set of remote hosts (normalize/url_checked.py), and an
+unconfirmed subprocess check (B603, B607) of a call that runs a fixed program with a
+list of arguments and no shell (normalize/fixed_program.py); the run records each by
+count, and the summary line names them.
 
 - **test code** (tests, fixtures, factories, test settings, by path; normalize/testcode.py)
   that no production file imports or names (normalize/testreach.py): `report` (default)
@@ -51,6 +53,8 @@ from typing import Protocol
 from assay.model import Confidence, Finding, FindingKind, Severity
 from assay.normalize import constant_args
 from assay.normalize.constant_args import ConstantLines
+from assay.normalize.fixed_program import CHECKS as FIXED_PROGRAM_CHECKS
+from assay.normalize.fixed_program import fixed_program
 from assay.normalize.merge import UNCONFIRMED
 from assay.normalize.secretvalue import SecretStrength, finding_strength
 from assay.normalize.testcode import is_test_path, why_test_code
@@ -71,6 +75,7 @@ TEST_CREDENTIALS = "policy.test_credentials"
 CONSTANT_ARGUMENTS = "policy.constant_arguments"  # the same for constant-only lines
 STDLIB_XML = "policy.stdlib_xml"  # the same for standard-library XML parsers left safe
 CHECKED_URLS = "policy.checked_urls"  # the same for a URL that can only be a web URL
+FIXED_PROGRAMS = "policy.fixed_programs"  # and for a fixed program's argument list
 URL_OPEN_CHECKS = frozenset({"B310"})  # urlopen: `file:` and custom schemes too
 STDLIB_XML_CHECKS = frozenset({"B313", "B314", "B315", "B316", "B317", "B318", "B319"})
 # a feature that makes a SAX (or pulldom) parser resolve external entities, by its name
@@ -142,6 +147,7 @@ class PolicyOutcome:
     test_credentials: int = 0
     stdlib_xml: int = 0
     checked_urls: int = 0
+    fixed_programs: int = 0
 
     def provenance(self) -> tuple[tuple[str, str], ...]:
         """Pairs for `Provenance.extra`."""
@@ -160,6 +166,8 @@ class PolicyOutcome:
             pairs.append((STDLIB_XML, str(self.stdlib_xml)))
         if self.checked_urls:
             pairs.append((CHECKED_URLS, str(self.checked_urls)))
+        if self.fixed_programs:
+            pairs.append((FIXED_PROGRAMS, str(self.fixed_programs)))
         return tuple(pairs)
 
 
@@ -213,7 +221,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
                                        and f.kind is FindingKind.DETERMINISTIC])
     out: list[Finding] = []
     counts: dict[str, int] = {}
-    skipped = asserts = constant = credentials = xml = urls = 0
+    skipped = asserts = constant = credentials = xml = urls = programs = 0
     for finding in findings:
         if finding.kind is not FindingKind.DETERMINISTIC:
             out.append(finding)
@@ -228,6 +236,10 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
         if finding.rule_id in URL_OPEN_CHECKS and UNCONFIRMED in finding.tags \
                 and files.url_checked(finding):
             urls += 1  # positively a web URL, or one of the remote hosts the code allows
+            continue
+        if finding.rule_id in FIXED_PROGRAM_CHECKS and UNCONFIRMED in finding.tags \
+                and files.fixed_program(finding):
+            programs += 1  # positively no shell and no command built from a value
             continue
         why_test, reached_by = files.why_test(finding, policy.test_code)
         if why_test and policy.test_code is OnTestCode.SKIP:
@@ -246,7 +258,7 @@ def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> Pol
             counts[reason] = counts.get(reason, 0) + 1
         out.append(judged)
     return PolicyOutcome(tuple(out), tuple(sorted(counts.items())), skipped, policy.test_code,
-                         asserts, constant, credentials, xml, urls)
+                         asserts, constant, credentials, xml, urls, programs)
 
 
 class _Files:
@@ -268,6 +280,12 @@ class _Files:
         constant set of remote hosts (normalize/url_checked.py)."""
         content = self.content(finding.path)
         return content is not None and url_checked(content, finding.span.start_line)
+
+    def fixed_program(self, finding: Finding) -> bool:
+        """Whether the subprocess call the finding flags runs a fixed program with a list
+        of arguments and no shell (normalize/fixed_program.py)."""
+        content = self.content(finding.path)
+        return content is not None and fixed_program(content, finding.span.start_line)
 
     def entities_on(self, path: str) -> bool:
         """Whether the file may switch a parser's external entities on: it names such a

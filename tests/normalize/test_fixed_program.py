@@ -13,7 +13,7 @@ HEAD = "import subprocess\nfrom subprocess import run\n\n\n"
 
 def _line(source: str) -> int:
     return next(n for n, text in enumerate(source.splitlines(), 1)
-                if "subprocess." in text and "import" not in text or "run(" in text)
+                if ("subprocess." in text and "import" not in text) or "run(" in text)
 
 
 @pytest.mark.parametrize("source", [

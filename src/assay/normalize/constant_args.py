@@ -6,10 +6,13 @@ Bandit's injection checks match a call or a string whatever reaches it:
 either, such a finding would stand, low and unconfirmed, on code no attacker can reach
 into. The value is positively not attacker-controlled when every value on the line is
 a constant: a literal; an f-string, `+`, `%`, `*` or `.format`/`.join` of constants; a
-number (`int(...)`, `len(...)`); a module-level name bound once to a constant; a local
-name every assignment of which in its function is a constant; a lookup in a module
-constant or a class's constant attribute (the table's values are its own). Anything
-else, a parameter, an attribute, a call's result, is not.
+number (`int(...)`, `len(...)`); a module-level name bound once to a constant (and
+never changed in place); a local name every assignment of which in its function is a
+constant, or a name whose value at the line, read from the statements before it, is
+one, or is held by a guard to a constant collection or to digits and letters
+(normalize/reaching.py); a lookup in a module constant or a class's constant attribute
+(the table's values are its own). Anything else, a parameter, an attribute, a call's
+result, is not.
 
 What is judged on the line: for an SQL check (B608, B610, B611), every string built
 there; for the others, the arguments of every call that starts there. The file is
@@ -20,12 +23,19 @@ too deeply to judge, or a line with nothing to judge, is not constant.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Iterator
+
+from assay.normalize.reaching import ABORT_MODULES, Assigned, Guarded, Reach, reaching
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
 _NUMBERS = frozenset({"int", "float", "len", "abs", "round", "bool", "ord"})
 _TEXT_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "replace"})
 _FLAGS = frozenset({"shell", "check", "text", "timeout", "capture_output", "universal_newlines"})
+_COLLECTIONS = frozenset({"frozenset", "set", "tuple", "list"})
+# methods that change a collection in place: a module's table changed so is no constant
+_MUTATORS = frozenset({"add", "update", "append", "extend", "insert", "setdefault",
+                       "__setitem__", "__ior__", "__iadd__"})
 
 
 class ConstantLines:
@@ -36,6 +46,7 @@ class ConstantLines:
     def __init__(self, source: bytes) -> None:
         self._tree: ast.Module | None = None
         self._module: dict[str, ast.expr] | None = None
+        self._aborts: frozenset[str] | None = None
         self._functions: dict[int, tuple[dict[str, list[ast.expr]], set[str]]] = {}
         try:
             self._tree = ast.parse(source)
@@ -49,7 +60,11 @@ class ConstantLines:
             return False
         nodes, function = at_line(self._tree, line)
         local, params = self._function(function) if function is not None else ({}, set())
-        judge = _Judge(self._module_constants, local, params)
+        held = None
+        if function is not None:
+            aborts = self._abort_names()
+            held = functools.partial(reaching, function, aborts=aborts)
+        judge = _Judge(self._module_constants, local, params, held, line)
         flagged = _is_string if check in SQL_CHECKS else _is_call
         judged = [a for n in _at_column([n for n in nodes if flagged(n)], col)
                   for a in _judged_parts(n)]
@@ -60,8 +75,19 @@ class ConstantLines:
 
     def _module_constants(self) -> dict[str, ast.expr]:
         if self._module is None:
-            self._module = module_constants(self._tree) if self._tree is not None else {}
+            found = module_constants(self._tree) if self._tree is not None else {}
+            changed = _changed_in_place(self._tree) if self._tree is not None else set()
+            self._module = {k: v for k, v in found.items() if k not in changed}
         return self._module
+
+    def _abort_names(self) -> frozenset[str]:
+        """The names `abort` is imported under from Flask or Werkzeug (its own only)."""
+        if self._aborts is None:
+            self._aborts = frozenset(
+                a.name for n in ast.walk(self._tree) if isinstance(n, ast.ImportFrom)
+                and n.module in ABORT_MODULES for a in n.names
+                if a.name == "abort" and a.asname is None) if self._tree else frozenset()
+        return self._aborts
 
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
                   ) -> tuple[dict[str, list[ast.expr]], set[str]]:
@@ -109,10 +135,13 @@ def _first_line(node: ast.AST) -> int | None:
 
 class _Judge:
     def __init__(self, module: Callable[[], dict[str, ast.expr]],
-                 local: dict[str, list[ast.expr]], params: set[str]) -> None:
+                 local: dict[str, list[ast.expr]], params: set[str],
+                 held: Callable[[int, str], Reach] | None = None, line: int = 0) -> None:
         self.module = module
         self.local = local
         self.params = params
+        self.held = held  # what a name holds at a line of the function, when known
+        self.line = line
         self.pending: set[str] = set()
 
     def constant(self, node: ast.AST) -> bool:
@@ -138,6 +167,14 @@ class _Judge:
         return False
 
     def _name(self, name: str) -> bool:
+        if self.held is not None and (name in self.local or name in self.params):
+            held = self.held(self.line, name)
+            if isinstance(held, Assigned):  # its last assignment, judged where it is
+                at = _Judge(self.module, self.local, self.params, self.held, held.line)
+                at.pending = self.pending
+                return self._all_constant(f"at:{held.line}:{name}", [held.value], at)
+            if isinstance(held, Guarded):  # one of a constant collection's, or digits
+                return held.collection is None or self.constant(held.collection)
         if name in self.params:
             return False
         if name in self.local:
@@ -171,6 +208,8 @@ class _Judge:
         args = [*node.args, *(k.value for k in node.keywords)]
         if isinstance(func, ast.Name) and func.id in _NUMBERS:
             return True  # a number: no quote, no metacharacter
+        if isinstance(func, ast.Name) and func.id in _COLLECTIONS:
+            return all(self.constant(a) for a in args)  # `frozenset({"a", "b"})`
         if isinstance(func, ast.Attribute) and func.attr == "get" and self._table(func.value):
             return all(self.constant(a) for a in node.args[1:])
         if isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS:
@@ -276,6 +315,19 @@ def _bound_elsewhere(tree: ast.Module) -> set[str]:
     for _, name, _ in module_assignments(tree):
         plain[name] = plain.get(name, 0) + 1
     out |= {name for name, n in stores.items() if n > plain.get(name, 0)}
+    return out
+
+
+def _changed_in_place(tree: ast.Module) -> set[str]:
+    """Names (`NAME`, `Class.NAME`) whose value a call of a mutating method changes
+    (`ALLOWED.add(x)`), or an item or attribute store (`ALLOWED[k] = v`)."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in _MUTATORS:
+            out.add(dotted(node.func.value))
+        elif isinstance(node, ast.Subscript) and not isinstance(node.ctx, ast.Load):
+            out.add(dotted(node.value))
     return out
 
 

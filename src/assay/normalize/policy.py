@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Protocol
 
 from assay.model import Confidence, Finding, FindingKind, Severity
-from assay.normalize import constant_args
+from assay.normalize import constant_args, reaching
 from assay.normalize.constant_args import ConstantLines
 from assay.normalize.fixed_program import CHECKS as FIXED_PROGRAM_CHECKS
 from assay.normalize.fixed_program import fixed_program
@@ -207,8 +207,10 @@ class FileMemo(Protocol):
 def constant_kind() -> str:
     """The memo's name for the constant-value verdicts on a file's lines, with a digest
     of the code that judges them: a changed judgement never reuses older verdicts."""
-    source = Path(constant_args.__file__).read_bytes()
-    return f"constant-args/{hashlib.sha256(source).hexdigest()[:16]}"
+    digest = hashlib.sha256()
+    for module in (constant_args, reaching):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return f"constant-args/{digest.hexdigest()[:16]}"
 
 
 def apply_policy(findings: Iterable[Finding], policy: Policy, tree: Tree) -> PolicyOutcome:

@@ -1,0 +1,185 @@
+"""What a local name holds at a line, read from the statements that run before it.
+
+A name assigned twice in a function (`expr = request.args["e"]`, then `expr = "1 + 1"`)
+is not a constant by its assignments; at a line after the second, in straight-line
+code, it holds the second's value. And a name a guard holds to a constant set or to
+digits (`if name not in PLUGINS: abort(404)`, `if not n.isdigit(): raise ...`) is, after
+the guard, one of those values or a run of digits and letters: nothing an attacker can
+write code, a command or a query with.
+
+Read backwards from the statement at the line, through the statements of its block
+before it, then those before the enclosing `if`, `with` or `try` (its body only), and so
+on up to the function's first statement:
+
+- the last plain assignment of the name (`name = value`, `name: T = value`) is what it
+  holds, judged at that assignment's line;
+- an `if` with no `else` whose test rejects the name unless it is in a collection, or a
+  string of digits or letters, and whose body always leaves (`raise`, `return`,
+  `continue`, `break`, Flask's `abort(...)` imported under its own name), holds it; so
+  does the test of an enclosing `if name in ...:` whose body the line is in (whether the
+  collection is constant is for the caller to judge);
+- any other statement that binds the name (in a branch, a loop, `+=`, a `global`) makes
+  it unknown, as does leaving a loop's body (the loop comes back) or an `except`,
+  `else` or `finally` block (what ran before is not known).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+Function = ast.FunctionDef | ast.AsyncFunctionDef
+_LEAVE = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+# where a function that raises an HTTP error is imported from, by its name
+ABORT_MODULES = frozenset({"flask", "werkzeug.exceptions"})
+# string tests that hold a value to digits or letters (no quote, space or operator)
+_PLAIN = frozenset({"isdigit", "isdecimal", "isnumeric", "isalnum", "isalpha"})
+
+
+@dataclass(frozen=True)
+class Assigned:
+    """The name holds `value`, assigned at `line`."""
+
+    value: ast.expr
+    line: int
+
+
+@dataclass(frozen=True)
+class Guarded:
+    """The name is held by a guard to the members of `collection` (None: to digits or
+    letters)."""
+
+    collection: ast.expr | None
+
+
+Reach = Assigned | Guarded | None
+_Step = tuple[ast.stmt | None, list[ast.stmt], int]  # a block's owner, the block, an index
+
+
+def reaching(function: Function, line: int, name: str,
+             aborts: frozenset[str] = frozenset()) -> Reach:
+    """What `name` holds at the statement of `function` that starts at `line`, read from
+    the statements before it (None: not known from them); `aborts` are the names of the
+    module that raise an HTTP error (`abort` imported from Flask)."""
+    path = _path(function.body, line)
+    if path is None:
+        return None
+    for parent, block, index in reversed(path):
+        for stmt in reversed(block[:index]):
+            said, found = _before(stmt, name, aborts)
+            if said:
+                return found
+        if parent is None or not _enters(parent, block, name):
+            return None
+        held = _held_inside(parent, block, name)
+        if held is not None:
+            return held
+    return None
+
+
+def _before(stmt: ast.stmt, name: str, aborts: frozenset[str]) -> tuple[bool, Reach]:
+    """Whether one statement before the line says what the name holds, and what."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+            and _is(stmt.targets[0], name):
+        return True, Assigned(stmt.value, stmt.lineno)
+    if isinstance(stmt, ast.AnnAssign) and _is(stmt.target, name) and stmt.value is not None:
+        return True, Assigned(stmt.value, stmt.lineno)
+    if isinstance(stmt, ast.If) and not stmt.orelse and _leaves(stmt.body, aborts):
+        guard = _rejects(stmt.test, name)
+        if guard is not None:
+            return True, guard
+    return _binds_in(stmt, name), None
+
+
+def _path(block: list[ast.stmt], line: int, parent: ast.stmt | None = None,
+          ) -> list[_Step] | None:
+    """The blocks from the function's body down to the innermost statement whose lines
+    hold `line`: (the statement owning the block, the block, the index in it). None
+    when that is a nested function or class, or a `while`'s test (run again after its
+    body)."""
+    for index, stmt in enumerate(block):
+        if not stmt.lineno <= line <= (stmt.end_lineno or stmt.lineno):
+            continue
+        for inner in _blocks(stmt):
+            below = _path(inner, line, stmt)
+            if below is not None:
+                return [(parent, block, index), *below]
+        if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
+                      | ast.While) or any(_holds(b, line) for b in _blocks(stmt)):
+            return None
+        return [(parent, block, index)]
+    return None
+
+
+def _holds(block: list[ast.stmt], line: int) -> bool:
+    return block[0].lineno <= line <= (block[-1].end_lineno or block[-1].lineno)
+
+
+def _blocks(stmt: ast.stmt) -> Iterator[list[ast.stmt]]:
+    for field in ("body", "orelse", "finalbody"):
+        value = getattr(stmt, field, None)
+        if isinstance(value, list) and value and isinstance(value[0], ast.stmt):
+            yield value
+    for handler in getattr(stmt, "handlers", ()):
+        yield handler.body
+    for case in getattr(stmt, "cases", ()):
+        yield case.body
+
+
+def _enters(parent: ast.stmt, block: list[ast.stmt], name: str) -> bool:
+    """Whether what ran before `parent` also ran before its `block`, the name untouched
+    on the way in (no loop back, not a handler or an `else`/`finally` after a `try`'s
+    body, not bound by the `if`'s test or the `with`'s items)."""
+    if isinstance(parent, ast.If):
+        return not _binds_in(parent.test, name)
+    if isinstance(parent, ast.With | ast.AsyncWith):
+        return not any(_binds_in(item, name) for item in parent.items)
+    return isinstance(parent, ast.Try | ast.TryStar) and block is parent.body
+
+
+def _held_inside(parent: ast.stmt, block: list[ast.stmt], name: str) -> Guarded | None:
+    """A guard of an enclosing `if name in COLLECTION:` whose body holds the line."""
+    if isinstance(parent, ast.If) and block is parent.body:
+        test = parent.test
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+                and isinstance(test.ops[0], ast.In) and _is(test.left, name):
+            return Guarded(test.comparators[0])
+    return None
+
+
+def _rejects(test: ast.expr, name: str) -> Guarded | None:
+    """The guard a test that is true unless the name passes it sets (None: none)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+            and isinstance(test.ops[0], ast.NotIn) and _is(test.left, name):
+        return Guarded(test.comparators[0])
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        call = test.operand
+        if isinstance(call, ast.Call) and not call.args and isinstance(call.func, ast.Attribute) \
+                and call.func.attr in _PLAIN and _is(call.func.value, name):
+            return Guarded(None)
+    return None
+
+
+def _leaves(body: list[ast.stmt], aborts: frozenset[str]) -> bool:
+    last = body[-1]
+    if isinstance(last, _LEAVE):
+        return True
+    return isinstance(last, ast.Expr) and isinstance(last.value, ast.Call) \
+        and isinstance(last.value.func, ast.Name) and last.value.func.id in aborts
+
+
+def _binds_in(tree: ast.AST, name: str) -> bool:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id == name \
+                and isinstance(node.ctx, ast.Store | ast.Del):
+            return True
+        if isinstance(node, ast.Global | ast.Nonlocal) and name in node.names:
+            return True
+        if isinstance(node, ast.ExceptHandler) and node.name == name:
+            return True
+    return False
+
+
+def _is(node: ast.expr, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name

@@ -1,0 +1,97 @@
+"""What a name holds at a flagged line, from the statements before it: a constant
+assigned last, a guard that holds it to a constant collection or to digits; and the forms
+that must not count (a branch, a loop, a handler, a guard that does not leave, a
+collection changed in place, an `abort` that is not Flask's)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assay.normalize.constant_args import ConstantLines
+
+HEAD = ("from flask import Flask, abort, request\n\n"
+        "ALLOWED = {'1+1', '2*3'}\nPLUGINS = frozenset({'json', 'csv'})\n\n\n")
+
+
+def _verdict(body: str, check: str = "B307") -> bool:
+    source = HEAD + "def view(param):\n" + body
+    line = next(n for n, text in enumerate(source.splitlines(), 1)
+                if "eval(" in text or "execute(" in text)
+    return ConstantLines(source.encode()).constant(line, check)
+
+
+@pytest.mark.parametrize("body", [
+    # assigned again before the line, in straight-line code or an enclosing block
+    "    expr = request.args['e']\n    expr = '1 + 1'\n    return eval(expr)\n",
+    "    expr = request.args['e']\n    expr = '1 + 1'\n    if expr:\n"
+    "        return eval(expr)\n",
+    "    param = '2 ** 8'\n    with open('x') as f:\n        print(f)\n"
+    "        return eval(param)\n",
+    "    expr = request.args['e']\n    expr = '1'\n    try:\n        return eval(expr)\n"
+    "    except ValueError:\n        return None\n",
+    "    a = request.args['e']\n    a = '1'\n    b = a + ' + 2'\n    return eval(b)\n",
+    "    expr = request.args['e']\n    expr = '1'\n    return str(\n        eval(expr))\n",
+    # held to a constant collection: rejected otherwise, or used only inside the test
+    "    expr = request.args['e']\n    if expr not in ALLOWED:\n        abort(400)\n"
+    "    return eval(expr)\n",
+    "    if param not in PLUGINS:\n        raise ValueError(param)\n    return eval(param)\n",
+    "    if param not in ('a', 'b'):\n        return None\n    return eval(param)\n",
+    "    if param in ALLOWED:\n        return eval(param)\n    return None\n",
+    "    for e in request.args.getlist('e'):\n        if e not in ALLOWED:\n"
+    "            continue\n        value = eval(e)\n        print(value)\n",
+    # held to digits or letters
+    "    n = request.args['n']\n    if not n.isdigit():\n        abort(400)\n"
+    "    return eval(n + ' * 2')\n",
+    "    if not param.isalnum():\n        raise ValueError()\n"
+    "    cursor.execute(\"SELECT * FROM t WHERE a = '\" + param + \"'\")\n",
+])
+def test_what_runs_before_the_line_makes_it_constant(body: str) -> None:
+    check = "B608" if "execute(" in body else "B307"
+    assert _verdict(body, check)
+
+
+@pytest.mark.parametrize("body", [
+    "    return eval(param)\n",
+    # the last assignment is request data, or the constant is in a branch or a loop
+    "    expr = '1'\n    expr = request.args['e']\n    return eval(expr)\n",
+    "    expr = '1'\n    if param:\n        expr = request.args['e']\n    return eval(expr)\n",
+    "    expr = '1'\n    for x in param:\n        expr = x\n    return eval(expr)\n",
+    "    expr = request.args['e']\n    expr = '1'\n    while eval(expr):\n"
+    "        expr = request.args['e']\n",
+    "    expr = request.args['e']\n    while True:\n        value = eval(expr)\n"
+    "        expr = '1'\n",
+    "    expr = request.args['e']\n    for _ in range(2):\n        value = eval(expr)\n"
+    "        expr = '1'\n",
+    "    expr = request.args['e']\n    expr += '1'\n    return eval(expr)\n",
+    "    expr = '1'\n    try:\n        expr = request.args['e']\n    except KeyError:\n"
+    "        return eval(expr)\n",
+    "    expr = request.args['e']\n    expr = '1'\n    with open('x') as expr:\n"
+    "        return eval(expr)\n",
+    # a value assigned from a name that changed since (judged where it was assigned)
+    "    a = request.args['e']\n    b = a\n    a = '1'\n    return eval(b)\n",
+    # a guard that does not leave, has an `else`, or a collection that is not constant
+    "    if param not in ALLOWED:\n        print('no')\n    return eval(param)\n",
+    "    if param not in ALLOWED:\n        abort(400)\n    else:\n        pass\n"
+    "    return eval(param)\n",
+    "    if param not in request.args:\n        abort(400)\n    return eval(param)\n",
+    "    if param in ALLOWED:\n        pass\n    else:\n        return eval(param)\n",
+    "    if param not in ALLOWED:\n        abort(400)\n    param = request.args['e']\n"
+    "    return eval(param)\n",
+    # a test that does not hold to plain characters
+    "    if not param.isprintable():\n        abort(400)\n    return eval(param)\n",
+    "    if not param.startswith('1'):\n        abort(400)\n    return eval(param)\n",
+])
+def test_other_forms_do_not(body: str) -> None:
+    assert not _verdict(body)
+
+
+def test_a_collection_changed_in_place_or_an_abort_of_the_project_is_no_guard() -> None:
+    guarded = "    if param not in ALLOWED:\n        abort(400)\n    return eval(param)\n"
+    assert _verdict(guarded)
+    changed = HEAD + "ALLOWED.add(request.args['x'])\n\n\ndef view(param):\n" + guarded
+    line = len(changed.splitlines())
+    assert not ConstantLines(changed.encode()).constant(line, "B307")
+    own = HEAD.replace("from flask import Flask, abort, request",
+                       "from flask import Flask, request\n\n\ndef abort(code):\n    pass") \
+        + "def view(param):\n" + guarded
+    assert not ConstantLines(own.encode()).constant(len(own.splitlines()), "B307")

@@ -1051,3 +1051,41 @@ def test_a_whole_command_from_the_request_is_command_injection(repo: GitRepo) ->
     found = _semgrep_found(repo, {"app.py": WHOLE_COMMANDS})
     assert [line for family, line in found if family == "command-injection"] == [
         15, 20, 26, 50]
+
+
+INLINE_TEMPLATES = '''\
+from flask import Flask, render_template_string, request
+
+app = Flask(__name__)
+
+
+@app.route("/a")
+def marked_safe():
+    name = request.args.get("name", "")
+    return render_template_string("<p>{{ name|safe }}</p>", name=name)
+
+
+@app.route("/b")
+def escaping_off():
+    name = request.args.get("name", "")
+    return render_template_string(
+        "{% autoescape false %}<p>{{ name }}</p>{% endautoescape %}", name=name)
+
+
+@app.route("/c")
+def escaped():
+    name = request.args.get("name", "")
+    return render_template_string("<p>{{ name }}</p>", name=name)
+
+
+@app.route("/d")
+def safe_constant():
+    return render_template_string("<p>{{ banner|safe }}</p>", banner="<b>hi</b>")
+'''
+
+
+def test_an_inline_template_that_marks_a_variable_safe(repo: GitRepo) -> None:
+    # an inline template with `|safe` or escaping off, rendered with request data, is
+    # XSS at the call; one that escapes, or fed a constant, is not
+    found = _semgrep_found(repo, {"app.py": INLINE_TEMPLATES})
+    assert [line for family, line in found if family.startswith("xss")] == [9, 16]

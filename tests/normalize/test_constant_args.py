@@ -99,3 +99,35 @@ def test_a_line_too_deep_to_judge_is_not_constant() -> None:
     assert not ConstantLines(source).constant(2, "B602")
     assert ConstantLines(b"import subprocess\nsubprocess.call('a' + 'b', shell=True)\n"
                          ).constant(2, "B602")
+
+
+QUOTED = '''\
+import os
+import shlex
+import subprocess
+from shlex import quote as q
+
+
+def ping(host, folder):
+    os.system("ping -c 1 " + shlex.quote(host))
+    subprocess.call(f"ls -l {q(folder)} | wc -l", shell=True)
+    os.system("ping -c 1 " + host)
+'''
+
+
+@pytest.mark.parametrize(("line", "check", "expected"), [
+    (8, "B605", True),  # quoted for the shell: one word, whatever it holds
+    (9, "B602", True),  # imported under another name
+    (10, "B605", False),  # not quoted
+    (8, "B608", False),  # quoted for a shell is not quoted for SQL
+])
+def test_a_value_quoted_for_the_shell_in_a_shell_command(line: int, check: str,
+                                                         expected: bool) -> None:
+    assert ConstantLines(QUOTED.encode()).constant(line, check) is expected
+
+
+def test_a_quote_function_of_the_file_quotes_nothing() -> None:
+    # attack: a file that defines its own `quote` after importing shlex's
+    own = QUOTED.replace("def ping(", "def q(value):\n    return value\n\n\ndef ping(")
+    line = next(n for n, t in enumerate(own.splitlines(), 1) if "q(folder)" in t)
+    assert not ConstantLines(own.encode()).constant(line, "B602")

@@ -29,6 +29,9 @@ from collections.abc import Callable, Iterator
 from assay.normalize.reaching import ABORT_MODULES, Assigned, Guarded, Reach, reaching
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
+SHELL_CHECKS = frozenset({"B602", "B604", "B605"})  # a command line a shell reads
+# what quotes a value for a POSIX shell: one word, no metacharacter it can use
+_SHELL_QUOTING = {"shlex": frozenset({"quote", "join"}), "pipes": frozenset({"quote"})}
 _NUMBERS = frozenset({"int", "float", "len", "abs", "round", "bool", "ord"})
 _TEXT_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "replace"})
 _FLAGS = frozenset({"shell", "check", "text", "timeout", "capture_output", "universal_newlines"})
@@ -47,6 +50,7 @@ class ConstantLines:
         self._tree: ast.Module | None = None
         self._module: dict[str, ast.expr] | None = None
         self._aborts: frozenset[str] | None = None
+        self._quoting: frozenset[str] | None = None
         self._functions: dict[int, tuple[dict[str, list[ast.expr]], set[str]]] = {}
         try:
             self._tree = ast.parse(source)
@@ -65,9 +69,12 @@ class ConstantLines:
             aborts = self._abort_names()
             held = functools.partial(reaching, function, aborts=aborts)
         judge = _Judge(self._module_constants, local, params, held, line)
+        if check in SHELL_CHECKS:
+            judge.quoting = self._shell_quoting()
         flagged = _is_string if check in SQL_CHECKS else _is_call
-        judged = [a for n in _at_column([n for n in nodes if flagged(n)], col)
-                  for a in _judged_parts(n)]
+        candidates = [n for n in nodes if flagged(n) and not (
+            judge.quoting and isinstance(n, ast.Call) and dotted(n.func) in judge.quoting)]
+        judged = [a for n in _at_column(candidates, col) for a in _judged_parts(n)]
         try:
             return bool(judged) and all(judge.constant(node) for node in judged)
         except RecursionError:  # a left-deep `"a" + "a" + ...` of thousands of terms
@@ -79,6 +86,19 @@ class ConstantLines:
             changed = _changed_in_place(self._tree) if self._tree is not None else set()
             self._module = {k: v for k, v in found.items() if k not in changed}
         return self._module
+
+    def _shell_quoting(self) -> frozenset[str]:
+        """The names a call of which quotes a value for the shell: `shlex.quote`,
+        `shlex.join`, `pipes.quote`, and those imported from them (under any name)."""
+        if self._quoting is None:
+            own = {f"{m}.{f}" for m, fs in _SHELL_QUOTING.items() for f in fs}
+            tree = self._tree
+            imported = {a.asname or a.name for n in ast.walk(tree)
+                        if isinstance(n, ast.ImportFrom) and n.module in _SHELL_QUOTING
+                        for a in n.names if a.name in _SHELL_QUOTING[n.module]} \
+                if tree is not None else set()
+            self._quoting = frozenset(own | (imported - _defined(tree) if tree else set()))
+        return self._quoting
 
     def _abort_names(self) -> frozenset[str]:
         """The names `abort` is imported under from Flask or Werkzeug (its own only)."""
@@ -143,6 +163,7 @@ class _Judge:
         self.held = held  # what a name holds at a line of the function, when known
         self.line = line
         self.pending: set[str] = set()
+        self.quoting: frozenset[str] = frozenset()  # for a shell check: what quotes a word
 
     def constant(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
@@ -171,7 +192,7 @@ class _Judge:
             held = self.held(self.line, name)
             if isinstance(held, Assigned):  # its last assignment, judged where it is
                 at = _Judge(self.module, self.local, self.params, self.held, held.line)
-                at.pending = self.pending
+                at.pending, at.quoting = self.pending, self.quoting
                 return self._all_constant(f"at:{held.line}:{name}", [held.value], at)
             if isinstance(held, Guarded):  # one of a constant collection's, or digits
                 return held.collection is None or self.constant(held.collection)
@@ -189,7 +210,7 @@ class _Judge:
         if name not in constants:
             return False
         at_module = _Judge(self.module, {}, set())
-        at_module.pending = self.pending
+        at_module.pending, at_module.quoting = self.pending, self.quoting
         return self._all_constant(f"module:{name}", [constants[name]], at_module)
 
     def _all_constant(self, key: str, values: list[ast.expr], judge: _Judge) -> bool:
@@ -206,6 +227,8 @@ class _Judge:
     def _call(self, node: ast.Call) -> bool:
         func = node.func
         args = [*node.args, *(k.value for k in node.keywords)]
+        if self.quoting and dotted(func) in self.quoting:
+            return True  # quoted for the shell: one word, whatever it holds
         if isinstance(func, ast.Name) and func.id in _NUMBERS:
             return True  # a number: no quote, no metacharacter
         if isinstance(func, ast.Name) and func.id in _COLLECTIONS:
@@ -315,6 +338,17 @@ def _bound_elsewhere(tree: ast.Module) -> set[str]:
     for _, name, _ in module_assignments(tree):
         plain[name] = plain.get(name, 0) + 1
     out |= {name for name, n in stores.items() if n > plain.get(name, 0)}
+    return out
+
+
+def _defined(tree: ast.Module) -> set[str]:
+    """Names the file defines or binds itself (a function, a class, an assignment)."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            out.add(node.name)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            out.add(node.id)
     return out
 
 

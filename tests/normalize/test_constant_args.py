@@ -36,6 +36,10 @@ def run(request, cursor):
     cursor.execute(f"SELECT {Report.COLUMNS[request.args['c']]} FROM t")
     cursor.execute("SELECT * FROM t WHERE id IN (%s)" % ",".join("?" * count), [1])
     cursor.execute(f"SELECT * FROM {RENAMED}")
+    marks = ",".join("?" for _ in request.args.getlist("id"))
+    cursor.execute(f"SELECT * FROM t WHERE id IN ({marks})", ids)
+    leaked = ",".join(v for v in request.args.getlist("id"))
+    cursor.execute(f"SELECT * FROM t WHERE id IN ({leaked})")
     name = "t"
     if request.args.get("x"):
         name = request.args["x"]
@@ -67,6 +71,8 @@ def _line(start: str) -> int:
     ("cursor.execute(f\"SELECT {Report.COLUMNS", "B608", None, True),  # a class's table
     ('cursor.execute("SELECT * FROM t WHERE id IN', "B608", None, True),  # placeholders
     ("cursor.execute(f\"SELECT * FROM {RENAMED}", "B608", None, False),  # bound twice
+    ("cursor.execute(f\"SELECT * FROM t WHERE id IN ({marks", "B608", None, True),
+    ("cursor.execute(f\"SELECT * FROM t WHERE id IN ({leaked", "B608", None, False),
     ("cursor.execute(f\"SELECT * FROM {name}", "B608", None, False),  # one assignment isn't
     ('cursor.execute("SELECT * FROM t ORDER BY " + ORDER.get(request.args["o"], request',
      "B608", None, False),  # the default is request data

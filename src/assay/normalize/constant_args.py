@@ -6,7 +6,8 @@ Bandit's injection checks match a call or a string whatever reaches it:
 either, such a finding would stand, low and unconfirmed, on code no attacker can reach
 into. The value is positively not attacker-controlled when every value on the line is
 a constant: a literal; an f-string, `+`, `%`, `*` or `.format`/`.join` of constants; a
-number (`int(...)`, `len(...)`); a module-level name bound once to a constant (and
+number (`int(...)`, `len(...)`); a comprehension of a constant (`"?" for _ in ids`);
+a module-level name bound once to a constant (and
 never changed in place); a local name every assignment of which in its function is a
 constant, or a name whose value at the line, read from the statements before it, is
 one, or is held by a guard to a constant collection or to digits and letters
@@ -174,6 +175,8 @@ class _Judge:
             return self.constant(node.value)
         if isinstance(node, ast.Tuple | ast.List | ast.Set):
             return all(self.constant(e) for e in node.elts)
+        if isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp):
+            return self.constant(node.elt)  # `"?" for _ in ids`: as many constants
         if isinstance(node, ast.Dict):
             return all(k is not None and self.constant(k) for k in node.keys) and all(
                 self.constant(v) for v in node.values)

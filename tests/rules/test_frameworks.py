@@ -1089,3 +1089,53 @@ def test_an_inline_template_that_marks_a_variable_safe(repo: GitRepo) -> None:
     # XSS at the call; one that escapes, or fed a constant, is not
     found = _semgrep_found(repo, {"app.py": INLINE_TEMPLATES})
     assert [line for family, line in found if family.startswith("xss")] == [9, 16]
+
+
+CHARCLASS_CHOICES = '''\
+import re
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+NUMBER = re.compile(r"\\\\d+")
+
+
+@app.route("/a")
+def ternary():
+    n = request.args.get("n", "")
+    v = n if n.isdigit() else "1"
+    subprocess.run("sleep " + v, shell=True)
+
+
+@app.route("/b")
+def block():
+    n = request.args.get("n", "")
+    if n.isdigit():
+        subprocess.run("sleep " + n, shell=True)
+
+
+@app.route("/c")
+def regex_ternary():
+    n = request.args.get("n", "")
+    v = "1" if not NUMBER.fullmatch(n) else n
+    subprocess.run("sleep " + v, shell=True)
+
+
+@app.route("/d")
+def printable():
+    n = request.args.get("n", "")
+    if n.isprintable():
+        subprocess.run("sleep " + n, shell=True)
+    v = n if n.isprintable() else "1"
+    subprocess.run("sleep " + v, shell=True)
+'''
+
+
+def test_a_character_class_test_choosing_the_value_or_holding_its_block(
+        repo: GitRepo) -> None:
+    # digits only, chosen by a conditional expression or held by the block it is used
+    # in, reach the shell as digits; a test that lets any printable character through
+    # holds nothing (control)
+    found = _semgrep_found(repo, {"app.py": CHARCLASS_CHOICES})
+    assert [line for family, line in found if family == "command-injection"] == [35, 37]

@@ -44,6 +44,11 @@ def _verdict(body: str, check: str = "B307") -> bool:
     "    return eval(n + ' * 2')\n",
     "    if not param.isalnum():\n        raise ValueError()\n"
     "    cursor.execute(\"SELECT * FROM t WHERE a = '\" + param + \"'\")\n",
+    "    if param.isdigit():\n        return eval(param + ' * 2')\n",
+    # chosen only when it holds digits, else a constant
+    "    n = param if param.isdigit() else '0'\n    return eval(n)\n",
+    "    n = '0' if not param.isdecimal() else param\n    return eval(n)\n",
+    "    return eval(param if param.isdigit() else '0')\n",
 ])
 def test_what_runs_before_the_line_makes_it_constant(body: str) -> None:
     check = "B608" if "execute(" in body else "B307"
@@ -80,6 +85,11 @@ def test_what_runs_before_the_line_makes_it_constant(body: str) -> None:
     # a test that does not hold to plain characters
     "    if not param.isprintable():\n        abort(400)\n    return eval(param)\n",
     "    if not param.startswith('1'):\n        abort(400)\n    return eval(param)\n",
+    "    if param.isprintable():\n        return eval(param)\n",
+    "    if param.isdigit():\n        pass\n    else:\n        return eval(param)\n",
+    "    n = param if param.isdigit() else request.args['e']\n    return eval(n)\n",
+    "    n = param if param.isprintable() else '0'\n    return eval(n)\n",
+    "    n = request.args['e'] if param.isdigit() else '0'\n    return eval(n)\n",
 ])
 def test_other_forms_do_not(body: str) -> None:
     assert not _verdict(body)

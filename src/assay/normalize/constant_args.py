@@ -27,7 +27,14 @@ import ast
 import functools
 from collections.abc import Callable, Iterator
 
-from assay.normalize.reaching import ABORT_MODULES, Assigned, Guarded, Reach, reaching
+from assay.normalize.reaching import (
+    ABORT_MODULES,
+    Assigned,
+    Guarded,
+    Reach,
+    plain_test,
+    reaching,
+)
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
 SHELL_CHECKS = frozenset({"B602", "B604", "B605"})  # a command line a shell reads
@@ -175,6 +182,8 @@ class _Judge:
             return self.constant(node.value)
         if isinstance(node, ast.Tuple | ast.List | ast.Set):
             return all(self.constant(e) for e in node.elts)
+        if isinstance(node, ast.IfExp):
+            return self._choice(node)
         if isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp):
             return self.constant(node.elt)  # `"?" for _ in ids`: as many constants
         if isinstance(node, ast.Dict):
@@ -204,6 +213,16 @@ class _Judge:
         if name in self.local:
             return self._all_constant(f"local:{name}", self.local[name], self)
         return self._table(ast.Name(id=name))
+
+    def _choice(self, node: ast.IfExp) -> bool:
+        """`a if test else b`: both constant, or the value itself chosen only when it
+        holds digits or letters (`n if n.isdigit() else "0"`), the other constant."""
+        test, value, other = node.test, node.body, node.orelse
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            test, value, other = test.operand, other, value
+        if isinstance(value, ast.Name) and plain_test(test, value.id):
+            return self.constant(other)
+        return self.constant(value) and self.constant(other)
 
     def _table(self, node: ast.expr) -> bool:
         """A module constant or a class's constant attribute (a table of constants), its

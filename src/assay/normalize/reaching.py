@@ -16,8 +16,8 @@ on up to the function's first statement:
 - an `if` with no `else` whose test rejects the name unless it is in a collection, or a
   string of digits or letters, and whose body always leaves (`raise`, `return`,
   `continue`, `break`, Flask's `abort(...)` imported under its own name), holds it; so
-  does the test of an enclosing `if name in ...:` whose body the line is in (whether the
-  collection is constant is for the caller to judge);
+  does the test of an enclosing `if name in ...:` or `if name.isdigit():` whose body
+  the line is in (whether the collection is constant is for the caller to judge);
 - any other statement that binds the name (in a branch, a loop, `+=`, a `global`) makes
   it unknown, as does leaving a loop's body (the loop comes back) or an `except`,
   `else` or `finally` block (what ran before is not known).
@@ -139,13 +139,24 @@ def _enters(parent: ast.stmt, block: list[ast.stmt], name: str) -> bool:
 
 
 def _held_inside(parent: ast.stmt, block: list[ast.stmt], name: str) -> Guarded | None:
-    """A guard of an enclosing `if name in COLLECTION:` whose body holds the line."""
+    """A guard of an enclosing `if name in COLLECTION:` or `if name.isdigit():` whose
+    body holds the line."""
     if isinstance(parent, ast.If) and block is parent.body:
         test = parent.test
         if isinstance(test, ast.Compare) and len(test.ops) == 1 \
                 and isinstance(test.ops[0], ast.In) and _is(test.left, name):
             return Guarded(test.comparators[0])
+        if plain_test(test, name):
+            return Guarded(None)
     return None
+
+
+def plain_test(test: ast.expr, name: str) -> bool:
+    """Whether `test` is true only when the name holds digits or letters only
+    (`name.isdigit()`)."""
+    return isinstance(test, ast.Call) and not test.args \
+        and isinstance(test.func, ast.Attribute) and test.func.attr in _PLAIN \
+        and _is(test.func.value, name)
 
 
 def _rejects(test: ast.expr, name: str) -> Guarded | None:
@@ -153,11 +164,9 @@ def _rejects(test: ast.expr, name: str) -> Guarded | None:
     if isinstance(test, ast.Compare) and len(test.ops) == 1 \
             and isinstance(test.ops[0], ast.NotIn) and _is(test.left, name):
         return Guarded(test.comparators[0])
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-        call = test.operand
-        if isinstance(call, ast.Call) and not call.args and isinstance(call.func, ast.Attribute) \
-                and call.func.attr in _PLAIN and _is(call.func.value, name):
-            return Guarded(None)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
+            and plain_test(test.operand, name):
+        return Guarded(None)
     return None
 
 

@@ -46,7 +46,7 @@ GATED_BY_DATAFLOW: dict[str, int] = {
     **{t: 94 for t in ("B102", "B307")},
     **{t: 502 for t in ("B301", "B302", "B403", "B506")},
     **{f"B{n}": 611 for n in (*range(313, 320), *range(405, 412))},
-    **{t: 79 for t in ("B701", "B702", "B703", "B704")},
+    **{t: 79 for t in ("B308", "B701", "B702", "B703", "B704")},
     "B310": 918,
     # Hard-coded password checks match on names alone (`PASSWORD_FIELD = "password"`);
     # the pack's secret rules also filter placeholders and empty values.

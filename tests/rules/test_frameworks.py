@@ -1139,3 +1139,95 @@ def test_a_character_class_test_choosing_the_value_or_holding_its_block(
     # holds nothing (control)
     found = _semgrep_found(repo, {"app.py": CHARCLASS_CHOICES})
     assert [line for family, line in found if family == "command-injection"] == [35, 37]
+
+
+PATH_GUARDS = '''\
+import os
+from pathlib import Path
+
+from flask import Flask, abort, request, send_file
+
+app = Flask(__name__)
+BASE = "/srv/files"
+UPLOADS = Path("/srv/uploads")
+
+
+@app.route("/a")
+def table():
+    names = {"a": "a.txt", "b": "b.txt"}
+    return send_file(os.path.join(BASE, names.get(request.args["f"], "a.txt")))
+
+
+@app.route("/b")
+def normalized():
+    name = os.path.normpath(request.args["f"])
+    if name.startswith("..") or os.path.isabs(name):
+        abort(400)
+    return send_file(os.path.join(BASE, name))
+
+
+@app.route("/c")
+def relative():
+    target = (UPLOADS / request.args["f"]).resolve()
+    try:
+        target.relative_to(UPLOADS)
+    except ValueError:
+        abort(403)
+    return send_file(target)
+
+
+@app.route("/d")
+def table_with_request_data():
+    names = {"a": request.args["g"], "b": "b.txt"}
+    return send_file(os.path.join(BASE, names.get(request.args["f"], "a.txt")))
+
+
+@app.route("/e")
+def table_changed():
+    names = {"a": "a.txt"}
+    names["b"] = request.args["g"]
+    return send_file(os.path.join(BASE, names.get(request.args["f"], "a.txt")))
+
+
+@app.route("/f")
+def default_from_request():
+    names = {"a": "a.txt"}
+    return send_file(os.path.join(BASE, names.get(request.args["f"], request.args["g"])))
+
+
+@app.route("/g")
+def climbing_only():
+    name = os.path.normpath(request.args["f"])
+    if name.startswith(".."):
+        abort(400)
+    return send_file(os.path.join(BASE, name))
+
+
+@app.route("/h")
+def both_needed():
+    name = os.path.normpath(request.args["f"])
+    if name.startswith("..") and os.path.isabs(name):
+        abort(400)
+    return send_file(os.path.join(BASE, name))
+
+
+@app.route("/i")
+def relative_not_leaving():
+    target = (UPLOADS / request.args["f"]).resolve()
+    try:
+        target.relative_to(UPLOADS)
+    except ValueError:
+        pass
+    return send_file(target)
+'''
+
+
+def test_path_guards_a_literal_table_a_normalized_check_and_relative_to(
+        repo: GitRepo) -> None:
+    # a lookup in a table of literals, a normalized path refused when it climbs out or
+    # is absolute, `relative_to` that raises before use: no path traversal. Controls: a
+    # table holding or given request data, a request default, one test of the two (or
+    # both required at once), a handler that does not leave
+    found = _semgrep_found(repo, {"app.py": PATH_GUARDS})
+    assert [line for family, line in found if family == "path-traversal"] == [
+        38, 45, 51, 59, 67, 77]

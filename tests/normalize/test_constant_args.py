@@ -137,3 +137,32 @@ def test_a_quote_function_of_the_file_quotes_nothing() -> None:
     own = QUOTED.replace("def ping(", "def q(value):\n    return value\n\n\ndef ping(")
     line = next(n for n, t in enumerate(own.splitlines(), 1) if "q(folder)" in t)
     assert not ConstantLines(own.encode()).constant(line, "B602")
+
+
+CALLS_ON_RESULTS = '''\
+import subprocess
+
+COMMANDS = {"disk": "df -h", "mem": "free -m"}
+RULE = "price < 10"
+
+
+def stat(request, items, code):
+    cmd = COMMANDS.get(request.args.get("what"), "uptime")
+    out = subprocess.check_output(cmd, shell=True).decode()
+    cheap = [i for i in items if eval(RULE, {}, i)]
+    picked = [i for i in items if eval(code, {}, i)]
+    return out, cheap, picked
+'''
+
+
+@pytest.mark.parametrize(("line", "check", "col", "expected"), [
+    # Bandit's column is that of the call and of the call made on its result: the
+    # flagged call is the inner one
+    (9, "B602", 11, True),
+    # eval's code is judged, not the namespaces it is given
+    (10, "B307", 34, True),
+    (11, "B307", 35, False),
+])
+def test_the_flagged_call_and_the_code_eval_runs(line: int, check: str, col: int,
+                                                 expected: bool) -> None:
+    assert ConstantLines(CALLS_ON_RESULTS.encode()).constant(line, check, col) is expected

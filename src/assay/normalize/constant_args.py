@@ -16,7 +16,8 @@ one, or is held by a guard to a constant collection or to digits and letters
 result, is not.
 
 What is judged on the line: for an SQL check (B608, B610, B611), every string built
-there; for the others, the arguments of every call that starts there. The file is
+there; for `eval` and `exec` (B307, B102), the code they are given (not the namespaces);
+for the others, the arguments of every call that starts there. The file is
 parsed once and its expressions indexed by line; a file that does not parse, is nested
 too deeply to judge, or a line with nothing to judge, is not constant.
 """
@@ -38,6 +39,7 @@ from assay.normalize.reaching import (
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
 SHELL_CHECKS = frozenset({"B602", "B604", "B605"})  # a command line a shell reads
+CODE_CHECKS = frozenset({"B102", "B307"})  # `exec`, `eval`: their first argument runs
 # what quotes a value for a POSIX shell: one word, no metacharacter it can use
 _SHELL_QUOTING = {"shlex": frozenset({"quote", "join"}), "pipes": frozenset({"quote"})}
 _NUMBERS = frozenset({"int", "float", "len", "abs", "round", "bool", "ord"})
@@ -82,7 +84,7 @@ class ConstantLines:
         flagged = _is_string if check in SQL_CHECKS else _is_call
         candidates = [n for n in nodes if flagged(n) and not (
             judge.quoting and isinstance(n, ast.Call) and dotted(n.func) in judge.quoting)]
-        judged = [a for n in _at_column(candidates, col) for a in _judged_parts(n)]
+        judged = [a for n in _at_column(candidates, col) for a in _judged_parts(n, check)]
         try:
             return bool(judged) and all(judge.constant(node) for node in judged)
         except RecursionError:  # a left-deep `"a" + "a" + ...` of thousands of terms
@@ -271,19 +273,30 @@ def _at_column(nodes: list[ast.expr], col: int | None) -> list[ast.expr]:
                and (n.end_lineno != n.lineno or col - 1 < (n.end_col_offset or 0))]
     if not holding:
         return nodes
-    return [max(holding, key=lambda n: n.col_offset)]
+    # the innermost: a call and the call made on its result (`run(...).decode()`)
+    # start at the same column
+    return [max(holding, key=lambda n: (n.col_offset, -(n.end_lineno or n.lineno),
+                                        -(n.end_col_offset or 0)))]
 
 
 def _is_call(node: ast.expr) -> bool:
     return isinstance(node, ast.Call)
 
 
-def _judged_parts(node: ast.expr) -> list[ast.expr]:
-    """A call's arguments (its flags aside); a string expression itself."""
+def _judged_parts(node: ast.expr, check: str = "") -> list[ast.expr]:
+    """A call's arguments (its flags aside; for `eval`/`exec`, the code only: the
+    namespaces they are given run nothing); a string expression itself."""
     if isinstance(node, ast.Call) and not (isinstance(node.func, ast.Attribute)
                                            and node.func.attr == "format"):
+        if check in CODE_CHECKS and _code_call(node):
+            return node.args[:1] or [k.value for k in node.keywords if k.arg == "source"]
         return [*node.args, *(k.value for k in node.keywords if k.arg not in _FLAGS)]
     return [node]
+
+
+def _code_call(node: ast.Call) -> bool:
+    """`eval(...)` or `exec(...)` (the builtins, by their own names)."""
+    return isinstance(node.func, ast.Name) and node.func.id in ("eval", "exec")
 
 
 def _is_string(node: ast.expr) -> bool:

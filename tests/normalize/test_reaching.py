@@ -105,3 +105,27 @@ def test_a_collection_changed_in_place_or_an_abort_of_the_project_is_no_guard() 
                        "from flask import Flask, request\n\n\ndef abort(code):\n    pass") \
         + "def view(param):\n" + guarded
     assert not ConstantLines(own.encode()).constant(len(own.splitlines()), "B307")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # the item's last store before the line is a constant, or a dict literal's value
+    ("    options = {'actor': request.args['a'], 'table': 'events'}\n"
+     "    options['table'] = 'events_2024'\n"
+     "    cursor.execute('SELECT * FROM ' + options['table'])\n", True),
+    ("    options = {'actor': request.args['a'], 'table': 'events'}\n"
+     "    print(options['actor'])\n    options['page'] = request.args['p']\n"
+     "    cursor.execute('SELECT * FROM ' + options['table'])\n", True),
+    # request data stored last, the whole dict changed, a store by a key not known
+    ("    options = {'table': 'events'}\n    options['table'] = request.args['t']\n"
+     "    cursor.execute('SELECT * FROM ' + options['table'])\n", False),
+    ("    options = {'table': 'events'}\n    options.update(request.args)\n"
+     "    cursor.execute('SELECT * FROM ' + options['table'])\n", False),
+    ("    options = {'table': 'events'}\n    options[param] = request.args['t']\n"
+     "    cursor.execute('SELECT * FROM ' + options['table'])\n", False),
+    ("    options = {'table': 'events'}\n    fill(options)\n"
+     "    cursor.execute('SELECT * FROM ' + options['table'])\n", False),
+    ("    options = dict(table='events')\n"
+     "    cursor.execute('SELECT * FROM ' + options['table'])\n", False),
+])
+def test_an_item_by_a_constant_key(body: str, expected: bool) -> None:
+    assert _verdict(body, "B608") is expected

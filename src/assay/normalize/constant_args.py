@@ -6,14 +6,17 @@ Bandit's injection checks match a call or a string whatever reaches it:
 either, such a finding would stand, low and unconfirmed, on code no attacker can reach
 into. The value is positively not attacker-controlled when every value on the line is
 a constant: a literal; an f-string, `+`, `%`, `*` or `.format`/`.join` of constants; a
-number (`int(...)`, `len(...)`); a comprehension of a constant (`"?" for _ in ids`);
-a module-level name bound once to a constant (and
-never changed in place); a local name every assignment of which in its function is a
-constant, or a name whose value at the line, read from the statements before it, is
-one, or is held by a guard to a constant collection or to digits and letters
-(normalize/reaching.py); a lookup in a module constant or a class's constant attribute
-(the table's values are its own). Anything else, a parameter, an attribute, a call's
-result, is not.
+number (`int(...)`, `len(...)`); a comprehension of a constant (`"?" for _ in ids`); a
+choice between constants, or between a constant and the value when it holds digits or
+letters only (`n if n.isdigit() else "0"`); a module-level name bound once to a
+constant (and never changed in place); a local name every assignment of which in its
+function is a constant, or a name whose value at the line, read from the statements
+before it, is one, or is held by a guard to a constant collection or to digits and
+letters (normalize/reaching.py); an item read by a constant key whose last store before
+the line is a constant (`options["table"] = "audit_2024"`); a lookup in a module
+constant or a class's constant attribute (the table's values are its own); for a shell
+command, a value quoted for the shell (`shlex.quote`). Anything else, a parameter, an
+attribute, a call's result, is not.
 
 What is judged on the line: for an SQL check (B608, B610, B611), every string built
 there; for `eval` and `exec` (B307, B102), the code they are given (not the namespaces);
@@ -35,6 +38,7 @@ from assay.normalize.reaching import (
     Reach,
     plain_test,
     reaching,
+    reaching_item,
 )
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
@@ -79,6 +83,8 @@ class ConstantLines:
             aborts = self._abort_names()
             held = functools.partial(reaching, function, aborts=aborts)
         judge = _Judge(self._module_constants, local, params, held, line)
+        if function is not None:
+            judge.held_item = functools.partial(reaching_item, function)
         if check in SHELL_CHECKS:
             judge.quoting = self._shell_quoting()
         flagged = _is_string if check in SQL_CHECKS else _is_call
@@ -174,6 +180,8 @@ class _Judge:
         self.line = line
         self.pending: set[str] = set()
         self.quoting: frozenset[str] = frozenset()  # for a shell check: what quotes a word
+        # what `name[key]` holds at a line of the function, when known
+        self.held_item: Callable[[int, str, str | int], Reach] | None = None
 
     def constant(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
@@ -196,7 +204,7 @@ class _Judge:
         if isinstance(node, ast.Name):
             return self._name(node.id)
         if isinstance(node, ast.Subscript):
-            return self._table(node.value)
+            return self._item(node) or self._table(node.value)
         if isinstance(node, ast.Call):
             return self._call(node)
         return False
@@ -206,7 +214,8 @@ class _Judge:
             held = self.held(self.line, name)
             if isinstance(held, Assigned):  # its last assignment, judged where it is
                 at = _Judge(self.module, self.local, self.params, self.held, held.line)
-                at.pending, at.quoting = self.pending, self.quoting
+                at.pending, at.quoting, at.held_item = self.pending, self.quoting, \
+                    self.held_item
                 return self._all_constant(f"at:{held.line}:{name}", [held.value], at)
             if isinstance(held, Guarded):  # one of a constant collection's, or digits
                 return held.collection is None or self.constant(held.collection)
@@ -215,6 +224,19 @@ class _Judge:
         if name in self.local:
             return self._all_constant(f"local:{name}", self.local[name], self)
         return self._table(ast.Name(id=name))
+
+    def _item(self, node: ast.Subscript) -> bool:
+        """`options["table"]` whose last store before the line is a constant."""
+        key = node.slice.value if isinstance(node.slice, ast.Constant) else None
+        if self.held_item is None or not isinstance(node.value, ast.Name) \
+                or not isinstance(key, str | int) or isinstance(key, bool):
+            return False
+        held = self.held_item(self.line, node.value.id, key)
+        if not isinstance(held, Assigned):
+            return False
+        at = _Judge(self.module, self.local, self.params, self.held, held.line)
+        at.pending, at.quoting, at.held_item = self.pending, self.quoting, self.held_item
+        return self._all_constant(f"item:{held.line}:{node.value.id}", [held.value], at)
 
     def _choice(self, node: ast.IfExp) -> bool:
         """`a if test else b`: both constant, or the value itself chosen only when it

@@ -26,7 +26,7 @@ on up to the function's first statement:
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
@@ -62,20 +62,74 @@ def reaching(function: Function, line: int, name: str,
     """What `name` holds at the statement of `function` that starts at `line`, read from
     the statements before it (None: not known from them); `aborts` are the names of the
     module that raise an HTTP error (`abort` imported from Flask)."""
+    return _walk(function, line, name, lambda stmt: _before(stmt, name, aborts), True)
+
+
+def reaching_item(function: Function, line: int, name: str, key: str | int) -> Reach:
+    """What `name[key]` (a constant key) holds at the statement that starts at `line`:
+    its last store (`name[key] = value`, or `name = {key: value, ...}`), when every
+    statement between names `name` only to read or store another constant key."""
+    return _walk(function, line, name, lambda stmt: _item_before(stmt, name, key), False)
+
+
+def _walk(function: Function, line: int, name: str,
+          before: Callable[[ast.stmt], tuple[bool, Reach]], guards: bool) -> Reach:
     path = _path(function.body, line)
     if path is None:
         return None
     for parent, block, index in reversed(path):
         for stmt in reversed(block[:index]):
-            said, found = _before(stmt, name, aborts)
+            said, found = before(stmt)
             if said:
                 return found
         if parent is None or not _enters(parent, block, name):
             return None
-        held = _held_inside(parent, block, name)
+        held = _held_inside(parent, block, name) if guards else None
         if held is not None:
             return held
     return None
+
+
+def _item_before(stmt: ast.stmt, name: str, key: str | int) -> tuple[bool, Reach]:
+    """Whether one statement before the line says what `name[key]` holds, and what."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+        if _is(target, name):
+            return True, _dict_value(stmt.value, key, stmt.lineno)
+        if isinstance(target, ast.Subscript) and _is(target.value, name) \
+                and _constant_key(target.slice) == key and not _mentions(stmt.value, name):
+            return True, Assigned(stmt.value, stmt.lineno)
+    mentioned = [n for n in ast.walk(stmt) if _is_name(n, name)]
+    if not mentioned:
+        return False, None
+    others = {id(n.value) for n in ast.walk(stmt) if isinstance(n, ast.Subscript)
+              and not isinstance(n.ctx, ast.Del) and _is(n.value, name)
+              and _constant_key(n.slice) not in (None, key)}
+    return any(id(n) not in others for n in mentioned), None
+
+
+def _dict_value(value: ast.expr, key: str | int, line: int) -> Reach:
+    """The value a dict literal holds under `key` (None: not a literal, or none)."""
+    if not isinstance(value, ast.Dict) or None in value.keys:
+        return None
+    found = [v for k, v in zip(value.keys, value.values, strict=True)
+             if k is not None and _constant_key(k) == key]
+    return Assigned(found[-1], line) if found else None
+
+
+def _constant_key(node: ast.expr) -> str | int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str | int) \
+            and not isinstance(node.value, bool):
+        return node.value
+    return None
+
+
+def _mentions(tree: ast.AST, name: str) -> bool:
+    return any(_is_name(n, name) for n in ast.walk(tree))
+
+
+def _is_name(node: ast.AST, name: str) -> bool:
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _before(stmt: ast.stmt, name: str, aborts: frozenset[str]) -> tuple[bool, Reach]:

@@ -129,3 +129,25 @@ def test_a_collection_changed_in_place_or_an_abort_of_the_project_is_no_guard() 
 ])
 def test_an_item_by_a_constant_key(body: str, expected: bool) -> None:
     assert _verdict(body, "B608") is expected
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # a branch a constant condition never takes assigns nothing
+    ("    retries = 2\n    if retries > 5:\n        expr = request.args['e']\n"
+     "    else:\n        expr = '1 + 1'\n    return eval(expr)\n", True),
+    ("    expr = '1'\n    flag = 'off'\n    if flag == 'on':\n        expr = request.args['e']\n"
+     "    return eval(expr)\n", True),
+    # the branch taken assigns request data, or the condition is not known
+    ("    retries = 9\n    if retries > 5:\n        expr = request.args['e']\n"
+     "    else:\n        expr = '1 + 1'\n    return eval(expr)\n", False),
+    ("    if param > 5:\n        expr = request.args['e']\n"
+     "    else:\n        expr = '1 + 1'\n    return eval(expr)\n", False),
+    ("    retries = 2\n    if retries > 5 or request.args:\n        expr = request.args['e']\n"
+     "    else:\n        expr = '1 + 1'\n    return eval(expr)\n", False),
+    # a name of the condition assigned again in a branch not known
+    ("    retries = 2\n    if param:\n        retries = 9\n    if retries > 5:\n"
+     "        expr = request.args['e']\n    else:\n        expr = '1'\n    return eval(expr)\n",
+     False),
+])
+def test_a_branch_a_constant_condition_never_takes(body: str, expected: bool) -> None:
+    assert _verdict(body) is expected

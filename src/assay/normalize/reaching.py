@@ -18,6 +18,9 @@ on up to the function's first statement:
   `continue`, `break`, Flask's `abort(...)` imported under its own name), holds it; so
   does the test of an enclosing `if name in ...:` or `if name.isdigit():` whose body
   the line is in (whether the collection is constant is for the caller to judge);
+- an `if` whose test folds to a constant (`retries > 5` where `retries = 2`: see
+  normalize/folding.py) says what its branch taken says, and nothing when that branch
+  does not bind the name;
 - any other statement that binds the name (in a branch, a loop, `+=`, a `global`) makes
   it unknown, as does leaving a loop's body (the loop comes back) or an `except`,
   `else` or `finally` block (what ran before is not known).
@@ -28,6 +31,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+
+from assay.normalize.folding import Value, truth
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _LEAVE = (ast.Raise, ast.Return, ast.Continue, ast.Break)
@@ -62,7 +67,18 @@ def reaching(function: Function, line: int, name: str,
     """What `name` holds at the statement of `function` that starts at `line`, read from
     the statements before it (None: not known from them); `aborts` are the names of the
     module that raise an HTTP error (`abort` imported from Flask)."""
-    return _walk(function, line, name, lambda stmt: _before(stmt, name, aborts), True)
+    def fold(test: ast.expr, at: int) -> bool | None:
+        return truth(test, lambda var: _literal(reaching(function, at, var, aborts)))
+
+    return _walk(function, line, name, lambda stmt: _before(stmt, name, aborts, fold), True)
+
+
+def _literal(held: Reach) -> tuple[bool, Value]:
+    """The value a name holds when it is a literal (number, string, bool, None)."""
+    if isinstance(held, Assigned) and isinstance(held.value, ast.Constant) \
+            and isinstance(held.value.value, int | float | str | None):
+        return True, held.value.value
+    return False, None
 
 
 def reaching_item(function: Function, line: int, name: str, key: str | int) -> Reach:
@@ -132,8 +148,10 @@ def _is_name(node: ast.AST, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
-def _before(stmt: ast.stmt, name: str, aborts: frozenset[str]) -> tuple[bool, Reach]:
-    """Whether one statement before the line says what the name holds, and what."""
+def _before(stmt: ast.stmt, name: str, aborts: frozenset[str],
+            fold: Callable[[ast.expr, int], bool | None]) -> tuple[bool, Reach]:
+    """Whether one statement before the line says what the name holds, and what (an
+    `if` whose test folds to a constant: what the branch it takes says)."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
             and _is(stmt.targets[0], name):
         return True, Assigned(stmt.value, stmt.lineno)
@@ -143,6 +161,14 @@ def _before(stmt: ast.stmt, name: str, aborts: frozenset[str]) -> tuple[bool, Re
         guard = _rejects(stmt.test, name)
         if guard is not None:
             return True, guard
+    if isinstance(stmt, ast.If) and _binds_in(stmt, name) and not _binds_in(stmt.test, name):
+        taken = fold(stmt.test, stmt.lineno)
+        if taken is not None:
+            for inner in reversed(stmt.body if taken else stmt.orelse):
+                said, found = _before(inner, name, aborts, fold)
+                if said:
+                    return True, found
+            return False, None
     return _binds_in(stmt, name), None
 
 

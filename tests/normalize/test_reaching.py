@@ -151,3 +151,17 @@ def test_an_item_by_a_constant_key(body: str, expected: bool) -> None:
 ])
 def test_a_branch_a_constant_condition_never_takes(body: str, expected: bool) -> None:
     assert _verdict(body) is expected
+
+
+def test_a_file_written_to_multiply_the_work_is_judged_all_the_same() -> None:
+    # attack: a hostile file where each condition's names were decided by the
+    # condition before (two lookups each), or each name is built from the one before
+    # twice: both would take two to the power of the number of lines. Each is judged
+    # within a fixed number of lookups, each name once
+    branches = ["    a = 1", "    b = 2"]
+    for _ in range(60):
+        branches += ["    if a > b:", "        a = 1", "    else:", "        b = 2"]
+    doubling = ["    v0 = 'x'", *(f"    v{i} = v{i - 1} + v{i - 1}" for i in range(1, 60))]
+    for body, last in ((branches, "a"), (doubling, "v59")):
+        source = "def view(param):\n" + "\n".join(body) + f"\n    return eval({last})\n"
+        assert ConstantLines(source.encode()).constant(len(body) + 2, "B307")

@@ -179,6 +179,7 @@ class _Judge:
         self.held = held  # what a name holds at a line of the function, when known
         self.line = line
         self.pending: set[str] = set()
+        self.known: dict[str, bool] = {}  # verdicts by key, shared by the question's judges
         self.quoting: frozenset[str] = frozenset()  # for a shell check: what quotes a word
         # what `name[key]` holds at a line of the function, when known
         self.held_item: Callable[[int, str, str | int], Reach] | None = None
@@ -213,10 +214,8 @@ class _Judge:
         if self.held is not None and (name in self.local or name in self.params):
             held = self.held(self.line, name)
             if isinstance(held, Assigned):  # its last assignment, judged where it is
-                at = _Judge(self.module, self.local, self.params, self.held, held.line)
-                at.pending, at.quoting, at.held_item = self.pending, self.quoting, \
-                    self.held_item
-                return self._all_constant(f"at:{held.line}:{name}", [held.value], at)
+                return self._all_constant(f"at:{held.line}:{name}", [held.value],
+                                          self._at(held.line))
             if isinstance(held, Guarded):  # one of a constant collection's, or digits
                 return held.collection is None or self.constant(held.collection)
         if name in self.params:
@@ -234,9 +233,8 @@ class _Judge:
         held = self.held_item(self.line, node.value.id, key)
         if not isinstance(held, Assigned):
             return False
-        at = _Judge(self.module, self.local, self.params, self.held, held.line)
-        at.pending, at.quoting, at.held_item = self.pending, self.quoting, self.held_item
-        return self._all_constant(f"item:{held.line}:{node.value.id}", [held.value], at)
+        return self._all_constant(f"item:{held.line}:{node.value.id}", [held.value],
+                                  self._at(held.line))
 
     def _choice(self, node: ast.IfExp) -> bool:
         """`a if test else b`: both constant, or the value itself chosen only when it
@@ -255,20 +253,34 @@ class _Judge:
         constants = self.module() if name else {}
         if name not in constants:
             return False
-        at_module = _Judge(self.module, {}, set())
-        at_module.pending, at_module.quoting = self.pending, self.quoting
-        return self._all_constant(f"module:{name}", [constants[name]], at_module)
+        return self._all_constant(f"module:{name}", [constants[name]], self._at(0, False))
+
+    def _at(self, line: int, in_function: bool = True) -> _Judge:
+        """A judge of the same question at another line of the function, or at module
+        level (no locals there), sharing what the question has judged so far."""
+        at = _Judge(self.module, self.local if in_function else {},
+                    self.params if in_function else set(),
+                    self.held if in_function else None, line)
+        at.pending, at.known, at.quoting = self.pending, self.known, self.quoting
+        at.held_item = self.held_item if in_function else None
+        return at
 
     def _all_constant(self, key: str, values: list[ast.expr], judge: _Judge) -> bool:
         """Whether every value bound to a name (`key`: its scope and name) is a constant
-        (a name met again while its own values are judged is not: `A = B`, `B = A`)."""
+        (a name met again while its own values are judged is not: `A = B`, `B = A`).
+        Each key is judged once per question: `b = a + a; c = b + b; ...` costs as many
+        judgements as names, not two to the power of their number."""
+        if key in self.known:
+            return self.known[key]
         if key in self.pending:
             return False
         self.pending.add(key)
         try:
-            return all(judge.constant(v) for v in values)
+            verdict = all(judge.constant(v) for v in values)
         finally:
             self.pending.discard(key)
+        self.known[key] = verdict
+        return verdict
 
     def _call(self, node: ast.Call) -> bool:
         func = node.func

@@ -36,6 +36,7 @@ from assay.normalize.folding import Value, truth
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _LEAVE = (ast.Raise, ast.Return, ast.Continue, ast.Break)
+FOLD_LOOKUPS = 64  # names looked up to fold conditions, for one question
 # where a function that raises an HTTP error is imported from, by its name
 ABORT_MODULES = frozenset({"flask", "werkzeug.exceptions"})
 # string tests that hold a value to digits or letters (no quote, space or operator)
@@ -63,12 +64,22 @@ _Step = tuple[ast.stmt | None, list[ast.stmt], int]  # a block's owner, the bloc
 
 
 def reaching(function: Function, line: int, name: str,
-             aborts: frozenset[str] = frozenset()) -> Reach:
+             aborts: frozenset[str] = frozenset(), budget: list[int] | None = None) -> Reach:
     """What `name` holds at the statement of `function` that starts at `line`, read from
     the statements before it (None: not known from them); `aborts` are the names of the
-    module that raise an HTTP error (`abort` imported from Flask)."""
+    module that raise an HTTP error (`abort` imported from Flask). Folding conditions
+    looks up at most `FOLD_LOOKUPS` names in all (`budget`, shared by the lookups one
+    question makes): a file written to make each lookup ask two more does not hang."""
+    left = [FOLD_LOOKUPS] if budget is None else budget
+
+    def lookup(var: str, at: int) -> tuple[bool, Value]:
+        if left[0] <= 0:
+            return False, None
+        left[0] -= 1
+        return _literal(reaching(function, at, var, aborts, left))
+
     def fold(test: ast.expr, at: int) -> bool | None:
-        return truth(test, lambda var: _literal(reaching(function, at, var, aborts)))
+        return truth(test, lambda var: lookup(var, at))
 
     return _walk(function, line, name, lambda stmt: _before(stmt, name, aborts, fold), True)
 

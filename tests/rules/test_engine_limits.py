@@ -34,6 +34,11 @@ SNIPPETS = {
                                  "    d['mode'] = 'fast'\n    os.system(d['cmd'])\n",
     "dict_constant_key_read.py": "def view():\n    d = {'cmd': 'uptime', 'x': request.args['x']}\n"
                                  "    os.system(d['cmd'])\n",
+    # comprehensions: the taint of the iterable does not reach the comprehension
+    "comprehension.py": "def view():\n    xs = request.args.getlist('x')\n"
+                        "    os.system(' '.join(f'-{x}' for x in xs))\n",
+    "comprehension_of_numbers.py": "def view():\n    xs = request.args.getlist('x')\n"
+                                   "    os.system(' '.join([str(int(x)) for x in xs]))\n",
     # constant conditions: branches that never run
     "dead_then.py": "def view():\n    x = request.args['x']\n    n = 3\n    if n * 2 > 10:\n"
                     "        cmd = 'ls ' + x\n    else:\n        cmd = 'uptime'\n"
@@ -108,6 +113,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, lis
     controls = {
         "slices": [shared["propagators"][0], shared["request-data"][-1]],
         "dicts": [shared["propagators"][-1], shared["propagators"][-2], shared["constant-key"]],
+        "comprehensions": [shared["propagators"][-3]],
         "dead": [shared[k] for k in ("dead-then", "dead-then-with-else", "dead-else",
                                      "dead-ternary-else", "dead-ternary-then")],
     }
@@ -131,6 +137,12 @@ def test_constant_write_to_another_key_keeps_the_taint(results: dict[str, Any]) 
 def test_constant_key_read_is_not_tainted_by_other_keys(results: dict[str, Any]) -> None:
     assert not results["pack"]["dict_constant_key_read.py"]
     assert results["dicts"]["dict_constant_key_read.py"]
+
+
+def test_a_comprehension_keeps_the_taint_of_its_iterable(results: dict[str, Any]) -> None:
+    assert results["pack"]["comprehension.py"]
+    assert not results["comprehensions"]["comprehension.py"]
+    assert not results["pack"]["comprehension_of_numbers.py"]  # items made numbers
 
 
 def test_constant_false_branches_are_folded(results: dict[str, Any]) -> None:

@@ -1261,3 +1261,39 @@ def test_pandas_query_parameters_are_bound_and_its_text_is_a_sink(repo: GitRepo)
     # result, returned as HTML, carries it)
     found = _semgrep_found(repo, {"app.py": PANDAS_QUERIES})
     assert [(family, line) for family, line in found] == [("sqli", 18), ("xss", 18)]
+
+
+COMPREHENSIONS = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/a")
+def generator():
+    items = request.args.getlist("i")
+    return "<ul>" + "".join(f"<li>{x}</li>" for x in items) + "</ul>"
+
+
+@app.route("/b")
+def listed():
+    rows = [x.strip() for x in request.args.getlist("i") if x]
+    return "<p>" + rows[0] + "</p>"
+
+
+@app.route("/c")
+def numbers():
+    ids = [int(x) for x in request.args.getlist("id")]
+    conn = sqlite3.connect("app.db")
+    conn.execute("DELETE FROM t WHERE id IN (" + ",".join(str(i) for i in ids) + ")")
+    return "<p>" + str(len([len(x) for x in request.args.getlist("i")])) + "</p>"
+'''
+
+
+def test_a_comprehension_carries_the_taint_of_what_it_iterates(repo: GitRepo) -> None:
+    # items of request data written into markup through a comprehension are XSS; items
+    # converted to numbers first are not SQL injection, nor are their lengths markup
+    found = _semgrep_found(repo, {"app.py": COMPREHENSIONS})
+    assert found == [("xss", 11), ("xss", 17)]

@@ -1264,9 +1264,11 @@ def test_pandas_query_parameters_are_bound_and_its_text_is_a_sink(repo: GitRepo)
 
 
 COMPREHENSIONS = '''\
+import os
 import sqlite3
 
-from flask import Flask, request
+from flask import Flask, request, send_file
+from werkzeug.utils import safe_join
 
 app = Flask(__name__)
 
@@ -1289,11 +1291,20 @@ def numbers():
     conn = sqlite3.connect("app.db")
     conn.execute("DELETE FROM t WHERE id IN (" + ",".join(str(i) for i in ids) + ")")
     return "<p>" + str(len([len(x) for x in request.args.getlist("i")])) + "</p>"
+
+
+@app.route("/d/<theme>/<path:path>")
+def candidates(theme, path):
+    for candidate in (safe_join("/srv/themes", name, path) for name in (theme, "core")):
+        if candidate is not None and os.path.isfile(candidate):
+            return send_file(candidate)
+    return "none"
 '''
 
 
 def test_a_comprehension_carries_the_taint_of_what_it_iterates(repo: GitRepo) -> None:
     # items of request data written into markup through a comprehension are XSS; items
-    # converted to numbers first are not SQL injection, nor are their lengths markup
+    # converted to numbers first are not SQL injection, nor are their lengths markup,
+    # nor are paths a sanitizer made from them path traversal
     found = _semgrep_found(repo, {"app.py": COMPREHENSIONS})
-    assert found == [("xss", 11), ("xss", 17)]
+    assert found == [("xss", 13), ("xss", 19)]

@@ -177,6 +177,20 @@ def nothing_to_scan(run: Run) -> str:
             f"{where}check the path, --rev, [scan] exclude and --exclude")
 
 
+# What the severity policy counted instead of listing, as the summary line says it.
+_NOT_REPORTED = (
+    (TEST_ASSERTS, "assert(s) in test code not reported"),
+    (TEST_CREDENTIALS, "made-up credential(s) in test code not reported"),
+    (CONSTANT_ARGUMENTS, "unconfirmed pattern finding(s) on constant values not reported"),
+    (STDLIB_XML, "unconfirmed standard-library XML parser finding(s) not reported "
+                 "(no external entities switched on)"),
+    (CHECKED_URLS, "unconfirmed URL-open finding(s) not reported (a web URL, or one of "
+                   "the remote hosts the code allows)"),
+    (FIXED_PROGRAMS, "unconfirmed subprocess finding(s) not reported (a fixed program "
+                     "given a list of arguments, no shell)"),
+)
+
+
 def summary_line(run: Run, fail_on: str | None = None, states: States | None = None) -> str:
     """One sentence: findings counted by severity (phantoms apart), coverage, status."""
     real = counted(run.findings)
@@ -193,22 +207,9 @@ def summary_line(run: Run, fail_on: str | None = None, states: States | None = N
     if ghosts:
         found += f"; {not_counted(ghosts)}"
     extra = dict(run.provenance.extra)
-    if extra.get(TEST_ASSERTS):
-        found += f"; {extra[TEST_ASSERTS]} assert(s) in test code not reported"
-    if extra.get(TEST_CREDENTIALS):
-        found += f"; {extra[TEST_CREDENTIALS]} made-up credential(s) in test code not reported"
-    if extra.get(CONSTANT_ARGUMENTS):
-        found += (f"; {extra[CONSTANT_ARGUMENTS]} unconfirmed pattern finding(s) on constant "
-                  "values not reported")
-    if extra.get(STDLIB_XML):
-        found += (f"; {extra[STDLIB_XML]} unconfirmed standard-library XML parser finding(s) "
-                  "not reported (no external entities switched on)")
-    if extra.get(CHECKED_URLS):
-        found += (f"; {extra[CHECKED_URLS]} unconfirmed URL-open finding(s) not reported "
-                  "(a web URL, or one of the remote hosts the code allows)")
-    if extra.get(FIXED_PROGRAMS):
-        found += (f"; {extra[FIXED_PROGRAMS]} unconfirmed subprocess finding(s) not reported "
-                  "(a fixed program given a list of arguments, no shell)")
+    for key, what in _NOT_REPORTED:
+        if extra.get(key):
+            found += f"; {extra[key]} {what}"
     imports = sum(int(v) for k, v in extra.items()
                   if k.startswith("merge.") and k.endswith(IMPORTS_KEY) and v.isdigit())
     if imports:

@@ -28,7 +28,8 @@ import ast
 import functools
 import re
 
-from assay.normalize.constant_args import Function, at_line, dotted
+from assay.normalize.constant_args import at_line, dotted
+from assay.normalize.reaching import Function, is_name, is_parameter
 
 CHECKS = frozenset({"B603", "B607"})
 _RUNS = frozenset({"run", "call", "check_call", "check_output", "Popen"})
@@ -117,12 +118,12 @@ def _fixed_name(name: str, function: Function) -> bool:
         elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                 and node.value.id == name and node.attr not in _GROWING | _READING:
             return False  # `cmd.insert(0, ...)`, `cmd.pop(0)`, `cmd.reverse()`
-        elif isinstance(node, ast.Subscript | ast.Starred) and _named(node.value, name) \
+        elif isinstance(node, ast.Subscript | ast.Starred) and is_name(node.value, name) \
                 and not isinstance(node.ctx, ast.Load):
             return False  # `cmd[0] = ...`, `del cmd[0]`
         elif isinstance(node, ast.Global | ast.Nonlocal) and name in node.names:
             return False
-    return assigned and not _parameter(function, name)
+    return assigned and not is_parameter(function, name)
 
 
 def _fixed_annotated(node: ast.AST, name: str) -> bool:
@@ -139,14 +140,4 @@ def _binds_in(node: ast.AST, name: str) -> bool:
 
 
 def _binds(target: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(target))
-
-
-def _named(node: ast.expr, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
-
-
-def _parameter(function: Function, name: str) -> bool:
-    args = function.args
-    every = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]
-    return any(a is not None and a.arg == name for a in every)
+    return any(is_name(n, name) for n in ast.walk(target))

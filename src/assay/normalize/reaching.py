@@ -121,16 +121,16 @@ def _item_before(stmt: ast.stmt, name: str, key: str | int) -> tuple[bool, Reach
     """Whether one statement before the line says what `name[key]` holds, and what."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target = stmt.targets[0]
-        if _is(target, name):
+        if is_name(target, name):
             return True, _dict_value(stmt.value, key, stmt.lineno)
-        if isinstance(target, ast.Subscript) and _is(target.value, name) \
+        if isinstance(target, ast.Subscript) and is_name(target.value, name) \
                 and _constant_key(target.slice) == key and not _mentions(stmt.value, name):
             return True, Assigned(stmt.value, stmt.lineno)
-    mentioned = [n for n in ast.walk(stmt) if _is_name(n, name)]
+    mentioned = [n for n in ast.walk(stmt) if is_name(n, name)]
     if not mentioned:
         return False, None
     others = {id(n.value) for n in ast.walk(stmt) if isinstance(n, ast.Subscript)
-              and not isinstance(n.ctx, ast.Del) and _is(n.value, name)
+              and not isinstance(n.ctx, ast.Del) and is_name(n.value, name)
               and _constant_key(n.slice) not in (None, key)}
     return any(id(n) not in others for n in mentioned), None
 
@@ -152,11 +152,7 @@ def _constant_key(node: ast.expr) -> str | int | None:
 
 
 def _mentions(tree: ast.AST, name: str) -> bool:
-    return any(_is_name(n, name) for n in ast.walk(tree))
-
-
-def _is_name(node: ast.AST, name: str) -> bool:
-    return isinstance(node, ast.Name) and node.id == name
+    return any(is_name(n, name) for n in ast.walk(tree))
 
 
 def _before(stmt: ast.stmt, name: str, aborts: frozenset[str],
@@ -164,9 +160,9 @@ def _before(stmt: ast.stmt, name: str, aborts: frozenset[str],
     """Whether one statement before the line says what the name holds, and what (an
     `if` whose test folds to a constant: what the branch it takes says)."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
-            and _is(stmt.targets[0], name):
+            and is_name(stmt.targets[0], name):
         return True, Assigned(stmt.value, stmt.lineno)
-    if isinstance(stmt, ast.AnnAssign) and _is(stmt.target, name) and stmt.value is not None:
+    if isinstance(stmt, ast.AnnAssign) and is_name(stmt.target, name) and stmt.value is not None:
         return True, Assigned(stmt.value, stmt.lineno)
     if isinstance(stmt, ast.If) and not stmt.orelse and _leaves(stmt.body, aborts):
         guard = _rejects(stmt.test, name)
@@ -235,7 +231,7 @@ def _held_inside(parent: ast.stmt, block: list[ast.stmt], name: str) -> Guarded 
     if isinstance(parent, ast.If) and block is parent.body:
         test = parent.test
         if isinstance(test, ast.Compare) and len(test.ops) == 1 \
-                and isinstance(test.ops[0], ast.In) and _is(test.left, name):
+                and isinstance(test.ops[0], ast.In) and is_name(test.left, name):
             return Guarded(test.comparators[0])
         if plain_test(test, name):
             return Guarded(None)
@@ -247,13 +243,13 @@ def plain_test(test: ast.expr, name: str) -> bool:
     (`name.isdigit()`)."""
     return isinstance(test, ast.Call) and not test.args \
         and isinstance(test.func, ast.Attribute) and test.func.attr in _PLAIN \
-        and _is(test.func.value, name)
+        and is_name(test.func.value, name)
 
 
 def _rejects(test: ast.expr, name: str) -> Guarded | None:
     """The guard a test that is true unless the name passes it sets (None: none)."""
     if isinstance(test, ast.Compare) and len(test.ops) == 1 \
-            and isinstance(test.ops[0], ast.NotIn) and _is(test.left, name):
+            and isinstance(test.ops[0], ast.NotIn) and is_name(test.left, name):
         return Guarded(test.comparators[0])
     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
             and plain_test(test.operand, name):
@@ -281,5 +277,13 @@ def _binds_in(tree: ast.AST, name: str) -> bool:
     return False
 
 
-def _is(node: ast.expr, name: str) -> bool:
+def is_name(node: ast.AST, name: str) -> bool:
+    """Whether `node` is the name `name`."""
     return isinstance(node, ast.Name) and node.id == name
+
+
+def is_parameter(function: Function, name: str) -> bool:
+    """Whether `name` is a parameter of `function` (`*args` and `**kwargs` too)."""
+    args = function.args
+    every = (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+    return any(a is not None and a.arg == name for a in every)

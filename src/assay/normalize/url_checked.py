@@ -29,7 +29,8 @@ import ast
 import functools
 import re
 
-from assay.normalize.constant_args import Function, at_line, dotted, module_constants
+from assay.normalize.constant_args import at_line, dotted, module_constants
+from assay.normalize.reaching import Function, is_parameter
 
 # hosts of the machine itself: a `file:` URL naming one reads a local file
 LOCAL_HOSTS = frozenset({"", "localhost", "localhost.localdomain", "127.0.0.1", "::1",
@@ -75,7 +76,7 @@ def _checked(url: ast.expr, function: Function | None, module: _Module, line: in
     if not isinstance(url, ast.Name) or function is None:
         return False
     name = url.id
-    if not _parameter(function, name) or _assigned(function, name):
+    if not is_parameter(function, name) or _assigned(function, name):
         return False
     return any(isinstance(stmt, ast.If) and _rejects(stmt, name, module)
                for stmt in function.body if stmt.lineno < line)
@@ -116,20 +117,14 @@ def _values(name: str, function: Function | None, module: _Module) -> list[ast.e
     """Every value assigned to `name` in the function, when each of its bindings there is
     a plain assignment (none for a parameter); a name the function does not bind, the
     module constant of that name."""
-    if function is None or not (_parameter(function, name) or _assigned(function, name)):
+    if function is None or not (is_parameter(function, name) or _assigned(function, name)):
         value = module.constants.get(name)
         return [value] if value is not None else []
     plain = [node.value for node in ast.walk(function) if isinstance(node, ast.Assign)
              for t in node.targets if isinstance(t, ast.Name) and t.id == name]
     stores = sum(1 for n in ast.walk(function)
                  if isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store))
-    return plain if not _parameter(function, name) and len(plain) == stores else []
-
-
-def _parameter(function: Function, name: str) -> bool:
-    args = function.args
-    return name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
-                                    *(a for a in (args.vararg, args.kwarg) if a))}
+    return plain if not is_parameter(function, name) and len(plain) == stores else []
 
 
 def _assigned(function: Function, name: str) -> bool:

@@ -166,3 +166,14 @@ def stat(request, items, code):
 def test_the_flagged_call_and_the_code_eval_runs(line: int, check: str, col: int,
                                                  expected: bool) -> None:
     assert ConstantLines(CALLS_ON_RESULTS.encode()).constant(line, check, col) is expected
+
+
+def test_a_trusted_module_the_tree_defines_proves_nothing() -> None:
+    # attack: a tree with its own `shlex.py` (whose quote returns its argument) or
+    # `flask` package: its quoting and its abort are no evidence
+    assert ConstantLines(QUOTED.encode()).constant(8, "B605")
+    assert not ConstantLines(QUOTED.encode(), frozenset({"shlex"})).constant(8, "B605")
+    guarded = ("from flask import abort\n\nALLOWED = {'a'}\n\n\ndef view(param):\n"
+               "    if param not in ALLOWED:\n        abort(400)\n    return eval(param)\n")
+    assert ConstantLines(guarded.encode()).constant(9, "B307")
+    assert not ConstantLines(guarded.encode(), frozenset({"flask"})).constant(9, "B307")

@@ -451,3 +451,17 @@ def test_a_fixed_program_given_a_list_is_counted_not_listed() -> None:
     assert apply_policy([confirmed, other], Policy(),
                         _Tree({"app/img.py": source})).findings == (confirmed, other)
     assert apply_policy(found, Policy(), _Tree({"app/img.py": shell})).findings == tuple(found)
+
+
+def test_a_shlex_of_the_tree_quotes_nothing_for_the_policy() -> None:
+    # attack: the pull request adds its own `shlex.py`; `shlex.quote` there may return
+    # its argument, so the quoted command is no longer left out as constant
+    source = (b"import os\nimport shlex\n\n\ndef ping(host):\n"
+              b"    os.system('ping -c 1 ' + shlex.quote(host))\n")
+    finding = Finding(scanner="bandit", rule_id="B605", path="app/net.py", span=Span(6, 6, 5),
+                      severity=Severity.LOW, confidence=Confidence.LOW, message="shell",
+                      cwe=78, tags=("unconfirmed-by-taint",))
+    outcome = apply_policy([finding], Policy(), _Tree({"app/net.py": source}))
+    assert (outcome.findings, outcome.constant) == ((), 1)
+    shadowed = _Tree({"app/net.py": source, "app/shlex.py": b"def quote(s):\n    return s\n"})
+    assert apply_policy([finding], Policy(), shadowed).findings == (finding,)

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from assay.normalize.reaching import (
     ABORT_MODULES,
     Assigned,
+    Function,
     Guarded,
     Reach,
     plain_test,
@@ -43,6 +44,8 @@ from assay.normalize.reaching import (
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
 SHELL_CHECKS = frozenset({"B602", "B604", "B605"})  # a command line a shell reads
+# modules whose functions the judgement trusts by name (shell quoting, Flask's abort)
+TRUSTED_MODULES = frozenset({"shlex", "pipes", "flask", "werkzeug"})
 CODE_CHECKS = frozenset({"B102", "B307"})  # `exec`, `eval`: their first argument runs
 # what quotes a value for a POSIX shell: one word, no metacharacter it can use
 _SHELL_QUOTING = {"shlex": frozenset({"quote", "join"}), "pipes": frozenset({"quote"})}
@@ -60,7 +63,10 @@ class ConstantLines:
     the statements around the line (found by descending through those whose lines hold
     it), the locals of the function it is in, the module's constants on first use."""
 
-    def __init__(self, source: bytes) -> None:
+    def __init__(self, source: bytes, shadowed: frozenset[str] = frozenset()) -> None:
+        """`shadowed`: modules trusted by name (`shlex`, `flask`, ...) that the scanned
+        tree defines itself; what they provide proves nothing."""
+        self._shadowed = shadowed
         self._tree: ast.Module | None = None
         self._module: dict[str, ast.expr] | None = None
         self._aborts: frozenset[str] | None = None
@@ -107,11 +113,12 @@ class ConstantLines:
         """The names a call of which quotes a value for the shell: `shlex.quote`,
         `shlex.join`, `pipes.quote`, and those imported from them (under any name)."""
         if self._quoting is None:
-            own = {f"{m}.{f}" for m, fs in _SHELL_QUOTING.items() for f in fs}
+            trusted = {m: fs for m, fs in _SHELL_QUOTING.items() if m not in self._shadowed}
+            own = {f"{m}.{f}" for m, fs in trusted.items() for f in fs}
             tree = self._tree
             imported = {a.asname or a.name for n in ast.walk(tree)
-                        if isinstance(n, ast.ImportFrom) and n.module in _SHELL_QUOTING
-                        for a in n.names if a.name in _SHELL_QUOTING[n.module]} \
+                        if isinstance(n, ast.ImportFrom) and n.module in trusted
+                        for a in n.names if a.name in trusted[n.module]} \
                 if tree is not None else set()
             self._quoting = frozenset(own | (imported - _defined(tree) if tree else set()))
         return self._quoting
@@ -121,11 +128,12 @@ class ConstantLines:
         if self._aborts is None:
             self._aborts = frozenset(
                 a.name for n in ast.walk(self._tree) if isinstance(n, ast.ImportFrom)
-                and n.module in ABORT_MODULES for a in n.names
+                and n.module in ABORT_MODULES and n.module.split(".")[0] not in self._shadowed
+                for a in n.names
                 if a.name == "abort" and a.asname is None) if self._tree else frozenset()
         return self._aborts
 
-    def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef,
+    def _function(self, node: Function,
                   ) -> tuple[dict[str, list[ast.expr]], set[str]]:
         if id(node) not in self._functions:
             args = node.args
@@ -133,9 +141,6 @@ class ConstantLines:
             params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
             self._functions[id(node)] = (_locals(node), params)
         return self._functions[id(node)]
-
-
-Function = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 def at_line(tree: ast.Module, line: int) -> tuple[list[ast.expr], Function | None]:
@@ -434,7 +439,7 @@ def _changed_in_place(tree: ast.Module) -> set[str]:
     return out
 
 
-def _locals(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, list[ast.expr]]:
+def _locals(function: Function) -> dict[str, list[ast.expr]]:
     unknown = ast.Name(id="\0unknown")
     local: dict[str, list[ast.expr]] = {}
     for node in ast.walk(function):

@@ -269,6 +269,9 @@ class _Files:
     def __init__(self, tree: Tree) -> None:
         self.tree = tree
         self.contents: dict[str, bytes | None] = {}
+        # a module the judgement trusts by name, defined by the tree itself (`shlex.py`)
+        parts = {part.removesuffix(".py") for path in tree.paths() for part in path.split("/")}
+        self.shadowed = constant_args.TRUSTED_MODULES & parts
         self.reach = ProductionReach(tree.paths(), is_test_path, tree.read_many,
                                      tree.import_names, tree.reach_memo())
 
@@ -306,7 +309,7 @@ class _Files:
     def on_constants(self, findings: Sequence[Finding]) -> set[int]:
         """The ids of those `findings` whose check flags constants only at their line;
         the verdicts are kept in the tree's file memo, so a rescan parses no file."""
-        memo = self.tree.file_memo(constant_kind())
+        memo = self.tree.file_memo(f"{constant_kind()}/{','.join(sorted(self.shadowed))}")
         asked: dict[str, dict[str, list[Finding]]] = {}
         for finding in findings:
             question = f"{finding.span.start_line}:{finding.rule_id}:{finding.span.start_col}"
@@ -328,7 +331,7 @@ class _Files:
     def _judge(self, path: str, findings: list[Finding], questions: list[str],
                ) -> dict[str, bool]:
         content = self.content(path)
-        lines = None if content is None else ConstantLines(content)
+        lines = None if content is None else ConstantLines(content, self.shadowed)
         return {q: lines is not None and lines.constant(f.span.start_line, f.rule_id,
                                                          f.span.start_col)
                 for q, f in zip(questions, findings, strict=True)}

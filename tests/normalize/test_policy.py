@@ -465,3 +465,20 @@ def test_a_shlex_of_the_tree_quotes_nothing_for_the_policy() -> None:
     assert (outcome.findings, outcome.constant) == ((), 1)
     shadowed = _Tree({"app/net.py": source, "app/shlex.py": b"def quote(s):\n    return s\n"})
     assert apply_policy([finding], Policy(), shadowed).findings == (finding,)
+
+
+def test_a_value_a_regular_expression_holds_to_plain_characters_is_counted() -> None:
+    source = (b"import re\n\nSLUG = re.compile(r'[a-z0-9-]+')\n\n\ndef page(cursor, slug):\n"
+              b"    if not SLUG.fullmatch(slug):\n        raise LookupError(slug)\n"
+              b"    cursor.execute(\"SELECT * FROM pages WHERE slug = '%s'\" % slug)\n")
+    finding = Finding(scanner="bandit", rule_id="B608", path="app/pages.py", span=Span(9, 9),
+                      severity=Severity.LOW, confidence=Confidence.LOW, message="sql",
+                      cwe=89, tags=("unconfirmed-by-taint",))
+    outcome = apply_policy([finding], Policy(), _Tree({"app/pages.py": source}))
+    assert (outcome.findings, outcome.constant) == ((), 1)
+    # a pattern that allows a quote, or the tree's own `re` module: listed
+    loose = source.replace(b"[a-z0-9-]+", b"[^ ]+")
+    assert apply_policy([finding], Policy(), _Tree({"app/pages.py": loose})).findings \
+        == (finding,)
+    shadowed = _Tree({"app/pages.py": source, "app/re.py": b"def compile(p):\n    ...\n"})
+    assert apply_policy([finding], Policy(), shadowed).findings == (finding,)

@@ -9,8 +9,10 @@ import pytest
 
 from assay.normalize.constant_args import ConstantLines
 
-HEAD = ("from flask import Flask, abort, request\n\n"
-        "ALLOWED = {'1+1', '2*3'}\nPLUGINS = frozenset({'json', 'csv'})\n\n\n")
+HEAD = ("import re\n\nfrom flask import Flask, abort, request\n\n"
+        "ALLOWED = {'1+1', '2*3'}\nPLUGINS = frozenset({'json', 'csv'})\n"
+        "SLUG = re.compile(r'[a-z0-9_-]+', re.I)\nNUMBER = r'^\\d{1,6}\\Z'\n"
+        "LOOSE = re.compile(r'[^;]+')\nLINES = re.compile(r'^[a-z]+$', re.M)\n\n\n")
 
 
 def _verdict(body: str, check: str = "B307") -> bool:
@@ -49,6 +51,14 @@ def _verdict(body: str, check: str = "B307") -> bool:
     "    n = param if param.isdigit() else '0'\n    return eval(n)\n",
     "    n = '0' if not param.isdecimal() else param\n    return eval(n)\n",
     "    return eval(param if param.isdigit() else '0')\n",
+    # matched to a regular expression of plain characters only
+    "    if not SLUG.fullmatch(param):\n        abort(404)\n"
+    "    cursor.execute(\"SELECT * FROM t WHERE slug = '%s'\" % param)\n",
+    "    if not re.match(r'^[A-Za-z0-9.-]{1,64}$', param):\n        raise ValueError()\n"
+    "    return eval(param)\n",
+    "    if re.search(NUMBER, param) is None:\n        return None\n    return eval(param)\n",
+    "    if SLUG.fullmatch(param):\n        return eval(param)\n",
+    "    n = param if re.fullmatch(r'\\w+', param) else 'x'\n    return eval(n)\n",
 ])
 def test_what_runs_before_the_line_makes_it_constant(body: str) -> None:
     check = "B608" if "execute(" in body else "B307"
@@ -90,6 +100,18 @@ def test_what_runs_before_the_line_makes_it_constant(body: str) -> None:
     "    n = param if param.isdigit() else request.args['e']\n    return eval(n)\n",
     "    n = param if param.isprintable() else '0'\n    return eval(n)\n",
     "    n = request.args['e'] if param.isdigit() else '0'\n    return eval(n)\n",
+    # a regular expression that allows more, or does not hold the whole value
+    "    if not LOOSE.fullmatch(param):\n        abort(400)\n    return eval(param)\n",
+    "    if not LINES.match(param):\n        abort(400)\n    return eval(param)\n",
+    "    if not re.match(r'[a-z]+', param):\n        abort(400)\n    return eval(param)\n",
+    "    if not re.search(r'[a-z]+$', param):\n        abort(400)\n    return eval(param)\n",
+    "    if not re.fullmatch(r'[a-z ]+', param):\n        abort(400)\n    return eval(param)\n",
+    "    if not re.fullmatch(r'[a-z]+', param, re.MULTILINE):\n        abort(400)\n"
+    "    return eval(param)\n",
+    "    if re.fullmatch(r'[a-z]+', param) is not None:\n        print(1)\n"
+    "    return eval(param)\n",
+    "    if not SLUG.fullmatch(request.args['p']):\n        abort(400)\n"
+    "    return eval(param)\n",
 ])
 def test_other_forms_do_not(body: str) -> None:
     assert not _verdict(body)

@@ -36,16 +36,21 @@ from assay.normalize.reaching import (
     Assigned,
     Function,
     Guarded,
+    Matched,
     Reach,
+    dotted,
     plain_test,
     reaching,
     reaching_item,
 )
+from assay.normalize.regex_guard import flags_plain, plain_pattern
+from assay.normalize.route_params import converted
 
 SQL_CHECKS = frozenset({"B608", "B610", "B611"})
 SHELL_CHECKS = frozenset({"B602", "B604", "B605"})  # a command line a shell reads
-# modules whose functions the judgement trusts by name (shell quoting, Flask's abort)
-TRUSTED_MODULES = frozenset({"shlex", "pipes", "flask", "werkzeug"})
+# modules whose functions the judgement trusts by name (shell quoting, Flask's abort,
+# regular expressions, the frameworks' conversion of route parameters)
+TRUSTED_MODULES = frozenset({"shlex", "pipes", "flask", "werkzeug", "re", "fastapi"})
 CODE_CHECKS = frozenset({"B102", "B307"})  # `exec`, `eval`: their first argument runs
 # what quotes a value for a POSIX shell: one word, no metacharacter it can use
 _SHELL_QUOTING = {"shlex": frozenset({"quote", "join"}), "pipes": frozenset({"quote"})}
@@ -71,7 +76,7 @@ class ConstantLines:
         self._module: dict[str, ast.expr] | None = None
         self._aborts: frozenset[str] | None = None
         self._quoting: frozenset[str] | None = None
-        self._functions: dict[int, tuple[dict[str, list[ast.expr]], set[str]]] = {}
+        self._functions: dict[int, tuple[dict[str, list[ast.expr]], set[str], set[str]]] = {}
         try:
             self._tree = ast.parse(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
@@ -83,16 +88,19 @@ class ConstantLines:
         if self._tree is None:
             return False
         nodes, function = at_line(self._tree, line)
-        local, params = self._function(function) if function is not None else ({}, set())
+        local, params, numbers = self._function(function) if function is not None \
+            else ({}, set(), set())
         held = None
         if function is not None:
             aborts = self._abort_names()
             held = functools.partial(reaching, function, aborts=aborts)
         judge = _Judge(self._module_constants, local, params, held, line)
+        judge.numbers = numbers - set(local)  # converted by the framework, never rebound
         if function is not None:
             judge.held_item = functools.partial(reaching_item, function)
         if check in SHELL_CHECKS:
             judge.quoting = self._shell_quoting()
+        judge.plain_match = self._plain_match
         flagged = _is_string if check in SQL_CHECKS else _is_call
         candidates = [n for n in nodes if flagged(n) and not (
             judge.quoting and isinstance(n, ast.Call) and dotted(n.func) in judge.quoting)]
@@ -123,6 +131,32 @@ class ConstantLines:
             self._quoting = frozenset(own | (imported - _defined(tree) if tree else set()))
         return self._quoting
 
+    def _plain_match(self, matched: Matched) -> bool:
+        """Whether a regular expression test holds its value to plain characters: the
+        file's `re` is the standard library's, the pattern a string (or a module
+        constant bound to one, or to `re.compile` of one) that allows plain characters
+        only (normalize/regex_guard.py), with no flag that changes the anchors."""
+        if self._tree is None or "re" in self._shadowed or _rebinds(self._tree, "re"):
+            return False
+        pattern, flags = matched.pattern, matched.flags
+        if matched.compiled:
+            compiled = self._module_constants().get(dotted(pattern))
+            if not (isinstance(compiled, ast.Call) and dotted(compiled.func) == "re.compile"
+                    and 1 <= len(compiled.args) <= 2 and not compiled.keywords):
+                return False
+            pattern = compiled.args[0]
+            flags = compiled.args[1] if len(compiled.args) == 2 else None
+        text = self._string(pattern)
+        return text is not None and flags_plain(flags) and plain_pattern(text, matched.method)
+
+    def _string(self, node: ast.expr) -> str | None:
+        """A string literal, or the module constant bound to one."""
+        if isinstance(node, ast.Name):
+            bound = self._module_constants().get(node.id)
+            node = bound if bound is not None else node
+        return node.value if isinstance(node, ast.Constant) \
+            and isinstance(node.value, str) else None
+
     def _abort_names(self) -> frozenset[str]:
         """The names `abort` is imported under from Flask or Werkzeug (its own only)."""
         if self._aborts is None:
@@ -134,13 +168,27 @@ class ConstantLines:
         return self._aborts
 
     def _function(self, node: Function,
-                  ) -> tuple[dict[str, list[ast.expr]], set[str]]:
+                  ) -> tuple[dict[str, list[ast.expr]], set[str], set[str]]:
+        """The function's locals, its parameters, and those of them its web framework
+        converts to a number before it runs (normalize/route_params.py)."""
         if id(node) not in self._functions:
             args = node.args
             params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
             params |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-            self._functions[id(node)] = (_locals(node), params)
+            numbers = converted(node, self._imports("fastapi"),
+                                self._imports("flask") and "werkzeug" not in self._shadowed)
+            self._functions[id(node)] = (_locals(node), params, numbers)
         return self._functions[id(node)]
+
+    def _imports(self, module: str) -> bool:
+        """Whether the file imports `module` (or from it), the tree not defining it."""
+        tree = self._tree
+        return tree is not None and module not in self._shadowed and any(
+            (isinstance(n, ast.Import) and any(a.name.split(".")[0] == module
+                                               for a in n.names))
+            or (isinstance(n, ast.ImportFrom) and n.level == 0
+                and (n.module or "").split(".")[0] == module)
+            for n in ast.walk(tree))
 
 
 def at_line(tree: ast.Module, line: int) -> tuple[list[ast.expr], Function | None]:
@@ -188,6 +236,9 @@ class _Judge:
         self.quoting: frozenset[str] = frozenset()  # for a shell check: what quotes a word
         # what `name[key]` holds at a line of the function, when known
         self.held_item: Callable[[int, str, str | int], Reach] | None = None
+        # whether a regular expression test holds a value to plain characters
+        self.plain_match: Callable[[Matched], bool] = lambda _: False
+        self.numbers: set[str] = set()  # parameters the framework made numbers
 
     def constant(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
@@ -222,12 +273,19 @@ class _Judge:
                 return self._all_constant(f"at:{held.line}:{name}", [held.value],
                                           self._at(held.line))
             if isinstance(held, Guarded):  # one of a constant collection's, or digits
-                return held.collection is None or self.constant(held.collection)
+                return self._guarded(held)
+        if name in self.numbers:
+            return True  # `item_id: int` of a FastAPI view, `<int:item_id>` of Flask's
         if name in self.params:
             return False
         if name in self.local:
             return self._all_constant(f"local:{name}", self.local[name], self)
         return self._table(ast.Name(id=name))
+
+    def _guarded(self, held: Guarded) -> bool:
+        if held.matched is not None:
+            return self.plain_match(held.matched)
+        return held.collection is None or self.constant(held.collection)
 
     def _item(self, node: ast.Subscript) -> bool:
         """`options["table"]` whose last store before the line is a constant."""
@@ -247,7 +305,8 @@ class _Judge:
         test, value, other = node.test, node.body, node.orelse
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
             test, value, other = test.operand, other, value
-        if isinstance(value, ast.Name) and plain_test(test, value.id):
+        guard = plain_test(test, value.id) if isinstance(value, ast.Name) else None
+        if guard is not None and self._guarded(guard):
             return self.constant(other)
         return self.constant(value) and self.constant(other)
 
@@ -267,6 +326,8 @@ class _Judge:
                     self.params if in_function else set(),
                     self.held if in_function else None, line)
         at.pending, at.known, at.quoting = self.pending, self.known, self.quoting
+        at.plain_match = self.plain_match
+        at.numbers = self.numbers if in_function else set()
         at.held_item = self.held_item if in_function else None
         return at
 
@@ -357,15 +418,6 @@ def _has_text(node: ast.expr) -> bool:
     return isinstance(node, ast.JoinedStr | ast.BinOp)
 
 
-def dotted(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted(node.value)
-        return f"{base}.{node.attr}" if base else ""
-    return ""
-
-
 def module_constants(tree: ast.Module) -> dict[str, ast.expr]:
     """Names bound once at module level (and `Class.NAME` in a class body), to their value;
     a name bound anywhere else in the file too (`global`, `+=`, a loop, an attribute store
@@ -424,6 +476,21 @@ def _defined(tree: ast.Module) -> set[str]:
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             out.add(node.id)
     return out
+
+
+def _rebinds(tree: ast.Module, module: str) -> bool:
+    """Whether the file binds the name of a module to anything but that module (an
+    assignment, a function, `import other as re`, `from x import re`)."""
+    if module in _defined(tree):
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            for alias in node.names:
+                bound = alias.asname or alias.name.split(".")[0]
+                if bound == module and (isinstance(node, ast.ImportFrom)
+                                        or alias.name != module):
+                    return True
+    return False
 
 
 def _changed_in_place(tree: ast.Module) -> set[str]:

@@ -28,8 +28,8 @@ import ast
 import functools
 import re
 
-from assay.normalize.constant_args import at_line, dotted
-from assay.normalize.reaching import Function, is_name, is_parameter
+from assay.normalize.constant_args import at_line
+from assay.normalize.reaching import Function, dotted, is_name, is_parameter
 
 CHECKS = frozenset({"B603", "B607"})
 _RUNS = frozenset({"run", "call", "check_call", "check_output", "Popen"})

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Protocol
 
 from assay.model import Confidence, Finding, FindingKind, Severity
-from assay.normalize import constant_args, folding, reaching
+from assay.normalize import constant_args, folding, reaching, regex_guard, route_params
 from assay.normalize.constant_args import ConstantLines
 from assay.normalize.fixed_program import CHECKS as FIXED_PROGRAM_CHECKS
 from assay.normalize.fixed_program import fixed_program
@@ -208,7 +208,7 @@ def constant_kind() -> str:
     """The memo's name for the constant-value verdicts on a file's lines, with a digest
     of the code that judges them: a changed judgement never reuses older verdicts."""
     digest = hashlib.sha256()
-    for module in (constant_args, reaching, folding):
+    for module in (constant_args, reaching, folding, regex_guard, route_params):
         digest.update(Path(str(module.__file__)).read_bytes())
     return f"constant-args/{digest.hexdigest()[:16]}"
 

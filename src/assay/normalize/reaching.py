@@ -2,10 +2,12 @@
 
 A name assigned twice in a function (`expr = request.args["e"]`, then `expr = "1 + 1"`)
 is not a constant by its assignments; at a line after the second, in straight-line
-code, it holds the second's value. And a name a guard holds to a constant set or to
-digits (`if name not in PLUGINS: abort(404)`, `if not n.isdigit(): raise ...`) is, after
-the guard, one of those values or a run of digits and letters: nothing an attacker can
-write code, a command or a query with.
+code, it holds the second's value. And a name a guard holds to a constant set, to
+digits or to a regular expression (`if name not in PLUGINS: abort(404)`, `if not
+n.isdigit(): raise ...`, `if not SLUG.fullmatch(s): abort(404)`) is, after the guard,
+one of those values or a run of digits and letters (or of what the expression allows:
+normalize/regex_guard.py): nothing an attacker can write code, a command or a query
+with.
 
 Read backwards from the statement at the line, through the statements of its block
 before it, then those before the enclosing `if`, `with` or `try` (its body only), and so
@@ -13,11 +15,13 @@ on up to the function's first statement:
 
 - the last plain assignment of the name (`name = value`, `name: T = value`) is what it
   holds, judged at that assignment's line;
-- an `if` with no `else` whose test rejects the name unless it is in a collection, or a
-  string of digits or letters, and whose body always leaves (`raise`, `return`,
-  `continue`, `break`, Flask's `abort(...)` imported under its own name), holds it; so
-  does the test of an enclosing `if name in ...:` or `if name.isdigit():` whose body
-  the line is in (whether the collection is constant is for the caller to judge);
+- an `if` with no `else` whose test rejects the name unless it is in a collection, a
+  string of digits or letters, or matches a regular expression, and whose body always
+  leaves (`raise`, `return`, `continue`, `break`, Flask's `abort(...)` imported under
+  its own name), holds it; so
+  does the test of an enclosing `if name in ...:`, `if name.isdigit():` or `if
+  SLUG.fullmatch(name):` whose body the line is in (whether the collection is constant,
+  or the expression allows plain characters only, is for the caller to judge);
 - an `if` whose test folds to a constant (`retries > 5` where `retries = 2`: see
   normalize/folding.py) says what its branch taken says, and nothing when that branch
   does not bind the name;
@@ -33,6 +37,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assay.normalize.folding import Value, truth
+from assay.normalize.regex_guard import METHODS
 
 Function = ast.FunctionDef | ast.AsyncFunctionDef
 _LEAVE = (ast.Raise, ast.Return, ast.Continue, ast.Break)
@@ -52,11 +57,25 @@ class Assigned:
 
 
 @dataclass(frozen=True)
+class Matched:
+    """A test that the name matches a regular expression: `pattern` is the expression
+    given (a string, or the compiled pattern whose method was called: `compiled`),
+    `method` the one called (`fullmatch`, `match`, `search`), `flags` those given."""
+
+    pattern: ast.expr
+    method: str
+    flags: ast.expr | None = None
+    compiled: bool = False
+
+
+@dataclass(frozen=True)
 class Guarded:
     """The name is held by a guard to the members of `collection` (None: to digits or
-    letters)."""
+    letters), or to what a regular expression matches (`matched`: whether it allows
+    plain characters only is for the caller to judge)."""
 
     collection: ast.expr | None
+    matched: Matched | None = None
 
 
 Reach = Assigned | Guarded | None
@@ -226,24 +245,40 @@ def _enters(parent: ast.stmt, block: list[ast.stmt], name: str) -> bool:
 
 
 def _held_inside(parent: ast.stmt, block: list[ast.stmt], name: str) -> Guarded | None:
-    """A guard of an enclosing `if name in COLLECTION:` or `if name.isdigit():` whose
-    body holds the line."""
+    """A guard of an enclosing `if name in COLLECTION:`, `if name.isdigit():` or `if
+    SLUG.fullmatch(name):` whose body holds the line."""
     if isinstance(parent, ast.If) and block is parent.body:
         test = parent.test
         if isinstance(test, ast.Compare) and len(test.ops) == 1 \
                 and isinstance(test.ops[0], ast.In) and is_name(test.left, name):
             return Guarded(test.comparators[0])
-        if plain_test(test, name):
-            return Guarded(None)
+        return plain_test(test, name)
     return None
 
 
-def plain_test(test: ast.expr, name: str) -> bool:
-    """Whether `test` is true only when the name holds digits or letters only
-    (`name.isdigit()`)."""
-    return isinstance(test, ast.Call) and not test.args \
-        and isinstance(test.func, ast.Attribute) and test.func.attr in _PLAIN \
-        and is_name(test.func.value, name)
+def plain_test(test: ast.expr, name: str) -> Guarded | None:
+    """The guard a test sets that is true only when the name holds digits or letters
+    (`name.isdigit()`) or matches a regular expression (`SLUG.fullmatch(name)`,
+    `re.match(r"^[a-z]+$", name) is not None`)."""
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+            and isinstance(test.ops[0], ast.IsNot) and _is_none(test.comparators[0]):
+        test = test.left
+    if not isinstance(test, ast.Call) or not isinstance(test.func, ast.Attribute):
+        return None
+    func, args = test.func, test.args
+    if func.attr in _PLAIN and not args and is_name(func.value, name):
+        return Guarded(None)
+    if func.attr not in METHODS or test.keywords:
+        return None
+    if is_name(func.value, "re") and len(args) in (2, 3) and is_name(args[1], name):
+        return Guarded(None, Matched(args[0], func.attr, args[2] if len(args) == 3 else None))
+    if len(args) == 1 and is_name(args[0], name) and not is_name(func.value, "re"):
+        return Guarded(None, Matched(func.value, func.attr, compiled=True))
+    return None
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _rejects(test: ast.expr, name: str) -> Guarded | None:
@@ -251,9 +286,11 @@ def _rejects(test: ast.expr, name: str) -> Guarded | None:
     if isinstance(test, ast.Compare) and len(test.ops) == 1 \
             and isinstance(test.ops[0], ast.NotIn) and is_name(test.left, name):
         return Guarded(test.comparators[0])
-    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not) \
-            and plain_test(test.operand, name):
-        return Guarded(None)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return plain_test(test.operand, name)
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+            and isinstance(test.ops[0], ast.Is) and _is_none(test.comparators[0]):
+        return plain_test(test.left, name)
     return None
 
 
@@ -275,6 +312,16 @@ def _binds_in(tree: ast.AST, name: str) -> bool:
         if isinstance(node, ast.ExceptHandler) and node.name == name:
             return True
     return False
+
+
+def dotted(node: ast.expr) -> str:
+    """`a.b.c` for a name or a chain of attributes of one ('' for anything else)."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = dotted(node.value)
+        return f"{base}.{node.attr}" if base else ""
+    return ""
 
 
 def is_name(node: ast.AST, name: str) -> bool:

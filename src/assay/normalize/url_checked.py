@@ -29,8 +29,8 @@ import ast
 import functools
 import re
 
-from assay.normalize.constant_args import at_line, dotted, module_constants
-from assay.normalize.reaching import Function, is_parameter
+from assay.normalize.constant_args import at_line, module_constants
+from assay.normalize.reaching import Function, dotted, is_parameter
 
 # hosts of the machine itself: a `file:` URL naming one reads a local file
 LOCAL_HOSTS = frozenset({"", "localhost", "localhost.localdomain", "127.0.0.1", "::1",

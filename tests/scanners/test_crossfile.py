@@ -431,3 +431,34 @@ def test_a_project_method_named_like_a_builtin_method_is_not_matched_by_name(
                          "    return 'ok'\n")
     repo.commit()
     assert _at(_found(repo), SQLI) == [("app.py", 14)]
+
+
+def test_helpers_that_reshape_their_parameter_still_pass_it_to_the_sink(
+        repo: GitRepo) -> None:
+    # a helper that strips its parameter in place, and one that builds a path from it
+    # with a library call, each in a service module of its own; and the same helper
+    # quoting the path for the shell, which is no injection
+    repo.write("services/__init__.py", "")
+    repo.write("services/orders.py", "import sqlite3\n\n\ndef listing(sort):\n"
+                                     "    sort = sort.strip()\n"
+                                     "    conn = sqlite3.connect('shop.db')\n"
+                                     "    return conn.execute('SELECT * FROM o ORDER BY ' + sort)\n")
+    repo.write("services/reports.py", "import os\nimport shlex\n\n\ndef export(name):\n"
+                                      "    target = os.path.join('/srv/reports', name + '.csv')\n"
+                                      "    os.system('render --out %s' % target)\n\n\n"
+                                      "def export_quoted(name):\n"
+                                      "    target = os.path.join('/srv/reports', name)\n"
+                                      "    os.system('render --out %s' % shlex.quote(target))\n")
+    repo.write("app.py", "from flask import Flask, request\n"
+                         "from services.orders import listing\n"
+                         "from services.reports import export, export_quoted\n\n"
+                         "app = Flask(__name__)\n\n\n"
+                         "@app.route('/o')\ndef orders():\n"
+                         "    return {'n': len(listing(request.args['sort']))}\n\n\n"
+                         "@app.route('/e', methods=['POST'])\ndef report():\n"
+                         "    export(request.form['name'])\n"
+                         "    export_quoted(request.form['name'])\n    return {}\n")
+    repo.commit()
+    findings = _found(repo)
+    assert _at(findings, SQLI) == [("app.py", 10)]
+    assert _at(findings, "assay.python.command-injection.taint") == [("app.py", 15)]

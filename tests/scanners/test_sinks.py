@@ -9,6 +9,7 @@ from assay.config import Config
 from assay.scanners.interface import ScannerError
 from assay.scanners.registry import build_scanner
 from assay.scanners.semgrep import RULES_DIR
+from assay.scanners.semgrep._rulegen import rule_wrappers
 from assay.scanners.semgrep._sinks import (
     SinkSignature,
     find_wrappers,
@@ -174,6 +175,7 @@ def test_a_fixed_scheme_and_host_are_not_a_server_side_request_forgery() -> None
 
 
 SQLI = "assay.python.sqli.taint"
+DESER = "assay.python.unsafe-deserialization.taint"
 METHODS = '''\
 class Reports:
     def run(self, cursor, sql):
@@ -493,3 +495,51 @@ def test_a_parser_made_without_entities_keeps_its_helper_from_being_a_sink() -> 
     summaries = summarize({"xmlin.py": LXML}, ["xmlin.py"])
     found = find_wrappers(xxe, signatures(PACK[xxe]), summaries.call_index, lambda w: True)
     assert sorted(w.function for w in found) == ["xmlin.default_parser", "xmlin.resolving"]
+
+
+THROUGH = '''\
+import base64
+import os
+import pickle
+import shlex
+import subprocess
+
+
+def export(name):
+    target = os.path.join("/srv/reports", name + ".csv")
+    os.system("render --out %s" % target)
+
+
+def export_quoted(name):
+    os.system("render --out %s" % shlex.quote(os.path.join("/srv", name)))
+
+
+def export_counted(name):
+    os.system("render --pages %d" % len(os.listdir(name)))
+
+
+def cleaned(term):
+    term = term.strip()
+    subprocess.call("grep " + term, shell=True)
+
+
+def load(cookie):
+    return pickle.loads(base64.b64decode(cookie))
+
+
+def use():
+    export("a"); export_quoted("b"); export_counted("c"); cleaned("d"); load("e")
+'''
+
+
+def test_a_parameter_passed_through_library_calls_reaches_the_sink() -> None:
+    # Semgrep carries taint through a call it has no sanitizer for; so do the wrappers:
+    # `os.path.join`, `base64.b64decode` carry the value on, `shlex.quote` (a sanitizer
+    # of the command-injection rule) and `len` (a number) do not
+    summaries = summarize({"svc.py": THROUGH}, ["svc.py"])
+    found = {(w.function, w.param) for rule in (CMDI, DESER)
+             for w in rule_wrappers(PACK[rule], summaries)}
+    assert found == {("svc.export", "name"), ("svc.cleaned", "term"), ("svc.load", "cookie")}
+    # without a rule to say which calls carry a value, none does (as before)
+    plain = find_wrappers(CMDI, signatures(PACK[CMDI]), summaries.call_index, lambda w: True)
+    assert {(w.function, w.param) for w in plain} == {("svc.cleaned", "term")}

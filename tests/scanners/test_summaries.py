@@ -307,3 +307,41 @@ def test_a_helper_returning_tuples_tells_which_positions_hold_stored_data() -> N
               for f in summarize(sources).of_kind(SummaryKind.STORED)}
     assert stored == {"row": (0, ()), "cleaned": (2, (0,)), "escaped": (3, (1,)),
                       "rendered": (2, (0, 1)), "mixed": (0, ()), "sizes": (0, ())}
+
+
+REASSIGNED = '''\
+def stripped(value):
+    value = value.strip()
+    return value
+
+
+def defaulted(sort):
+    if not sort:
+        sort = "created"
+    return sort
+
+
+def number(page):
+    page = int(page)
+    return page
+
+
+def replaced(name):
+    name = "fixed"
+    return name
+
+
+def use():
+    return stripped("a"), defaulted("b"), number("1"), replaced("c")
+'''
+
+
+def test_a_parameter_assigned_again_keeps_what_it_came_in_with() -> None:
+    # `value = value.strip()` reads the value the parameter came in with; a parameter
+    # assigned only on one branch may still hold it at the return. Neither is constant.
+    result = summarize({"util.py": REASSIGNED}, ["util.py"])
+    kinds = {f.dotted: (f.kind, f.via) for f in result.functions}
+    assert "util.stripped" not in kinds and "util.defaulted" not in kinds
+    # replaced whatever runs, by a conversion or a constant: as before
+    assert kinds["util.number"] == (SummaryKind.SANITIZER, ("int",))
+    assert kinds["util.replaced"] == (SummaryKind.CONSTANT, ())

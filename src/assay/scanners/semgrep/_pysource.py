@@ -38,7 +38,17 @@ DJANGO_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
 _BUILTINS = frozenset(dir(builtins))
 # What a name's fact reads as while it is being computed (breaks assignment cycles).
 _PENDING: dict[str, Any] = {"reach": set(), "flow": (False, set()), "const": True,
-                            "source": False, "callees": (), "stored": False, "outer": ()}
+                            "source": False, "callees": (), "stored": False, "outer": (),
+                            "pass": {}}
+
+
+def _param_pending(kind: str, name: str) -> Any:
+    """What a parameter's fact reads as in its own assignment (`value = value.strip()`):
+    the value it came in with."""
+    return {"reach": {name}, "flow": (True, set()), "const": False, "outer": (),
+            "pass": {}}.get(kind, _PENDING.get(kind))
+
+
 # Reading rows or objects from a database (see `_LocalFlow.is_stored`).
 ROW_METHODS = frozenset({"fetchone", "fetchall", "fetchmany", "scalars", "scalar_one",
                          "scalar_one_or_none", "one_or_none", "first_or_404",
@@ -156,6 +166,10 @@ class ParamCall:
     receiver_methods: tuple[str, ...] = ()
     """For a method call on a plain name (`parser.feed(data)`), every method the
     function calls on that name (`setFeature`, `feed`, ...)."""
+    passed: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
+    """(argument, parameters, calls) for the parameters that reach an argument only
+    through resolved calls (`os.path.join(ROOT, name + ".csv")`): whether each call
+    carries the value on is for the rule to say (one it trusts as a sanitizer does not)."""
 
 
 @dataclass(frozen=True)
@@ -465,7 +479,9 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     own |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
     nested: list[ast.AST] = []
     nodes = list(_own_nodes(node, nested))
-    flow = _LocalFlow(scope, cls, _assignments(nodes), frozenset(own), view)
+    assigned = _assignments(nodes)
+    flow = _LocalFlow(scope, cls, assigned, frozenset(own), view,
+                      frozenset(own & set(assigned)) - _replaced(node.body, own))
     wanted = frozenset(params)
     guards = _Guards(flow, wanted)
     checked = guards.before(node.body) if wanted else []
@@ -697,6 +713,35 @@ def _own_nodes(node: ast.AST, nested: list[ast.AST] | None = None) -> Iterator[a
         stack.extend(_child_nodes(child))
 
 
+def _joined(found: Iterable[dict[str, frozenset[str]]], callee: str = "",
+            ) -> dict[str, frozenset[str]]:
+    """Parameters and the calls on their ways, joined (and `callee` added to each)."""
+    out: dict[str, frozenset[str]] = {}
+    for one in found:
+        for param, via in one.items():
+            out[param] = out.get(param, frozenset()) | via
+    return {p: v | {callee} for p, v in out.items()} if callee else out
+
+
+def _replaced(body: list[ast.stmt], params: set[str]) -> frozenset[str]:
+    """The parameters the first statement of the body that names them assigns, whatever
+    runs (`value = value.strip()`, `page = int(page)`): what they held on the way in is
+    read there only, on the right-hand side."""
+    out: set[str] = set()
+    left = set(params)
+    for statement in body:
+        named = {n.id for n in ast.walk(statement) if isinstance(n, ast.Name)} & left
+        target = statement.targets[0] if isinstance(statement, ast.Assign) \
+            and len(statement.targets) == 1 else statement.target \
+            if isinstance(statement, ast.AnnAssign) and statement.value is not None else None
+        if isinstance(target, ast.Name) and target.id in named:
+            out.add(target.id)
+        left -= named
+        if not left:
+            break
+    return frozenset(out)
+
+
 def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
     out: dict[str, list[ast.expr]] = {}
     for child in nodes:
@@ -716,19 +761,25 @@ class _LocalFlow:
     """Flow-insensitive facts about a function's local names."""
 
     def __init__(self, scope: _Scope, cls: str | None, assigned: dict[str, list[ast.expr]],
-                 params: frozenset[str] = frozenset(), view: bool = False) -> None:
+                 params: frozenset[str] = frozenset(), view: bool = False,
+                 incoming: frozenset[str] = frozenset()) -> None:
         self.scope = scope
         self.cls = cls
         self.view = view  # a class-based view's method
         self.assigned = assigned
         self.params = params
+        # parameters assigned in the body whose value on the way in may still be read
+        # after (`if not sort: sort = "id"`): that value is one of theirs
+        self.incoming = incoming
         self._memo: dict[tuple[str, str], Any] = {}
 
     def _named(self, kind: str, name: str, compute: Callable[[], Any]) -> Any:
-        """A local name's fact, computed once (a cycle sees the partial result)."""
+        """A local name's fact, computed once (a cycle sees the partial result; for a
+        parameter assigned again, `value = value.strip()`, what it held on the way in)."""
         key = (kind, name)
         if key not in self._memo:
-            self._memo[key] = _PENDING.get(kind)
+            self._memo[key] = _param_pending(kind, name) if name in self.params \
+                else _PENDING.get(kind)
             self._memo[key] = compute()
         return self._memo[key]
 
@@ -780,15 +831,22 @@ class _LocalFlow:
         reached: list[tuple[str, tuple[str, ...]]] = []
         fixed: list[str] = []
         built: list[str] = []
+        passed: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
         for key, arg in self._arguments(call):
             names = self.reaching(arg, frozenset()) & params
             if names:
                 reached.append((key, tuple(sorted(names))))
+            through = {p: via for p, via in self.passing(arg).items()
+                       if p in params and p not in names}
+            for via in sorted(set(through.values())):
+                passed.append((key, tuple(sorted(p for p, v in through.items() if v == via)),
+                               tuple(sorted(via))))
+            if names or through:
                 if self.fixed_host(arg, frozenset()):
                     fixed.append(key)
                 if self.query_builder(arg, frozenset()):
                     built.append(key)
-        if not reached:
+        if not reached and not passed:
             return None
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         receiver = (_dotted(call.func.value) or "") if isinstance(call.func, ast.Attribute) else ""
@@ -797,7 +855,7 @@ class _LocalFlow:
             method = ""  # a method of this very class, not a library object's method
         literals = _literal_keywords(call)
         return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
-                         tuple(built), call.lineno, (), self._made(call))
+                         tuple(built), call.lineno, (), self._made(call), (), tuple(passed))
 
     def _made(self, call: ast.Call) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
         out = []
@@ -867,7 +925,8 @@ class _LocalFlow:
             if node.id in self.assigned:
                 name = node.id
                 found: set[str] = self._named("reach", name, lambda: set().union(
-                    *(self.reaching(v, seen) for v in self.assigned[name])))
+                    *(self.reaching(v, seen) for v in self.assigned[name]),
+                    {name} & self.incoming))
                 return found
             return {node.id} if node.id in self.params else set()
         if isinstance(node, ast.Call):
@@ -879,10 +938,34 @@ class _LocalFlow:
             out |= self.reaching(child, seen)
         return out
 
+    def passing(self, node: ast.AST) -> dict[str, frozenset[str]]:
+        """The parameters whose value reaches `node` through resolved calls that are not
+        builtins passing their argument on, each with the calls on its way
+        (`os.path.join(ROOT, name + ".csv")`: name, through `os.path.join`)."""
+        if isinstance(node, ast.Subscript) and self.constant_table(node.value):
+            return {}
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "get" and self.constant_table(node.func.value):
+            return _joined(self.passing(a) for a in node.args[1:])
+        if isinstance(node, ast.Name):
+            if node.id not in self.assigned:
+                return {}
+            name = node.id
+            found: dict[str, frozenset[str]] = self._named(
+                "pass", name, lambda: _joined(self.passing(v) for v in self.assigned[name]))
+            return found
+        children = list(_child_nodes(node))
+        inner = _joined(self.passing(c) for c in children)
+        callee = self.resolve(node.func) if isinstance(node, ast.Call) else None
+        if callee is None or callee in _TRANSPARENT:
+            return inner
+        direct = set().union(*(self.reaching(c, frozenset()) for c in children))
+        return _joined([inner, {p: frozenset() for p in direct}], callee)
+
     def _name_flow(self, name: str, seen: frozenset[str]) -> tuple[bool, set[str]]:
         if name in self.assigned:
             def compute() -> tuple[bool, set[str]]:
-                raw, via = False, set[str]()
+                raw, via = name in self.incoming, set[str]()
                 for value in self.assigned[name]:
                     value_raw, value_via = self._flow(value, seen)
                     raw, via = raw or value_raw, via | value_via
@@ -913,8 +996,9 @@ class _LocalFlow:
         if isinstance(node, ast.Name):
             if node.id in self.assigned:
                 name = node.id
-                const: bool = self._named("const", name, lambda: all(
-                    self.is_const(v, seen) for v in self.assigned[name]))
+                const: bool = name not in self.incoming and self._named(
+                    "const", name, lambda: all(self.is_const(v, seen)
+                                               for v in self.assigned[name]))
                 return const
             return node.id in self.scope.constants
         if isinstance(node, ast.Subscript):  # a lookup in a module constant
@@ -963,6 +1047,8 @@ class _LocalFlow:
         part of it is no such result. A constant assigned or chosen is no part."""
         if isinstance(node, ast.IfExp):
             return self._joined_outer((node.body, node.orelse))
+        if isinstance(node, ast.Name) and node.id in self.incoming:
+            return ()
         if isinstance(node, ast.Name) and node.id in self.assigned:
             found: tuple[str, ...] = self._named(
                 "outer", node.id, partial(self._joined_outer, self.assigned[node.id]))

@@ -484,7 +484,37 @@ def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrappe
         return summaries.defined(name) == 1 and name not in COMMON_NAMES
 
     return find_wrappers(str(rule["id"]), signatures(rule), summaries.call_index, usable,
-                         by_name)
+                         by_name, _carrier(rule, summaries))
+
+
+# calls whose result is a number, a truth value or a digest: nothing of the argument's
+# text gets through (by name, or every function of the module)
+_NOT_CARRIED = frozenset({"int", "float", "bool", "len", "hash", "id", "abs", "round", "ord",
+                          "isinstance", "callable", "type", "hex", "oct", "bin", "sum",
+                          "any", "all", "os.path.exists", "os.path.isfile", "os.path.isdir",
+                          "os.path.getsize", "os.path.getmtime"})
+_NOT_CARRIED_MODULES = ("hashlib.", "hmac.", "uuid.", "secrets.", "zlib.crc32")
+
+
+def _carrier(rule: dict[str, Any], summaries: Summaries) -> Callable[[str], bool]:
+    """Whether a call carries its argument's value on, for this rule: not a sanitizer
+    the rule trusts, not a call giving a number, a truth value or a digest, not a
+    project function summarized as giving a constant, checking a value, or cleaning it
+    with calls the rule trusts. Any other call does, as it does in the rule's own flow."""
+    trusted = trusted_calls(rule)
+    kinds = {f.dotted: f for f in summaries.functions}
+
+    def carries(callee: str) -> bool:
+        if callee in _NOT_CARRIED or callee.startswith(_NOT_CARRIED_MODULES) \
+                or is_trusted(callee, trusted):
+            return False
+        summary = kinds.get(callee)
+        if summary is None or summary.kind in (SummaryKind.SOURCE, SummaryKind.STORED):
+            return True
+        if summary.kind is SummaryKind.SANITIZER:
+            return not (summary.via and all(is_trusted(v, trusted) for v in summary.via))
+        return False
+    return carries
 
 
 def _either(alternatives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:

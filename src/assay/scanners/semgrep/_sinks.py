@@ -75,8 +75,11 @@ class SinkSignature:
     not_made: tuple[tuple[str, str, str, str], ...] = ()
     wrapper: SinkWrapper | None = field(default=None, compare=False)
 
-    def matches(self, call: ParamCall) -> tuple[str, ...]:
-        """The parameters that reach this sink's argument in `call` (empty: no match)."""
+    def matches(self, call: ParamCall, carries: Callable[[str], bool] | None = None,
+                ) -> tuple[str, ...]:
+        """The parameters that reach this sink's argument in `call` (empty: no match);
+        with `carries`, also those that reach it through calls each of which carries
+        the value on (`ParamCall.passed`)."""
         if self.method:
             if call.method != self.method:
                 return ()
@@ -100,6 +103,10 @@ class SinkSignature:
         if self.text_only and key in call.query_builder:
             return ()
         reached = args.get(key or "", ())
+        if carries is not None:
+            reached = tuple(sorted({*reached, *(p for k, params, via in call.passed
+                                                if k == key and all(map(carries, via))
+                                                for p in params)}))
         if call.guarded and self.trusted:
             cleared = {p for p, kind in call.guarded if kind in self.trusted}
             return tuple(p for p in reached if p not in cleared)
@@ -311,12 +318,14 @@ def _split_args(text: str) -> list[str]:
 
 def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                   usable: Callable[[SinkWrapper], bool],
-                  by_name: Callable[[str], bool] = lambda _: True) -> list[SinkWrapper]:
+                  by_name: Callable[[str], bool] = lambda _: True,
+                  carries: Callable[[str], bool] | None = None) -> list[SinkWrapper]:
     """The functions that pass a parameter to one of `sinks`, directly or through
     another wrapper. Only `usable` wrappers (those callers can be matched by name) are
     returned and followed. A method wrapper is followed into calls on any object only
     when its name identifies it (`by_name`: the generated rules match it so); otherwise
-    only into calls that resolve to its class (`self.m(...)`, `Class.m(...)`)."""
+    only into calls that resolve to its class (`self.m(...)`, `Class.m(...)`). A
+    parameter reaches through calls `carries` says carry its value on (none without)."""
     found: dict[tuple[str, str], SinkWrapper] = {}
     current = list(sinks)
     for _ in range(MAX_ROUNDS):
@@ -325,7 +334,7 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
             calls = (index.with_method(sink.method) if sink.method
                      else index.to_callee(sink.callee))
             for function, call in calls:
-                for param in sink.matches(call):
+                for param in sink.matches(call, carries):
                     key = (function.dotted, param)
                     if key in found or param not in function.params:
                         continue

@@ -442,7 +442,8 @@ def test_helpers_that_reshape_their_parameter_still_pass_it_to_the_sink(
     repo.write("services/orders.py", "import sqlite3\n\n\ndef listing(sort):\n"
                                      "    sort = sort.strip()\n"
                                      "    conn = sqlite3.connect('shop.db')\n"
-                                     "    return conn.execute('SELECT * FROM o ORDER BY ' + sort)\n")
+                                     "    return conn.execute('SELECT * FROM o ORDER BY '"
+                                     " + sort)\n")
     repo.write("services/reports.py", "import os\nimport shlex\n\n\ndef export(name):\n"
                                       "    target = os.path.join('/srv/reports', name + '.csv')\n"
                                       "    os.system('render --out %s' % target)\n\n\n"
@@ -462,3 +463,32 @@ def test_helpers_that_reshape_their_parameter_still_pass_it_to_the_sink(
     findings = _found(repo)
     assert _at(findings, SQLI) == [("app.py", 10)]
     assert _at(findings, "assay.python.command-injection.taint") == [("app.py", 15)]
+
+
+def test_a_module_imported_relatively_is_matched_by_its_name_and_the_function(
+        repo: GitRepo) -> None:
+    # `from . import services; services.search(...)`: a common function name (and a view
+    # of the same name as the service function), matched by the module's last name and
+    # the function's; a second module of that last name defining `search` makes the
+    # pair ambiguous, and it is then not used
+    service = ("from django.db import connection\n\n\ndef search(q):\n"
+               "    with connection.cursor() as cursor:\n"
+               "        cursor.execute(\"SELECT id FROM t WHERE title LIKE '%%%s%%'\" % q)\n"
+               "        return cursor.fetchall()\n\n\n"
+               "def stats(day):\n    with connection.cursor() as cursor:\n"
+               "        cursor.execute(f\"SELECT COUNT(*) FROM t WHERE created >= '{day}'\")\n"
+               "        return cursor.fetchall()\n")
+    repo.write("tickets/__init__.py", "")
+    repo.write("tickets/services.py", service)
+    repo.write("tickets/api.py", "from django.http import JsonResponse\n\n"
+                                 "from . import services\n\n\ndef search(request):\n"
+                                 "    return JsonResponse({'r': services.search(request.GET['q'])})"
+                                 "\n\n\ndef stats(request):\n"
+                                 "    return JsonResponse({'r': services.stats("
+                                 "request.GET['d'])})\n")
+    repo.commit()
+    assert _at(_found(repo), SQLI) == [("tickets/api.py", 7), ("tickets/api.py", 11)]
+    repo.write("billing/__init__.py", "")
+    repo.write("billing/services.py", "def search(q):\n    return []\n")
+    repo.commit()
+    assert ("tickets/api.py", 7) not in _at(_found(repo), SQLI)

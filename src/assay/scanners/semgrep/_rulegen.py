@@ -73,8 +73,11 @@ def callee_forms(dotted: str, is_method: bool, summaries: Summaries) -> list[str
     module = dotted.rsplit(".", 1)[0] if "." in dotted else ""
     if unique:
         forms.append(name)
-        if "." in module:  # `from package import module; module.helper()`
-            forms.append(f"{module.rsplit('.', 1)[-1]}.{name}")
+    # `from package import module` (or `from . import module`): `module.helper()`, when
+    # no other module of that last name defines a function of that name
+    pair = f"{module.rsplit('.', 1)[-1]}.{name}"
+    if "." in module and (unique or summaries.defined(pair) == 1):
+        forms.append(pair)
     return [f for f in forms if is_dotted_name(f)]
 
 

@@ -295,9 +295,12 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                              func.source, func.qualname in module.local_calls,
                                              func.guard, func.guard_returns))
     counts: dict[str, int] = {}
-    for func in (f for m in every for f in m.functions):
+    for owner, func in ((m, f) for m in every for f in m.functions):
         name = func.qualname.rsplit(".", 1)[-1]
         counts[name] = counts.get(name, 0) + 1
+        if "." not in func.qualname and "." in owner.name:  # `services.search`: callee_forms
+            pair = f"{owner.name.rsplit('.', 1)[-1]}.{name}"
+            counts[pair] = counts.get(pair, 0) + 1
     for name in foreign_names(called, {m.name for m in every}) & counts.keys():
         counts[name] += 1
     typed = _typed_params(every)
@@ -329,12 +332,14 @@ def foreign_names(called: Iterable[str], modules: set[str]) -> set[str]:
     (`urljoin(...)`, `$OBJ.casefold(...)`), in every file. Were its name also a library
     function's, a pull request could add a helper of that name returning a constant and
     so have every call of the library function read as a sanitizer; such a name counts
-    as defined once more, so only its importable name and its own file match it."""
+    as defined once more, so only its importable name and its own file match it. So does
+    a module's last name and a function's (`storage.open` of `google.cloud.storage`)."""
     out = set(_BUILTIN_NAMES)
     for callee in called:
         head, _, name = callee.rpartition(".")
         if head and not _in_project(head, modules):
             out.add(name)
+            out.add(f"{head.rsplit('.', 1)[-1]}.{name}")  # `storage.open`: see callee_forms
     return out
 
 

@@ -543,3 +543,15 @@ def test_a_parameter_passed_through_library_calls_reaches_the_sink() -> None:
     # without a rule to say which calls carry a value, none does (as before)
     plain = find_wrappers(CMDI, signatures(PACK[CMDI]), summaries.call_index, lambda w: True)
     assert {(w.function, w.param) for w in plain} == {("svc.cleaned", "term")}
+
+
+def test_a_method_on_a_calls_result_is_no_signature_of_that_call() -> None:
+    # `pathlib.Path($PATH, ...).$METHOD(...)` (the path's method reads or writes) is not
+    # "argument 0 of pathlib.Path is a sink": a helper returning `Path(f).suffix` is none
+    rule = PACK["assay.python.path-traversal.taint"]
+    assert not [s for s in signatures(rule) if "Path" in s.callee]
+    summaries = summarize({"names.py": "from pathlib import Path\n\n\ndef extension_of(f):\n"
+                                       "    return Path(f).suffix.lower()\n\n\n"
+                                       "def use():\n    extension_of('a.txt')\n"},
+                          ["names.py"])
+    assert rule_wrappers(rule, summaries) == []

@@ -249,8 +249,8 @@ def _block_patterns(items: list[Any]) -> Iterator[str]:
 
 def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignature | None:
     match = _CALL.match(pattern.strip())
-    if match is None:
-        return None
+    if match is None or not _one_call(match.group(2)):
+        return None  # `pathlib.Path($P).$METHOD(...)`: a call on a call's result
     callee, args = match.group(1), _split_args(match.group(2))
     parts = callee.split(".")
     method = ""
@@ -284,6 +284,24 @@ def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignatu
     if position is None and keyword is None:
         return None
     return SinkSignature(callee_re, method, position, keyword, tuple(required), receiver)
+
+
+def _one_call(args: str) -> bool:
+    """Whether the text between a call's first `(` and the pattern's last `)` is its
+    arguments only (the brackets outside strings balance without closing the call)."""
+    depth, quote = 0, ""
+    for char in args:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def _part_regex(part: str, regexes: dict[str, str]) -> str:

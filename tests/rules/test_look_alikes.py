@@ -1,0 +1,100 @@
+"""Safe code that looks like a flaw, beside the flaw it looks like, one rule form each:
+an inline table of literals, a redirect's host checked by `hostname`, an `evaluate`
+that is no XPath, a template's source as code, answers Flask sends as JSON or plain
+text."""
+
+from __future__ import annotations
+
+from tests.helpers import GitRepo
+from tests.rules.test_frameworks import _semgrep_found
+
+VIEWS = '''\
+from urllib.parse import urlparse
+
+from flask import Flask, make_response, redirect, render_template_string, request
+from lxml import etree
+
+app = Flask(__name__)
+TRUSTED = {"example.com", "www.example.com"}
+DOC = etree.parse("catalog.xml")
+
+
+@app.route("/greet")
+def greet():
+    greeting = {"en": "Hello", "de": "Hallo"}.get(request.args.get("lang"), "Hello")
+    return f"<p>{greeting}</p>"
+
+
+@app.route("/greet-raw")
+def greet_raw():
+    return f"<p>{request.args.get('lang')}</p>"
+
+
+@app.route("/go")
+def go():
+    url = request.args["next"]
+    parts = urlparse(url)
+    if parts.hostname not in TRUSTED:
+        return "no", 400
+    return redirect(url)
+
+
+@app.route("/go-raw")
+def go_raw():
+    return redirect(request.args["next"])
+
+
+@app.route("/score")
+def score(model):
+    model.evaluate(request.args.get("metric"))
+    return "ok"
+
+
+@app.route("/find")
+def find():
+    evaluator = etree.XPathEvaluator(DOC)
+    evaluator.evaluate("//p[@sku='%s']" % request.args["sku"])
+    return "ok"
+
+
+@app.route("/page")
+def page():
+    return render_template_string(request.form["template"])
+
+
+@app.route("/theme")
+def theme():
+    return make_response({"theme": request.cookies.get("theme")})
+
+
+@app.route("/echo")
+def echo():
+    values = {}
+    values["v"] = request.form["v"]
+    return values
+
+
+@app.route("/agent")
+def agent():
+    return f"agent: {request.args['q']}", 200, {"Content-Type": "text/plain"}
+
+
+@app.route("/agent-html")
+def agent_html():
+    return f"agent: {request.args['q']}", 200, {"Content-Type": "text/html"}
+'''
+
+
+def test_look_alikes_are_clean_and_their_flaws_found(repo: GitRepo) -> None:
+    found = _semgrep_found(repo, {"app.py": VIEWS})
+    by_rule: dict[str, list[int]] = {}
+    for rule, line in found:
+        by_rule.setdefault(rule, []).append(line)
+    # the inline table (14), a hostname check (25-28), a model's `evaluate` (38), a dict
+    # made into JSON (56, 63) and a plain-text answer (68) are clean
+    assert by_rule.get("xss") == [19, 73]
+    assert by_rule.get("open-redirect") == [33]
+    assert by_rule.get("xpath-injection") == [45]
+    # the template's source is code (and its output unescaped markup)
+    assert by_rule.get("code-injection") == [51]
+    assert by_rule.get("xss-markup") == [51]

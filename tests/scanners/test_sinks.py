@@ -220,6 +220,7 @@ def test_a_method_is_followed_by_name_only_when_the_name_identifies_it() -> None
 
 
 REPOSITORY = '''\
+import sqlalchemy as sa
 from sqlalchemy import select, text
 
 
@@ -244,20 +245,36 @@ class Repo:
         return session.execute(db.select("SELECT * FROM u WHERE n = '%s'" % name))
 
 
+    def by_alias(self, session, name):
+        return session.execute(sa.select(User).where(User.name == name))
+
+    def by_fields(self, session, query_by):
+        fields = self._fields(**query_by)
+        return session.execute(self._query(User).filter_by(**fields).limit(10))
+
+    def _fields(self, **given):
+        return {k: v for k, v in given.items() if v is not None}
+
+
 def use(repo, session):
     repo.by_name(session, "a", True); repo.by_route(session, "b"); repo.raw(session, "c")
     repo.formatted(session, "d"); repo.selected(session, None, "e")
+    repo.by_alias(session, "f"); repo.by_fields(session, {"g": 1})
 '''
 
 
 def test_a_sqlalchemy_statement_is_not_sql_text() -> None:
     summaries = summarize({"repo.py": REPOSITORY}, ["repo.py"])
     found = find_wrappers(SQLI, signatures(PACK[SQLI]), summaries.call_index, lambda w: True)
-    # values in select(...).filter(...) and table.select().where(...) are bound parameters;
-    # text(), a formatted string and another library's select(sql) are SQL text
-    assert sorted((w.function, w.param) for w in found) == [
-        ("repo.Repo.formatted", "name"), ("repo.Repo.raw", "name"),
-        ("repo.Repo.selected", "db"), ("repo.Repo.selected", "name")]
+    # values in select(...).filter(...) (also `sa.select`) and table.select().where(...)
+    # are bound parameters, as are those of a query a project method makes and the ORM's
+    # chain refines (`self._query(User).filter_by(**fields)`); text(), a formatted
+    # string and another library's select(sql) are SQL text
+    expected = [("repo.Repo.formatted", "name"), ("repo.Repo.raw", "name"),
+                ("repo.Repo.selected", "db"), ("repo.Repo.selected", "name")]
+    assert sorted((w.function, w.param) for w in found) == expected
+    assert sorted((w.function, w.param) for w in rule_wrappers(PACK[SQLI], summaries)) \
+        == expected
 
 
 GUARDED = '''\

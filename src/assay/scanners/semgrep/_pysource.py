@@ -890,15 +890,26 @@ class _LocalFlow:
         if not isinstance(node, ast.Call):
             return False
         func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in _CHAIN_METHODS \
+                and isinstance(func.value, ast.Call) and not self._text_call(func.value):
+            return True  # `self._query(Model).filter_by(**fields)`: made by a method
         if isinstance(func, ast.Attribute) and func.attr in _BUILDER_METHODS:
             return self.query_builder(func.value, seen)
+        callee = self.resolve(func) or ""
+        if callee.split(".", 1)[0] in _SQL_BUILDER_PACKAGES:  # `sa.select(Model)`
+            return callee.rsplit(".", 1)[-1] in _TABLE_STATEMENTS | _STATEMENT_FUNCTIONS
         if isinstance(func, ast.Attribute) and func.attr in _TABLE_STATEMENTS:
             # `table.select()`, `T.__table__.update()`: no argument (a `db.select(sql)` of
             # some other library takes the statement's text)
             return not node.args and not isinstance(func.value, ast.Call)
-        callee = self.resolve(func) or ""
-        return callee.split(".", 1)[0] in _SQL_BUILDER_PACKAGES and \
-            callee.rsplit(".", 1)[-1] in _TABLE_STATEMENTS | _STATEMENT_FUNCTIONS
+        return False
+
+    def _text_call(self, call: ast.Call) -> bool:
+        """Whether a call may give SQL text or a textual statement (`text(sql)`, a
+        string's method): a chain on it is no statement built with the ORM."""
+        name = (self.resolve(call.func) or _dotted(call.func) or "").rsplit(".", 1)[-1]
+        return name in ("text", "format", "join", "replace", "strip") \
+            or (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Constant))
 
     def fixed_host(self, node: ast.expr, seen: frozenset[str]) -> bool:
         """True when `node` is a URL whose scheme and host are constant text in front:
@@ -1126,6 +1137,11 @@ _BUILDER_METHODS = frozenset({
     "with_for_update", "join_from", "unique"})
 """Methods of a SQLAlchemy statement that return a statement: their arguments are
 expressions whose values are bound, not SQL text (`text()` is not among them)."""
+_CHAIN_METHODS = frozenset({"filter_by", "where", "order_by", "offset", "limit", "options",
+                            "group_by", "having", "select_from", "outerjoin", "returning",
+                            "with_for_update", "execution_options"})
+"""Of those, the methods no string or other common type has: a chain of one on a call's
+result (a project method making the query, `self._query(Model)`) is a statement."""
 
 _FIXED_HOST = re.compile(r"^https?://[^/{}%?#\s]+[/?#]")
 

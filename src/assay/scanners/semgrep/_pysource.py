@@ -532,18 +532,15 @@ class _Guards:
         if not self.params:
             return "", (), False
         returns = [n.value for n in nodes if isinstance(n, ast.Return)]
-        kinds = [self.check(v) if v is not None else None for v in returns]
-        if returns and all(k is not None or _is_bool(v) for k, v in zip(kinds, returns,
-                                                                      strict=True)):
-            found = {k for k in kinds if k}
+        kinds = [self.all_checks(v) if v is not None else set[str]() for v in returns]
+        if returns and all(k or _is_bool(v) for k, v in zip(kinds, returns, strict=True)):
+            found = set().union(*kinds)
             if found:
                 return "predicate", tuple(sorted(found)), False
         exits = set[str]()
         for node in nodes:
             if isinstance(node, ast.If) and any(_exits(b) for b in node.body):
-                kind = self.check(node.test)
-                if kind:
-                    exits.add(kind)
+                exits |= self.all_checks(node.test, negated=True)
         if not exits:
             return "", (), False
         returned = any(v is not None and self.mentions(v) for v in returns)
@@ -592,6 +589,18 @@ class _Guards:
     def _called(self, form: str, call: ast.Call) -> str | None:
         callee = self.flow.resolve(call.func)
         return f"{form}:{callee}" if callee and "." in callee else None
+
+    def all_checks(self, test: ast.expr, negated: bool = False) -> set[str]:
+        """Every kind of check a condition makes when it holds (`negated`: when it does
+        not, as the test of an `if` that leaves): each part of an `and` that holds (of an
+        `or` that does not, `if not a or not b: raise`) is made."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            return self.all_checks(test.operand, not negated)
+        joined = ast.Or if negated else ast.And
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, joined):
+            return set().union(*(self.all_checks(v, negated) for v in test.values))
+        kind = self.check(test)
+        return {kind} if kind else set()
 
     def check(self, test: ast.expr) -> str | None:
         """The kind of check a condition makes on a parameter's value, if any."""

@@ -252,7 +252,7 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
 # Rules a parameter from one URL segment cannot feed: it holds no `/`
 SEGMENT_SAFE_RULES = frozenset({"assay.python.path-traversal.taint"})
 _EXITS = [{"pattern": "return ..."}, {"pattern": "raise ..."}, {"pattern": "abort(...)"},
-          {"pattern": "flask.abort(...)"}]
+          {"pattern": "flask.abort(...)"}, {"pattern": "$X = $SAFE"}]
 _VARIABLE = {"metavariable-regex": {"metavariable": "$X", "regex": r"^[A-Za-z_][\w.]*$"}}
 # the other branch of a guarded conditional (`t if is_safe(t) else "/"`): a literal or a
 # URL the application builds itself, never a second value of the request
@@ -287,11 +287,17 @@ def guard_sanitizers(rule_id: str, summaries: Summaries,
 
 def _guard_patterns(form: str, guard: FunctionSummary, wrapper: bool) -> list[dict[str, Any]]:
     if guard.guard == "predicate":
+        check = f"{form}(..., $X, ...)"
         return [{"by-side-effect": True, "patterns": [
-                    {"pattern": f"if not {form}(..., $X, ...):\n    ...\n    $EXIT\n"},
+                    {"pattern-either": [
+                        {"pattern": f"if {test}:\n    ...\n    $EXIT\n"}
+                        for test in (f"not {check}", f"not {check} or $OTHER",
+                                     f"$OTHER or not {check}")]},
                     {"metavariable-pattern": {"metavariable": "$EXIT", "pattern-either": _EXITS}},
                     _VARIABLE, {"focus-metavariable": "$X"}]},
-                {"patterns": [{"pattern-inside": f"if {form}(..., $X, ...):\n    ...\n"},
+                {"patterns": [{"pattern-either": [
+                    {"pattern-inside": f"if {test}:\n    ...\n"}
+                    for test in (check, f"$OTHER and {check}", f"{check} and $OTHER")]},
                               {"pattern": "$X"}]},
                 *({"patterns": [{"pattern-either": [
                     {"pattern": f"$X if {form}(..., $X, ...) else $OTHER"},

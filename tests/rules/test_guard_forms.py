@@ -1,0 +1,75 @@
+"""A check joined to another by `and` (the block) or `or` (the exit), and a failed check
+that resets the value: the check still holds the value, for the pack's own guards and
+for the project's predicates. Beside each, the joins that hold nothing."""
+
+from __future__ import annotations
+
+from tests.helpers import GitRepo
+from tests.rules.test_frameworks import _semgrep_found
+
+CHECKS = '''\
+from urllib.parse import urlparse
+
+
+def is_local_path(target):
+    return target.startswith("/") and not target.startswith("//") and not urlparse(target).netloc
+'''
+
+VIEWS = '''\
+from flask import Flask, abort, redirect, request
+from lxml import etree
+
+from checks import is_local_path
+
+app = Flask(__name__)
+DOC = etree.parse("catalog.xml")
+
+
+@app.route("/next")
+def next_page():
+    target = request.args.get("next")
+    if target and is_local_path(target):
+        return redirect(target)
+    return redirect("/")
+
+
+@app.route("/back")
+def back():
+    target = request.args.get("next", "/")
+    if not is_local_path(target):
+        target = "/"
+    return redirect(target)
+
+
+@app.route("/either")
+def either():
+    target = request.args.get("next")
+    if target or is_local_path(target):
+        return redirect(target)
+    return redirect("/")
+
+
+@app.route("/sku")
+def sku():
+    value = request.args["sku"]
+    if not value.isalnum() or not value.isascii():
+        abort(400)
+    return str(DOC.xpath("//p[@sku='%s']" % value))
+
+
+@app.route("/sku-loose")
+def sku_loose():
+    value = request.args["sku"]
+    if not value.isalnum() and len(value) > 8:
+        abort(400)
+    return str(DOC.xpath("//p[@sku='%s']" % value))
+'''
+
+
+def test_joined_checks_hold_the_value(repo: GitRepo) -> None:
+    found = _semgrep_found(repo, {"checks.py": CHECKS, "app.py": VIEWS})
+    # `target and is_local_path(target)` (13-14), a reset to "/" (21-23), and
+    # `not value.isalnum() or ...` (37-39) hold it; `or` in a block (29-30) and `and` in
+    # an exit (45-47) do not
+    assert [line for rule, line in found if rule == "open-redirect"] == [30]
+    assert [line for rule, line in found if rule == "xpath-injection"] == [47]

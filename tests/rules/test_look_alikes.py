@@ -98,3 +98,72 @@ def test_look_alikes_are_clean_and_their_flaws_found(repo: GitRepo) -> None:
     # the template's source is code (and its output unescaped markup)
     assert by_rule.get("code-injection") == [51]
     assert by_rule.get("xss-markup") == [51]
+
+
+HOSTS_CHECKED = '''\
+from urllib.parse import urlparse
+
+import requests
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+HOSTS = {"api.example.com"}
+BLOCKED = {"169.254.169.254"}
+
+
+@app.route("/a")
+def allowed():
+    url = request.args["u"]
+    if urlparse(url).hostname not in HOSTS:
+        abort(400)
+    return requests.get(url).text
+
+
+@app.route("/b")
+def denied():
+    url = request.args["u"]
+    if urlparse(url).hostname == "localhost":
+        abort(400)
+    return requests.get(url).text
+
+
+@app.route("/c")
+def denied_set():
+    url = request.args["u"]
+    if urlparse(url).hostname in BLOCKED:
+        abort(400)
+    return requests.get(url).text
+
+
+@app.route("/d")
+def denied_named():
+    url = request.args["u"]
+    parts = urlparse(url)
+    if parts.hostname in BLOCKED:
+        abort(400)
+    return requests.get(url).text
+
+
+@app.route("/e")
+def allowed_named():
+    url = request.args["u"]
+    parts = urlparse(url)
+    if parts.hostname not in HOSTS:
+        abort(400)
+    return requests.get(url).text
+
+
+@app.route("/f")
+def denied_item():
+    data = request.get_json()
+    if urlparse(data["url"]).hostname in BLOCKED:
+        abort(400)
+    return requests.get(data["url"]).text
+'''
+
+
+def test_a_list_of_hosts_refused_allows_the_rest(repo: GitRepo) -> None:
+    # `if urlparse(url).hostname in BLOCKED: abort(400)` (or `== "localhost"`) lets any
+    # other host through: only the allow-lists (16, 50) keep the request
+    found = _semgrep_found(repo, {"app.py": HOSTS_CHECKED})
+    assert [line for rule, line in found if rule == "ssrf"] == [24, 32, 41, 58]

@@ -283,8 +283,10 @@ import socket
 from urllib.parse import urlparse
 
 import requests
+from django.conf import settings
 
 HOSTS = {"hooks.example.com"}
+BLOCKED = {"metadata.internal"}
 
 
 def is_public_url(url):
@@ -360,10 +362,30 @@ def host_checked_path(name):
     return open("/srv/" + name)
 
 
+def named_host(url):
+    host = urlparse(url).hostname
+    if host not in HOSTS:
+        raise ValueError(url)
+    return requests.get(url)
+
+
+def scheme_or_host(url):
+    parts = urlparse(url)
+    if parts.scheme != "https" or parts.hostname not in settings.ALLOWED_HOSTS:
+        raise ValueError(url)
+    return requests.get(url)
+
+
+def denied(url):
+    if urlparse(url).hostname in BLOCKED or urlparse(url).hostname == "localhost":
+        raise ValueError(url)
+    return requests.get(url)
+
+
 def use():
     listed("a"); public("b"); ensured("c"); unchecked_result("d"); checked_after("e")
     checked_in_branch("f", True); other_param("g", "h"); host_checked_path("i")
-    scheme_only("j"); host_present("k")
+    scheme_only("j"); host_present("k"); named_host("l"); scheme_or_host("m"); denied("n")
 '''
 
 
@@ -372,9 +394,11 @@ def test_a_parameter_checked_before_the_sink_does_not_reach_it() -> None:
     # function's own statements before the call, inline or through a project guard
     summaries = summarize({"hooks.py": GUARDED}, ["hooks.py"])
     found = find_wrappers(SSRF, signatures(PACK[SSRF]), summaries.call_index, lambda w: True)
-    # a scheme check, or that there is a host, leaves the host to the caller
+    # a scheme check, that there is a host, or a list of hosts refused, leaves the host
+    # to the caller; a host read into a name first, or checked in an `or` beside the
+    # scheme against a list in the settings, is checked
     assert sorted(w.function for w in found) == [
-        "hooks.checked_after", "hooks.checked_in_branch", "hooks.host_present",
+        "hooks.checked_after", "hooks.checked_in_branch", "hooks.denied", "hooks.host_present",
         "hooks.other_param", "hooks.scheme_only", "hooks.unchecked_result"]
     # the rule must trust the kind of check: a host check does not contain a path
     traversal = "assay.python.path-traversal.taint"

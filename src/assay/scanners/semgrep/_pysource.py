@@ -570,16 +570,29 @@ class _Guards:
                     out += [(end, p, kind) for p in sorted(self.named(statement.value))]
         return out
 
-    def _host_listed(self, test: ast.expr) -> bool:
-        """`urlparse(url).hostname not in HOSTS`, `... != HOST`: the host compared with
-        constants."""
+    def _host_listed(self, test: ast.expr, negated: bool = False) -> bool:
+        """The test of an `if` that leaves is true unless the host is one of a list:
+        `urlparse(url).hostname not in HOSTS`, `... != HOST`, `not (host in HOSTS)`, the
+        host also through a local name (`host = urlparse(url).hostname`), the list of
+        constants or settings (`settings.ALLOWED_HOSTS`); in an `or`, any part. A list
+        the host leaves on when it is in (`if host in BLOCKED: raise`) allows the rest."""
         if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
-            test = test.operand
-        return isinstance(test, ast.Compare) \
-            and any(isinstance(n, ast.Attribute) and n.attr in _HOST_PARTS
-                    for n in _walk(test.left)) \
-            and all(isinstance(op, ast.In | ast.NotIn | ast.Eq | ast.NotEq) for op in test.ops) \
-            and all(self.flow.is_const(c) for c in test.comparators)
+            return self._host_listed(test.operand, not negated)
+        if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And if negated else ast.Or):
+            return any(self._host_listed(v, negated) for v in test.values)
+        allowing = (ast.In, ast.Eq) if negated else (ast.NotIn, ast.NotEq)
+        return isinstance(test, ast.Compare) and self._host_of(test.left) \
+            and all(isinstance(op, allowing) for op in test.ops) \
+            and all(self.flow.is_const(c) or _CONSTANT_NAME.match(_dotted(c) or "")
+                    for c in test.comparators)
+
+    def _host_of(self, node: ast.expr) -> bool:
+        """Whether `node` is a URL's host: it reads one (`.hostname`, `.netloc`), or is a
+        local name every assignment of which does."""
+        if isinstance(node, ast.Name) and node.id in self.flow.assigned \
+                and node.id not in self.params:
+            return all(self._host_of(v) for v in self.flow.assigned[node.id])
+        return any(isinstance(n, ast.Attribute) and n.attr in _HOST_PARTS for n in _walk(node))
 
     def _is_param_in(self, test: ast.expr) -> bool:
         """`name in ALLOWED` or `name not in ALLOWED` of a parameter itself."""
@@ -616,8 +629,8 @@ class _Guards:
             return "url"  # `ipaddress.ip_address(host).is_global`
         if isinstance(test, ast.Compare) and self.mentions(test.left):
             if any(isinstance(n, ast.Attribute) and n.attr in _URL_PARTS
-                   for n in _walk(test.left)):
-                return "url"  # `urlparse(url).hostname not in HOSTS`
+                   for n in _walk(test.left)) or self._host_of(test.left):
+                return "url"  # `urlparse(url).hostname not in HOSTS`, through a name too
             if (all(isinstance(op, ast.In | ast.NotIn) for op in test.ops)
                     and all(self.flow.is_const(c) for c in test.comparators)):
                 return "allow"

@@ -167,3 +167,42 @@ def test_a_list_of_hosts_refused_allows_the_rest(repo: GitRepo) -> None:
     # other host through: only the allow-lists (16, 50) keep the request
     found = _semgrep_found(repo, {"app.py": HOSTS_CHECKED})
     assert [line for rule, line in found if rule == "ssrf"] == [24, 32, 41, 58]
+
+
+OTHER_VIEWS = '''\
+from flask import Flask, request
+from flask.views import MethodView
+
+app = Flask(__name__)
+
+
+@app.errorhandler(404)
+def not_found(error):
+    return "<a href='%s'>back</a>" % request.headers.get("Referer", ""), 404
+
+
+@app.errorhandler(500)
+def failed(error):
+    return "<p>Something went wrong</p>", 500
+
+
+class Search(MethodView):
+    def get(self):
+        return f"<h1>{request.args.get('q', '')}</h1>"
+
+    def post(self):
+        return {"q": request.form["q"]}
+
+    def helper(self):
+        return request.args.get("q")
+
+
+app.add_url_rule("/search", view_func=Search.as_view("search"))
+'''
+
+
+def test_error_handlers_and_class_based_views_answer_html(repo: GitRepo) -> None:
+    # a string an error handler (9) or a MethodView's method (19) returns is HTML, as a
+    # routed view's is; a constant page (14), a dict (22) and a helper method (25) are not
+    found = _semgrep_found(repo, {"app.py": OTHER_VIEWS})
+    assert [line for rule, line in found if rule == "xss"] == [9, 19]

@@ -206,3 +206,44 @@ def test_error_handlers_and_class_based_views_answer_html(repo: GitRepo) -> None
     # routed view's is; a constant page (14), a dict (22) and a helper method (25) are not
     found = _semgrep_found(repo, {"app.py": OTHER_VIEWS})
     assert [line for rule, line in found if rule == "xss"] == [9, 19]
+
+
+ARGV = '''\
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/job")
+def job():
+    cmd = request.args["cmd"]
+    argv = ["sh", "-c", "cd /srv/jobs && " + cmd]
+    subprocess.run(argv)
+    return "ok"
+
+
+@app.route("/job2")
+def job2():
+    argv = ["/bin/bash", "-c", "make " + request.form["target"]]
+    out = subprocess.check_output(argv)
+    return {"n": len(out)}
+
+
+@app.route("/fixed")
+def fixed():
+    argv = ["sh", "-c", "uptime"]
+    subprocess.run(argv)
+    name = request.args["n"]
+    subprocess.run(["ls", name])
+    return "ok"
+'''
+
+
+def test_a_shell_command_list_written_to_a_name_first(repo: GitRepo) -> None:
+    # `argv = ["sh", "-c", "... " + cmd]; subprocess.run(argv)` runs the script in a
+    # shell as the inline list does; a constant script (24) and a list without a shell
+    # (27) do not
+    found = _semgrep_found(repo, {"app.py": ARGV})
+    assert [line for rule, line in found if rule == "command-injection"] == [11, 18]

@@ -247,3 +247,49 @@ def test_a_shell_command_list_written_to_a_name_first(repo: GitRepo) -> None:
     # (27) do not
     found = _semgrep_found(repo, {"app.py": ARGV})
     assert [line for rule, line in found if rule == "command-injection"] == [11, 18]
+
+
+SIGNED = '''\
+import base64
+import hashlib
+import hmac
+import pickle
+
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+KEY = b"k" * 32
+
+
+@app.route("/static-token", methods=["POST"])
+def static_token():
+    expected = hmac.new(KEY, b"sync-v1", hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, request.headers.get("X-Sig", "")):
+        abort(403)
+    return {"n": len(pickle.loads(request.get_data()))}
+
+
+@app.route("/signed", methods=["POST"])
+def signed():
+    body = request.get_data()
+    expected = hmac.new(KEY, body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, request.headers.get("X-Sig", "")):
+        abort(403)
+    return {"n": len(pickle.loads(body))}
+
+
+@app.route("/signed-inline", methods=["POST"])
+def signed_inline():
+    raw = base64.b64decode(request.cookies["cart"])
+    payload, sig = raw[:-32], raw[-32:]
+    if not hmac.compare_digest(hmac.new(KEY, payload, hashlib.sha256).digest(), sig):
+        abort(403)
+    return {"n": len(pickle.loads(payload))}
+'''
+
+
+def test_a_signature_authenticates_what_it_was_computed_over(repo: GitRepo) -> None:
+    # a MAC of the body checked before the load (signed, signed_inline) authenticates the
+    # body; a MAC of a constant (static_token, 17) proves nothing of it
+    found = _semgrep_found(repo, {"app.py": SIGNED})
+    assert [line for rule, line in found if rule == "unsafe-deserialization"] == [17]

@@ -492,3 +492,26 @@ def test_a_module_imported_relatively_is_matched_by_its_name_and_the_function(
     repo.write("billing/services.py", "def search(q):\n    return []\n")
     repo.commit()
     assert ("tickets/api.py", 7) not in _at(_found(repo), SQLI)
+
+
+def test_a_helper_verifying_a_signature_is_a_guard_of_deserialization(repo: GitRepo) -> None:
+    # `unsign` returns the payload only when its MAC matches (its parts unpacked from one
+    # value first): what it returns is authenticated; a helper only decoding is not
+    repo.write("signing.py", "import base64\nimport hashlib\nimport hmac\n\nKEY = b'k' * 32\n\n\n"
+                             "def unsign(token):\n    raw = base64.b64decode(token)\n"
+                             "    payload, sig = raw[:-32], raw[-32:]\n"
+                             "    expected = hmac.new(KEY, payload, hashlib.sha256).digest()\n"
+                             "    if not hmac.compare_digest(expected, sig):\n"
+                             "        return None\n    return payload\n\n\n"
+                             "def unpack(token):\n    return base64.b64decode(token)\n")
+    repo.write("app.py", "import pickle\n\nfrom flask import Flask, abort, request\n\n"
+                         "from signing import unpack, unsign\n\napp = Flask(__name__)\n\n\n"
+                         "@app.route('/cart')\ndef cart():\n"
+                         "    payload = unsign(request.cookies.get('cart', ''))\n"
+                         "    if payload is None:\n        abort(400)\n"
+                         "    return {'n': len(pickle.loads(payload))}\n\n\n"
+                         "@app.route('/plain')\ndef plain():\n"
+                         "    return {'n': len(pickle.loads(unpack(request.cookies['c'])))}\n")
+    repo.commit()
+    rule = "assay.python.unsafe-deserialization.taint"
+    assert _at(_found(repo), rule) == [("app.py", 20)]

@@ -181,7 +181,8 @@ class FunctionFacts:
     early when the check fails; `guard_returns` when what it returns is the checked
     value); `checks` the kinds of check (`allow`: membership in a constant collection,
     `contain`: a path containment test, `url`: a test of a URL's host or scheme,
-    `regex`: a full regular-expression match)."""
+    `regex`: a full regular-expression match, `signed`: a MAC of the value compared with
+    `hmac.compare_digest`)."""
 
     qualname: str
     params: int
@@ -644,6 +645,8 @@ class _Guards:
                 return "regex"
             if name == "url_has_allowed_host_and_scheme":
                 return "url"
+            if name == "compare_digest":
+                return "signed"  # `hmac.compare_digest(expected, sig)` of a derived MAC
             if name in ("all", "any") and len(test.args) == 1 \
                     and isinstance(test.args[0], ast.GeneratorExp | ast.ListComp) \
                     and any(isinstance(n, ast.Attribute) and n.attr in _ADDRESS_PARTS
@@ -735,6 +738,21 @@ def _own_nodes(node: ast.AST, nested: list[ast.AST] | None = None) -> Iterator[a
         stack.extend(_child_nodes(child))
 
 
+def _unpacked(target: ast.expr, value: ast.expr) -> Iterator[tuple[str, ast.expr]]:
+    """The names an assignment binds, each with the value it gets: `a, b = x, y` pairs
+    them; `payload, sig = raw[:-32], raw[-32:]` too; `a, b = f(x)` gives each all of it."""
+    if isinstance(target, ast.Name):
+        yield target.id, value
+    elif isinstance(target, ast.Tuple | ast.List):
+        pairs = isinstance(value, ast.Tuple | ast.List) and len(value.elts) == len(target.elts) \
+            and not any(isinstance(e, ast.Starred) for e in (*target.elts, *value.elts))
+        for index, element in enumerate(target.elts):
+            inner = element.value if isinstance(element, ast.Starred) else element
+            given = value.elts[index] if pairs and isinstance(value, ast.Tuple | ast.List) \
+                else value
+            yield from _unpacked(inner, given)
+
+
 def _joined(found: Iterable[dict[str, frozenset[str]]], callee: str = "",
             ) -> dict[str, frozenset[str]]:
     """Parameters and the calls on their ways, joined (and `callee` added to each)."""
@@ -769,8 +787,8 @@ def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
     for child in nodes:
         if isinstance(child, ast.Assign):
             for target in child.targets:
-                if isinstance(target, ast.Name):
-                    out.setdefault(target.id, []).append(child.value)
+                for name, value in _unpacked(target, child.value):
+                    out.setdefault(name, []).append(value)
         elif isinstance(child, ast.AnnAssign | ast.AugAssign) and child.value is not None:
             if isinstance(child.target, ast.Name):
                 out.setdefault(child.target.id, []).append(child.value)

@@ -29,7 +29,8 @@ _FALSY = frozenset({"False", "None", "0", "''", '""'})
 # allow-list of constants and a full regular-expression match.
 RULE_CHECKS = {"assay.python.path-traversal.taint": frozenset({"contain"}),
                "assay.python.open-redirect.taint": frozenset({"url"}),
-               "assay.python.ssrf.taint": frozenset({"url"})}
+               "assay.python.ssrf.taint": frozenset({"url"}),
+               "assay.python.unsafe-deserialization.taint": frozenset({"signed"})}
 COMMON_CHECKS = frozenset({"allow", "regex"})
 
 

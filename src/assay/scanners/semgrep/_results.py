@@ -172,8 +172,12 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...],
     before = lines[0][:max(0, col - 1)]
     opened = _before_open(before)
     match = _CALLEE.search(opened)
-    name = match.group(1).rsplit(".", 1)[-1] if match else ""
+    written = match.group(1) if match else ""
+    name = written.rsplit(".", 1)[-1]
     named = [w for w in wrappers if w.name == name and w.sink_path and w.sink_line > 0]
+    # `services.stats(...)` in a view also called `stats`: the helper the call names
+    qualified = [w for w in named if w.function.endswith(f".{written}")]
+    named = qualified if "." in written and qualified else named
     index, keyword = _argument_at(before[len(opened):])
     at = [w for w in named if (w.param == keyword if keyword else w.position == index)]
     ends = {(w.sink_path, w.sink_line, w.function, w.through, w.sink_call)

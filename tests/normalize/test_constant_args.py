@@ -177,3 +177,41 @@ def test_a_trusted_module_the_tree_defines_proves_nothing() -> None:
                "    if param not in ALLOWED:\n        abort(400)\n    return eval(param)\n")
     assert ConstantLines(guarded.encode()).constant(9, "B307")
     assert not ConstantLines(guarded.encode(), frozenset({"flask"})).constant(9, "B307")
+
+
+FILES = b'''\
+import pickle
+import subprocess
+
+MODEL = "/srv/models/ranker.pkl"
+
+
+def ranker():
+    with open(MODEL, "rb") as handle:
+        return pickle.load(handle)
+
+
+def uploaded(request):
+    with request.files["m"].stream as handle:
+        return pickle.load(handle)
+
+
+def page(cursor, limit):
+    size = max(1, min(int(limit), 100))
+    cursor.execute(f"SELECT * FROM t LIMIT {size}")
+'''
+
+
+def test_a_file_the_code_names_and_a_choice_between_numbers() -> None:
+    lines = [text.strip() for text in FILES.decode().splitlines()]
+    loads = [n for n, text in enumerate(lines, 1) if text == "return pickle.load(handle)"]
+    query = lines.index('cursor.execute(f"SELECT * FROM t LIMIT {size}")') + 1
+    judge = ConstantLines(FILES)
+    # a file opened by a constant path (server-side contents), not an upload's stream
+    assert judge.constant(loads[0], "B301") and not judge.constant(loads[1], "B301")
+    assert judge.constant(query, "B608")  # `max`/`min` of numbers is one of them
+    # attack: the file's own `open` or `max` (returning what it is given) proves nothing
+    own = FILES + b"\n\ndef open(path, mode):\n    return path\n"
+    assert not ConstantLines(own).constant(loads[0], "B301")
+    own_max = FILES.replace(b"import pickle\n", b"import pickle\nfrom evil import max\n")
+    assert not ConstantLines(own_max).constant(query + 1, "B608")

@@ -6,7 +6,9 @@ Bandit's injection checks match a call or a string whatever reaches it:
 either, such a finding would stand, low and unconfirmed, on code no attacker can reach
 into. The value is positively not attacker-controlled when every value on the line is
 a constant: a literal; an f-string, `+`, `%`, `*` or `.format`/`.join` of constants; a
-number (`int(...)`, `len(...)`); a comprehension of a constant (`"?" for _ in ids`); a
+number (`int(...)`, `len(...)`); `min`/`max` of constants; a file opened by a constant
+path (`with open(MODEL) as f`: a server-side file's contents, as the taint rules read
+them) and what is read from it; a comprehension of a constant (`"?" for _ in ids`); a
 choice between constants, or between a constant and the value when it holds digits or
 letters only (`n if n.isdigit() else "0"`); a module-level name bound once to a
 constant (and never changed in place); a local name every assignment of which in its
@@ -55,9 +57,12 @@ CODE_CHECKS = frozenset({"B102", "B307"})  # `exec`, `eval`: their first argumen
 # what quotes a value for a POSIX shell: one word, no metacharacter it can use
 _SHELL_QUOTING = {"shlex": frozenset({"quote", "join"}), "pipes": frozenset({"quote"})}
 _NUMBERS = frozenset({"int", "float", "len", "abs", "round", "bool", "ord"})
-_TEXT_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "replace"})
+_TEXT_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "replace", "read",
+                           "decode", "encode"})
 _FLAGS = frozenset({"shell", "check", "text", "timeout", "capture_output", "universal_newlines"})
 _COLLECTIONS = frozenset({"frozenset", "set", "tuple", "list"})
+_CHOOSING = frozenset({"min", "max", "open"})  # one of the arguments, or a file they name
+# (a server-side file's contents are not the request's: as the taint rules read them)
 # methods that change a collection in place: a module's table changed so is no constant
 _MUTATORS = frozenset({"add", "update", "append", "extend", "insert", "setdefault",
                        "__setitem__", "__ior__", "__iadd__"})
@@ -76,6 +81,7 @@ class ConstantLines:
         self._module: dict[str, ast.expr] | None = None
         self._aborts: frozenset[str] | None = None
         self._quoting: frozenset[str] | None = None
+        self._owned: frozenset[str] | None = None
         self._functions: dict[int, tuple[dict[str, list[ast.expr]], set[str], set[str]]] = {}
         try:
             self._tree = ast.parse(source)
@@ -101,6 +107,7 @@ class ConstantLines:
         if check in SHELL_CHECKS:
             judge.quoting = self._shell_quoting()
         judge.plain_match = self._plain_match
+        judge.own = self._own()
         flagged = _is_string if check in SQL_CHECKS else _is_call
         candidates = [n for n in nodes if flagged(n) and not (
             judge.quoting and isinstance(n, ast.Call) and dotted(n.func) in judge.quoting)]
@@ -130,6 +137,14 @@ class ConstantLines:
                 if tree is not None else set()
             self._quoting = frozenset(own | (imported - _defined(tree) if tree else set()))
         return self._quoting
+
+    def _own(self) -> frozenset[str]:
+        """The builtins' names the file defines or binds itself (`def open(...)`)."""
+        if self._owned is None:
+            tree = self._tree
+            self._owned = frozenset(n for n in _NUMBERS | _COLLECTIONS | _CHOOSING
+                                    if tree is not None and _rebinds(tree, n))
+        return self._owned
 
     def _plain_match(self, matched: Matched) -> bool:
         """Whether a regular expression test holds its value to plain characters: the
@@ -239,6 +254,7 @@ class _Judge:
         # whether a regular expression test holds a value to plain characters
         self.plain_match: Callable[[Matched], bool] = lambda _: False
         self.numbers: set[str] = set()  # parameters the framework made numbers
+        self.own: frozenset[str] = frozenset()  # names the file defines or binds itself
 
     def constant(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
@@ -328,6 +344,7 @@ class _Judge:
         at.pending, at.known, at.quoting = self.pending, self.known, self.quoting
         at.plain_match = self.plain_match
         at.numbers = self.numbers if in_function else set()
+        at.own = self.own
         at.held_item = self.held_item if in_function else None
         return at
 
@@ -353,10 +370,12 @@ class _Judge:
         args = [*node.args, *(k.value for k in node.keywords)]
         if self.quoting and dotted(func) in self.quoting:
             return True  # quoted for the shell: one word, whatever it holds
+        if isinstance(func, ast.Name) and func.id in self.own:
+            return False  # the file's own `int` or `open`: no builtin
         if isinstance(func, ast.Name) and func.id in _NUMBERS:
             return True  # a number: no quote, no metacharacter
-        if isinstance(func, ast.Name) and func.id in _COLLECTIONS:
-            return all(self.constant(a) for a in args)  # `frozenset({"a", "b"})`
+        if isinstance(func, ast.Name) and func.id in _COLLECTIONS | _CHOOSING:
+            return all(self.constant(a) for a in args)  # `frozenset({"a", "b"})`, `max`
         if isinstance(func, ast.Attribute) and func.attr == "get" and self._table(func.value):
             return all(self.constant(a) for a in node.args[1:])
         if isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS:
@@ -519,6 +538,10 @@ def _locals(function: Function) -> dict[str, list[ast.expr]]:
             value = node.value if isinstance(node, ast.AnnAssign | ast.NamedExpr) else None
             for name in _target_names(node.target):
                 local.setdefault(name, []).append(value if value is not None else unknown)
+        elif isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name) \
+                and isinstance(node.context_expr, ast.Call) \
+                and dotted(node.context_expr.func) == "open":
+            local.setdefault(node.optional_vars.id, []).append(node.context_expr)
         elif isinstance(node, ast.For | ast.AsyncFor | ast.comprehension | ast.withitem):
             bound = node.optional_vars if isinstance(node, ast.withitem) else node.target
             for name in _target_names(bound):

@@ -293,3 +293,53 @@ def test_a_signature_authenticates_what_it_was_computed_over(repo: GitRepo) -> N
     # body; a MAC of a constant (static_token, 17) proves nothing of it
     found = _semgrep_found(repo, {"app.py": SIGNED})
     assert [line for rule, line in found if rule == "unsafe-deserialization"] == [17]
+
+
+SUFFIXES = '''\
+from urllib.parse import urlparse
+
+from flask import Flask, abort, redirect, request
+
+app = Flask(__name__)
+
+
+@app.route("/suffix")
+def suffix():
+    target = request.args.get("next", "/")
+    parsed = urlparse(target)
+    if parsed.netloc and not parsed.netloc.endswith("example.com"):
+        abort(400)
+    return redirect(target)
+
+
+@app.route("/domain")
+def domain():
+    target = request.args.get("next", "/")
+    parsed = urlparse(target)
+    if parsed.netloc and not parsed.netloc.endswith(".example.com"):
+        abort(400)
+    return redirect(target)
+
+
+@app.route("/inline")
+def inline():
+    target = request.args.get("next", "/")
+    if not urlparse(target).netloc.endswith("example.com"):
+        abort(400)
+    return redirect(target)
+
+
+@app.route("/relative")
+def relative():
+    target = request.args.get("next", "/")
+    if urlparse(target).netloc:
+        abort(400)
+    return redirect(target)
+'''
+
+
+def test_a_host_suffix_must_be_a_domain(repo: GitRepo) -> None:
+    # `netloc.endswith("example.com")` also passes `evilexample.com` (14, 31); a suffix
+    # starting with a dot (22) and no host at all (38) keep the redirect on the site
+    found = _semgrep_found(repo, {"app.py": SUFFIXES})
+    assert [line for rule, line in found if rule == "open-redirect"] == [14, 31]

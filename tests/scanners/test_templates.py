@@ -467,3 +467,27 @@ def test_a_database_value_beside_request_data_never_lowers_the_finding(repo: Git
     # and so with Semgrep alone (no merge of engines after it): one finding, both sources
     (alone,) = _template_findings(repo)
     assert (alone.severity.value, len(alone.sources)) == ("high", 2)
+
+
+def test_a_project_helper_escaping_html_clears_what_a_template_marks_safe(
+        repo: GitRepo) -> None:
+    # `comment_html` escapes its argument with markupsafe before wrapping it in markup:
+    # its result is safe to print unescaped; `comment_raw` wraps it as it is
+    repo.write("app/fmt.py", "from markupsafe import escape\n\n\ndef comment_html(body):\n"
+                             "    return \"<div class='c'>%s</div>\" % escape(body)\n\n\n"
+                             "def comment_raw(body):\n"
+                             "    return \"<div class='c'>%s</div>\" % body.strip()\n")
+    repo.write("app/views.py", "from flask import Flask, render_template, request\n\n"
+                               "from app.fmt import comment_html, comment_raw\n\n"
+                               "app = Flask(__name__)\n\n\n"
+                               "@app.route('/preview', methods=['POST'])\ndef preview():\n"
+                               "    return render_template('preview.html', html=comment_html("
+                               "request.form['body']))\n\n\n"
+                               "@app.route('/raw', methods=['POST'])\ndef raw():\n"
+                               "    return render_template('raw.html', html=comment_raw("
+                               "request.form['body']))\n")
+    repo.write("app/templates/preview.html", "<section>{{ html|safe }}</section>\n")
+    repo.write("app/templates/raw.html", "<section>{{ html|safe }}</section>\n")
+    repo.commit()
+    assert [(f.path, f.span.start_line) for f in _template_findings(repo)] == [
+        ("app/templates/raw.html", 1)]

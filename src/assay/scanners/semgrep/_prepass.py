@@ -173,7 +173,9 @@ def _template_additions(pack: Rules, summaries: Summaries, sources: Mapping[str,
     files naming a template that read from a database, directly or through a project
     helper (`STORED_FILES`: where the stored-data copy of the rule runs)."""
     naming = [p for p, text in sources.items() if names_a_template(text)]
-    added = _added(pack, template_additions(summaries), MARKUP_RULE, index.vocabulary(naming))
+    base = next((r for r in pack.all() if r.get("id") == MARKUP_RULE), None)
+    added = _added(pack, template_additions(summaries, base), MARKUP_RULE,
+                   index.vocabulary(naming))
     helpers = source_helpers(summaries, SummaryKind.STORED)
     tokens = sorted(pattern_tokens(helpers) or ()) if helpers else []
     # not in test code: a test's rows are its own fixtures, and on Django's sdist two test

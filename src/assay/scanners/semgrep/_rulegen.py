@@ -533,19 +533,26 @@ def _either(alternatives: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
     return {"pattern-either": [unique[k] for k in sorted(unique)]}
 
 
-def template_additions(summaries: Summaries) -> dict[str, list[dict[str, Any]]]:
+def template_additions(summaries: Summaries, rule: dict[str, Any] | None = None,
+                       ) -> dict[str, list[dict[str, Any]]]:
     """What the template rule takes from the summaries: the project's helpers returning
-    request data (sources) and the route parameters the framework converts to values
-    (sanitizers); and what its stored-data copy takes, the helpers returning database
-    data (under STORED_SOURCES). Not the helper sanitizers, guards and arguments the
-    other taint rules take: on Django's sdist those made the template rule's run 10 s
-    longer."""
+    request data (sources), the route parameters the framework converts to values and,
+    with the `rule`, the project's helpers escaping HTML with calls it trusts
+    (`def comment_html(body): return "<div>%s</div>" % escape(body)`) (sanitizers); and
+    what its stored-data copy takes, the helpers returning database data (under
+    STORED_SOURCES). Not the guards and arguments the other taint rules take: on
+    Django's sdist those made the template rule's run 10 s longer."""
     out: dict[str, list[dict[str, Any]]] = {}
     sources = source_helpers(summaries)
     if sources:
         out["pattern-sources"] = [{**sources, "exact": True}]
     typed = [_typed_param(t.function, t.param) for t in summaries.typed_params
              if t.kind == VALUE_PARAM]
+    trusted = trusted_calls(rule) if rule is not None else set()
+    escaping = [f for f in summaries.of_kind(SummaryKind.SANITIZER) if trusted and f.via
+                and all(is_trusted(v, trusted) for v in f.via) and not f.is_method]
+    agree = _agreeing([f.name for f in escaping], summaries)
+    typed += [alt for f in escaping for alt in call_patterns(f, summaries, f.name in agree)]
     if typed:
         out["pattern-sanitizers"] = typed
     stored = stored_sources(summaries)

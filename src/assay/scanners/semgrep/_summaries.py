@@ -301,7 +301,11 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
         if "." not in func.qualname and "." in owner.name:  # `services.search`: callee_forms
             pair = f"{owner.name.rsplit('.', 1)[-1]}.{name}"
             counts[pair] = counts.get(pair, 0) + 1
-    for name in foreign_names(called, {m.name for m in every}) & counts.keys():
+    # a module is also named by its path from the root (`app.fmt` of `app/fmt.py` in a
+    # folder without `__init__.py`): no library's
+    own = {m.name for m in every} | {m.path.removesuffix(".py").removesuffix("/__init__")
+                                     .replace("/", ".") for m in every}
+    for name in foreign_names(called, own) & counts.keys():
         counts[name] += 1
     typed = _typed_params(every)
     guards = {f"{m.name}.{f.qualname}": (f.guard, f.checks) for m, f in functions if f.guard}

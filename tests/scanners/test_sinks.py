@@ -596,3 +596,38 @@ def test_a_method_on_a_calls_result_is_no_signature_of_that_call() -> None:
                                        "def use():\n    extension_of('a.txt')\n"},
                           ["names.py"])
     assert rule_wrappers(rule, summaries) == []
+
+
+NARROWED = '''\
+import datetime
+import decimal
+import os
+
+
+def show(value):
+    if isinstance(value, (int, decimal.Decimal, float)):
+        os.system("printf %d " + str(value))
+    elif isinstance(value, datetime.date):
+        os.system("date -d " + value.isoformat())
+    elif isinstance(value, str):
+        os.system("echo " + value)
+
+
+def rebound(value, other):
+    if isinstance(value, int):
+        value = other
+        os.system("echo " + value)
+
+
+def use():
+    show(1); rebound(1, "x")
+'''
+
+
+def test_a_value_an_isinstance_test_holds_to_numbers_carries_no_text() -> None:
+    # only the `str` branch passes text to the shell; a value bound again inside a
+    # number's branch is text again
+    summaries = summarize({"fmt.py": NARROWED}, ["fmt.py"])
+    found = find_wrappers(CMDI, signatures(PACK[CMDI]), summaries.call_index, lambda w: True)
+    assert sorted((w.function, w.param, w.sink_line) for w in found) == [
+        ("fmt.rebound", "other", 18), ("fmt.rebound", "value", 18), ("fmt.show", "value", 12)]

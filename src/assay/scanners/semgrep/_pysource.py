@@ -486,9 +486,10 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     wanted = frozenset(params)
     guards = _Guards(flow, wanted)
     checked = guards.before(node.body) if wanted else []
-    calls = tuple(_guarded(c, checked) for c in (flow.param_call(n, wanted) for n in nodes
-                                                  if isinstance(n, ast.Call) and wanted)
-                  if c is not None)
+    narrowed = _narrowed(node.body, wanted) if wanted else {}
+    calls = tuple(_guarded(c, checked) for c in (
+        flow.param_call(n, wanted - narrowed.get(id(n), frozenset())) for n in nodes
+        if isinstance(n, ast.Call) and wanted) if c is not None)
     if any(c.method and c.receiver.isidentifier() for c in calls):
         on = _methods_on_names(nodes)
         calls = tuple(replace(c, receiver_methods=on.get(c.receiver, ())) if c.method
@@ -736,6 +737,44 @@ def _own_nodes(node: ast.AST, nested: list[ast.AST] | None = None) -> Iterator[a
             continue
         yield child
         stack.extend(_child_nodes(child))
+
+
+_SCALARS = frozenset({"int", "float", "bool", "complex", "Decimal", "decimal.Decimal",
+                      "date", "datetime", "time", "timedelta", "datetime.date",
+                      "datetime.datetime", "datetime.time", "datetime.timedelta", "UUID",
+                      "uuid.UUID"})
+
+
+def _narrowed(body: list[ast.stmt], params: frozenset[str]) -> dict[int, frozenset[str]]:
+    """For each call in the body of an `if isinstance(p, (int, float, ...)):` (or its
+    `elif`), the parameters that test holds to numbers, dates or UUIDs: what such a
+    value carries into the call is no text (a parameter assigned in the body is not)."""
+    out: dict[int, frozenset[str]] = {}
+    for statement in body:
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.If):
+                continue
+            held = _scalar_test(node.test) & params
+            held -= {n.id for b in node.body for n in ast.walk(b)
+                     if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+            if held:
+                for inner in node.body:
+                    for call in ast.walk(inner):
+                        if isinstance(call, ast.Call):
+                            out[id(call)] = out.get(id(call), frozenset()) | held
+    return out
+
+
+def _scalar_test(test: ast.expr) -> frozenset[str]:
+    """The names `isinstance(name, <scalar types>)` holds to numbers, dates or UUIDs."""
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name)
+            and test.func.id == "isinstance" and len(test.args) == 2
+            and isinstance(test.args[0], ast.Name)):
+        return frozenset()
+    kinds = test.args[1]
+    names = kinds.elts if isinstance(kinds, ast.Tuple) else [kinds]
+    return frozenset({test.args[0].id}) if names and all(
+        (_dotted(k) or "") in _SCALARS for k in names) else frozenset()
 
 
 def _unpacked(target: ast.expr, value: ast.expr) -> Iterator[tuple[str, ast.expr]]:

@@ -343,3 +343,52 @@ def test_a_host_suffix_must_be_a_domain(repo: GitRepo) -> None:
     # starting with a dot (22) and no host at all (38) keep the redirect on the site
     found = _semgrep_found(repo, {"app.py": SUFFIXES})
     assert [line for rule, line in found if rule == "open-redirect"] == [14, 31]
+
+
+AIOHTTP = '''\
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+
+@routes.get("/sso")
+async def sso(request):
+    raise web.HTTPFound(location=request.query["r"])
+
+
+@routes.get("/moved")
+async def moved(request):
+    raise web.HTTPSeeOther(request.query["r"])
+
+
+@routes.get("/home")
+async def home(request):
+    raise web.HTTPFound(location="/")
+
+
+@routes.get("/profile/{username}")
+async def profile(request):
+    name = request.match_info["username"]
+    return web.Response(text=f"<h2>{name}</h2>", content_type="text/html")
+
+
+@routes.get("/plain/{username}")
+async def plain(request):
+    return web.Response(text=f"user {request.match_info['username']}")
+
+
+@routes.get("/invoices/{id}")
+async def invoices(request):
+    conn = request.app["db"]
+    rows = await conn.fetch("SELECT * FROM invoices WHERE account_id = " + request.match_info["id"])
+    same = await conn.fetch("SELECT * FROM invoices WHERE account_id = $1", request.match_info["id"])
+    return web.json_response({"n": len(rows) + len(same)})
+'''
+
+
+def test_aiohttp_redirects_html_answers_and_asyncpg_queries(repo: GitRepo) -> None:
+    # `HTTPFound(location=...)` and the other redirect classes (8, 13), a response
+    # declared HTML (24), asyncpg's `fetch` of a built statement (35); a constant
+    # location (18), the default text/plain (29) and a bound `$1` parameter (36) are not
+    found = _semgrep_found(repo, {"app.py": AIOHTTP})
+    assert found == [("open-redirect", 8), ("open-redirect", 13), ("sqli", 35), ("xss", 24)]

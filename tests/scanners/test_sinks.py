@@ -631,3 +631,29 @@ def test_a_value_an_isinstance_test_holds_to_numbers_carries_no_text() -> None:
     found = find_wrappers(CMDI, signatures(PACK[CMDI]), summaries.call_index, lambda w: True)
     assert sorted((w.function, w.param, w.sink_line) for w in found) == [
         ("fmt.rebound", "other", 18), ("fmt.rebound", "value", 18), ("fmt.show", "value", 12)]
+
+
+FINDS = '''\
+import xml.etree.ElementTree as ET
+
+
+def has_word(text, word):
+    return text.find(word) >= 0
+
+
+def product(sku):
+    root = ET.parse("catalog.xml").getroot()
+    return root.find(".//product[@sku='%s']" % sku)
+
+
+def use():
+    has_word("a b", "a"); product("x")
+'''
+
+
+def test_an_object_sink_is_a_method_on_an_object_its_block_makes() -> None:
+    # ElementTree's `find` on a parsed document is an XPath sink; `str.find` is not
+    rule = "assay.python.xpath-injection.taint"
+    summaries = summarize({"catalog.py": FINDS}, ["catalog.py"])
+    found = find_wrappers(rule, signatures(PACK[rule]), summaries.call_index, lambda w: True)
+    assert [(w.function, w.param) for w in found] == [("catalog.product", "sku")]

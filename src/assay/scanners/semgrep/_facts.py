@@ -125,7 +125,8 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
               list(c.query_builder), c.line, [list(g) for g in c.guarded],
               [[k, m, [list(w) for w in kw]] for k, m, kw in c.made],
-              list(c.receiver_methods), [[k, list(p), list(v)] for k, p, v in c.passed]]
+              list(c.receiver_methods), c.receiver_made,
+              [[k, list(p), list(v)] for k, p, v in c.passed]]
              for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned)]
 
@@ -150,10 +151,10 @@ def _function(doc: list[Any]) -> FunctionFacts:
                         _strs(fixed), _strs(built), _int(line),
                         tuple((_str(p), _str(k)) for p, k in guarded),
                         tuple((_str(k), _str(m), tuple((_str(a), _str(b)) for a, b in kw))
-                              for k, m, kw in made), _strs(on_receiver),
+                              for k, m, kw in made), _strs(on_receiver), _str(made_by),
                         tuple((_str(k), _strs(p), _strs(v)) for k, p, v in passed))
               for callee, method, args, keywords, receiver, fixed, built, line, guarded, made,
-              on_receiver, passed in calls),
+              on_receiver, made_by, passed in calls),
         _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned))
 
 

@@ -166,6 +166,10 @@ class ParamCall:
     receiver_methods: tuple[str, ...] = ()
     """For a method call on a plain name (`parser.feed(data)`), every method the
     function calls on that name (`setFeature`, `feed`, ...)."""
+    receiver_made: str = ""
+    """For a method call on a local name bound once to a call's result (`root =
+    ET.parse(f).getroot()`, then `root.find(q)`), the last name of what was called
+    (`getroot`)."""
     passed: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = ()
     """(argument, parameters, calls) for the parameters that reach an argument only
     through resolved calls (`os.path.join(ROOT, name + ".csv")`): whether each call
@@ -934,7 +938,18 @@ class _LocalFlow:
             method = ""  # a method of this very class, not a library object's method
         literals = _literal_keywords(call)
         return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
-                         tuple(built), call.lineno, (), self._made(call), (), tuple(passed))
+                         tuple(built), call.lineno, (), self._made(call), (),
+                         self._receiver_made(call), tuple(passed))
+
+    def _receiver_made(self, call: ast.Call) -> str:
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            return ""
+        values = self.assigned.get(func.value.id, [])
+        made = values[0].func if len(values) == 1 and isinstance(values[0], ast.Call) else None
+        if isinstance(made, ast.Attribute):
+            return made.attr  # `ET.parse(f).getroot()`: getroot
+        return made.id if isinstance(made, ast.Name) else ""
 
     def _made(self, call: ast.Call) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
         out = []

@@ -72,6 +72,7 @@ class SinkSignature:
     text_only: bool = False
     bound: bool = False
     prepared: frozenset[str] = frozenset()
+    makers: frozenset[str] = frozenset()
     trusted: frozenset[str] = frozenset()
     not_made: tuple[tuple[str, str, str, str], ...] = ()
     wrapper: SinkWrapper | None = field(default=None, compare=False)
@@ -90,6 +91,8 @@ class SinkSignature:
                 return ()
             if self.prepared and self.prepared.isdisjoint(call.receiver_methods):
                 return ()
+            if self.bound and not self.prepared and not self._made_by_maker(call):
+                return ()  # `text.find(word)` is no `ET.parse(f).getroot().find(q)`
         elif not call.callee or not _compiled(self.callee).fullmatch(call.callee):
             return ()
         literals = dict(call.keywords)
@@ -112,6 +115,15 @@ class SinkSignature:
             cleared = {p for p, kind in call.guarded if kind in self.trusted}
             return tuple(p for p in reached if p not in cleared)
         return reached
+
+
+    def _made_by_maker(self, call: ParamCall) -> bool:
+        """Whether the receiver is a local name made by a call the sink's block makes its
+        object with (`root = ET.parse(f).getroot()`); a metavariable there (`$EVAL =
+        lxml.etree.$EVALUATOR(...)`) takes any call."""
+        made = call.receiver_made
+        return bool(made) and (made in self.makers
+                               or any(m.startswith("$") for m in self.makers))
 
 
 def _made_so(call: ParamCall, rule: tuple[str, str, str, str]) -> bool:
@@ -189,9 +201,11 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
                 bound = bool(signature.method) and re.search(
                     rf"{re.escape(receiver)}\b", inside) is not None
                 prepared = frozenset(re.findall(rf"{re.escape(receiver)}\.(\w+)\(", inside))
+                makers = frozenset(re.findall(
+                    rf"{re.escape(receiver)}\s*=\s*[\w.$]*?(\$?\w+)\(", inside))
                 out.append(replace(signature, host_only=host_only, text_only=text_only,
                                    bound=bound, prepared=prepared if bound else frozenset(),
-                                   trusted=trusted))
+                                   makers=makers if bound else frozenset(), trusted=trusted))
     return out
 
 

@@ -503,6 +503,17 @@ def test_an_object_sink_needs_the_preparation_its_block_names() -> None:
 LXML = '''\
 from lxml import etree
 
+SAFE = etree.XMLParser(resolve_entities=False, no_network=True)
+OPEN = etree.XMLParser(resolve_entities=True)
+
+
+def module_parser(payload):
+    return etree.fromstring(payload, parser=SAFE)
+
+
+def module_resolving(payload):
+    return etree.fromstring(payload, OPEN)
+
 
 def safe_orders(payload):
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
@@ -525,17 +536,19 @@ def default_parser(payload):
 
 def use():
     safe_orders("a"); safe_by_keyword("b"); resolving("c"); default_parser("d")
+    module_parser("e"); module_resolving("f")
 '''
 
 
 def test_a_parser_made_without_entities_keeps_its_helper_from_being_a_sink() -> None:
     # the rule's `pattern-not-inside: $PARSER = lxml.etree.XMLParser(...,
     # resolve_entities=False, ...)` holds in the pre-pass too: the parser passed is a
-    # local name made so
+    # local name made so, or a module's parser made so once
     xxe = "assay.python.xxe.taint"
     summaries = summarize({"xmlin.py": LXML}, ["xmlin.py"])
     found = find_wrappers(xxe, signatures(PACK[xxe]), summaries.call_index, lambda w: True)
-    assert sorted(w.function for w in found) == ["xmlin.default_parser", "xmlin.resolving"]
+    assert sorted(w.function for w in found) == [
+        "xmlin.default_parser", "xmlin.module_resolving", "xmlin.resolving"]
 
 
 THROUGH = '''\

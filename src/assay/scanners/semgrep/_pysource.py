@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any
 
-from assay.normalize.constant_args import module_assignments
+from assay.normalize.constant_args import module_assignments, module_constants
 from assay.scanners.semgrep._returned import unreturned_params
 
 FLASK_REQUEST = "flask.request"
@@ -250,7 +250,9 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     local = frozenset(n.name for n in tree.body
                       if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
     every = list(_walk(tree))
-    scope = _Scope(name, _imports(every, name), _constants(tree), local)
+    made = {k: v for k, v in module_constants(tree).items()
+            if "." not in k and isinstance(v, ast.Call)}
+    scope = _Scope(name, _imports(every, name), _constants(tree), local, made)
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     lines = text.splitlines(keepends=True)
@@ -386,6 +388,8 @@ class _Scope:
     aliases: dict[str, str]
     constants: set[str]
     local_functions: frozenset[str]
+    # module-level names bound once, to a call's result (`SAFE = etree.XMLParser(...)`)
+    made: dict[str, ast.Call] = field(default_factory=dict)
 
 
 def _imports(every: list[ast.AST], module: str) -> dict[str, str]:
@@ -955,6 +959,9 @@ class _LocalFlow:
         out = []
         for key, arg in self._arguments(call):
             values = self.assigned.get(arg.id, []) if isinstance(arg, ast.Name) else []
+            if isinstance(arg, ast.Name) and arg.id not in self.assigned \
+                    and arg.id not in self.params and arg.id in self.scope.made:
+                values = [self.scope.made[arg.id]]  # a module's own parser, made once
             if len(values) == 1 and isinstance(values[0], ast.Call):
                 made = self.resolve(values[0].func)
                 if made:

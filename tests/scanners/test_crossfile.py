@@ -518,3 +518,27 @@ def test_a_helper_verifying_a_signature_is_a_guard_of_deserialization(repo: GitR
     repo.commit()
     rule = "assay.python.unsafe-deserialization.taint"
     assert _at(_found(repo), rule) == [("app.py", 20)]
+
+
+def test_two_classes_of_one_name_keep_their_own_method_summaries(repo: GitRepo) -> None:
+    # `FeedImporter` of feeds/open.py parses with entities; the one of feeds/safe.py with
+    # defusedxml: a view of the safe module using its own class is clean, a view
+    # importing the other class is not
+    repo.write("feeds/__init__.py", "")
+    repo.write("feeds/open.py", "from lxml import etree\n\n\nclass FeedImporter:\n"
+                                "    def items(self, data):\n"
+                                "        parser = etree.XMLParser(resolve_entities=True)\n"
+                                "        return etree.fromstring(data, parser)\n")
+    repo.write("feeds/safe.py", "import defusedxml.ElementTree as DET\n"
+                                "from flask import Flask, request\n\napp = Flask(__name__)\n\n\n"
+                                "class FeedImporter:\n    def items(self, data):\n"
+                                "        return DET.fromstring(data)\n\n\n"
+                                "@app.route('/safe', methods=['POST'])\ndef safe_import():\n"
+                                "    return {'n': len(FeedImporter().items(request.data))}\n")
+    repo.write("feeds/views.py", "from flask import Flask, request\n\n"
+                                 "from feeds.open import FeedImporter\n\n"
+                                 "app = Flask(__name__)\n\n\n"
+                                 "@app.route('/open', methods=['POST'])\ndef open_import():\n"
+                                 "    return {'n': len(FeedImporter().items(request.data))}\n")
+    repo.commit()
+    assert _at(_found(repo), "assay.python.xxe.taint") == [("feeds/views.py", 10)]

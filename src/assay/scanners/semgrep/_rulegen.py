@@ -96,7 +96,8 @@ def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
     alternatives: list[dict[str, Any]] = [{"pattern": f"{f}({args})"} for f in forms]
     name = dotted.rsplit(".", 1)[-1]
     if is_method:
-        return alternatives + method_alternatives(dotted, args)
+        return alternatives + method_alternatives(
+            dotted, args, summaries.defined(f"class:{_class_of(dotted)}") <= 1)
     if not local or name in forms or name in _BUILTIN_NAMES:
         return alternatives
     if same_file:
@@ -112,15 +113,25 @@ def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
     return alternatives
 
 
-def method_alternatives(dotted: str, args: str = "...") -> list[dict[str, Any]]:
+def _class_of(dotted: str) -> str:
+    parts = dotted.split(".")
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def method_alternatives(dotted: str, args: str = "...",
+                        unique: bool = True) -> list[dict[str, Any]]:
     """Calls of a method that name its class: through the class, imported or defined in
     the file (`UserDao.find(x)`, a static or class method), through an instance made in
     the same function (`dao = UserDao(); dao.find(x)`), or through `self`/`cls` inside
-    the class itself. A method is never matched by its name alone on any object."""
+    the class itself. A method is never matched by its name alone on any object. A
+    class whose name another project module's class has too (`not unique`) is named by
+    its importable name only (and through `self`/`cls` in its own body): its bare name
+    would also match the other class's calls."""
     path, cls, name = dotted.rsplit(".", 2) if dotted.count(".") >= 2 else ("", *dotted.split("."))
     if not (is_dotted_name(cls) and is_dotted_name(name)):
         return []
-    classes = [k for k in ([f"{path}.{cls}", cls] if path else [cls]) if is_dotted_name(k)]
+    named = [f"{path}.{cls}", cls] if path and unique else [f"{path}.{cls}"] if path else [cls]
+    classes = [k for k in named if is_dotted_name(k)]
     out: list[dict[str, Any]] = []
     for klass in classes:
         out.append({"pattern": f"{klass}.{name}({args})"})

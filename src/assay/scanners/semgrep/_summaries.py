@@ -36,6 +36,7 @@ from assay.scanners.semgrep._facts import read_files
 from assay.scanners.semgrep._pysource import (
     ANNOTATED_PARAM,
     ENUM_CLASS,
+    OTHER_CLASS,
     STORED_CLEANERS,
     VALUE_PARAM,
     ElementFact,
@@ -301,6 +302,10 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
         if "." not in func.qualname and "." in owner.name:  # `services.search`: callee_forms
             pair = f"{owner.name.rsplit('.', 1)[-1]}.{name}"
             counts[pair] = counts.get(pair, 0) + 1
+    for owner in every:  # classes by name (`class:Client`): see method_alternatives
+        for function, name, what in owner.typed_params:
+            if not function and what in (ENUM_CLASS, OTHER_CLASS):
+                counts[f"class:{name}"] = counts.get(f"class:{name}", 0) + 1
     # a module is also named by its path from the root (`app.fmt` of `app/fmt.py` in a
     # folder without `__init__.py`): no library's
     own = {m.name for m in every} | {m.path.removesuffix(".py").removesuffix("/__init__")

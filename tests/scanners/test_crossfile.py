@@ -542,3 +542,37 @@ def test_two_classes_of_one_name_keep_their_own_method_summaries(repo: GitRepo) 
                                  "    return {'n': len(FeedImporter().items(request.data))}\n")
     repo.commit()
     assert _at(_found(repo), "assay.python.xxe.taint") == [("feeds/views.py", 10)]
+
+
+METHOD_GUARD = '''\
+from pathlib import Path
+
+from aiohttp import web
+
+ROOT = Path("/srv/docs").resolve()
+
+
+class Docs:
+    def locate(self, page):
+        candidate = (ROOT / page).resolve()
+        if not candidate.is_relative_to(ROOT):
+            raise web.HTTPForbidden()
+        return candidate
+
+    def unchecked(self, page):
+        return ROOT / page
+
+    async def show(self, request):
+        return web.Response(body=self.locate(request.query["page"]).read_bytes())
+
+    async def raw(self, request):
+        return web.Response(body=self.unchecked(request.query["page"]).read_bytes())
+'''
+
+
+def test_a_check_kept_on_a_class_is_a_guard_by_its_name(repo: GitRepo) -> None:
+    # `self.locate(page)` resolves the path and refuses one outside ROOT: its result is
+    # contained (19); `self.unchecked(page)` is not (22)
+    repo.write("docs.py", METHOD_GUARD)
+    repo.commit()
+    assert _at(_found(repo), "assay.python.path-traversal.taint") == [("docs.py", 22)]

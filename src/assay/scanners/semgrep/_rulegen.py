@@ -285,13 +285,16 @@ def guard_sanitizers(rule_id: str, summaries: Summaries,
     it is called on where a failed check leaves (`if not allowed_file(f): abort(400)`)
     and inside `if allowed_file(f):`; a guard that raises or aborts itself
     (`ensure_within(BASE, path)`) clears the variables passed to it from the call on,
-    and, when it returns the checked value, its result."""
+    and, when it returns the checked value, its result. A method is matched by its name
+    on any object when the name identifies it (`callee_forms`)."""
     accepted = trusted_checks(rule_id)
     out: list[dict[str, Any]] = []
     for guard in summaries.of_kind(SummaryKind.GUARD):
-        if guard.is_method or not set(guard.via) & accepted:
+        # a method by its name on any object (`self.locate(page)`): only a name no other
+        # project function has, and no common word (callee_forms)
+        if not set(guard.via) & accepted:
             continue
-        for form in callee_forms(guard.dotted, False, summaries):
+        for form in callee_forms(guard.dotted, guard.is_method, summaries):
             out.extend(_guard_patterns(form, guard, guard.dotted in wrapping))
     return out
 

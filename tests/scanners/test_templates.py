@@ -491,3 +491,24 @@ def test_a_project_helper_escaping_html_clears_what_a_template_marks_safe(
     repo.commit()
     assert [(f.path, f.span.start_line) for f in _template_findings(repo)] == [
         ("app/templates/raw.html", 1)]
+
+
+def test_an_escaping_static_method_clears_what_a_template_marks_safe(repo: GitRepo) -> None:
+    repo.write("app/catalog.py", "from markupsafe import escape\n\n\nclass Catalog:\n"
+                                 "    @staticmethod\n    def review_html(body):\n"
+                                 "        return '<div>%s</div>' % escape(body)\n\n"
+                                 "    @staticmethod\n    def review_raw(body):\n"
+                                 "        return '<div>%s</div>' % body\n")
+    repo.write("app/views.py", "from flask import Flask, render_template, request\n\n"
+                               "from app.catalog import Catalog\n\napp = Flask(__name__)\n\n\n"
+                               "@app.route('/a', methods=['POST'])\ndef a():\n"
+                               "    return render_template('a.html', html=Catalog.review_html("
+                               "request.form['b']))\n\n\n"
+                               "@app.route('/b', methods=['POST'])\ndef b():\n"
+                               "    return render_template('b.html', html=Catalog.review_raw("
+                               "request.form['b']))\n")
+    repo.write("app/templates/a.html", "{{ html|safe }}\n")
+    repo.write("app/templates/b.html", "{{ html|safe }}\n")
+    repo.commit()
+    assert [(f.path, f.span.start_line) for f in _template_findings(repo)] == [
+        ("app/templates/b.html", 1)]

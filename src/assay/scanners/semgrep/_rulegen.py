@@ -563,8 +563,9 @@ def template_additions(summaries: Summaries, rule: dict[str, Any] | None = None,
     typed = [_typed_param(t.function, t.param) for t in summaries.typed_params
              if t.kind == VALUE_PARAM]
     trusted = trusted_calls(rule) if rule is not None else set()
+    # (a method too, by a name that identifies it: `CatalogService.review_preview`)
     escaping = [f for f in summaries.of_kind(SummaryKind.SANITIZER) if trusted and f.via
-                and all(is_trusted(v, trusted) for v in f.via) and not f.is_method]
+                and all(is_trusted(v, trusted) for v in f.via)]
     agree = _agreeing([f.name for f in escaping], summaries)
     typed += [alt for f in escaping for alt in call_patterns(f, summaries, f.name in agree)]
     if typed:

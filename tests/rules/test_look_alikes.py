@@ -393,3 +393,35 @@ def test_aiohttp_redirects_html_answers_and_asyncpg_queries(repo: GitRepo) -> No
     # location (18), the default text/plain (29) and a bound `$1` parameter (37) are not
     found = _semgrep_found(repo, {"app.py": AIOHTTP})
     assert found == [("open-redirect", 8), ("open-redirect", 13), ("sqli", 36), ("xss", 24)]
+
+
+RESPONSE_HELPER = '''\
+from flask import Flask, redirect, request
+from flask.views import MethodView
+
+app = Flask(__name__)
+
+
+def redirect_or_next(endpoint):
+    return redirect(request.args.get("next") or endpoint)
+
+
+def echo_next():
+    return request.args.get("next", "")
+
+
+class Logout(MethodView):
+    def post(self):
+        return redirect_or_next("/")
+
+    def get(self):
+        return "<p>%s</p>" % echo_next()
+'''
+
+
+def test_a_helper_returning_a_redirect_gives_a_response_not_text(repo: GitRepo) -> None:
+    # `redirect_or_next()` returns a response object (its own redirect is the finding,
+    # 8); returning it from a class-based view (17) is no HTML, returning request text
+    # from a helper (20) is
+    found = _semgrep_found(repo, {"app.py": RESPONSE_HELPER})
+    assert found == [("open-redirect", 8), ("xss", 20)]

@@ -49,6 +49,13 @@ def _param_pending(kind: str, name: str) -> Any:
             "pass": {}}.get(kind, _PENDING.get(kind))
 
 
+# What a view returns that is a response object, not the text of one (redirects, JSON)
+RESPONSES = frozenset({
+    "flask.redirect", "flask.jsonify", "werkzeug.utils.redirect", "django.shortcuts.redirect",
+    "django.http.HttpResponseRedirect", "django.http.HttpResponsePermanentRedirect",
+    "django.http.JsonResponse", "starlette.responses.RedirectResponse",
+    "starlette.responses.JSONResponse", "fastapi.responses.RedirectResponse",
+    "fastapi.responses.JSONResponse"})
 # Reading rows or objects from a database (see `_LocalFlow.is_stored`).
 ROW_METHODS = frozenset({"fetchone", "fetchall", "fetchmany", "scalars", "scalar_one",
                          "scalar_one_or_none", "one_or_none", "first_or_404",
@@ -877,8 +884,11 @@ class _LocalFlow:
         return [self.fact(value)]
 
     def fact(self, value: ast.expr | None) -> ReturnFact:
-        """The fact of one returned value."""
+        """The fact of one returned value (a response the framework makes, `redirect(
+        request.args["next"])`, is no request data: an object, not text)."""
         if value is None or self.is_const(value):
+            return ReturnFact("const")
+        if isinstance(value, ast.Call) and self.resolve(value.func) in RESPONSES:
             return ReturnFact("const")
         if self.is_source(value):
             return ReturnFact("source")

@@ -304,19 +304,24 @@ def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignatu
 def _one_call(args: str) -> bool:
     """Whether the text between a call's first `(` and the pattern's last `)` is its
     arguments only (the brackets outside strings balance without closing the call)."""
-    depth, quote = 0, ""
-    for char in args:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-            if depth < 0:
-                return False
+    depth = 0
+    for _, depth, _ in _scanned(args):
+        if depth < 0:
+            return False
     return depth == 0
+
+
+def _scanned(text: str) -> Iterator[tuple[str, int, bool]]:
+    """Each character with the bracket depth after it, and whether it is part of a
+    string literal (its quotes included)."""
+    depth, quote = 0, ""
+    for char in text:
+        if quote or char in "\"'":
+            quote = ("" if char == quote else quote) if quote else char
+            yield char, depth, True
+            continue
+        depth += (char in "([{") - (char in ")]}")
+        yield char, depth, False
 
 
 def _part_regex(part: str, regexes: dict[str, str]) -> str:
@@ -327,23 +332,13 @@ def _part_regex(part: str, regexes: dict[str, str]) -> str:
 
 
 def _split_args(text: str) -> list[str]:
-    args, depth, current, quote = [], 0, "", ""
-    for char in text:
-        if quote:
-            current += char
-            quote = "" if char == quote else quote
-            continue
-        if char in "\"'":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
+    args, current = [], ""
+    for char, depth, quoted in _scanned(text):
+        if char == "," and depth == 0 and not quoted:
             args.append(current.strip())
             current = ""
-            continue
-        current += char
+        else:
+            current += char
     if current.strip():
         args.append(current.strip())
     return args

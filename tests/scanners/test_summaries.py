@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
 from assay.scanners.semgrep import RULES_DIR
@@ -345,3 +347,33 @@ def test_a_parameter_assigned_again_keeps_what_it_came_in_with() -> None:
     # replaced whatever runs, by a conversion or a constant: as before
     assert kinds["util.number"] == (SummaryKind.SANITIZER, ("int",))
     assert kinds["util.replaced"] == (SummaryKind.CONSTANT, ())
+
+
+def test_nested_calls_are_read_once_each(monkeypatch: pytest.MonkeyPatch) -> None:
+    # attack: every call of a function asks what reaches its arguments; a file nesting
+    # calls n deep (`os.path.join(os.path.join(...x...))`) made the nested ones read
+    # again at every level, n cubed in all. Each node is now read once per function.
+    from assay.scanners.semgrep import _pysource
+
+    reads = {"reach": 0, "pass": 0}
+    reaching, passing = _pysource._LocalFlow._reaching, _pysource._LocalFlow._passing
+
+    def counted_reach(self: Any, node: Any, seen: Any) -> Any:
+        reads["reach"] += 1
+        return reaching(self, node, seen)
+
+    def counted_pass(self: Any, node: Any) -> Any:
+        reads["pass"] += 1
+        return passing(self, node)
+
+    monkeypatch.setattr(_pysource._LocalFlow, "_reaching", counted_reach)
+    monkeypatch.setattr(_pysource._LocalFlow, "_passing", counted_pass)
+    depth = 120
+    expr = "x"
+    for _ in range(depth):
+        expr = f"os.path.join({expr}, 'a')"
+    source = f"import os\n\n\ndef f(x):\n    return open({expr})\n\n\ndef use():\n    f(1)\n"
+    result = summarize({"deep.py": source}, ["deep.py"])
+    assert any(c.passed for f in result.calls for c in f.calls)  # the flow is still read
+    # each node once: five per level (the call, its name and attribute, `'a'`, ...)
+    assert reads["reach"] <= 6 * depth and reads["pass"] <= 6 * depth, reads

@@ -866,6 +866,9 @@ class _LocalFlow:
         # after (`if not sort: sort = "id"`): that value is one of theirs
         self.incoming = incoming
         self._memo: dict[tuple[str, str], Any] = {}
+        # names whose facts are being computed: a node read meanwhile sees a partial
+        # value of theirs, which a later question must not get, so it is not kept
+        self._open = 0
 
     def _named(self, kind: str, name: str, compute: Callable[[], Any]) -> Any:
         """A local name's fact, computed once (a cycle sees the partial result; for a
@@ -874,7 +877,11 @@ class _LocalFlow:
         if key not in self._memo:
             self._memo[key] = _param_pending(kind, name) if name in self.params \
                 else _PENDING.get(kind)
-            self._memo[key] = compute()
+            self._open += 1
+            try:
+                self._memo[key] = compute()
+            finally:
+                self._open -= 1
         return self._memo[key]
 
     def facts(self, value: ast.expr | None) -> list[ReturnFact]:
@@ -1037,7 +1044,17 @@ class _LocalFlow:
     def reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
         """The names of parameters whose value reaches `node` other than through a
         resolved (non-transparent) call, or as the key of a lookup in a constant table
-        (`ORDER_COLUMNS.get(order, "id")` gives a value of the table, or the default)."""
+        (`ORDER_COLUMNS.get(order, "id")` gives a value of the table, or the default).
+        Each node is read once (see `passing`)."""
+        key = ("reach-node", str(id(node)))
+        found: frozenset[str] | None = self._memo.get(key)
+        if found is None:
+            found = frozenset(self._reaching(node, seen))
+            if not self._open:  # see `_open`
+                self._memo[key] = found
+        return set(found)
+
+    def _reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
         if isinstance(node, ast.Subscript) and self.constant_table(node.value):
             return set()
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
@@ -1063,7 +1080,18 @@ class _LocalFlow:
     def passing(self, node: ast.AST) -> dict[str, frozenset[str]]:
         """The parameters whose value reaches `node` through resolved calls that are not
         builtins passing their argument on, each with the calls on its way
-        (`os.path.join(ROOT, name + ".csv")`: name, through `os.path.join`)."""
+        (`os.path.join(ROOT, name + ".csv")`: name, through `os.path.join`). Each node is
+        read once: every call of the function asks about its arguments, and nested calls
+        would otherwise read the inner ones again at every level."""
+        key = ("pass-node", str(id(node)))
+        found: dict[str, frozenset[str]] | None = self._memo.get(key)
+        if found is None:
+            found = self._passing(node)
+            if not self._open:  # see `_open`
+                self._memo[key] = found
+        return found
+
+    def _passing(self, node: ast.AST) -> dict[str, frozenset[str]]:
         if isinstance(node, ast.Subscript) and self.constant_table(node.value):
             return {}
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \

@@ -34,7 +34,7 @@ def analyze(plan: ScanPlan, invocation: Invocation, stats: SliceStats, root: Pat
         with (plan.layout.scratch() as scratch,
               Runs(invocation, ctx.jobs, meta, plan.layout.semgrep) as runs):
             if plan.sliced is None:
-                runs.start_parts(root, chunk, rules, scratch.whole)
+                runs.start_parts(root, chunk, rules, scratch.whole, engine=True)
             else:
                 _run_sliced(root, chunk, _split(rules, plan.sliced), plan.sliced, runs,
                             scratch, stats)
@@ -62,14 +62,13 @@ def _run_sliced(root: Path, chunk: list[str], split: tuple[Rules, Rules], sliced
     # the pattern rules in one run each: they take a fraction of the taint rules'
     # time, and a second run would take the core the slicing needs (Django: 1.7 s)
     everywhere, some = split_limited(patterns, scratch.root)
-    runs.start_parts(root, chunk, everywhere, scratch.everywhere, most=1)
+    runs.start_parts(root, chunk, everywhere, scratch.everywhere, most=1, engine=True)
     wanted = limited_targets(some, chunk)
     copies = pattern_copies(root, wanted, some, scratch.pattern_copies, stats)
-    runs.start_parts(copies or root, wanted, some, scratch.limited, most=1)
+    runs.start_parts(copies or root, wanted, some, scratch.limited, most=1, engine=True)
     picked = Rules(tuple(f for f in taint.files if f.path not in sliced.unfiltered))
     # the files the pre-pass picked for holding a source need not be read for one again
     sourced = frozenset(limited_targets(picked, chunk)) if picked.files else frozenset()
     targets = sliced_copies(root, chunk, sliced.spec, taint, scratch.sliced, stats, sourced)
-    # the taint rules on the engine alone: their findings come with their flows
     runs.start_parts(scratch.sliced, targets, taint, scratch.taint, engine=True)
 

@@ -73,3 +73,56 @@ def test_joined_checks_hold_the_value(repo: GitRepo) -> None:
     # an exit (45-47) do not
     assert [line for rule, line in found if rule == "open-redirect"] == [30]
     assert [line for rule, line in found if rule == "xpath-injection"] == [47]
+
+
+PREDICATES = '''\
+import re
+
+from flask import Flask, abort
+from lxml import etree
+
+app = Flask(__name__)
+CATALOG = etree.fromstring(b"<catalog/>")
+SKU_RE = re.compile(r"[A-Z]{2,8}-[0-9]{2}")
+
+
+def valid_sku(value):
+    return bool(SKU_RE.fullmatch(value))
+
+
+def valid_code(value):
+    return SKU_RE.fullmatch(value) is not None
+
+
+def present(value):
+    return bool(value)
+
+
+@app.route("/books/<sku>")
+def book(sku):
+    sku = sku.upper()
+    if not valid_sku(sku):
+        abort(400)
+    return {"found": len(CATALOG.xpath(f"//book[@sku='{sku}']"))}
+
+
+@app.route("/codes/<code>")
+def codes(code):
+    if not valid_code(code):
+        abort(400)
+    return {"found": len(CATALOG.xpath(f"//book[@sku='{code}']"))}
+
+
+@app.route("/any/<code>")
+def any_code(code):
+    if not present(code):
+        abort(400)
+    return {"found": len(CATALOG.xpath(f"//book[@sku='{code}']"))}
+'''
+
+
+def test_a_predicate_returning_a_match_as_a_truth_value_holds_the_value(repo: GitRepo) -> None:
+    found = _semgrep_found(repo, {"app.py": PREDICATES})
+    # `bool(PATTERN.fullmatch(v))` and `PATTERN.fullmatch(v) is not None` hold (28, 35),
+    # though a call of the first is also a truth value; `bool(v)` checks nothing (42)
+    assert [line for rule, line in found if rule == "xpath-injection"] == [42]

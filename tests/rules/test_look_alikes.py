@@ -425,3 +425,54 @@ def test_a_helper_returning_a_redirect_gives_a_response_not_text(repo: GitRepo) 
     # from a helper (20) is
     found = _semgrep_found(repo, {"app.py": RESPONSE_HELPER})
     assert found == [("open-redirect", 8), ("xss", 20)]
+
+
+AVATARS = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+AVATAR_DIR = "/srv/app/static/avatars"
+DEFAULT = "default.png"
+
+
+def leaf(name):
+    return os.path.basename(name)
+
+
+def avatar_file(cookie_value):
+    name = leaf(cookie_value or DEFAULT)
+    if not name:
+        name = DEFAULT
+    return os.path.join(AVATAR_DIR, name)
+
+
+def avatar_raw(cookie_value):
+    return os.path.join(AVATAR_DIR, (cookie_value or DEFAULT).strip())
+
+
+@app.route("/avatar")
+def avatar():
+    return open(avatar_file(request.cookies.get("avatar")), "rb").read()
+
+
+@app.route("/avatar-raw")
+def avatar_raw_view():
+    return open(avatar_raw(request.cookies.get("avatar")), "rb").read()
+
+
+@app.route("/avatar-query")
+def avatar_query():
+    import sqlite3
+    name = avatar_file(request.args["who"])
+    return str(sqlite3.connect("a.db").execute("SELECT 1 WHERE p = '%s'" % name).fetchall())
+'''
+
+
+def test_a_path_built_of_a_cleaned_name_is_as_clean_as_the_name(repo: GitRepo) -> None:
+    found = _semgrep_found(repo, {"app.py": AVATARS})
+    # the helper joins a directory and a name reduced by `basename` (in a helper of its
+    # own): clean for a path (27); without the reduction it is not (32), and the path it
+    # returns is still text chosen by the request for a query (39)
+    assert [line for rule, line in found if rule in ("path-traversal", "sqli")] == [32, 39]

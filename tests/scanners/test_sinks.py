@@ -670,3 +670,68 @@ def test_an_object_sink_is_a_method_on_an_object_its_block_makes() -> None:
     summaries = summarize({"catalog.py": FINDS}, ["catalog.py"])
     found = find_wrappers(rule, signatures(PACK[rule]), summaries.call_index, lambda w: True)
     assert [(w.function, w.param) for w in found] == [("catalog.product", "sku")]
+
+
+LOADERS = '''\
+import yaml
+from yaml import SafeLoader, UnsafeLoader
+
+
+def safe_keyword(stream):
+    return yaml.load(stream, Loader=yaml.SafeLoader)
+
+
+def safe_imported(stream):
+    return yaml.load(stream, Loader=SafeLoader)
+
+
+def safe_positional(stream):
+    return yaml.load(stream, yaml.SafeLoader)
+
+
+def unsafe_keyword(stream):
+    return yaml.load(stream, Loader=yaml.UnsafeLoader)
+
+
+def unsafe_imported(stream):
+    return yaml.load(stream, Loader=UnsafeLoader)
+
+
+def use():
+    safe_keyword("a"); safe_imported("b"); safe_positional("c")
+    unsafe_keyword("d"); unsafe_imported("e")
+'''
+
+OWN_LOADER = '''\
+import yaml
+
+
+class SafeLoader(yaml.UnsafeLoader):
+    pass
+
+
+def own_safe(stream):
+    return yaml.load(stream, Loader=SafeLoader)
+
+
+def use():
+    own_safe("a")
+'''
+
+
+def test_a_call_the_sink_block_excludes_keeps_its_helper_from_being_a_sink() -> None:
+    # the rule's `pattern-not: yaml.load($DATA, Loader=yaml.SafeLoader, ...)` holds in
+    # the pre-pass too, by what the loader's name resolves to
+    rule = "assay.python.unsafe-deserialization.taint"
+    summaries = summarize({"loaders.py": LOADERS}, ["loaders.py"])
+    found = find_wrappers(rule, signatures(PACK[rule]), summaries.call_index, lambda w: True)
+    assert sorted(w.function for w in found) == ["loaders.unsafe_imported",
+                                                 "loaders.unsafe_keyword"]
+
+
+def test_a_loader_of_the_trees_own_named_like_a_safe_one_excludes_nothing() -> None:
+    # attack: a class of the scanned tree named SafeLoader is no yaml.SafeLoader
+    rule = "assay.python.unsafe-deserialization.taint"
+    summaries = summarize({"own.py": OWN_LOADER}, ["own.py"])
+    found = find_wrappers(rule, signatures(PACK[rule]), summaries.call_index, lambda w: True)
+    assert [w.function for w in found] == ["own.own_safe"]

@@ -69,6 +69,11 @@ STORED_CLEANERS = frozenset({"html.escape", "markupsafe.escape", "bleach.clean",
 _TRANSPARENT = frozenset({"str", "repr", "format", "bytes", "bytearray", "list", "tuple",
                           "dict", "set", "frozenset", "sorted", "reversed", "min", "max",
                           "iter", "next", "getattr", "vars", "zip", "map", "filter"})
+# calls that build a path or URL of their arguments: a returned value made so passes on
+# whatever its parts passed through (`os.path.join(DIR, os.path.basename(name))` is as
+# clean as the name is for a rule trusting `basename`)
+_CARRIERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "os.fspath",
+                       "urllib.parse.urljoin"})
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
 # FastAPI/Starlette path parameters: `{name}` and `{name:str}` are one URL segment (cannot
@@ -522,12 +527,16 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
 
 
 _CONTAINMENT = frozenset({"is_relative_to", "startswith", "commonpath"})
+# what makes a path its own: `..` resolved (os.path.join keeps it; `startswith`,
+# `is_relative_to` and `commonpath` compare the text as it is)
+_NORMALIZING = frozenset({"realpath", "abspath", "normpath", "resolve"})
 _URL_PARTS = frozenset({"netloc", "hostname", "scheme", "host", "port"})
 _HOST_PARTS = frozenset({"netloc", "hostname", "host"})
 # what an `ipaddress` address says of itself: a check of where a resolved host points
 _ADDRESS_PARTS = frozenset({"is_global", "is_private", "is_loopback", "is_link_local",
                             "is_reserved", "is_multicast", "is_unspecified"})
 _REGEX = frozenset({"fullmatch"})
+_SAME_VALUE = frozenset({"lower", "upper", "casefold", "strip", "lstrip", "rstrip"})
 _EXIT_CALLS = frozenset({"abort", "flask.abort"})
 
 
@@ -639,6 +648,14 @@ class _Guards:
         if isinstance(test, ast.BoolOp):
             kinds = [self.check(v) for v in test.values]
             return next((k for k in kinds if k), None)
+        if isinstance(test, ast.Call) and isinstance(test.func, ast.Name) \
+                and test.func.id == "bool" and len(test.args) == 1:
+            return self.check(test.args[0])  # `bool(PATTERN.fullmatch(value))`
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+                and isinstance(test.ops[0], ast.Is | ast.IsNot) \
+                and isinstance(test.comparators[0], ast.Constant) \
+                and test.comparators[0].value is None:
+            return self.check(test.left)  # `PATTERN.fullmatch(value) is not None`
         if isinstance(test, ast.Attribute) and test.attr in _URL_PARTS and self.mentions(test):
             return "url"  # `not urlparse(target).netloc`: no host of its own
         if isinstance(test, ast.Attribute) and test.attr in _ADDRESS_PARTS \
@@ -650,13 +667,14 @@ class _Guards:
                 return "url"  # `urlparse(url).hostname not in HOSTS`, through a name too
             if (all(isinstance(op, ast.In | ast.NotIn) for op in test.ops)
                     and all(self.flow.is_const(c) for c in test.comparators)):
-                return "allow"
+                # `splitext(name)[1] in ALLOWED` allows a kind of file, not a name
+                return "allow" if self._whole(test.left, frozenset()) else None
         if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute | ast.Name):
             name = test.func.attr if isinstance(test.func, ast.Attribute) else test.func.id
             if not self.mentions(test):
                 return None
             if name in _CONTAINMENT:
-                return "contain"
+                return "contain" if self._normalized(test) else None
             if name in _REGEX:
                 return "regex"
             if name == "url_has_allowed_host_and_scheme":
@@ -669,6 +687,48 @@ class _Guards:
                             for n in _walk(test.args[0].elt)):
                 return "url"  # every address the host resolves to is public
         return None
+
+    def _normalized(self, test: ast.Call) -> bool:
+        """Whether the path a containment test compares is normalized: what it checks
+        (`p.startswith(BASE)`, `p.is_relative_to(BASE)`, the paths of `commonpath([BASE,
+        p])` naming a parameter) is made by `realpath`, `abspath`, `normpath` or
+        `.resolve()`, directly or through local names (`os.path.join(BASE, name)` is
+        `BASE/../../etc` for `name = "../../etc"`, and starts with BASE)."""
+        if isinstance(test.func, ast.Attribute) and test.func.attr != "commonpath":
+            checked: list[ast.expr] = [test.func.value]
+        else:
+            listed = test.args[0] if test.args else None
+            checked = [e for e in listed.elts if self.mentions(e)] \
+                if isinstance(listed, ast.List | ast.Tuple) else []
+        return bool(checked) and all(self._normal(e, frozenset()) for e in checked)
+
+    def _whole(self, node: ast.expr, seen: frozenset[str]) -> bool:
+        """Whether `node` is a parameter's whole value (also in another case or without
+        surrounding spaces, or through local names), not a part of it (a suffix, an
+        item, a slice)."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in _SAME_VALUE and not node.args:
+            return self._whole(node.func.value, seen)
+        if not isinstance(node, ast.Name) or node.id in seen:
+            return False
+        if node.id in self.params:
+            return True
+        values = self.flow.assigned.get(node.id, [])
+        return bool(values) and all(self._whole(v, seen | {node.id}) for v in values)
+
+    def _normal(self, node: ast.expr, seen: frozenset[str]) -> bool:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute | ast.Name):
+            name = node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id
+            if name in _NORMALIZING:
+                return True
+            # `str(p.resolve())`, `os.fspath(...)`: the same text
+            return name in ("str", "fspath") and len(node.args) == 1 \
+                and self._normal(node.args[0], seen)
+        if isinstance(node, ast.Name) and node.id not in seen \
+                and node.id in self.flow.assigned and node.id not in self.params:
+            values = self.flow.assigned[node.id]
+            return bool(values) and all(self._normal(v, seen | {node.id}) for v in values)
+        return False
 
     def mentions(self, node: ast.AST) -> bool:
         """Whether a parameter's value (or one derived from it) is used in `node`."""
@@ -918,7 +978,7 @@ class _LocalFlow:
             return False, ({HTML_ESCAPE} if raw or via else set())
         if isinstance(node, ast.Call):
             callee = self.resolve(node.func)
-            if callee is not None and callee not in _TRANSPARENT:
+            if callee is not None and callee not in _TRANSPARENT and callee not in _CARRIERS:
                 raw, via = self._children_flow(node, seen)
                 return False, ({callee} if raw or via else set())
         return self._children_flow(node, seen)
@@ -957,10 +1017,19 @@ class _LocalFlow:
         callee = self.resolve(call.func) or ""
         if receiver in ("self", "cls") and callee:
             method = ""  # a method of this very class, not a library object's method
-        literals = _literal_keywords(call)
+        literals = (*_literal_keywords(call), *self._named_args(call))
         return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
                          tuple(built), call.lineno, (), self._made(call), (),
                          self._receiver_made(call), tuple(passed))
+
+    def _named_args(self, call: ast.Call) -> Iterator[tuple[str, str]]:
+        """Each argument that names an imported object (`Loader=yaml.SafeLoader`, or
+        `yaml.SafeLoader` as the second argument), by keyword or position, with the
+        qualified name it resolves to: a sink's pattern may exclude calls passing it."""
+        for key, arg in self._arguments(call):
+            named = self.resolve(arg) if isinstance(arg, ast.Name | ast.Attribute) else None
+            if named and "." in named:
+                yield f"={key}", named
 
     def _receiver_made(self, call: ast.Call) -> str:
         func = call.func

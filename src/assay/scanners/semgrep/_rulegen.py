@@ -232,8 +232,15 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     if wrappers is None:
         wrappers = rule_wrappers(rule, summaries)
     wrapping = {w.function for w in wrappers}
+    # a predicate the rule trusts as a guard clears the value it is called on in the
+    # test of an `if`: a sanitizer of the whole call there would hide that value from
+    # the guard's own patterns (a sanitized call is not looked into)
+    accepted = trusted_checks(str(rule.get("id", "")))
+    guarding = {g.dotted for g in summaries.of_kind(SummaryKind.GUARD)
+                if g.guard == "predicate" and set(g.via) & accepted}
     agree = _agreeing([f.name for f in safe], summaries)
-    sanitizers = _either([result_only(alt) if f.dotted in wrapping else alt for f in safe
+    sanitizers = _either([result_only(alt) if f.dotted in wrapping | guarding else alt
+                          for f in safe
                           for alt in call_patterns(f, summaries, f.name in agree)]
                          + [{"pattern": f"{name}.get(...)"} for name in summaries.constant_maps])
     if sources:

@@ -24,6 +24,7 @@ MAX_ROUNDS = 10
 SSRF_CWE = 918
 SQLI_CWE = 89
 _CALL = re.compile(r"^([\w.$]+)\((.*)\)$", re.DOTALL)
+_QUALIFIED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
 _FALSY = frozenset({"False", "None", "0", "''", '""'})
 # The kinds of check (see FunctionFacts.guard) each rule trusts; every rule trusts an
 # allow-list of constants and a full regular-expression match.
@@ -59,7 +60,9 @@ class SinkSignature:
     (`ParamCall.guarded`) does not reach the sink. `not_made` reads the block's
     `pattern-not-inside: $PARSER = lxml.etree.XMLParser(..., resolve_entities=False,
     ...)`: (argument, callee, keyword, literal) such that a call whose argument is a
-    local name made so is not the sink (`ParamCall.made`).
+    local name made so is not the sink (`ParamCall.made`). `passing_not` reads the
+    block's `pattern-not: yaml.load($DATA, Loader=yaml.SafeLoader, ...)`: for each, the
+    (argument, qualified name) pairs a call passing all of is not the sink.
     """
 
     callee: str = ""
@@ -75,6 +78,7 @@ class SinkSignature:
     makers: frozenset[str] = frozenset()
     trusted: frozenset[str] = frozenset()
     not_made: tuple[tuple[str, str, str, str], ...] = ()
+    passing_not: tuple[tuple[tuple[str, str], ...], ...] = ()
     wrapper: SinkWrapper | None = field(default=None, compare=False)
 
     def matches(self, call: ParamCall, carries: Callable[[str], bool] | None = None,
@@ -99,6 +103,9 @@ class SinkSignature:
         if any(k not in literals or literals[k] in _FALSY for k in self.required):
             return ()
         if any(_made_so(call, rule) for rule in self.not_made):
+            return ()
+        if any(all(literals.get(f"={key}") == name for key, name in passing)
+               for passing in self.passing_not):
             return ()
         args = dict(call.args)
         key = str(self.position) if self.position is not None else self.keyword
@@ -193,10 +200,13 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
         inside = _insides(items)
         not_inside = [str(i["pattern-not-inside"]) for i in items if isinstance(i, dict)
                       and isinstance(i.get("pattern-not-inside"), str)]
+        nots = [str(i["pattern-not"]) for i in items if isinstance(i, dict)
+                and isinstance(i.get("pattern-not"), str)]
         for pattern in _block_patterns(items):
             signature = _signature(pattern, focus, regexes)
             if signature is not None:
-                signature = replace(signature, not_made=_not_made(pattern, not_inside))
+                signature = replace(signature, not_made=_not_made(pattern, not_inside),
+                                    passing_not=_passing_not(pattern, nots))
                 receiver = pattern.strip().split(".", 1)[0]
                 bound = bool(signature.method) and re.search(
                     rf"{re.escape(receiver)}\b", inside) is not None
@@ -240,6 +250,38 @@ def _not_made(pattern: str, not_inside: list[str]) -> tuple[tuple[str, str, str,
             keyword, _, literal = arg.partition("=")
             if literal and keyword.strip().isidentifier():
                 out.append((key, made.group(2), keyword.strip(), literal.strip()))
+    return tuple(out)
+
+
+def _passing_not(pattern: str, nots: list[str]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """For each `pattern-not` of the same callee as `pattern` that passes named objects
+    (`Loader=yaml.SafeLoader`, or `yaml.SafeLoader` in second place), those (argument,
+    name) pairs; one passing anything else (a literal, a call) is not read."""
+    match = _CALL.match(pattern.strip())
+    if match is None:
+        return ()
+    out: list[tuple[tuple[str, str], ...]] = []
+    for text in nots:
+        other = _CALL.match(text.strip())
+        if other is None or other.group(1) != match.group(1):
+            continue
+        named: list[tuple[str, str]] = []
+        unknown = False
+        for index, arg in enumerate(_split_args(other.group(2))):
+            name, _, value = arg.partition("=")
+            key, value = (name, value.strip()) if value and name.isidentifier() \
+                else (str(index), arg.strip())
+            if value == "...":
+                unknown = True  # the places of what follows are not known
+                continue
+            if value.startswith("$"):
+                continue
+            if (unknown and key.isdigit()) or not _QUALIFIED.fullmatch(value):
+                named = []
+                break
+            named.append((key, value))
+        if named:
+            out.append(tuple(named))
     return tuple(out)
 
 

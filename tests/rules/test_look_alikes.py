@@ -476,3 +476,64 @@ def test_a_path_built_of_a_cleaned_name_is_as_clean_as_the_name(repo: GitRepo) -
     # own): clean for a path (27); without the reduction it is not (32), and the path it
     # returns is still text chosen by the request for a query (39)
     assert [line for rule, line in found if rule in ("path-traversal", "sqli")] == [32, 39]
+
+
+NUMBERS = '''\
+import sqlite3
+import subprocess
+from datetime import date
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def month_args():
+    today = date.today()
+    month = int(request.args.get("month", today.month))
+    year = int(request.args.get("year", today.year))
+    return month, year
+
+
+def raw_args():
+    return request.args.get("month"), request.args.get("year")
+
+
+def list_items(column, descending):
+    direction = "DESC" if descending else "ASC"
+    sql = f"SELECT id FROM items ORDER BY {column} {direction}"
+    return sqlite3.connect("a.db").execute(sql).fetchall()
+
+
+@app.route("/calendar")
+def calendar():
+    month, year = month_args()
+    return subprocess.check_output("cal %d %d" % (month, year), shell=True, text=True)
+
+
+@app.route("/calendar-raw")
+def calendar_raw():
+    month, year = raw_args()
+    return subprocess.check_output("cal %s %s" % (month, year), shell=True, text=True)
+
+
+@app.route("/items")
+def items():
+    return {"rows": list_items("name", request.args.get("desc") == "1")}
+
+
+@app.route("/items-by")
+def items_by():
+    return {"rows": list_items(request.args["by"], False)}
+'''
+
+
+def test_numbers_and_choices_made_of_request_data_carry_none_of_its_text(
+        repo: GitRepo) -> None:
+    found = _semgrep_found(repo, {"app.py": NUMBERS})
+    # a helper returning `int(...)` of request data is no source (30); one returning the
+    # text is (36); a parameter only tested to choose between literals
+    # (`"DESC" if descending else "ASC"`) reaches no query (41), the column does (46)
+    assert [(rule, line) for rule, line in found
+            if rule in ("command-injection", "sqli")] == [("command-injection", 36),
+                                                          ("sqli", 46)]

@@ -62,6 +62,13 @@ def test_a_method_is_looked_for_by_its_class() -> None:
     # constructed, or the class defined around `self.get()`), while `get` is in most files
     either = {"pattern-either": method_alternatives("app.views.Page.get")}
     assert pattern_tokens(either) == {r"\bPage\b"}
+    # an object the code says is a Page: a parameter annotated so needs the class's
+    # name too, an attribute of another class that one's, a factory its own
+    typed = [("attr", "Book.pages", ""), ("factory", "make_page", ""),
+             ("factory", "_page", "def _page(...) -> Page:\n    ...")]
+    either = {"pattern-either": method_alternatives("app.views.Page.get", typed=typed)}
+    assert pattern_tokens(either) == {r"\bPage\b", r"\bBook\b", r"\bmake_page\b",
+                                      r"\b_page\b"}
     assert pattern_tokens({"pattern": "AdminSite.index(...)"}) == {r"\bAdminSite\b"}
     assert pattern_tokens({"pattern": "HttpRequest.__repr__(...)"}) == {r"\bHttpRequest\b"}
     # a module's function is looked for by the function's name, not the module's

@@ -735,3 +735,49 @@ def test_a_loader_of_the_trees_own_named_like_a_safe_one_excludes_nothing() -> N
     summaries = summarize({"own.py": OWN_LOADER}, ["own.py"])
     found = find_wrappers(rule, signatures(PACK[rule]), summaries.call_index, lambda w: True)
     assert [w.function for w in found] == ["own.own_safe"]
+
+
+SESSIONS = '''\
+import httpx
+import requests
+
+
+class PartnerClient:
+    session = requests.Session()
+
+    @classmethod
+    def fetch(cls, url):
+        return cls.session.get(url, timeout=5)
+
+
+class Mirror:
+    def __init__(self):
+        self.client = httpx.Client()
+
+    def pull(self, url):
+        return self.client.post(url)
+
+
+def with_session(url):
+    with requests.Session() as session:
+        return session.get(url, timeout=5).text
+
+
+def with_file(url):
+    with open("log.txt") as fh:
+        return fh.get(url)
+
+
+def use():
+    PartnerClient.fetch("a"); Mirror().pull("b"); with_session("c"); with_file("d")
+'''
+
+
+def test_a_client_the_class_or_a_with_statement_makes_is_a_session() -> None:
+    # `$S.$METHOD($URL, ...)` with `^(get|post|...)$` is read once per name, on a session
+    # made in the class's body, in a method (`self.client = ...`), or by `with`
+    rule = "assay.python.ssrf.taint"
+    summaries = summarize({"clients.py": SESSIONS}, ["clients.py"])
+    found = find_wrappers(rule, signatures(PACK[rule]), summaries.call_index, lambda w: True)
+    assert sorted(w.function for w in found) == [
+        "clients.Mirror.pull", "clients.PartnerClient.fetch", "clients.with_session"]

@@ -377,3 +377,50 @@ def test_nested_calls_are_read_once_each(monkeypatch: pytest.MonkeyPatch) -> Non
     assert any(c.passed for f in result.calls for c in f.calls)  # the flow is still read
     # each node once: five per level (the call, its name and attribute, `'a'`, ...)
     assert reads["reach"] <= 6 * depth and reads["pass"] <= 6 * depth, reads
+
+
+RECEIVERS = '''\
+from typing import Optional
+
+from app.repos import Archive, TicketRepository
+
+
+class TicketService:
+    cache: "Optional[Archive]"
+
+    def __init__(self, db, tickets: TicketRepository | None = None) -> None:
+        self.tickets = tickets
+        self.archive = Archive(db)
+        self.other = Archive(db)
+        self.other = None
+
+    def search(self, q):
+        return self.tickets.search(q)
+
+
+def make() -> TicketService:
+    return TicketService(None)
+
+
+def build(db):
+    return TicketRepository(db)
+
+
+def either(flag):
+    return Archive(1) if flag else TicketRepository(2)
+'''
+
+
+def test_receivers_are_the_classes_the_code_says() -> None:
+    from assay.scanners.semgrep._pysource import read_module
+
+    module = read_module("app/services.py", "app.services", RECEIVERS)
+    assert module is not None
+    # annotations (quoted, Optional, `| None`), constructor calls, factories; an
+    # attribute assigned two things, and a function returning two classes, are none
+    assert sorted(module.receivers) == [
+        ("attr", "TicketService.archive", "app.repos.Archive"),
+        ("attr", "TicketService.cache", "app.repos.Archive"),
+        ("attr", "TicketService.tickets", "app.repos.TicketRepository"),
+        ("factory", "build", "app.repos.TicketRepository"),
+        ("factory", "make", "app.services.TicketService")]

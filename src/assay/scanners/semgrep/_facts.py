@@ -28,7 +28,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/12"  # the cache's name for these documents
+KIND = "prepass-facts/14"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,9 @@ def encode(facts: FileFacts) -> str:
                                "called": sorted(module.called),
                                "maps": list(module.constant_maps),
                                "local": sorted(module.local_calls),
-                               "routes": [[v, r, u, list(p)] for v, r, u, p in module.routes]}}
+                               "routes": [[v, r, u, list(p)] for v, r, u, p in module.routes],
+                               "receivers": [list(r) for r in module.receivers],
+                               "classes": [list(c) for c in module.class_sources]}}
     return json.dumps(doc, separators=(",", ":"))
 
 
@@ -109,7 +111,9 @@ def decode(text: str, path: str, name: str) -> FileFacts:
         tuple((_str(a), _str(b), _str(c)) for a, b, c in module["typed"]),
         frozenset(_strs(module["called"])), _strs(module["maps"]),
         frozenset(_strs(module["local"])),
-        tuple((_str(a), _str(b), _str(c), _strs(d)) for a, b, c, d in module["routes"]))
+        tuple((_str(a), _str(b), _str(c), _strs(d)) for a, b, c, d in module["routes"]),
+        tuple((_str(a), _str(b), _str(c)) for a, b, c in module["receivers"]),
+        tuple((_str(a), _str(b)) for a, b in module["classes"]))
     if not isinstance(doc["hint"], bool):
         raise TypeError("hint")
     return FileFacts(info, frozenset(_str(doc["words"]).split()), doc["hint"])
@@ -126,7 +130,7 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
               list(c.query_builder), c.line, [list(g) for g in c.guarded],
               [[k, m, [list(w) for w in kw]] for k, m, kw in c.made],
               list(c.receiver_methods), c.receiver_made,
-              [[k, list(p), list(v)] for k, p, v in c.passed]]
+              [[k, list(p), list(v)] for k, p, v in c.passed], c.typed]
              for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned)]
 
@@ -152,9 +156,10 @@ def _function(doc: list[Any]) -> FunctionFacts:
                         tuple((_str(p), _str(k)) for p, k in guarded),
                         tuple((_str(k), _str(m), tuple((_str(a), _str(b)) for a, b in kw))
                               for k, m, kw in made), _strs(on_receiver), _str(made_by),
-                        tuple((_str(k), _strs(p), _strs(v)) for k, p, v in passed))
+                        tuple((_str(k), _strs(p), _strs(v)) for k, p, v in passed),
+                        _str(typed))
               for callee, method, args, keywords, receiver, fixed, built, line, guarded, made,
-              on_receiver, made_by, passed in calls),
+              on_receiver, made_by, passed, typed in calls),
         _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned))
 
 

@@ -58,6 +58,9 @@ _COMMON = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                      "Template", "Environment", "Response"})
 _DUNDER = re.compile(r"^__\w+__$")
 _CLASS = re.compile(r"^\s*class\s+([A-Za-z_]\w*)\b")
+# inside `def $FN(..., $X: Page, ...)`: the annotation's class is in the code
+_ANNOTATED = re.compile(r"^\s*(?:async\s+)?def\s+\$?\w+\(.*?\$\w+:\s*(?:[A-Za-z_]\w*\.)*"
+                        r"([A-Za-z_]\w*)")
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+(\w+)")
 _DECORATOR = re.compile(r"^\s*@\$?\w+\.(\$?\w+)\(")
 
@@ -120,8 +123,8 @@ def _pattern_tokens(pattern: str, regexes: Mapping[str, set[str]]) -> set[str] |
         if not decorator.group(1).startswith("$") or decorator.group(1) in regexes:
             alternation = "|".join(sorted(re.escape(n) for n in names))
             return {rf"^[ \t]*@[\w.]+\.(?:{alternation})\b"}
-    scope = _CLASS.match(pattern)  # inside `class Name:`: the class's name is in the code
-    if scope:
+    scope = _CLASS.match(pattern) or _ANNOTATED.match(pattern)
+    if scope:  # inside `class Name:` or a function taking a `Name`: the name is in the code
         return {_word(scope.group(1))}
     imported = _IMPORT.match(pattern)  # `import ldap3 ...` inside: the module's name
     if imported:

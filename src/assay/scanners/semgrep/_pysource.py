@@ -18,6 +18,13 @@ from functools import partial
 from typing import Any
 
 from assay.normalize.constant_args import module_assignments, module_constants
+from assay.scanners.semgrep._receivers import (
+    Names,
+    attribute_calls,
+    attribute_classes,
+    param_classes,
+    receivers,
+)
 from assay.scanners.semgrep._returned import unreturned_params
 
 FLASK_REQUEST = "flask.request"
@@ -80,6 +87,18 @@ _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
 # hold `/`), `{name:int}` and the like a value; `{name:path}` (or an aiohttp regex) neither
 _BRACED = re.compile(r"\{(\w+)(?::(int|float|uuid|str))?\}")
 VALUE_PARAM = "value"  # converted to a number or UUID: safe for every rule
+# calls giving a number, a truth value or a digest of their arguments: no text of theirs
+_NO_TEXT = frozenset({"int", "float", "bool", "len", "hash", "id", "abs", "round", "ord",
+                      "isinstance", "callable", "type", "hex", "oct", "bin", "sum",
+                      "any", "all", "os.path.exists", "os.path.isfile", "os.path.isdir",
+                      "os.path.getsize", "os.path.getmtime"})
+_NO_TEXT_MODULES = ("hashlib.", "hmac.", "uuid.", "secrets.", "zlib.crc32")
+
+
+def gives_no_text(callee: str) -> bool:
+    """Whether a call of `callee` (resolved) gives a number, a truth value or a digest
+    of its arguments, none of their text."""
+    return callee in _NO_TEXT or callee.startswith(_NO_TEXT_MODULES)
 ANNOTATED_PARAM = "annotated:"  # + a class name: a value when the class is an Enum
 ENUM_CLASS = "enum"  # ("", class, ENUM_CLASS): the module defines an Enum class
 OTHER_CLASS = "class"  # ("", class, OTHER_CLASS): the module defines another class
@@ -186,6 +205,10 @@ class ParamCall:
     """(argument, parameters, calls) for the parameters that reach an argument only
     through resolved calls (`os.path.join(ROOT, name + ".csv")`): whether each call
     carries the value on is for the rule to say (one it trusts as a sanitizer does not)."""
+    typed: str = ""
+    """For a method call on an object whose class the code says (`self.repo.search(q)`
+    with `self.repo = TicketRepository(db)`; see _receivers), the class's qualified name
+    and the method: the summaries resolve it when the class is the project's."""
 
 
 @dataclass(frozen=True)
@@ -231,6 +254,12 @@ class ModuleInfo:
     its views, and registrations apart from the view (`path("a/<int:pk>/",
     views.detail)`, `router.add_get("/r/{room}", room)`), with the view's parameters when
     the module defines it (a decorator's view), else ()."""
+    receivers: tuple[tuple[str, str, str], ...] = ()
+    """The attributes of its classes' instances and its factories, each with the class
+    it is of (see _receivers.receivers)."""
+    class_sources: tuple[tuple[str, str], ...] = ()
+    """(class, code) of each of its classes short enough to serve as a pattern: a class
+    whose name another module's class has too is told apart by its code."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -264,7 +293,16 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     every = list(_walk(tree))
     made = {k: v for k, v in module_constants(tree).items()
             if "." not in k and isinstance(v, ast.Call)}
-    scope = _Scope(name, _imports(every, name), _constants(tree), local, made)
+    aliases = _imports(every, name)
+    names = Names(name, aliases, frozenset(n.name for n in tree.body
+                                           if isinstance(n, ast.ClassDef)))
+    attributes = {(node.name, attr): ref for node in tree.body if isinstance(node, ast.ClassDef)
+                  for attr, ref in attribute_classes(node, names).items()}
+    attribute_made = {(node.name, attr): call for node in tree.body
+                      if isinstance(node, ast.ClassDef)
+                      for attr, call in attribute_calls(node).items()}
+    scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
+                   attribute_made)
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     lines = text.splitlines(keepends=True)
@@ -289,7 +327,20 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                             and isinstance(n.func, ast.Name) and n.func.id in local)
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
                       tuple(typed), _called(every, scope), maps, local_calls,
-                      tuple(_decorator_routes(tree) + _registered_routes(every)))
+                      tuple(_decorator_routes(tree) + _registered_routes(every)),
+                      receivers(tree, names), _class_sources(tree, lines))
+
+
+MAX_CLASS_LINES = 80  # longer classes are not used as patterns
+
+
+def _class_sources(tree: ast.Module, lines: list[str]) -> tuple[tuple[str, str], ...]:
+    out: list[tuple[str, str]] = []
+    for node in tree.body:
+        end = node.end_lineno or node.lineno
+        if isinstance(node, ast.ClassDef) and end - node.lineno < MAX_CLASS_LINES:
+            out.append((node.name, "".join(lines[node.lineno - 1 : end]).rstrip()))
+    return tuple(out)
 
 
 def _decorator_routes(tree: ast.Module) -> list[tuple[str, str, str, tuple[str, ...]]]:
@@ -402,6 +453,12 @@ class _Scope:
     local_functions: frozenset[str]
     # module-level names bound once, to a call's result (`SAFE = etree.XMLParser(...)`)
     made: dict[str, ast.Call] = field(default_factory=dict)
+    # how the module names classes, and the class of each (class, attribute) of its
+    # classes' instances that one class makes (see _receivers)
+    names: Names | None = None
+    attributes: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    # (class, attribute) of its classes' instances assigned once, to a call's result
+    attribute_made: Mapping[tuple[str, str], ast.Call] = field(default_factory=dict)
 
 
 def _imports(every: list[ast.AST], module: str) -> dict[str, str]:
@@ -502,7 +559,9 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     nodes = list(_own_nodes(node, nested))
     assigned = _assignments(nodes)
     flow = _LocalFlow(scope, cls, assigned, frozenset(own), view,
-                      frozenset(own & set(assigned)) - _replaced(node.body, own))
+                      frozenset(own & set(assigned)) - _replaced(node.body, own),
+                      param_classes(node, scope.names) if scope.names else {},
+                      _with_bound(nodes))
     wanted = frozenset(params)
     guards = _Guards(flow, wanted)
     checked = guards.before(node.body) if wanted else []
@@ -791,6 +850,16 @@ def _child_nodes(node: ast.AST) -> Iterator[ast.AST]:
             yield value
 
 
+def _value_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """The parts of `node` its value is made of: a conditional expression's value is one
+    of its branches (`"DESC" if descending else "ASC"` holds no `descending`), not its
+    test."""
+    if isinstance(node, ast.IfExp):
+        yield from (node.body, node.orelse)
+    else:
+        yield from _child_nodes(node)
+
+
 def _walk(node: ast.AST) -> Iterator[ast.AST]:
     """`ast.walk` (breadth first) over `_child_nodes`."""
     todo = deque([node])
@@ -911,13 +980,29 @@ def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
     return out
 
 
+def _with_bound(nodes: list[ast.AST]) -> dict[str, ast.expr]:
+    """Names bound once by a `with` statement (`with requests.Session() as session:`),
+    each with its context expression: the object a method is then called on is made by
+    that call, as far as a sink on a made object goes (its value is not followed: a
+    file opened so is no value of its path)."""
+    found: dict[str, list[ast.expr]] = {}
+    for child in nodes:
+        if isinstance(child, ast.withitem) and isinstance(child.optional_vars, ast.Name):
+            found.setdefault(child.optional_vars.id, []).append(child.context_expr)
+    return {name: values[0] for name, values in found.items() if len(values) == 1}
+
+
 class _LocalFlow:
     """Flow-insensitive facts about a function's local names."""
 
     def __init__(self, scope: _Scope, cls: str | None, assigned: dict[str, list[ast.expr]],
                  params: frozenset[str] = frozenset(), view: bool = False,
-                 incoming: frozenset[str] = frozenset()) -> None:
+                 incoming: frozenset[str] = frozenset(),
+                 annotated: Mapping[str, str] | None = None,
+                 with_bound: Mapping[str, ast.expr] | None = None) -> None:
         self.scope = scope
+        self.with_bound = with_bound or {}  # see _with_bound
+        self.annotated = annotated or {}  # parameters annotated with a class
         self.cls = cls
         self.view = view  # a class-based view's method
         self.assigned = assigned
@@ -985,7 +1070,7 @@ class _LocalFlow:
 
     def _children_flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
         raw, via = False, set[str]()
-        for child in _child_nodes(node):
+        for child in _value_nodes(node):
             child_raw, child_via = self._flow(child, seen)
             raw, via = raw or child_raw, via | child_via
         return raw, via
@@ -1018,9 +1103,28 @@ class _LocalFlow:
         if receiver in ("self", "cls") and callee:
             method = ""  # a method of this very class, not a library object's method
         literals = (*_literal_keywords(call), *self._named_args(call))
+        of = self._receiver_class(call.func.value) \
+            if isinstance(call.func, ast.Attribute) and not callee else ""
         return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
                          tuple(built), call.lineno, (), self._made(call), (),
-                         self._receiver_made(call), tuple(passed))
+                         self._receiver_made(call), tuple(passed),
+                         f"{of}.{method}" if of else "")
+
+    def _receiver_class(self, receiver: ast.expr) -> str:
+        """The class the receiver of a method call is of, when the code says (see
+        _receivers): an attribute of `self`, an annotated parameter, a local name bound
+        once to a call of the class."""
+        if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) \
+                and receiver.value.id == "self" and self.cls is not None:
+            return self.scope.attributes.get((self.cls, receiver.attr), "")
+        if not isinstance(receiver, ast.Name) or self.scope.names is None:
+            return ""
+        if receiver.id in self.annotated and receiver.id not in self.assigned:
+            return self.annotated[receiver.id]
+        values = self.assigned.get(receiver.id, [])
+        if len(values) == 1 and isinstance(values[0], ast.Call):
+            return self.scope.names.class_of(values[0].func)
+        return ""
 
     def _named_args(self, call: ast.Call) -> Iterator[tuple[str, str]]:
         """Each argument that names an imported object (`Loader=yaml.SafeLoader`, or
@@ -1033,9 +1137,19 @@ class _LocalFlow:
 
     def _receiver_made(self, call: ast.Call) -> str:
         func = call.func
-        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
+                and isinstance(func.value.value, ast.Name) and self.cls is not None \
+                and func.value.value.id in ("self", "cls"):
+            # the class's own object (`cls.session.get(url)`, `session =
+            # requests.Session()` in the class's body)
+            attribute = self.scope.attribute_made.get((self.cls, func.value.attr))
+            values: list[ast.expr] = [attribute] if attribute is not None else []
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            values = self.assigned.get(func.value.id, [])
+            bound = self.with_bound.get(func.value.id)
+            values = values or ([bound] if bound is not None else [])
+        else:
             return ""
-        values = self.assigned.get(func.value.id, [])
         made = values[0].func if len(values) == 1 and isinstance(values[0], ast.Call) else None
         if isinstance(made, ast.Attribute):
             return made.attr  # `ET.parse(f).getroot()`: getroot
@@ -1048,6 +1162,11 @@ class _LocalFlow:
             if isinstance(arg, ast.Name) and arg.id not in self.assigned \
                     and arg.id not in self.params and arg.id in self.scope.made:
                 values = [self.scope.made[arg.id]]  # a module's own parser, made once
+            if isinstance(arg, ast.Attribute) and isinstance(arg.value, ast.Name) \
+                    and arg.value.id == "self" and self.cls is not None \
+                    and (self.cls, arg.attr) in self.scope.attribute_made:
+                # the instance's own parser, made once (`self.parser = XMLParser(...)`)
+                values = [self.scope.attribute_made[(self.cls, arg.attr)]]
             if len(values) == 1 and isinstance(values[0], ast.Call):
                 made = self.resolve(values[0].func)
                 if made:
@@ -1142,7 +1261,7 @@ class _LocalFlow:
             if callee is not None and callee not in _TRANSPARENT:
                 return set()
         out: set[str] = set()
-        for child in _child_nodes(node):
+        for child in _value_nodes(node):
             out |= self.reaching(child, seen)
         return out
 
@@ -1173,7 +1292,7 @@ class _LocalFlow:
             found: dict[str, frozenset[str]] = self._named(
                 "pass", name, lambda: _joined(self.passing(v) for v in self.assigned[name]))
             return found
-        children = list(_child_nodes(node))
+        children = list(_value_nodes(node))
         inner = _joined(self.passing(c) for c in children)
         callee = self.resolve(node.func) if isinstance(node, ast.Call) else None
         if callee is None or callee in _TRANSPARENT:
@@ -1231,13 +1350,24 @@ class _LocalFlow:
         return False
 
     def is_source(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
-        for child in _walk(node):
+        """Whether request data reaches the value of `node` (not through a call giving
+        a number or a truth value of it: `int(request.args["month"])` is none)."""
+        for child in self._text_nodes(node):
             if isinstance(child, ast.Attribute) and self._request_attr(child):
                 return True
             if isinstance(child, ast.Name) and child.id in self.assigned and self._named(
                     "source", child.id, partial(self._assigned_source, child.id, seen)):
                 return True
         return False
+
+    def _text_nodes(self, node: ast.AST) -> Iterator[ast.AST]:
+        todo = [node]
+        while todo:
+            current = todo.pop()
+            yield current
+            if isinstance(current, ast.Call) and gives_no_text(self.resolve(current.func) or ""):
+                continue
+            todo.extend(_child_nodes(current))
 
     def _assigned_source(self, name: str, seen: frozenset[str]) -> bool:
         return any(self.is_source(v, seen) for v in self.assigned[name])

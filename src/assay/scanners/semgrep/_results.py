@@ -180,8 +180,7 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...],
     named = qualified if "." in written and qualified else named
     index, keyword = _argument_at(before[len(opened):])
     at = [w for w in named if (w.param == keyword if keyword else w.position == index)]
-    ends = {(w.sink_path, w.sink_line, w.function, w.through, w.sink_call)
-            for w in (at or named)}
+    ends = _ends(at or named)
     if len(ends) != 1:
         return flow  # not a helper's call, or more than one helper of that name
     path, line, function, through, call = ends.pop()
@@ -191,6 +190,23 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...],
                 for inner, where, at in through if at > 0]
     return (*flow[:-1], replace(sink, role=FlowRole.STEP), *helpers,
             FlowStep(path, line, FlowRole.SINK, f"{call}(...)" if call else ""))
+
+
+_End = tuple[str, int, str, tuple[tuple[str, str, int], ...], str]
+
+
+def _ends(candidates: Sequence[SinkWrapper]) -> set[_End]:
+    """Where the helpers `candidates` (of one name) lead. Helpers of one name in two
+    layers (`TicketService.search` calling `TicketRepository.search`) that end at one
+    sink lead there through the outer one: a call of the inner one from outside its
+    layer's caller would be the rarer."""
+    ends = {(w.sink_path, w.sink_line, w.function, w.through, w.sink_call)
+            for w in candidates}
+    if len({(path, line) for path, line, *_ in ends}) != 1:
+        return ends
+    inner = {function for _, _, _, through, _ in ends for function, _, _ in through}
+    outer = {end for end in ends if end[2] not in inner}
+    return outer if len(outer) == 1 else ends
 
 
 def _argument_at(text: str) -> tuple[int, str]:

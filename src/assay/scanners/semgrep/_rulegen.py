@@ -24,7 +24,8 @@ from typing import Any
 
 from assay.scanners.semgrep._pack import COPY_MARK, Rule, RuleFile, Rules
 from assay.scanners.semgrep._prefilter import pattern_tokens, token_word
-from assay.scanners.semgrep._pysource import VALUE_PARAM
+from assay.scanners.semgrep._pysource import VALUE_PARAM, gives_no_text
+from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY
 from assay.scanners.semgrep._rulefiles import include_of
 from assay.scanners.semgrep._sinks import (
     SinkWrapper,
@@ -96,8 +97,10 @@ def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
     alternatives: list[dict[str, Any]] = [{"pattern": f"{f}({args})"} for f in forms]
     name = dotted.rsplit(".", 1)[-1]
     if is_method:
+        klass = dotted.rsplit(".", 1)[0]
         return alternatives + method_alternatives(
-            dotted, args, summaries.defined(f"class:{_class_of(dotted)}") <= 1)
+            dotted, args, summaries.defined(f"class:{_class_of(dotted)}") <= 1,
+            _typed_receivers(klass, summaries), summaries.class_source(klass))
     if not local or name in forms or name in _BUILTIN_NAMES:
         return alternatives
     if same_file:
@@ -118,15 +121,73 @@ def _class_of(dotted: str) -> str:
     return parts[-2] if len(parts) >= 2 else ""
 
 
-def method_alternatives(dotted: str, args: str = "...",
-                        unique: bool = True) -> list[dict[str, Any]]:
+def _typed_receivers(klass: str, summaries: Summaries) -> list[tuple[str, str, str]]:
+    """How the code names objects of the class `klass` (qualified; see _receivers):
+    (FACTORY, a form of a factory's name, its definition as a pattern when only the
+    file defining it can call it by that form) and (ATTRIBUTE, `Owner.attr`, "")."""
+    out: list[tuple[str, str, str]] = []
+    short = klass.rsplit(".", 1)[-1]
+    for kind, name, of in summaries.receivers:
+        if of != klass:
+            continue
+        if kind == ATTRIBUTE:
+            if all(map(is_dotted_name, name.rsplit(".", 1))):
+                out.append((ATTRIBUTE, name, ""))
+            continue
+        forms = callee_forms(name, False, summaries)
+        out += [(FACTORY, form, "") for form in forms]
+        bare = name.rsplit(".", 1)[-1]
+        if bare not in forms and is_dotted_name(bare) and is_dotted_name(short):
+            # `_service()` in the blueprint defining it (each blueprint has its own)
+            out += [(FACTORY, bare, f"{a}def {bare}(...){r}:\n    ...{b}")
+                    for a in ("", "async ")
+                    for r, b in ((f" -> {short}", ""), ("", f"\n    return {short}(...)"))]
+    return out
+
+
+def _receiver_alternatives(name: str, args: str, classes: Sequence[str],
+                           typed: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """Calls of the method `name` on objects the code says are of its class: a
+    parameter annotated with one of `classes` (names of the class), and the `typed`
+    receivers (see _typed_receivers)."""
+    call = f"$INSTANCE.{name}({args})"
+    annotated = [{"pattern-inside": f"{kind}def $FN(..., $INSTANCE: {klass}{default}, ...):"
+                                    "\n    ...\n"}
+                 for klass in classes for kind in ("", "async ") for default in ("", " = $D")]
+    out: list[dict[str, Any]] = [{"patterns": [{"pattern-either": annotated},
+                                               {"pattern": call}]}] if annotated else []
+    for kind, form, definition in typed:
+        if kind == ATTRIBUTE:
+            owner, attr = form.rsplit(".", 1)
+            inside = [{"pattern-inside": f"class {owner}:\n    ...\n"},
+                      {"pattern-inside": f"class {owner}(...):\n    ...\n"}]
+            out.append({"patterns": [{"pattern-either": inside},
+                                     {"pattern": f"self.{attr}.{name}({args})"}]})
+            continue
+        made: list[dict[str, Any]] = [{"pattern": f"{form}(...).{name}({args})"},
+                {"patterns": [{"pattern-inside": f"$INSTANCE = {form}(...)\n...\n"},
+                              {"pattern": call}]}]
+        if definition:
+            where = [{"pattern-inside": f"{definition}\n...\n"},
+                     {"pattern-inside": f"...\n{definition}\n"}]
+            made = [{"patterns": [{"pattern-either": where}, {"pattern-either": made}]}]
+        out += made
+    return out
+
+
+def method_alternatives(dotted: str, args: str = "...", unique: bool = True,
+                        typed: Sequence[tuple[str, str, str]] = (),
+                        source: str = "") -> list[dict[str, Any]]:
     """Calls of a method that name its class: through the class, imported or defined in
     the file (`UserDao.find(x)`, a static or class method), through an instance made in
     the same function (`dao = UserDao(); dao.find(x)`), or through `self`/`cls` inside
     the class itself. A method is never matched by its name alone on any object. A
     class whose name another project module's class has too (`not unique`) is named by
     its importable name only (and through `self`/`cls` in its own body): its bare name
-    would also match the other class's calls."""
+    would also match the other class's calls, except in the file holding the class's
+    own code (`source`, when given and usable as a pattern). Objects the code says are
+    of the class (`typed`, see _typed_receivers) are matched too: an annotated
+    parameter, an attribute of `self`, a factory's result."""
     path, cls, name = dotted.rsplit(".", 2) if dotted.count(".") >= 2 else ("", *dotted.split("."))
     if not (is_dotted_name(cls) and is_dotted_name(name)):
         return []
@@ -143,6 +204,15 @@ def method_alternatives(dotted: str, args: str = "...",
     out.append({"patterns": [{"pattern-either": inside},
                              {"pattern-either": [{"pattern": f"self.{name}({args})"},
                                                  {"pattern": f"cls.{name}({args})"}]}]})
+    out += _receiver_alternatives(name, args, classes, typed)
+    if not unique and _usable_as_pattern(source):
+        # the bare name where the class's own code is (a twin of the class, of that name
+        # in another file, has other code)
+        own = [{"pattern": f"{cls}.{name}({args})"}, {"pattern": f"{cls}(...).{name}({args})"},
+               {"patterns": [{"pattern-inside": f"$INSTANCE = {cls}(...)\n...\n"},
+                             {"pattern": f"$INSTANCE.{name}({args})"}]}]
+        where = [{"pattern-inside": f"{source}\n...\n"}, {"pattern-inside": f"...\n{source}\n"}]
+        out.append({"patterns": [{"pattern-either": where}, {"pattern-either": own}]})
     return out
 
 
@@ -519,11 +589,6 @@ def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrappe
 
 # calls whose result is a number, a truth value or a digest: nothing of the argument's
 # text gets through (by name, or every function of the module)
-_NOT_CARRIED = frozenset({"int", "float", "bool", "len", "hash", "id", "abs", "round", "ord",
-                          "isinstance", "callable", "type", "hex", "oct", "bin", "sum",
-                          "any", "all", "os.path.exists", "os.path.isfile", "os.path.isdir",
-                          "os.path.getsize", "os.path.getmtime"})
-_NOT_CARRIED_MODULES = ("hashlib.", "hmac.", "uuid.", "secrets.", "zlib.crc32")
 
 
 def _carrier(rule: dict[str, Any], summaries: Summaries) -> Callable[[str], bool]:
@@ -535,8 +600,7 @@ def _carrier(rule: dict[str, Any], summaries: Summaries) -> Callable[[str], bool
     kinds = {f.dotted: f for f in summaries.functions}
 
     def carries(callee: str) -> bool:
-        if callee in _NOT_CARRIED or callee.startswith(_NOT_CARRIED_MODULES) \
-                or is_trusted(callee, trusted):
+        if gives_no_text(callee) or is_trusted(callee, trusted):
             return False
         summary = kinds.get(callee)
         if summary is None or summary.kind in (SummaryKind.SOURCE, SummaryKind.STORED):

@@ -202,7 +202,8 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
                       and isinstance(i.get("pattern-not-inside"), str)]
         nots = [str(i["pattern-not"]) for i in items if isinstance(i, dict)
                 and isinstance(i.get("pattern-not"), str)]
-        for pattern in _block_patterns(items):
+        for pattern in (p for found in _block_patterns(items)
+                        for p in _method_names(found, regexes)):
             signature = _signature(pattern, focus, regexes)
             if signature is not None:
                 signature = replace(signature, not_made=_not_made(pattern, not_inside),
@@ -212,7 +213,9 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
                     rf"{re.escape(receiver)}\b", inside) is not None
                 prepared = frozenset(re.findall(rf"{re.escape(receiver)}\.(\w+)\(", inside))
                 makers = frozenset(re.findall(
-                    rf"{re.escape(receiver)}\s*=\s*[\w.$]*?(\$?\w+)\(", inside))
+                    rf"{re.escape(receiver)}\s*=\s*[\w.$]*?(\$?\w+)\(", inside)) | frozenset(
+                    re.findall(rf"with\s+[\w.$]*?(\$?\w+)\(.*?\)\s+as\s+{re.escape(receiver)}\b",
+                               inside))
                 out.append(replace(signature, host_only=host_only, text_only=text_only,
                                    bound=bound, prepared=prepared if bound else frozenset(),
                                    makers=makers if bound else frozenset(), trusted=trusted))
@@ -251,6 +254,21 @@ def _not_made(pattern: str, not_inside: list[str]) -> tuple[tuple[str, str, str,
             if literal and keyword.strip().isidentifier():
                 out.append((key, made.group(2), keyword.strip(), literal.strip()))
     return tuple(out)
+
+
+_METHOD_VARIABLE = re.compile(r"^(\$\w+)\.(\$\w+)\(")
+_ALTERNATIVES = re.compile(r"^\^\(([\w|]+)\)\$$")
+
+
+def _method_names(pattern: str, regexes: dict[str, str]) -> list[str]:
+    """`pattern`, with a method named by a metavariable its regex lists the names of
+    (`$S.$METHOD($URL, ...)` with `^(get|post)$`) written once per name."""
+    match = _METHOD_VARIABLE.match(pattern.strip())
+    names = _ALTERNATIVES.match(regexes.get(match.group(2), "")) if match else None
+    if match is None or names is None:
+        return [pattern]
+    rest = pattern.strip()[match.end():]
+    return [f"{match.group(1)}.{name}({rest}" for name in names.group(1).split("|")]
 
 
 def _passing_not(pattern: str, nots: list[str]) -> tuple[tuple[tuple[str, str], ...], ...]:
@@ -296,12 +314,23 @@ def _insides(items: list[Any]) -> str:
 
 
 def _block_patterns(items: list[Any]) -> Iterator[str]:
+    """The block's call patterns: its own, its alternatives', and those of an
+    alternative that is one pattern naming its method by a metavariable with a regex
+    listing the names (written once per name: see `_method_names`)."""
     for item in items:
         if isinstance(item.get("pattern"), str):
             yield item["pattern"]
         for alt in item.get("pattern-either", []):
             if isinstance(alt, dict) and isinstance(alt.get("pattern"), str):
                 yield alt["pattern"]
+            parts = alt.get("patterns", []) if isinstance(alt, dict) else []
+            found = [p["pattern"] for p in parts if isinstance(p, dict)
+                     and isinstance(p.get("pattern"), str)]
+            local = {p["metavariable-regex"]["metavariable"]: p["metavariable-regex"]["regex"]
+                     for p in parts if isinstance(p, dict) and "metavariable-regex" in p}
+            if len(found) == 1 and len(parts) == len(local) + 1:
+                named = _method_names(found[0], local)
+                yield from named if len(named) > 1 else ()
 
 
 def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignature | None:

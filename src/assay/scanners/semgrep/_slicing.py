@@ -277,7 +277,9 @@ def _needed(unit: _Unit, lines: Sequence[str], aliases: dict[str, frozenset[str]
             spec: SliceSpec, path: str) -> bool:
     text = "\n".join(lines[unit.start - 1 : unit.end])
     words = identifiers(text)
-    kept = not unit.owner and f"{path}:{unit.name}" in spec.keep
+    # a function, or every method of a class, whose code a generated rule matches
+    kept = f"{path}:{unit.owner}.*" in spec.keep if unit.owner \
+        else f"{path}:{unit.name}" in spec.keep
     return (kept or "global" in words or _calls_own_helper(unit, words, spec)
             or _has_source(text, words, aliases, spec))
 

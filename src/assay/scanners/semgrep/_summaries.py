@@ -48,6 +48,7 @@ from assay.scanners.semgrep._pysource import (
     module_names,
     route_param_kinds,
 )
+from assay.scanners.semgrep._receivers import FACTORY
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
 
@@ -193,6 +194,19 @@ class Summaries:
     constant_maps: tuple[str, ...] = ()
     ambiguous: tuple[str, ...] = ()
     unreturned: tuple[UnreturnedArgs, ...] = ()
+    receivers: tuple[tuple[str, str, str], ...] = ()
+    """(ATTRIBUTE, `Owner.attr`, class) and (FACTORY, function, class), qualified names,
+    for the project's classes (see _receivers)."""
+    class_sources: tuple[tuple[str, str, str], ...] = ()
+    """(class, path, code), qualified, of the classes whose name another class has too."""
+
+    def class_source(self, dotted: str) -> str:
+        """The code of the class `dotted` when its name is not unique ('' otherwise)."""
+        return next((code for name, _, code in self.class_sources if name == dotted), "")
+
+    def class_path(self, dotted: str) -> str:
+        """The file of the class `dotted` when its name is not unique ('' otherwise)."""
+        return next((path for name, path, _ in self.class_sources if name == dotted), "")
 
     def of_kind(self, kind: SummaryKind) -> tuple[FunctionSummary, ...]:
         """The summaries of one kind."""
@@ -223,6 +237,8 @@ class Summaries:
             "ambiguous": list(self.ambiguous),
             "unreturned": [[u.dotted, u.path, [list(p) for p in u.params]]
                            for u in self.unreturned],
+            "receivers": [list(r) for r in self.receivers],
+            "classes": [list(c) for c in self.class_sources],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -314,9 +330,11 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
         counts[name] += 1
     typed = _typed_params(every)
     guards = {f"{m.name}.{f.qualname}": (f.guard, f.checks) for m, f in functions if f.guard}
+    classes = {f"{m.name}.{name}" for m in modules for function, name, what in m.typed_params
+               if not function and what in (ENUM_CLASS, OTHER_CLASS)}
     calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names,
-                           tuple(_resolved_guards(c, guards) for c in f.calls), f.source,
-                           f.qualname in m.local_calls)
+                           tuple(_typed(_resolved_guards(c, guards), classes) for c in f.calls),
+                           f.source, f.qualname in m.local_calls)
              for m, f in functions
              if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
     maps = sorted({n for m in modules for n in m.constant_maps})
@@ -326,10 +344,24 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                   for m, f in functions
                   if f.unreturned and len(f.unreturned) < len(f.param_names)
                   and f.qualname.rsplit(".", 1)[-1] in called]
+    receivers = {(kind, f"{m.name}.{name}" if kind == FACTORY else name, of)
+                 for m in modules for kind, name, of in m.receivers if of in classes}
     return Summaries(tuple(sorted(summaries)), tuple(sorted(typed, key=repr)),
                      tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps),
                      tuple(f"{name} ({', '.join(paths)})" for name, paths in ambiguous.items()),
-                     tuple(sorted(unreturned)))
+                     tuple(sorted(unreturned)), tuple(sorted(receivers)),
+                     tuple(sorted((f"{m.name}.{name}", m.path, code) for m in modules
+                                  for name, code in m.class_sources
+                                  if counts.get(f"class:{name}", 0) > 1)))
+
+
+def _typed(call: ParamCall, classes: set[str]) -> ParamCall:
+    """`call` resolved to a method of a project class when the code says its receiver is
+    of that class (`ParamCall.typed`): `self.repo.search(q)` calls
+    `app.repos.TicketRepository.search`, and no library method `search`."""
+    if call.callee or not call.typed or call.typed.rsplit(".", 1)[0] not in classes:
+        return call
+    return replace(call, callee=call.typed, method="")
 
 
 def foreign_names(called: Iterable[str], modules: set[str]) -> set[str]:

@@ -1,0 +1,235 @@
+"""A service layer between the view and the query, its methods named by common words
+(`search`, `get`): the call is tied to its class by what the code says of the object it
+is made on (an attribute of `self` a constructor makes, an annotated parameter, a
+factory), never by the method's name alone. Beside each, an object of another class
+with a method of the same name, which must stay quiet."""
+
+from __future__ import annotations
+
+from assay.api import scan
+from tests.helpers import GitRepo
+from tests.rules.test_frameworks import _semgrep_found
+
+REPOSITORY = '''\
+import sqlite3
+
+
+class TicketRepository:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def search(self, text):
+        return self.db.execute(f"SELECT id FROM tickets WHERE subject LIKE '%{text}%'").fetchall()
+
+    def get(self, ticket_id):
+        return self.db.execute("SELECT id FROM tickets WHERE id = ?", (ticket_id,)).fetchone()
+
+
+class Archive:
+    def search(self, text):
+        return [line for line in open("archive.txt") if text in line]
+'''
+
+SERVICE = '''\
+from app.repository import Archive, TicketRepository
+
+
+class TicketService:
+    def __init__(self, db):
+        self.tickets = TicketRepository(db)
+        self.archive = Archive()
+
+    def search(self, query):
+        return self.tickets.search(query.strip())
+
+    def search_archive(self, query):
+        return self.archive.search(query)
+
+
+class ReportService:
+    def __init__(self, tickets: TicketRepository) -> None:
+        self.tickets = tickets
+
+    def find(self, query):
+        return self.tickets.search(query)
+'''
+
+VIEWS = '''\
+import sqlite3
+
+from flask import Blueprint, request
+
+from app.repository import TicketRepository
+from app.service import ReportService, TicketService
+
+bp = Blueprint("tickets", __name__)
+
+
+def _service() -> TicketService:
+    return TicketService(sqlite3.connect("t.db"))
+
+
+def _reports():
+    return ReportService(TicketRepository(sqlite3.connect("t.db")))
+
+
+@bp.route("/search")
+def search():
+    return {"rows": _service().search(request.args["q"])}
+
+
+@bp.route("/archive")
+def archive():
+    return {"rows": _service().search_archive(request.args["q"])}
+
+
+@bp.route("/report")
+def report():
+    reports = _reports()
+    return {"rows": reports.find(request.args["q"])}
+
+
+def lookup(service: TicketService, term: str):
+    return service.search(term)
+
+
+@bp.route("/lookup")
+def lookup_view():
+    return {"rows": lookup(_service(), request.args["q"])}
+'''
+
+FASTAPI_VIEWS = '''\
+import sqlite3
+
+from fastapi import APIRouter, Depends
+
+from app.repository import TicketRepository
+
+router = APIRouter()
+
+
+def tickets() -> TicketRepository:
+    return TicketRepository(sqlite3.connect("t.db"))
+
+
+@router.get("/api/search")
+def api_search(q: str, repo: TicketRepository = Depends(tickets)):
+    return repo.search(q)
+
+
+@router.get("/api/tickets/{ticket_id}")
+def api_ticket(ticket_id: int, repo: TicketRepository = Depends(tickets)):
+    return repo.search(ticket_id)
+'''
+
+
+def test_calls_through_a_service_layer_are_tied_to_their_class(repo: GitRepo) -> None:
+    files = {"app/__init__.py": "", "app/repository.py": REPOSITORY,
+             "app/service.py": SERVICE, "app/views.py": VIEWS, "app/api.py": FASTAPI_VIEWS}
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    sqli = sorted((f.path, f.span.start_line) for f in run.findings if ".sqli." in f.rule_id)
+    # views.py: a factory's object (21), an object bound to a factory's result (32), a
+    # helper calling it on an annotated parameter (41); api.py: a FastAPI dependency
+    # annotated with the repository (16). Quiet: `Archive.search` (views.py 26) and a
+    # parameter FastAPI converts to a number (api.py 21)
+    assert sqli == [("app/api.py", 16), ("app/views.py", 21), ("app/views.py", 32),
+                    ("app/views.py", 41)]
+    flows = {f.span.start_line: f.flow[-1] for f in run.findings
+             if ".sqli." in f.rule_id and f.path == "app/views.py"}
+    # the flow goes on through the service to the repository's query
+    assert (flows[21].path, flows[21].line) == ("app/repository.py", 9)
+
+
+HANDLERS = '''\
+import sqlite3
+
+from fastapi import APIRouter, Depends, Request
+
+from app.repository import TicketRepository
+
+router = APIRouter()
+
+
+def tickets() -> TicketRepository:
+    return TicketRepository(sqlite3.connect("t.db"))
+
+
+@router.get("/api/tickets/{ticket_id}")
+async def api_ticket(request: Request, ticket_id: int,
+                     repo: TicketRepository = Depends(tickets)):
+    return repo.search(ticket_id)
+
+
+@router.get("/api/find")
+def api_find(request: Request, q: str, repo: TicketRepository = Depends(tickets)):
+    return repo.search(q)
+
+
+def django_view(request, q):
+    return TicketRepository(sqlite3.connect("t.db")).search(q)
+'''
+
+
+def test_a_fastapi_handler_taking_the_request_is_no_django_view(repo: GitRepo) -> None:
+    # FastAPI converts `ticket_id: int` (17 quiet); `q: str` is request data (22), as a
+    # Django view's URL parameter is (26)
+    files = {"app/__init__.py": "", "app/repository.py": REPOSITORY, "app/api.py": HANDLERS}
+    found = _semgrep_found(repo, files)
+    assert [line for rule, line in found if rule == "sqli"] == [22, 26]
+
+
+TWIN = '''\
+import yaml
+from flask import Flask, request
+from lxml import etree
+
+app = Flask(__name__)
+
+
+class PipelineService:
+    def __init__(self):
+        self.parser = etree.XMLParser({options})
+
+    def parse(self, text):
+        return yaml.load(text, Loader=yaml.{loader})
+
+    def register(self, text):
+        return self.parse(text)
+
+    def load(self, stream):
+        return etree.parse(stream, self.parser).getroot()
+
+
+service = PipelineService()
+
+
+@app.route("/pipelines", methods=["POST"])
+def create():
+    return {{"name": str(service.register(request.get_data(as_text=True)))}}
+
+
+@app.route("/xml", methods=["POST"])
+def xml():
+    return {{"tag": service.load(request.files["f"].stream).tag}}
+'''
+
+
+def test_a_class_of_a_name_two_modules_define_is_told_apart_by_its_code(
+        repo: GitRepo) -> None:
+    # two modules define a `PipelineService`, one loading YAML unsafely and resolving
+    # entities: its methods, called on a module-level instance of its own file, are
+    # sinks there (27, 32); the twin with safe options stays quiet
+    files = {"unsafe_app.py": TWIN.format(loader="UnsafeLoader", options="resolve_entities=True"),
+             "safe_app.py": TWIN.format(loader="SafeLoader",
+                                        options="resolve_entities=False, no_network=True")}
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.path, f.rule_id.split(".")[2], f.span.start_line) for f in run.findings
+                   if f.severity.value != "low")
+    assert found == [("unsafe_app.py", "unsafe-deserialization", 27),
+                     ("unsafe_app.py", "xxe", 32)]

@@ -233,3 +233,94 @@ def test_a_class_of_a_name_two_modules_define_is_told_apart_by_its_code(
                    if f.severity.value != "low")
     assert found == [("unsafe_app.py", "unsafe-deserialization", 27),
                      ("unsafe_app.py", "xxe", 32)]
+
+
+PEOPLE = '''\
+from flask import Flask, request
+from ldap3 import SUBTREE, Connection, Server
+from ldap3.utils.conv import escape_filter_chars
+
+app = Flask(__name__)
+
+
+def connect():
+    return Connection(Server("ldap://ldap.example"), auto_bind=True)
+
+
+def find_people(username):
+    conn = connect()
+    conn.search("dc=example", {query}, SUBTREE)
+    return [{{"dn": e.entry_dn}} for e in conn.entries]
+
+
+@app.route("/people")
+def people():
+    return {{"found": find_people(request.args["user"])}}
+'''
+
+
+def test_a_wrapper_and_its_clean_twin_of_one_name_each_keep_their_own_sense(
+        repo: GitRepo) -> None:
+    # both return data of neither parameter; one passes it to the filter unescaped: the
+    # other's sanitizer pattern (a function of that name in its file) must not clear
+    # the wrapper's argument (20)
+    files = {"unsafe_people.py": PEOPLE.format(query='f"(uid={username})"'),
+             "safe_people.py": PEOPLE.format(
+                 query='f"(uid={escape_filter_chars(username)})"')}
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.path, f.span.start_line) for f in run.findings
+                   if ".ldap-injection." in f.rule_id)
+    assert found == [("unsafe_people.py", 20)]
+
+
+PREVIEW = '''\
+from flask import Blueprint, make_response, request
+from markupsafe import escape
+
+bp = Blueprint("tickets", __name__)
+
+
+class TicketService:
+    def preview_html(self, subject, body):
+        lines = "<br>".join(str(escape(line)) for line in body.splitlines())
+        return f"<h2>{escape(subject)}</h2><div>{lines}</div>"
+
+    def raw_html(self, subject):
+        return f"<h2>{subject}</h2>"
+
+
+class Other:
+    def preview_html(self, subject, body):
+        return subject + body
+
+
+def _service() -> TicketService:
+    return TicketService()
+
+
+@bp.route("/preview", methods=["POST"])
+def preview():
+    html = _service().preview_html(request.form["subject"], request.form["body"])
+    return make_response(html)
+
+
+@bp.route("/raw", methods=["POST"])
+def raw():
+    return make_response(_service().raw_html(request.form["subject"]))
+
+
+@bp.route("/other", methods=["POST"])
+def other():
+    return make_response(Other().preview_html(request.form["subject"], ""))
+'''
+
+
+def test_a_service_method_escaping_its_answer_clears_it_where_its_class_is_named(
+        repo: GitRepo) -> None:
+    # the method escapes each line of a comprehension and the subject (28 quiet); one
+    # that does not (33), and a method of that name of another class (38), do not
+    found = _semgrep_found(repo, {"views.py": PREVIEW})
+    assert [line for rule, line in found if rule == "xss"] == [33, 38]

@@ -853,9 +853,13 @@ def _child_nodes(node: ast.AST) -> Iterator[ast.AST]:
 def _value_nodes(node: ast.AST) -> Iterator[ast.AST]:
     """The parts of `node` its value is made of: a conditional expression's value is one
     of its branches (`"DESC" if descending else "ASC"` holds no `descending`), not its
-    test."""
+    test; a comprehension's its element (its loop names hold the iterable's items)."""
     if isinstance(node, ast.IfExp):
         yield from (node.body, node.orelse)
+    elif isinstance(node, ast.ListComp | ast.SetComp | ast.GeneratorExp):
+        yield node.elt  # of the items, bound to the iterables' (see _assignments)
+    elif isinstance(node, ast.DictComp):
+        yield from (node.key, node.value)
     else:
         yield from _child_nodes(node)
 
@@ -977,6 +981,10 @@ def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
                 out.setdefault(child.target.id, []).append(child.value)
         elif isinstance(child, ast.NamedExpr):
             out.setdefault(child.target.id, []).append(child.value)
+        elif isinstance(child, ast.For | ast.AsyncFor | ast.comprehension):
+            # `for line in body.splitlines()`: each item is of the iterable
+            for name, value in _unpacked(child.target, child.iter):
+                out.setdefault(name, []).append(value)
     return out
 
 

@@ -84,16 +84,18 @@ def callee_forms(dotted: str, is_method: bool, summaries: Summaries) -> list[str
 
 def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
                       args: str = "...", same_file: bool = False,
-                      source: str = "", local: bool = True) -> list[dict[str, Any]]:
+                      source: str = "", local: bool = True,
+                      by_name: bool = True) -> list[dict[str, Any]]:
     """Pattern alternatives matching calls of a project function with `args`.
 
     A call by bare name also matches in a file that defines the function (before or
     after the call), even when the name is not unique in the project: any function of
     that name when all of them are summarized alike (`same_file`), else only this very
     definition, matched by its code (`source`). Only for functions their own module
-    calls by bare name (`local`).
+    calls by bare name (`local`). A method is matched by its name on any object only
+    `by_name` (see callee_forms); else only where its class is named.
     """
-    forms = callee_forms(dotted, is_method, summaries)
+    forms = callee_forms(dotted, is_method, summaries) if by_name or not is_method else []
     alternatives: list[dict[str, Any]] = [{"pattern": f"{f}({args})"} for f in forms]
     name = dotted.rsplit(".", 1)[-1]
     if is_method:
@@ -223,11 +225,11 @@ def _usable_as_pattern(source: str) -> bool:
 
 
 def call_patterns(summary: FunctionSummary, summaries: Summaries,
-                  same_file: bool = False) -> list[dict[str, Any]]:
+                  same_file: bool = False, by_name: bool = True) -> list[dict[str, Any]]:
     """Pattern alternatives matching calls of one summarized function."""
     return call_alternatives(summary.dotted, summary.is_method, summaries,
                              same_file=same_file, source=summary.source,
-                             local=summary.called_locally)
+                             local=summary.called_locally, by_name=by_name)
 
 
 def _agreeing(names: Sequence[str], summaries: Summaries) -> set[str]:
@@ -295,10 +297,11 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     out = dict(rule)
     sources = source_helpers(summaries)
     trusted = trusted_calls(rule)
-    # methods are matched by name alone, which is too loose to clear taint with
-    safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params and not f.is_method]
+    # a method clears taint only where its class is named (through it, an instance made
+    # of it, or an object the code says is one): by its name alone it is too loose
+    safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params]
     safe += [f for f in summaries.of_kind(SummaryKind.SANITIZER)
-             if f.via and all(is_trusted(v, trusted) for v in f.via) and not f.is_method]
+             if f.via and all(is_trusted(v, trusted) for v in f.via)]
     if wrappers is None:
         wrappers = rule_wrappers(rule, summaries)
     wrapping = {w.function for w in wrappers}
@@ -309,9 +312,13 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     guarding = {g.dotted for g in summaries.of_kind(SummaryKind.GUARD)
                 if g.guard == "predicate" and set(g.via) & accepted}
     agree = _agreeing([f.name for f in safe], summaries)
-    sanitizers = _either([result_only(alt) if f.dotted in wrapping | guarding else alt
+    # (by name too: a sanitizer's pattern for the functions of one name, `same_file`,
+    # also matches the call of a wrapper of that name in its file)
+    named = {w.name for w in wrappers}
+    sanitizers = _either([result_only(alt)
+                          if f.dotted in wrapping | guarding or f.name in named else alt
                           for f in safe
-                          for alt in call_patterns(f, summaries, f.name in agree)]
+                          for alt in call_patterns(f, summaries, f.name in agree, by_name=False)]
                          + [{"pattern": f"{name}.get(...)"} for name in summaries.constant_maps])
     if sources:
         # only the call's result: by default a source also taints what is inside the
@@ -456,7 +463,11 @@ def result_only(alternative: dict[str, Any]) -> dict[str, Any]:
     (`def login(u): cur.execute("... %s" % u); return True`) would hide its own sink.
     For such a helper, only a variable assigned the call's result is clean, until it is
     assigned again."""
+    if "pattern-either" in alternative:
+        return {"pattern-either": [result_only(a) for a in alternative["pattern-either"]]}
     steps = list(alternative.get("patterns", [alternative]))
+    if "pattern" not in steps[-1]:  # where, then which calls (a class's own file)
+        return {"patterns": [*steps[:-1], result_only(steps[-1])]}
     call = str(steps[-1]["pattern"])
     assigned = f"$RESULT = {call}\n...\n"
     return {"patterns": [*steps[:-1], {"pattern-inside": assigned},

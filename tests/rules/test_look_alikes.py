@@ -537,3 +537,97 @@ def test_numbers_and_choices_made_of_request_data_carry_none_of_its_text(
     assert [(rule, line) for rule, line in found
             if rule in ("command-injection", "sqli")] == [("command-injection", 36),
                                                           ("sqli", 46)]
+
+
+INLINE = '''\
+from flask import Flask, render_template_string, request
+
+app = Flask(__name__)
+
+RAW = """<p>{{ text|safe }}</p>"""
+ESCAPED = """<p>{{ text }}</p>"""
+
+
+@app.route("/raw", methods=["POST"])
+def raw():
+    return render_template_string(RAW, text=request.form["text"])
+
+
+@app.route("/escaped", methods=["POST"])
+def escaped():
+    return render_template_string(ESCAPED, text=request.form["text"])
+'''
+
+
+def test_an_inline_template_kept_in_a_name_marks_its_variables_safe(repo: GitRepo) -> None:
+    # a module's template with `|safe` (11) renders the request's text as HTML; one
+    # without (16) escapes it
+    found = _semgrep_found(repo, {"app.py": INLINE})
+    assert [(rule, line) for rule, line in found if rule.startswith("xss")] == [
+        ("xss-markup", 11)]
+
+
+FACTORIES = '''\
+import xml.sax
+from xml.dom import minidom
+from xml.sax.handler import feature_external_ges
+
+from flask import Flask, request
+from lxml import etree
+
+app = Flask(__name__)
+
+
+def open_reader():
+    reader = xml.sax.make_parser()
+    reader.setFeature(feature_external_ges, True)
+    return reader
+
+
+def calm_reader():
+    reader = xml.sax.make_parser()
+    reader.setFeature(feature_external_ges, False)
+    return reader
+
+
+def open_parser():
+    return etree.XMLParser(resolve_entities=True)
+
+
+def closed_parser():
+    return etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+@app.route("/a", methods=["POST"])
+def a():
+    return {"n": minidom.parseString(request.get_data(as_text=True), parser=open_reader()).nodeName}
+
+
+@app.route("/b", methods=["POST"])
+def b():
+    return {"n": minidom.parseString(request.get_data(as_text=True), parser=calm_reader()).nodeName}
+
+
+@app.route("/c", methods=["POST"])
+def c():
+    return {"n": etree.fromstring(request.get_data(), open_parser()).tag}
+
+
+@app.route("/d", methods=["POST"])
+def d():
+    parser = closed_parser()
+    return {"n": etree.fromstring(request.get_data(), parser).tag}
+
+
+@app.route("/e", methods=["POST"])
+def e():
+    return {"n": etree.fromstring(request.get_data(), parser=closed_parser()).tag}
+'''
+
+
+def test_a_parser_a_helper_makes_resolves_entities_as_the_helper_says(repo: GitRepo) -> None:
+    # SAX with external entities switched on in a helper (33), an lxml parser a helper
+    # makes resolving them (43): XXE; the helper switching them off (38), or making an
+    # lxml parser that does not resolve them (49, 54): none
+    found = _semgrep_found(repo, {"app.py": FACTORIES})
+    assert [line for rule, line in found if rule == "xxe"] == [33, 43]

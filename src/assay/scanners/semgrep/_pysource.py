@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from assay.normalize.constant_args import module_assignments, module_constants
+from assay.scanners.semgrep._parsers import parser_factory
 from assay.scanners.semgrep._receivers import (
     Names,
     attribute_calls,
@@ -260,6 +261,9 @@ class ModuleInfo:
     class_sources: tuple[tuple[str, str], ...] = ()
     """(class, code) of each of its classes short enough to serve as a pattern: a class
     whose name another module's class has too is told apart by its code."""
+    parser_factories: tuple[tuple[str, str], ...] = ()
+    """Its module-level functions returning an XML parser, each with whether the parser
+    resolves entities (OPEN) or is an lxml parser made not to (CLOSED; see _parsers)."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -328,7 +332,10 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
                       tuple(typed), _called(every, scope), maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
-                      receivers(tree, names), _class_sources(tree, lines))
+                      receivers(tree, names), _class_sources(tree, lines),
+                      tuple((n.name, kind) for n in tree.body
+                            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                            and (kind := parser_factory(n, _LocalFlow(scope, None, {}).resolve))))
 
 
 MAX_CLASS_LINES = 80  # longer classes are not used as patterns

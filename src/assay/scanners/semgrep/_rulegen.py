@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from assay.scanners.semgrep._pack import COPY_MARK, Rule, RuleFile, Rules
+from assay.scanners.semgrep._parsers import CLOSED, OPEN, closed_factories, factory_sinks
 from assay.scanners.semgrep._prefilter import pattern_tokens, token_word
 from assay.scanners.semgrep._pysource import VALUE_PARAM, gives_no_text
 from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY
@@ -52,6 +53,7 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 # Copies of a taint rule, one per group of its files (see extend_pack): one file per copy
 # cuts the most, but every copy repeats the rule's own patterns (~45 kB).
 MAX_COPIES = 64
+XXE_RULE = "assay.python.xxe.taint"
 MAX_PATTERN_LINES = 80  # longer definitions are not used as patterns
 _ENTRY_OPTIONS = frozenset({"exact", "by-side-effect"})  # of a source, sanitizer or sink
 
@@ -332,6 +334,12 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
                    if (e := wrapper_sink(w, summaries,
                                          w.name in agree_at[(w.position, w.param)]))
                    is not None]
+    if rule.get("id") == XXE_RULE:
+        forms = {kind: [f for d, k in summaries.parser_factories if k == kind
+                        for f in callee_forms(d, False, summaries)] for kind in (OPEN, CLOSED)}
+        out["pattern-sinks"] = closed_factories(list(out["pattern-sinks"]), forms[CLOSED])
+        if (made := factory_sinks(forms[OPEN])) is not None:
+            extra_sinks.append(made)
     if extra_sinks:
         out["pattern-sinks"] = [*out["pattern-sinks"], *extra_sinks]
     extra = [sanitizers] if sanitizers else []

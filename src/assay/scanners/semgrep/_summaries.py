@@ -199,6 +199,8 @@ class Summaries:
     for the project's classes (see _receivers)."""
     class_sources: tuple[tuple[str, str, str], ...] = ()
     """(class, path, code), qualified, of the classes whose name another class has too."""
+    parser_factories: tuple[tuple[str, str], ...] = ()
+    """Functions returning an XML parser, qualified, with OPEN or CLOSED (_parsers)."""
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -239,6 +241,7 @@ class Summaries:
                            for u in self.unreturned],
             "receivers": [list(r) for r in self.receivers],
             "classes": [list(c) for c in self.class_sources],
+            "parsers": [list(p) for p in self.parser_factories],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -352,7 +355,9 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                      tuple(sorted(unreturned)), tuple(sorted(receivers)),
                      tuple(sorted((f"{m.name}.{name}", m.path, code) for m in modules
                                   for name, code in m.class_sources
-                                  if counts.get(f"class:{name}", 0) > 1)))
+                                  if counts.get(f"class:{name}", 0) > 1)),
+                     tuple(sorted((f"{m.name}.{name}", kind) for m in modules
+                                  for name, kind in m.parser_factories)))
 
 
 def _typed(call: ParamCall, classes: set[str]) -> ParamCall:

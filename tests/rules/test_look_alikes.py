@@ -631,3 +631,98 @@ def test_a_parser_a_helper_makes_resolves_entities_as_the_helper_says(repo: GitR
     # lxml parser that does not resolve them (49, 54): none
     found = _semgrep_found(repo, {"app.py": FACTORIES})
     assert [line for rule, line in found if rule == "xxe"] == [33, 43]
+
+
+OWN_BASE = '''\
+import httpx
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Release:
+    def __init__(self, pay_link):
+        self.pay_link = pay_link
+
+    def pay_info(self, amount):
+        url = f"{self.pay_link}?amount={amount}"
+        return requests.get(url, timeout=5).json()
+
+    def glued(self, path):
+        return requests.get(f"{self.pay_link}{path}", timeout=5).json()
+
+
+def fetch(base, path):
+    return requests.get(base + "/api/" + path, timeout=5).json()
+
+
+@app.route("/pay")
+def pay():
+    return Release("https://pay.example").pay_info(request.args["amount"])
+
+
+@app.route("/glued")
+def glued():
+    return Release("https://pay.example").glued(request.args["p"])
+
+
+@app.route("/fetch")
+def fetch_view():
+    return fetch(request.args["base"], "x")
+
+
+@app.route("/fetch-path")
+def fetch_path():
+    return fetch("https://api.example", request.args["p"])
+'''
+
+RESET = '''\
+from flask import Flask, request
+
+app = Flask(__name__)
+IMAGE_EXTENSIONS = {"png", "jpg", "webp"}
+
+
+def save(url, data):
+    ext = url.split(".")[-1]
+    if ext not in IMAGE_EXTENSIONS:
+        ext = "jpg"
+    with open(f"/srv/img/cover.{ext}", "wb") as fh:
+        fh.write(data)
+
+
+def save_loose(url, data):
+    ext = url.split(".")[-1]
+    if ext not in IMAGE_EXTENSIONS:
+        print("odd extension", ext)
+    with open(f"/srv/img/cover.{ext}", "wb") as fh:
+        fh.write(data)
+
+
+@app.route("/a", methods=["POST"])
+def a():
+    save(request.args["u"], request.get_data())
+    return "ok"
+
+
+@app.route("/b", methods=["POST"])
+def b():
+    save_loose(request.args["u"], request.get_data())
+    return "ok"
+'''
+
+
+def test_a_url_led_by_the_objects_own_base_leaves_the_host_alone(repo: GitRepo) -> None:
+    # `f"{self.pay_link}?amount={amount}"`: the request chooses the query (26 quiet);
+    # glued to the base without a separator (31), or choosing the base (36), it chooses
+    # the host; a base a caller passes makes the helper a sink of both (41)
+    found = _semgrep_found(repo, {"app.py": OWN_BASE})
+    assert [line for rule, line in found if rule == "ssrf"] == [31, 36, 41]
+
+
+def test_a_name_set_to_a_constant_when_not_listed_holds_a_listed_value(
+        repo: GitRepo) -> None:
+    # `if ext not in IMAGE_EXTENSIONS: ext = "jpg"` (25 quiet); only logged (31): not
+    found = _semgrep_found(repo, {"app.py": RESET})
+    assert [line for rule, line in found if rule == "path-traversal"] == [31]

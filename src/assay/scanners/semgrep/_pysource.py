@@ -82,6 +82,10 @@ _TRANSPARENT = frozenset({"str", "repr", "format", "bytes", "bytearray", "list",
 # clean as the name is for a rule trusting `basename`)
 _CARRIERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "os.fspath",
                        "urllib.parse.urljoin"})
+_HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
+                           "request", "send"})
+_HTTP_CLIENTS = frozenset({"requests.Session", "requests.session", "httpx.Client",
+                           "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager"})
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
 # FastAPI/Starlette path parameters: `{name}` and `{name:str}` are one URL segment (cannot
@@ -565,6 +569,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     nested: list[ast.AST] = []
     nodes = list(_own_nodes(node, nested))
     assigned = _assignments(nodes)
+    for name in _reset_to_listed(node.body, nodes, scope) - own:
+        del assigned[name]  # a value of a list of constants from the check on
     flow = _LocalFlow(scope, cls, assigned, frozenset(own), view,
                       frozenset(own & set(assigned)) - _replaced(node.body, own),
                       param_classes(node, scope.names) if scope.names else {},
@@ -995,6 +1001,40 @@ def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
     return out
 
 
+def _reset_to_listed(body: list[ast.stmt], nodes: list[ast.AST], scope: _Scope) -> set[str]:
+    """Local names a statement of the body checks against a collection of constants
+    and sets to a constant when the check fails (`if ext not in IMAGE_EXTENSIONS: ext =
+    "jpg"`), read nowhere before that check: from it on, each holds a constant."""
+    out: set[str] = set()
+    for statement in body:
+        if not isinstance(statement, ast.If):
+            continue
+        test = statement.test
+        if not (isinstance(test, ast.Compare) and isinstance(test.left, ast.Name)
+                and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn)
+                and _listed(test.comparators[0], scope)):
+            continue
+        name = test.left.id
+        if len(statement.body) == 1 and isinstance(statement.body[0], ast.Assign) \
+                and [_dotted(t) for t in statement.body[0].targets] == [name] \
+                and isinstance(statement.body[0].value, ast.Constant) \
+                and not any(isinstance(n, ast.Name) and n.id == name
+                            and isinstance(n.ctx, ast.Load) and n.lineno < statement.lineno
+                            for n in nodes):
+            out.add(name)
+    return out
+
+
+def _listed(node: ast.expr, scope: _Scope) -> bool:
+    """A collection of constants: a literal one, or a module's constant name (also as
+    an attribute of an imported module: `img.IMAGE_EXTENSIONS`)."""
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return all(isinstance(e, ast.Constant) for e in node.elts)
+    dotted = _dotted(node) or ""
+    last = dotted.rsplit(".", 1)[-1]
+    return dotted in scope.constants or (last.isupper() and last.isidentifier())
+
+
 def _with_bound(nodes: list[ast.AST]) -> dict[str, ast.expr]:
     """Names bound once by a `with` statement (`with requests.Session() as session:`),
     each with its context expression: the object a method is then called on is made by
@@ -1081,6 +1121,8 @@ class _LocalFlow:
             if callee is not None and callee not in _TRANSPARENT and callee not in _CARRIERS:
                 raw, via = self._children_flow(node, seen)
                 return False, ({callee} if raw or via else set())
+            if self._fetched(node):
+                return False, set()
         return self._children_flow(node, seen)
 
     def _children_flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
@@ -1241,8 +1283,28 @@ class _LocalFlow:
         if isinstance(node, ast.Name) and node.id in self.assigned and node.id not in seen:
             values = self.assigned[node.id]
             return bool(values) and all(self.fixed_host(v, seen | {node.id}) for v in values)
+        if isinstance(node, ast.IfExp):  # each branch fixed, or holding no parameter
+            return all(self.fixed_host(b, seen)
+                       or not self.reaching(b, frozenset()) - {"self", "cls"}
+                       for b in (node.body, node.orelse))
         prefix = _leading_text(node)
-        return prefix is not None and _FIXED_HOST.match(prefix) is not None
+        return (prefix is not None and _FIXED_HOST.match(prefix) is not None) \
+            or self._own_base(node)
+
+    def _own_base(self, node: ast.expr) -> bool:
+        """`f"{self.pay_link}?amount={amount}"`, `self.base + "/items/" + x`: a URL led
+        by a value no parameter reaches (the object's, the settings'), then a path,
+        query or fragment: what the parameters choose comes after the host."""
+        parts: list[ast.expr] = list(node.values) if isinstance(node, ast.JoinedStr) \
+            else _added(node) if isinstance(node, ast.BinOp) else []
+        if len(parts) < 2:
+            return False
+        first = parts[0].value if isinstance(parts[0], ast.FormattedValue) else parts[0]
+        text = _text_parts(parts[1])[0]
+        return not (isinstance(first, ast.Constant)
+                    or self.reaching(first, frozenset()) - {"self", "cls"}
+                    or self.is_source(first)) \
+            and text is not None and text[:1] in ("/", "?", "#")
 
     def reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
         """The names of parameters whose value reaches `node` other than through a
@@ -1275,10 +1337,26 @@ class _LocalFlow:
             callee = self.resolve(node.func)
             if callee is not None and callee not in _TRANSPARENT:
                 return set()
+            if self._fetched(node):
+                return set()
         out: set[str] = set()
         for child in _value_nodes(node):
             out |= self.reaching(child, seen)
         return out
+
+    def _fetched(self, call: ast.Call) -> bool:
+        """Whether `call` is a request an HTTP client session makes (`client.get(url)`
+        on `client = httpx.AsyncClient()`, or one a `with` made): what it gives is the
+        server's response, none of the URL's text."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and func.attr in _HTTP_METHODS
+                and isinstance(func.value, ast.Name)):
+            return False
+        values = self.assigned.get(func.value.id, [])
+        bound = self.with_bound.get(func.value.id)
+        made = values or ([bound] if bound is not None else [])
+        return len(made) == 1 and isinstance(made[0], ast.Call) \
+            and (self.resolve(made[0].func) or "") in _HTTP_CLIENTS
 
     def passing(self, node: ast.AST) -> dict[str, frozenset[str]]:
         """The parameters whose value reaches `node` through resolved calls that are not
@@ -1307,6 +1385,8 @@ class _LocalFlow:
             found: dict[str, frozenset[str]] = self._named(
                 "pass", name, lambda: _joined(self.passing(v) for v in self.assigned[name]))
             return found
+        if isinstance(node, ast.Call) and self._fetched(node):
+            return {}
         children = list(_value_nodes(node))
         inner = _joined(self.passing(c) for c in children)
         callee = self.resolve(node.func) if isinstance(node, ast.Call) else None
@@ -1506,6 +1586,14 @@ _CONSTANT_NAME = re.compile(r"^(([A-Za-z_][\w.]*\.)?[A-Z][A-Z0-9_]*"
 _BASE_URL = "https://constant.invalid"
 """What an upper-case constant or setting stands for in front of a URL (`f"{API}/x"`):
 a base URL the code fixes, as the rules read it."""
+
+
+def _added(node: ast.BinOp) -> list[ast.expr]:
+    """The terms of `a + b + c`, in order (one term when `node` is no addition)."""
+    if not isinstance(node.op, ast.Add):
+        return [node]
+    left = _added(node.left) if isinstance(node.left, ast.BinOp) else [node.left]
+    return [*left, node.right]
 
 
 def _leading_text(node: ast.expr) -> str | None:

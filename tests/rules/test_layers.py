@@ -324,3 +324,40 @@ def test_a_service_method_escaping_its_answer_clears_it_where_its_class_is_named
     # that does not (33), and a method of that name of another class (38), do not
     found = _semgrep_found(repo, {"views.py": PREVIEW})
     assert [line for rule, line in found if rule == "xss"] == [33, 38]
+
+
+STORED = '''\
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Job:
+    def __init__(self, command, label):
+        self.command = command.strip()
+        self.label = label
+
+    def run(self):
+        print("running", self.label)
+        return subprocess.check_output(self.command, shell=True)
+
+
+@app.route("/run")
+def run():
+    job = Job(request.args["cmd"], "x")
+    return job.run()
+
+
+@app.route("/label")
+def label():
+    return Job("uptime", request.args["label"]).run()
+'''
+
+
+def test_a_constructors_argument_a_method_passes_to_a_sink_is_a_sink(repo: GitRepo) -> None:
+    # `__init__` keeps the command on the object, `run()` passes it to a shell: the
+    # constructor's argument is the sink (20); the label it only prints is none (26)
+    found = _semgrep_found(repo, {"app.py": STORED})
+    assert [line for rule, line in found if rule == "command-injection"] == [20]

@@ -424,3 +424,26 @@ def test_receivers_are_the_classes_the_code_says() -> None:
         ("attr", "TicketService.tickets", "app.repos.TicketRepository"),
         ("factory", "build", "app.repos.TicketRepository"),
         ("factory", "make", "app.services.TicketService")]
+
+
+STORES = '''\
+class Job:
+    def __init__(self, command, label, extra=None):
+        cleaned = command.strip()
+        self.command = cleaned
+        self.label = label
+        self.both = command + label
+        self.twice = label
+        self.twice = extra
+        self.fixed = "uptime"
+'''
+
+
+def test_what_init_keeps_from_one_parameter_is_recorded() -> None:
+    from assay.scanners.semgrep._pysource import read_module
+
+    module = read_module("jobs.py", "jobs", STORES)
+    assert module is not None
+    # through a local name too; not from two parameters, not set twice, not a constant
+    assert module.init_stores == (("Job", "command", "command", 0),
+                                  ("Job", "label", "label", 1))

@@ -28,7 +28,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/15"  # the cache's name for these documents
+KIND = "prepass-facts/16"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,8 @@ def encode(facts: FileFacts) -> str:
                                "routes": [[v, r, u, list(p)] for v, r, u, p in module.routes],
                                "receivers": [list(r) for r in module.receivers],
                                "classes": [list(c) for c in module.class_sources],
-                               "parsers": [list(p) for p in module.parser_factories]}}
+                               "parsers": [list(p) for p in module.parser_factories],
+                               "stores": [list(s) for s in module.init_stores]}}
     return json.dumps(doc, separators=(",", ":"))
 
 
@@ -115,6 +116,7 @@ def decode(text: str, path: str, name: str) -> FileFacts:
         tuple((_str(a), _str(b), _str(c), _strs(d)) for a, b, c, d in module["routes"]),
         tuple((_str(a), _str(b), _str(c)) for a, b, c in module["receivers"]),
         tuple((_str(a), _str(b)) for a, b in module["classes"]),
+        tuple((_str(a), _str(b), _str(c), _int(d)) for a, b, c, d in module["stores"]),
         tuple((_str(a), _str(b)) for a, b in module["parsers"]))
     if not isinstance(doc["hint"], bool):
         raise TypeError("hint")

@@ -265,6 +265,10 @@ class ModuleInfo:
     class_sources: tuple[tuple[str, str], ...] = ()
     """(class, code) of each of its classes short enough to serve as a pattern: a class
     whose name another module's class has too is told apart by its code."""
+    init_stores: tuple[tuple[str, str, str, int], ...] = ()
+    """(class, attribute, parameter, position) for each attribute a class's `__init__`
+    sets from one of its parameters (`self.formula = formula`): a method passing the
+    attribute to a sink makes the constructor's argument a sink (see _sinks)."""
     parser_factories: tuple[tuple[str, str], ...] = ()
     """Its module-level functions returning an XML parser, each with whether the parser
     resolves entities (OPEN) or is an lxml parser made not to (CLOSED; see _parsers)."""
@@ -313,6 +317,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                    attribute_made)
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
+    stores: list[tuple[str, str, str, int]] = []
     lines = text.splitlines(keepends=True)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -324,19 +329,24 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
         elif isinstance(node, ast.ClassDef):
             enum = any(_is_enum_base(b, scope) for b in node.bases)
             typed.append(("", node.name, ENUM_CLASS if enum else OTHER_CLASS))
+            class_stores = _init_stores(node, scope)
+            stores.extend((node.name, attr, param, position)
+                          for attr, (param, position) in sorted(class_stores.items()))
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     typed.extend((item.name, p, kind)
                                  for p, kind in _annotated_route_params(item))
-                    functions.append(_function(item, f"{node.name}.{item.name}", scope,
-                                               node.name, _is_view_class(node)))
+                    functions.append(_function(
+                        item, f"{node.name}.{item.name}", scope, node.name,
+                        _is_view_class(node),
+                        frozenset() if item.name == "__init__" else frozenset(class_stores)))
     maps = tuple(sorted(n for n in scope.constants if n.isupper() and _is_dict(tree, n)))
     local_calls = frozenset(n.func.id for n in every if isinstance(n, ast.Call)
                             and isinstance(n.func, ast.Name) and n.func.id in local)
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
                       tuple(typed), _called(every, scope), maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
-                      receivers(tree, names), _class_sources(tree, lines),
+                      receivers(tree, names), _class_sources(tree, lines), tuple(stores),
                       tuple((n.name, kind) for n in tree.body
                             if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
                             and (kind := parser_factory(n, _LocalFlow(scope, None, {}).resolve))))
@@ -559,7 +569,10 @@ _VIEW_BASE = re.compile(r"(View|ViewSet|Mixin)$")
 
 
 def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope: _Scope,
-              cls: str | None, view: bool = False) -> FunctionFacts:
+              cls: str | None, view: bool = False,
+              stored: frozenset[str] = frozenset()) -> FunctionFacts:
+    """The facts of one function; a method's calls also say where the attributes its
+    class's `__init__` sets from a parameter (`stored`) reach, as `self.<attribute>`."""
     args = node.args
     params = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
     if cls is not None and params and params[0] in ("self", "cls"):
@@ -571,7 +584,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     assigned = _assignments(nodes)
     for name in _reset_to_listed(node.body, nodes, scope) - own:
         del assigned[name]  # a value of a list of constants from the check on
-    flow = _LocalFlow(scope, cls, assigned, frozenset(own), view,
+    attributes = frozenset(f"self.{a}" for a in stored) if "self" in own else frozenset()
+    flow = _LocalFlow(scope, cls, assigned, frozenset(own) | attributes, view,
                       frozenset(own & set(assigned)) - _replaced(node.body, own),
                       param_classes(node, scope.names) if scope.names else {},
                       _with_bound(nodes))
@@ -580,8 +594,9 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     checked = guards.before(node.body) if wanted else []
     narrowed = _narrowed(node.body, wanted) if wanted else {}
     calls = tuple(_guarded(c, checked) for c in (
-        flow.param_call(n, wanted - narrowed.get(id(n), frozenset())) for n in nodes
-        if isinstance(n, ast.Call) and wanted) if c is not None)
+        flow.param_call(n, (wanted - narrowed.get(id(n), frozenset())) | attributes)
+        for n in nodes if isinstance(n, ast.Call) and (wanted or attributes))
+        if c is not None)
     if any(c.method and c.receiver.isidentifier() for c in calls):
         on = _methods_on_names(nodes)
         calls = tuple(replace(c, receiver_methods=on.get(c.receiver, ())) if c.method
@@ -1001,6 +1016,34 @@ def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
     return out
 
 
+def _init_stores(node: ast.ClassDef, scope: _Scope) -> dict[str, tuple[str, int]]:
+    """Each attribute the class's `__init__` sets from exactly one of its parameters,
+    directly or through local names (`self.formula = formula.strip()`), with that
+    parameter and its position (after `self`); an attribute set twice, or from two
+    parameters, is none."""
+    init = next((i for i in node.body if isinstance(i, ast.FunctionDef)
+                 and i.name == "__init__"), None)
+    if init is None:
+        return {}
+    params = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    nodes = list(_own_nodes(init))
+    flow = _LocalFlow(scope, node.name, _assignments(nodes), frozenset(params))
+    found: dict[str, list[set[str]]] = {}
+    for child in nodes:
+        if isinstance(child, ast.Assign | ast.AnnAssign) and child.value is not None:
+            for target in child.targets if isinstance(child, ast.Assign) else [child.target]:
+                if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) \
+                        and target.value.id == "self":
+                    found.setdefault(target.attr, []).append(
+                        flow.reaching(child.value, frozenset()) & set(params))
+    out: dict[str, tuple[str, int]] = {}
+    for attr, reached in found.items():
+        if len(reached) == 1 and len(reached[0]) == 1:
+            param = next(iter(reached[0]))
+            out[attr] = (param, params.index(param))
+    return out
+
+
 def _reset_to_listed(body: list[ast.stmt], nodes: list[ast.AST], scope: _Scope) -> set[str]:
     """Local names a statement of the body checks against a collection of constants
     and sets to a constant when the check fails (`if ext not in IMAGE_EXTENSIONS: ext =
@@ -1156,7 +1199,7 @@ class _LocalFlow:
             return None
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         receiver = (_dotted(call.func.value) or "") if isinstance(call.func, ast.Attribute) else ""
-        callee = self.resolve(call.func) or ""
+        callee = self.resolve(call.func) or self._own_class(call.func)
         if receiver in ("self", "cls") and callee:
             method = ""  # a method of this very class, not a library object's method
         literals = (*_literal_keywords(call), *self._named_args(call))
@@ -1166,6 +1209,13 @@ class _LocalFlow:
                          tuple(built), call.lineno, (), self._made(call), (),
                          self._receiver_made(call), tuple(passed),
                          f"{of}.{method}" if of else "")
+
+    def _own_class(self, func: ast.expr) -> str:
+        """`Cell` of a class this module defines, as a call names it: its qualified name
+        ('' for anything else)."""
+        names = self.scope.names
+        return f"{self.scope.module}.{func.id}" if names is not None \
+            and isinstance(func, ast.Name) and func.id in names.classes else ""
 
     def _receiver_class(self, receiver: ast.expr) -> str:
         """The class the receiver of a method call is of, when the code says (see
@@ -1284,8 +1334,7 @@ class _LocalFlow:
             values = self.assigned[node.id]
             return bool(values) and all(self.fixed_host(v, seen | {node.id}) for v in values)
         if isinstance(node, ast.IfExp):  # each branch fixed, or holding no parameter
-            return all(self.fixed_host(b, seen)
-                       or not self.reaching(b, frozenset()) - {"self", "cls"}
+            return all(self.fixed_host(b, seen) or not _parameters(self.reaching(b, frozenset()))
                        for b in (node.body, node.orelse))
         prefix = _leading_text(node)
         return (prefix is not None and _FIXED_HOST.match(prefix) is not None) \
@@ -1301,9 +1350,8 @@ class _LocalFlow:
             return False
         first = parts[0].value if isinstance(parts[0], ast.FormattedValue) else parts[0]
         text = _text_parts(parts[1])[0]
-        return not (isinstance(first, ast.Constant)
-                    or self.reaching(first, frozenset()) - {"self", "cls"}
-                    or self.is_source(first)) \
+        passed = _parameters(self.reaching(first, frozenset()))
+        return not (isinstance(first, ast.Constant) or passed or self.is_source(first)) \
             and text is not None and text[:1] in ("/", "?", "#")
 
     def reaching(self, node: ast.AST, seen: frozenset[str]) -> set[str]:
@@ -1325,6 +1373,9 @@ class _LocalFlow:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
                 and node.func.attr == "get" and self.constant_table(node.func.value):
             return set().union(*(self.reaching(a, seen) for a in node.args[1:]))
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id == "self" and f"self.{node.attr}" in self.params:
+            return {f"self.{node.attr}"}  # an attribute `__init__` set from a parameter
         if isinstance(node, ast.Name):
             if node.id in self.assigned:
                 name = node.id
@@ -1586,6 +1637,12 @@ _CONSTANT_NAME = re.compile(r"^(([A-Za-z_][\w.]*\.)?[A-Z][A-Z0-9_]*"
 _BASE_URL = "https://constant.invalid"
 """What an upper-case constant or setting stands for in front of a URL (`f"{API}/x"`):
 a base URL the code fixes, as the rules read it."""
+
+
+def _parameters(names: set[str]) -> set[str]:
+    """The parameters among `names` a caller passes (not the object itself, nor what
+    its `__init__` kept: the object's own state)."""
+    return {n for n in names if n not in ("self", "cls") and not n.startswith("self.")}
 
 
 def _added(node: ast.BinOp) -> list[ast.expr]:

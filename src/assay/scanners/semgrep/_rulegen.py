@@ -69,7 +69,9 @@ def is_dotted_name(text: str) -> bool:
 def callee_forms(dotted: str, is_method: bool, summaries: Summaries) -> list[str]:
     """How calls of a project function can be written (without the arguments)."""
     name = dotted.rsplit(".", 1)[-1]
-    unique = summaries.defined(name) == 1 and name not in COMMON_NAMES
+    # a class (a constructor's call) by its name when no other class or function has it
+    defined = summaries.defined(name) + summaries.defined(f"class:{name}")
+    unique = defined == 1 and name not in COMMON_NAMES
     if is_method:
         return [f"$OBJ.{name}"] if unique and is_dotted_name(name) else []
     forms = [dotted]

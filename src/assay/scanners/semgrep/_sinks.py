@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from assay.scanners.semgrep._pysource import ParamCall
-from assay.scanners.semgrep._summaries import CallIndex
+from assay.scanners.semgrep._summaries import CallIndex, FunctionCalls
 
 MAX_ROUNDS = 10
 SSRF_CWE = 918
@@ -434,14 +434,15 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                      else index.to_callee(sink.callee))
             for function, call in calls:
                 for param in sink.matches(call, carries):
-                    key = (function.dotted, param)
-                    if key in found or param not in function.params:
+                    owner, position, name, method = _owner(function, param, index)
+                    key = (owner, name)
+                    if key in found or position < 0:
                         continue
                     inner = sink.wrapper
-                    wrapper = SinkWrapper(rule_id, function.dotted, param,
-                                          function.params.index(param),
-                                          function.is_method, function.source,
-                                          function.called_locally,
+                    wrapper = SinkWrapper(rule_id, owner, name, position,
+                                          method, function.source if method or
+                                          owner == function.dotted else "",
+                                          function.called_locally and owner == function.dotted,
                                           *((inner.sink_path, inner.sink_line,
                                              ((inner.function, function.path, call.line),
                                               *inner.through), inner.sink_call)
@@ -458,6 +459,21 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                            trusted=frozenset().union(*(x.trusted for x in sinks)), wrapper=w)
                    for w in new for s in _as_signatures(w, by_name(w.name))]
     return sorted(found.values())
+
+
+def _owner(function: FunctionCalls, param: str,
+           index: CallIndex) -> tuple[str, int, str, bool]:
+    """Whose argument a parameter reaching a sink is: (function, position, parameter,
+    is a method). An attribute `__init__` stored from a parameter (`self.formula`, see
+    ModuleInfo.init_stores) is the class's: its constructor's argument (`Cell(x)`);
+    position -1 when it is neither."""
+    if param.startswith("self.") and function.is_method:
+        cls = function.dotted.rsplit(".", 1)[0]
+        stored = index.stores.get((cls, param.removeprefix("self.")))
+        return (cls, stored[1], stored[0], False) if stored else ("", -1, "", False)
+    if param not in function.params:
+        return "", -1, "", False
+    return function.dotted, function.params.index(param), param, function.is_method
 
 
 def call_text(call: ParamCall) -> str:

@@ -152,7 +152,10 @@ class CallIndex:
     """The calls of the project's functions by method name and by the last part of the
     resolved callee: a sink is matched against the calls it can match only."""
 
-    def __init__(self, functions: Iterable[FunctionCalls]) -> None:
+    def __init__(self, functions: Iterable[FunctionCalls],
+                 stores: Iterable[tuple[str, str, str, int]] = ()) -> None:
+        # (class, attribute) -> (parameter, position) of what `__init__` stores
+        self.stores = {(cls, attr): (param, at) for cls, attr, param, at in stores}
         self._by_method: dict[str, list[Call]] = {}
         self._by_name: dict[str, dict[str, list[Call]]] = {}
         self._matched: dict[str, list[Call]] = {}
@@ -201,6 +204,9 @@ class Summaries:
     """(class, path, code), qualified, of the classes whose name another class has too."""
     parser_factories: tuple[tuple[str, str], ...] = ()
     """Functions returning an XML parser, qualified, with OPEN or CLOSED (_parsers)."""
+    init_stores: tuple[tuple[str, str, str, int], ...] = ()
+    """(class, attribute, parameter, position), the class qualified: what `__init__`
+    stores from its parameters (see ModuleInfo.init_stores)."""
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -225,7 +231,7 @@ class Summaries:
     @functools.cached_property
     def call_index(self) -> CallIndex:
         """The calls of `calls`, looked up by method and callee (built once)."""
-        return CallIndex(self.calls)
+        return CallIndex(self.calls, self.init_stores)
 
     def digest(self) -> str:
         """sha256 over the summaries: the same files give the same digest."""
@@ -242,6 +248,7 @@ class Summaries:
             "receivers": [list(r) for r in self.receivers],
             "classes": [list(c) for c in self.class_sources],
             "parsers": [list(p) for p in self.parser_factories],
+            "stores": [list(s) for s in self.init_stores],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -357,7 +364,9 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                   for name, code in m.class_sources
                                   if counts.get(f"class:{name}", 0) > 1)),
                      tuple(sorted((f"{m.name}.{name}", kind) for m in modules
-                                  for name, kind in m.parser_factories)))
+                                  for name, kind in m.parser_factories)),
+                     tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
+                                  for cls, attr, param, at in m.init_stores)))
 
 
 def _typed(call: ParamCall, classes: set[str]) -> ParamCall:

@@ -726,3 +726,50 @@ def test_a_name_set_to_a_constant_when_not_listed_holds_a_listed_value(
     # `if ext not in IMAGE_EXTENSIONS: ext = "jpg"` (25 quiet); only logged (31): not
     found = _semgrep_found(repo, {"app.py": RESET})
     assert [line for rule, line in found if rule == "path-traversal"] == [31]
+
+
+TRANSPORT = '''\
+import httpx
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class RefusingTransport(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request):
+        raise httpx.ConnectError("refused")
+
+
+async def fetch_guarded(url):
+    async with httpx.AsyncClient(transport=RefusingTransport()) as client:
+        return (await client.get(url)).text
+
+
+async def fetch_plain(url):
+    async with httpx.AsyncClient() as client:
+        return (await client.get(url)).text
+
+
+@app.route("/a")
+async def a():
+    return {"t": await fetch_guarded(request.args["u"])}
+
+
+@app.route("/b")
+async def b():
+    return {"t": await fetch_plain(request.args["u"])}
+
+
+@app.route("/c")
+async def c():
+    async with httpx.AsyncClient(transport=RefusingTransport()) as client:
+        return {"t": (await client.get(request.args["u"])).text}
+'''
+
+
+def test_a_client_given_a_transport_of_its_own_sends_through_its_policy(
+        repo: GitRepo) -> None:
+    # the project's transport decides where requests may go (24, 34 quiet); a plain
+    # client does not (29)
+    found = _semgrep_found(repo, {"app.py": TRANSPORT})
+    assert [line for rule, line in found if rule == "ssrf"] == [29]

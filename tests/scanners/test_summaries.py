@@ -427,8 +427,12 @@ def test_receivers_are_the_classes_the_code_says() -> None:
 
 
 STORES = '''\
+from uuid import UUID
+
+
 class Job:
-    def __init__(self, command, label, extra=None):
+    def __init__(self, command, label, extra=None, job_id: UUID | None = None):
+        self.job_id = job_id
         cleaned = command.strip()
         self.command = cleaned
         self.label = label
@@ -444,6 +448,7 @@ def test_what_init_keeps_from_one_parameter_is_recorded() -> None:
 
     module = read_module("jobs.py", "jobs", STORES)
     assert module is not None
-    # through a local name too; not from two parameters, not set twice, not a constant
+    # through a local name too; not from two parameters, not set twice, not a constant,
+    # not a parameter annotated as a UUID (a number, a date: no text)
     assert module.init_stores == (("Job", "command", "command", 0),
                                   ("Job", "label", "label", 1))

@@ -1025,7 +1025,10 @@ def _init_stores(node: ast.ClassDef, scope: _Scope) -> dict[str, tuple[str, int]
                  and i.name == "__init__"), None)
     if init is None:
         return {}
-    params = [a.arg for a in (*init.args.posonlyargs, *init.args.args)][1:]
+    arguments = [*init.args.posonlyargs, *init.args.args][1:]
+    params = [a.arg for a in arguments]
+    # a number, a UUID or a date carries no text (`recipe_id: UUID4`)
+    scalar = {a.arg for a in arguments if _is_scalar(a.annotation)}
     nodes = list(_own_nodes(init))
     flow = _LocalFlow(scope, node.name, _assignments(nodes), frozenset(params))
     found: dict[str, list[set[str]]] = {}
@@ -1038,10 +1041,26 @@ def _init_stores(node: ast.ClassDef, scope: _Scope) -> dict[str, tuple[str, int]
                         flow.reaching(child.value, frozenset()) & set(params))
     out: dict[str, tuple[str, int]] = {}
     for attr, reached in found.items():
-        if len(reached) == 1 and len(reached[0]) == 1:
+        if len(reached) == 1 and len(reached[0]) == 1 and not reached[0] & scalar:
             param = next(iter(reached[0]))
             out[attr] = (param, params.index(param))
     return out
+
+
+_SCALARS = frozenset({"int", "float", "bool", "Decimal", "UUID", "UUID1", "UUID3", "UUID4",
+                      "UUID5", "datetime", "date", "time", "timedelta"})
+
+
+def _is_scalar(annotation: ast.expr | None) -> bool:
+    """An annotation naming a number, truth value, UUID or date type (also Optional)."""
+    if isinstance(annotation, ast.Subscript) and (_dotted(annotation.value) or "").endswith(
+            "Optional"):
+        return _is_scalar(annotation.slice)
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return all(_is_scalar(side) or (isinstance(side, ast.Constant) and side.value is None)
+                   for side in (annotation.left, annotation.right))
+    dotted = _dotted(annotation) if annotation is not None else None
+    return dotted is not None and dotted.rsplit(".", 1)[-1] in _SCALARS
 
 
 def _reset_to_listed(body: list[ast.stmt], nodes: list[ast.AST], scope: _Scope) -> set[str]:
@@ -1257,7 +1276,10 @@ class _LocalFlow:
             values = values or ([bound] if bound is not None else [])
         else:
             return ""
-        made = values[0].func if len(values) == 1 and isinstance(values[0], ast.Call) else None
+        maker = values[0] if len(values) == 1 and isinstance(values[0], ast.Call) else None
+        made = maker.func if maker is not None else None
+        if maker is not None and any(k.arg == "transport" for k in maker.keywords):
+            return ""  # a client sending through a transport of its own (see the rule)
         if isinstance(made, ast.Attribute):
             return made.attr  # `ET.parse(f).getroot()`: getroot
         return made.id if isinstance(made, ast.Name) else ""

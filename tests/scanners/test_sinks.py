@@ -632,8 +632,15 @@ def rebound(value, other):
         os.system("echo " + value)
 
 
+def number(value, when):
+    if isinstance(value, (int, decimal.Decimal, float)):
+        os.system("printf %d " + str(value))
+    elif isinstance(when, (datetime.date, datetime.datetime)):
+        os.system("date -d " + str(when))
+
+
 def use():
-    show(1); rebound(1, "x")
+    show(1); rebound(1, "x"); number(1, None)
 '''
 
 

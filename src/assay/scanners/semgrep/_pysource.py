@@ -918,7 +918,7 @@ def _own_nodes(node: ast.AST, nested: list[ast.AST] | None = None) -> Iterator[a
 _SCALARS = frozenset({"int", "float", "bool", "complex", "Decimal", "decimal.Decimal",
                       "date", "datetime", "time", "timedelta", "datetime.date",
                       "datetime.datetime", "datetime.time", "datetime.timedelta", "UUID",
-                      "uuid.UUID"})
+                      "uuid.UUID", "UUID1", "UUID3", "UUID4", "UUID5"})
 
 
 def _narrowed(body: list[ast.stmt], params: frozenset[str]) -> dict[int, frozenset[str]]:
@@ -1047,10 +1047,6 @@ def _init_stores(node: ast.ClassDef, scope: _Scope) -> dict[str, tuple[str, int]
     return out
 
 
-_SCALARS = frozenset({"int", "float", "bool", "Decimal", "UUID", "UUID1", "UUID3", "UUID4",
-                      "UUID5", "datetime", "date", "time", "timedelta"})
-
-
 def _is_scalar(annotation: ast.expr | None) -> bool:
     """An annotation naming a number, truth value, UUID or date type (also Optional)."""
     if isinstance(annotation, ast.Subscript) and (_dotted(annotation.value) or "").endswith(
@@ -1060,7 +1056,7 @@ def _is_scalar(annotation: ast.expr | None) -> bool:
         return all(_is_scalar(side) or (isinstance(side, ast.Constant) and side.value is None)
                    for side in (annotation.left, annotation.right))
     dotted = _dotted(annotation) if annotation is not None else None
-    return dotted is not None and dotted.rsplit(".", 1)[-1] in _SCALARS
+    return dotted is not None and (dotted in _SCALARS or dotted.rsplit(".", 1)[-1] in _SCALARS)
 
 
 def _reset_to_listed(body: list[ast.stmt], nodes: list[ast.AST], scope: _Scope) -> set[str]:

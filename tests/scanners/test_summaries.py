@@ -416,14 +416,16 @@ def test_receivers_are_the_classes_the_code_says() -> None:
 
     module = read_module("app/services.py", "app.services", RECEIVERS)
     assert module is not None
-    # annotations (quoted, Optional, `| None`), constructor calls, factories; an
-    # attribute assigned two things, and a function returning two classes, are none
+    # annotations (quoted, Optional, `| None`), constructor calls, factories, annotated
+    # parameters; an attribute assigned two things, and a function returning two
+    # classes, are none
     assert sorted(module.receivers) == [
         ("attr", "TicketService.archive", "app.repos.Archive"),
         ("attr", "TicketService.cache", "app.repos.Archive"),
         ("attr", "TicketService.tickets", "app.repos.TicketRepository"),
         ("factory", "build", "app.repos.TicketRepository"),
-        ("factory", "make", "app.services.TicketService")]
+        ("factory", "make", "app.services.TicketService"),
+        ("param", "TicketService.__init__", "app.repos.TicketRepository")]
 
 
 STORES = '''\

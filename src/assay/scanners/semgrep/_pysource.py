@@ -308,8 +308,10 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     aliases = _imports(every, name)
     names = Names(name, aliases, frozenset(n.name for n in tree.body
                                            if isinstance(n, ast.ClassDef)))
-    attributes = {(node.name, attr): ref for node in tree.body if isinstance(node, ast.ClassDef)
-                  for attr, ref in attribute_classes(node, names).items()}
+    by_class = {node.name: attribute_classes(node, names) for node in tree.body
+                if isinstance(node, ast.ClassDef)}
+    attributes = {(cls, attr): ref for cls, found in by_class.items()
+                  for attr, ref in found.items()}
     attribute_made = {(node.name, attr): call for node in tree.body
                       if isinstance(node, ast.ClassDef)
                       for attr, call in attribute_calls(node).items()}
@@ -346,10 +348,20 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
                       tuple(typed), _called(every, scope), maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
-                      receivers(tree, names), _class_sources(tree, lines), tuple(stores),
-                      tuple((n.name, kind) for n in tree.body
-                            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-                            and (kind := parser_factory(n, _LocalFlow(scope, None, {}).resolve))))
+                      receivers(tree, names, by_class), _class_sources(tree, lines),
+                      tuple(stores),
+                      _parser_factories(tree, scope, text))
+
+
+def _parser_factories(tree: ast.Module, scope: _Scope, text: str) -> tuple[tuple[str, str], ...]:
+    """The module's XML parser factories (see _parsers), looked for in a module naming
+    what makes one."""
+    if "XMLParser" not in text and "setFeature" not in text:
+        return ()
+    resolve = _LocalFlow(scope, None, {}).resolve
+    return tuple((n.name, kind) for n in tree.body
+                 if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and (kind := parser_factory(n, resolve)))
 
 
 MAX_CLASS_LINES = 80  # longer classes are not used as patterns

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 ATTRIBUTE = "attr"
 FACTORY = "factory"
+PARAMETER = "param"
 
 
 @dataclass(frozen=True)
@@ -94,24 +95,49 @@ def attribute_classes(node: ast.ClassDef, names: Names) -> dict[str, str]:
             found.setdefault(item.target.id, set()).add(names.class_of(item.annotation))
         elif isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
             params = param_classes(item, names)
-            for attr, ref in _self_assignments(item, names, params):
-                found.setdefault(attr, set()).add(ref)
+            for statement in _self_assigning(item):
+                ref = names.class_of(statement.annotation) \
+                    if isinstance(statement, ast.AnnAssign) else "" \
+                    if isinstance(statement, ast.AugAssign) or statement.value is None \
+                    else _made_of(statement.value, names, params)
+                for attr in _self_targets(statement):
+                    found.setdefault(attr, set()).add(ref)
     return {attr: next(iter(refs)) for attr, refs in sorted(found.items())
             if len(refs) == 1 and "" not in refs}
 
 
-def _self_assignments(method: ast.FunctionDef | ast.AsyncFunctionDef, names: Names,
-                      params: Mapping[str, str]) -> Iterator[tuple[str, str]]:
-    for node in ast.walk(method):
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if _is_self_attribute(target):
-                    assert isinstance(target, ast.Attribute)
-                    yield target.attr, _made_of(node.value, names, params)
-        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and _is_self_attribute(node.target):
-            assert isinstance(node.target, ast.Attribute)
-            yield node.target.attr, names.class_of(node.annotation) \
-                if isinstance(node, ast.AnnAssign) else ""
+_Assigning = ast.Assign | ast.AnnAssign | ast.AugAssign
+
+
+def _self_assigning(method: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[_Assigning]:
+    """The method's assignment statements with an attribute of `self` as a target, in
+    any block of its body (not in nested functions or classes)."""
+    todo: list[ast.stmt] = list(method.body)
+    while todo:
+        statement = todo.pop()
+        if isinstance(statement, _Assigning) and _self_targets(statement):
+            yield statement
+        elif not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            for block in ("body", "orelse", "finalbody", "handlers", "cases"):
+                found = getattr(statement, block, None)
+                if isinstance(found, list):
+                    todo.extend(s for s in found if isinstance(s, ast.stmt))
+                    todo.extend(b for h in found for b in getattr(h, "body", [])
+                                if not isinstance(h, ast.stmt) and isinstance(b, ast.stmt))
+
+
+def _self_targets(statement: _Assigning) -> list[str]:
+    targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+    return [t.attr for t in targets if isinstance(t, ast.Attribute)
+            and isinstance(t.value, ast.Name) and t.value.id == "self"]
+
+
+def _made_of(value: ast.expr, names: Names, params: Mapping[str, str]) -> str:
+    if isinstance(value, ast.Call):
+        return names.class_of(value.func)
+    if isinstance(value, ast.Name):
+        return params.get(value.id, "")
+    return ""
 
 
 def attribute_calls(node: ast.ClassDef) -> dict[str, ast.Call]:
@@ -125,31 +151,13 @@ def attribute_calls(node: ast.ClassDef) -> dict[str, ast.Call]:
                 if isinstance(target, ast.Name):
                     found.setdefault(target.id, []).append(item.value)
         if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
-            for child in ast.walk(item):
-                targets = child.targets if isinstance(child, ast.Assign) else \
-                    [child.target] if isinstance(child, ast.AnnAssign | ast.AugAssign) else []
-                value = child.value if isinstance(child, ast.Assign | ast.AnnAssign
-                                                   | ast.AugAssign) else None
-                for target in targets:
-                    if _is_self_attribute(target) and isinstance(target, ast.Attribute):
-                        found.setdefault(target.attr, []).append(
-                            value if value is not None and not isinstance(
-                                child, ast.AugAssign) else ast.Constant(None))
+            for statement in _self_assigning(item):
+                value = statement.value if isinstance(statement, ast.Assign | ast.AnnAssign) \
+                    and statement.value is not None else ast.Constant(None)
+                for attr in _self_targets(statement):
+                    found.setdefault(attr, []).append(value)
     return {attr: values[0] for attr, values in found.items()
             if len(values) == 1 and isinstance(values[0], ast.Call)}
-
-
-def _is_self_attribute(node: ast.expr) -> bool:
-    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
-        and node.value.id == "self"
-
-
-def _made_of(value: ast.expr, names: Names, params: Mapping[str, str]) -> str:
-    if isinstance(value, ast.Call):
-        return names.class_of(value.func)
-    if isinstance(value, ast.Name):
-        return params.get(value.id, "")
-    return ""
 
 
 def factories(tree: ast.Module, names: Names) -> dict[str, str]:
@@ -169,12 +177,24 @@ def factories(tree: ast.Module, names: Names) -> dict[str, str]:
     return out
 
 
-def receivers(tree: ast.Module, names: Names) -> tuple[tuple[str, str, str], ...]:
-    """The module's typed receivers as the summaries take them: (ATTRIBUTE,
+def receivers(tree: ast.Module, names: Names,
+              attributes: Mapping[str, Mapping[str, str]] | None = None,
+              ) -> tuple[tuple[str, str, str], ...]:
+    """The module's typed receivers as the summaries take them (`attributes`: each
+    class's `attribute_classes`, when already known): (ATTRIBUTE,
     `Owner.attr`, class) for each attribute of its classes' instances, (FACTORY,
-    function, class) for each factory."""
+    function, class) for each factory, (PARAMETER, function, class) for each function
+    or method with a parameter annotated with a class (the generated patterns match
+    those by the annotation; the summaries only learn which classes are so named)."""
     out = [(ATTRIBUTE, f"{node.name}.{attr}", ref) for node in tree.body
            if isinstance(node, ast.ClassDef)
-           for attr, ref in attribute_classes(node, names).items()]
+           for attr, ref in (attribute_classes(node, names) if attributes is None
+                             else attributes.get(node.name, {})).items()]
     out += [(FACTORY, name, ref) for name, ref in sorted(factories(tree, names).items())]
+    functions = [(n.name, n) for n in tree.body
+                 if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    functions += [(f"{c.name}.{n.name}", n) for c in tree.body if isinstance(c, ast.ClassDef)
+                  for n in c.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
+    out += sorted({(PARAMETER, name, ref) for name, node in functions
+                   for ref in param_classes(node, names).values()})
     return tuple(out)

@@ -728,6 +728,16 @@ def test_a_name_set_to_a_constant_when_not_listed_holds_a_listed_value(
     assert [line for rule, line in found if rule == "path-traversal"] == [31]
 
 
+def test_a_list_the_request_gives_is_no_list_of_constants(repo: GitRepo) -> None:
+    # attack: an upper-case local name holding what the request lists checks nothing
+    chosen = RESET.replace("    if ext not in IMAGE_EXTENSIONS:\n        ext = \"jpg\"",
+                           "    EXTS = request.args.getlist(\"e\")\n"
+                           "    if ext not in EXTS:\n        ext = \"jpg\"", 1)
+    assert "EXTS" in chosen
+    found = _semgrep_found(repo, {"app.py": chosen})
+    assert [line for rule, line in found if rule == "path-traversal"] == [26, 32]
+
+
 TRANSPORT = '''\
 import httpx
 from flask import Flask, request

@@ -1096,13 +1096,17 @@ def _reset_to_listed(body: list[ast.stmt], nodes: list[ast.AST], scope: _Scope) 
 
 
 def _listed(node: ast.expr, scope: _Scope) -> bool:
-    """A collection of constants: a literal one, or a module's constant name (also as
-    an attribute of an imported module: `img.IMAGE_EXTENSIONS`)."""
+    """A collection of constants: a literal one, the module's own constant name, or an
+    upper-case name of an imported module (`img.IMAGE_EXTENSIONS`); not a local name
+    however it is written (`EXTS = request.args.getlist("e")` lists what the request
+    says)."""
     if isinstance(node, ast.List | ast.Tuple | ast.Set):
         return all(isinstance(e, ast.Constant) for e in node.elts)
+    if isinstance(node, ast.Name):
+        return node.id in scope.constants
     dotted = _dotted(node) or ""
-    last = dotted.rsplit(".", 1)[-1]
-    return dotted in scope.constants or (last.isupper() and last.isidentifier())
+    head, _, last = dotted.rpartition(".")
+    return head in scope.aliases and last.isupper() and last.isidentifier()
 
 
 def _with_bound(nodes: list[ast.AST]) -> dict[str, ast.expr]:

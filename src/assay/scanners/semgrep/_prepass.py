@@ -150,11 +150,13 @@ def _prepare(ctx: ScanContext, layout: RunLayout, rule_pack: Pack,
         f"{w.defined_in}:{w.name}" for found in wrappers.values() for w in found
         if not w.is_method}
     # a class another module has one of that name too is matched by its code where
-    # its methods are called in its own file (see _rulegen.method_alternatives)
-    keep |= {f"{path}:{dotted.rsplit('.', 1)[-1]}.*" for dotted in
-             {w.function.rsplit(".", 1)[0] for found in wrappers.values() for w in found
-              if w.is_method} | {f.dotted.rsplit(".", 1)[0] for f in summaries.functions
-                                 if f.is_method}
+    # its methods are called in its own file (see _rulegen.method_alternatives): for
+    # sinks and sources only (a cleaning method is matched without it)
+    matched = {w.function.rsplit(".", 1)[0] for found in wrappers.values() for w in found
+               if w.is_method}
+    matched |= {f.dotted.rsplit(".", 1)[0] for f in summaries.functions if f.is_method
+                and f.kind in (SummaryKind.SOURCE, SummaryKind.STORED)}
+    keep |= {f"{path}:{dotted.rsplit('.', 1)[-1]}.*" for dotted in matched
              if (path := summaries.class_path(dotted))}
     only_taint = {f.path.stem for f in pack.files
                   if all(r.get("mode") == "taint" for r in f.rules)}

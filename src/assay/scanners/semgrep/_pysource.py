@@ -1283,9 +1283,7 @@ class _LocalFlow:
             attribute = self.scope.attribute_made.get((self.cls, func.value.attr))
             values: list[ast.expr] = [attribute] if attribute is not None else []
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            values = self.assigned.get(func.value.id, [])
-            bound = self.with_bound.get(func.value.id)
-            values = values or ([bound] if bound is not None else [])
+            values = self._bound(func.value.id)
         else:
             return ""
         maker = values[0] if len(values) == 1 and isinstance(values[0], ast.Call) else None
@@ -1429,6 +1427,12 @@ class _LocalFlow:
             out |= self.reaching(child, seen)
         return out
 
+    def _bound(self, name: str) -> list[ast.expr]:
+        """What a local name is bound to: its assignments, else the call a `with`
+        statement bound it to."""
+        bound = self.with_bound.get(name)
+        return self.assigned.get(name, []) or ([bound] if bound is not None else [])
+
     def _fetched(self, call: ast.Call) -> bool:
         """Whether `call` is a request an HTTP client session makes (`client.get(url)`
         on `client = httpx.AsyncClient()`, or one a `with` made): what it gives is the
@@ -1437,9 +1441,7 @@ class _LocalFlow:
         if not (isinstance(func, ast.Attribute) and func.attr in _HTTP_METHODS
                 and isinstance(func.value, ast.Name)):
             return False
-        values = self.assigned.get(func.value.id, [])
-        bound = self.with_bound.get(func.value.id)
-        made = values or ([bound] if bound is not None else [])
+        made = self._bound(func.value.id)
         return len(made) == 1 and isinstance(made[0], ast.Call) \
             and (self.resolve(made[0].func) or "") in _HTTP_CLIENTS
 

@@ -210,11 +210,16 @@ class Summaries:
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
-        return next((code for name, _, code in self.class_sources if name == dotted), "")
+        return self._classes.get(dotted, ("", ""))[1]
 
     def class_path(self, dotted: str) -> str:
         """The file of the class `dotted` when its name is not unique ('' otherwise)."""
-        return next((path for name, path, _ in self.class_sources if name == dotted), "")
+        return self._classes.get(dotted, ("", ""))[0]
+
+    @functools.cached_property
+    def _classes(self) -> dict[str, tuple[str, str]]:
+        # looked up once per method pattern of every rule: by name, not by a scan
+        return {name: (path, code) for name, path, code in self.class_sources}
 
     def of_kind(self, kind: SummaryKind) -> tuple[FunctionSummary, ...]:
         """The summaries of one kind."""

@@ -155,6 +155,35 @@ def test_taint_rules_share_their_groups_of_files(repo: GitRepo, tmp_path: Path) 
     assert set(asked) == {("v0.py", "v1.py"), ("v2.py", "v3.py")}
 
 
+def test_copies_are_made_only_when_the_generated_patterns_outweigh_the_pack(
+        tmp_path: Path) -> None:
+    """A copy per group of files repeats the pack's own patterns: with fewer generated
+    patterns than those, one copy for all files, pruned for each rule's own files."""
+    from assay.scanners.semgrep._rulegen import MAX_COPIES, copy_count, extend_pack
+    from assay.scanners.semgrep._summaries import summarize
+
+    base = {"id": "r", "pattern-sources": [{"pattern": "source()"}] * 10}
+    small = {**base, "pattern-sanitizers": [{"pattern": "clean()"}]}
+    large = {**base, "pattern-sanitizers": [{"pattern": f"clean{i}()"} for i in range(40)]}
+    assert copy_count([(base, small)]) == 1
+    assert copy_count([(base, large)]) == MAX_COPIES
+    views = {f"v{i}.py": SQL for i in range(3)}
+    include = {"assay.python.sqli.taint": ["v0.py", "v1.py"],
+               "assay.python.xss.taint": ["v2.py"]}
+    asked: list[tuple[str, ...]] = []
+
+    def vocabulary(paths: Sequence[str]) -> frozenset[str]:
+        asked.append(tuple(paths))
+        return frozenset({"cur", "execute", "request"})
+
+    out = extend_pack(_pack(), summarize(views, views), _writer(tmp_path), include=include,
+                      vocabulary=vocabulary)
+    includes = {r["id"]: r["paths"]["include"] for r in _taint(out.paths).values()}
+    assert includes == {"assay.python.sqli.taint": ["/v0.py", "/v1.py"],
+                        "assay.python.xss.taint": ["/v2.py"]}
+    assert set(asked) == {("v0.py", "v1.py"), ("v2.py",)}
+
+
 def test_a_changed_pre_pass_never_reuses_an_older_result(
         repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     from assay.scanners.semgrep import _prepass as prepass

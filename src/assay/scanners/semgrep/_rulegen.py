@@ -51,7 +51,8 @@ COMMON_NAMES = frozenset(dir(builtins)) | frozenset({
 _CALL_NAME = re.compile(r"^([A-Za-z_]\w*(?:\.\$?[A-Za-z_]\w*)*)\(")
 _BUILTIN_NAMES = frozenset(dir(builtins))
 # Copies of a taint rule, one per group of its files (see extend_pack): one file per copy
-# cuts the most, but every copy repeats the rule's own patterns (~45 kB).
+# cuts the most, but every copy repeats the rule's own patterns (~25 kB), which Semgrep
+# parses again for each (and starts its matching again for each, file by file)
 MAX_COPIES = 64
 XXE_RULE = "assay.python.xxe.taint"
 MAX_PATTERN_LINES = 80  # longer definitions are not used as patterns
@@ -713,7 +714,7 @@ def extend_pack(pack: Rules, summaries: Summaries, write: Write,
                 wrappers: Mapping[str, list[SinkWrapper]] | None = None,
                 include: Mapping[str, Sequence[str]] | None = None,
                 vocabulary: Callable[[Sequence[str]], frozenset[str]] | None = None,
-                copies: int = MAX_COPIES,
+                copies: int | None = None,
                 extended: Mapping[str, dict[str, Any]] | None = None) -> Rules:
     """The rule files for a scan: each pack file with taint rules is written out extended
     (with `write`).
@@ -723,15 +724,20 @@ def extend_pack(pack: Rules, summaries: Summaries, write: Write,
     (rule id -> files) limits each taint rule to the files it can report in, and a rule
     with no such file is left out of the scan. With `vocabulary` (files -> their
     identifiers), a taint rule is written once per group of its files (at most `copies`
-    groups), each copy without the generated patterns that cannot match in its files.
-    `extended` (rule id -> the rule extended, from `extend_all`) saves extending again.
+    groups; by default as many as `copy_count` says), each copy without the generated
+    patterns that cannot match in its files. `extended` (rule id -> the rule extended,
+    from `extend_all`) saves extending again.
     """
     if include is None and not (summaries.functions or summaries.typed_params
                                 or summaries.calls or summaries.constant_maps):
         return pack
     result: list[RuleFile] = []
     taint = {str(r["id"]) for r in pack.all() if r.get("mode") == "taint"}
-    groups = _groups(taint, include, copies if vocabulary else 1)
+    if copies is None and vocabulary is not None:
+        copies = copy_count([(r, _extended(r, summaries, wrappers, extended))
+                             for r in pack.all() if str(r["id"]) in taint
+                             and (include is None or include.get(str(r["id"])))])
+    groups = _groups(taint, include, copies if vocabulary and copies else 1)
     for found in pack.files:
         if not any(r.get("mode") == "taint" or _limited(r, include) for r in found.rules):
             result.append(found)
@@ -745,6 +751,27 @@ def extend_pack(pack: Rules, summaries: Summaries, write: Write,
         if kept:
             result.append(write(found.path.stem, kept))
     return Rules(tuple(result))
+
+
+def copy_count(rules: Sequence[tuple[Mapping[str, Any], Mapping[str, Any]]]) -> int:
+    """How many copies the taint rules are written in (`rules`: each as the pack has it
+    and extended): one while the generated patterns are fewer than the pack's own,
+    else `MAX_COPIES`.
+
+    A copy for fewer files holds fewer generated patterns, but repeats the pack's own.
+    On a 60-file application the generated part was a third of the pack's, and one copy
+    per file made Semgrep's taint run 0.5 s longer than a single copy; on Django's sdist
+    it is many times the pack's, and 18 copies (one per generated size of the pack's)
+    took 209 s where 64 took 142 s: each file is matched against its group's patterns.
+    """
+    own = sum(len(canonical_json(base)) for base, _ in rules)
+    generated = sum(len(canonical_json(ext)) for _, ext in rules) - own
+    return 1 if generated < own else MAX_COPIES
+
+
+def canonical_json(value: Mapping[str, Any]) -> str:
+    """A rule as compact JSON (what its size in a rule file is measured by)."""
+    return json.dumps(value, separators=(",", ":"))
 
 
 def _limited(rule: Mapping[str, Any], include: Mapping[str, Sequence[str]] | None) -> bool:
@@ -778,7 +805,10 @@ def _copies(rule: dict[str, Any], base: Mapping[str, Any],
     for group in groups:
         files = [p for p in group if p in wanted]
         if files:
-            out.append({**(_pruned(rule, base, vocabulary(group), memo) if vocabulary
+            # one copy: pruned for the rule's own files (groups shared by the rules are
+            # for copies each holding the same patterns for the same files)
+            words = vocabulary(group if len(groups) > 1 else files) if vocabulary else None
+            out.append({**(_pruned(rule, base, words, memo) if words is not None
                            else rule),
                         "id": f"{rule['id']}{COPY_MARK}{len(out)}" if out else rule["id"],
                         "paths": {"include": [include_of(p) for p in files]}})

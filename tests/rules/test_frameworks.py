@@ -1308,3 +1308,246 @@ def test_a_comprehension_carries_the_taint_of_what_it_iterates(repo: GitRepo) ->
     # nor are paths a sanitizer made from them path traversal
     found = _semgrep_found(repo, {"app.py": COMPREHENSIONS})
     assert found == [("xss", 13), ("xss", 19)]
+
+
+SESSIONS = '''\
+from typing import Optional
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy.orm import Session
+
+
+class Fetcher:
+    def __init__(self) -> None:
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    async def start(self) -> None:
+        self._session = aiohttp.ClientSession()
+
+    async def close(self) -> None:
+        self._session = None
+
+    @property
+    def session(self) -> aiohttp.ClientSession:
+        assert self._session is not None
+        return self._session
+
+    async def get_text(self, url: str) -> str:
+        async with self.session.get(url) as resp:
+            return await resp.text()
+
+
+async def by_param(session: aiohttp.ClientSession, url: str) -> str:
+    async with session.get(url) as resp:
+        return await resp.text()
+
+
+def by_db(db: Session, key):
+    return db.get(key, 1)
+
+
+fetcher = Fetcher()
+
+
+async def preview(request: web.Request) -> web.Response:
+    url = request.query["u"]
+    await fetcher.get_text(url)
+    await by_param(request.app["http"], url)
+    by_db(request.app["db"], url)
+    client: aiohttp.ClientSession = request.app["http"]
+    async with client.get(url) as resp:
+        return web.Response(text=str(resp.status))
+
+
+async def database(request: web.Request, db: Session) -> web.Response:
+    return web.Response(text=str(db.get(request.query["model"], 1)))
+'''
+REDIRECTS = '''\
+from typing import Optional
+
+from aiohttp import web
+
+
+def after_login(target: Optional[str]) -> web.HTTPFound:
+    return web.HTTPFound(target or "/")
+
+
+def see_other(target):
+    return web.HTTPSeeOther(location=target)
+
+
+async def login(request: web.Request) -> web.Response:
+    raise after_login(request.query.get("next"))
+
+
+async def logout(request: web.Request) -> web.Response:
+    raise see_other(request.query["next"])
+
+
+async def home(request: web.Request) -> web.Response:
+    raise after_login("/home")
+'''
+
+
+def test_client_sessions_are_known_by_their_annotations(repo: GitRepo) -> None:
+    # a session typed as one (a parameter, a local name, an attribute set to None
+    # besides, a property) sends a request to the URL it is given, in the handler and
+    # through helpers; a database session's `get` is no request
+    found = _semgrep_found(repo, {"app.py": SESSIONS})
+    assert found == [("ssrf", 42), ("ssrf", 43), ("ssrf", 46)]
+
+
+def test_aiohttp_redirects_through_helpers(repo: GitRepo) -> None:
+    # `web.HTTPFound(...)` made in a helper from its parameter (by position or
+    # `location=`) is an open redirect where request data is passed to the helper
+    found = _semgrep_found(repo, {"app.py": REDIRECTS})
+    assert found == [("open-redirect", 15), ("open-redirect", 19)]
+
+
+MULTIPART_UPLOADS = '''\
+import pickle
+
+from aiohttp import web
+
+
+async def _single_upload(request: web.Request, field: str = "file") -> bytes:
+    reader = await request.multipart()
+    part = await reader.next()
+    while part is not None and part.name != field:
+        part = await reader.next()
+    if part is None:
+        raise web.HTTPBadRequest(text="missing upload")
+    return bytes(await part.read(decode=False))
+
+
+async def _body(request: web.Request) -> str:
+    return await request.text()
+
+
+def restore(blob: bytes) -> list:
+    return pickle.loads(blob)
+
+
+async def restore_backup(request: web.Request) -> web.Response:
+    return web.json_response(restore(await _single_upload(request, "backup")))
+
+
+async def restore_text(request: web.Request) -> web.Response:
+    return web.json_response(restore((await _body(request)).encode()))
+'''
+REPLACED_REDIRECTS = '''\
+from typing import Optional
+
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+
+def go_back(request, target: Optional[str], fallback: str) -> HttpResponseRedirect:
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = fallback
+    return HttpResponseRedirect(target)
+
+
+@require_POST
+def checked(request):
+    return go_back(request, request.POST.get("next"), "/")
+
+
+@require_POST
+def fallback_from_the_request(request):
+    return go_back(request, "/", request.POST.get("next"))
+'''
+
+
+def test_aiohttp_request_bodies_read_in_helpers_are_request_data(repo: GitRepo) -> None:
+    # `await request.multipart()` / `request.text()` in a helper: what it returns is a
+    # source where the helper is called
+    found = _semgrep_found(repo, {"app.py": MULTIPART_UPLOADS})
+    assert found == [("unsafe-deserialization", 25), ("unsafe-deserialization", 29)]
+
+
+def test_a_check_failing_into_a_replacement_guards_the_checked_value(repo: GitRepo) -> None:
+    # `if not url_has_allowed_host_and_scheme(target, ...): target = fallback` clears
+    # what `target` held on the way in; the replacement flows on as itself. The helper
+    # is given the views' `request`: its other parameters are what they pass, not the
+    # URL's parts of a Django view (its `fallback` was reported as request data)
+    found = _semgrep_found(repo, {"views.py": REPLACED_REDIRECTS})
+    assert found == [("open-redirect", 21)]
+
+
+DERIVED_TABLES = '''\
+import math
+
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+FORMULAS = {"c_to_f": "x * 9 / 5 + 32", "deg_to_rad": "x * pi / 180"}
+COMPILED = {name: compile(expr, name, "eval") for name, expr in FORMULAS.items()}
+
+
+@app.route("/convert/<name>")
+def convert(name):
+    code = COMPILED.get(name)
+    if code is None:
+        return jsonify({"error": "unknown"}), 404
+    x = float(request.args.get("value", "0"))
+    return jsonify(eval(code, {"__builtins__": {}}, {"x": x, "pi": math.pi}))
+
+
+@app.route("/raw/<name>")
+def raw(name):
+    return jsonify(eval(compile(request.args["expr"], name, "eval")))
+'''
+
+
+def test_a_table_the_module_makes_of_constants_is_constant(repo: GitRepo) -> None:
+    # a lookup in a comprehension over a constant table picks what the module made, not
+    # request data; compiling the request's own text is still code injection
+    found = _semgrep_found(repo, {"app.py": DERIVED_TABLES})
+    assert found == [("code-injection", 22)]
+
+
+GIVEN_HOSTS = '''\
+from typing import Iterable
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+PARTNERS = ("a.example",)
+
+
+def partner_json(url: str, allowed_hosts: Iterable[str]):
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.hostname not in frozenset(allowed_hosts):
+        raise ValueError(url)
+    return requests.get(url, timeout=5).json()
+
+
+def unchecked(url: str, allowed_hosts: Iterable[str]):
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        raise ValueError(url)
+    return requests.get(url, timeout=5).json()
+
+
+@app.route("/p")
+def p():
+    return partner_json(request.args["u"], PARTNERS)
+
+
+@app.route("/q")
+def q():
+    return unchecked(request.args["u"], PARTNERS)
+'''
+
+
+def test_a_host_checked_against_a_list_the_caller_gives(repo: GitRepo) -> None:
+    # `hostname not in frozenset(allowed_hosts)` of a parameter is an allow-list check
+    # (the caller's policy); a scheme check alone is none
+    found = _semgrep_found(repo, {"app.py": GIVEN_HOSTS})
+    assert found == [("ssrf", 32)]

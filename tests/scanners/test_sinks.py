@@ -482,6 +482,13 @@ class Importer:
         other.parse(document)
 
 
+def closed(document):
+    reader = xml.sax.make_parser()
+    reader.setFeature(xml.sax.handler.feature_external_ges, False)
+    reader.setFeature(xml.sax.handler.feature_external_pes, 0)
+    reader.parse(document)
+
+
 def use(importer):
     text_of("<p>"); entities("<a/>")
     Importer().transcript("<b/>"); Importer().markup("<i>", "<c/>")
@@ -491,7 +498,8 @@ def use(importer):
 def test_an_object_sink_needs_the_preparation_its_block_names() -> None:
     # `$P.feed(...)` is an XXE sink after `$P.setFeature(feature_external_ges, True)`:
     # an HTML parser fed a parameter is no wrapper of it, in a function or a method, also
-    # where another object of the function was prepared so
+    # where another object of the function was prepared so; nor is a parser whose
+    # external entities are switched off (`closed`)
     xxe = "assay.python.xxe.taint"
     summaries = summarize({"feeds.py": FEEDS}, ["feeds.py"])
     found = find_wrappers(xxe, signatures(PACK[xxe]), summaries.call_index, lambda w: True)

@@ -393,6 +393,8 @@ class TicketService:
         self.archive = Archive(db)
         self.other = Archive(db)
         self.other = None
+        self.mixed = Archive(db)
+        self.mixed = TicketRepository(db)
 
     def search(self, q):
         return self.tickets.search(q)
@@ -416,12 +418,13 @@ def test_receivers_are_the_classes_the_code_says() -> None:
 
     module = read_module("app/services.py", "app.services", RECEIVERS)
     assert module is not None
-    # annotations (quoted, Optional, `| None`), constructor calls, factories, annotated
-    # parameters; an attribute assigned two things, and a function returning two
-    # classes, are none
+    # annotations (quoted, Optional, `| None`), constructor calls (an attribute set to
+    # None besides is an Optional one), factories, annotated parameters; an attribute
+    # assigned two classes, and a function returning two classes, are none
     assert sorted(module.receivers) == [
         ("attr", "TicketService.archive", "app.repos.Archive"),
         ("attr", "TicketService.cache", "app.repos.Archive"),
+        ("attr", "TicketService.other", "app.repos.Archive"),
         ("attr", "TicketService.tickets", "app.repos.TicketRepository"),
         ("factory", "build", "app.repos.TicketRepository"),
         ("factory", "make", "app.services.TicketService"),
@@ -454,3 +457,46 @@ def test_what_init_keeps_from_one_parameter_is_recorded() -> None:
     # not a parameter annotated as a UUID (a number, a date: no text)
     assert module.init_stores == (("Job", "command", "command", 0),
                                   ("Job", "label", "label", 1))
+
+
+ANSWERS = '''\
+from urllib.parse import urlparse
+
+HOSTS = ("a.example", "b.example")
+
+
+def is_local(target):
+    if not target:
+        return False
+    parsed = urlparse(target)
+    if parsed.scheme or parsed.netloc:
+        return False
+    return target.startswith("/") and not target.startswith("//")
+
+
+def partner(url):
+    parsed = urlparse(url)
+    if parsed.hostname not in HOSTS:
+        return False
+    return parsed.scheme == "https"
+
+
+def checked(url):
+    if urlparse(url).hostname not in HOSTS:
+        raise ValueError(url)
+    return url
+'''
+
+
+def test_a_predicate_answering_no_early_is_no_guard_that_leaves() -> None:
+    # `return False` in a helper does not stop its caller: a function answering yes or no
+    # is a predicate (by the checks of the branches answering no: a host held against
+    # a list), never a guard clearing its argument from the call on (which also hid the
+    # argument from the name-based validator patterns); one that raises still is
+    summaries = summarize({"answers.py": ANSWERS,
+                           "views.py": "from answers import *\n"
+                                       "is_local(1); partner(1); checked(1)\n"})
+    guards = {f.name: (f.guard, f.via, f.guard_returns)
+              for f in summaries.of_kind(SummaryKind.GUARD)}
+    assert guards == {"partner": ("predicate", ("url",), False),
+                      "checked": ("raise", ("url",), True)}

@@ -36,11 +36,15 @@ FLASK_ATTRS = frozenset({
     "get_data",
 })
 REQUEST_NAMES = frozenset({"request", "req"})
+# what the pack's request-data sources read of a `request` (attributes, and methods:
+# aiohttp's `await request.post()`, `request.multipart()`, `request.text()`)
 REQUEST_ATTRS = frozenset({
     "GET", "POST", "COOKIES", "META", "FILES", "body", "headers", "path", "path_info", "data",
     "query_params", "path_params", "cookies", "args", "form", "values", "json", "files",
     "query_string", "match_info", "query", "get_full_path", "get_host", "get_json",
-    "get_data", "build_absolute_uri",
+    "get_data", "build_absolute_uri", "stream", "rel_url", "url", "content",
+    "get_full_path_info", "post", "text", "read", "readline", "readlines",
+    "get_signed_cookie", "multipart",
 })
 DJANGO_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
 _BUILTINS = frozenset(dir(builtins))
@@ -451,14 +455,14 @@ def agreed_kinds(kinds: Sequence[Mapping[str, str]]) -> list[tuple[str, str]]:
 
 
 def _is_dict(tree: ast.Module, name: str) -> bool:
-    """Whether module-level `name` is bound to a dict literal."""
+    """Whether module-level `name` is bound to a dict literal (or comprehension)."""
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
                 isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            return isinstance(node.value, ast.Dict)
+            return isinstance(node.value, ast.Dict | ast.DictComp)
         if (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
                 and node.target.id == name):
-            return isinstance(node.value, ast.Dict)
+            return isinstance(node.value, ast.Dict | ast.DictComp)
     return False
 
 
@@ -519,11 +523,26 @@ def _constants(tree: ast.Module) -> set[str]:
     counts: dict[str, int] = {}
     literal: set[str] = set()
     code = _code_names(tree)
+    derived: list[tuple[str, ast.expr]] = []
     for name, _, value in module_assignments(tree):  # and class attributes, `Class.NAME`
         counts[name] = counts.get(name, 0) + 1
         if _is_literal(value) or _is_table(value, code):
             literal.add(name)
+        elif isinstance(value, ast.DictComp | ast.ListComp | ast.SetComp):
+            derived.append((name, value))
+    # a table made of another (`COMPILED = {k: compile(v, k, "eval") for k, v in
+    # FORMULAS.items()}`): what it holds the module made from constants
+    literal |= {name for name, value in derived if _of_constants(value, literal | code)}
     return {n for n in literal if counts[n] == 1}
+
+
+def _of_constants(value: ast.expr, known: set[str] | frozenset[str]) -> bool:
+    """Whether a comprehension reads nothing but constants (`known`), its own loop
+    names, literals and builtins."""
+    generators = getattr(value, "generators", [])
+    own = {n.id for g in generators for n in ast.walk(g.target) if isinstance(n, ast.Name)}
+    return all(n.id in own or n.id in known or n.id in _BUILTINS
+               for n in ast.walk(value) if isinstance(n, ast.Name))
 
 
 def _code_names(tree: ast.Module) -> frozenset[str]:
@@ -601,6 +620,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                       frozenset(own & set(assigned)) - _replaced(node.body, own),
                       param_classes(node, scope.names) if scope.names else {},
                       _with_bound(nodes))
+    flow.declared = _declared(nodes, scope.names)
     wanted = frozenset(params)
     guards = _Guards(flow, wanted)
     checked = guards.before(node.body) if wanted else []
@@ -662,6 +682,11 @@ class _Guards:
             found = set().union(*kinds)
             if found:
                 return "predicate", tuple(sorted(found)), False
+        if returns and all(_is_boolean(v) for v in returns):
+            # a predicate answering no early (`if parsed.netloc: return False`): its
+            # caller goes on unless it tests the answer, so it is no guard that leaves
+            found = set().union(*kinds, *(self._answered_no(n) for n in nodes))
+            return ("predicate", tuple(sorted(found)), False) if found else ("", (), False)
         exits = set[str]()
         for node in nodes:
             if isinstance(node, ast.If) and any(_exits(b) for b in node.body):
@@ -671,13 +696,25 @@ class _Guards:
         returned = any(v is not None and self.mentions(v) for v in returns)
         return "raise", tuple(sorted(exits)), returned
 
+    def _answered_no(self, node: ast.AST) -> set[str]:
+        """The checks an `if` makes whose failing branch returns False (a URL's parts
+        only where they are held against a list of hosts, as in `before`)."""
+        if not (isinstance(node, ast.If) and node.body and isinstance(node.body[-1], ast.Return)
+                and isinstance(node.body[-1].value, ast.Constant)
+                and node.body[-1].value.value is False):
+            return set()
+        found = self.all_checks(node.test, negated=True)
+        return found if "url" not in found or self._host_listed(node.test) else found - {"url"}
+
     def before(self, body: list[ast.stmt]) -> list[tuple[int, str, str]]:
         """(last line, parameter, check) of the checks the function's own statements
         (not those inside a branch or a loop) make and leave on when they fail."""
         out: list[tuple[int, str, str]] = []
         for statement in body:
             end = statement.end_lineno or statement.lineno
-            if isinstance(statement, ast.If) and any(_exits(b) for b in statement.body):
+            replaced = self._set_anew(statement) if isinstance(statement, ast.If) else set()
+            if isinstance(statement, ast.If) and (any(_exits(b) for b in statement.body)
+                                                  or replaced):
                 kind = self.check(statement.test)
                 test = statement.test
                 if kind == "allow" and not self._is_param_in(test):
@@ -688,12 +725,23 @@ class _Guards:
                         and isinstance(test.op, ast.Not) and isinstance(test.operand, ast.Call):
                     kind, test = self._called("predicate", test.operand), test.operand
                 if kind is not None:
-                    out += [(end, p, kind) for p in sorted(self.named(test))]
+                    out += [(end, p, kind) for p in sorted(replaced or self.named(test))]
             elif isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Call):
                 kind = self._called("raise", statement.value)
                 if kind is not None:  # `ensure_within(BASE, path)`: raises when it fails
                     out += [(end, p, kind) for p in sorted(self.named(statement.value))]
         return out
+
+    def _set_anew(self, statement: ast.If) -> set[str]:
+        """The parameters a check's failing branch sets anew when that is all it does
+        (`if not is_safe(target): target = fallback`): after it, their values on the way
+        in are the checked ones (what they are set to flows on as itself)."""
+        assigned: set[str] = set()
+        for line in statement.body:
+            if not isinstance(line, ast.Assign):
+                return set()
+            assigned |= {t.id for t in line.targets if isinstance(t, ast.Name)}
+        return self.named(statement.test) & assigned
 
     def _host_listed(self, test: ast.expr, negated: bool = False) -> bool:
         """The test of an `if` that leaves is true unless the host is one of a list:
@@ -705,11 +753,26 @@ class _Guards:
             return self._host_listed(test.operand, not negated)
         if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And if negated else ast.Or):
             return any(self._host_listed(v, negated) for v in test.values)
+        if isinstance(test, ast.Call) and negated:
+            # `if not url_has_allowed_host_and_scheme(url, allowed_hosts=...)`
+            return (_dotted(test.func) or "").rsplit(".", 1)[-1] == \
+                "url_has_allowed_host_and_scheme"
         allowing = (ast.In, ast.Eq) if negated else (ast.NotIn, ast.NotEq)
         return isinstance(test, ast.Compare) and self._host_of(test.left) \
             and all(isinstance(op, allowing) for op in test.ops) \
             and all(self.flow.is_const(c) or _CONSTANT_NAME.match(_dotted(c) or "")
-                    for c in test.comparators)
+                    or self._given_list(c) for c in test.comparators)
+
+    def _given_list(self, node: ast.expr) -> bool:
+        """A list of hosts the caller or the object gives (`hosts`, `self.allowed`,
+        `frozenset(allowed_hosts)`): the caller's policy, no value of the request."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id in ("set", "frozenset", "tuple", "list") and len(node.args) == 1:
+            node = node.args[0]
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            return node.value.id in ("self", "cls")
+        return isinstance(node, ast.Name) and node.id in self.params \
+            and node.id not in REQUEST_NAMES and node.id not in self.flow.assigned
 
     def _host_of(self, node: ast.expr) -> bool:
         """Whether `node` is a URL's host: it reads one (`.hostname`, `.netloc`), or is a
@@ -849,12 +912,29 @@ class _Guards:
         return found
 
 
+def _declared(nodes: list[ast.AST], names: Names | None) -> dict[str, str]:
+    """Each local name annotated with a class (`session: ClientSession = ...`), with the
+    class's qualified name (one annotation of it; two disagreeing: none)."""
+    if names is None:
+        return {}
+    found: dict[str, set[str]] = {}
+    for node in nodes:
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            found.setdefault(node.target.id, set()).add(names.class_of(node.annotation))
+    return {name: next(iter(refs)) for name, refs in found.items()
+            if len(refs) == 1 and "" not in refs}
+
+
 def _methods_on_names(nodes: list[ast.AST]) -> dict[str, tuple[str, ...]]:
-    """The methods a function's own code calls on each plain name."""
+    """The methods a function's own code calls on each plain name, but for calls
+    switching something off (a last argument literally false: `setFeature(f, False)`
+    leaves a parser as it was; a sink block's preparing call switches a feature on)."""
     found: dict[str, set[str]] = {}
     for node in nodes:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
-                and isinstance(node.func.value, ast.Name):
+                and isinstance(node.func.value, ast.Name) and not (
+                    node.args and isinstance(node.args[-1], ast.Constant)
+                    and node.args[-1].value in (False, None)):
             found.setdefault(node.func.value.id, set()).add(node.func.attr)
     return {name: tuple(sorted(methods)) for name, methods in found.items()}
 
@@ -867,6 +947,26 @@ def _literal_keywords(call: ast.Call) -> tuple[tuple[str, str], ...]:
 
 def _is_bool(value: ast.expr | None) -> bool:
     return isinstance(value, ast.Constant) and isinstance(value.value, bool)
+
+
+_BOOLEAN_METHODS = re.compile(r"^(startswith|endswith|is\w*|has\w*|match|fullmatch)$")
+
+
+def _is_boolean(value: ast.expr | None) -> bool:
+    """Whether a returned value is an answer yes or no: a bool, a comparison, a `not`, an
+    `and`/`or` of such, a call of `bool`/`isinstance` or of a method asking
+    (`startswith`, `is_relative_to`, `isdigit`)."""
+    if _is_bool(value) or isinstance(value, ast.Compare):
+        return True
+    if isinstance(value, ast.UnaryOp):
+        return isinstance(value.op, ast.Not)
+    if isinstance(value, ast.BoolOp):
+        return all(_is_boolean(v) for v in value.values)
+    if isinstance(value, ast.Call):
+        func = value.func
+        return (isinstance(func, ast.Name) and func.id in ("bool", "isinstance", "all", "any")) \
+            or (isinstance(func, ast.Attribute) and _BOOLEAN_METHODS.match(func.attr) is not None)
+    return False
 
 
 def _exits(statement: ast.stmt) -> bool:
@@ -1132,6 +1232,8 @@ class _LocalFlow:
         self.scope = scope
         self.with_bound = with_bound or {}  # see _with_bound
         self.annotated = annotated or {}  # parameters annotated with a class
+        # local names annotated with a class (`session: ClientSession = app["http"]`)
+        self.declared: Mapping[str, str] = {}
         self.cls = cls
         self.view = view  # a class-based view's method
         self.assigned = assigned
@@ -1257,6 +1359,8 @@ class _LocalFlow:
             return self.scope.attributes.get((self.cls, receiver.attr), "")
         if not isinstance(receiver, ast.Name) or self.scope.names is None:
             return ""
+        if receiver.id in self.declared:
+            return self.declared[receiver.id]
         if receiver.id in self.annotated and receiver.id not in self.assigned:
             return self.annotated[receiver.id]
         values = self.assigned.get(receiver.id, [])
@@ -1274,6 +1378,11 @@ class _LocalFlow:
                 yield f"={key}", named
 
     def _receiver_made(self, call: ast.Call) -> str:
+        """What made the receiver of a method call: the name of the call that made it
+        (`ET.parse(f).getroot()`: getroot; `session = requests.Session()`: Session),
+        else the qualified name of the class the code says it is of (an annotated
+        parameter or local name, an attribute or property of the class: see
+        `_receiver_class`); '' when neither is known."""
         func = call.func
         if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Attribute) \
                 and isinstance(func.value.value, ast.Name) and self.cls is not None \
@@ -1283,7 +1392,7 @@ class _LocalFlow:
             attribute = self.scope.attribute_made.get((self.cls, func.value.attr))
             values: list[ast.expr] = [attribute] if attribute is not None else []
         elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-            values = self._bound(func.value.id)
+            values = [] if func.value.id in self.declared else self._bound(func.value.id)
         else:
             return ""
         maker = values[0] if len(values) == 1 and isinstance(values[0], ast.Call) else None
@@ -1292,7 +1401,9 @@ class _LocalFlow:
             return ""  # a client sending through a transport of its own (see the rule)
         if isinstance(made, ast.Attribute):
             return made.attr  # `ET.parse(f).getroot()`: getroot
-        return made.id if isinstance(made, ast.Name) else ""
+        if isinstance(made, ast.Name):
+            return made.id
+        return "" if maker is not None else self._receiver_class(func.value)
 
     def _made(self, call: ast.Call) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
         out = []

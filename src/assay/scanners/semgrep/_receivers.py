@@ -8,7 +8,8 @@ tie the call to one class instead:
 
 - an attribute of `self` that every assignment in the class makes of one class
   (`self.repo = TicketRepository(db)`, `self.repo = repo` of a parameter annotated
-  `repo: TicketRepository`, a class-level `repo: TicketRepository`);
+  `repo: TicketRepository`, a class-level `repo: TicketRepository`; `None` besides, as
+  an `Optional` one is), or a property annotated to return the class;
 - a parameter annotated with the class (`Optional[...]` and `... | None` too), or a
   local name bound once to a call of it;
 - a module-level function annotated to return the class, or returning only calls of it
@@ -93,9 +94,13 @@ def attribute_classes(node: ast.ClassDef, names: Names) -> dict[str, str]:
     for item in node.body:
         if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
             found.setdefault(item.target.id, set()).add(names.class_of(item.annotation))
+        elif isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and _is_property(item):
+            found.setdefault(item.name, set()).add(names.class_of(item.returns))
         elif isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
             params = param_classes(item, names)
             for statement in _self_assigning(item):
+                if isinstance(statement, ast.Assign) and _is_none(statement.value):
+                    continue  # not yet made, or let go
                 ref = names.class_of(statement.annotation) \
                     if isinstance(statement, ast.AnnAssign) else "" \
                     if isinstance(statement, ast.AugAssign) or statement.value is None \
@@ -107,6 +112,15 @@ def attribute_classes(node: ast.ClassDef, names: Names) -> dict[str, str]:
 
 
 _Assigning = ast.Assign | ast.AnnAssign | ast.AugAssign
+_PROPERTIES = frozenset({"property", "functools.cached_property", "cached_property"})
+
+
+def _is_property(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any(_dotted(d) in _PROPERTIES for d in node.decorator_list)
+
+
+def _is_none(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _self_assigning(method: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[_Assigning]:

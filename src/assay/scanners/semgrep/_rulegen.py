@@ -334,6 +334,9 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
                           for f in safe
                           for alt in call_patterns(f, summaries, f.name in agree, by_name=False)]
                          + [{"pattern": f"{name}.get(...)"} for name in summaries.constant_maps])
+    helpers = summaries.request_helpers
+    if helpers:
+        out["pattern-sources"] = [_not_a_view(entry, helpers) for entry in out["pattern-sources"]]
     if sources:
         # only the call's result: by default a source also taints what is inside the
         # match, so a helper that is a sink wrapper too (`show(request, "Welcome")`,
@@ -362,6 +365,22 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     if extra:
         out["pattern-sanitizers"] = [*out.get("pattern-sanitizers", []), *extra]
     return out
+
+
+_VIEW_PARAMS = "def $F($REQ, ..., $P, ...):\n    ...\n"  # the pack's Django-view source
+
+
+def _not_a_view(entry: dict[str, Any], helpers: Sequence[str]) -> dict[str, Any]:
+    """The pack's source of a Django view's parameters without the project's helpers
+    (`Summaries.request_helpers`); any other source as it is."""
+    items = entry.get("patterns", [])
+    insides = [alt.get("pattern-inside") for item in items if isinstance(item, dict)
+               for alt in item.get("pattern-either", []) if isinstance(alt, dict)]
+    if _VIEW_PARAMS not in insides:
+        return entry
+    names = "|".join(re.escape(h) for h in helpers)
+    return {**entry, "patterns": [*items, {"metavariable-regex": {
+        "metavariable": "$F", "regex": f"^(?!({names})$)"}}]}
 
 
 # Rules a parameter from one URL segment cannot feed: it holds no `/`

@@ -212,10 +212,7 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
                 bound = bool(signature.method) and re.search(
                     rf"{re.escape(receiver)}\b", inside) is not None
                 prepared = frozenset(re.findall(rf"{re.escape(receiver)}\.(\w+)\(", inside))
-                makers = frozenset(re.findall(
-                    rf"{re.escape(receiver)}\s*=\s*[\w.$]*?(\$?\w+)\(", inside)) | frozenset(
-                    re.findall(rf"with\s+[\w.$]*?(\$?\w+)\(.*?\)\s+as\s+{re.escape(receiver)}\b",
-                               inside))
+                makers = _makers(receiver, inside)
                 out.append(replace(signature, host_only=host_only, text_only=text_only,
                                    bound=bound, prepared=prepared if bound else frozenset(),
                                    makers=makers if bound else frozenset(), trusted=trusted))
@@ -224,6 +221,18 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
 
 _MADE = re.compile(r"^\s*(\$\w+)\s*=\s*([A-Za-z_][\w.]*)\((.*)\)\s*\n\s*\.\.\.\s*$",
                    re.DOTALL)
+
+
+def _makers(receiver: str, inside: str) -> frozenset[str]:
+    """The calls a sink block makes its object `receiver` with (`$S =
+    requests.Session(...)`, `with requests.Session(...) as $S`), each by its name
+    (Session: what a made object's maker is compared by) and its dotted name (what the
+    class of an annotated one is)."""
+    name = re.escape(receiver)
+    made = re.findall(rf"{name}\s*=\s*([\w.$]*?)(\$?\w+)\(", inside)
+    made += re.findall(rf"with\s+([\w.$]*?)(\$?\w+)\(.*?\)\s+as\s+{name}\b", inside)
+    return frozenset({last for _, last in made} | {
+        prefix + last for prefix, last in made if prefix and "$" not in prefix + last})
 
 
 def _not_made(pattern: str, not_inside: list[str]) -> tuple[tuple[str, str, str, str], ...]:
@@ -256,19 +265,23 @@ def _not_made(pattern: str, not_inside: list[str]) -> tuple[tuple[str, str, str,
     return tuple(out)
 
 
-_METHOD_VARIABLE = re.compile(r"^(\$\w+)\.(\$\w+)\(")
-_ALTERNATIVES = re.compile(r"^\^\(([\w|]+)\)\$$")
+_METHOD_VARIABLE = re.compile(r"^(\$\w+|[A-Za-z_][\w.]*)\.(\$\w+)\(")
+_ALTERNATIVES = re.compile(r"^\^(\w*)\(([\w|]+)\)(\w*)\$$")
 
 
 def _method_names(pattern: str, regexes: dict[str, str]) -> list[str]:
-    """`pattern`, with a method named by a metavariable its regex lists the names of
-    (`$S.$METHOD($URL, ...)` with `^(get|post)$`) written once per name."""
+    """`pattern`, with a method or an attribute called named by a metavariable its
+    regex lists the names of (`$S.$METHOD($URL, ...)` with `^(get|post)$`,
+    `aiohttp.web.$REDIRECT($URL, ...)` with `^HTTP(Found|SeeOther)$`) written once per
+    name."""
     match = _METHOD_VARIABLE.match(pattern.strip())
     names = _ALTERNATIVES.match(regexes.get(match.group(2), "")) if match else None
     if match is None or names is None:
         return [pattern]
     rest = pattern.strip()[match.end():]
-    return [f"{match.group(1)}.{name}({rest}" for name in names.group(1).split("|")]
+    prefix, suffix = names.group(1), names.group(3)
+    return [f"{match.group(1)}.{prefix}{name}{suffix}({rest}"
+            for name in names.group(2).split("|")]
 
 
 def _passing_not(pattern: str, nots: list[str]) -> tuple[tuple[tuple[str, str], ...], ...]:
@@ -315,8 +328,9 @@ def _insides(items: list[Any]) -> str:
 
 def _block_patterns(items: list[Any]) -> Iterator[str]:
     """The block's call patterns: its own, its alternatives', and those of an
-    alternative that is one pattern naming its method by a metavariable with a regex
-    listing the names (written once per name: see `_method_names`)."""
+    alternative whose patterns (one, or an either of several) name the callee or method
+    by a metavariable with a regex listing the names (written once per name: see
+    `_method_names`)."""
     for item in items:
         if isinstance(item.get("pattern"), str):
             yield item["pattern"]
@@ -324,12 +338,17 @@ def _block_patterns(items: list[Any]) -> Iterator[str]:
             if isinstance(alt, dict) and isinstance(alt.get("pattern"), str):
                 yield alt["pattern"]
             parts = alt.get("patterns", []) if isinstance(alt, dict) else []
-            found = [p["pattern"] for p in parts if isinstance(p, dict)
-                     and isinstance(p.get("pattern"), str)]
             local = {p["metavariable-regex"]["metavariable"]: p["metavariable-regex"]["regex"]
                      for p in parts if isinstance(p, dict) and "metavariable-regex" in p}
-            if len(found) == 1 and len(parts) == len(local) + 1:
-                named = _method_names(found[0], local)
+            if len(parts) != len(local) + 1:
+                continue
+            found = [p["pattern"] for p in parts if isinstance(p, dict)
+                     and isinstance(p.get("pattern"), str)]
+            found += [a["pattern"] for p in parts if isinstance(p, dict)
+                      for a in p.get("pattern-either", [])
+                      if isinstance(a, dict) and isinstance(a.get("pattern"), str)]
+            for pattern in found:
+                named = _method_names(pattern, local)
                 yield from named if len(named) > 1 else ()
 
 

@@ -37,6 +37,7 @@ from assay.scanners.semgrep._pysource import (
     ANNOTATED_PARAM,
     ENUM_CLASS,
     OTHER_CLASS,
+    REQUEST_NAMES,
     STORED_CLEANERS,
     VALUE_PARAM,
     ElementFact,
@@ -207,6 +208,10 @@ class Summaries:
     init_stores: tuple[tuple[str, str, str, int], ...] = ()
     """(class, attribute, parameter, position), the class qualified: what `__init__`
     stores from its parameters (see ModuleInfo.init_stores)."""
+    request_helpers: tuple[str, ...] = ()
+    """Names of the project's functions another of its functions passes its `request`
+    to (`go_back(request, target, fallback)`): helpers, whose other parameters are what
+    their callers pass, not the URL's parts a Django view's are."""
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -254,6 +259,7 @@ class Summaries:
             "classes": [list(c) for c in self.class_sources],
             "parsers": [list(p) for p in self.parser_factories],
             "stores": [list(s) for s in self.init_stores],
+            "helpers": list(self.request_helpers),
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -371,7 +377,17 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                      tuple(sorted((f"{m.name}.{name}", kind) for m in modules
                                   for name, kind in m.parser_factories)),
                      tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
-                                  for cls, attr, param, at in m.init_stores)))
+                                  for cls, attr, param, at in m.init_stores)),
+                     _request_helpers(functions, counts))
+
+
+def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
+                     counts: Mapping[str, int]) -> tuple[str, ...]:
+    """The project's functions (by name) another of its functions passes its `request`
+    to: helpers, not views (see Summaries.request_helpers)."""
+    return tuple(sorted({c.callee.rsplit(".", 1)[-1] for _, f in functions for c in f.calls
+                         if c.callee and not c.method and c.callee.rsplit(".", 1)[-1] in counts
+                         and any(p in REQUEST_NAMES for _, params in c.args for p in params)}))
 
 
 def _typed(call: ParamCall, classes: set[str]) -> ParamCall:

@@ -738,6 +738,69 @@ def test_a_list_the_request_gives_is_no_list_of_constants(repo: GitRepo) -> None
     assert [line for rule, line in found if rule == "path-traversal"] == [26, 32]
 
 
+LEFT_ON = '''\
+import os
+import uuid
+
+from flask import Flask, request
+
+app = Flask(__name__)
+ALLOWED = frozenset({".jpg", ".png"})
+UPLOADS = "/srv/uploads"
+
+
+def save(upload):
+    ext = os.path.splitext(upload.filename or "")[1].lower()
+    if ext not in ALLOWED:
+        raise ValueError(ext)
+    name = uuid.uuid4().hex + ext
+    upload.save(os.path.join(UPLOADS, name))
+    return name
+
+
+def save_named(upload):
+    ext = os.path.splitext(upload.filename or "")[1].lower()
+    if ext not in ALLOWED:
+        raise ValueError(ext)
+    name = upload.filename
+    upload.save(os.path.join(UPLOADS, name))
+    return name
+
+
+def save_early(upload):
+    ext = os.path.splitext(upload.filename or "")[1].lower()
+    target = os.path.join(UPLOADS, "x" + ext)
+    if ext not in ALLOWED:
+        raise ValueError(ext)
+    upload.save(target)
+    return "saved"
+
+
+@app.route("/u", methods=["POST"])
+def u():
+    return {"name": save(request.files["f"])}
+
+
+@app.route("/v", methods=["POST"])
+def v():
+    return {"name": save_named(request.files["f"])}
+
+
+@app.route("/w", methods=["POST"])
+def w():
+    return {"name": save_early(request.files["f"])}
+'''
+
+
+def test_a_name_checked_against_constants_before_leaving_holds_a_listed_value(
+        repo: GitRepo) -> None:
+    # `if ext not in ALLOWED: raise ...` (a `frozenset({...})` of literals is a constant
+    # collection): from then on `ext` is one of them (40 quiet); the checked name is not
+    # what reaches the sink (45), nor a value made of it before the check (50)
+    found = _semgrep_found(repo, {"app.py": LEFT_ON})
+    assert [line for rule, line in found if rule == "path-traversal"] == [45, 50]
+
+
 TRANSPORT = '''\
 import httpx
 from flask import Flask, request

@@ -584,8 +584,14 @@ def _is_literal(node: ast.expr) -> bool:
     if isinstance(node, ast.Dict):
         return all(k is None or _is_literal(k) for k in node.keys) and all(
             _is_literal(v) for v in node.values)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+            and node.func.id in _COLLECTIONS and not node.keywords and len(node.args) <= 1:
+        return all(_is_literal(a) for a in node.args)  # `frozenset({".jpg", ".png"})`
     return isinstance(node, ast.JoinedStr) and all(
         isinstance(v, ast.Constant) for v in node.values)
+
+
+_COLLECTIONS = frozenset({"frozenset", "set", "tuple", "list", "dict"})
 
 
 def _is_view_class(node: ast.ClassDef) -> bool:
@@ -612,9 +618,10 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     own |= {a.arg for a in (args.vararg, args.kwarg) if a is not None}
     nested: list[ast.AST] = []
     nodes = list(_own_nodes(node, nested))
-    assigned = _assignments(nodes)
+    written = _assignments(nodes)
+    assigned = dict(written)
     for name in _reset_to_listed(node.body, nodes, scope) - own:
-        del assigned[name]  # a value of a list of constants from the check on
+        assigned[name] = [ast.Constant("")]  # a value of a list of constants from the check on
     attributes = frozenset(f"self.{a}" for a in stored) if "self" in own else frozenset()
     flow = _LocalFlow(scope, cls, assigned, frozenset(own) | attributes, view,
                       frozenset(own & set(assigned)) - _replaced(node.body, own),
@@ -622,7 +629,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                       _with_bound(nodes))
     flow.declared = _declared(nodes, scope.names)
     wanted = frozenset(params)
-    guards = _Guards(flow, wanted)
+    guards = _Guards(flow, wanted, written)
     checked = guards.before(node.body) if wanted else []
     narrowed = _narrowed(node.body, wanted) if wanted else {}
     calls = tuple(_guarded(c, checked) for c in (
@@ -668,9 +675,13 @@ def _guarded(call: ParamCall, checked: list[tuple[int, str, str]]) -> ParamCall:
 class _Guards:
     """How a function checks its parameters' values (see `FunctionFacts.guard`)."""
 
-    def __init__(self, flow: _LocalFlow, params: frozenset[str]) -> None:
+    def __init__(self, flow: _LocalFlow, params: frozenset[str],
+                 written: Mapping[str, list[ast.expr]] | None = None) -> None:
         self.flow = flow
         self.params = params
+        # what the code assigns each local name (a checked name the flow takes for a
+        # listed value still names what it was read from: `host = urlparse(url).hostname`)
+        self.written = flow.assigned if written is None else written
 
     def of(self, nodes: list[ast.AST]) -> tuple[str, tuple[str, ...], bool]:
         """(`guard`, `checks`, `guard_returns`) of a function body's nodes."""
@@ -772,14 +783,14 @@ class _Guards:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             return node.value.id in ("self", "cls")
         return isinstance(node, ast.Name) and node.id in self.params \
-            and node.id not in REQUEST_NAMES and node.id not in self.flow.assigned
+            and node.id not in REQUEST_NAMES and node.id not in self.written
 
     def _host_of(self, node: ast.expr) -> bool:
         """Whether `node` is a URL's host: it reads one (`.hostname`, `.netloc`), or is a
         local name every assignment of which does."""
-        if isinstance(node, ast.Name) and node.id in self.flow.assigned \
+        if isinstance(node, ast.Name) and node.id in self.written \
                 and node.id not in self.params:
-            return all(self._host_of(v) for v in self.flow.assigned[node.id])
+            return all(self._host_of(v) for v in self.written[node.id])
         return any(isinstance(n, ast.Attribute) and n.attr in _HOST_PARTS for n in _walk(node))
 
     def _is_param_in(self, test: ast.expr) -> bool:
@@ -875,7 +886,7 @@ class _Guards:
             return False
         if node.id in self.params:
             return True
-        values = self.flow.assigned.get(node.id, [])
+        values = self.written.get(node.id, [])
         return bool(values) and all(self._whole(v, seen | {node.id}) for v in values)
 
     def _normal(self, node: ast.expr, seen: frozenset[str]) -> bool:
@@ -887,8 +898,8 @@ class _Guards:
             return name in ("str", "fspath") and len(node.args) == 1 \
                 and self._normal(node.args[0], seen)
         if isinstance(node, ast.Name) and node.id not in seen \
-                and node.id in self.flow.assigned and node.id not in self.params:
-            values = self.flow.assigned[node.id]
+                and node.id in self.written and node.id not in self.params:
+            values = self.written[node.id]
             return bool(values) and all(self._normal(v, seen | {node.id}) for v in values)
         return False
 
@@ -908,7 +919,7 @@ class _Guards:
                         found.add(child.id)
                         if first:
                             return found
-                    todo.extend(self.flow.assigned.get(child.id, ()))
+                    todo.extend(self.written.get(child.id, ()))
         return found
 
 
@@ -1174,7 +1185,8 @@ def _is_scalar(annotation: ast.expr | None) -> bool:
 def _reset_to_listed(body: list[ast.stmt], nodes: list[ast.AST], scope: _Scope) -> set[str]:
     """Local names a statement of the body checks against a collection of constants
     and sets to a constant when the check fails (`if ext not in IMAGE_EXTENSIONS: ext =
-    "jpg"`), read nowhere before that check: from it on, each holds a constant."""
+    "jpg"`), or leaves on (`if ext not in ALLOWED: raise ValueError(ext)`), read nowhere
+    before that check: from it on, each holds a constant."""
     out: set[str] = set()
     for statement in body:
         if not isinstance(statement, ast.If):
@@ -1185,9 +1197,10 @@ def _reset_to_listed(body: list[ast.stmt], nodes: list[ast.AST], scope: _Scope) 
                 and _listed(test.comparators[0], scope)):
             continue
         name = test.left.id
-        if len(statement.body) == 1 and isinstance(statement.body[0], ast.Assign) \
-                and [_dotted(t) for t in statement.body[0].targets] == [name] \
-                and isinstance(statement.body[0].value, ast.Constant) \
+        reset = len(statement.body) == 1 and isinstance(statement.body[0], ast.Assign) \
+            and [_dotted(t) for t in statement.body[0].targets] == [name] \
+            and isinstance(statement.body[0].value, ast.Constant)
+        if (reset or any(_exits(b) for b in statement.body)) \
                 and not any(isinstance(n, ast.Name) and n.id == name
                             and isinstance(n.ctx, ast.Load) and n.lineno < statement.lineno
                             for n in nodes):

@@ -1551,3 +1551,27 @@ def test_a_host_checked_against_a_list_the_caller_gives(repo: GitRepo) -> None:
     # (the caller's policy); a scheme check alone is none
     found = _semgrep_found(repo, {"app.py": GIVEN_HOSTS})
     assert found == [("ssrf", 32)]
+
+
+def test_a_query_run_by_an_inherited_method_is_followed(repo: GitRepo) -> None:
+    # `self.run(sql)` in `CommentDAO(BaseDAO)` is `BaseDAO.run`, whose argument reaches
+    # the cursor: the subclass's method building the SQL from its parameter is a wrapper
+    files = {"app/__init__.py": "",
+             "app/base.py": "class BaseDAO:\n    def __init__(self, conn):\n"
+                            "        self.conn = conn\n\n    def run(self, sql):\n"
+                            "        return self.conn.execute(sql)\n",
+             "app/comments.py": "from app.base import BaseDAO\n\n\n"
+                                "class CommentDAO(BaseDAO):\n"
+                                "    def search(self, term):\n"
+                                "        return self.run(\"SELECT 1 WHERE b LIKE '%\" + term\n"
+                                "                        + \"%'\")\n"
+                                "\n    def count(self, term):\n"
+                                "        return self.run(\"SELECT count(*) FROM c\")\n",
+             "app/views.py": "import sqlite3\n\nfrom flask import Flask, request\n\n"
+                             "from app.comments import CommentDAO\n\napp = Flask(__name__)\n"
+                             "dao = CommentDAO(sqlite3.connect(\"x.db\"))\n\n\n"
+                             "@app.route(\"/s\")\ndef search():\n"
+                             "    dao.count(request.args[\"q\"])\n"
+                             "    return {\"n\": len(dao.search(request.args[\"q\"]))}\n"}
+    found = _semgrep_found(repo, files)
+    assert [line for rule, line in found if rule == "sqli"] == [14]

@@ -500,3 +500,38 @@ def test_a_predicate_answering_no_early_is_no_guard_that_leaves() -> None:
               for f in summaries.of_kind(SummaryKind.GUARD)}
     assert guards == {"partner": ("predicate", ("url",), False),
                       "checked": ("raise", ("url",), True)}
+
+
+INHERITED = {
+    "app/__init__.py": "",
+    "app/base.py": '''\
+class BaseDAO:
+    def __init__(self, conn):
+        self.conn = conn
+
+    def fetch_all(self, sql, params=()):
+        return self.conn.execute(sql, params).fetchall()
+''',
+    "app/comments.py": '''\
+from app.base import BaseDAO
+
+
+class CommentDAO(BaseDAO):
+    def for_post(self, post_id):
+        return self.fetch_all("SELECT body FROM comments WHERE post = ?", (post_id,))
+
+    def mine(self, user_id):
+        return self.fetch_mine(user_id)
+''',
+    "app/views.py": "from app.comments import CommentDAO\nCommentDAO(1).for_post(1)\n"
+                    "CommentDAO(1).mine(1)\n",
+}
+
+
+def test_methods_a_class_inherits_are_its_base_classes() -> None:
+    # `self.fetch_all(...)` in a subclass calls the project base class's method: what it
+    # returns (rows) is what the subclass's method returns; a method no class of the
+    # project defines stays unresolved
+    summaries = summarize(INHERITED, list(INHERITED))
+    stored = {f.dotted for f in summaries.of_kind(SummaryKind.STORED)}
+    assert stored == {"app.base.BaseDAO.fetch_all", "app.comments.CommentDAO.for_post"}

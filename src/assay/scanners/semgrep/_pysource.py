@@ -276,6 +276,9 @@ class ModuleInfo:
     parser_factories: tuple[tuple[str, str], ...] = ()
     """Its module-level functions returning an XML parser, each with whether the parser
     resolves entities (OPEN) or is an lxml parser made not to (CLOSED; see _parsers)."""
+    class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(class, its bases' qualified names as the module's imports name them) for each of
+    its classes with such bases: `self.fetch_all(...)` in a subclass calls the base's."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -354,7 +357,9 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
                       receivers(tree, names, by_class), _class_sources(tree, lines),
                       tuple(stores),
-                      _parser_factories(tree, scope, text))
+                      _parser_factories(tree, scope, text),
+                      tuple((n.name, bases) for n in tree.body if isinstance(n, ast.ClassDef)
+                            if (bases := tuple(b for b in map(names.class_of, n.bases) if b))))
 
 
 def _parser_factories(tree: ast.Module, scope: _Scope, text: str) -> tuple[tuple[str, str], ...]:

@@ -29,7 +29,7 @@ import functools
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from assay.scanners.semgrep._facts import read_files
@@ -299,7 +299,7 @@ def ambiguous_modules(modules: Iterable[ModuleInfo]) -> dict[str, tuple[str, ...
 def _classify(every: list[ModuleInfo]) -> Summaries:
     ambiguous = ambiguous_modules(every)
     modules = [m for m in every if m.name not in ambiguous]
-    functions = [(m, f) for m in modules for f in m.functions]
+    functions = _inherited([(m, f) for m in modules for f in m.functions], modules)
     kinds: dict[str, tuple[SummaryKind, tuple[str, ...]]] = {}
     for _ in range(MAX_ROUNDS):  # fixpoint: helpers calling helpers
         changed = False
@@ -379,6 +379,55 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                      tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
                                   for cls, attr, param, at in m.init_stores)),
                      _request_helpers(functions, counts))
+
+
+def _inherited(functions: list[tuple[ModuleInfo, FunctionFacts]],
+               modules: Sequence[ModuleInfo]) -> list[tuple[ModuleInfo, FunctionFacts]]:
+    """`functions` with their calls of methods a class inherits named by the project
+    class that defines them (`self.fetch_all(...)` in `CommentDAO(BaseDAO)` calls
+    `...BaseDAO.fetch_all`): a repository's base class holds the queries and the rows."""
+    bases = {f"{m.name}.{cls}": found for m in modules for cls, found in m.class_bases}
+    if not bases:
+        return functions
+    defined = {f"{m.name}.{f.qualname}" for m, f in functions}
+    memo: dict[str, str] = {}
+
+    def find(name: str) -> str:
+        if name in defined or "." not in name:
+            return name
+        if name not in memo:
+            owner, _, method = name.rpartition(".")
+            todo, seen, memo[name] = list(bases.get(owner, ())), set(), name
+            while todo:
+                base = todo.pop(0)
+                if f"{base}.{method}" in defined:
+                    memo[name] = f"{base}.{method}"
+                    break
+                seen.add(base)
+                todo += [b for b in bases.get(base, ()) if b not in seen]
+        return memo[name]
+
+    return [(m, _renamed(f, find)) for m, f in functions]
+
+
+def _renamed(func: FunctionFacts, find: Callable[[str], str]) -> FunctionFacts:
+    """`func` with every callee it names passed through `find`."""
+    def names(found: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(find(n) for n in found)
+
+    def kind(check: str) -> str:
+        form, _, dotted = check.partition(":")
+        return f"{form}:{find(dotted)}" if dotted else check
+
+    returns = tuple(replace(r, callees=names(r.callees), via=names(r.via),
+                            elements=tuple(replace(e, callees=names(e.callees),
+                                                   outer=names(e.outer))
+                                           for e in r.elements)) for r in func.returns)
+    calls = tuple(replace(c, callee=find(c.callee) if c.callee else c.callee,
+                          passed=tuple((k, p, names(v)) for k, p, v in c.passed),
+                          guarded=tuple((p, kind(k)) for p, k in c.guarded))
+                  for c in func.calls)
+    return replace(func, returns=returns, calls=calls)
 
 
 def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],

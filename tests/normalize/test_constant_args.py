@@ -139,6 +139,38 @@ def test_a_quote_function_of_the_file_quotes_nothing() -> None:
     assert not ConstantLines(own.encode()).constant(line, "B602")
 
 
+QUOTING_HELPERS = b'''\
+import shlex
+import subprocess
+
+
+def quoted(domain):
+    domain = domain.strip()
+    if domain.startswith("-"):
+        raise ValueError(domain)
+    return shlex.quote(domain)
+
+
+def maybe(domain):
+    if not domain:
+        return domain
+    return shlex.quote(domain)
+
+
+def dig(domain):
+    subprocess.run(f"dig +short {quoted(domain)} | head", shell=True)
+    subprocess.run(f"dig +short {maybe(domain)} | head", shell=True)
+'''
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    (19, True),  # the file's function returning only a value quoted for the shell
+    (20, False),  # one returning the value itself on a path
+])
+def test_a_function_of_the_file_that_only_quotes(line: int, expected: bool) -> None:
+    assert ConstantLines(QUOTING_HELPERS).constant(line, "B602") is expected
+
+
 CALLS_ON_RESULTS = '''\
 import subprocess
 
@@ -215,3 +247,92 @@ def test_a_file_the_code_names_and_a_choice_between_numbers() -> None:
     assert not ConstantLines(own).constant(loads[0], "B301")
     own_max = FILES.replace(b"import pickle\n", b"import pickle\nfrom evil import max\n")
     assert not ConstantLines(own_max).constant(query + 1, "B608")
+
+
+TABLES_MADE = b'''\
+FORMULAS = {"c_to_f": "x * 9 / 5 + 32", "km": "x * 0.62"}
+COMPILED = {name: compile(text, name, "eval") for name, text in FORMULAS.items()}
+PICKED = {name: text for name, text in LOADED.items()}
+
+
+def convert(request):
+    x = float(request.args["v"])
+    a = eval(COMPILED.get(request.args["f"]), {}, {"x": x})
+    b = eval(PICKED[request.args["f"]])
+    c = eval(compile(request.args["code"], "<x>", "eval"))
+    return a, b, c, eval({k: k + "1" for k in request.args}[request.args["f"]])
+'''
+
+
+@pytest.mark.parametrize(("line", "col", "expected"), [
+    (8, 9, True),  # a table the module made of a constant one: the code it holds
+    (9, 9, False),  # made of a name the module does not bind to a constant
+    (10, 9, False),  # the request's own text compiled
+    (11, 26, False),  # a comprehension over request data
+])
+def test_a_table_made_of_a_constant_one_is_constant(line: int, col: int,
+                                                    expected: bool) -> None:
+    # (Bandit's column: the `eval` call's)
+    assert ConstantLines(TABLES_MADE).constant(line, "B307", col) is expected
+
+
+NUMBERS_FORMATTED = b'''\
+import subprocess
+
+
+def cal(request):
+    month, year = request.args["m"], request.args["y"]
+    subprocess.check_output("cal %d %d" % (month, year), shell=True)
+    subprocess.check_output("cal %02d %s" % (month, year), shell=True)
+    subprocess.check_output("cal %d %s" % (month, "2024"), shell=True)
+    subprocess.check_output("cal %s" % month, shell=True)
+    subprocess.check_output("cal %d%%" % month, shell=True)
+'''
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    (6, True),  # numeric conversions: digits, or the formatting fails
+    (7, False),  # a string conversion of request data
+    (8, True),  # a string conversion of a literal
+    (9, False),
+    (10, True),  # `%%` is no conversion
+])
+def test_values_a_numeric_conversion_formats_are_digits(line: int, expected: bool) -> None:
+    assert ConstantLines(NUMBERS_FORMATTED).constant(line, "B602") is expected
+
+
+COUNTING = b'''\
+import subprocess
+
+MAX = 100
+
+
+def count(raw):
+    try:
+        value = int(raw)
+    except ValueError:
+        return None
+    if value > MAX:
+        return None
+    return value
+
+
+def passthrough(raw):
+    if not raw:
+        return 0
+    return raw
+
+
+def tail(request):
+    subprocess.check_output(f"tail -n {count(request.args['n'])} log", shell=True)
+    subprocess.check_output(f"tail -n {passthrough(request.args['n'])} log", shell=True)
+'''
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    (23, True),  # the file's function giving a number or None
+    (24, False),  # one giving its parameter back on a path
+])
+def test_a_function_of_the_file_giving_numbers(line: int, expected: bool) -> None:
+    # (Bandit's column: the call's)
+    assert ConstantLines(COUNTING).constant(line, "B602", 5) is expected

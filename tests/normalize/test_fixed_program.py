@@ -32,6 +32,9 @@ def _line(source: str) -> int:
            "    subprocess.call(cmd)\n",
     # `sp.run`, `Popen` imported by name
     "import subprocess as sp\n\n\ndef f(x):\n    sp.run(['git', 'log', x])\n",
+    # the program a module-level name bound once to a string literal
+    HEAD + "TRACEROUTE = '/usr/sbin/traceroute'\n\n\ndef f(x):\n"
+           "    subprocess.run([TRACEROUTE, '-m', '15', x])\n",
 ])
 def test_a_fixed_program_given_a_list_counts(source: str) -> None:
     assert fixed_program(source.encode(), _line(source))
@@ -72,6 +75,9 @@ def test_a_fixed_program_given_a_list_counts(source: str) -> None:
     HEAD + "def f(xs):\n    for cmd in xs:\n        subprocess.run(cmd)\n",
     HEAD + "def f(x):\n    with open(x) as cmd:\n        subprocess.run(cmd)\n",
     HEAD + "CMD = ['ls']\n\n\ndef f():\n    subprocess.run(CMD)\n",
+    # a module name bound to a runner, or bound twice
+    HEAD + "SHELL = '/bin/sh'\n\n\ndef f(x):\n    subprocess.run([SHELL, '-c', x])\n",
+    HEAD + "TOOL = 'ls'\nTOOL = input()\n\n\ndef f(x):\n    subprocess.run([TOOL, x])\n",
     # a second call on the line that is not fixed
     HEAD + "def f(x):\n    subprocess.run(['ls', x]); subprocess.run(x, shell=True)\n",
 ])

@@ -5,10 +5,13 @@ Bandit's injection checks match a call or a string whatever reaches it:
 {column}"` where `column = ORDER.get(key, "id")`. When the taint rules found no flow there
 either, such a finding would stand, low and unconfirmed, on code no attacker can reach
 into. The value is positively not attacker-controlled when every value on the line is
-a constant: a literal; an f-string, `+`, `%`, `*` or `.format`/`.join` of constants; a
-number (`int(...)`, `len(...)`); `min`/`max` of constants; a file opened by a constant
-path (`with open(MODEL) as f`: a server-side file's contents, as the taint rules read
-them) and what is read from it; a comprehension of a constant (`"?" for _ in ids`); a
+a constant: a literal; an f-string, `+`, `%`, `*` or `.format`/`.join` of constants (a
+value a numeric `%` conversion formats, `"cal %d" % month`, is digits); a number
+(`int(...)`, `len(...)`, a call of a function of the file every return of which gives a
+number or None); `min`/`max` of constants; code compiled of them; a file opened by a
+constant path (`with open(MODEL) as f`: a server-side file's contents, as the taint
+rules read them) and what is read from it; a comprehension of a constant (`"?" for _ in
+ids`), or over constants (`{k: compile(v, k, "eval") for k, v in FORMULAS.items()}`); a
 choice between constants, or between a constant and the value when it holds digits or
 letters only (`n if n.isdigit() else "0"`); a module-level name bound once to a
 constant (and never changed in place); a local name every assignment of which in its
@@ -17,8 +20,9 @@ before it, is one, or is held by a guard to a constant collection or to digits a
 letters (normalize/reaching.py); an item read by a constant key whose last store before
 the line is a constant (`options["table"] = "audit_2024"`); a lookup in a module
 constant or a class's constant attribute (the table's values are its own); for a shell
-command, a value quoted for the shell (`shlex.quote`). Anything else, a parameter, an
-attribute, a call's result, is not.
+command, a value quoted for the shell (`shlex.quote`, or a function of the file every
+return of which quotes). Anything else, a parameter, an attribute, a call's result, is
+not.
 
 What is judged on the line: for an SQL check (B608, B610, B611), every string built
 there; for `eval` and `exec` (B307, B102), the code they are given (not the namespaces);
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import ast
 import functools
+import re
 from collections.abc import Callable, Iterator
 
 from assay.normalize.reaching import (
@@ -61,8 +66,13 @@ _TEXT_METHODS = frozenset({"format", "join", "upper", "lower", "strip", "replace
                            "decode", "encode"})
 _FLAGS = frozenset({"shell", "check", "text", "timeout", "capture_output", "universal_newlines"})
 _COLLECTIONS = frozenset({"frozenset", "set", "tuple", "list"})
-_CHOOSING = frozenset({"min", "max", "open"})  # one of the arguments, or a file they name
-# (a server-side file's contents are not the request's: as the taint rules read them)
+_VIEWS = frozenset({"items", "keys", "values"})
+# a `%` conversion and its type; those giving digits (and sign, point, exponent) only
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[#0 +-]*(?:\d+|\*)?(?:\.(?:\d+|\*))?[hlL]?([%a-zA-Z])")
+_NUMERIC = frozenset("diouxXeEfFgG")
+# one of the arguments, a file they name (a server-side file's contents are not the
+# request's: as the taint rules read them), or the code compiled of them
+_CHOOSING = frozenset({"min", "max", "open", "compile"})
 # methods that change a collection in place: a module's table changed so is no constant
 _MUTATORS = frozenset({"add", "update", "append", "extend", "insert", "setdefault",
                        "__setitem__", "__ior__", "__iadd__"})
@@ -82,6 +92,7 @@ class ConstantLines:
         self._aborts: frozenset[str] | None = None
         self._quoting: frozenset[str] | None = None
         self._owned: frozenset[str] | None = None
+        self._counting: frozenset[str] | None = None
         self._functions: dict[int, tuple[dict[str, list[ast.expr]], set[str], set[str]]] = {}
         try:
             self._tree = ast.parse(source)
@@ -108,6 +119,7 @@ class ConstantLines:
             judge.quoting = self._shell_quoting()
         judge.plain_match = self._plain_match
         judge.own = self._own()
+        judge.counting = self._counting_functions()
         flagged = _is_string if check in SQL_CHECKS else _is_call
         candidates = [n for n in nodes if flagged(n) and not (
             judge.quoting and isinstance(n, ast.Call) and dotted(n.func) in judge.quoting)]
@@ -135,8 +147,22 @@ class ConstantLines:
                         if isinstance(n, ast.ImportFrom) and n.module in trusted
                         for a in n.names if a.name in trusted[n.module]} \
                 if tree is not None else set()
-            self._quoting = frozenset(own | (imported - _defined(tree) if tree else set()))
+            quoting = own | (imported - _defined(tree) if tree else set())
+            self._quoting = frozenset(quoting | _quoting_functions(tree, quoting))
         return self._quoting
+
+    def _counting_functions(self) -> frozenset[str]:
+        """The file's module-level functions (bound once) every `return` of which gives a
+        number or None (`def parse_count(raw): try: value = int(raw) ... return value`)."""
+        if self._counting is None:
+            tree = self._tree
+            functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)] \
+                if tree is not None else []
+            names = [f.name for f in functions]
+            own = self._own()
+            self._counting = frozenset(f.name for f in functions if names.count(f.name) == 1
+                                       and _returns_numbers(f, own))
+        return self._counting
 
     def _own(self) -> frozenset[str]:
         """The builtins' names the file defines or binds itself (`def open(...)`)."""
@@ -255,6 +281,7 @@ class _Judge:
         self.plain_match: Callable[[Matched], bool] = lambda _: False
         self.numbers: set[str] = set()  # parameters the framework made numbers
         self.own: frozenset[str] = frozenset()  # names the file defines or binds itself
+        self.counting: frozenset[str] = frozenset()  # its functions giving numbers only
 
     def constant(self, node: ast.AST) -> bool:
         if isinstance(node, ast.Constant):
@@ -268,10 +295,16 @@ class _Judge:
         if isinstance(node, ast.IfExp):
             return self._choice(node)
         if isinstance(node, ast.GeneratorExp | ast.ListComp | ast.SetComp):
-            return self.constant(node.elt)  # `"?" for _ in ids`: as many constants
+            # `"?" for _ in ids`: as many constants
+            return self.constant(node.elt) or self._comprehension(node, [node.elt])
+        if isinstance(node, ast.DictComp):
+            return self._comprehension(node, [node.key, node.value])
         if isinstance(node, ast.Dict):
             return all(k is not None and self.constant(k) for k in node.keys) and all(
                 self.constant(v) for v in node.values)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) \
+                and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str):
+            return self._formatted(node.left.value, node.right)
         if isinstance(node, ast.BinOp):
             return self.constant(node.left) and self.constant(node.right)
         if isinstance(node, ast.Name):
@@ -302,6 +335,37 @@ class _Judge:
         if held.matched is not None:
             return self.plain_match(held.matched)
         return held.collection is None or self.constant(held.collection)
+
+    def _comprehension(self, node: ast.DictComp | ast.ListComp | ast.SetComp
+                       | ast.GeneratorExp, parts: list[ast.expr]) -> bool:
+        """A comprehension over constants (`{k: compile(v, k, "eval") for k, v in
+        FORMULAS.items()}`): its loop names hold constants, and what it makes of them is
+        judged so."""
+        bound: dict[str, list[ast.expr]] = {}
+        judge = self
+        for generator in node.generators:
+            if not judge.constant(generator.iter):
+                return False
+            bound |= {n.id: [ast.Constant("")] for n in ast.walk(generator.target)
+                      if isinstance(n, ast.Name)}
+            judge = _Judge(self.module, {**self.local, **bound}, self.params - set(bound),
+                           None, self.line)
+            judge.pending, judge.known, judge.quoting = self.pending, self.known, self.quoting
+            judge.plain_match, judge.numbers, judge.own = (self.plain_match, self.numbers,
+                                                           self.own)
+            judge.counting = self.counting
+        return all(judge.constant(p) for p in parts)
+
+    def _formatted(self, text: str, values: ast.expr) -> bool:
+        """`"cal %d %d" % (month, year)`: a value a numeric conversion formats is digits
+        (or the formatting fails); the others must be constants."""
+        specs = [m.group(1) for m in _CONVERSION.finditer(text) if m.group(1) != "%"]
+        items = values.elts if isinstance(values, ast.Tuple) else [values]
+        if "*" in text or len(items) != len(specs) \
+                or any(isinstance(i, ast.Starred) for i in items):
+            return all(self.constant(i) for i in items)  # `%(name)s`, `%*d`: each judged
+        return all(spec in _NUMERIC or self.constant(item)
+                   for spec, item in zip(specs, items, strict=True))
 
     def _item(self, node: ast.Subscript) -> bool:
         """`options["table"]` whose last store before the line is a constant."""
@@ -344,7 +408,7 @@ class _Judge:
         at.pending, at.known, at.quoting = self.pending, self.known, self.quoting
         at.plain_match = self.plain_match
         at.numbers = self.numbers if in_function else set()
-        at.own = self.own
+        at.own, at.counting = self.own, self.counting
         at.held_item = self.held_item if in_function else None
         return at
 
@@ -372,15 +436,80 @@ class _Judge:
             return True  # quoted for the shell: one word, whatever it holds
         if isinstance(func, ast.Name) and func.id in self.own:
             return False  # the file's own `int` or `open`: no builtin
-        if isinstance(func, ast.Name) and func.id in _NUMBERS:
+        if isinstance(func, ast.Name) and (func.id in _NUMBERS or func.id in self.counting):
             return True  # a number: no quote, no metacharacter
         if isinstance(func, ast.Name) and func.id in _COLLECTIONS | _CHOOSING:
             return all(self.constant(a) for a in args)  # `frozenset({"a", "b"})`, `max`
         if isinstance(func, ast.Attribute) and func.attr == "get" and self._table(func.value):
             return all(self.constant(a) for a in node.args[1:])
+        if isinstance(func, ast.Attribute) and func.attr in _VIEWS and not args:
+            return self._table(func.value)  # `TABLE.items()`: the table's own
         if isinstance(func, ast.Attribute) and func.attr in _TEXT_METHODS:
             return self.constant(func.value) and all(self.constant(a) for a in args)
         return False
+
+
+def _returns_numbers(function: ast.FunctionDef, own: frozenset[str]) -> bool:
+    """Whether every `return` of `function` gives a number or None: a numeric literal, a
+    builtin conversion to a number, or a local name (no parameter) every assignment of
+    which is one."""
+    params = {a.arg for a in (*function.args.posonlyargs, *function.args.args,
+                              *function.args.kwonlyargs, function.args.vararg,
+                              function.args.kwarg) if a is not None}
+    assigned: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(function):
+        for name, value in _bindings(node):
+            assigned.setdefault(name, []).append(value)
+
+    def number(value: ast.expr | None, seen: frozenset[str] = frozenset()) -> bool:
+        if value is None or (isinstance(value, ast.Constant) and not isinstance(
+                value.value, str | bytes) and (value.value is None
+                                               or isinstance(value.value, int | float))):
+            return True
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            return value.func.id in _NUMBERS and value.func.id not in own
+        if isinstance(value, ast.Name) and value.id in assigned and value.id not in params \
+                and value.id not in seen:
+            return all(number(v, seen | {value.id}) for v in assigned[value.id])
+        return False
+
+    returns = [r for r in ast.walk(function) if isinstance(r, ast.Return)]
+    return bool(returns) and all(number(r.value) for r in returns)
+
+
+_UNKNOWN = ast.Name(id="")  # a value bound otherwise than by `=` (a loop, `with`, `+=`)
+
+
+def _bindings(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    """The names a statement or expression binds, each with the value it binds (or
+    `_UNKNOWN`)."""
+    if isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Name):
+                yield target.id, node.value
+            else:
+                yield from ((n.id, _UNKNOWN) for n in ast.walk(target)
+                            if isinstance(n, ast.Name))
+        return
+    bound: object = node.optional_vars if isinstance(node, ast.withitem) else \
+        getattr(node, "target", None)
+    if isinstance(node, ast.ExceptHandler) and node.name:
+        yield node.name, _UNKNOWN
+    elif isinstance(bound, ast.AST):
+        value = node.value if isinstance(node, ast.AnnAssign) and node.value else _UNKNOWN
+        yield from ((n.id, value) for n in ast.walk(bound) if isinstance(n, ast.Name))
+
+
+def _quoting_functions(tree: ast.Module | None, quoting: set[str]) -> set[str]:
+    """The file's module-level functions every `return` of which quotes a value for the
+    shell (`def quoted(d): ...; return shlex.quote(d)`), bound once."""
+    if tree is None:
+        return set()
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
+    names = [f.name for f in functions]
+    return {f.name for f in functions if names.count(f.name) == 1 and (returns := [
+        r.value for r in ast.walk(f) if isinstance(r, ast.Return)]) and all(
+        isinstance(v, ast.Call) and dotted(v.func) in quoting for v in returns)}
 
 
 def _at_column(nodes: list[ast.expr], col: int | None) -> list[ast.expr]:

@@ -10,7 +10,8 @@ own. Positive evidence that the call runs a fixed program, as constants are
 - the command (the first argument, or `args=`) is a list or tuple literal, or a name
   of the function every assignment of which is one (`cmd = ["pandoc", ...]`), changed
   only by adding arguments at its end (`cmd.append(x)`, `cmd.extend(xs)`, `cmd += [...]`);
-- its first element is a string literal naming a program that does not run its own
+- its first element is a string literal (or a module-level name bound once to one:
+  `TRACEROUTE = "/usr/sbin/traceroute"`) naming a program that does not run its own
   arguments as code or as a command: not a shell, not an interpreter (`python`, `perl`,
   `node`, ...), not a program that runs another (`env`, `sudo`, `ssh`, `xargs`,
   `timeout`, ...);
@@ -28,7 +29,7 @@ import ast
 import functools
 import re
 
-from assay.normalize.constant_args import at_line
+from assay.normalize.constant_args import at_line, module_constants
 from assay.normalize.reaching import Function, dotted, is_name, is_parameter
 
 CHECKS = frozenset({"B603", "B607"})
@@ -56,7 +57,16 @@ def fixed_program(source: bytes, line: int) -> bool:
         return False
     nodes, function = at_line(tree, line)
     calls = [n for n in nodes if isinstance(n, ast.Call) and _runs(n.func)]
-    return bool(calls) and all(_fixed(call, function) for call in calls)
+    programs = _program_names(tree)
+    return bool(calls) and all(_fixed(call, function, programs) for call in calls)
+
+
+@functools.lru_cache(maxsize=32)
+def _program_names(tree: ast.Module) -> dict[str, str]:
+    """Module-level names bound once to a string literal (a program's path, say)."""
+    return {name: value.value for name, value in module_constants(tree).items()
+            if "." not in name and isinstance(value, ast.Constant)
+            and isinstance(value.value, str)}
 
 
 @functools.lru_cache(maxsize=32)
@@ -72,7 +82,7 @@ def _runs(func: ast.expr) -> bool:
     return dotted(func).rsplit(".", 1)[-1] in _RUNS
 
 
-def _fixed(call: ast.Call, function: Function | None) -> bool:
+def _fixed(call: ast.Call, function: Function | None, programs: dict[str, str]) -> bool:
     keywords = {k.arg: k.value for k in call.keywords}
     if None in keywords or "executable" in keywords:
         return False  # `**options` may hold a shell or an executable
@@ -81,22 +91,24 @@ def _fixed(call: ast.Call, function: Function | None) -> bool:
         return False
     command = call.args[0] if call.args else keywords.get("args")
     if isinstance(command, ast.Name) and function is not None:
-        return _fixed_name(command.id, function)
-    return command is not None and _fixed_list(command)
+        return _fixed_name(command.id, function, programs)
+    return command is not None and _fixed_list(command, programs)
 
 
-def _fixed_list(node: ast.expr) -> bool:
+def _fixed_list(node: ast.expr, programs: dict[str, str]) -> bool:
     """A list or tuple literal whose first element names a program that runs no other."""
     if not isinstance(node, ast.List | ast.Tuple) or not node.elts:
         return False
     first = node.elts[0]
-    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+    text = first.value if isinstance(first, ast.Constant) else \
+        programs.get(first.id) if isinstance(first, ast.Name) else None
+    if not isinstance(text, str):
         return False
-    program = re.split(r"[/\\]", first.value.strip())[-1].lower().removesuffix(".exe")
+    program = re.split(r"[/\\]", text.strip())[-1].lower().removesuffix(".exe")
     return bool(program) and program not in _RUNNERS and not _INTERPRETER.match(program)
 
 
-def _fixed_name(name: str, function: Function) -> bool:
+def _fixed_name(name: str, function: Function, programs: dict[str, str]) -> bool:
     """Every assignment of `name` in the function a fixed list; every other use of it
     one that adds arguments at its end, or reads it."""
     assigned = False
@@ -104,12 +116,13 @@ def _fixed_name(name: str, function: Function) -> bool:
         if isinstance(node, ast.Assign):
             for target in node.targets:
                 if _binds(target, name):
-                    if not (isinstance(target, ast.Name) and _fixed_list(node.value)):
+                    if not (isinstance(target, ast.Name)
+                            and _fixed_list(node.value, programs)):
                         return False
                     assigned = True
         elif isinstance(node, ast.AnnAssign | ast.NamedExpr | ast.For | ast.AsyncFor
                         | ast.comprehension | ast.withitem | ast.ExceptHandler):
-            if _binds_in(node, name) and not _fixed_annotated(node, name):
+            if _binds_in(node, name) and not _fixed_annotated(node, name, programs):
                 return False
             assigned |= isinstance(node, ast.AnnAssign) and _binds(node.target, name)
         elif isinstance(node, ast.AugAssign) and _binds(node.target, name):
@@ -126,9 +139,9 @@ def _fixed_name(name: str, function: Function) -> bool:
     return assigned and not is_parameter(function, name)
 
 
-def _fixed_annotated(node: ast.AST, name: str) -> bool:
+def _fixed_annotated(node: ast.AST, name: str, programs: dict[str, str]) -> bool:
     return isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
-        and node.value is not None and _fixed_list(node.value)
+        and node.value is not None and _fixed_list(node.value, programs)
 
 
 def _binds_in(node: ast.AST, name: str) -> bool:

@@ -1575,3 +1575,158 @@ def test_a_query_run_by_an_inherited_method_is_followed(repo: GitRepo) -> None:
                              "    return {\"n\": len(dao.search(request.args[\"q\"]))}\n"}
     found = _semgrep_found(repo, files)
     assert [line for rule, line in found if rule == "sqli"] == [14]
+
+
+CHOSEN_IF_LOCAL = {
+    "app/__init__.py": "",
+    "app/web.py": '''\
+from urllib.parse import urlparse
+
+from fastapi.responses import RedirectResponse
+
+
+def is_local_url(target: str) -> bool:
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return False
+    parsed = urlparse(target)
+    return not parsed.scheme and not parsed.netloc
+
+
+def safe_redirect(target: str, fallback: str = "/") -> RedirectResponse:
+    return RedirectResponse(url=target if is_local_url(target) else fallback)
+''',
+    "app/views.py": '''\
+from fastapi import FastAPI
+
+from app.web import safe_redirect
+
+app = FastAPI()
+
+
+@app.get("/logout")
+def logout(return_to: str = "/items"):
+    return safe_redirect(return_to, fallback="/items")
+
+
+@app.get("/fallback")
+def fallback(target: str = "/"):
+    return safe_redirect("/items", fallback=target)
+''',
+}
+
+
+def test_a_helper_choosing_a_value_only_when_its_predicate_holds(repo: GitRepo) -> None:
+    # `target if is_local_url(target) else fallback` in a helper: the checked value does
+    # not reach the redirect unchecked; the fallback, chosen from the request, does
+    found = _semgrep_found(repo, CHOSEN_IF_LOCAL)
+    assert found == [("open-redirect", 15)]
+
+
+INSIDE_THE_CHECK = {
+    "forum/__init__.py": "",
+    "forum/security.py": '''\
+from urllib.parse import urljoin, urlparse
+
+from flask import redirect, request, url_for
+
+HOSTS = ("forum.example",)
+
+
+def is_safe_url(target):
+    if not target:
+        return False
+    host = urlparse(request.host_url)
+    candidate = urlparse(urljoin(request.host_url, target))
+    return candidate.scheme in ("http", "https") and candidate.netloc == host.netloc
+
+
+def back(target, endpoint="index"):
+    if is_safe_url(target):
+        return redirect(target)
+    return redirect(url_for(endpoint))
+
+
+def partner(target):
+    if urlparse(target).hostname in HOSTS:
+        return redirect(target)
+    return redirect("/")
+
+
+def after_the_block(target):
+    if is_safe_url(target):
+        print("checked")
+    return redirect(target)
+''',
+    "forum/views.py": '''\
+from flask import Flask, request
+
+from forum.security import after_the_block, back, partner
+
+app = Flask(__name__)
+
+
+@app.route("/a", methods=["POST"])
+def a():
+    return back(request.form.get("next"))
+
+
+@app.route("/b", methods=["POST"])
+def b():
+    return partner(request.form.get("next"))
+
+
+@app.route("/c", methods=["POST"])
+def c():
+    return after_the_block(request.form.get("next"))
+''',
+}
+
+
+def test_a_sink_in_the_block_of_a_passing_check_is_guarded(repo: GitRepo) -> None:
+    # `if is_safe_url(target): return redirect(target)` in a helper (a project
+    # predicate), `if urlparse(t).hostname in HOSTS:` inline; a sink after the block is not
+    found = _semgrep_found(repo, INSIDE_THE_CHECK)
+    assert found == [("open-redirect", 20)]
+
+
+RENDERED_NOTICE = {
+    "forum/__init__.py": "",
+    "forum/templates/page.html": "<main>{{ notice|safe }}</main>\n",
+    "forum/app.py": '''\
+from flask import Flask, render_template, render_template_string, request
+
+app = Flask(__name__)
+NOTICE = "<div class='{{ level }}'><b>{{ title }}</b> {{ message }}</div>"
+
+
+def render_notice(title, message, level="info"):
+    return render_template_string(NOTICE, title=title, message=message, level=level)
+
+
+def raw_notice(title):
+    return "<b>" + title + "</b>"
+
+
+@app.route("/a", methods=["POST"])
+def a():
+    notice = render_notice("done", request.form.get("out", ""))
+    return render_template("page.html", notice=notice)
+
+
+@app.route("/b", methods=["POST"])
+def b():
+    return render_template("page.html", notice=raw_notice(request.form.get("out", "")))
+''',
+}
+
+
+def test_markup_a_helper_renders_through_an_autoescaping_template_is_escaped(
+        repo: GitRepo) -> None:
+    # `render_template_string(NOTICE, message=...)` escapes what it renders: the notice
+    # passed on to `{{ notice|safe }}` is markup, not request data (the view at line 18);
+    # a notice built by concatenation is (the view at line 23)
+    found = _semgrep_found(repo, RENDERED_NOTICE)
+    assert found == [("xss-template", 1)]
+    run = scan(repo.path, scanners=["semgrep"]).run
+    assert [f.message.count("forum/app.py:23") for f in run.findings] == [1]
+    assert not any("forum/app.py:18" in f.message for f in run.findings)

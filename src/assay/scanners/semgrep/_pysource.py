@@ -636,8 +636,9 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     wanted = frozenset(params)
     guards = _Guards(flow, wanted, written)
     checked = guards.before(node.body) if wanted else []
+    within = guards.within(nodes) if wanted else []
     narrowed = _narrowed(node.body, wanted) if wanted else {}
-    calls = tuple(_guarded(c, checked) for c in (
+    calls = tuple(_guarded(c, checked, within) for c in (
         flow.param_call(n, (wanted - narrowed.get(id(n), frozenset())) | attributes)
         for n in nodes if isinstance(n, ast.Call) and (wanted or attributes))
         if c is not None)
@@ -671,10 +672,14 @@ _SAME_VALUE = frozenset({"lower", "upper", "casefold", "strip", "lstrip", "rstri
 _EXIT_CALLS = frozenset({"abort", "flask.abort"})
 
 
-def _guarded(call: ParamCall, checked: list[tuple[int, str, str]]) -> ParamCall:
-    """`call` with the checks made before its line (see `ParamCall.guarded`)."""
-    found = tuple(sorted({(param, kind) for line, param, kind in checked if line < call.line}))
-    return replace(call, guarded=found) if found else call
+def _guarded(call: ParamCall, checked: list[tuple[int, str, str]],
+             within: Sequence[tuple[int, int, str, str]] = ()) -> ParamCall:
+    """`call` with the checks made before its line, and those of the `if` blocks it is
+    in (see `ParamCall.guarded`)."""
+    found = {(param, kind) for line, param, kind in checked if line < call.line}
+    found |= {(param, kind) for first, last, param, kind in within
+              if first <= call.line <= last}
+    return replace(call, guarded=tuple(sorted(found | set(call.guarded)))) if found else call
 
 
 class _Guards:
@@ -746,6 +751,27 @@ class _Guards:
                 kind = self._called("raise", statement.value)
                 if kind is not None:  # `ensure_within(BASE, path)`: raises when it fails
                     out += [(end, p, kind) for p in sorted(self.named(statement.value))]
+        return out
+
+    def within(self, nodes: list[ast.AST]) -> list[tuple[int, int, str, str]]:
+        """(first line, last line, parameter, check) of each `if` block that runs only
+        when a check of a parameter passes (`if is_safe_url(target): return
+        redirect(target)`, `if host in HOSTS:`), as `before` reads a check."""
+        out: list[tuple[int, int, str, str]] = []
+        for node in nodes:
+            if not isinstance(node, ast.If) or not node.body:
+                continue
+            test = node.test
+            kind = self.check(test) if not isinstance(test, ast.UnaryOp) else None
+            if kind == "allow" and not self._is_param_in(test):
+                kind = None
+            if kind == "url" and not self._host_listed(test, True):
+                kind = None
+            if kind is None and isinstance(test, ast.Call):
+                kind = self._called("predicate", test)
+            if kind is not None:
+                first, last = node.body[0].lineno, node.body[-1].end_lineno or node.lineno
+                out += [(first, last, p, kind) for p in sorted(self.named(test))]
         return out
 
     def _set_anew(self, statement: ast.If) -> set[str]:
@@ -1356,10 +1382,31 @@ class _LocalFlow:
         literals = (*_literal_keywords(call), *self._named_args(call))
         of = self._receiver_class(call.func.value) \
             if isinstance(call.func, ast.Attribute) and not callee else ""
+        chosen = tuple(sorted({g for _, arg in self._arguments(call)
+                               for g in self._chosen_if_checked(arg, params)}))
         return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
-                         tuple(built), call.lineno, (), self._made(call), (),
+                         tuple(built), call.lineno, chosen, self._made(call), (),
                          self._receiver_made(call), tuple(passed),
                          f"{of}.{method}" if of else "")
+
+    def _chosen_if_checked(self, arg: ast.expr,
+                           params: frozenset[str]) -> Iterator[tuple[str, str]]:
+        """(parameter, `predicate:<callee>`) for each conditional expression of `arg`
+        choosing a parameter only when a project predicate holds for it (`target if
+        is_local_url(target) else fallback`, `"/" if not ok(t) else t`): the check is
+        resolved with the summaries (see ParamCall.guarded)."""
+        for node in _walk(arg):
+            if not isinstance(node, ast.IfExp):
+                continue
+            test, chosen = node.test, node.body
+            if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                test, chosen = test.operand, node.orelse
+            if isinstance(chosen, ast.Name) and chosen.id in params \
+                    and isinstance(test, ast.Call) and any(
+                        isinstance(a, ast.Name) and a.id == chosen.id for a in test.args):
+                kind = f"predicate:{callee}" if (callee := self.resolve(test.func)) else None
+                if kind is not None and "." in kind.removeprefix("predicate:"):
+                    yield chosen.id, kind
 
     def _own_class(self, func: ast.expr) -> str:
         """`Cell` of a class this module defines, as a call names it: its qualified name

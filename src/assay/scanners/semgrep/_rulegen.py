@@ -269,7 +269,14 @@ def trusted_calls(rule: dict[str, Any]) -> set[str]:
         match = _CALL_NAME.match(pattern.strip())
         if match:
             names.add(match.group(1))
-    return names
+    cwe = str((rule.get("metadata") or {}).get("cwe", ""))
+    return names | _AUTOESCAPED if cwe.startswith("CWE-79:") else names
+
+
+# what renders values through an autoescaping template (a file, or a string: Flask
+# escapes both): a helper returning it gives markup with its values escaped. Not the
+# XSS rules' own sanitizers: their template sinks are these calls' arguments
+_AUTOESCAPED = frozenset({"flask.render_template", "flask.render_template_string"})
 
 
 def is_trusted(callee: str, trusted: set[str]) -> bool:

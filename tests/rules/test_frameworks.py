@@ -1730,3 +1730,50 @@ def test_markup_a_helper_renders_through_an_autoescaping_template_is_escaped(
     run = scan(repo.path, scanners=["semgrep"]).run
     assert [f.message.count("forum/app.py:23") for f in run.findings] == [1]
     assert not any("forum/app.py:18" in f.message for f in run.findings)
+
+
+MODEL_FIELDS = {
+    "app/__init__.py": "",
+    "app/schemas.py": '''\
+from enum import Enum
+from typing import Literal, Optional
+
+from pydantic import BaseModel, Field
+
+
+class ReportKind(str, Enum):
+    stock = "stock"
+    value = "value"
+
+
+class ReportPreview(BaseModel):
+    kind: ReportKind = ReportKind.stock
+    limit: int = Field(100, ge=1)
+    order: Literal["asc", "desc"] = "asc"
+    expression: Optional[str] = None
+''',
+    "app/main.py": '''\
+import sqlite3
+
+from fastapi import FastAPI
+
+from app.schemas import ReportPreview
+
+app = FastAPI()
+
+
+@app.post("/direct")
+def direct(payload: ReportPreview):
+    conn = sqlite3.connect("x.db")
+    conn.execute(f"SELECT * FROM report_{payload.kind.value} LIMIT {payload.limit}")
+    conn.execute(f"SELECT * FROM t ORDER BY id {payload.order}")
+    return conn.execute(f"SELECT * FROM t WHERE {payload.expression}").fetchall()
+''',
+}
+
+
+def test_model_fields_holding_values_are_no_text(repo: GitRepo) -> None:
+    # a field of the body's pydantic model typed as a number, a Literal or an Enum was
+    # validated by FastAPI: it holds a value; a text field is request data
+    found = _semgrep_found(repo, MODEL_FIELDS)
+    assert found == [("sqli", 15)]

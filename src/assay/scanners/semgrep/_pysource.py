@@ -279,6 +279,10 @@ class ModuleInfo:
     class_bases: tuple[tuple[str, tuple[str, ...]], ...] = ()
     """(class, its bases' qualified names as the module's imports name them) for each of
     its classes with such bases: `self.fetch_all(...)` in a subclass calls the base's."""
+    model_fields: tuple[tuple[str, str, str], ...] = ()
+    """(model class, field, SCALAR_FIELD or the qualified class it is annotated with) for
+    each field of its pydantic models typed as a number, date, UUID, `Literal` or a
+    class (an Enum's members are values: the summaries tell which classes are)."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -359,7 +363,40 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                       tuple(stores),
                       _parser_factories(tree, scope, text),
                       tuple((n.name, bases) for n in tree.body if isinstance(n, ast.ClassDef)
-                            if (bases := tuple(b for b in map(names.class_of, n.bases) if b))))
+                            if (bases := tuple(b for b in map(names.class_of, n.bases) if b))),
+                      _model_fields(tree, names))
+
+
+SCALAR_FIELD = "scalar"
+_MODEL_BASES = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "sqlmodel.SQLModel"})
+
+
+def _model_fields(tree: ast.Module, names: Names) -> tuple[tuple[str, str, str], ...]:
+    """The typed fields of the module's pydantic models (see ModuleInfo.model_fields): a
+    class based on `BaseModel` (or `SQLModel`), or on a model of the same module."""
+    models: set[str] = set()
+    out: list[tuple[str, str, str]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef) or not any(
+                names.class_of(b) in _MODEL_BASES or _dotted(b) in models for b in node.bases):
+            continue
+        models.add(node.name)
+        for item in node.body:
+            if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
+                kind = SCALAR_FIELD if _is_scalar(item.annotation) or _is_literal_type(
+                    item.annotation) else names.class_of(item.annotation)
+                if kind:
+                    out.append((node.name, item.target.id, kind))
+    return tuple(out)
+
+
+def _is_literal_type(annotation: ast.expr) -> bool:
+    """`Literal["a", "b"]` (also Optional): one of those constants."""
+    if isinstance(annotation, ast.Subscript) and (_dotted(annotation.value) or "").endswith(
+            "Optional"):
+        return _is_literal_type(annotation.slice)
+    return isinstance(annotation, ast.Subscript) \
+        and (_dotted(annotation.value) or "").rsplit(".", 1)[-1] == "Literal"
 
 
 def _parser_factories(tree: ast.Module, scope: _Scope, text: str) -> tuple[tuple[str, str], ...]:

@@ -367,10 +367,34 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     extra = [sanitizers] if sanitizers else []
     extra += guard_sanitizers(str(rule.get("id", "")), summaries, wrapping)
     extra += unreturned_sanitizers(summaries, wrappers)
+    extra += value_field_sanitizers(summaries)
     extra += [_typed_param(t.function, t.param) for t in summaries.typed_params
               if t.kind == VALUE_PARAM or rule.get("id") in SEGMENT_SAFE_RULES]
     if extra:
         out["pattern-sanitizers"] = [*out.get("pattern-sanitizers", []), *extra]
+    return out
+
+
+def value_field_sanitizers(summaries: Summaries) -> list[dict[str, Any]]:
+    """A field holding a value (a number, a date, a `Literal`, an Enum: see
+    Summaries.value_fields) read off a parameter annotated with its pydantic model
+    (`payload.kind` with `payload: ReportPreview`): FastAPI validated it, no text of the
+    request reaches it. The model by its qualified name, and by its bare name when no
+    other project class has it."""
+    fields: dict[str, list[str]] = {}
+    for model, field in summaries.value_fields:
+        fields.setdefault(model, []).append(field)
+    out: list[dict[str, Any]] = []
+    for model, names in sorted(fields.items()):
+        bare = model.rsplit(".", 1)[-1]
+        forms = [model] + ([bare] if summaries.defined(f"class:{bare}") == 1 else [])
+        out.append({"patterns": [
+            {"pattern-either": [{"pattern-inside": f"{keyword}def $F(..., $P: {form}, ...):"
+                                                   "\n    ...\n"}
+                                for form in forms for keyword in ("", "async ")]},
+            {"pattern": "$P.$FIELD"},
+            {"metavariable-regex": {"metavariable": "$FIELD",
+                                    "regex": f"^({'|'.join(sorted(names))})$"}}]})
     return out
 
 

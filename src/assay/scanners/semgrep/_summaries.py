@@ -38,6 +38,7 @@ from assay.scanners.semgrep._pysource import (
     ENUM_CLASS,
     OTHER_CLASS,
     REQUEST_NAMES,
+    SCALAR_FIELD,
     STORED_CLEANERS,
     VALUE_PARAM,
     ElementFact,
@@ -208,6 +209,9 @@ class Summaries:
     init_stores: tuple[tuple[str, str, str, int], ...] = ()
     """(class, attribute, parameter, position), the class qualified: what `__init__`
     stores from its parameters (see ModuleInfo.init_stores)."""
+    value_fields: tuple[tuple[str, str], ...] = ()
+    """(pydantic model, qualified; field) of each model field that holds a value, not
+    text: a number, date, UUID, `Literal` or a project Enum (`payload.kind`)."""
     request_helpers: tuple[str, ...] = ()
     """Names of the project's functions another of its functions passes its `request`
     to (`go_back(request, target, fallback)`): helpers, whose other parameters are what
@@ -260,6 +264,7 @@ class Summaries:
             "parsers": [list(p) for p in self.parser_factories],
             "stores": [list(s) for s in self.init_stores],
             "helpers": list(self.request_helpers),
+            "fields": [list(f) for f in self.value_fields],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -378,7 +383,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                   for name, kind in m.parser_factories)),
                      tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
                                   for cls, attr, param, at in m.init_stores)),
-                     _request_helpers(functions, counts))
+                     _value_fields(modules), _request_helpers(functions, counts))
 
 
 def _inherited(functions: list[tuple[ModuleInfo, FunctionFacts]],
@@ -428,6 +433,15 @@ def _renamed(func: FunctionFacts, find: Callable[[str], str]) -> FunctionFacts:
                           guarded=tuple((p, kind(k)) for p, k in c.guarded))
                   for c in func.calls)
     return replace(func, returns=returns, calls=calls)
+
+
+def _value_fields(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:
+    """The model fields that hold values (see Summaries.value_fields)."""
+    enums = {f"{m.name}.{name}" for m in modules for function, name, what in m.typed_params
+             if not function and what == ENUM_CLASS}
+    return tuple(sorted((f"{m.name}.{model}", field) for m in modules
+                        for model, field, kind in m.model_fields
+                        if kind == SCALAR_FIELD or kind in enums))
 
 
 def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],

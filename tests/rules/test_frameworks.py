@@ -1777,3 +1777,33 @@ def test_model_fields_holding_values_are_no_text(repo: GitRepo) -> None:
     # validated by FastAPI: it holds a value; a text field is request data
     found = _semgrep_found(repo, MODEL_FIELDS)
     assert found == [("sqli", 15)]
+
+
+CLASS_VIEW_CALLED = '''\
+from django.http import HttpResponse
+from django.views import View
+
+
+def render_page(request, body):
+    return HttpResponse("<main>" + body + "</main>")
+
+
+def page(request, slug):
+    return render_page(request, "<h1>Pages</h1>")
+
+
+class ParamsView(View):
+    def get(self, request, pk):
+        return HttpResponse(f"Params: {pk}")
+
+    def head(self, request, pk):
+        return self.get(request, pk)
+'''
+
+
+def test_a_method_given_the_request_is_still_a_view(repo: GitRepo) -> None:
+    # `render_page(request, body)` is a helper (its `body` is what views pass: a
+    # literal); a class-based view's `get`, also called with the request by `head`,
+    # keeps its URL parameter as request data (`head` passing its own on to it too)
+    found = _semgrep_found(repo, {"views.py": CLASS_VIEW_CALLED})
+    assert found == [("xss", 15), ("xss", 18)]

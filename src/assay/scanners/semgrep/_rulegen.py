@@ -343,7 +343,8 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
                          + [{"pattern": f"{name}.get(...)"} for name in summaries.constant_maps])
     helpers = summaries.request_helpers
     if helpers:
-        out["pattern-sources"] = [_not_a_view(entry, helpers) for entry in out["pattern-sources"]]
+        out["pattern-sources"] = [part for entry in out["pattern-sources"]
+                                  for part in _not_a_view(entry, helpers)]
     if sources:
         # only the call's result: by default a source also taints what is inside the
         # match, so a helper that is a sink wrapper too (`show(request, "Welcome")`,
@@ -401,17 +402,25 @@ def value_field_sanitizers(summaries: Summaries) -> list[dict[str, Any]]:
 _VIEW_PARAMS = "def $F($REQ, ..., $P, ...):\n    ...\n"  # the pack's Django-view source
 
 
-def _not_a_view(entry: dict[str, Any], helpers: Sequence[str]) -> dict[str, Any]:
-    """The pack's source of a Django view's parameters without the project's helpers
-    (`Summaries.request_helpers`); any other source as it is."""
+def _not_a_view(entry: dict[str, Any], helpers: Sequence[str]) -> list[dict[str, Any]]:
+    """The pack's source of a Django view's parameters, its function form without the
+    project's helpers (`Summaries.request_helpers`; a method form as it is); any other
+    source as it is."""
     items = entry.get("patterns", [])
-    insides = [alt.get("pattern-inside") for item in items if isinstance(item, dict)
-               for alt in item.get("pattern-either", []) if isinstance(alt, dict)]
-    if _VIEW_PARAMS not in insides:
-        return entry
+    either = next((i for i in items if isinstance(i, dict) and any(
+        isinstance(a, dict) and a.get("pattern-inside") == _VIEW_PARAMS
+        for a in i.get("pattern-either", []))), None)
+    if either is None:
+        return [entry]
     names = "|".join(re.escape(h) for h in helpers)
-    return {**entry, "patterns": [*items, {"metavariable-regex": {
-        "metavariable": "$F", "regex": f"^(?!({names})$)"}}]}
+    alternatives = either["pattern-either"]
+    plain = [a for a in alternatives if a.get("pattern-inside") == _VIEW_PARAMS]
+    others = [a for a in alternatives if a.get("pattern-inside") != _VIEW_PARAMS]
+    rest = [i for i in items if i is not either]
+    out = [{**entry, "patterns": [{"pattern-either": plain}, *rest, {"metavariable-regex": {
+        "metavariable": "$F", "regex": f"^(?!({names})$)"}}]}]
+    return out + ([{**entry, "patterns": [{"pattern-either": others}, *rest]}]
+                  if others else [])
 
 
 # Rules a parameter from one URL segment cannot feed: it holds no `/`

@@ -446,10 +446,13 @@ def _value_fields(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:
 
 def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
                      counts: Mapping[str, int]) -> tuple[str, ...]:
-    """The project's functions (by name) another of its functions passes its `request`
-    to: helpers, not views (see Summaries.request_helpers)."""
+    """The project's module-level functions (by name) another of its functions passes its
+    `request` to: helpers, not views (see Summaries.request_helpers). Not methods: a
+    class-based view's `get(self, request, pk)` is called with the request too."""
+    plain = {f"{m.name}.{f.qualname}" for m, f in functions if "." not in f.qualname}
     return tuple(sorted({c.callee.rsplit(".", 1)[-1] for _, f in functions for c in f.calls
-                         if c.callee and not c.method and c.callee.rsplit(".", 1)[-1] in counts
+                         if c.callee in plain and not c.method
+                         and c.callee.rsplit(".", 1)[-1] in counts
                          and any(p in REQUEST_NAMES for _, params in c.args for p in params)}))
 
 

@@ -213,9 +213,9 @@ class Summaries:
     """(pydantic model, qualified; field) of each model field that holds a value, not
     text: a number, date, UUID, `Literal` or a project Enum (`payload.kind`)."""
     request_helpers: tuple[str, ...] = ()
-    """Names of the project's functions another of its functions passes its `request`
-    to (`go_back(request, target, fallback)`): helpers, whose other parameters are what
-    their callers pass, not the URL's parts a Django view's are."""
+    """Names of the project's module-level functions another of its functions passes
+    its `request` to (`go_back(request, target, fallback)`): helpers, whose other
+    parameters are what their callers pass, not the URL's parts a Django view's are."""
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -383,7 +383,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                   for name, kind in m.parser_factories)),
                      tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
                                   for cls, attr, param, at in m.init_stores)),
-                     _value_fields(modules), _request_helpers(functions, counts))
+                     _value_fields(modules), _request_helpers(functions))
 
 
 def _inherited(functions: list[tuple[ModuleInfo, FunctionFacts]],
@@ -444,15 +444,13 @@ def _value_fields(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:
                         if kind == SCALAR_FIELD or kind in enums))
 
 
-def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
-                     counts: Mapping[str, int]) -> tuple[str, ...]:
+def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]]) -> tuple[str, ...]:
     """The project's module-level functions (by name) another of its functions passes its
     `request` to: helpers, not views (see Summaries.request_helpers). Not methods: a
     class-based view's `get(self, request, pk)` is called with the request too."""
     plain = {f"{m.name}.{f.qualname}" for m, f in functions if "." not in f.qualname}
     return tuple(sorted({c.callee.rsplit(".", 1)[-1] for _, f in functions for c in f.calls
                          if c.callee in plain and not c.method
-                         and c.callee.rsplit(".", 1)[-1] in counts
                          and any(p in REQUEST_NAMES for _, params in c.args for p in params)}))
 
 

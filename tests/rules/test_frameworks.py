@@ -1807,3 +1807,37 @@ def test_a_method_given_the_request_is_still_a_view(repo: GitRepo) -> None:
     # keeps its URL parameter as request data (`head` passing its own on to it too)
     found = _semgrep_found(repo, {"views.py": CLASS_VIEW_CALLED})
     assert found == [("xss", 15), ("xss", 18)]
+
+
+ROUTED_AND_CALLED = {
+    "shop/__init__.py": "",
+    "shop/views.py": '''\
+from django.http import HttpResponse
+
+
+def show(request, name):
+    return HttpResponse("<p>" + name + "</p>")
+
+
+def legacy(request):
+    return show(request, "home")
+''',
+    "shop/urls.py": '''\
+from django.urls import path
+
+from shop import views
+
+urlpatterns = [path("show/<str:name>/", views.show), path("legacy/", views.legacy)]
+''',
+}
+
+
+def test_a_routed_view_another_function_calls_is_still_a_view(repo: GitRepo) -> None:
+    # attack: a call of a vulnerable view passing it the request (`legacy` calling
+    # `show(request, "home")`) must not make it a helper and hide its URL parameter:
+    # a function a route registers stays a view
+    found = _semgrep_found(repo, ROUTED_AND_CALLED)
+    assert ("xss", 5) in found
+    unrouted = {**ROUTED_AND_CALLED, "shop/urls.py": "urlpatterns = []\n"}
+    repo.write("shop/urls.py", "urlpatterns = []\n")
+    assert ("xss", 5) not in _semgrep_found(repo, unrouted)

@@ -383,7 +383,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                   for name, kind in m.parser_factories)),
                      tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
                                   for cls, attr, param, at in m.init_stores)),
-                     _value_fields(modules), _request_helpers(functions))
+                     _value_fields(modules), _request_helpers(functions, modules))
 
 
 def _inherited(functions: list[tuple[ModuleInfo, FunctionFacts]],
@@ -444,13 +444,18 @@ def _value_fields(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:
                         if kind == SCALAR_FIELD or kind in enums))
 
 
-def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]]) -> tuple[str, ...]:
+def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
+                     modules: Sequence[ModuleInfo]) -> tuple[str, ...]:
     """The project's module-level functions (by name) another of its functions passes its
     `request` to: helpers, not views (see Summaries.request_helpers). Not methods: a
-    class-based view's `get(self, request, pk)` is called with the request too."""
+    class-based view's `get(self, request, pk)` is called with the request too; nor a
+    function of a name a route registers (`path("p/<slug>/", views.page)`): a view
+    stays one whoever else calls it (a pull request adding a call must not hide it)."""
     plain = {f"{m.name}.{f.qualname}" for m, f in functions if "." not in f.qualname}
-    return tuple(sorted({c.callee.rsplit(".", 1)[-1] for _, f in functions for c in f.calls
+    routed = {view for m in modules for view, _, _, _ in m.routes}
+    return tuple(sorted({name for _, f in functions for c in f.calls
                          if c.callee in plain and not c.method
+                         and (name := c.callee.rsplit(".", 1)[-1]) not in routed
                          and any(p in REQUEST_NAMES for _, params in c.args for p in params)}))
 
 

@@ -171,6 +171,14 @@ def test_a_function_of_the_file_that_only_quotes(line: int, expected: bool) -> N
     assert ConstantLines(QUOTING_HELPERS).constant(line, "B602") is expected
 
 
+def test_a_quoting_function_bound_again_quotes_nothing() -> None:
+    # attack: the file binds the name again after the `def` (its calls run the lambda)
+    rebound = QUOTING_HELPERS.replace(b"\n\ndef maybe(", b"\nquoted = lambda d: d\n\n\ndef maybe(")
+    line = next(n for n, t in enumerate(rebound.splitlines(), 1) if b"{quoted(" in t)
+    assert not ConstantLines(rebound).constant(line, "B602")
+    assert ConstantLines(QUOTING_HELPERS).constant(19, "B602")
+
+
 CALLS_ON_RESULTS = '''\
 import subprocess
 

@@ -155,13 +155,9 @@ class ConstantLines:
         """The file's module-level functions (bound once) every `return` of which gives a
         number or None (`def parse_count(raw): try: value = int(raw) ... return value`)."""
         if self._counting is None:
-            tree = self._tree
-            functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)] \
-                if tree is not None else []
-            names = [f.name for f in functions]
             own = self._own()
-            self._counting = frozenset(f.name for f in functions if names.count(f.name) == 1
-                                       and _returns_numbers(f, own))
+            self._counting = frozenset(f.name for f in _bound_once(self._tree)
+                                       if _returns_numbers(f, own))
         return self._counting
 
     def _own(self) -> frozenset[str]:
@@ -503,13 +499,26 @@ def _bindings(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
 def _quoting_functions(tree: ast.Module | None, quoting: set[str]) -> set[str]:
     """The file's module-level functions every `return` of which quotes a value for the
     shell (`def quoted(d): ...; return shlex.quote(d)`), bound once."""
-    if tree is None:
-        return set()
-    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef)]
-    names = [f.name for f in functions]
-    return {f.name for f in functions if names.count(f.name) == 1 and (returns := [
+    return {f.name for f in _bound_once(tree) if (returns := [
         r.value for r in ast.walk(f) if isinstance(r, ast.Return)]) and all(
         isinstance(v, ast.Call) and dotted(v.func) in quoting for v in returns)}
+
+
+def _bound_once(tree: ast.Module | None) -> list[ast.FunctionDef]:
+    """The file's module-level functions whose name nothing else in the file binds (no
+    second `def`, class, assignment or import of it: `quoted = lambda d: d` after the
+    `def` makes its calls no quoting)."""
+    if tree is None:
+        return []
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.append(node.name)
+        elif isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            names.append(node.id)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names += [a.asname or a.name.split(".")[0] for a in node.names]
+    return [f for f in tree.body if isinstance(f, ast.FunctionDef) and names.count(f.name) == 1]
 
 
 def _at_column(nodes: list[ast.expr], col: int | None) -> list[ast.expr]:

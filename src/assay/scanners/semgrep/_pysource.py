@@ -25,6 +25,7 @@ from assay.scanners.semgrep._receivers import (
     attribute_classes,
     param_classes,
     receivers,
+    unwrapped,
 )
 from assay.scanners.semgrep._returned import unreturned_params
 
@@ -391,12 +392,10 @@ def _model_fields(tree: ast.Module, names: Names) -> tuple[tuple[str, str, str],
 
 
 def _is_literal_type(annotation: ast.expr) -> bool:
-    """`Literal["a", "b"]` (also Optional): one of those constants."""
-    if isinstance(annotation, ast.Subscript) and (_dotted(annotation.value) or "").endswith(
-            "Optional"):
-        return _is_literal_type(annotation.slice)
-    return isinstance(annotation, ast.Subscript) \
-        and (_dotted(annotation.value) or "").rsplit(".", 1)[-1] == "Literal"
+    """`Literal["a", "b"]` (also Optional, `| None`): one of those constants."""
+    node = unwrapped(annotation)
+    return isinstance(node, ast.Subscript) \
+        and (_dotted(node.value) or "").rsplit(".", 1)[-1] == "Literal"
 
 
 def _parser_factories(tree: ast.Module, scope: _Scope, text: str) -> tuple[tuple[str, str], ...]:
@@ -846,7 +845,7 @@ class _Guards:
         """A list of hosts the caller or the object gives (`hosts`, `self.allowed`,
         `frozenset(allowed_hosts)`): the caller's policy, no value of the request."""
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id in ("set", "frozenset", "tuple", "list") and len(node.args) == 1:
+                and node.func.id in _COLLECTIONS and len(node.args) == 1:
             node = node.args[0]
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             return node.value.id in ("self", "cls")

@@ -41,7 +41,7 @@ class Names:
     def class_of(self, node: ast.expr | None) -> str:
         """The qualified name of the class an annotation or a called name refers to
         ('' when it names none this module can tell)."""
-        node = _unwrapped(node)
+        node = unwrapped(node)
         dotted = _dotted(node) if node is not None else None
         if dotted is None:
             return ""
@@ -53,7 +53,7 @@ class Names:
         return ""
 
 
-def _unwrapped(node: ast.expr | None) -> ast.expr | None:
+def unwrapped(node: ast.expr | None) -> ast.expr | None:
     """An annotation without `Optional[...]`, `... | None` or quotes."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
@@ -62,11 +62,11 @@ def _unwrapped(node: ast.expr | None) -> ast.expr | None:
             return None
     if isinstance(node, ast.Subscript) and _dotted(node.value) in ("Optional",
                                                                     "typing.Optional"):
-        return _unwrapped(node.slice)
+        return unwrapped(node.slice)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         sides = [s for s in (node.left, node.right)
                  if not (isinstance(s, ast.Constant) and s.value is None)]
-        return _unwrapped(sides[0]) if len(sides) == 1 else None
+        return unwrapped(sides[0]) if len(sides) == 1 else None
     return node
 
 

@@ -1398,6 +1398,45 @@ def test_client_sessions_are_known_by_their_annotations(repo: GitRepo) -> None:
     assert found == [("ssrf", 42), ("ssrf", 43), ("ssrf", 46)]
 
 
+SESSION_FORMS = '''\
+from typing import Optional
+
+import httpx
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def fetch_maybe(client: Optional[httpx.Client], url: str):
+    return client.get(url)
+
+
+def fetch_union(session: requests.Session | None, url: str):
+    return session.get(url)
+
+
+def fetch_dict(cache: dict[str, requests.Session], url: str):
+    return cache.get(url)
+
+
+@app.route("/p")
+def preview():
+    url = request.args["u"]
+    fetch_maybe(None, url)
+    fetch_union(None, url)
+    fetch_dict({}, url)
+    return "ok"
+'''
+
+
+def test_each_written_form_of_a_session_annotation_is_a_client(repo: GitRepo) -> None:
+    # `Optional[...]` and `... | None` are a client session; a mapping of sessions is
+    # none (its `get` looks a key up)
+    found = _semgrep_found(repo, {"app.py": SESSION_FORMS})
+    assert found == [("ssrf", 25), ("ssrf", 26)]
+
+
 def test_aiohttp_redirects_through_helpers(repo: GitRepo) -> None:
     # `web.HTTPFound(...)` made in a helper from its parameter (by position or
     # `location=`) is an open redirect where request data is passed to the helper

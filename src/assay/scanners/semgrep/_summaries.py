@@ -181,10 +181,14 @@ class CallIndex:
             last = expression.rsplit(r"\.", 1)[-1]
             groups = ([self._by_name.get(last, {})] if last.isidentifier()
                       else list(self._by_name.values()))
-            pattern = re.compile(expression)
+            literal = expression.replace(r"\.", ".")
+            # most are a name written out (`subprocess\.run`): compared, not compiled
+            matches: Callable[[str], object] = (
+                literal.__eq__ if re.escape(literal) == expression
+                else re.compile(expression).fullmatch)
             found = self._matched[expression] = [
                 pair for group in groups for callee, pairs in group.items()
-                if pattern.fullmatch(callee) for pair in pairs]
+                if matches(callee) for pair in pairs]
         return found
 
 

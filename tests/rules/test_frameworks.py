@@ -1437,6 +1437,83 @@ def test_each_written_form_of_a_session_annotation_is_a_client(repo: GitRepo) ->
     assert found == [("ssrf", 25), ("ssrf", 26)]
 
 
+HANDED_MAIN = '''\
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+from fastapi import BackgroundTasks, FastAPI
+
+from app.hooks import Syncer, fetch_title, ping
+from app.tasks import crawl
+
+app = FastAPI()
+pool = ThreadPoolExecutor(2)
+syncer = Syncer()
+
+
+@app.post("/bookmarks")
+def add(url: str, background_tasks: BackgroundTasks):
+    background_tasks.add_task(fetch_title, url)
+    background_tasks.add_task(fetch_title, "https://example.com/")
+    return {"ok": True}
+
+
+@app.post("/ping")
+async def do_ping(host: str):
+    pool.submit(ping, host)
+    loop = asyncio.get_running_loop()
+    await loop.run_in_executor(None, fetch_title, host)
+    await asyncio.to_thread(fetch_title, url=host)
+    crawl.delay(host)
+    return {"ok": True}
+
+
+@app.post("/sync")
+def sync(url: str, background_tasks: BackgroundTasks):
+    background_tasks.add_task(syncer.pull_catalog, 1, url)
+    background_tasks.add_task(syncer.pull_catalog, url, "https://example.com/")
+    return {"ok": True}
+'''
+HANDED_HOOKS = '''\
+import subprocess
+
+import requests
+
+
+def fetch_title(url):
+    return requests.get(url, timeout=5).text[:100]
+
+
+def ping(host):
+    return subprocess.run("ping -c 1 " + host, shell=True, check=False)
+
+
+class Syncer:
+    def pull_catalog(self, supplier_id, url):
+        return requests.get(url, timeout=5).json()
+'''
+HANDED_TASKS = '''\
+import requests
+from celery import shared_task
+
+
+@shared_task
+def crawl(url):
+    requests.get(url, timeout=5)
+'''
+
+
+def test_a_helper_handed_to_a_runner_is_called_with_the_arguments_handed(
+        repo: GitRepo) -> None:
+    # a background task, an executor, the event loop's pool, a thread, a task queue:
+    # each calls the sink wrapper (a function, a method) it is handed with the view's
+    # data at the wrapper's place; a constant handed the same way is no finding
+    found = _semgrep_found(repo, {"app/__init__.py": "", "app/main.py": HANDED_MAIN,
+                                  "app/hooks.py": HANDED_HOOKS, "app/tasks.py": HANDED_TASKS})
+    assert found == [("command-injection", 23), ("ssrf", 16), ("ssrf", 25), ("ssrf", 26),
+                     ("ssrf", 27), ("ssrf", 33)]
+
+
 def test_aiohttp_redirects_through_helpers(repo: GitRepo) -> None:
     # `web.HTTPFound(...)` made in a helper from its parameter (by position or
     # `location=`) is an open redirect where request data is passed to the helper

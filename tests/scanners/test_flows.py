@@ -138,6 +138,30 @@ def test_a_flow_through_two_helpers_names_both(repo: GitRepo) -> None:
         ("db.py", 10, FlowRole.SINK, "cursor.execute(...)")]
 
 
+def test_a_flow_through_a_runner_goes_on_to_the_handed_helpers_sink(repo: GitRepo) -> None:
+    # `tasks.add_task(fetch, url)` calls `fetch(url)`: the flow names the helper and
+    # its sink, as for a call of the helper itself
+    repo.write("app.py", """\
+from fastapi import BackgroundTasks, FastAPI
+
+from hooks import fetch
+
+app = FastAPI()
+
+
+@app.post("/b")
+def add(url: str, tasks: BackgroundTasks):
+    tasks.add_task(fetch, url)
+    return {}
+""")
+    repo.write("hooks.py", "import requests\n\n\ndef fetch(u):\n    requests.get(u)\n")
+    repo.commit()
+    (finding,) = scan(repo.path, scanners=["semgrep"]).run.findings
+    assert [(s.path, s.line, s.role, s.code) for s in finding.flow[-2:]] == [
+        ("app.py", 10, FlowRole.STEP, "fetch()"),
+        ("hooks.py", 5, FlowRole.SINK, "requests.get(...)")]
+
+
 def test_a_recorded_flow_reads_back_from_the_ledger(repo: GitRepo) -> None:
     result = scan(_app(repo).path, scanners=["semgrep"])
     assert result.ledger is not None

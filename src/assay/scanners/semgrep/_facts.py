@@ -102,7 +102,8 @@ def encode(facts: FileFacts) -> str:
                                "parsers": [list(p) for p in module.parser_factories],
                                "stores": [list(s) for s in module.init_stores],
                                "bases": [[c, list(b)] for c, b in module.class_bases],
-                               "fields": [list(f) for f in module.model_fields]}}
+                               "fields": [list(f) for f in module.model_fields],
+                               "handed": sorted(module.handed)}}
     return json.dumps(doc, separators=(",", ":"))
 
 
@@ -121,7 +122,8 @@ def decode(text: str, path: str, name: str) -> FileFacts:
         tuple((_str(a), _str(b), _str(c), _int(d)) for a, b, c, d in module["stores"]),
         tuple((_str(a), _str(b)) for a, b in module["parsers"]),
         tuple((_str(c), _strs(b)) for c, b in module["bases"]),
-        tuple((_str(a), _str(b), _str(c)) for a, b, c in module["fields"]))
+        tuple((_str(a), _str(b), _str(c)) for a, b, c in module["fields"]),
+        frozenset(_strs(module["handed"])))
     if not isinstance(doc["hint"], bool):
         raise TypeError("hint")
     return FileFacts(info, frozenset(_str(doc["words"]).split()), doc["hint"])

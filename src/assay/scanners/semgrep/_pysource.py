@@ -284,6 +284,9 @@ class ModuleInfo:
     """(model class, field, SCALAR_FIELD or the qualified class it is annotated with) for
     each field of its pydantic models typed as a number, date, UUID, `Literal` or a
     class (an Enum's members are values: the summaries tell which classes are)."""
+    handed: frozenset[str] = frozenset()
+    """The names of the functions it hands to a runner with their arguments (see
+    `handed_functions`): a sink wrapper handed so is called with them."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -355,17 +358,52 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                         _is_view_class(node),
                         frozenset() if item.name == "__init__" else frozenset(class_stores)))
     maps = tuple(sorted(n for n in scope.constants if n.isupper() and _is_dict(tree, n)))
+    handed = handed_functions(every)
     local_calls = frozenset(n.func.id for n in every if isinstance(n, ast.Call)
                             and isinstance(n.func, ast.Name) and n.func.id in local)
+    local_calls |= handed & local
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
-                      tuple(typed), _called(every, scope), maps, local_calls,
+                      tuple(typed), _called(every, scope) | handed, maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
                       receivers(tree, names, by_class), _class_sources(tree, lines),
                       tuple(stores),
                       _parser_factories(tree, scope, text),
                       tuple((n.name, bases) for n in tree.body if isinstance(n, ast.ClassDef)
                             if (bases := tuple(b for b in map(names.class_of, n.bases) if b))),
-                      _model_fields(tree, names))
+                      _model_fields(tree, names), handed)
+
+
+# A call that runs a function it is handed with the arguments it is given, by the
+# handed function's place: a background task (`background_tasks.add_task(f, url)`),
+# an executor, a thread of the event loop's pool
+RUNNERS = {"add_task": 0, "submit": 0, "to_thread": 0, "run_in_executor": 1}
+QUEUED = "delay"  # a task queue's call of a task function: `fetch.delay(url)`
+
+
+def handed_functions(every: list[ast.AST]) -> frozenset[str]:
+    """The names of the functions the module hands to a runner (see RUNNERS) or queues
+    (`f.delay(url)`)."""
+    out: set[str] = set()
+    for node in every:
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        handed: ast.expr | None = None
+        if isinstance(func, ast.Attribute) and func.attr in RUNNERS \
+                and len(node.args) > RUNNERS[func.attr]:
+            handed = node.args[RUNNERS[func.attr]]
+        elif isinstance(func, ast.Attribute) and func.attr == QUEUED:
+            handed = func.value
+        name = _last_name(handed) if handed is not None else ""
+        if name:
+            out.add(name)
+    return frozenset(out)
+
+
+def _last_name(node: ast.expr) -> str:
+    """The last name of a (dotted) name: `fetch` of `tasks.fetch` ('' for others)."""
+    return node.id if isinstance(node, ast.Name) else \
+        node.attr if isinstance(node, ast.Attribute) else ""
 
 
 SCALAR_FIELD = "scalar"

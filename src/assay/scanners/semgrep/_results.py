@@ -22,6 +22,7 @@ from assay.model import (
 from assay.normalize.cwe import parse_cwe
 from assay.scanners.filescan import Analysis
 from assay.scanners.semgrep._pack import COPY_MARK, RuleMeta, severity_of
+from assay.scanners.semgrep._pysource import QUEUED, RUNNERS
 from assay.scanners.semgrep._sinks import SinkWrapper
 
 NAME = "semgrep"  # the scanner's name, on its findings and skips
@@ -172,13 +173,13 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...],
     before = lines[0][:max(0, col - 1)]
     opened = _before_open(before)
     match = _CALLEE.search(opened)
-    written = match.group(1) if match else ""
+    written, args = _handed(match.group(1) if match else "", before[len(opened):])
     name = written.rsplit(".", 1)[-1]
     named = [w for w in wrappers if w.name == name and w.sink_path and w.sink_line > 0]
     # `services.stats(...)` in a view also called `stats`: the helper the call names
     qualified = [w for w in named if w.function.endswith(f".{written}")]
     named = qualified if "." in written and qualified else named
-    index, keyword = _argument_at(before[len(opened):])
+    index, keyword = _argument_at(args)
     at = [w for w in named if (w.param == keyword if keyword else w.position == index)]
     ends = _ends(at or named)
     if len(ends) != 1:
@@ -209,21 +210,46 @@ def _ends(candidates: Sequence[SinkWrapper]) -> set[_End]:
     return outer if len(outer) == 1 else ends
 
 
+def _handed(written: str, args: str) -> tuple[str, str]:
+    """The call `written(args` as the call of the function it hands a runner, when it is
+    one (`tasks.add_task(fetch, ` -> `fetch(`; `fetch.delay(` -> `fetch(`): the
+    runner calls it with the arguments that follow (see _pysource.RUNNERS)."""
+    prefix, _, name = written.rpartition(".")
+    if name == QUEUED and prefix:
+        return prefix, args
+    parts = _arguments(args)
+    at = RUNNERS.get(name)
+    if at is None or len(parts) <= at + 1:
+        return written, args
+    handed = parts[at].strip()
+    if not _DOTTED.fullmatch(handed):
+        return written, args
+    return handed, ",".join(parts[at + 1:])
+
+
+_DOTTED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")
+
+
+def _arguments(text: str) -> list[str]:
+    """A call's arguments as written up to some point, split where they part (the last
+    one as far as it goes)."""
+    depth, parts, current = 0, [], ""
+    for char in text:
+        depth += (char in "([{") - (char in ")]}")
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
 def _argument_at(text: str) -> tuple[int, str]:
     """Which argument starts after `text` (a call's arguments up to it, after the open
     bracket): its position, and its keyword when it is passed by one."""
-    depth, index, current = 0, 0, ""
-    for char in text:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            index, current = index + 1, ""
-            continue
-        current += char
-    keyword = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*", current)
-    return index, keyword.group(1) if keyword else ""
+    parts = _arguments(text)
+    keyword = re.fullmatch(r"\s*([A-Za-z_]\w*)\s*=\s*", parts[-1])
+    return len(parts) - 1, keyword.group(1) if keyword else ""
 
 
 def _before_open(text: str) -> str:

@@ -256,9 +256,27 @@ def wrapper_sink(wrapper: SinkWrapper, summaries: Summaries,
                     for alt in call_alternatives(wrapper.function, wrapper.is_method,
                                                  summaries, args, same_file, wrapper.source,
                                                  wrapper.called_locally)]
+    if wrapper.name in summaries.handed:
+        alternatives += [_mapped(alt, form) for alt in alternatives for form in _HANDED]
     if not alternatives:
         return None
     return {"patterns": [{"pattern-either": alternatives}, {"focus-metavariable": "$SINK"}]}
+
+
+def _handed_to(template: str) -> Callable[[str], str]:
+    """The call pattern `f(args)` as a runner's call handing it `f` and `args`."""
+    def change(call: str) -> str:
+        callee, _, args = call.partition("(")
+        return template.format(f=callee, args=args[:-1])
+    return change
+
+
+# a function handed to a runner with its arguments is called with them (the project's
+# code hands one: see _pysource.handed_functions)
+_HANDED = tuple(_handed_to(t) for t in (
+    "$RUNNER.add_task({f}, {args})", "$RUNNER.submit({f}, {args})",
+    "asyncio.to_thread({f}, {args})", "$LOOP.run_in_executor($EXECUTOR, {f}, {args})",
+    "{f}.delay({args})"))
 
 
 def trusted_calls(rule: dict[str, Any]) -> set[str]:

@@ -220,6 +220,9 @@ class Summaries:
     """Names of the project's module-level functions another of its functions passes
     its `request` to (`go_back(request, target, fallback)`): helpers, whose other
     parameters are what their callers pass, not the URL's parts a Django view's are."""
+    handed: tuple[str, ...] = ()
+    """Names of the functions the project hands to a runner with their arguments
+    (`background_tasks.add_task(fetch, url)`: see _pysource.handed_functions)."""
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -269,6 +272,7 @@ class Summaries:
             "stores": [list(s) for s in self.init_stores],
             "helpers": list(self.request_helpers),
             "fields": [list(f) for f in self.value_fields],
+            "handed": list(self.handed),
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -387,7 +391,8 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                   for name, kind in m.parser_factories)),
                      tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
                                   for cls, attr, param, at in m.init_stores)),
-                     _value_fields(modules), _request_helpers(functions, modules))
+                     _value_fields(modules), _request_helpers(functions, modules),
+                     tuple(sorted({n for m in modules for n in m.handed})))
 
 
 def _inherited(functions: list[tuple[ModuleInfo, FunctionFacts]],

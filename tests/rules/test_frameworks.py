@@ -1957,3 +1957,158 @@ def test_a_routed_view_another_function_calls_is_still_a_view(repo: GitRepo) -> 
     unrouted = {**ROUTED_AND_CALLED, "shop/urls.py": "urlpatterns = []\n"}
     repo.write("shop/urls.py", "urlpatterns = []\n")
     assert ("xss", 5) not in _semgrep_found(repo, unrouted)
+
+
+XML_APP = '''\
+from flask import Flask, request
+
+from reader import read_closed, read_closed_kw, read_open
+
+app = Flask(__name__)
+
+
+@app.post("/a")
+def a():
+    read_closed(request.data)
+    read_closed_kw(request.data)
+    read_open(request.data)
+    return "ok"
+'''
+XML_READER = '''\
+from lxml import etree
+
+
+def read_closed(data):
+    return etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True))
+
+
+def read_closed_kw(data):
+    return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False))
+
+
+def read_open(data):
+    return etree.fromstring(data, parser=etree.XMLParser(load_dtd=True))
+'''
+
+
+def test_a_helper_parsing_with_a_closed_parser_made_in_place_is_no_xxe_wrapper(
+        repo: GitRepo) -> None:
+    # the parser made in the call's arguments, by position or keyword, resolves no
+    # entities: no wrapper; one made without `resolve_entities=False` is one
+    found = _semgrep_found(repo, {"app.py": XML_APP, "reader.py": XML_READER})
+    assert found == [("xxe", 12)]
+
+
+HOSTS_APP = '''\
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class Client:
+    def __init__(self):
+        self.session = requests.Session()
+
+    def get_listed(self, url, allowed_hosts):
+        parts = urlsplit(url)
+        if parts.hostname.lower() not in {host.lower() for host in allowed_hosts}:
+            raise ValueError(parts.hostname)
+        return self.session.get(url, timeout=5)
+
+    def get_unlisted(self, url, allowed_hosts):
+        parts = urlsplit(url)
+        if parts.hostname.lower() not in {url for host in allowed_hosts}:
+            raise ValueError(parts.hostname)
+        return self.session.get(url, timeout=5)
+
+
+@app.post("/b")
+def b():
+    Client().get_listed(request.form["u"], ["example.com"])
+    Client().get_unlisted(request.form["u"], ["example.com"])
+    return "ok"
+'''
+
+
+def test_a_host_checked_against_a_comprehension_of_the_given_hosts_is_allowed(
+        repo: GitRepo) -> None:
+    # `{h.lower() for h in allowed_hosts}` holds the caller's hosts; a comprehension
+    # whose elements are not the list's own (here the URL) allows anything
+    found = _semgrep_found(repo, {"app.py": HOSTS_APP})
+    assert found == [("ssrf", 29)]
+
+
+DJANGO_DOWNLOADS = '''\
+import os
+
+from django.http import FileResponse, Http404
+
+ROOT = "/srv/archives"
+
+
+def open_archive(name):
+    path = os.path.realpath(os.path.join(ROOT, os.path.basename(name)))
+    if not path.startswith(ROOT + os.sep):
+        raise Http404()
+    return open(path, "rb")
+
+
+def download(request):
+    name = request.GET["name"]
+    return FileResponse(open_archive(name), as_attachment=True, filename=name)
+
+
+def raw(request):
+    name = request.GET["name"]
+    return FileResponse(open(os.path.join(ROOT, name), "rb"))
+'''
+
+
+def test_djangos_file_response_takes_an_open_file_not_a_path(repo: GitRepo) -> None:
+    # the file opened inside a contained helper, and its name as the download's
+    # name, are no path; an open of the joined name is one
+    found = _semgrep_found(repo, {"downloads/views.py": DJANGO_DOWNLOADS})
+    assert found == [("path-traversal", 22)]
+
+
+JINJA_ENVIRONMENTS = '''\
+from flask import Flask, request
+from jinja2 import Environment, FileSystemLoader
+
+from mail import send
+
+app = Flask(__name__)
+raw_env = Environment(loader=FileSystemLoader("mail"), autoescape=False)
+html_env = Environment(loader=FileSystemLoader("mail"), autoescape=True)
+
+
+@app.post("/invite")
+def invite():
+    template = raw_env.get_template("invite.html")
+    send(body=template.render(name=request.form["name"]))
+    context = {"name": request.form["name"]}
+    send(body=raw_env.get_template("invite.html").render(**context))
+    send(body=html_env.get_template("invite.html").render(**context))
+    return "sent"
+'''
+
+
+MAIL = '''\
+import smtplib
+
+
+def send(body):
+    return smtplib.SMTP("localhost").sendmail("app@example.com", ["team@example.com"], body)
+'''
+
+
+def test_a_template_of_an_environment_without_autoescape_renders_markup(
+        repo: GitRepo) -> None:
+    # fetched into a name first, or given its context as `**context`: the values are
+    # markup; an autoescaping environment's template escapes them
+    # (both XSS rules carry the sink; a scan with every scanner reports one finding each)
+    found = _semgrep_found(repo, {"app.py": JINJA_ENVIRONMENTS, "mail.py": MAIL})
+    assert found == [("xss", 14), ("xss", 16), ("xss-markup", 14), ("xss-markup", 16)]

@@ -576,3 +576,93 @@ def test_a_check_kept_on_a_class_is_a_guard_by_its_name(repo: GitRepo) -> None:
     repo.write("docs.py", METHOD_GUARD)
     repo.commit()
     assert _at(_found(repo), "assay.python.path-traversal.taint") == [("docs.py", 22)]
+
+
+def test_a_library_method_a_class_inherits_is_called_on_self_as_the_librarys(
+        repo: GitRepo) -> None:
+    # `self.raw(sql)` in a Django manager is the QuerySet's `raw`, which the manager
+    # does not define: its SQL sink, so `ordered_for` is a wrapper followed from the
+    # selector to the view; a method the class defines itself is its own
+    repo.write("photos/models.py", """\
+from django.db import models
+
+
+class PhotoManager(models.Manager):
+    def ordered_for(self, owner_id, order_by="taken_at"):
+        sql = "SELECT * FROM photos WHERE owner_id = %%s ORDER BY %s" % order_by
+        return self.raw(sql, [owner_id])
+
+    def raw_count(self, sql):
+        return len(sql)
+
+    def counted(self, where):
+        return self.raw_count("SELECT count(*) FROM photos WHERE " + where)
+
+
+class Photo(models.Model):
+    objects = PhotoManager()
+""")
+    repo.write("photos/views.py", """\
+from django.http import JsonResponse
+
+from photos.models import Photo
+
+
+def by_owner(request, owner_id):
+    rows = Photo.objects.ordered_for(owner_id, order_by=request.GET["sort"])
+    total = Photo.objects.counted(request.GET["where"])
+    return JsonResponse({"n": len(list(rows)), "total": total})
+""")
+    repo.commit()
+    (finding,) = [f for f in _found(repo) if f.rule_id == SQLI]
+    assert (finding.path, finding.span.start_line) == ("photos/views.py", 7)
+    assert (finding.flow[-1].path, finding.flow[-1].line) == ("photos/models.py", 7)
+
+
+def test_a_parameters_default_made_in_place_gives_the_attribute_its_class(
+        repo: GitRepo) -> None:
+    # `self.tool = tool or ImageTool()`: the service's attribute is an ImageTool, so its
+    # `rotate` (a name two classes define) is followed into the tool's shell command;
+    # a default of an unknown value (`tool or settings.TOOL`) types nothing
+    repo.write("media/__init__.py", "")
+    repo.write("media/tools.py", """\
+import subprocess
+
+
+class ImageTool:
+    def rotate(self, path, degrees):
+        return subprocess.run("convert %s -rotate %s" % (path, degrees), shell=True)
+""")
+    repo.write("media/services.py", """\
+from media.tools import ImageTool
+from settings import TOOL
+
+
+class PhotoService:
+    def __init__(self, tool=None, other=None):
+        self.tool = tool or ImageTool()
+        self.other = other or TOOL
+
+    def rotate(self, path, degrees):
+        return self.tool.rotate(path, degrees=degrees)
+
+    def turn(self, path, degrees):
+        return self.other.rotate(path, degrees=degrees)
+""")
+    repo.write("settings.py", "TOOL = None\n")
+    repo.write("app.py", """\
+from flask import Flask, request
+
+from media.services import PhotoService
+
+app = Flask(__name__)
+
+
+@app.post("/rotate")
+def rotate():
+    PhotoService().rotate("/srv/p.jpg", request.form["degrees"])
+    PhotoService().turn("/srv/p.jpg", request.form["degrees"])
+    return "ok"
+""")
+    repo.commit()
+    assert _at(_found(repo), "assay.python.command-injection.taint") == [("app.py", 10)]

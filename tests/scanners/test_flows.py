@@ -162,6 +162,78 @@ def add(url: str, tasks: BackgroundTasks):
         ("hooks.py", 5, FlowRole.SINK, "requests.get(...)")]
 
 
+def test_a_helper_called_over_several_lines_is_named_in_the_flow(repo: GitRepo) -> None:
+    # the helper's name is on a line above the finding's argument: the flow still goes
+    # through it to its sink
+    repo.write("views.py", """\
+from flask import Flask, request
+
+from db import find
+
+app = Flask(__name__)
+
+
+@app.route("/s")
+def search():
+    rows = find(
+        "users",
+        term=request.args["q"],
+    )
+    return str(rows)
+""")
+    repo.write("db.py", """\
+import sqlite3
+
+
+def find(table, term):
+    cursor = sqlite3.connect("app.db").cursor()
+    cursor.execute("SELECT * FROM users WHERE name = '%s'" % term)
+    return cursor.fetchall()
+""")
+    repo.commit()
+    (finding,) = _sqli(scan(repo.path, scanners=["semgrep"]).run)
+    assert finding.span.start_line == 12
+    assert [(s.path, s.line, s.code) for s in finding.flow[-2:]] == [
+        ("views.py", 12, "find()"), ("db.py", 6, "cursor.execute(...)")]
+
+
+def test_a_method_call_is_not_taken_for_a_module_function_of_its_name(
+        repo: GitRepo) -> None:
+    # `cursor.execute(...)` is no call of the project's own function `execute` (a
+    # wrapper of the same sink): the flow ends at the sink Semgrep found
+    repo.write("views.py", """\
+import sqlite3
+
+from flask import Flask, request
+
+from db import execute
+
+app = Flask(__name__)
+
+
+@app.route("/s")
+def search():
+    cursor = sqlite3.connect("app.db").cursor()
+    cursor.execute("SELECT * FROM t WHERE a = '%s'" % request.args["q"])
+    return str(execute("SELECT 1"))
+""")
+    repo.write("db.py", """\
+import sqlite3
+
+
+def execute(sql):
+    cursor = sqlite3.connect("app.db").cursor()
+    cursor.execute(sql)
+    return cursor.fetchall()
+""")
+    repo.commit()
+    (finding,) = _sqli(scan(repo.path, scanners=["semgrep"]).run)
+    assert finding.span.start_line == 13
+    assert [(s.path, s.line) for s in finding.flow if s.role is FlowRole.SINK] == [
+        ("views.py", 13)]
+    assert all(step.code != "execute()" for step in finding.flow)
+
+
 def test_a_recorded_flow_reads_back_from_the_ledger(repo: GitRepo) -> None:
     result = scan(_app(repo).path, scanners=["semgrep"])
     assert result.ledger is not None

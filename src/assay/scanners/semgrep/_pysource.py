@@ -201,8 +201,8 @@ class ParamCall:
     line: int = field(default=0, compare=False)
     guarded: tuple[tuple[str, str], ...] = ()
     made: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = ()
-    """(argument, callee, literal keywords) for each argument that is a local name
-    assigned once, from a call of a resolved callee (`parser = etree.XMLParser(
+    """(argument, callee, literal keywords) for each argument that is a call of a
+    resolved callee, or a local name assigned once from one (`parser = etree.XMLParser(
     resolve_entities=False)`, then `etree.fromstring(data, parser)`)."""
     receiver_methods: tuple[str, ...] = ()
     """For a method call on a plain name (`parser.feed(data)`), every method the
@@ -330,8 +330,11 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     attribute_made = {(node.name, attr): call for node in tree.body
                       if isinstance(node, ast.ClassDef)
                       for attr, call in attribute_calls(node).items()}
+    methods = {node.name: frozenset(n.name for n in node.body
+                                    if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
+               for node in tree.body if isinstance(node, ast.ClassDef)}
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
-                   attribute_made)
+                   attribute_made, methods)
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     stores: list[tuple[str, str, str, int]] = []
@@ -398,6 +401,15 @@ def handed_functions(every: list[ast.AST]) -> frozenset[str]:
         if name:
             out.add(name)
     return frozenset(out)
+
+
+def _normalized(node: ast.expr, name: str) -> bool:
+    """Whether `node` is the name `name`, or methods without arguments called on it
+    (`host.strip().lower()`): a list's own elements, made uniform."""
+    while isinstance(node, ast.Call) and not node.args and not node.keywords \
+            and isinstance(node.func, ast.Attribute):
+        node = node.func.value
+    return isinstance(node, ast.Name) and node.id == name
 
 
 def _last_name(node: ast.expr) -> str:
@@ -575,6 +587,8 @@ class _Scope:
     attributes: Mapping[tuple[str, str], str] = field(default_factory=dict)
     # (class, attribute) of its classes' instances assigned once, to a call's result
     attribute_made: Mapping[tuple[str, str], ast.Call] = field(default_factory=dict)
+    # the methods each of its classes defines in its own body
+    methods: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def _imports(every: list[ast.AST], module: str) -> dict[str, str]:
@@ -881,10 +895,16 @@ class _Guards:
 
     def _given_list(self, node: ast.expr) -> bool:
         """A list of hosts the caller or the object gives (`hosts`, `self.allowed`,
-        `frozenset(allowed_hosts)`): the caller's policy, no value of the request."""
+        `frozenset(allowed_hosts)`, `{h.lower() for h in hosts}`): the caller's policy,
+        no value of the request."""
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
                 and node.func.id in _COLLECTIONS and len(node.args) == 1:
             node = node.args[0]
+        if isinstance(node, ast.SetComp | ast.ListComp | ast.GeneratorExp) \
+                and len(node.generators) == 1:
+            loop = node.generators[0]
+            return isinstance(loop.target, ast.Name) \
+                and _normalized(node.elt, loop.target.id) and self._given_list(loop.iter)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             return node.value.id in ("self", "cls")
         return isinstance(node, ast.Name) and node.id in self.params \
@@ -1451,7 +1471,8 @@ class _LocalFlow:
         method = call.func.attr if isinstance(call.func, ast.Attribute) else ""
         receiver = (_dotted(call.func.value) or "") if isinstance(call.func, ast.Attribute) else ""
         callee = self.resolve(call.func) or self._own_class(call.func)
-        if receiver in ("self", "cls") and callee:
+        if receiver in ("self", "cls") and callee and self.cls is not None \
+                and method in self.scope.methods.get(self.cls, frozenset()):
             method = ""  # a method of this very class, not a library object's method
         literals = (*_literal_keywords(call), *self._named_args(call))
         of = self._receiver_class(call.func.value) \
@@ -1547,7 +1568,8 @@ class _LocalFlow:
     def _made(self, call: ast.Call) -> tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...]:
         out = []
         for key, arg in self._arguments(call):
-            values = self.assigned.get(arg.id, []) if isinstance(arg, ast.Name) else []
+            values = self.assigned.get(arg.id, []) if isinstance(arg, ast.Name) else \
+                [arg] if isinstance(arg, ast.Call) else []  # made in place
             if isinstance(arg, ast.Name) and arg.id not in self.assigned \
                     and arg.id not in self.params and arg.id in self.scope.made:
                 values = [self.scope.made[arg.id]]  # a module's own parser, made once

@@ -22,7 +22,7 @@ is a project class is for the summaries to say (they know every module).
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 ATTRIBUTE = "attr"
@@ -98,13 +98,15 @@ def attribute_classes(node: ast.ClassDef, names: Names) -> dict[str, str]:
             found.setdefault(item.name, set()).add(names.class_of(item.returns))
         elif isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
             params = param_classes(item, names)
+            given = {a.arg for a in (*item.args.posonlyargs, *item.args.args,
+                                     *item.args.kwonlyargs)}
             for statement in _self_assigning(item):
                 if isinstance(statement, ast.Assign) and _is_none(statement.value):
                     continue  # not yet made, or let go
                 ref = names.class_of(statement.annotation) \
                     if isinstance(statement, ast.AnnAssign) else "" \
                     if isinstance(statement, ast.AugAssign) or statement.value is None \
-                    else _made_of(statement.value, names, params)
+                    else _made_of(statement.value, names, params, given)
                 for attr in _self_targets(statement):
                     found.setdefault(attr, set()).add(ref)
     return {attr: next(iter(refs)) for attr, refs in sorted(found.items())
@@ -146,7 +148,18 @@ def _self_targets(statement: _Assigning) -> list[str]:
             and isinstance(t.value, ast.Name) and t.value.id == "self"]
 
 
-def _made_of(value: ast.expr, names: Names, params: Mapping[str, str]) -> str:
+def _made_of(value: ast.expr, names: Names, params: Mapping[str, str],
+             given: Collection[str] = ()) -> str:
+    """The class `value` makes (a call of it, a parameter annotated with it); a
+    parameter's default made in place (`tool or ImageTool()`, `ImageTool() if tool is
+    None else tool`, of parameters `given`) makes the default's class, unless the
+    parameter is annotated with another."""
+    if isinstance(value, ast.BoolOp | ast.IfExp):
+        parts = value.values if isinstance(value, ast.BoolOp) else [value.body, value.orelse]
+        passed = [p for p in parts if isinstance(p, ast.Name) and p.id in given]
+        made = {_made_of(p, names, params) for p in parts if p not in passed}
+        found = made | {params.get(p.id, "") for p in passed} - {""}
+        return found.pop() if passed and len(found) == 1 and "" not in made else ""
     if isinstance(value, ast.Call):
         return names.class_of(value.func)
     if isinstance(value, ast.Name):

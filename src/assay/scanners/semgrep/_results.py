@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -133,8 +134,8 @@ def _finding(result: dict[str, Any], meta: dict[str, RuleMeta]) -> Finding:
     )
 
 
-def with_flows(findings: Sequence[Finding],
-               wrappers: Sequence[SinkWrapper] = ()) -> tuple[Finding, ...]:
+def with_flows(findings: Sequence[Finding], wrappers: Sequence[SinkWrapper] = (),
+               texts: Mapping[str, str] | None = None) -> tuple[Finding, ...]:
     """`findings` with their flows completed and named in their messages.
 
     Done after the result cache (a finding kept for an unchanged file is completed with
@@ -142,7 +143,8 @@ def with_flows(findings: Sequence[Finding],
     of a call of a project helper that passes it to a sink (one of `wrappers`) goes on
     through the helper to that sink. Semgrep's traces stay within one function, so
     every step it gave is in the finding's own file (kept for a file with the same
-    content at another path, its steps move with it)."""
+    content at another path, its steps move with it). `texts` (path -> text) gives the
+    lines before a finding's, where a call written over several lines opens."""
     by_rule: dict[str, list[SinkWrapper]] = {}
     for wrapper in wrappers:
         by_rule.setdefault(wrapper.rule, []).append(wrapper)
@@ -152,7 +154,9 @@ def with_flows(findings: Sequence[Finding],
             out.append(finding)
             continue
         flow = tuple(replace(step, path=finding.path) for step in finding.flow)
-        flow = _through(finding, flow, by_rule.get(finding.rule_id, []))
+        text = (texts or {}).get(finding.path)
+        flow = _through(finding, flow, by_rule.get(finding.rule_id, []),
+                        _lead(finding, text or ""), None if text is None else _imported(text))
         message = finding.message if finding.rule_id in RELOCATED_RULES \
             else with_flow(finding.message, flow)
         out.append(replace(finding, flow=flow, message=message))
@@ -162,22 +166,53 @@ def with_flows(findings: Sequence[Finding],
 _CALLEE = re.compile(r"([A-Za-z_][\w.]*)\s*\($")
 
 
-def _through(finding: Finding, flow: tuple[FlowStep, ...],
-             wrappers: Sequence[SinkWrapper]) -> tuple[FlowStep, ...]:
-    """`flow` on through the helper whose argument its sink is, to the helper's sink."""
+LEAD_LINES = 12  # how far up a call written over several lines is looked for
+
+
+def _lead(finding: Finding, text: str) -> str:
+    """The lines of `text` just before the finding's line (its call may open there)."""
+    start = finding.span.start_line
+    if not text or start <= 1:
+        return ""
+    lines = text.split("\n")[max(0, start - 1 - LEAD_LINES) : start - 1]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _imported(text: str) -> frozenset[str]:
+    """The names a module's imports bind (a module, a class, a function: what a call
+    `name.helper(...)` may name besides an object)."""
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return frozenset()
+    return frozenset((alias.asname or alias.name).split(".")[0] for node in ast.walk(tree)
+                     if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names)
+
+
+def _through(finding: Finding, flow: tuple[FlowStep, ...], wrappers: Sequence[SinkWrapper],
+             lead: str = "", imported: frozenset[str] | None = None) -> tuple[FlowStep, ...]:
+    """`flow` on through the helper whose argument its sink is, to the helper's sink
+    (`lead`: the lines before the finding's, where its call may open; `imported`: the
+    names the file's imports bind, when known)."""
     sink = flow[-1]
     lines = finding.snippet.split("\n")
     col = finding.span.start_col
     if not wrappers or col is None or not lines or sink.line != finding.span.start_line:
         return flow
-    before = lines[0][:max(0, col - 1)]
+    first = lines[0][:max(0, col - 1)]
+    before = first if _before_open(first) else lead + first
     opened = _before_open(before)
     match = _CALLEE.search(opened)
     written, args = _handed(match.group(1) if match else "", before[len(opened):])
     name = written.rsplit(".", 1)[-1]
     named = [w for w in wrappers if w.name == name and w.sink_path and w.sink_line > 0]
-    # `services.stats(...)` in a view also called `stats`: the helper the call names
+    # `services.stats(...)` in a view also called `stats`: the helper the call names;
+    # `template.render(...)` on a local object names a method, never a module's function
+    # `render` (an imported name, `service.render(...)`, may be the module's alias)
     qualified = [w for w in named if w.function.endswith(f".{written}")]
+    if "." in written and not qualified and imported is not None \
+            and written.split(".", 1)[0] not in imported:
+        named = [w for w in named if w.is_method]
     named = qualified if "." in written and qualified else named
     index, keyword = _argument_at(args)
     at = [w for w in named if (w.param == keyword if keyword else w.position == index)]

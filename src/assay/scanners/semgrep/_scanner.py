@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from assay.model import FindingKind, ScannerInfo
+from assay.model import Finding, FindingKind, ScannerInfo
 from assay.normalize.merge import MergePolicy
 from assay.scanners.filescan import FileScanner, utf8_copy
 from assay.scanners.interface import ScanContext, ScannerError, ScannerResult
@@ -62,7 +63,8 @@ class SemgrepScanner(FileScanner):
                                 self.options.file_timeout)
         result = self.scan_files(ctx, self._identity(plan.key), with_templates(
             functools.partial(analyze, plan, invocation, stats)))
-        findings = with_flows(result.findings, plan.wrappers)
+        findings = with_flows(result.findings, plan.wrappers,
+                              _flow_texts(ctx, result.findings) if plan.wrappers else None)
         if plan.templates.outputs:
             read = ctx.snapshot.read_many(templates_to_read(findings, plan.templates))
             findings = relocate(findings, plan.templates, read)
@@ -101,6 +103,14 @@ class SemgrepScanner(FileScanner):
         other code — without the flows a newer reading adds, say — are never reused."""
         key = super()._cache_key(info)
         return replace(key, version=f"{key.version}+code/{_results_code_digest()}")
+
+
+def _flow_texts(ctx: ScanContext, findings: Sequence[Finding]) -> dict[str, str]:
+    """The text of each file with a finding that has a flow (a call of a helper written
+    over several lines opens above the finding's line)."""
+    paths = sorted({f.path for f in findings if f.flow})
+    return {path: data.decode("utf-8", "replace")
+            for path, data in ctx.snapshot.read_many(paths).items()}
 
 
 @functools.cache

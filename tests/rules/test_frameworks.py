@@ -2112,3 +2112,65 @@ def test_a_template_of_an_environment_without_autoescape_renders_markup(
     # (both XSS rules carry the sink; a scan with every scanner reports one finding each)
     found = _semgrep_found(repo, {"app.py": JINJA_ENVIRONMENTS, "mail.py": MAIL})
     assert found == [("xss", 14), ("xss", 16), ("xss-markup", 14), ("xss-markup", 16)]
+
+
+MODEL_ADDRESS = '''\
+from django.shortcuts import get_object_or_404, redirect
+
+from photos.models import Photo
+
+
+def caption(request, pk):
+    photo = get_object_or_404(Photo, pk=pk)
+    photo.caption = request.POST["caption"]
+    photo.save(update_fields=["caption"])
+    return redirect(photo.get_absolute_url())
+
+
+def back(request, pk):
+    photo = get_object_or_404(Photo, pk=pk)
+    return redirect(request.POST.get("next") or photo.get_absolute_url())
+'''
+
+
+def test_a_models_own_address_is_no_open_redirect_whatever_the_request_changed(
+        repo: GitRepo) -> None:
+    # `get_absolute_url()` is a path of this site; a `next` parameter beside it is not
+    found = _semgrep_found(repo, {"photos/views.py": MODEL_ADDRESS})
+    assert found == [("open-redirect", 15)]
+
+
+RUNNER_HELPER = '''\
+from flask import Flask, request
+
+from hooks import deliver
+from jobs import tasks
+
+app = Flask(__name__)
+
+
+def send_test(url):
+    return tasks.submit(deliver, url, "ping")
+
+
+def send_fixed(event):
+    return tasks.submit(deliver, "https://hooks.example.com/", event)
+
+
+@app.post("/test")
+def test_hook():
+    send_test(request.json["url"])
+    send_fixed(request.json["event"])
+    return "queued"
+'''
+
+
+def test_a_helper_handing_its_parameter_to_a_runner_is_a_wrapper(repo: GitRepo) -> None:
+    # `send_test(url)` hands `url` to `deliver` through the runner: its callers' data
+    # reaches the request; `send_fixed` hands only its event, in another place
+    found = _semgrep_found(repo, {
+        "app.py": RUNNER_HELPER, "jobs/__init__.py": "",
+        "jobs/tasks.py": "def submit(fn, *args):\n    return fn(*args)\n",
+        "hooks.py": "import requests\n\n\ndef deliver(url, event):\n"
+                    "    return requests.post(url, json={'e': event})\n"})
+    assert found == [("ssrf", 19)]

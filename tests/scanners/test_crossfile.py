@@ -666,3 +666,48 @@ def rotate():
 """)
     repo.commit()
     assert _at(_found(repo), "assay.python.command-injection.taint") == [("app.py", 10)]
+
+
+def test_an_object_a_class_method_makes_is_of_its_class(repo: GitRepo) -> None:
+    # `ReportService.from_app()` returns `cls(...)`: its `statement` (a name two
+    # classes define) is the service's, which renders through an autoescaping
+    # template; the other class's `statement` builds the HTML by hand
+    repo.write("reports.py", """\
+from flask import render_template_string
+
+
+class ReportService:
+    def __init__(self, title_prefix=""):
+        self.title_prefix = title_prefix
+
+    @classmethod
+    def from_app(cls):
+        return cls(title_prefix="Ledger")
+
+    def statement(self, title):
+        return render_template_string("<h1>{{ t }}</h1>", t=title)
+
+
+class RawReport:
+    def statement(self, title):
+        return "<h1>%s</h1>" % title
+""")
+    repo.write("app.py", """\
+from flask import Flask, request
+
+from reports import RawReport, ReportService
+
+app = Flask(__name__)
+
+
+@app.get("/statement")
+def statement():
+    return ReportService.from_app().statement(request.args["title"])
+
+
+@app.get("/raw")
+def raw():
+    return RawReport().statement(request.args["title"])
+""")
+    repo.commit()
+    assert _at(_found(repo), "assay.python.xss.taint") == [("app.py", 15)]

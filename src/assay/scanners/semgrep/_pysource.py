@@ -412,6 +412,24 @@ def _normalized(node: ast.expr, name: str) -> bool:
     return isinstance(node, ast.Name) and node.id == name
 
 
+def handed_call(call: ast.Call) -> list[ast.Call]:
+    """A runner's call (see RUNNERS) as the call it makes of the function it is handed
+    (`tasks.submit(deliver, url)` -> `deliver(url)`), at the runner's place."""
+    func = call.func
+    if not isinstance(func, ast.Attribute):
+        return []
+    if func.attr == QUEUED:
+        handed, args = func.value, call.args
+    elif func.attr in RUNNERS and len(call.args) > RUNNERS[func.attr]:
+        at = RUNNERS[func.attr]
+        handed, args = call.args[at], call.args[at + 1:]
+    else:
+        return []
+    if not isinstance(handed, ast.Name | ast.Attribute):
+        return []
+    return [ast.copy_location(ast.Call(func=handed, args=args, keywords=call.keywords), call)]
+
+
 def _last_name(node: ast.expr) -> str:
     """The last name of a (dotted) name: `fetch` of `tasks.fetch` ('' for others)."""
     return node.id if isinstance(node, ast.Name) else \
@@ -727,8 +745,9 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     within = guards.within(nodes) if wanted else []
     narrowed = _narrowed(node.body, wanted) if wanted else {}
     calls = tuple(_guarded(c, checked, within) for c in (
-        flow.param_call(n, (wanted - narrowed.get(id(n), frozenset())) | attributes)
-        for n in nodes if isinstance(n, ast.Call) and (wanted or attributes))
+        flow.param_call(call, (wanted - narrowed.get(id(n), frozenset())) | attributes)
+        for n in nodes if isinstance(n, ast.Call) and (wanted or attributes)
+        for call in (n, *handed_call(n)))
         if c is not None)
     if any(c.method and c.receiver.isidentifier() for c in calls):
         on = _methods_on_names(nodes)

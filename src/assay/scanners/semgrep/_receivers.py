@@ -189,19 +189,32 @@ def attribute_calls(node: ast.ClassDef) -> dict[str, ast.Call]:
 
 def factories(tree: ast.Module, names: Names) -> dict[str, str]:
     """Each module-level function annotated to return a class, or whose every return
-    is a call of one, with the class's qualified name."""
+    is a call of one, with the class's qualified name; and each class method of its
+    classes whose every return is a call of `cls` (`ReportService.from_app()`), as
+    `Class.method`."""
     out: dict[str, str] = {}
     for node in tree.body:
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            continue
-        ref = names.class_of(node.returns)
-        if not ref:
-            made = {names.class_of(r.value.func) if isinstance(r.value, ast.Call) else ""
-                    for r in ast.walk(node) if isinstance(r, ast.Return)}
-            ref = next(iter(made)) if len(made) == 1 else ""
-        if ref:
-            out[node.name] = ref
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            ref = names.class_of(node.returns) or _made_by_every_return(node, names)
+            if ref:
+                out[node.name] = ref
+        elif isinstance(node, ast.ClassDef):
+            own = names.class_of(ast.Name(id=node.name))
+            for method in node.body:
+                if isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef) and own \
+                        and any(_dotted(d) == "classmethod" for d in method.decorator_list) \
+                        and _made_by_every_return(method, names, cls=own) == own:
+                    out[f"{node.name}.{method.name}"] = own
     return out
+
+
+def _made_by_every_return(node: ast.FunctionDef | ast.AsyncFunctionDef, names: Names,
+                          cls: str = "") -> str:
+    """The class every return of the function is a call of (`cls(...)` is `cls`)."""
+    made = {(cls if cls and isinstance(r.value.func, ast.Name) and r.value.func.id == "cls"
+             else names.class_of(r.value.func)) if isinstance(r.value, ast.Call) else ""
+            for r in ast.walk(node) if isinstance(r, ast.Return)}
+    return next(iter(made)) if len(made) == 1 else ""
 
 
 def receivers(tree: ast.Module, names: Names,

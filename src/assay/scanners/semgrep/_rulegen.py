@@ -147,6 +147,11 @@ def _typed_receivers(klass: str, summaries: Summaries) -> list[tuple[str, str, s
         if kind != FACTORY:
             continue  # an annotated parameter: matched by the annotation itself
         forms = callee_forms(name, False, summaries)
+        owner = name.rsplit(".", 2)[-2] if name.count(".") >= 2 else ""
+        method = f"{short}.{name.rsplit('.', 1)[-1]}"  # a class method's call
+        if owner == short and summaries.defined(f"class:{short}") == 1 \
+                and method not in forms:
+            forms.append(method)
         out += [(FACTORY, form, "") for form in forms]
         bare = name.rsplit(".", 1)[-1]
         if bare not in forms and is_dotted_name(bare) and is_dotted_name(short):

@@ -711,3 +711,44 @@ def raw():
 """)
     repo.commit()
     assert _at(_found(repo), "assay.python.xss.taint") == [("app.py", 15)]
+
+
+def test_a_files_contents_do_not_carry_the_path_it_was_opened_by(repo: GitRepo) -> None:
+    # `load_cached(version)` returns what a cache file holds, not the version that
+    # named the file: its result is no request data (as the rules' own sanitizer of
+    # file contents says); a helper returning the version itself is
+    repo.write("cache.py", """\
+import json
+from pathlib import Path
+
+
+def load_cached(version):
+    with open(f"/srv/cache/release-{version}.json", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def load_text(version):
+    return json.loads(Path("/srv/cache", f"{version}.json").read_text())
+
+
+def echo(version):
+    return {"url": version}
+""")
+    repo.write("app.py", """\
+import requests
+from flask import Flask, request
+
+from cache import echo, load_cached, load_text
+
+app = Flask(__name__)
+
+
+@app.get("/release")
+def release():
+    requests.get(load_cached(request.args["v"])["url"], timeout=5)
+    requests.get(load_text(request.args["v"])["url"], timeout=5)
+    requests.get(echo(request.args["v"])["url"], timeout=5)
+    return "ok"
+""")
+    repo.commit()
+    assert _at(_found(repo), "assay.python.ssrf.taint") == [("app.py", 13)]

@@ -89,6 +89,8 @@ _CARRIERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "os.fspa
                        "urllib.parse.urljoin"})
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                            "request", "send"})
+_OPENERS = frozenset({"open", "io.open", "codecs.open", "builtins.open"})
+_READ_METHODS = frozenset({"read_text", "read_bytes"})  # pathlib's
 _HTTP_CLIENTS = frozenset({"requests.Session", "requests.session", "httpx.Client",
                            "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager"})
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
@@ -1450,12 +1452,12 @@ class _LocalFlow:
             raw, via = self._flow(escaped, seen)
             return False, ({HTML_ESCAPE} if raw or via else set())
         if isinstance(node, ast.Call):
+            if self._fetched(node) or self._opened(node):
+                return False, set()
             callee = self.resolve(node.func)
             if callee is not None and callee not in _TRANSPARENT and callee not in _CARRIERS:
                 raw, via = self._children_flow(node, seen)
                 return False, ({callee} if raw or via else set())
-            if self._fetched(node):
-                return False, set()
         return self._children_flow(node, seen)
 
     def _children_flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
@@ -1711,7 +1713,7 @@ class _LocalFlow:
             callee = self.resolve(node.func)
             if callee is not None and callee not in _TRANSPARENT:
                 return set()
-            if self._fetched(node):
+            if self._fetched(node) or self._opened(node):
                 return set()
         out: set[str] = set()
         for child in _value_nodes(node):
@@ -1723,6 +1725,15 @@ class _LocalFlow:
         statement bound it to."""
         bound = self.with_bound.get(name)
         return self.assigned.get(name, []) or ([bound] if bound is not None else [])
+
+    def _opened(self, call: ast.Call) -> bool:
+        """Whether `call` opens or reads a file (`open(path)`, `path.read_text()`): what
+        it gives is the file's contents, none of the path's text (as the rules' own
+        sanitizer of file contents says)."""
+        func = call.func
+        if isinstance(func, ast.Attribute) and func.attr in _READ_METHODS:
+            return True
+        return (self.resolve(func) or "") in _OPENERS
 
     def _fetched(self, call: ast.Call) -> bool:
         """Whether `call` is a request an HTTP client session makes (`client.get(url)`
@@ -1763,7 +1774,7 @@ class _LocalFlow:
             found: dict[str, frozenset[str]] = self._named(
                 "pass", name, lambda: _joined(self.passing(v) for v in self.assigned[name]))
             return found
-        if isinstance(node, ast.Call) and self._fetched(node):
+        if isinstance(node, ast.Call) and (self._fetched(node) or self._opened(node)):
             return {}
         children = list(_value_nodes(node))
         inner = _joined(self.passing(c) for c in children)
@@ -1774,6 +1785,9 @@ class _LocalFlow:
         return _joined([inner, {p: frozenset() for p in direct}], callee)
 
     def _name_flow(self, name: str, seen: frozenset[str]) -> tuple[bool, set[str]]:
+        bound = self.with_bound.get(name)
+        if name not in self.assigned and isinstance(bound, ast.Call) and self._opened(bound):
+            return False, set()  # `with open(path) as f`: the file's contents
         if name in self.assigned:
             def compute() -> tuple[bool, set[str]]:
                 raw, via = name in self.incoming, set[str]()

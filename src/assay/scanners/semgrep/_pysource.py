@@ -388,21 +388,8 @@ QUEUED = "delay"  # a task queue's call of a task function: `fetch.delay(url)`
 def handed_functions(every: list[ast.AST]) -> frozenset[str]:
     """The names of the functions the module hands to a runner (see RUNNERS) or queues
     (`f.delay(url)`)."""
-    out: set[str] = set()
-    for node in every:
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        handed: ast.expr | None = None
-        if isinstance(func, ast.Attribute) and func.attr in RUNNERS \
-                and len(node.args) > RUNNERS[func.attr]:
-            handed = node.args[RUNNERS[func.attr]]
-        elif isinstance(func, ast.Attribute) and func.attr == QUEUED:
-            handed = func.value
-        name = _last_name(handed) if handed is not None else ""
-        if name:
-            out.add(name)
-    return frozenset(out)
+    return frozenset(_last_name(call.func) for node in every if isinstance(node, ast.Call)
+                     for call in handed_call(node))
 
 
 def _normalized(node: ast.expr, name: str) -> bool:

@@ -158,7 +158,7 @@ def _made_of(value: ast.expr, names: Names, params: Mapping[str, str],
         parts = value.values if isinstance(value, ast.BoolOp) else [value.body, value.orelse]
         passed = [p for p in parts if isinstance(p, ast.Name) and p.id in given]
         made = {_made_of(p, names, params) for p in parts if p not in passed}
-        found = made | {params.get(p.id, "") for p in passed} - {""}
+        found = made | ({params.get(p.id, "") for p in passed} - {""})
         return found.pop() if passed and len(found) == 1 and "" not in made else ""
     if isinstance(value, ast.Call):
         return names.class_of(value.func)

@@ -148,15 +148,16 @@ def with_flows(findings: Sequence[Finding], wrappers: Sequence[SinkWrapper] = ()
     by_rule: dict[str, list[SinkWrapper]] = {}
     for wrapper in wrappers:
         by_rule.setdefault(wrapper.rule, []).append(wrapper)
+    files = {path: (text.split("\n"), _imported(text)) for path, text in (texts or {}).items()}
     out: list[Finding] = []
     for finding in findings:
         if not finding.flow:
             out.append(finding)
             continue
         flow = tuple(replace(step, path=finding.path) for step in finding.flow)
-        text = (texts or {}).get(finding.path)
+        lines, imported = files.get(finding.path, ([], None))
         flow = _through(finding, flow, by_rule.get(finding.rule_id, []),
-                        _lead(finding, text or ""), None if text is None else _imported(text))
+                        _lead(finding, lines), imported)
         message = finding.message if finding.rule_id in RELOCATED_RULES \
             else with_flow(finding.message, flow)
         out.append(replace(finding, flow=flow, message=message))
@@ -169,13 +170,11 @@ _CALLEE = re.compile(r"([A-Za-z_][\w.]*)\s*\($")
 LEAD_LINES = 12  # how far up a call written over several lines is looked for
 
 
-def _lead(finding: Finding, text: str) -> str:
-    """The lines of `text` just before the finding's line (its call may open there)."""
+def _lead(finding: Finding, lines: Sequence[str]) -> str:
+    """The file's `lines` just before the finding's line (its call may open there)."""
     start = finding.span.start_line
-    if not text or start <= 1:
-        return ""
-    lines = text.split("\n")[max(0, start - 1 - LEAD_LINES) : start - 1]
-    return "\n".join(lines) + "\n" if lines else ""
+    above = lines[max(0, start - 1 - LEAD_LINES) : start - 1] if start > 1 else []
+    return "\n".join(above) + "\n" if above else ""
 
 
 def _imported(text: str) -> frozenset[str]:
@@ -183,8 +182,8 @@ def _imported(text: str) -> frozenset[str]:
     `name.helper(...)` may name besides an object)."""
     try:
         tree = ast.parse(text)
-    except (SyntaxError, ValueError):
-        return frozenset()
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()  # not Python (a template), or past the parser's limits
     return frozenset((alias.asname or alias.name).split(".")[0] for node in ast.walk(tree)
                      if isinstance(node, ast.Import | ast.ImportFrom) for alias in node.names)
 

@@ -25,7 +25,7 @@ from typing import Any
 from assay.scanners.semgrep._pack import COPY_MARK, Rule, RuleFile, Rules
 from assay.scanners.semgrep._parsers import CLOSED, OPEN, closed_factories, factory_sinks
 from assay.scanners.semgrep._prefilter import pattern_tokens, token_word
-from assay.scanners.semgrep._pysource import VALUE_PARAM, gives_no_text
+from assay.scanners.semgrep._pysource import QUEUED, RUNNERS, VALUE_PARAM, gives_no_text
 from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY
 from assay.scanners.semgrep._rulefiles import include_of
 from assay.scanners.semgrep._sinks import (
@@ -278,10 +278,9 @@ def _handed_to(template: str) -> Callable[[str], str]:
 
 # a function handed to a runner with its arguments is called with them (the project's
 # code hands one: see _pysource.handed_functions)
-_HANDED = tuple(_handed_to(t) for t in (
-    "$RUNNER.add_task({f}, {args})", "$RUNNER.submit({f}, {args})",
-    "asyncio.to_thread({f}, {args})", "$LOOP.run_in_executor($EXECUTOR, {f}, {args})",
-    "{f}.delay({args})"))
+_HANDED = (*(_handed_to(f"$RUNNER.{name}({''.join(f'$BEFORE{i}, ' for i in range(at))}"
+                        "{f}, {args})") for name, at in RUNNERS.items()),
+           _handed_to(f"{{f}}.{QUEUED}({{args}})"))
 
 
 def trusted_calls(rule: dict[str, Any]) -> set[str]:

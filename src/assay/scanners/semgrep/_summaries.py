@@ -183,9 +183,14 @@ class CallIndex:
                       else list(self._by_name.values()))
             literal = expression.replace(r"\.", ".")
             # most are a name written out (`subprocess\.run`): compared, not compiled
-            matches: Callable[[str], object] = (
-                literal.__eq__ if re.escape(literal) == expression
-                else re.compile(expression).fullmatch)
+            if re.escape(literal) == expression:
+                def matches(callee: str) -> bool:
+                    return callee == literal
+            else:
+                pattern = re.compile(expression)
+
+                def matches(callee: str) -> bool:
+                    return pattern.fullmatch(callee) is not None
             found = self._matched[expression] = [
                 pair for group in groups for callee, pairs in group.items()
                 if matches(callee) for pair in pairs]

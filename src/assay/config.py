@@ -14,136 +14,170 @@ import json
 import tomllib
 import typing
 from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from annotated_types import Ge, Gt
 
 from assay.choices import FAIL_ON_CHOICES as FAIL_ON_CHOICES  # re-exported
 from assay.errors import ConfigError
+
+if typing.TYPE_CHECKING:
+    from pydantic import ValidationError
 
 DEFAULT_SCANNERS = ("bandit", "semgrep")
 TEST_CODE_CHOICES = ("skip", "report", "block")
 """What findings in test code do, least strict first (normalize/policy.py)."""
 
+# The tables are frozen dataclasses, validated by pydantic at the file boundary only: a
+# scan without a configuration file never imports pydantic (a pre-commit hook pays about
+# 0.15 s for it). Every table forbids keys it does not know.
+_TABLE: typing.Final[dict[str, Any]] = {"extra": "forbid"}
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class _Check:
+    """A field's check after pydantic has validated its type (pydantic reads this
+    metadata of an `Annotated` field; nothing is imported before a file is validated)."""
+
+    def __init__(self, check: typing.Callable[[Any], Any]) -> None:
+        self.check = check
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(self.check, handler(source))
 
 
-class ScanConfig(_Strict):
+def _one_of(choices: Sequence[str]) -> _Check:
+    """The value lowercased, which must be one of `choices` (None passes)."""
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.lower() not in choices:
+            raise ValueError(f"must be one of {', '.join(choices)}")
+        return value.lower()
+    return _Check(check)
+
+
+def _regexes(value: tuple[str, ...]) -> tuple[str, ...]:
+    import re
+
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
+    return value
+
+
+@dataclass(frozen=True)
+class ScanConfig:
     """The `[scan]` table."""
+
+    __pydantic_config__: typing.ClassVar[dict[str, Any]] = _TABLE
 
     scanners: tuple[str, ...] = DEFAULT_SCANNERS
     exclude: tuple[str, ...] = ()
-    fail_on: str = "high"
-    test_code: str = "report"
-    max_file_size: int = Field(default=2_000_000, gt=0)
-    jobs: int = Field(default=0, ge=0)
-    semgrep_timeout: float = Field(default=1800.0, gt=0)
-    semgrep_file_timeout: float = Field(default=30.0, ge=0)
+    fail_on: Annotated[str, _one_of(FAIL_ON_CHOICES)] = "high"
+    test_code: Annotated[str, _one_of(TEST_CODE_CHOICES)] = "report"
+    max_file_size: Annotated[int, Gt(0)] = 2_000_000
+    jobs: Annotated[int, Ge(0)] = 0
+    semgrep_timeout: Annotated[float, Gt(0)] = 1800.0
+    semgrep_file_timeout: Annotated[float, Ge(0)] = 30.0
     ledger: str | None = None
 
-    @field_validator("fail_on")
-    @classmethod
-    def _fail_on(cls, value: str) -> str:
-        if value.lower() not in FAIL_ON_CHOICES:
-            raise ValueError(f"must be one of {', '.join(FAIL_ON_CHOICES)}")
-        return value.lower()
 
-    @field_validator("test_code")
-    @classmethod
-    def _test_code(cls, value: str) -> str:
-        if value.lower() not in TEST_CODE_CHOICES:
-            raise ValueError(f"must be one of {', '.join(TEST_CODE_CHOICES)}")
-        return value.lower()
-
-
-class TierMatch(_Strict):
+@dataclass(frozen=True)
+class TierMatch:
     """One matcher of a risk class: changed files matching `files` (exclude patterns
     syntax), and when `lines` is set, changed lines matching one of those regexes.
     Removed lines count only with `removed = true`; Python import statements (`from
     flask import request`, and the lines of a parenthesized import) count only while
     `imports` is true: importing a name changes no behaviour, using it does."""
 
+    __pydantic_config__: typing.ClassVar[dict[str, Any]] = _TABLE
+
     files: tuple[str, ...] = ("*.py",)
     exclude: tuple[str, ...] = ()
-    lines: tuple[str, ...] = ()
+    lines: Annotated[tuple[str, ...], _Check(_regexes)] = ()
     removed: bool = False
     imports: bool = True
 
-    @field_validator("lines")
-    @classmethod
-    def _regexes(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        import re
 
-        for pattern in value:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"invalid regular expression {pattern!r}: {exc}") from None
-        return value
-
-
-class TierClass(_Strict):
+@dataclass(frozen=True)
+class TierClass:
     """A change-risk class: it fires when any matcher matches or a size threshold is met.
     `llm` says whether it asks for LLM review."""
+
+    __pydantic_config__: typing.ClassVar[dict[str, Any]] = _TABLE
 
     description: str = ""
     enabled: bool = True
     llm: bool = True
     match: tuple[TierMatch, ...] = ()
-    min_changed_lines: int | None = Field(default=None, gt=0)
-    min_changed_files: int | None = Field(default=None, gt=0)
+    min_changed_lines: Annotated[int, Gt(0)] | None = None
+    min_changed_files: Annotated[int, Gt(0)] | None = None
 
 
-class TierConfig(_Strict):
+@dataclass(frozen=True)
+class TierConfig:
     """The `[tier]` table: `classes` replace or add to the built-in classes by name."""
 
+    __pydantic_config__: typing.ClassVar[dict[str, Any]] = _TABLE
+
     llm_scanners: tuple[str, ...] = ()
-    classes: dict[str, TierClass] = {}
-    max_triggers: int = Field(default=20, gt=0)
+    classes: dict[str, TierClass] = field(default_factory=dict)
+    max_triggers: Annotated[int, Gt(0)] = 20
 
 
-class GateConfig(_Strict):
+@dataclass(frozen=True)
+class GateConfig:
     """The `[gate]` table: threshold (default `[scan] fail_on`) and required scanners."""
 
-    fail_on: str | None = None
+    __pydantic_config__: typing.ClassVar[dict[str, Any]] = _TABLE
+
+    fail_on: Annotated[str | None, _one_of(FAIL_ON_CHOICES)] = None
     require_llm: bool = False
 
-    @field_validator("fail_on")
-    @classmethod
-    def _fail_on(cls, value: str | None) -> str | None:
-        if value is not None and value.lower() not in FAIL_ON_CHOICES:
-            raise ValueError(f"must be one of {', '.join(FAIL_ON_CHOICES)}")
-        return None if value is None else value.lower()
 
-
-class ProofConfig(_Strict):
+@dataclass(frozen=True)
+class ProofConfig:
     """The `[proof]` table: the interpreter proofs run with, their limits, and the budget
     of `assay prove --generate`."""
 
+    __pydantic_config__: typing.ClassVar[dict[str, Any]] = _TABLE
+
     python: str | None = None
-    timeout: float = Field(default=120.0, gt=0)
-    memory_mb: int = Field(default=2048, gt=0)
-    generate_max_steps: int = Field(default=3, gt=0)
-    generate_max_output_tokens: int = Field(default=8000, gt=0)
-    generate_time_box: float = Field(default=300.0, gt=0)
+    timeout: Annotated[float, Gt(0)] = 120.0
+    memory_mb: Annotated[int, Gt(0)] = 2048
+    generate_max_steps: Annotated[int, Gt(0)] = 3
+    generate_max_output_tokens: Annotated[int, Gt(0)] = 8000
+    generate_time_box: Annotated[float, Gt(0)] = 300.0
 
 
-class Config(_Strict):
+@dataclass(frozen=True)
+class Config:
     """The whole configuration file. `scanners` holds named scanner definitions."""
 
-    scan: ScanConfig = ScanConfig()
-    scanners: dict[str, dict[str, Any]] = {}
-    tier: TierConfig = TierConfig()
-    gate: GateConfig = GateConfig()
-    proof: ProofConfig = ProofConfig()
+    __pydantic_config__: typing.ClassVar[dict[str, Any]] = _TABLE
+
+    scan: ScanConfig = field(default_factory=ScanConfig)
+    scanners: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tier: TierConfig = field(default_factory=TierConfig)
+    gate: GateConfig = field(default_factory=GateConfig)
+    proof: ProofConfig = field(default_factory=ProofConfig)
+
+
+def dump(table: Any) -> dict[str, Any]:
+    """A table (a `Config` or one of its parts) as the JSON values a file would hold."""
+    loaded: dict[str, Any] = json.loads(json.dumps(asdict(table)))
+    return loaded
 
 
 def config_hash(config: Config) -> str:
     """sha256 of the canonical JSON of a configuration."""
-    text = json.dumps(config.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    text = json.dumps(dump(config), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -187,14 +221,41 @@ def assay_table(data: dict[str, Any], pyproject: bool) -> dict[str, Any] | None:
 
 def validate(data: Any, source: str) -> Config:
     """The table as a `Config`; ConfigError naming the source and the first bad key."""
+    return validate_as(Config, data, source)
+
+
+def validate_as[Table](table: type[Table], data: Any, source: str) -> Table:
+    """`data` as a `table` (one of the configuration's dataclasses); ConfigError naming
+    the source and the first bad key. An empty table is the defaults, without pydantic."""
+    if data == {}:
+        return table()
+    from pydantic import ValidationError
+
     try:
-        return Config.model_validate(data)
+        validated: Table = _adapter(table).validate_python(data)
     except ValidationError as exc:
-        raise ConfigError(f"{source}: {validation_message(exc, Config)}",
+        raise ConfigError(f"{source}: {validation_message(exc, table)}",
                           "see docs/configuration.md for the keys and their types") from None
+    return validated
 
 
-def validation_message(exc: ValidationError, model: type[BaseModel], table: str = "") -> str:
+_ADAPTERS: dict[type[Any], Any] = {}
+
+
+def _adapter(table: type[Any]) -> Any:
+    """pydantic's validator of `table`, built once."""
+    if table not in _ADAPTERS:
+        from pydantic import TypeAdapter
+
+        _ADAPTERS[table] = TypeAdapter(table)
+    return _ADAPTERS[table]
+
+
+_UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
+"""How pydantic names a key a table does not have (a model's, a dataclass's)."""
+
+
+def validation_message(exc: ValidationError, model: type[Any], table: str = "") -> str:
     """The first problem of a failed validation of `table` (a dotted table name, '' for
     the file's top level) in words.
 
@@ -203,9 +264,9 @@ def validation_message(exc: ValidationError, model: type[BaseModel], table: str 
     'model'?".
     """
     errors = exc.errors()
-    first = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+    first = next((e for e in errors if e["type"] in _UNKNOWN_KEY), errors[0])
     loc = [str(part) for part in first["loc"]]
-    if first["type"] != "extra_forbidden" or not loc:
+    if first["type"] not in _UNKNOWN_KEY or not loc:
         return f"{'.'.join(filter(None, [table, *loc])) or '(top level)'}: {first['msg']}"
     *parents, key = loc
     where = ".".join(filter(None, [table, *parents]))
@@ -214,20 +275,32 @@ def validation_message(exc: ValidationError, model: type[BaseModel], table: str 
     return f"unknown key '{key}' in {f'[{where}]' if where else 'the top level'}{suggestion}"
 
 
-def known_keys(model: type[BaseModel], path: Sequence[str]) -> list[str]:
-    """The keys allowed in the table at `path` below `model` ([] when it is not a model)."""
+def known_keys(model: type[Any], path: Sequence[str]) -> list[str]:
+    """The keys allowed in the table at `path` below `model` (a pydantic model or a
+    dataclass; [] when it is not a table)."""
     current: Any = model
     for part in path:
-        if isinstance(current, type) and issubclass(current, BaseModel):
-            field = current.model_fields.get(part)
-            if field is None:
+        keys = _fields(current)
+        if keys is not None:
+            if part not in keys:
                 return []
-            current = field.annotation
+            current = keys[part]
         else:  # an entry of a dict[str, X] or tuple[X, ...] field: X
             args = [a for a in typing.get_args(current) if a is not str and a is not ...]
             if typing.get_origin(current) not in (dict, tuple) or len(args) != 1:
                 return []
             current = args[0]
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
-    return []
+    return list(_fields(current) or {})
+
+
+def _fields(table: Any) -> dict[str, Any] | None:
+    """The fields of a table type and their types (None when it is not a table)."""
+    if not isinstance(table, type):
+        return None
+    if is_dataclass(table):
+        hints = typing.get_type_hints(table)
+        return {f.name: hints[f.name] for f in fields(table)}
+    model_fields = getattr(table, "model_fields", None)  # a pydantic model
+    if isinstance(model_fields, dict):
+        return {name: info.annotation for name, info in model_fields.items()}
+    return None

@@ -35,6 +35,7 @@ from assay.config import (
     Config,
     assay_table,
     config_hash,
+    dump,
     parse_toml,
     read_toml,
     validate,
@@ -177,9 +178,9 @@ def _combine(operator: list[Source], tree: Source | None, unsafe: bool,
 def apply_tree(operator: Config, tree: Config, keys: list[str], source: str,
                unsafe: bool = False) -> tuple[dict[str, Any], list[Ignored]]:
     """The operator's configuration with the tree's `keys` applied where they tighten."""
-    effective = operator.model_dump(mode="json")
-    op_values = operator.model_dump(mode="json")
-    tree_values = tree.model_dump(mode="json")
+    effective = dump(operator)
+    op_values = dump(operator)
+    tree_values = dump(tree)
     ignored: list[Ignored] = []
     for key in keys:
         op_value, tree_value = _get(op_values, key), _get(tree_values, key)
@@ -210,7 +211,7 @@ def _rank(threshold: str) -> int:
 
 def _threshold(reference: str) -> Rule:
     def rule(operator: Config, value: Any) -> tuple[Any, str]:
-        current = _get(operator.model_dump(mode="json"), reference) \
+        current = _get(dump(operator), reference) \
             or operator.scan.fail_on
         if value is None or _rank(str(value)) > _rank(current):
             return None, (f"it would loosen the operator's threshold ({current!r}); the tree "

@@ -94,3 +94,36 @@ except SystemExit as exc:
     run = (tmp_path / "run.json").read_text(encoding="utf-8")
     assert "B602" in run
     assert "assay.scanners.bandit" in modules
+
+
+SCAN_TO_JSON = """
+import sys
+from assay.cli import main
+try:
+    main(["scan", "-q", "-j", "1", "--no-record", "-f", "json", "-o", {out!r}, {repo!r}])
+except SystemExit as exc:
+    exit_code = exc.code
+"""
+
+
+def test_a_scan_without_configuration_imports_no_pydantic(tmp_path: Path) -> None:
+    """The configuration's tables are validated by pydantic at the file boundary only: a
+    project without an assay table (a pre-commit hook's usual case) never pays for it."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("pyproject.toml", "[project]\nname = 'app'\n")
+    repo.write("app.py", "import subprocess\n\nsubprocess.call('ls', shell=True)\n")
+    repo.commit()
+    out = tmp_path / "run.json"
+    modules, values = modules_after(SCAN_TO_JSON.format(out=str(out), repo=str(repo.path)),
+                                    tmp_path)
+    assert "pydantic" not in modules
+    assert values["exit_code"] in (0, 1) and "B602" in out.read_text(encoding="utf-8")
+    assert {"assay.scanners.bandit", "assay.scanners.semgrep", "assay.config"} <= modules
+    # control: a table to validate brings pydantic in, and it is validated (a typo is a
+    # configuration error)
+    repo.write("pyproject.toml", "[project]\nname = 'app'\n\n[tool.assay.scan]\n"
+                                 "fail_onn = 'low'\n")
+    repo.commit()
+    modules, values = modules_after(SCAN_TO_JSON.format(out=str(out), repo=str(repo.path)),
+                                    tmp_path)
+    assert "pydantic" in modules and values["exit_code"] == 2

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assay.config import Config
+from assay.config import validate
 from assay.trust import TIGHTENING, apply_tree
 
 THRESHOLDS = ("info", "low", "medium", "high", "critical", "none")
@@ -55,10 +55,10 @@ def _keys(table: dict[str, Any]) -> list[str]:
 @given(tables, tables)
 def test_the_tree_never_loosens(operator_table: dict[str, Any], tree_table: dict[str, Any],
                                 ) -> None:
-    operator = Config.model_validate(operator_table)
-    tree = Config.model_validate(tree_table)
+    operator = validate(operator_table, "operator")
+    tree = validate(tree_table, "tree")
     effective_table, ignored = apply_tree(operator, tree, _keys(tree_table), "assay.toml")
-    effective = Config.model_validate(effective_table)
+    effective = validate(effective_table, "effective")
     assert _rank(effective.scan.fail_on) <= _rank(operator.scan.fail_on)
     op_gate = operator.gate.fail_on or operator.scan.fail_on
     assert _rank(effective.gate.fail_on or effective.scan.fail_on) <= _rank(op_gate)
@@ -68,7 +68,7 @@ def test_the_tree_never_loosens(operator_table: dict[str, Any], tree_table: dict
         assert name in ("bandit", "semgrep") or "type" in operator.scanners.get(name, {})
     tightenable = set(TIGHTENING)
     for section in ("scan", "gate", "proof", "tier"):
-        for key, value in getattr(operator, section).model_dump().items():
+        for key, value in vars(getattr(operator, section)).items():
             if f"{section}.{key}" not in tightenable:
                 assert getattr(getattr(effective, section), key) == value, (section, key)
     assert effective.scanners == operator.scanners

@@ -206,3 +206,18 @@ def test_tier_on_a_change_that_only_imports_request_names_no_route(repo: GitRepo
                            f"{head}..{route}", str(repo.path)], capture_output=True,
                           text=True, check=True)
     assert "routes" in {c["name"] for c in json.loads(proc.stdout)["classes"]}
+
+
+def test_the_built_in_classes_are_what_the_configuration_validator_makes_of_them() -> None:
+    """The packaged classes are built without pydantic (every gate reads them): the same
+    tables, validated as a configuration's `[tier]`, give the same classes."""
+    from assay.config import validate_as
+    from assay.workflow.tier import default_classes, packaged_tables
+
+    tables = packaged_tables()
+    validated = validate_as(TierConfig, {"classes": tables}, "tier_defaults.toml").classes
+    assert dict(default_classes()) == validated
+    assert {"auth", "routes"} <= set(validated)
+    matchers = [m for c in default_classes().values() for m in c.match]
+    assert matchers and all(isinstance(m.files, tuple) and isinstance(m.lines, tuple)
+                            for m in matchers)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from assay.choices import LlmMode as LlmMode  # re-exported: the mode is part of a plan
 from assay.config import Config, TierClass, TierConfig, TierMatch
@@ -80,8 +81,25 @@ class TierResult:
 @cache
 def default_classes() -> Mapping[str, TierClass]:
     """The built-in classes, read from the packaged `tier_defaults.toml`."""
+    return {name: _packaged_class(table) for name, table in packaged_tables().items()}
+
+
+def packaged_tables() -> dict[str, dict[str, Any]]:
+    """The built-in classes' tables as `tier_defaults.toml` writes them."""
     text = resources.files("assay.workflow").joinpath("tier_defaults.toml").read_text("utf-8")
-    return TierConfig.model_validate(tomllib.loads(text)).classes
+    tables: dict[str, dict[str, Any]] = tomllib.loads(text)["classes"]
+    return tables
+
+
+def _packaged_class(table: Mapping[str, Any]) -> TierClass:
+    """A built-in class from its table: assay's own file, of the shape a configuration's
+    class has (a test holds it to the configuration's validation), built without the
+    validator a configuration file needs."""
+    def tuples(values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+
+    matchers = tuple(TierMatch(**tuples(m)) for m in table.get("match", ()))
+    return TierClass(**{**tuples(table), "match": matchers})
 
 
 def effective_classes(config: TierConfig) -> dict[str, TierClass]:

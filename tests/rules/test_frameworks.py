@@ -2168,3 +2168,94 @@ def test_a_helper_handing_its_parameter_to_a_runner_is_a_wrapper(repo: GitRepo) 
         "hooks.py": "import requests\n\n\ndef deliver(url, event):\n"
                     "    return requests.post(url, json={'e': event})\n"})
     assert found == [("ssrf", 19)]
+
+
+PICKED_SERVICE = '''\
+import asyncio
+import json
+import logging
+from pathlib import Path
+
+import requests
+
+from app.catalog import Catalog
+
+log = logging.getLogger(__name__)
+CACHE = Path("/var/cache/builder")
+
+
+def download(url, target):
+    target.write_bytes(requests.get(url, timeout=30).content)
+
+
+def _cached_release(stub: str, version: str):
+    cache = CACHE / stub / f"{version}.json"
+    if cache.is_file():
+        with open(cache, encoding="utf-8") as handle:
+            return json.load(handle)
+    return None
+
+
+def _release(stub: str, version: str | None = None):
+    if version:
+        hit = _cached_release(stub, version)
+        if hit:
+            return hit
+    releases = Catalog.releases(stub)
+    log.debug(f"releases of {stub}: {len(releases)} ({version})")
+    release = next((r for r in releases if r["version"] == version), None)
+    if release is None:
+        raise ValueError(f"no release {version} of {stub}")
+    return release
+
+
+def _mirror(stub: str, version: str):
+    return {"archive_url": f"https://{version}.mirror.example.com/{stub}.zip"}
+
+
+async def build(data, stub):
+    release = _release(stub, data.version)
+    await asyncio.to_thread(download, release["archive_url"], CACHE / "stub.zip")
+    return release
+
+
+async def build_from_mirror(data, stub):
+    release = _mirror(stub, data.version)
+    await asyncio.to_thread(download, release["archive_url"], CACHE / "stub.zip")
+    return release
+'''
+PICKED_VIEWS = '''\
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from app.builder import build, build_from_mirror
+
+router = APIRouter()
+
+
+class BuildRequest(BaseModel):
+    version: str
+
+
+@router.post("/build")
+async def build_view(data: BuildRequest):
+    return await build(data, "stub")
+
+
+@router.post("/mirror")
+async def mirror_view(data: BuildRequest):
+    return await build_from_mirror(data, "stub")
+'''
+
+
+def test_a_helper_carries_only_the_arguments_its_return_can_hold(repo: GitRepo) -> None:
+    # `_release(stub, version)` returns a release picked by the version among the
+    # catalogue's (or a cached file's contents): the version picks, it is not returned,
+    # so the archive URL is not the request's; `_mirror` builds the URL from the version.
+    # The version does name the cache file opened (a path the request chooses).
+    found = _semgrep_found(repo, {
+        "app/__init__.py": "", "app/builder.py": PICKED_SERVICE, "app/views.py": PICKED_VIEWS,
+        "app/catalog.py": "import requests\n\n\nclass Catalog:\n    @classmethod\n"
+                          "    def releases(cls, stub):\n        return requests.get(\n"
+                          "            'https://ext.example.com/' + stub, timeout=5).json()\n"})
+    assert found == [("path-traversal", 15), ("ssrf", 20)]

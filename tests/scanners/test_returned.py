@@ -7,7 +7,9 @@ import pytest
 from assay.scanners.semgrep._pysource import read_module
 
 CASES = '''\
+import logging
 import os
+import pathlib
 import subprocess
 
 
@@ -70,6 +72,42 @@ def no_return(a, b):
 
 def via_locals(a, b):
     return locals()["b"]
+
+
+def picked(releases, version):
+    return next((r for r in releases if r.version == version), None)
+
+
+def picked_element(releases, version):
+    return next((version for r in releases if r.version), None)
+
+
+def cached(folder, name):
+    with open(os.path.join(folder, name), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def read_path(folder, name):
+    return pathlib.Path(folder, name).read_text()
+
+
+def from_cache_or_list(items: list, key: str | None = None):
+    if key:
+        hit = cached("/srv/cache", key)
+        if hit:
+            return hit
+    logging.debug(f"no cache for {key}")
+    return items[0]
+
+
+def untyped_name(name, version):
+    hit = cached(name, version)
+    return name
+
+
+def typed_name(name: str, version):
+    hit = cached(name, version)
+    return name
 '''
 
 
@@ -92,6 +130,19 @@ def unreturned() -> dict[str, tuple[str, ...]]:
     ("by_walrus", ()),
     ("no_return", ()),  # nothing returned: nothing to say (a constant summary's job)
     ("via_locals", ()),
+    # a comprehension's filter picks among the items: none of its names is returned
+    ("picked", ("version",)),
+    ("picked_element", ()),  # control: the element is the parameter
+    # a file's contents carry none of its path
+    ("cached", ("folder", "name")),
+    ("read_path", ("folder", "name")),
+    # a function of the module whose return holds none of `key`; an f-string handed to
+    # a call is a new string (the call cannot store `items` into `key`)
+    ("from_cache_or_list", ("key",)),
+    # a call handed `name` and `version` may store one into the other, unless `name` is
+    # a string by its annotation
+    ("untyped_name", ()),
+    ("typed_name", ("version",)),
 ])
 def test_parameters_no_return_value_can_hold(unreturned: dict[str, tuple[str, ...]],
                                              function: str, expected: tuple[str, ...]) -> None:

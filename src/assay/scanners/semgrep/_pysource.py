@@ -27,7 +27,15 @@ from assay.scanners.semgrep._receivers import (
     receivers,
     unwrapped,
 )
-from assay.scanners.semgrep._returned import unreturned_params
+from assay.scanners.semgrep._returned import (
+    OPENERS,
+    READ_METHODS,
+    Read,
+    Unreturned,
+    module_unreturned,
+    scalar_annotation,
+    unreturned_params,
+)
 
 FLASK_REQUEST = "flask.request"
 FLASK_ATTRS = frozenset({
@@ -89,8 +97,6 @@ _CARRIERS = frozenset({"os.path.join", "posixpath.join", "ntpath.join", "os.fspa
                        "urllib.parse.urljoin"})
 _HTTP_METHODS = frozenset({"get", "post", "put", "patch", "delete", "head", "options",
                            "request", "send"})
-_OPENERS = frozenset({"open", "io.open", "codecs.open", "builtins.open"})
-_READ_METHODS = frozenset({"read_text", "read_bytes"})  # pathlib's
 _HTTP_CLIENTS = frozenset({"requests.Session", "requests.session", "httpx.Client",
                            "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager"})
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
@@ -336,7 +342,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
                for node in tree.body if isinstance(node, ast.ClassDef)}
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
-                   attribute_made, methods)
+                   attribute_made, methods, _module_unreturned(tree))
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     stores: list[tuple[str, str, str, int]] = []
@@ -596,6 +602,8 @@ class _Scope:
     attribute_made: Mapping[tuple[str, str], ast.Call] = field(default_factory=dict)
     # the methods each of its classes defines in its own body
     methods: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # what the returns of its functions cannot hold, by function (see _returned)
+    unreturned: Mapping[str, Unreturned] = field(default_factory=dict)
 
 
 def _imports(every: list[ast.AST], module: str) -> dict[str, str]:
@@ -749,9 +757,34 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     guard, checks, returned = guards.of(nodes)
     # only a function returning some parameters and not others has any to tell
     unreturned = () if nested or not returns or len(params) < 2 \
-        else unreturned_params(nodes, params)
+        else unreturned_params(nodes, params, scope.unreturned,
+                               _scalar_params((*args.posonlyargs, *args.args, *args.kwonlyargs)))
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
                          checks, returned, unreturned)
+
+
+def _module_unreturned(tree: ast.Module) -> dict[str, Unreturned]:
+    """What the return of each module-level function cannot hold (see _returned): a
+    function defining others, or a generator, is left out."""
+    functions: dict[str, Read] = {}
+    positional: dict[str, int] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        nested: list[ast.AST] = []
+        nodes = list(_own_nodes(node, nested))
+        if nested or any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
+            continue
+        args = node.args
+        every = (*args.posonlyargs, *args.args, *args.kwonlyargs)
+        functions[node.name] = (nodes, [a.arg for a in every], _scalar_params(every))
+        positional[node.name] = len(args.posonlyargs) + len(args.args)
+    return module_unreturned(functions, positional)
+
+
+def _scalar_params(arguments: Iterable[ast.arg]) -> frozenset[str]:
+    """The parameters annotated as strings or numbers (see _returned)."""
+    return frozenset(a.arg for a in arguments if scalar_annotation(a.annotation))
 
 
 _CONTAINMENT = frozenset({"is_relative_to", "startswith", "commonpath"})
@@ -1443,13 +1476,27 @@ class _LocalFlow:
                 return False, set()
             callee = self.resolve(node.func)
             if callee is not None and callee not in _TRANSPARENT and callee not in _CARRIERS:
-                raw, via = self._children_flow(node, seen)
+                raw, via = self._children_flow(node, seen, self.carried(node))
                 return False, ({callee} if raw or via else set())
         return self._children_flow(node, seen)
 
-    def _children_flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
+    def carried(self, call: ast.Call) -> list[ast.AST] | None:
+        """The parts of a call of a function of this module its result can hold (its
+        arguments but those its return cannot hold: see _returned); None for a call of
+        anything else."""
+        func = call.func
+        if not isinstance(func, ast.Name) or func.id in self.assigned \
+                or func.id not in self.scope.unreturned \
+                or self.resolve(func) != f"{self.scope.module}.{func.id}":
+            return None
+        positions, names = self.scope.unreturned[func.id]
+        return [func, *(a for i, a in enumerate(call.args) if i not in positions),
+                *(k.value for k in call.keywords if k.arg not in names)]
+
+    def _children_flow(self, node: ast.AST, seen: frozenset[str],
+                       children: list[ast.AST] | None = None) -> tuple[bool, set[str]]:
         raw, via = False, set[str]()
-        for child in _value_nodes(node):
+        for child in _value_nodes(node) if children is None else children:
             child_raw, child_via = self._flow(child, seen)
             raw, via = raw or child_raw, via | child_via
         return raw, via
@@ -1718,9 +1765,9 @@ class _LocalFlow:
         it gives is the file's contents, none of the path's text (as the rules' own
         sanitizer of file contents says)."""
         func = call.func
-        if isinstance(func, ast.Attribute) and func.attr in _READ_METHODS:
+        if isinstance(func, ast.Attribute) and func.attr in READ_METHODS:
             return True
-        return (self.resolve(func) or "") in _OPENERS
+        return (self.resolve(func) or "") in OPENERS
 
     def _fetched(self, call: ast.Call) -> bool:
         """Whether `call` is a request an HTTP client session makes (`client.get(url)`
@@ -1763,7 +1810,8 @@ class _LocalFlow:
             return found
         if isinstance(node, ast.Call) and (self._fetched(node) or self._opened(node)):
             return {}
-        children = list(_value_nodes(node))
+        carried = self.carried(node) if isinstance(node, ast.Call) else None
+        children = list(_value_nodes(node)) if carried is None else carried
         inner = _joined(self.passing(c) for c in children)
         callee = self.resolve(node.func) if isinstance(node, ast.Call) else None
         if callee is None or callee in _TRANSPARENT:

@@ -9,14 +9,28 @@ object it is passed into or stored on (a call or a stored item with a returned n
 may be mutable takes every name of that statement along). A function that defines
 functions, lambdas or classes of its own, or reads `locals()`/`vars()`, has every
 parameter returned.
+
+What a value holds is read as the taint rules read it: a comprehension's filter (`next(r
+for r in releases if r.version == version)`) picks among the items and gives none of its
+own names; a file opened or read (`with open(path) as f`) gives its contents, not the
+path; a call of a function of the same module gives only the arguments that function's
+own return can hold (`Unreturned`, worked out for the module first). A call can change
+only the objects it is handed as they are (its receiver, a name or attribute passed,
+the items of a literal container), never a new value built in its arguments (an
+f-string, a sum, another call's result).
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 _OPAQUE = frozenset({"locals", "vars", "globals", "eval", "exec"})
+OPENERS = frozenset({"open", "io.open", "codecs.open", "builtins.open"})
+READ_METHODS = frozenset({"read_text", "read_bytes"})  # pathlib's
+
+Unreturned = tuple[tuple[int, ...], tuple[str, ...]]
+"""A function's parameters its return cannot hold: by position, and by name."""
 # Calls whose result is a new string or number whatever their arguments: a name assigned
 # only such values cannot be changed by a call it is passed to.
 _IMMUTABLE_CALLS = frozenset({"str", "int", "float", "bool", "len", "repr", "format",
@@ -24,15 +38,20 @@ _IMMUTABLE_CALLS = frozenset({"str", "int", "float", "bool", "len", "repr", "for
                               "upper", "replace", "encode", "decode", "hexdigest"})
 
 
-def unreturned_params(body: Sequence[ast.AST], params: Sequence[str]) -> tuple[str, ...]:
+def unreturned_params(body: Sequence[ast.AST], params: Sequence[str],
+                      local: Mapping[str, Unreturned] | None = None,
+                      fixed: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """The `params` no returned value can hold (see the module docstring); `body` is
-    every node of the function's own code (nested definitions excluded)."""
+    every node of the function's own code (nested definitions excluded); `local`, what
+    the module's functions' returns cannot hold, by function name; `fixed`, the
+    parameters annotated as strings or numbers (no call can change them)."""
     returns = [n.value for n in body if isinstance(n, ast.Return) and n.value is not None]
     if not returns or not params or any(_opaque(n) for n in body):
         return ()
-    flows = list(_flows(body))
-    immutable = _immutable(body) - set(params)
-    reached: set[str] = set().union(*(_names(v) for v in returns))
+    known = local or {}
+    flows = list(_flows(body, known))
+    immutable = (_immutable(body) - set(params)) | fixed
+    reached: set[str] = set().union(*(_value_names(v, known) for v in returns))
     changed = True
     while changed:
         changed = False
@@ -42,6 +61,53 @@ def unreturned_params(body: Sequence[ast.AST], params: Sequence[str]) -> tuple[s
                 reached |= used
                 changed = True
     return tuple(p for p in params if p not in reached)
+
+
+Read = tuple[Sequence[ast.AST], Sequence[str], frozenset[str]]
+"""A function as `module_unreturned` reads it: its own nodes, its parameters, and those
+of them annotated as strings or numbers."""
+
+
+def module_unreturned(functions: Mapping[str, Read],
+                      positional: Mapping[str, int]) -> dict[str, Unreturned]:
+    """What each module function's return cannot hold, each function read with what the
+    others' cannot (to a fixed point: knowing more never makes a return hold more).
+    `positional`: how many of a function's parameters can be passed by position."""
+    found: dict[str, Unreturned] = {}
+    for _ in range(len(functions) + 1):
+        now: dict[str, Unreturned] = {}
+        for name, (body, params, fixed) in functions.items():
+            left = unreturned_params(body, params, found, fixed)
+            if left:
+                now[name] = (tuple(params.index(p) for p in left
+                                   if params.index(p) < positional.get(name, 0)), left)
+        if now == found:
+            break
+        found = now
+    return found
+
+
+_SCALARS = frozenset({"str", "int", "float", "bool", "bytes", "complex", "None"})
+
+
+def scalar_annotation(annotation: ast.expr | None) -> bool:
+    """Whether an annotation says a string or a number (`str`, `int | None`,
+    `Optional[str]`, a `Literal`): a value no call can change."""
+    if annotation is None:
+        return False
+    if isinstance(annotation, ast.Constant):
+        return annotation.value is None or (isinstance(annotation.value, str)
+                                            and annotation.value in _SCALARS)
+    if isinstance(annotation, ast.Name):
+        return annotation.id in _SCALARS
+    if isinstance(annotation, ast.BinOp) and isinstance(annotation.op, ast.BitOr):
+        return scalar_annotation(annotation.left) and scalar_annotation(annotation.right)
+    if isinstance(annotation, ast.Subscript) and isinstance(annotation.value, ast.Name):
+        if annotation.value.id == "Literal":
+            return True
+        if annotation.value.id == "Optional":
+            return scalar_annotation(annotation.slice)
+    return False
 
 
 def _opaque(node: ast.AST) -> bool:
@@ -54,33 +120,90 @@ def _names(node: ast.AST | None) -> set[str]:
     return set() if node is None else {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def _value_names(node: ast.AST | None, local: Mapping[str, Unreturned]) -> set[str]:
+    """The names a value can hold (see the module docstring)."""
+    out: set[str] = set()
+    todo = [node] if node is not None else []
+    while todo:
+        current = todo.pop()
+        if isinstance(current, ast.Name):
+            out.add(current.id)
+        elif isinstance(current, ast.comprehension):
+            todo += [current.target, current.iter]  # not its `ifs`
+        elif isinstance(current, ast.Call) and is_opened(current):
+            continue
+        elif isinstance(current, ast.Call) and isinstance(current.func, ast.Name) \
+                and current.func.id in local:
+            todo += _carried_arguments(current, local[current.func.id])
+        else:
+            todo += ast.iter_child_nodes(current)
+    return out
+
+
+def _carried_arguments(call: ast.Call, unreturned: Unreturned) -> list[ast.AST]:
+    """The arguments of a call of a module function its return can hold."""
+    positions, names = unreturned
+    return [*(a for i, a in enumerate(call.args) if i not in positions),
+            *(k.value for k in call.keywords if k.arg not in names)]
+
+
+def is_opened(call: ast.Call) -> bool:
+    """Whether `call` opens or reads a file (`open(path)`, `path.read_text()`)."""
+    func = call.func
+    if isinstance(func, ast.Attribute):
+        dotted = ast.unparse(func)
+        return func.attr in READ_METHODS or dotted in OPENERS
+    return isinstance(func, ast.Name) and func.id in OPENERS
+
+
+def _handed(call: ast.Call) -> set[str]:
+    """The names of the objects a call is handed as they are (see the module docstring):
+    the ones it can change."""
+    out: set[str] = set()
+    todo: list[ast.AST] = [*call.args, *(k.value for k in call.keywords)]
+    if isinstance(call.func, ast.Attribute):
+        todo.append(call.func.value)
+    while todo:
+        current = todo.pop()
+        if isinstance(current, ast.Name):
+            out.add(current.id)
+        elif isinstance(current, ast.Attribute | ast.Subscript | ast.Starred):
+            todo.append(current.value)
+        elif isinstance(current, ast.List | ast.Tuple | ast.Set):
+            todo += current.elts
+        elif isinstance(current, ast.Dict):
+            todo += [v for v in current.values if v is not None]
+    return out
+
+
 Flow = tuple[set[str], set[str], bool]  # (names written, names read, by mutation)
 
 
-def _flows(body: Sequence[ast.AST]) -> Iterator[Flow]:
+def _flows(body: Sequence[ast.AST], local: Mapping[str, Unreturned]) -> Iterator[Flow]:
     """Where values go: assignments (and `for`, `with`, `:=`, comprehension targets)
-    from what they read, and calls and item or attribute stores, which may mutate every
-    object they name with every value they name."""
+    from what they read, and calls and item or attribute stores, which may change the
+    objects they are handed (a store: its object) with every value they name."""
     for node in body:
         if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            value = _value_names(node.value, local)
             for target in targets:
                 names = _names(target)
                 if isinstance(target, ast.Name | ast.Tuple | ast.List | ast.Starred):
-                    yield names, _names(node.value), False
+                    yield names, value, False
                 else:  # `obj[key] = value`, `obj.attr = value`: obj changes
-                    yield names, names | _names(node.value), True
+                    yield names, names | value, True
         elif isinstance(node, ast.For | ast.AsyncFor):
-            yield _names(node.target), _names(node.iter), False
+            yield _names(node.target), _value_names(node.iter, local), False
         elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            yield _names(node.optional_vars), _names(node.context_expr), False
+            yield _names(node.optional_vars), _value_names(node.context_expr, local), False
         elif isinstance(node, ast.NamedExpr):
-            yield _names(node.target), _names(node.value), False
+            yield _names(node.target), _value_names(node.value, local), False
         elif isinstance(node, ast.comprehension):
-            yield _names(node.target), _names(node.iter), False
-        elif isinstance(node, ast.Call):
-            names = _names(node)
-            yield names, names, True
+            yield _names(node.target), _value_names(node.iter, local), False
+        elif isinstance(node, ast.Call) and not is_opened(node):
+            handed = _handed(node)
+            yield handed, handed | _value_names(node, {}), True
 
 
 def _immutable(body: Sequence[ast.AST]) -> set[str]:

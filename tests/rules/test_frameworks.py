@@ -2259,3 +2259,115 @@ def test_a_helper_carries_only_the_arguments_its_return_can_hold(repo: GitRepo) 
                           "    def releases(cls, stub):\n        return requests.get(\n"
                           "            'https://ext.example.com/' + stub, timeout=5).json()\n"})
     assert found == [("path-traversal", 15), ("ssrf", 20)]
+
+
+FILTER_TAGS = '''\
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
+
+from app.rendering import escaped_markup, light_markup
+
+register = template.Library()
+
+
+@register.filter(name="comment_body")
+def comment_body(text):
+    return light_markup(text)
+
+
+@register.filter
+def described(text):
+    return escaped_markup(text)
+
+
+@register.simple_tag
+def profile_link(user):
+    return format_html('<a href="/u/">{}</a>'.format(user.display_name))
+
+
+@register.simple_tag
+def avatar(profile, size=48):
+    return format_html('<img src="{}" alt="{}" width="{}">', profile.url, profile.name, size)
+
+
+@register.filter
+def highlight(text, term):
+    text = escape(text)
+    term = escape(term)
+    return mark_safe(text.replace(term, f"<mark>{term}</mark>"))
+
+
+@register.simple_tag
+def stars(count: int):
+    return mark_safe("&#9733;" * count)
+
+
+@register.simple_tag(takes_context=True)
+def sort_url(context, sort):
+    query = context["request"].GET.copy()
+    query["sort"] = sort
+    return mark_safe("?" + query.urlencode())
+
+
+@register.simple_tag(takes_context=True)
+def echo_sort(context):
+    return mark_safe(context["request"].GET.get("sort", ""))
+
+
+def not_a_filter(value):
+    return mark_safe(value)
+'''
+FILTER_RENDERING = '''\
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+_BOLD = re.compile(r"\\\\*\\\\*(.+?)\\\\*\\\\*")
+
+
+def light_markup(text):
+    html = _BOLD.sub(r"<strong>\\\\1</strong>", text or "")
+    return mark_safe(html)
+
+
+def escaped_markup(text):
+    html = _BOLD.sub(r"<strong>\\\\1</strong>", escape(text or ""))
+    return mark_safe(html)
+'''
+FLASK_FILTERS = '''\
+from flask import Blueprint, Flask
+from markupsafe import Markup, escape
+
+app = Flask(__name__)
+bp = Blueprint("notes", __name__)
+
+
+@app.template_filter("nl2br")
+def nl2br(text):
+    return Markup(text.replace("\\\\n", "<br>"))
+
+
+@bp.app_template_filter()
+def quoted(text):
+    return Markup("<q>%s</q>" % escape(text))
+'''
+
+
+def test_a_template_filter_marking_its_value_safe_unescaped(repo: GitRepo) -> None:
+    # a Django filter through a helper of another module, a tag formatting the format
+    # string, a takes_context tag echoing the query; not the escaping ones, a number, a
+    # urlencoded query string, or a function no template can call
+    found = _semgrep_found(repo, {
+        "app/__init__.py": "", "app/templatetags/__init__.py": "",
+        "app/templatetags/tags.py": FILTER_TAGS, "app/rendering.py": FILTER_RENDERING,
+        "web.py": FLASK_FILTERS})
+    # (web.py:10, the Flask filter; tags.py:12, 22 and 51)
+    assert found == [("xss-filter", 10), ("xss-filter", 12), ("xss-filter", 22),
+                     ("xss-filter", 51)]
+    run = scan(repo.path, scanners=["semgrep"]).run
+    flagged = {(f.path, f.span.start_line): f for f in run.findings}
+    through = flagged[("app/templatetags/tags.py", 12)]
+    assert through.severity.value == "medium"
+    assert "light_markup()" in through.message and "app/rendering.py:11" in through.message

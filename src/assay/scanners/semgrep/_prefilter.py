@@ -19,7 +19,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-# Every source of the pack needs one of these (see x-shared.request-data in taint.yaml):
+# Every source of the pack needs one of these (see x-shared.request-data in taint.yaml,
+# and the XSS filter rule's decorators):
 # an attribute of a request object under the names the pack accepts, the import of
 # Flask's request proxy (under any alias), a view whose parameters follow `request`
 # (function views, class-based view methods: URL parameters and `kwargs`), a class-based
@@ -34,6 +35,9 @@ _REQUEST_ATTRS = (
     "|get_full_path_info|get_host|build_absolute_uri|get_json|get_data|post|text|read"
     "|readline|readlines|get_signed_cookie|multipart")
 _ROUTE_VERBS = ("route", "get", "post", "put", "patch", "delete", "api_route")
+# the decorators of a template filter or tag (its parameters are the values a template
+# passes it: the XSS filter rule's source)
+_TEMPLATE_HOOKS = ("filter", "simple_tag", "template_filter", "app_template_filter")
 # (names one of which the file must contain, the expression it must then match)
 SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"request"}), rf"\brequest\s*\.\s*(?:{_REQUEST_ATTRS})\b"),
@@ -45,6 +49,8 @@ SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
                 "get_body_argument", "get_body_arguments", "get_cookie"}), ""),
     (frozenset(_ROUTE_VERBS),
      rf"^[ \t]*@[\w.]+\.(?:{'|'.join(_ROUTE_VERBS)})\b"),
+    (frozenset(_TEMPLATE_HOOKS),
+     rf"^[ \t]*@[\w.]+\.(?:{'|'.join(_TEMPLATE_HOOKS)})\b"),
 )
 _KEY = re.compile(r"\[\s*[\"']([A-Za-z_][\w-]*)[\"']\s*\]")
 _HEAD = re.compile(r"((?:[$\w]+\.)*[$\w]+)\s*[(\[]")

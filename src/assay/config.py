@@ -18,8 +18,6 @@ from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
-from annotated_types import Ge, Gt
-
 from assay.choices import FAIL_ON_CHOICES as FAIL_ON_CHOICES  # re-exported
 from assay.errors import ConfigError
 
@@ -47,6 +45,19 @@ class _Check:
         from pydantic_core import core_schema
 
         return core_schema.no_info_after_validator_function(self.check, handler(source))
+
+
+class _Bound:
+    """A number's bound (`gt`, `ge`), set on the number's pydantic schema as `Field(gt=0)`
+    would set it (the same check, the same message)."""
+
+    def __init__(self, **bound: float) -> None:
+        self.bound = bound
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        schema.update(self.bound)
+        return schema
 
 
 def _one_of(choices: Sequence[str]) -> _Check:
@@ -81,10 +92,10 @@ class ScanConfig:
     exclude: tuple[str, ...] = ()
     fail_on: Annotated[str, _one_of(FAIL_ON_CHOICES)] = "high"
     test_code: Annotated[str, _one_of(TEST_CODE_CHOICES)] = "report"
-    max_file_size: Annotated[int, Gt(0)] = 2_000_000
-    jobs: Annotated[int, Ge(0)] = 0
-    semgrep_timeout: Annotated[float, Gt(0)] = 1800.0
-    semgrep_file_timeout: Annotated[float, Ge(0)] = 30.0
+    max_file_size: Annotated[int, _Bound(gt=0)] = 2_000_000
+    jobs: Annotated[int, _Bound(ge=0)] = 0
+    semgrep_timeout: Annotated[float, _Bound(gt=0)] = 1800.0
+    semgrep_file_timeout: Annotated[float, _Bound(ge=0)] = 30.0
     ledger: str | None = None
 
 
@@ -116,8 +127,8 @@ class TierClass:
     enabled: bool = True
     llm: bool = True
     match: tuple[TierMatch, ...] = ()
-    min_changed_lines: Annotated[int, Gt(0)] | None = None
-    min_changed_files: Annotated[int, Gt(0)] | None = None
+    min_changed_lines: Annotated[int, _Bound(gt=0)] | None = None
+    min_changed_files: Annotated[int, _Bound(gt=0)] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +139,7 @@ class TierConfig:
 
     llm_scanners: tuple[str, ...] = ()
     classes: dict[str, TierClass] = field(default_factory=dict)
-    max_triggers: Annotated[int, Gt(0)] = 20
+    max_triggers: Annotated[int, _Bound(gt=0)] = 20
 
 
 @dataclass(frozen=True)
@@ -149,11 +160,11 @@ class ProofConfig:
     __pydantic_config__: typing.ClassVar[dict[str, Any]] = _TABLE
 
     python: str | None = None
-    timeout: Annotated[float, Gt(0)] = 120.0
-    memory_mb: Annotated[int, Gt(0)] = 2048
-    generate_max_steps: Annotated[int, Gt(0)] = 3
-    generate_max_output_tokens: Annotated[int, Gt(0)] = 8000
-    generate_time_box: Annotated[float, Gt(0)] = 300.0
+    timeout: Annotated[float, _Bound(gt=0)] = 120.0
+    memory_mb: Annotated[int, _Bound(gt=0)] = 2048
+    generate_max_steps: Annotated[int, _Bound(gt=0)] = 3
+    generate_max_output_tokens: Annotated[int, _Bound(gt=0)] = 8000
+    generate_time_box: Annotated[float, _Bound(gt=0)] = 300.0
 
 
 @dataclass(frozen=True)

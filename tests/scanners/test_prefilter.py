@@ -49,6 +49,20 @@ def test_files_need_request_data_and_a_sink_name() -> None:
     assert found["assay.python.sqli.taint"] == ["a.py", "b.py"]
 
 
+FILTER_TAG = ("@register.filter\ndef note_html(value):\n    return mark_safe(value)\n")
+FLASK_MARKUP = "from flask import request\ndef v():\n    return Markup(request.args['q'])\n"
+
+
+def test_a_rule_with_sources_of_its_own_runs_where_they_are() -> None:
+    # the XSS filter rule's sources are template filters and tags, not request data:
+    # a view marking request data safe is the markup rule's file, not the filter rule's
+    sources = {"tags.py": FILTER_TAG, "views.py": FLASK_MARKUP}
+    rules = [PACK["assay.python.xss-filter.taint"], PACK["assay.python.xss-markup.taint"]]
+    found = relevant_files(rules, sources)
+    assert found["assay.python.xss-filter.taint"] == ["tags.py"]
+    assert found["assay.python.xss-markup.taint"] == ["tags.py", "views.py"]
+
+
 def test_helpers_and_wrappers_widen_the_filter() -> None:
     sources = {"a.py": "x = get_param('q')\nrun_query(x)\n"}
     rule = PACK["assay.python.sqli.taint"]

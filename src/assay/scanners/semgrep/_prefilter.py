@@ -253,13 +253,22 @@ def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str
     out: dict[str, list[str]] = {}
     for rule in rules:
         rule_id = str(rule["id"])
+        own = (rule.get("metadata") or {}).get(OWN_SOURCES)
+        candidates = with_sources if not isinstance(own, str) else [
+            p for p in with_sources if _compiled(own).search(index.sources[p])]
         tokens = sink_tokens(rule)
         if tokens is None:
-            out[rule_id] = with_sources
+            out[rule_id] = candidates
             continue
         tokens |= {_word(w) for w in (wrappers or {}).get(rule_id, ())}
-        out[rule_id] = [p for p in with_sources if index.contains(p, tokens)]
+        out[rule_id] = [p for p in candidates if index.contains(p, tokens)]
     return out
+
+
+OWN_SOURCES = "assay-sources"
+"""A taint rule's metadata: an expression every file holding one of its sources matches,
+when its sources are not the request data the other rules share (the XSS filter rule's
+decorators)."""
 
 
 REQUIRES = "assay-requires"  # a pattern rule's metadata: what every match's file has

@@ -342,7 +342,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
                for node in tree.body if isinstance(node, ast.ClassDef)}
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
-                   attribute_made, methods, _module_unreturned(tree))
+                   attribute_made, methods, _module_unreturned(tree, every))
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     stores: list[tuple[str, str, str, int]] = []
@@ -763,21 +763,25 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                          checks, returned, unreturned)
 
 
-def _module_unreturned(tree: ast.Module) -> dict[str, Unreturned]:
-    """What the return of each module-level function cannot hold (see _returned): a
-    function defining others, or a generator, is left out."""
+def _module_unreturned(tree: ast.Module, every: Sequence[ast.AST]) -> dict[str, Unreturned]:
+    """What the return of each module-level function the module calls by name cannot
+    hold (see _returned; `every`, the module's nodes): a function defining others, or a
+    generator, is left out."""
+    called = {n.func.id for n in every
+              if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
     functions: dict[str, Read] = {}
     positional: dict[str, int] = {}
     for node in tree.body:
-        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) \
+                or node.name not in called:
             continue
         nested: list[ast.AST] = []
         nodes = list(_own_nodes(node, nested))
         if nested or any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
             continue
         args = node.args
-        every = (*args.posonlyargs, *args.args, *args.kwonlyargs)
-        functions[node.name] = (nodes, [a.arg for a in every], _scalar_params(every))
+        arguments = (*args.posonlyargs, *args.args, *args.kwonlyargs)
+        functions[node.name] = (nodes, [a.arg for a in arguments], _scalar_params(arguments))
         positional[node.name] = len(args.posonlyargs) + len(args.args)
     return module_unreturned(functions, positional)
 

@@ -2371,3 +2371,67 @@ def test_a_template_filter_marking_its_value_safe_unescaped(repo: GitRepo) -> No
     through = flagged[("app/templatetags/tags.py", 12)]
     assert through.severity.value == "medium"
     assert "light_markup()" in through.message and "app/rendering.py:11" in through.message
+
+
+REGISTERED_FILTERS = '''\
+from flask import Flask
+from markupsafe import Markup, escape
+
+from app.rendering import autolink, paragraphs
+
+
+def shout(text):
+    return Markup("<b>%s</b>" % text.upper())
+
+
+def quiet(text):
+    return Markup("<i>%s</i>" % escape(text))
+
+
+def label(text):
+    return Markup("<span>{}</span>").format(text)
+
+
+def run_hook(name):
+    return Markup(name)
+
+
+def create_app():
+    app = Flask(__name__)
+    app.jinja_env.globals["run_hook"] = run_hook
+    app.jinja_env.filters.update(linkify=autolink, nl2br=paragraphs)
+    app.jinja_env.filters["label"] = label
+    app.add_template_filter(shout)
+    app.add_template_filter(quiet, "quiet")
+    return app
+
+
+def not_registered(text):
+    return Markup(text)
+'''
+REGISTERED_RENDERING = '''\
+import re
+
+from markupsafe import Markup, escape
+
+URL = re.compile(r"(https?://[^\\\\s<]+)")
+
+
+def autolink(text):
+    return Markup(URL.sub(r'<a href="\\\\1">\\\\1</a>', text or ""))
+
+
+def paragraphs(text):
+    return Markup("<br>").join(escape(line) for line in (text or "").splitlines())
+'''
+
+
+def test_filters_registered_by_a_call_are_filters(repo: GitRepo) -> None:
+    # `filters.update(linkify=autolink)` (a helper of another module, reported in its
+    # own file), `add_template_filter(shout)`; not the escaping ones, Markup's own
+    # format (it escapes its arguments), a global function (called with the template's
+    # own constants) or a function no template is given
+    found = _semgrep_found(repo, {
+        "app/__init__.py": "", "app/factory.py": REGISTERED_FILTERS,
+        "app/rendering.py": REGISTERED_RENDERING})
+    assert found == [("xss-filter", 8), ("xss-filter", 9)]

@@ -103,7 +103,8 @@ def encode(facts: FileFacts) -> str:
                                "stores": [list(s) for s in module.init_stores],
                                "bases": [[c, list(b)] for c, b in module.class_bases],
                                "fields": [list(f) for f in module.model_fields],
-                               "handed": sorted(module.handed)}}
+                               "handed": sorted(module.handed),
+                               "hooks": sorted(module.hooks)}}
     return json.dumps(doc, separators=(",", ":"))
 
 
@@ -123,7 +124,7 @@ def decode(text: str, path: str, name: str) -> FileFacts:
         tuple((_str(a), _str(b)) for a, b in module["parsers"]),
         tuple((_str(c), _strs(b)) for c, b in module["bases"]),
         tuple((_str(a), _str(b), _str(c)) for a, b, c in module["fields"]),
-        frozenset(_strs(module["handed"])))
+        frozenset(_strs(module["handed"])), frozenset(_strs(module["hooks"])))
     if not isinstance(doc["hint"], bool):
         raise TypeError("hint")
     return FileFacts(info, frozenset(_str(doc["words"]).split()), doc["hint"])

@@ -32,6 +32,7 @@ from assay.scanners.semgrep._prefilter import (
 from assay.scanners.semgrep._pysource import module_names
 from assay.scanners.semgrep._rulefiles import write_generated
 from assay.scanners.semgrep._rulegen import (
+    FILTER_RULE,
     extend_pack,
     pruned,
     source_helpers,
@@ -137,6 +138,9 @@ def _prepare(ctx: ScanContext, layout: RunLayout, rule_pack: Pack,
     include = relevant_files(taint, index, _helper_tokens(summaries),
                              {rule: [w.name for w in found] for rule, found in wrappers.items()})
     include |= required_files(pack.all(), index)
+    if summaries.hooks:  # the files of the filters registered by a call (_rulegen.hook_sources)
+        include[FILTER_RULE] = sorted({*include.get(FILTER_RULE, ()),
+                                       *(path for path, _ in summaries.hooks)})
     generated = extend_pack(pack, summaries, functools.partial(write_generated, layout.generated),
                             wrappers, include, index.vocabulary, extended=extended)
     record = (*provenance(summaries, wrappers), ("semgrep.summaries.files", str(len(sources))),
@@ -147,6 +151,7 @@ def _prepare(ctx: ScanContext, layout: RunLayout, rule_pack: Pack,
     # module-level function, kept in its own file (keeping every function of that name
     # in every file, methods too, made the sliced Django tree 45% larger)
     keep = {f"{f.path}:{f.name}" for f in summaries.functions if not f.is_method} | {
+        f"{path}:{name}" for path, name in summaries.hooks} | {
         f"{w.defined_in}:{w.name}" for found in wrappers.values() for w in found
         if not w.is_method}
     # a class another module has one of that name too is matched by its code where

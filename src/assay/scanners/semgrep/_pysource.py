@@ -295,6 +295,9 @@ class ModuleInfo:
     handed: frozenset[str] = frozenset()
     """The names of the functions it hands to a runner with their arguments (see
     `handed_functions`): a sink wrapper handed so is called with them."""
+    hooks: frozenset[str] = frozenset()
+    """The qualified names of the functions it registers as template filters by a call
+    (see `registered_hooks`): what a template passes them is any value."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -381,7 +384,46 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                       _parser_factories(tree, scope, text),
                       tuple((n.name, bases) for n in tree.body if isinstance(n, ast.ClassDef)
                             if (bases := tuple(b for b in map(names.class_of, n.bases) if b))),
-                      _model_fields(tree, names), handed)
+                      _model_fields(tree, names), handed, registered_hooks(every, scope))
+
+
+# Jinja's filters only: a global function (`env.globals["run_hook"] = run_hook`) is
+# called with what the template writes, mostly its own constants (flaskbb's plugin hooks)
+_HOOK_TABLES = frozenset({"filters"})
+_HOOK_ADDERS = frozenset({"add_template_filter", "add_app_template_filter"})
+
+
+def registered_hooks(every: Sequence[ast.AST], scope: _Scope) -> frozenset[str]:
+    """The functions a module registers as Jinja filters by a call, qualified as its
+    imports name them: `app.jinja_env.filters.update(linkify=linkify)` (or a dict of
+    them), `env.filters["linkify"] = linkify`, `app.add_template_filter(linkify)`
+    (Flask's decorators are the XSS filter rule's own sources)."""
+    found: list[ast.expr] = []
+    for node in every:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            func = node.func
+            if func.attr == "update" and isinstance(func.value, ast.Attribute) \
+                    and func.value.attr in _HOOK_TABLES:
+                found += [k.value for k in node.keywords]
+                found += [v for a in node.args if isinstance(a, ast.Dict)
+                          for v in a.values]
+            elif func.attr in _HOOK_ADDERS and node.args:
+                found.append(node.args[0])
+        elif isinstance(node, ast.Assign):
+            found += [node.value for t in node.targets if isinstance(t, ast.Subscript)
+                      and isinstance(t.value, ast.Attribute) and t.value.attr in _HOOK_TABLES]
+    return frozenset(q for f in found if (q := _qualified(f, scope)))
+
+
+def _qualified(node: ast.expr, scope: _Scope) -> str:
+    """The qualified name of a function named by `node` ('' when it names none)."""
+    dotted = _dotted(node)
+    if dotted is None:
+        return ""
+    head, _, rest = dotted.partition(".")
+    if head in scope.aliases:
+        return scope.aliases[head] + (f".{rest}" if rest else "")
+    return f"{scope.module}.{head}" if not rest and head in scope.local_functions else ""
 
 
 # A call that runs a function it is handed with the arguments it is given, by the

@@ -55,6 +55,7 @@ _BUILTIN_NAMES = frozenset(dir(builtins))
 # parses again for each (and starts its matching again for each, file by file)
 MAX_COPIES = 64
 XXE_RULE = "assay.python.xxe.taint"
+FILTER_RULE = "assay.python.xss-filter.taint"  # its sources: template filters and tags
 MAX_PATTERN_LINES = 80  # longer definitions are not used as patterns
 _ENTRY_OPTIONS = frozenset({"exact", "by-side-effect"})  # of a source, sanitizer or sink
 
@@ -387,6 +388,8 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
             extra_sinks.append(made)
     if extra_sinks:
         out["pattern-sinks"] = [*out["pattern-sinks"], *extra_sinks]
+    if rule.get("id") == FILTER_RULE and summaries.hooks:
+        out["pattern-sources"] = [*out["pattern-sources"], hook_sources(summaries)]
     extra = [sanitizers] if sanitizers else []
     extra += guard_sanitizers(str(rule.get("id", "")), summaries, wrapping)
     extra += unreturned_sanitizers(summaries, wrappers)
@@ -508,6 +511,20 @@ def _guard_patterns(form: str, guard: FunctionSummary, wrapper: bool) -> list[di
         call = {"pattern": f"{form}(...)"}
         out.append(result_only(call) if wrapper else call)
     return out
+
+
+def hook_sources(summaries: Summaries) -> dict[str, Any]:
+    """The parameters of the functions the project registers as template filters by a
+    call (`app.jinja_env.filters.update(linkify=linkify)`), by name in the
+    files that define them (the filter rule runs there: see _prepass), numbers excepted
+    as for the decorated ones."""
+    names = sorted({name for _, name in summaries.hooks})
+    either = [{"pattern-inside": f"{kind}def {name}(..., $P, ...):\n    ...\n"}
+              for name in names for kind in ("", "async ")]
+    return {"patterns": [{"pattern-either": either}, {"focus-metavariable": "$P"},
+                         {"pattern-not": "self"},
+                         *({"pattern-not-inside": f"def $F(..., $P: {t}, ...):\n    ...\n"}
+                           for t in ("int", "float", "bool"))]}
 
 
 def unreturned_sanitizers(summaries: Summaries,

@@ -228,6 +228,9 @@ class Summaries:
     handed: tuple[str, ...] = ()
     """Names of the functions the project hands to a runner with their arguments
     (`background_tasks.add_task(fetch, url)`: see _pysource.handed_functions)."""
+    hooks: tuple[tuple[str, str], ...] = ()
+    """(file, function name) of each module-level function the project registers as a
+    template filter by a call (see _pysource.registered_hooks)."""
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -278,6 +281,7 @@ class Summaries:
             "helpers": list(self.request_helpers),
             "fields": [list(f) for f in self.value_fields],
             "handed": list(self.handed),
+            "hooks": [list(h) for h in self.hooks],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -397,7 +401,20 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                      tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
                                   for cls, attr, param, at in m.init_stores)),
                      _value_fields(modules), _request_helpers(functions, modules),
-                     tuple(sorted({n for m in modules for n in m.handed})))
+                     tuple(sorted({n for m in modules for n in m.handed})),
+                     _hooks(modules))
+
+
+def _hooks(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:
+    """(file, name) of each module-level function some module registers as a template
+    filter by a call, found by its qualified name."""
+    registered = {q for m in modules for q in m.hooks}
+    return tuple(sorted((m.path, name) for m in modules for name in _module_functions(m)
+                        if f"{m.name}.{name}" in registered))
+
+
+def _module_functions(module: ModuleInfo) -> Iterable[str]:
+    return (f.qualname for f in module.functions if "." not in f.qualname)
 
 
 def _inherited(functions: list[tuple[ModuleInfo, FunctionFacts]],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assay.scanners.semgrep._pysource import read_module
+from assay.scanners.semgrep._returned import ROUNDS
 
 CASES = '''\
 import logging
@@ -147,3 +148,22 @@ def unreturned() -> dict[str, tuple[str, ...]]:
 def test_parameters_no_return_value_can_hold(unreturned: dict[str, tuple[str, ...]],
                                              function: str, expected: tuple[str, ...]) -> None:
     assert unreturned[function] == expected
+
+
+def _chain(depth: int) -> str:
+    """`f0(a, b)` returns `f1(a, b)`, ..., the last returns `a` alone (strings: no call
+    can store one into the other)."""
+    lines = [f"def f{i}(a: str, b: str):\n    return f{i + 1}(a, b)\n\n" for i in range(depth)]
+    return "".join(lines) + f"def f{depth}(a: str, b: str):\n    return a\n"
+
+
+def test_a_chain_of_module_functions_is_read_a_bounded_number_of_times() -> None:
+    # a short chain is followed to its end; a long one (a scanned file can hold any
+    # number) stops after `ROUNDS` readings, its outer functions read as holding both
+    short = read_module("short.py", "short", _chain(2))
+    assert short is not None
+    assert {f.qualname: f.unreturned for f in short.functions}["f0"] == ("b",)
+    deep = read_module("deep.py", "deep", _chain(ROUNDS + 3))
+    assert deep is not None
+    found = {f.qualname: f.unreturned for f in deep.functions}
+    assert found[f"f{ROUNDS + 3}"] == ("b",) and found["f0"] == ()

@@ -63,6 +63,7 @@ def unreturned_params(body: Sequence[ast.AST], params: Sequence[str],
     return tuple(p for p in params if p not in reached)
 
 
+ROUNDS = 4
 Read = tuple[Sequence[ast.AST], Sequence[str], frozenset[str]]
 """A function as `module_unreturned` reads it: its own nodes, its parameters, and those
 of them annotated as strings or numbers."""
@@ -71,10 +72,13 @@ of them annotated as strings or numbers."""
 def module_unreturned(functions: Mapping[str, Read],
                       positional: Mapping[str, int]) -> dict[str, Unreturned]:
     """What each module function's return cannot hold, each function read with what the
-    others' cannot (to a fixed point: knowing more never makes a return hold more).
-    `positional`: how many of a function's parameters can be passed by position."""
+    others' cannot (knowing more never makes a return hold more): at most `ROUNDS`
+    readings, so a chain of calls deeper than that is read as holding its arguments (a
+    scanned file of many functions calling one another cannot make the pre-pass read it
+    once per function). `positional`: how many of a function's parameters can be passed
+    by position."""
     found: dict[str, Unreturned] = {}
-    for _ in range(len(functions) + 1):
+    for _ in range(ROUNDS):
         now: dict[str, Unreturned] = {}
         for name, (body, params, fixed) in functions.items():
             left = unreturned_params(body, params, found, fixed)

@@ -101,6 +101,15 @@ def from_cache_or_list(items: list, key: str | None = None):
     return items[0]
 
 
+def spread(folder: str, name: str):
+    return cached(*[folder, name])
+
+
+def shadowed(folder: str, name: str):
+    cached = os.path.join
+    return cached(folder, name)
+
+
 def untyped_name(name, version):
     hit = cached(name, version)
     return name
@@ -140,6 +149,9 @@ def unreturned() -> dict[str, tuple[str, ...]]:
     # a function of the module whose return holds none of `key`; an f-string handed to
     # a call is a new string (the call cannot store `items` into `key`)
     ("from_cache_or_list", ("key",)),
+    # a `*args` may fill any parameter; a name the function binds is not the module's
+    ("spread", ()),
+    ("shadowed", ()),
     # a call handed `name` and `version` may store one into the other, unless `name` is
     # a string by its annotation
     ("untyped_name", ()),

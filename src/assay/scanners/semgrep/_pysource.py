@@ -32,6 +32,7 @@ from assay.scanners.semgrep._returned import (
     READ_METHODS,
     Read,
     Unreturned,
+    carried_arguments,
     module_unreturned,
     scalar_annotation,
     unreturned_params,
@@ -1535,9 +1536,7 @@ class _LocalFlow:
                 or func.id not in self.scope.unreturned \
                 or self.resolve(func) != f"{self.scope.module}.{func.id}":
             return None
-        positions, names = self.scope.unreturned[func.id]
-        return [func, *(a for i, a in enumerate(call.args) if i not in positions),
-                *(k.value for k in call.keywords if k.arg not in names)]
+        return [func, *carried_arguments(call, self.scope.unreturned[func.id])]
 
     def _children_flow(self, node: ast.AST, seen: frozenset[str],
                        children: list[ast.AST] | None = None) -> tuple[bool, set[str]]:

@@ -48,7 +48,10 @@ def unreturned_params(body: Sequence[ast.AST], params: Sequence[str],
     returns = [n.value for n in body if isinstance(n, ast.Return) and n.value is not None]
     if not returns or not params or any(_opaque(n) for n in body):
         return ()
-    known = local or {}
+    # a module function's name the function binds to something else is not that function
+    bound = set().union(*(_names(t) for n in body if isinstance(n, ast.Assign)
+                          for t in n.targets))
+    known = {name: found for name, found in (local or {}).items() if name not in bound}
     flows = list(_flows(body, known))
     immutable = (_immutable(body) - set(params)) | fixed
     reached: set[str] = set().union(*(_value_names(v, known) for v in returns))
@@ -138,16 +141,19 @@ def _value_names(node: ast.AST | None, local: Mapping[str, Unreturned]) -> set[s
             continue
         elif isinstance(current, ast.Call) and isinstance(current.func, ast.Name) \
                 and current.func.id in local:
-            todo += _carried_arguments(current, local[current.func.id])
+            todo += carried_arguments(current, local[current.func.id])
         else:
             todo += ast.iter_child_nodes(current)
     return out
 
 
-def _carried_arguments(call: ast.Call, unreturned: Unreturned) -> list[ast.AST]:
-    """The arguments of a call of a module function its return can hold."""
+def carried_arguments(call: ast.Call, unreturned: Unreturned) -> list[ast.AST]:
+    """The arguments of a call of a module function its return can hold: all but those
+    it cannot, by position (up to a `*args`, from which on each is kept) or by keyword."""
     positions, names = unreturned
-    return [*(a for i, a in enumerate(call.args) if i not in positions),
+    starred = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)),
+                   len(call.args))
+    return [*(a for i, a in enumerate(call.args) if i >= starred or i not in positions),
             *(k.value for k in call.keywords if k.arg not in names)]
 
 

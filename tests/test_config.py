@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.config import Config, validation_message
+from assay.config import Config, dump, validation_message
 from assay.errors import ConfigError
 from assay.trust import load_config
 
@@ -86,3 +86,18 @@ def test_a_typo_of_a_required_key_is_named_before_the_missing_key() -> None:
         Table.model_validate({"modle": "x"})
     assert validation_message(caught.value, Table, "scanners.x") == \
         "unknown key 'modle' in [scanners.x]; did you mean 'model'?"
+
+
+def test_toml_dates_and_times_are_configuration_values(tmp_path: Path) -> None:
+    # a scanner table may hold any TOML value; the configuration's hash and the trust
+    # rules read it as JSON (a date as its ISO text, as pydantic's JSON gives it)
+    project = tmp_path / "project"
+    project.mkdir()
+    operator = tmp_path / "ci.toml"
+    operator.write_text('[scanners.x]\ntype = "command"\nwhen = 1979-05-27T07:32:00Z\n'
+                        'day = 1979-05-27\n')
+    (project / "assay.toml").write_text("[scanners.y]\nat = 07:32:00\n")
+    loaded = load_config(project, operator)
+    assert dump(loaded.config)["scanners"]["x"] == {
+        "type": "command", "when": "1979-05-27T07:32:00Z", "day": "1979-05-27"}
+    assert len(loaded.hash) == 64 and "y" not in loaded.config.scanners

@@ -181,9 +181,18 @@ class Config:
 
 
 def dump(table: Any) -> dict[str, Any]:
-    """A table (a `Config` or one of its parts) as the JSON values a file would hold."""
-    loaded: dict[str, Any] = json.loads(json.dumps(asdict(table)))
+    """A table (a `Config` or one of its parts) as the JSON values a file would hold (a
+    TOML date or time as its ISO text, as pydantic's JSON gives it)."""
+    loaded: dict[str, Any] = json.loads(json.dumps(asdict(table), default=_json_value))
     return loaded
+
+
+def _json_value(value: object) -> str:
+    """A TOML value JSON has no type for (a date, a time) as its ISO text."""
+    iso = getattr(value, "isoformat", None)
+    if callable(iso):
+        return str(iso()).replace("+00:00", "Z")
+    raise TypeError(f"{type(value).__name__} is not a configuration value")
 
 
 def config_hash(config: Config) -> str:

@@ -514,12 +514,12 @@ def _guard_patterns(form: str, guard: FunctionSummary, wrapper: bool) -> list[di
 
 
 def hook_sources(summaries: Summaries) -> dict[str, Any]:
-    """The parameters of the functions the project registers as template filters by a
-    call (`app.jinja_env.filters.update(linkify=linkify)`), by name in the
+    """The value (first parameter) of the functions the project registers as template
+    filters by a call (`app.jinja_env.filters.update(linkify=linkify)`), by name in the
     files that define them (the filter rule runs there: see _prepass), numbers excepted
     as for the decorated ones."""
     names = sorted({name for _, name in summaries.hooks})
-    either = [{"pattern-inside": f"{kind}def {name}(..., $P, ...):\n    ...\n"}
+    either = [{"pattern-inside": f"{kind}def {name}($P, ...):\n    ...\n"}
               for name in names for kind in ("", "async ")]
     return {"patterns": [{"pattern-either": either}, {"focus-metavariable": "$P"},
                          {"pattern-not": "self"},

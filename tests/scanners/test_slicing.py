@@ -256,3 +256,15 @@ def test_a_class_of_source_methods_keeps_only_code_that_names_one_of_them() -> N
     assert out is not None and "ma.preserved()" in out and "list_display" not in out
     # a token of a plain function is looked for alone, as before
     assert _sliced(text, SliceSpec(sources=(r"\bAdmin\b",))) == text
+
+
+def test_a_rule_with_sources_of_its_own_keeps_their_functions() -> None:
+    # a template filter holds no request data; the filter rule's expression keeps it
+    # (and only it) in the sliced copy, and the file is read at all only with it
+    text = ("from django import template\nfrom django.utils.safestring import mark_safe\n\n"
+            "register = template.Library()\n\n\n@register.filter\ndef shown(value):\n"
+            "    return mark_safe(value)\n\n\ndef unused(value):\n    return value\n")
+    own = r"^[ \t]*@[\w.]+\.(filter|simple_tag)\b"
+    assert slice_source(text.encode(), SliceSpec()) is None
+    out = _sliced(text, SliceSpec(own=(own,)))
+    assert out is not None and "return mark_safe(value)" in out and "def unused" not in out

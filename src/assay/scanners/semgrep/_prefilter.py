@@ -19,8 +19,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-# Every source of the pack needs one of these (see x-shared.request-data in taint.yaml,
-# and the XSS filter rule's decorators):
+# Every source of the pack needs one of these (see x-shared.request-data in taint.yaml;
+# a rule whose sources are no request data names its own: OWN_SOURCES):
 # an attribute of a request object under the names the pack accepts, the import of
 # Flask's request proxy (under any alias), a view whose parameters follow `request`
 # (function views, class-based view methods: URL parameters and `kwargs`), a class-based
@@ -35,9 +35,6 @@ _REQUEST_ATTRS = (
     "|get_full_path_info|get_host|build_absolute_uri|get_json|get_data|post|text|read"
     "|readline|readlines|get_signed_cookie|multipart")
 _ROUTE_VERBS = ("route", "get", "post", "put", "patch", "delete", "api_route")
-# the decorators of a template filter or tag (its parameters are the values a template
-# passes it: the XSS filter rule's source)
-_TEMPLATE_HOOKS = ("filter", "simple_tag", "template_filter", "app_template_filter")
 # (names one of which the file must contain, the expression it must then match)
 SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"request"}), rf"\brequest\s*\.\s*(?:{_REQUEST_ATTRS})\b"),
@@ -49,8 +46,6 @@ SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
                 "get_body_argument", "get_body_arguments", "get_cookie"}), ""),
     (frozenset(_ROUTE_VERBS),
      rf"^[ \t]*@[\w.]+\.(?:{'|'.join(_ROUTE_VERBS)})\b"),
-    (frozenset(_TEMPLATE_HOOKS),
-     rf"^[ \t]*@[\w.]+\.(?:{'|'.join(_TEMPLATE_HOOKS)})\b"),
 )
 _KEY = re.compile(r"\[\s*[\"']([A-Za-z_][\w-]*)[\"']\s*\]")
 _HEAD = re.compile(r"((?:[$\w]+\.)*[$\w]+)\s*[(\[]")
@@ -253,9 +248,9 @@ def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str
     out: dict[str, list[str]] = {}
     for rule in rules:
         rule_id = str(rule["id"])
-        own = (rule.get("metadata") or {}).get(OWN_SOURCES)
-        candidates = with_sources if not isinstance(own, str) else [
-            p for p in with_sources if _compiled(own).search(index.sources[p])]
+        own = own_sources(rule)
+        candidates = with_sources if own is None else [
+            p for p in index.sources if index.contains(p, [own])]
         tokens = sink_tokens(rule)
         if tokens is None:
             out[rule_id] = candidates
@@ -268,7 +263,14 @@ def relevant_files(rules: Iterable[Mapping[str, Any]], sources: Mapping[str, str
 OWN_SOURCES = "assay-sources"
 """A taint rule's metadata: an expression every file holding one of its sources matches,
 when its sources are not the request data the other rules share (the XSS filter rule's
-decorators)."""
+decorators). The rule runs on the files it matches in; the sliced copies keep the code
+it matches in (see _prepass)."""
+
+
+def own_sources(rule: Mapping[str, Any]) -> str | None:
+    """The rule's OWN_SOURCES expression, if it has one."""
+    own = (rule.get("metadata") or {}).get(OWN_SOURCES)
+    return own if isinstance(own, str) else None
 
 
 REQUIRES = "assay-requires"  # a pattern rule's metadata: what every match's file has

@@ -25,6 +25,7 @@ from assay.scanners.semgrep._layout import RunLayout
 from assay.scanners.semgrep._pack import Pack, Rules
 from assay.scanners.semgrep._prefilter import (
     FileIndex,
+    own_sources,
     pattern_tokens,
     relevant_files,
     required_files,
@@ -165,10 +166,13 @@ def _prepare(ctx: ScanContext, layout: RunLayout, rule_pack: Pack,
              if (path := summaries.class_path(dotted))}
     only_taint = {f.path.stem for f in pack.files
                   if all(r.get("mode") == "taint" for r in f.rules)}
+    # the sliced copies keep what a rule with sources of its own matches in, as they keep
+    # what a request-data source needs
+    own = tuple(sorted({o for r in taint if (o := own_sources(r)) is not None}))
     return Prepared(generated.paths, record, time.perf_counter() - started,
                     derived.key,
                     SliceSpec(tuple(_helper_tokens(summaries)), tuple(sorted(keep)),
-                              _helper_methods(summaries)),
+                              _helper_methods(summaries), own),
                     tuple(f for f in generated.paths
                           if f not in pack.paths and f.stem in only_taint),
                     generated, tuple(w for rule in sorted(wrappers) for w in wrappers[rule]),

@@ -419,12 +419,18 @@ def registered_hooks(every: Sequence[ast.AST], scope: _Scope) -> frozenset[str]:
 def _qualified(node: ast.expr, scope: _Scope) -> str:
     """The qualified name of a function named by `node` ('' when it names none)."""
     dotted = _dotted(node)
-    if dotted is None:
-        return ""
+    return (_named_in(dotted, scope) or "") if dotted is not None else ""
+
+
+def _named_in(dotted: str, scope: _Scope) -> str | None:
+    """The qualified name `dotted` stands for by the module's imports and its own
+    functions (None when they do not name it)."""
     head, _, rest = dotted.partition(".")
     if head in scope.aliases:
         return scope.aliases[head] + (f".{rest}" if rest else "")
-    return f"{scope.module}.{head}" if not rest and head in scope.local_functions else ""
+    if not rest and head in scope.local_functions:
+        return f"{scope.module}.{head}"
+    return None
 
 
 # A call that runs a function it is handed with the arguments it is given, by the
@@ -2022,13 +2028,10 @@ class _LocalFlow:
         head, _, rest = dotted.partition(".")
         if head in ("self", "cls") and self.cls is not None and rest and "." not in rest:
             return f"{self.scope.module}.{self.cls}.{rest}"
-        if head in self.scope.aliases:
-            return self.scope.aliases[head] + (f".{rest}" if rest else "")
-        if not rest and head in self.scope.local_functions:
-            return f"{self.scope.module}.{head}"
-        if not rest and head in _BUILTINS:
-            return head
-        return None
+        named = _named_in(dotted, self.scope)
+        if named is not None:
+            return named
+        return head if not rest and head in _BUILTINS else None
 
 
 _SQL_BUILDER_PACKAGES = frozenset({"sqlalchemy", "sqlmodel"})

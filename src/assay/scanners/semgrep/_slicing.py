@@ -49,12 +49,16 @@ class SliceSpec:
     as `path:name` (a module-level function, in its own file only: a call is matched
     by the definition of the file it is in, never by a function of that name elsewhere);
     `methods`: such helpers that are methods, as `Class.name` (a method of `Class`
-    calling `self.name()` needs neither the class's name nor the helper's tokens).
+    calling `self.name()` needs neither the class's name nor the helper's tokens);
+    `own`: the expressions of the rules whose sources are no request data
+    (_prefilter.OWN_SOURCES: a template filter's decorator), what a function they can
+    report in matches.
     """
 
     sources: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
     methods: tuple[str, ...] = ()
+    own: tuple[str, ...] = ()
 
     @functools.cache  # noqa: B019 - frozen and small; one per scan
     def methods_of(self) -> dict[str, frozenset[str]]:
@@ -68,16 +72,16 @@ class SliceSpec:
     def to_json(self) -> dict[str, list[str]]:
         """A JSON-ready form (for the kept pre-pass result)."""
         return {"sources": list(self.sources), "keep": list(self.keep),
-                "methods": list(self.methods)}
+                "methods": list(self.methods), "own": list(self.own)}
 
     @classmethod
     def from_json(cls, doc: Any) -> SliceSpec:
         """The spec `to_json` wrote; TypeError or KeyError when it is not one."""
-        sources, keep, methods = doc["sources"], doc["keep"], doc["methods"]
+        sources, keep, methods, own = doc["sources"], doc["keep"], doc["methods"], doc["own"]
         if not all(isinstance(v, list) and all(isinstance(s, str) for s in v)
-                   for v in (sources, keep, methods)):
+                   for v in (sources, keep, methods, own)):
             raise TypeError("slicing")
-        return cls(tuple(sources), tuple(keep), tuple(methods))
+        return cls(tuple(sources), tuple(keep), tuple(methods), tuple(own))
 
 
 @dataclass(frozen=True)
@@ -256,11 +260,16 @@ def _has_source(text: str, words: frozenset[str], aliases: dict[str, frozenset[s
     bound = words & aliases.keys()
     if any(_REQUEST in aliases[w] for w in bound):
         return True  # the request object under a name an import gave it
-    if request_hint(text, words):
+    if request_hint(text, words) or any(_own(o).search(text) for o in spec.own):
         return True
     expanded = words.union(*(aliases[w] for w in bound))
     tokens = [t for t in spec.sources if _may_call(t, expanded, spec)]
     return bool(tokens) and FileIndex({"": text}, {"": expanded}).contains("", tokens)
+
+
+@functools.lru_cache(maxsize=16)
+def _own(expression: str) -> re.Pattern[str]:
+    return re.compile(expression, re.M)
 
 
 def _may_call(token: str, words: frozenset[str], spec: SliceSpec) -> bool:

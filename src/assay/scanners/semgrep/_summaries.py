@@ -409,12 +409,8 @@ def _hooks(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:
     """(file, name) of each module-level function some module registers as a template
     filter by a call, found by its qualified name."""
     registered = {q for m in modules for q in m.hooks}
-    return tuple(sorted((m.path, name) for m in modules for name in _module_functions(m)
-                        if f"{m.name}.{name}" in registered))
-
-
-def _module_functions(module: ModuleInfo) -> Iterable[str]:
-    return (f.qualname for f in module.functions if "." not in f.qualname)
+    return tuple(sorted((m.path, f.qualname) for m in modules for f in m.functions
+                        if "." not in f.qualname and f"{m.name}.{f.qualname}" in registered))
 
 
 def _inherited(functions: list[tuple[ModuleInfo, FunctionFacts]],

@@ -2455,3 +2455,50 @@ def test_filters_registered_by_a_call_are_filters(repo: GitRepo) -> None:
         "app/__init__.py": "", "app/factory.py": REGISTERED_FILTERS,
         "app/rendering.py": REGISTERED_RENDERING})
     assert found == [("xss-filter", 8), ("xss-filter", 9)]
+
+
+TABLE_FILTERS = '''\
+from flask import Flask
+from markupsafe import Markup
+
+
+def stars(text):
+    return Markup("<b>%s</b>" % text)
+
+
+def badge(text):
+    return Markup("<span class=badge>" + text + "</span>")
+
+
+def loud(text):
+    return Markup("<em>%s</em>" % text)
+
+
+def plain(text):
+    return text.title()
+
+
+def configure_filters(app):
+    filters = {}
+    filters["stars"] = stars
+    filters["plain"] = plain
+    more = {"badge": badge}
+    app.jinja_env.filters.update(filters)
+    app.jinja_env.filters.update(more)
+    unused = {}
+    unused["loud"] = loud
+    return unused
+
+
+def create_app():
+    app = Flask(__name__)
+    configure_filters(app)
+    return app
+'''
+
+
+def test_filters_registered_through_a_table_built_first(repo: GitRepo) -> None:
+    # a table filled in a name and then handed to `filters.update(filters)`: its values
+    # are filters; a table never handed over is not
+    found = _semgrep_found(repo, {"app/__init__.py": "", "app/factory.py": TABLE_FILTERS})
+    assert found == [("xss-filter", 6), ("xss-filter", 10)]

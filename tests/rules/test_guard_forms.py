@@ -126,3 +126,60 @@ def test_a_predicate_returning_a_match_as_a_truth_value_holds_the_value(repo: Gi
     # `bool(PATTERN.fullmatch(v))` and `PATTERN.fullmatch(v) is not None` hold (28, 35),
     # though a call of the first is also a truth value; `bool(v)` checks nothing (42)
     assert [line for rule, line in found if rule == "xpath-injection"] == [42]
+
+
+UPLOADS = '''\
+import os
+import re
+
+from flask import Flask, abort, request
+from validators import valid_upload_name
+
+app = Flask(__name__)
+ROOT = "/srv/uploads"
+EXTENSIONS = {"png", "jpg", "pdf"}
+NAME = re.compile(r"[A-Za-z0-9_-]+\\\\.(png|jpg|pdf)")
+
+
+def allowed_file(filename):
+    return "." in filename and filename.rsplit(".", 1)[1].lower() in EXTENSIONS
+
+
+def is_valid_name(filename):
+    return NAME.fullmatch(filename) is not None
+
+
+@app.post("/upload")
+def upload():
+    f = request.files["file"]
+    if not allowed_file(f.filename):
+        abort(400)
+    f.save(os.path.join(ROOT, f.filename))
+    return "ok"
+
+
+@app.post("/upload-named")
+def upload_named():
+    f = request.files["file"]
+    if not is_valid_name(f.filename):
+        abort(400)
+    f.save(os.path.join(ROOT, f.filename))
+    return "ok"
+
+
+@app.post("/upload-checked")
+def upload_checked():
+    f = request.files["file"]
+    if not valid_upload_name(f.filename):
+        abort(400)
+    f.save(os.path.join(ROOT, f.filename))
+    return "ok"
+'''
+
+
+def test_a_predicate_checking_only_the_extension_is_no_validator(repo: GitRepo) -> None:
+    # `allowed_file` holds the extension against a list, not the name: the name still
+    # chooses the path (26); the project's full match of the name (34) and a validator
+    # of another package, known by its name only (42), hold it
+    found = _semgrep_found(repo, {"app.py": UPLOADS})
+    assert found == [("path-traversal", 26)]

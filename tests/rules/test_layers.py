@@ -361,3 +361,208 @@ def test_a_constructors_argument_a_method_passes_to_a_sink_is_a_sink(repo: GitRe
     # constructor's argument is the sink (20); the label it only prints is none (26)
     found = _semgrep_found(repo, {"app.py": STORED})
     assert [line for rule, line in found if rule == "command-injection"] == [20]
+
+
+NUMBERED_REPOSITORY = '''\
+import sqlite3
+
+
+class OrderRepository:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def create(self, customer, note):
+        cur = self.db.execute("INSERT INTO orders (customer, note) VALUES (?, ?)",
+                              (customer, note))
+        return int(cur.lastrowid)
+
+    def label(self, customer):
+        return f"order of {customer}"
+
+    def count_lines(self, order_id):
+        return self.db.execute(f"SELECT COUNT(*) FROM lines WHERE order_id = {order_id}")
+'''
+
+NUMBERED_SERVICE = '''\
+from app.repository import OrderRepository
+
+
+class OrderService:
+    def __init__(self, orders: OrderRepository) -> None:
+        self.orders = orders
+
+    def place(self, payload):
+        order_id = self.orders.create(payload["customer"], payload["note"])
+        return self.summary(order_id)
+
+    def place_labelled(self, payload):
+        name = self.orders.label(payload["customer"])
+        return self.summary(name)
+
+    def summary(self, order_id):
+        return {"id": order_id, "lines": self.orders.count_lines(order_id)}
+'''
+
+NUMBERED_VIEWS = '''\
+import sqlite3
+
+from flask import Flask, request
+
+from app.repository import OrderRepository
+from app.service import OrderService
+
+app = Flask(__name__)
+
+
+def _orders() -> OrderService:
+    return OrderService(OrderRepository(sqlite3.connect("o.db")))
+
+
+@app.post("/orders")
+def place():
+    return {"order": _orders().place(request.get_json())}
+
+
+@app.post("/orders/labelled")
+def place_labelled():
+    return {"order": _orders().place_labelled(request.get_json())}
+'''
+
+
+def test_a_method_whose_result_is_a_number_carries_none_of_its_arguments(
+        repo: GitRepo) -> None:
+    # `self.orders.create(...)` returns the new row's number: what the service passes
+    # on from it to a query is no request data (views.py 17 quiet); a method of the same
+    # class returning text made of its argument carries it (views.py 22)
+    found = _semgrep_found(repo, {
+        "app/__init__.py": "", "app/repository.py": NUMBERED_REPOSITORY,
+        "app/service.py": NUMBERED_SERVICE, "app/views.py": NUMBERED_VIEWS})
+    assert found == [("sqli", 22)]
+
+
+CLAUSES_REPOSITORY = '''\
+import sqlite3
+
+
+class ShipmentRepository:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def find(self, status=None, carrier=None):
+        clauses = []
+        if status:
+            clauses.append(f"status = '{status}'")
+        if carrier:
+            clauses.append(f"carrier = '{carrier}'")
+        where = " AND ".join(clauses) or "1 = 1"
+        return self.conn.execute(f"SELECT * FROM shipments WHERE {where}").fetchall()
+
+    def find_bound(self, status=None):
+        clauses, values = ["1 = 1"], []
+        if status:
+            clauses.append("status = ?")
+            values.append(status)
+        where = " AND ".join(clauses)
+        return self.conn.execute(f"SELECT * FROM shipments WHERE {where}", values).fetchall()
+'''
+
+CLAUSES_VIEWS = '''\
+import sqlite3
+
+from flask import Flask, request
+
+from app.repository import ShipmentRepository
+
+app = Flask(__name__)
+
+
+def _repo() -> ShipmentRepository:
+    return ShipmentRepository(sqlite3.connect("s.db"))
+
+
+@app.get("/by-keyword")
+def by_keyword():
+    return {"rows": _repo().find(carrier=request.args.get("carrier"))}
+
+
+@app.get("/by-position")
+def by_position():
+    return {"rows": _repo().find(request.args.get("status"))}
+
+
+@app.get("/bound")
+def bound():
+    return {"rows": _repo().find_bound(request.args.get("status"))}
+'''
+
+
+def test_a_value_appended_to_a_list_is_in_what_the_list_is_joined_into(
+        repo: GitRepo) -> None:
+    # a query's conditions collected with `clauses.append(f"...{value}...")` and joined
+    # into its text (views.py 16, 21); the value appended to the bound parameters'
+    # list is bound (26 quiet)
+    found = _semgrep_found(repo, {
+        "app/__init__.py": "", "app/repository.py": CLAUSES_REPOSITORY,
+        "app/views.py": CLAUSES_VIEWS})
+    assert found == [("sqli", 16), ("sqli", 21)]
+
+
+SORTED_REPOSITORY = '''\
+import sqlite3
+from typing import Dict
+
+
+class BookRepository:
+    SORT_COLUMNS: Dict[str, str] = {"title": "title", "year": "year DESC"}
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    @classmethod
+    def sort_clause(cls, sort: str) -> str:
+        column = cls.SORT_COLUMNS.get(sort, cls.SORT_COLUMNS["title"])
+        return f"{column}, id"
+
+    @classmethod
+    def raw_clause(cls, sort: str) -> str:
+        return f"{sort}, id"
+
+    def page(self, sort: str):
+        return self.conn.execute(f"SELECT * FROM books ORDER BY {self.sort_clause(sort)}")
+
+    def raw_page(self, sort: str):
+        return self.conn.execute(f"SELECT * FROM books ORDER BY {self.raw_clause(sort)}")
+'''
+
+SORTED_VIEWS = '''\
+import sqlite3
+
+from flask import Flask, request
+
+from app.repository import BookRepository
+
+app = Flask(__name__)
+
+
+def _books() -> BookRepository:
+    return BookRepository(sqlite3.connect("b.db"))
+
+
+@app.get("/books")
+def books():
+    return {"rows": _books().page(request.args.get("sort", "title")).fetchall()}
+
+
+@app.get("/books/raw")
+def raw_books():
+    return {"rows": _books().raw_page(request.args.get("sort", "title")).fetchall()}
+'''
+
+
+def test_a_lookup_in_the_class_constant_table_gives_a_constant(repo: GitRepo) -> None:
+    # `cls.SORT_COLUMNS.get(sort, ...)` in a class method gives one of the table's
+    # columns (views.py 16 quiet); the sort key itself in the clause is text (21)
+    found = _semgrep_found(repo, {
+        "app/__init__.py": "", "app/repository.py": SORTED_REPOSITORY,
+        "app/views.py": SORTED_VIEWS})
+    assert found == [("sqli", 21)]

@@ -130,3 +130,45 @@ def test_an_allow_list_of_extensions_holds_no_name(repo: GitRepo) -> None:
     # `splitext(name)[1] in ALLOWED_EXT` lets `../../x.png` through (24); the name
     # itself in a list of names (33) holds
     assert [line for rule, line in found if rule == "path-traversal"] == [24]
+
+
+PARENTS = '''\
+from pathlib import Path
+
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+ROOT = Path("/srv/app/files")
+
+
+def read_resolved(name):
+    base = ROOT.resolve()
+    target = (base / name).resolve()
+    if base not in target.parents:
+        abort(404)
+    return open(target).read()
+
+
+def read_joined(name):
+    target = ROOT / name
+    if ROOT not in target.parents:
+        abort(404)
+    return open(target).read()
+
+
+@app.route("/resolved")
+def resolved():
+    return {"text": read_resolved(request.args["n"])}
+
+
+@app.route("/joined")
+def joined():
+    return {"text": read_joined(request.args["n"])}
+'''
+
+
+def test_a_helper_checking_the_resolved_paths_parents_holds_it(repo: GitRepo) -> None:
+    # `base not in target.parents` of a resolved target in the helper that opens it
+    # (26 quiet); of a path only joined, `..` still leaves (31)
+    found = _semgrep_found(repo, {"app.py": PARENTS})
+    assert found == [("path-traversal", 31)]

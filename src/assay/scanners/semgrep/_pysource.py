@@ -106,6 +106,7 @@ _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
 # hold `/`), `{name:int}` and the like a value; `{name:path}` (or an aiohttp regex) neither
 _BRACED = re.compile(r"\{(\w+)(?::(int|float|uuid|str))?\}")
 VALUE_PARAM = "value"  # converted to a number or UUID: safe for every rule
+PART_CHECK = "part"  # a part of a value held against constants: its extension, an item
 # calls giving a number, a truth value or a digest of their arguments: no text of theirs
 _NO_TEXT = frozenset({"int", "float", "bool", "len", "hash", "id", "abs", "round", "ord",
                       "isinstance", "callable", "type", "hex", "oct", "bin", "sum",
@@ -398,22 +399,56 @@ def registered_hooks(every: Sequence[ast.AST], scope: _Scope) -> frozenset[str]:
     """The functions a module registers as Jinja filters by a call, qualified as its
     imports name them: `app.jinja_env.filters.update(linkify=linkify)` (or a dict of
     them), `env.filters["linkify"] = linkify`, `app.add_template_filter(linkify)`
-    (Flask's decorators are the XSS filter rule's own sources)."""
+    (Flask's decorators are the XSS filter rule's own sources); a table built in a name
+    first is read by the name (`filters["x"] = f; app.jinja_env.filters.update(filters)`).
+    """
     found: list[ast.expr] = []
+    tables: set[str] = set()
     for node in every:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             func = node.func
             if func.attr == "update" and isinstance(func.value, ast.Attribute) \
                     and func.value.attr in _HOOK_TABLES:
-                found += [k.value for k in node.keywords]
-                found += [v for a in node.args if isinstance(a, ast.Dict)
-                          for v in a.values]
+                found += _table_values(node)
+                tables |= {a.id for a in node.args if isinstance(a, ast.Name)}
             elif func.attr in _HOOK_ADDERS and node.args:
                 found.append(node.args[0])
         elif isinstance(node, ast.Assign):
             found += [node.value for t in node.targets if isinstance(t, ast.Subscript)
                       and isinstance(t.value, ast.Attribute) and t.value.attr in _HOOK_TABLES]
+    found += _named_table_values(every, tables)
     return frozenset(q for f in found if (q := _qualified(f, scope)))
+
+
+def _table_values(node: ast.expr) -> list[ast.expr]:
+    """The values of a mapping written out: `update(k=f)`, `{"k": f}`, `dict(k=f)`."""
+    if isinstance(node, ast.Dict):
+        return [v for v in node.values]
+    if isinstance(node, ast.Call):
+        return [k.value for k in node.keywords if k.arg is not None] \
+            + [v for a in node.args for v in _table_values(a)]
+    return []
+
+
+def _named_table_values(every: Sequence[ast.AST], names: set[str]) -> list[ast.expr]:
+    """The values put in the local tables `names`: `table = {...}`, `table["k"] = f`,
+    `table.update(k=f)`."""
+    found: list[ast.expr] = []
+    if not names:
+        return found
+    for node in every:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id in names:
+                    found += _table_values(node.value)
+                elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name) \
+                        and target.value.id in names:
+                    found.append(node.value)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "update" and isinstance(node.func.value, ast.Name) \
+                and node.func.value.id in names:
+            found += _table_values(node)
+    return found
 
 
 def _qualified(node: ast.expr, scope: _Scope) -> str:
@@ -1053,14 +1088,21 @@ class _Guards:
         if isinstance(test, ast.Attribute) and test.attr in _ADDRESS_PARTS \
                 and self.mentions(test):
             return "url"  # `ipaddress.ip_address(host).is_global`
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+                and isinstance(test.ops[0], ast.In | ast.NotIn) \
+                and isinstance(parents := test.comparators[0], ast.Attribute) \
+                and parents.attr == "parents" and self.mentions(parents):
+            # `base not in target.parents` of a resolved target
+            return "contain" if self._normal(parents.value, frozenset()) else None
         if isinstance(test, ast.Compare) and self.mentions(test.left):
             if any(isinstance(n, ast.Attribute) and n.attr in _URL_PARTS
                    for n in _walk(test.left)) or self._host_of(test.left):
                 return "url"  # `urlparse(url).hostname not in HOSTS`, through a name too
             if (all(isinstance(op, ast.In | ast.NotIn) for op in test.ops)
                     and all(self.flow.is_const(c) for c in test.comparators)):
-                # `splitext(name)[1] in ALLOWED` allows a kind of file, not a name
-                return "allow" if self._whole(test.left, frozenset()) else None
+                # `splitext(name)[1] in ALLOWED` allows a kind of file, not a name:
+                # a check of a part, which no rule takes to clear the value
+                return "allow" if self._whole(test.left, frozenset()) else PART_CHECK
         if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute | ast.Name):
             name = test.func.attr if isinstance(test.func, ast.Attribute) else test.func.id
             if not self.mentions(test):
@@ -1355,7 +1397,28 @@ def _assignments(nodes: list[ast.AST]) -> dict[str, list[ast.expr]]:
             # `for line in body.splitlines()`: each item is of the iterable
             for name, value in _unpacked(child.target, child.iter):
                 out.setdefault(name, []).append(value)
+        for name, value in _filled(child):
+            out.setdefault(name, []).append(value)
     return out
+
+
+# methods that put their last argument into the list, set or mapping they are called on
+_FILLING = frozenset({"append", "extend", "insert", "add", "update", "appendleft",
+                      "setdefault"})
+
+
+def _filled(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
+    """(name, value) for a value put into a local container: `clauses.append(f"a = {a}")`
+    (then `" AND ".join(clauses)` holds it), `params["q"] = q`."""
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        call = node.value
+        if isinstance(call.func, ast.Attribute) and call.func.attr in _FILLING \
+                and isinstance(call.func.value, ast.Name) and call.args:
+            yield call.func.value.id, call.args[-1]
+    elif isinstance(node, ast.Assign):
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+                yield target.value.id, node.value
 
 
 def _init_stores(node: ast.ClassDef, scope: _Scope) -> dict[str, tuple[str, int]]:
@@ -1527,7 +1590,7 @@ class _LocalFlow:
         if isinstance(node, ast.Call):
             if self._fetched(node) or self._opened(node):
                 return False, set()
-            callee = self.resolve(node.func)
+            callee = self.call_target(node.func)
             if callee is not None and callee not in _TRANSPARENT and callee not in _CARRIERS:
                 raw, via = self._children_flow(node, seen, self.carried(node))
                 return False, ({callee} if raw or via else set())
@@ -1615,6 +1678,18 @@ class _LocalFlow:
         names = self.scope.names
         return f"{self.scope.module}.{func.id}" if names is not None \
             and isinstance(func, ast.Name) and func.id in names.classes else ""
+
+    def call_target(self, func: ast.expr) -> str | None:
+        """What a call calls, resolved: a name the module can tell (see `resolve`), or
+        `Class.method` for a method called on an object the code says the class of
+        (`self.repo.create(...)` with `self.repo = repo` of a parameter annotated
+        `repo: ShipmentRepository`): the summaries say what its result carries."""
+        callee = self.resolve(func)
+        if callee is not None or not isinstance(func, ast.Attribute):
+            return callee
+        of = self._receiver_class(func.value)
+        # (a class by its name: `response = requests.get(url)` names a function)
+        return f"{of}.{func.attr}" if of.rpartition(".")[2][:1].isupper() else None
 
     def _receiver_class(self, receiver: ast.expr) -> str:
         """The class the receiver of a method call is of, when the code says (see
@@ -1795,7 +1870,7 @@ class _LocalFlow:
                 return found
             return {node.id} if node.id in self.params else set()
         if isinstance(node, ast.Call):
-            callee = self.resolve(node.func)
+            callee = self.call_target(node.func)
             if callee is not None and callee not in _TRANSPARENT:
                 return set()
             if self._fetched(node) or self._opened(node):
@@ -1864,7 +1939,7 @@ class _LocalFlow:
         carried = self.carried(node) if isinstance(node, ast.Call) else None
         children = list(_value_nodes(node)) if carried is None else carried
         inner = _joined(self.passing(c) for c in children)
-        callee = self.resolve(node.func) if isinstance(node, ast.Call) else None
+        callee = self.call_target(node.func) if isinstance(node, ast.Call) else None
         if callee is None or callee in _TRANSPARENT:
             return inner
         direct = set().union(*(self.reaching(c, frozenset()) for c in children))
@@ -1912,15 +1987,20 @@ class _LocalFlow:
                                                for v in self.assigned[name]))
                 return const
             return node.id in self.scope.constants
-        if isinstance(node, ast.Subscript):  # a lookup in a module constant
-            return isinstance(node.value, ast.Name) and self.is_const(node.value, seen)
+        if isinstance(node, ast.Subscript):  # a lookup in a constant
+            return self._constant_container(node.value, seen)
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                and node.func.attr == "get" and isinstance(node.func.value, ast.Name)):
-            return self.is_const(node.func.value, seen) and all(
+                and node.func.attr == "get"):
+            return self._constant_container(node.func.value, seen) and all(
                 self.is_const(a, seen) for a in node.args[1:])
         if isinstance(node, ast.IfExp):
             return self.is_const(node.body, seen) and self.is_const(node.orelse, seen)
         return False
+
+    def _constant_container(self, node: ast.expr, seen: frozenset[str]) -> bool:
+        """A name holding a constant, or a class's constant table (`cls.SORT_COLUMNS`)."""
+        return (isinstance(node, ast.Name) and self.is_const(node, seen)) \
+            or self.constant_table(node)
 
     def is_source(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
         """Whether request data reaches the value of `node` (not through a call giving

@@ -25,7 +25,13 @@ from typing import Any
 from assay.scanners.semgrep._pack import COPY_MARK, Rule, RuleFile, Rules
 from assay.scanners.semgrep._parsers import CLOSED, OPEN, closed_factories, factory_sinks
 from assay.scanners.semgrep._prefilter import pattern_tokens, token_word
-from assay.scanners.semgrep._pysource import QUEUED, RUNNERS, VALUE_PARAM, gives_no_text
+from assay.scanners.semgrep._pysource import (
+    PART_CHECK,
+    QUEUED,
+    RUNNERS,
+    VALUE_PARAM,
+    gives_no_text,
+)
 from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY
 from assay.scanners.semgrep._rulefiles import include_of
 from assay.scanners.semgrep._sinks import (
@@ -390,6 +396,10 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
         out["pattern-sinks"] = [*out["pattern-sinks"], *extra_sinks]
     if rule.get("id") == FILTER_RULE and summaries.hooks:
         out["pattern-sources"] = [*out["pattern-sources"], hook_sources(summaries)]
+    partial = partial_checks(summaries)
+    if partial:
+        out["pattern-sanitizers"] = [not_named(entry, partial)
+                                     for entry in out.get("pattern-sanitizers", [])]
     extra = [sanitizers] if sanitizers else []
     extra += guard_sanitizers(str(rule.get("id", "")), summaries, wrapping)
     extra += unreturned_sanitizers(summaries, wrappers)
@@ -485,6 +495,31 @@ def guard_sanitizers(rule_id: str, summaries: Summaries,
         for form in callee_forms(guard.dotted, guard.is_method, summaries):
             out.extend(_guard_patterns(form, guard, guard.dotted in wrapping))
     return out
+
+
+VALIDATOR = "$VALID"  # the pack's checks by a validator's name (`if not is_safe(x): ...`)
+
+
+def partial_checks(summaries: Summaries) -> list[str]:
+    """The names of the project's predicates that check only a part of the value (`def
+    allowed(name): return name.rsplit(".", 1)[-1] in EXTENSIONS`), every definition of
+    the name: the pack's checks by a validator's name must not take them for one."""
+    return sorted(_agreeing([g.name for g in summaries.of_kind(SummaryKind.GUARD)
+                             if g.guard == "predicate" and set(g.via) == {PART_CHECK}],
+                            summaries))
+
+
+def not_named(entry: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """A sanitizer entry that checks by a validator's name (see VALIDATOR), not for the
+    functions `names` (called by name or as a method); any other entry as it is."""
+    steps = entry.get("patterns")
+    if not isinstance(steps, list) or not any(
+            isinstance(step, dict) and step.get("metavariable-regex", {}).get("metavariable")
+            == VALIDATOR for step in steps):
+        return entry
+    either = "|".join(re.escape(n) for n in names)
+    return {**entry, "patterns": [*steps, {"metavariable-regex": {
+        "metavariable": VALIDATOR, "regex": rf"^(?!(?:.*\.)?(?:{either})$)"}}]}
 
 
 def _guard_patterns(form: str, guard: FunctionSummary, wrapper: bool) -> list[dict[str, Any]]:

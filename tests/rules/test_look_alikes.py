@@ -846,3 +846,45 @@ def test_a_client_given_a_transport_of_its_own_sends_through_its_policy(
     # client does not (29)
     found = _semgrep_found(repo, {"app.py": TRANSPORT})
     assert [line for rule, line in found if rule == "ssrf"] == [29]
+
+
+ESCAPING_ENVIRONMENTS = '''\
+from flask import Flask, request
+from jinja2 import DictLoader, Environment, select_autoescape
+
+app = Flask(__name__)
+PAGES = {"page.html": "<p>{{ name }}</p>"}
+chosen = Environment(loader=DictLoader(PAGES), autoescape=select_autoescape(["html"]))
+always = Environment(loader=DictLoader(PAGES), autoescape=True)
+never = Environment(loader=DictLoader(PAGES), autoescape=False)
+text = Environment(autoescape=select_autoescape(default_for_string=False))
+
+
+@app.route("/chosen")
+def by_extension():
+    template = chosen.get_template("page.html")
+    return template.render(name=request.args["name"])
+
+
+@app.route("/always")
+def always_escaped():
+    return always.from_string("<p>{{ name }}</p>").render(name=request.args["name"])
+
+
+@app.route("/never")
+def never_escaped():
+    return never.get_template("page.html").render(name=request.args["name"])
+
+
+@app.route("/text")
+def string_not_escaped():
+    return text.from_string("<p>{{ name }}</p>").render(name=request.args["name"])
+'''
+
+
+def test_a_jinja_environment_that_escapes_renders_escaped_html(repo: GitRepo) -> None:
+    # `select_autoescape()` escapes .html templates and strings, `autoescape=True` all;
+    # without it, or with `default_for_string=False` for a string, the page is raw
+    found = _semgrep_found(repo, {"app.py": ESCAPING_ENVIRONMENTS})
+    # (the raw page's call is both the view's answer and a template rendered raw)
+    assert found == [("xss", 25), ("xss", 25), ("xss", 30), ("xss-markup", 25)]

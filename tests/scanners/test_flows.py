@@ -234,6 +234,43 @@ def execute(sql):
     assert all(step.code != "execute()" for step in finding.flow)
 
 
+def test_methods_of_one_name_in_two_classes_are_told_by_the_class_imported(
+        repo: GitRepo) -> None:
+    # `search` is a helper of two classes, each reaching its own query: the call's
+    # flow goes on to the query of the class its file imports
+    repo.write("repos.py", """\
+import sqlite3
+
+
+class ItemRepository:
+    def search(self, term):
+        return sqlite3.connect("a.db").execute(f"SELECT * FROM items WHERE n = '{term}'")
+
+
+class OrderRepository:
+    def search(self, term):
+        return sqlite3.connect("a.db").execute(f"SELECT * FROM orders WHERE n = '{term}'")
+""")
+    for name, klass in (("items.py", "ItemRepository"), ("orders.py", "OrderRepository")):
+        repo.write(name, f"""\
+from flask import Flask, request
+
+from repos import {klass}
+
+app = Flask(__name__)
+
+
+@app.route("/s")
+def search():
+    repository = {klass}()
+    return {{"rows": repository.search(request.args["q"]).fetchall()}}
+""")
+    repo.commit()
+    sinks = {f.path: [(s.path, s.line) for s in f.flow if s.role is FlowRole.SINK]
+             for f in _sqli(scan(repo.path, scanners=["semgrep"]).run)}
+    assert sinks == {"items.py": [("repos.py", 6)], "orders.py": [("repos.py", 11)]}
+
+
 def test_a_recorded_flow_reads_back_from_the_ledger(repo: GitRepo) -> None:
     result = scan(_app(repo).path, scanners=["semgrep"])
     assert result.ledger is not None

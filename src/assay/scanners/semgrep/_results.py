@@ -216,6 +216,8 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...], wrappers: Sequence[Si
     index, keyword = _argument_at(args)
     at = [w for w in named if (w.param == keyword if keyword else w.position == index)]
     ends = _ends(at or named)
+    if len(ends) > 1 and imported:
+        ends = _ends(_of_imported(at or named, imported)) or ends
     if len(ends) != 1:
         return flow  # not a helper's call, or more than one helper of that name
     path, line, function, through, call = ends.pop()
@@ -228,6 +230,15 @@ def _through(finding: Finding, flow: tuple[FlowStep, ...], wrappers: Sequence[Si
 
 
 _End = tuple[str, int, str, tuple[tuple[str, str, int], ...], str]
+
+
+def _of_imported(candidates: Sequence[SinkWrapper],
+                 imported: frozenset[str]) -> list[SinkWrapper]:
+    """The methods among `candidates` whose class the file imports (`repo.search(q)` in
+    a file importing ItemRepository, not ShipmentService): helpers of one name in two
+    classes are told apart by the class the caller names."""
+    return [w for w in candidates
+            if w.is_method and w.function.rsplit(".", 2)[-2] in imported]
 
 
 def _ends(candidates: Sequence[SinkWrapper]) -> set[_End]:

@@ -2502,3 +2502,45 @@ def test_filters_registered_through_a_table_built_first(repo: GitRepo) -> None:
     # are filters; a table never handed over is not
     found = _semgrep_found(repo, {"app/__init__.py": "", "app/factory.py": TABLE_FILTERS})
     assert found == [("xss-filter", 6), ("xss-filter", 10)]
+
+
+HTTP_SERVER = '''\
+import os
+import subprocess
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        with open(os.path.join("/srv/files", self.path.lstrip("/")), "rb") as f:
+            body = f.read()
+        self.send_response(200)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length", 0))
+        host = self.rfile.read(length).decode()
+        subprocess.run(f"ping -c 1 {host}", shell=True)
+        self.send_response(204)
+        self.end_headers()
+
+
+class Job:
+    def __init__(self, path):
+        self.path = path
+
+    def run(self):
+        subprocess.run(f"gzip {self.path}", shell=True)
+
+
+if __name__ == "__main__":
+    HTTPServer(("127.0.0.1", 8000), Handler).serve_forever()
+'''
+
+
+def test_an_http_server_handler_reads_the_request(repo: GitRepo) -> None:
+    # a BaseHTTPRequestHandler's `self.path` and `self.rfile` are the request's (8, 17);
+    # another class's `self.path` is its own (27 quiet)
+    found = _semgrep_found(repo, {"server.py": HTTP_SERVER})
+    assert found == [("command-injection", 17), ("path-traversal", 8)]

@@ -42,6 +42,8 @@ SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset({"request"}), r"\bdef\s+\w+\s*\(\s*(?:self\s*,\s*)?request\s*[,:]"),
     (frozenset({"Request", "HttpRequest"}), r"\w\s*:\s*(?:[\w.]+\.)?(?:Http)?Request\b"),
     (frozenset({"kwargs"}), r"\bself\s*\.\s*kwargs\b"),
+    (frozenset({"BaseHTTPRequestHandler", "SimpleHTTPRequestHandler",
+                "CGIHTTPRequestHandler"}), ""),
     (frozenset({"get_argument", "get_arguments", "get_query_argument", "get_query_arguments",
                 "get_body_argument", "get_body_arguments", "get_cookie"}), ""),
     (frozenset(_ROUTE_VERBS),

@@ -512,3 +512,46 @@ def test_an_escaping_static_method_clears_what_a_template_marks_safe(repo: GitRe
     repo.commit()
     assert [(f.path, f.span.start_line) for f in _template_findings(repo)] == [
         ("app/templates/b.html", 1)]
+
+
+CLASS_VIEWS = '''\
+from django.views.generic import ListView, TemplateView
+
+from shop.models import Product
+
+
+class SearchView(ListView):
+    model = Product
+    template_name = "shop/search.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.request.GET.get("q", "")
+        context.update({"note": self.request.GET.get("note", "")})
+        context["count"] = 3
+        return context
+
+
+class AboutView(TemplateView):
+    template_name = "shop/about.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["query"] = self.request.GET.get("q", "")
+        return context
+'''
+
+
+def test_a_class_based_views_context_reaches_its_template(repo: GitRepo) -> None:
+    # what `get_context_data` sets from the request reaches the `template_name` of its
+    # class: search.html renders `query` with autoescaping off and `note` as safe; the
+    # other view's template escapes `query`
+    repo.write("shop/views.py", CLASS_VIEWS)
+    repo.write("shop/templates/shop/search.html", SEARCH)
+    repo.write("shop/templates/shop/about.html", "<p>{{ query }}</p>\n")
+    repo.commit()
+    found = _template_findings(repo)
+    assert [(f.path, f.span.start_line) for f in found] == [
+        ("shop/templates/shop/search.html", 3), ("shop/templates/shop/search.html", 5)]
+    assert "shop/views.py:12" in found[0].message and "`query`" in found[0].message
+    assert "shop/views.py:13" in found[1].message and "`note`" in found[1].message

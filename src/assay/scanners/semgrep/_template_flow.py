@@ -10,8 +10,9 @@ files that changed.
 The unsafe outputs that views can reach become one taint rule (a copy of the markup XSS
 rule whose sinks are the calls rendering one of those templates with one of those
 variables: Flask's `render_template`, Django's `render`/`render_to_string`/
-`TemplateResponse`, Starlette's `TemplateResponse`, aiohttp_jinja2, a Jinja2
-environment's `get_template(...).render`), limited to the Python files that name them.
+`TemplateResponse`, a class-based view's `get_context_data` for its `template_name`,
+Starlette's `TemplateResponse`, aiohttp_jinja2, a Jinja2 environment's
+`get_template(...).render`), limited to the Python files that name them.
 Semgrep reports the flow at the view, its message naming the template and variable;
 `relocate` moves it to the template line of that output, naming the views in its
 message (a pair that is no unsafe output is dropped).
@@ -282,9 +283,18 @@ def _sinks(names: list[str], variables: list[str]) -> list[dict[str, Any]]:
                                 "regex": _one_of(variables, "[\"']?")}},
         {"focus-metavariable": "$X"},
     ]
+    # a Django class-based view's context: what `get_context_data` sets, for the
+    # template its class names
+    view_context = [
+        {"pattern-inside": "class $VIEW(...):\n    ...\n    template_name = $TPL\n    ...\n"},
+        {"pattern-inside": "def get_context_data(self, ...):\n    ...\n"},
+        {"pattern-either": [{"pattern": "$C[$KW] = $X"}, {"pattern": f"return {d}"},
+                            {"pattern": f"$C.update({d})"},
+                            {"pattern": "$C.update(..., $KW=$X, ...)"}]}]
     return [
         {"patterns": [{"pattern-either": [{"pattern": p} for p in direct]}, *limits]},
         {"patterns": [{"pattern-either": by_variable}, *limits]},
+        {"patterns": [*view_context, *limits]},
         {"patterns": [
             {"pattern-inside": "@aiohttp_jinja2.template($TPL, ...)\nasync def $F(...):\n"
                                "    ...\n"},

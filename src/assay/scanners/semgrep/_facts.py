@@ -133,7 +133,8 @@ def decode(text: str, path: str, name: str) -> FileFacts:
 def _function_doc(f: FunctionFacts) -> list[Any]:
     return [f.qualname, f.params,
             [[r.kind, list(r.callees), r.raw, list(r.via), r.stored,
-              [[e.stored, list(e.callees), list(e.outer)] for e in r.elements]]
+              [[e.stored, list(e.callees), list(e.outer)] for e in r.elements],
+              list(r.checked)]
              for r in f.returns],
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
@@ -157,8 +158,8 @@ def _function(doc: list[Any]) -> FunctionFacts:
         _str(qualname), params,
         tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v), bool(stored),
                          tuple(ElementFact(bool(s), _strs(ec), _strs(o))
-                               for s, ec, o in elements))
-              for k, c, raw, v, stored, elements in returns),
+                               for s, ec, o in elements), _strs(checked))
+              for k, c, raw, v, stored, elements, checked in returns),
         _strs(names),
         tuple(ParamCall(_str(callee), _str(method),
                         tuple((_str(k), _strs(v)) for k, v in args),

@@ -176,6 +176,10 @@ class ReturnFact:
     """The value is (or holds) a row or object read from a database (see `is_stored`)."""
     elements: tuple[ElementFact, ...] = ()
     """For a flow that is a tuple of a known size (`return a, b`), one fact per element."""
+    checked: tuple[str, ...] = ()
+    """For request data, the predicates it is returned only when they pass (`target if
+    is_safe_url(target) else "/"`, `if is_safe_url(target): return target`): each the
+    called name as resolved (see `_LocalFlow.call_target`), or as written."""
 
 
 @dataclass(frozen=True)
@@ -836,8 +840,9 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                       else c for c in calls)
     if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
         return FunctionFacts(qualname, len(params), (), tuple(params), calls)
+    tests = _return_tests(node.body)
     returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
-                    for fact in flow.facts(r.value))
+                    for fact in flow.facts(r.value, tests.get(id(r), ())))
     guard, checks, returned = guards.of(nodes)
     # only a function returning some parameters and not others has any to tell
     unreturned = () if nested or not returns or len(params) < 2 \
@@ -1022,7 +1027,7 @@ class _Guards:
             and all(self.flow.is_const(c) or _CONSTANT_NAME.match(_dotted(c) or "")
                     or self._given_list(c) for c in test.comparators)
 
-    def _given_list(self, node: ast.expr) -> bool:
+    def _given_list(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
         """A list of hosts the caller or the object gives (`hosts`, `self.allowed`,
         `frozenset(allowed_hosts)`, `{h.lower() for h in hosts}`): the caller's policy,
         no value of the request."""
@@ -1033,9 +1038,13 @@ class _Guards:
                 and len(node.generators) == 1:
             loop = node.generators[0]
             return isinstance(loop.target, ast.Name) \
-                and _normalized(node.elt, loop.target.id) and self._given_list(loop.iter)
+                and _normalized(node.elt, loop.target.id) and self._given_list(loop.iter, seen)
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
             return node.value.id in ("self", "cls")
+        if isinstance(node, ast.Name) and node.id not in self.params \
+                and node.id not in seen and self.written.get(node.id):
+            # a local name made of one: `hosts = {h.lower() for h in allowed_hosts}`
+            return all(self._given_list(v, seen | {node.id}) for v in self.written[node.id])
         return isinstance(node, ast.Name) and node.id in self.params \
             and node.id not in REQUEST_NAMES and node.id not in self.written
 
@@ -1407,6 +1416,27 @@ _FILLING = frozenset({"append", "extend", "insert", "add", "update", "appendleft
                       "setdefault"})
 
 
+def _return_tests(body: list[ast.stmt],
+                  tests: tuple[tuple[ast.expr, bool], ...] = (),
+                  ) -> dict[int, tuple[tuple[ast.expr, bool], ...]]:
+    """For each `return` of a body (by its id), the `if` tests it is under and whether
+    each holds there (not into nested functions or classes)."""
+    out: dict[int, tuple[tuple[ast.expr, bool], ...]] = {}
+    for statement in body:
+        if isinstance(statement, ast.Return):
+            out[id(statement)] = tests
+        elif isinstance(statement, ast.If):
+            out.update(_return_tests(statement.body, (*tests, (statement.test, True))))
+            out.update(_return_tests(statement.orelse, (*tests, (statement.test, False))))
+        elif isinstance(statement, ast.For | ast.AsyncFor | ast.While | ast.With
+                        | ast.AsyncWith | ast.Try):
+            for block in ("body", "orelse", "finalbody"):
+                out.update(_return_tests(getattr(statement, block, []), tests))
+            for handler in getattr(statement, "handlers", []):
+                out.update(_return_tests(handler.body, tests))
+    return out
+
+
 def _filled(node: ast.AST) -> Iterator[tuple[str, ast.expr]]:
     """(name, value) for a value put into a local container: `clauses.append(f"a = {a}")`
     (then `" AND ".join(clauses)` holds it), `params["q"] = q`."""
@@ -1555,13 +1585,17 @@ class _LocalFlow:
                 self._open -= 1
         return self._memo[key]
 
-    def facts(self, value: ast.expr | None) -> list[ReturnFact]:
-        """The facts of a returned value; a conditional expression has one per branch."""
+    def facts(self, value: ast.expr | None,
+              tests: Sequence[tuple[ast.expr, bool]] = ()) -> list[ReturnFact]:
+        """The facts of a returned value; a conditional expression has one per branch.
+        `tests` are the conditions (and whether each holds) the value is returned under."""
         if isinstance(value, ast.IfExp):
-            return [*self.facts(value.body), *self.facts(value.orelse)]
-        return [self.fact(value)]
+            return [*self.facts(value.body, (*tests, (value.test, True))),
+                    *self.facts(value.orelse, (*tests, (value.test, False)))]
+        return [self.fact(value, tests)]
 
-    def fact(self, value: ast.expr | None) -> ReturnFact:
+    def fact(self, value: ast.expr | None,
+             tests: Sequence[tuple[ast.expr, bool]] = ()) -> ReturnFact:
         """The fact of one returned value (a response the framework makes, `redirect(
         request.args["next"])`, is no request data: an object, not text)."""
         if value is None or self.is_const(value):
@@ -1569,7 +1603,9 @@ class _LocalFlow:
         if isinstance(value, ast.Call) and self.resolve(value.func) in RESPONSES:
             return ReturnFact("const")
         if self.is_source(value):
-            return ReturnFact("source")
+            names = {n.id for n in _walk(value) if isinstance(n, ast.Name)}
+            return ReturnFact("source", checked=tuple(sorted(
+                {p for test, holds in tests for p in self._passed(test, holds, names)})))
         raw, via = self._flow(value, frozenset())
         elements = () if not isinstance(value, ast.Tuple) or any(
             isinstance(e, ast.Starred) for e in value.elts) else tuple(
@@ -1678,6 +1714,21 @@ class _LocalFlow:
         names = self.scope.names
         return f"{self.scope.module}.{func.id}" if names is not None \
             and isinstance(func, ast.Name) and func.id in names.classes else ""
+
+    def _passed(self, test: ast.expr, holds: bool, names: set[str]) -> Iterator[str]:
+        """The predicates called on one of `names` that pass when `test` holds (or,
+        `holds` False, when it does not): `is_safe(t)`, each side of an `and` (of a
+        negated `or`)."""
+        if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+            yield from self._passed(test.operand, not holds, names)
+        elif isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And if holds else ast.Or):
+            for value in test.values:
+                yield from self._passed(value, holds, names)
+        elif holds and isinstance(test, ast.Call) and any(
+                isinstance(a, ast.Name) and a.id in names for a in test.args):
+            called = self.call_target(test.func) or _dotted(test.func)
+            if called:
+                yield called
 
     def call_target(self, func: ast.expr) -> str | None:
         """What a call calls, resolved: a name the module can tell (see `resolve`), or

@@ -341,7 +341,7 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     and the pack's patterns are shared (deep copies of the whole pack cost a rescan of a
     small repository about a second)."""
     out = dict(rule)
-    sources = source_helpers(summaries)
+    sources = source_helpers(summaries, rule_id=str(rule.get("id", "")))
     trusted = trusted_calls(rule)
     # a method clears taint only where its class is named (through it, an instance made
     # of it, or an object the code says is one), and only of a class the code types an
@@ -628,11 +628,39 @@ def result_only(alternative: dict[str, Any]) -> dict[str, Any]:
                          {"pattern": "$RESULT"}]}
 
 
-def source_helpers(summaries: Summaries,
-                   kind: SummaryKind = SummaryKind.SOURCE) -> dict[str, Any] | None:
+def source_helpers(summaries: Summaries, kind: SummaryKind = SummaryKind.SOURCE,
+                   rule_id: str = "") -> dict[str, Any] | None:
     """A pattern-either matching calls of the project's functions that return request data
-    (or, with `kind` STORED, data read from a database)."""
-    return _either(helper_calls(summaries.of_kind(kind), summaries))
+    (or, with `kind` STORED, data read from a database); for the rule `rule_id`, not
+    those returning it only when predicates it trusts passed (see `checked_for`)."""
+    found = summaries.of_kind(kind)
+    if rule_id:
+        found = tuple(f for f in found if not checked_for(f, rule_id, summaries))
+    return _either(helper_calls(found, summaries))
+
+
+# a library's predicate of a URL's host, by its last name
+_URL_PREDICATES = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
+
+
+def checked_for(helper: FunctionSummary, rule_id: str, summaries: Summaries) -> bool:
+    """Whether a source helper returns request data only when predicates `rule_id`
+    trusts passed (`return t if is_safe_url(t) else "/"`): the project's predicates
+    of a kind the rule trusts, Django's `url_has_allowed_host_and_scheme` for a rule
+    trusting URL checks."""
+    if not helper.via:
+        return False
+    accepted = trusted_checks(rule_id)
+    guards = {g.dotted: g for g in summaries.of_kind(SummaryKind.GUARD)
+              if g.guard == "predicate"}
+
+    def trusted(predicate: str) -> bool:
+        guard = guards.get(predicate)
+        if guard is not None:
+            return bool(set(guard.via) & accepted)
+        name = predicate.rsplit(".", 1)[-1]  # (a library's: the project has none of it)
+        return "url" in accepted and name in _URL_PREDICATES and not summaries.defined(name)
+    return all(trusted(p) for p in helper.via)
 
 
 def helper_calls(found: Sequence[FunctionSummary], summaries: Summaries) -> list[dict[str, Any]]:

@@ -603,7 +603,7 @@ def _kind_of(returns: tuple[ReturnFact, ...],
         return None
     if any(r.kind == "source" or any(known.get(c, (None,))[0] is SummaryKind.SOURCE
                                      for c in r.callees) for r in returns):
-        return SummaryKind.SOURCE, ()
+        return SummaryKind.SOURCE, _source_checks(returns, known)
     if any(r.raw for r in returns):
         return None
     via: set[str] = set()
@@ -617,6 +617,27 @@ def _kind_of(returns: tuple[ReturnFact, ...],
     if not via:
         return SummaryKind.CONSTANT, ()
     return SummaryKind.SANITIZER, tuple(sorted(via))
+
+
+def _source_checks(returns: tuple[ReturnFact, ...],
+                   known: Mapping[str, tuple[SummaryKind, tuple[str, ...]]],
+                   ) -> tuple[str, ...]:
+    """The predicates every request value a source helper returns passed (see
+    ReturnFact.checked; through a checked source helper too); none when one is returned
+    unchecked. A rule trusting all of them does not take the helper for a source."""
+    checks: set[str] = set()
+    for fact in returns:
+        if fact.kind == "source":
+            if not fact.checked:
+                return ()
+            checks.update(fact.checked)
+        for callee in fact.callees:
+            kind, via = known.get(callee, (None, ()))
+            if kind is SummaryKind.SOURCE:
+                if not via:
+                    return ()
+                checks.update(via)
+    return tuple(sorted(checks))
 
 
 def _typed_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:

@@ -566,3 +566,51 @@ def test_a_lookup_in_the_class_constant_table_gives_a_constant(repo: GitRepo) ->
         "app/__init__.py": "", "app/repository.py": SORTED_REPOSITORY,
         "app/views.py": SORTED_VIEWS})
     assert found == [("sqli", 21)]
+
+
+BUILT_FILTERS = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def build_filters(params):
+    clauses, values = [], []
+    if params.get("region"):
+        clauses.append("region = ?")
+        values.append(params["region"])
+    where = " AND ".join(clauses) if clauses else "1 = 1"
+    return where, values
+
+
+def inline_filters(params):
+    clauses, values = [], []
+    if params.get("region"):
+        clauses.append(f"region = '{params['region']}'")
+    return " AND ".join(clauses) or "1 = 1", values
+
+
+@app.get("/sales")
+def sales():
+    where, values = build_filters(request.args)
+    rows = sqlite3.connect("s.db").execute("SELECT * FROM sales WHERE " + where, values)
+    return {"rows": rows.fetchall()}
+
+
+@app.get("/sales/inline")
+def sales_inline():
+    where, values = inline_filters(request.args)
+    rows = sqlite3.connect("s.db").execute("SELECT * FROM sales WHERE " + where, values)
+    return {"rows": rows.fetchall()}
+'''
+
+
+def test_the_part_of_a_returned_pair_made_of_literals_holds_no_argument(
+        repo: GitRepo) -> None:
+    # `where, values = build_filters(request.args)`: the clauses are literals and the
+    # request's values are bound (27 quiet); a builder writing the value into a clause
+    # gives it to `where` (34)
+    found = _semgrep_found(repo, {"app.py": BUILT_FILTERS})
+    assert found == [("sqli", 34)]

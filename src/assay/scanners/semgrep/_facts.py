@@ -133,7 +133,7 @@ def decode(text: str, path: str, name: str) -> FileFacts:
 def _function_doc(f: FunctionFacts) -> list[Any]:
     return [f.qualname, f.params,
             [[r.kind, list(r.callees), r.raw, list(r.via), r.stored,
-              [[e.stored, list(e.callees), list(e.outer)] for e in r.elements],
+              [[e.stored, list(e.callees), list(e.outer), e.const] for e in r.elements],
               list(r.checked)]
              for r in f.returns],
             list(f.param_names),
@@ -157,8 +157,8 @@ def _function(doc: list[Any]) -> FunctionFacts:
     return FunctionFacts(
         _str(qualname), params,
         tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v), bool(stored),
-                         tuple(ElementFact(bool(s), _strs(ec), _strs(o))
-                               for s, ec, o in elements), _strs(checked))
+                         tuple(ElementFact(bool(s), _strs(ec), _strs(o), bool(const))
+                               for s, ec, o, const in elements), _strs(checked))
               for k, c, raw, v, stored, elements, checked in returns),
         _strs(names),
         tuple(ParamCall(_str(callee), _str(method),

@@ -156,6 +156,9 @@ class ElementFact:
     outer: tuple[str, ...] = ()
     """The resolved calls whose result the element is, through local names (empty when
     some part of it is no such result): a cleaning call there makes it no stored data."""
+    const: bool = False
+    """No parameter, request data or call reaches the element (`where` of `return where,
+    values` built of literal clauses while the values are the caller's)."""
 
 
 @dataclass(frozen=True)
@@ -1609,7 +1612,8 @@ class _LocalFlow:
         raw, via = self._flow(value, frozenset())
         elements = () if not isinstance(value, ast.Tuple) or any(
             isinstance(e, ast.Starred) for e in value.elts) else tuple(
-            ElementFact(self.is_stored(e), self.callees(e), self.outer(e)) for e in value.elts)
+            ElementFact(self.is_stored(e), self.callees(e), self.outer(e),
+                        self._holds_nothing(e)) for e in value.elts)
         return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)),
                           self.is_stored(value), elements)
 
@@ -1714,6 +1718,13 @@ class _LocalFlow:
         names = self.scope.names
         return f"{self.scope.module}.{func.id}" if names is not None \
             and isinstance(func, ast.Name) and func.id in names.classes else ""
+
+    def _holds_nothing(self, node: ast.expr) -> bool:
+        """Whether no parameter, request data or call of any kind reaches `node`."""
+        if self.is_const(node):
+            return True
+        raw, via = self._flow(node, frozenset())
+        return not raw and not via and not self.is_source(node) and not self.callees(node)
 
     def _passed(self, test: ast.expr, holds: bool, names: set[str]) -> Iterator[str]:
         """The predicates called on one of `names` that pass when `test` holds (or,

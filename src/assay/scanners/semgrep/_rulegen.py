@@ -403,6 +403,7 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     extra = [sanitizers] if sanitizers else []
     extra += guard_sanitizers(str(rule.get("id", "")), summaries, wrapping)
     extra += unreturned_sanitizers(summaries, wrappers)
+    extra += part_sanitizers(summaries)
     extra += value_field_sanitizers(summaries)
     extra += [_typed_param(t.function, t.param) for t in summaries.typed_params
               if t.kind == VALUE_PARAM or rule.get("id") in SEGMENT_SAFE_RULES]
@@ -704,6 +705,22 @@ def stored_sources(summaries: Summaries) -> list[dict[str, Any]]:
     return [{**either, "exact": True}, *by_position] if either else by_position
 
 
+def part_sanitizers(summaries: Summaries) -> list[dict[str, Any]]:
+    """Sanitizers of the names a call is unpacked into (`where, values =
+    build_filters(request.GET)`) at the positions its function's tuples hold nothing of
+    its arguments (see FunctionSummary.stored_at): from the assignment on."""
+    shapes: dict[tuple[int, tuple[int, ...]], list[FunctionSummary]] = {}
+    for function in summaries.of_kind(SummaryKind.PARTS):
+        shapes.setdefault((function.tuple_size, function.stored_at), []).append(function)
+    out: list[dict[str, Any]] = []
+    for size, at in sorted(shapes):
+        unpacked = _either([_unpacked(call, size)
+                            for call in helper_calls(shapes[(size, at)], summaries)])
+        out += [{"by-side-effect": True, "patterns": [
+            unpacked, {"focus-metavariable": f"{UNPACKED}{i}"}]} for i in at if unpacked]
+    return out
+
+
 def _targets(size: int) -> str:
     return ", ".join(f"{UNPACKED}{i}" for i in range(size))
 
@@ -789,7 +806,7 @@ def _carrier(rule: dict[str, Any], summaries: Summaries) -> Callable[[str], bool
     project function summarized as giving a constant, checking a value, or cleaning it
     with calls the rule trusts. Any other call does, as it does in the rule's own flow."""
     trusted = trusted_calls(rule)
-    kinds = {f.dotted: f for f in summaries.functions}
+    kinds = {f.dotted: f for f in summaries.functions if f.kind is not SummaryKind.PARTS}
 
     def carries(callee: str) -> bool:
         if gives_no_text(callee) or is_trusted(callee, trusted):

@@ -63,6 +63,7 @@ class SummaryKind(enum.StrEnum):
     SANITIZER = "sanitizer"
     GUARD = "guard"  # checks a parameter's value (an allow-list, a containment test, ...)
     STORED = "stored"  # data read from a database (stored XSS: see _template_flow)
+    PARTS = "parts"  # a tuple some elements of which hold nothing of the arguments
 
 
 class _Qualified:
@@ -106,6 +107,8 @@ class FunctionSummary(_Qualified):
     (`return note, render_markdown(note["body"])`): a call unpacked into as many names
     gives stored data to those at `stored_at` only. 0: the whole value is stored data."""
     stored_at: tuple[int, ...] = ()
+    """For `stored`, those positions; for `parts`, the positions whose elements hold
+    nothing of the arguments (`return where, values` with `where` made of literals)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -349,6 +352,13 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                              SummaryKind.STORED, (), func.params, func.source,
                                              func.qualname in module.local_calls,
                                              tuple_size=size, stored_at=at))
+        size, clean = _clean_at(func)
+        if clean and key not in kinds \
+                and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
+            summaries.append(FunctionSummary(module.name, func.qualname, module.path,
+                                             SummaryKind.PARTS, (), func.params, func.source,
+                                             func.qualname in module.local_calls,
+                                             tuple_size=size, stored_at=clean))
         if func.guard and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
             summaries.append(FunctionSummary(module.name, func.qualname, module.path,
                                              SummaryKind.GUARD, func.checks, func.params,
@@ -554,6 +564,17 @@ def _stored_at(func: FunctionFacts, stored: set[str],
         return 0, ()
     return sizes.pop(), tuple(sorted({i for r in holding for i, e in enumerate(r.elements)
                                       if _holds_stored(e, stored, kinds)}))
+
+
+def _clean_at(func: FunctionFacts) -> tuple[int, tuple[int, ...]]:
+    """(size, positions) for a function every return of which is a tuple of one size,
+    the positions whose elements hold nothing in every return (see FunctionSummary
+    .stored_at); (0, ()) otherwise."""
+    sizes = {len(r.elements) for r in func.returns}
+    if len(sizes) != 1 or 0 in sizes:
+        return 0, ()
+    size = sizes.pop()
+    return size, tuple(i for i in range(size) if all(r.elements[i].const for r in func.returns))
 
 
 def _holds_stored(element: ElementFact, stored: set[str],

@@ -614,3 +614,64 @@ def test_the_part_of_a_returned_pair_made_of_literals_holds_no_argument(
     # gives it to `where` (34)
     found = _semgrep_found(repo, {"app.py": BUILT_FILTERS})
     assert found == [("sqli", 34)]
+
+
+EXPORT_UTILS = '''\
+import subprocess
+from pathlib import Path
+
+ROOT = Path("/srv/exports")
+
+
+def package(csv_path, password):
+    archive = csv_path.with_suffix(".zip")
+    subprocess.run(["zip", "-P", password, str(archive), str(csv_path)], check=True)
+    return archive
+
+
+def labelled(csv_path, label):
+    return csv_path.with_name(f"{label}.zip")
+'''
+
+EXPORT_SERVICES = '''\
+from utils.export import ROOT, labelled, package
+
+
+def export_report(report_id: int, password):
+    return package(ROOT / f"report-{report_id}.csv", password)
+
+
+def export_labelled(report_id: int, label):
+    return labelled(ROOT / f"report-{report_id}.csv", label)
+'''
+
+EXPORT_VIEWS = '''\
+from flask import Flask, request, send_file
+
+import services
+
+app = Flask(__name__)
+
+
+@app.post("/reports/<int:report_id>/export")
+def export(report_id):
+    archive = services.export_report(report_id, request.form["password"])
+    return send_file(archive)
+
+
+@app.post("/reports/<int:report_id>/labelled")
+def export_labelled(report_id):
+    archive = services.export_labelled(report_id, request.form["label"])
+    return send_file(archive)
+'''
+
+
+def test_an_argument_another_modules_helper_does_not_return_is_not_returned(
+        repo: GitRepo) -> None:
+    # `export_report` returns `package(path, password)` of another module, which returns
+    # the archive's path and no password: the view's file is no request data (11
+    # quiet); a helper of that module returning a name made of its argument is (17)
+    found = _semgrep_found(repo, {
+        "utils/__init__.py": "", "utils/export.py": EXPORT_UTILS,
+        "services.py": EXPORT_SERVICES, "views.py": EXPORT_VIEWS})
+    assert found == [("path-traversal", 17)]

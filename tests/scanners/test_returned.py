@@ -179,3 +179,48 @@ def test_a_chain_of_module_functions_is_read_a_bounded_number_of_times() -> None
     assert deep is not None
     found = {f.qualname: f.unreturned for f in deep.functions}
     assert found[f"f{ROUNDS + 3}"] == ("b",) and found["f0"] == ()
+
+
+IMPORTING = '''\
+from exports import package, stamp
+from exports import tools
+
+
+def through_other(path, password):
+    return package(path, password)
+
+
+def through_module(path, password):
+    return tools.package(path, password=password)
+
+
+def stored_first(path, password):
+    stamp(path, password)
+    return path
+
+
+def spread(path, password):
+    return package(*[path, password])
+
+
+def own(path, password):
+    return path, password
+'''
+
+
+def test_an_argument_handed_to_another_modules_function_is_unreturned_if_it_is() -> None:
+    # what another module's function returns is for the summaries to say: each
+    # parameter the return can hold only through such calls, with those arguments; a
+    # parameter stored into a returned object by one (the callee may keep it there), a
+    # `*args` spread (any parameter), or one returned itself is no candidate
+    module = read_module("app.py", "app", IMPORTING)
+    assert module is not None
+    found = {f.qualname: f.unreturned_if for f in module.functions}
+    assert found["through_other"] == (
+        ("path", (("exports.package", "0"),)), ("password", (("exports.package", "1"),)))
+    assert found["through_module"] == (
+        ("path", (("exports.tools.package", "0"),)),
+        ("password", (("exports.tools.package", "password"),)))
+    assert found["stored_first"] == ()
+    assert found["spread"] == ()
+    assert found["own"] == ()

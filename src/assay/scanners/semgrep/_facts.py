@@ -144,12 +144,13 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
               list(c.receiver_methods), c.receiver_made,
               [[k, list(p), list(v)] for k, p, v in c.passed], c.typed]
              for c in f.calls],
-            f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned)]
+            f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned),
+            [[p, [list(c) for c in conditions]] for p, conditions in f.unreturned_if]]
 
 
 def _function(doc: list[Any]) -> FunctionFacts:
     qualname, params, returns, names, calls, source, guard, checks, guard_returns, \
-        unreturned = doc
+        unreturned, unreturned_if = doc
     if not isinstance(params, int) or isinstance(params, bool):
         raise TypeError("params")
     if not isinstance(guard_returns, bool):
@@ -172,7 +173,9 @@ def _function(doc: list[Any]) -> FunctionFacts:
                         _str(typed))
               for callee, method, args, keywords, receiver, fixed, built, line, guarded, made,
               on_receiver, made_by, passed, typed in calls),
-        _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned))
+        _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned),
+        tuple((_str(p), tuple((_str(c), _str(k)) for c, k in conditions))
+              for p, conditions in unreturned_if))
 
 
 def _str(value: Any) -> str:

@@ -30,12 +30,15 @@ from assay.scanners.semgrep._receivers import (
 from assay.scanners.semgrep._returned import (
     OPENERS,
     READ_METHODS,
+    Condition,
     Read,
     Unreturned,
     carried_arguments,
+    conditional_unreturned,
     module_unreturned,
     scalar_annotation,
     unreturned_params,
+    written_name,
 )
 
 FLASK_REQUEST = "flask.request"
@@ -260,6 +263,9 @@ class FunctionFacts:
     checks: tuple[str, ...] = ()
     guard_returns: bool = False
     unreturned: tuple[str, ...] = ()  # parameters no return value can hold (_returned)
+    unreturned_if: tuple[tuple[str, tuple[Condition, ...]], ...] = ()
+    """Parameters no return value can hold if the other modules' functions they are
+    handed do not return them: each with those (callee, argument) pairs."""
 
 
 @dataclass(frozen=True)
@@ -848,11 +854,32 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                     for fact in flow.facts(r.value, tests.get(id(r), ())))
     guard, checks, returned = guards.of(nodes)
     # only a function returning some parameters and not others has any to tell
-    unreturned = () if nested or not returns or len(params) < 2 \
-        else unreturned_params(nodes, params, scope.unreturned,
-                               _scalar_params((*args.posonlyargs, *args.args, *args.kwonlyargs)))
+    unreturned: tuple[str, ...] = ()
+    conditional: tuple[tuple[str, tuple[Condition, ...]], ...] = ()
+    if not nested and returns and len(params) >= 2:
+        scalar = _scalar_params((*args.posonlyargs, *args.args, *args.kwonlyargs))
+        unreturned = unreturned_params(nodes, params, scope.unreturned, scalar)
+        conditional = conditional_unreturned(
+            nodes, params, scope.unreturned, scalar, _imported_calls(nodes, scope),
+            [p for p in params if p not in unreturned])
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
-                         checks, returned, unreturned)
+                         checks, returned, unreturned, conditional)
+
+
+def _imported_calls(nodes: Sequence[ast.AST], scope: _Scope) -> dict[str, str]:
+    """The callees of the function's calls that name another module's function through
+    an import (`package_export`, `services.export_attendance`), as written, each with
+    its qualified name."""
+    out: dict[str, str] = {}
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            written = written_name(node.func)
+            head = written.partition(".")[0]
+            if written and head in scope.aliases and written not in out:
+                qualified = _named_in(written, scope)
+                if qualified and not qualified.startswith(f"{scope.module}."):
+                    out[written] = qualified
+    return out
 
 
 def _module_unreturned(tree: ast.Module, every: Sequence[ast.AST]) -> dict[str, Unreturned]:

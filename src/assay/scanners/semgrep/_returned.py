@@ -31,6 +31,10 @@ READ_METHODS = frozenset({"read_text", "read_bytes"})  # pathlib's
 
 Unreturned = tuple[tuple[int, ...], tuple[str, ...]]
 """A function's parameters its return cannot hold: by position, and by name."""
+CARRIES_NOTHING: Unreturned = ((-1,), ())
+"""A call read as returning none of its arguments (see `conditional_unreturned`)."""
+Condition = tuple[str, str]
+"""(callee, argument: its position as a string, or its keyword)."""
 # Calls whose result is a new string or number whatever their arguments: a name assigned
 # only such values cannot be changed by a call it is passed to.
 _IMMUTABLE_CALLS = frozenset({"str", "int", "float", "bool", "len", "repr", "format",
@@ -139,9 +143,8 @@ def _value_names(node: ast.AST | None, local: Mapping[str, Unreturned]) -> set[s
             todo += [current.target, current.iter]  # not its `ifs`
         elif isinstance(current, ast.Call) and is_opened(current):
             continue
-        elif isinstance(current, ast.Call) and isinstance(current.func, ast.Name) \
-                and current.func.id in local:
-            todo += carried_arguments(current, local[current.func.id])
+        elif isinstance(current, ast.Call) and written_name(current.func) in local:
+            todo += carried_arguments(current, local[written_name(current.func)])
         else:
             todo += ast.iter_child_nodes(current)
     return out
@@ -151,10 +154,83 @@ def carried_arguments(call: ast.Call, unreturned: Unreturned) -> list[ast.AST]:
     """The arguments of a call of a module function its return can hold: all but those
     it cannot, by position (up to a `*args`, from which on each is kept) or by keyword."""
     positions, names = unreturned
+    if unreturned == CARRIES_NOTHING:
+        return []
     starred = next((i for i, a in enumerate(call.args) if isinstance(a, ast.Starred)),
                    len(call.args))
     return [*(a for i, a in enumerate(call.args) if i >= starred or i not in positions),
             *(k.value for k in call.keywords if k.arg not in names)]
+
+
+def written_name(func: ast.expr) -> str:
+    """A call's callee as written when it is a name or a dotted name (`export`,
+    `services.export`), else ''."""
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    return ".".join([func.id, *reversed(parts)]) if isinstance(func, ast.Name) else ""
+
+
+def conditional_unreturned(body: Sequence[ast.AST], params: Sequence[str],
+                           local: Mapping[str, Unreturned], fixed: frozenset[str],
+                           imported: Mapping[str, str], returned: Sequence[str],
+                           ) -> tuple[tuple[str, tuple[Condition, ...]], ...]:
+    """The parameters (of `returned`, those the function's own reading finds its return
+    can hold) that it cannot hold if the functions of other modules it hands them to do
+    not return them: each with those (callee, argument) pairs. `imported` maps a callee
+    as written (`services.export`) to its qualified name; the summaries, which know
+    every module, decide (`export_attendance(event, password)` returning
+    `package_export(path, password)` of another module, which returns no password)."""
+    calls = [n for n in body if isinstance(n, ast.Call) and written_name(n.func) in imported]
+    if not calls or not returned:
+        return ()
+    hoping = {**local, **{name: CARRIES_NOTHING for name in imported}}
+    left = unreturned_params(body, params, hoping, fixed)
+    # (what those calls may put into the objects they are handed is in `left` already:
+    # a parameter stored into a returned object so is no candidate)
+    into = _graph(flow for node in body if not any(node is c for c in calls)
+                  for flow in _flows([node], local))
+    handed = [(imported[written_name(c.func)], key, _value_names(arg, local))
+              for c in calls for key, arg in _keyed(c)]
+    out: list[tuple[str, tuple[Condition, ...]]] = []
+    for param in (p for p in left if p in returned):
+        held = _reachable(param, into)
+        conditions = {(callee, key) for callee, key, names in handed if held & names}
+        if conditions and all(key for _, key in conditions):
+            out.append((param, tuple(sorted(conditions))))
+    return tuple(out)
+
+
+def _graph(flows: Iterator[Flow]) -> dict[str, set[str]]:
+    """For each name, the names a flow puts its value into."""
+    into: dict[str, set[str]] = {}
+    for targets, used, _ in flows:
+        for name in used:
+            into.setdefault(name, set()).update(targets)
+    return into
+
+
+def _reachable(start: str, into: Mapping[str, set[str]]) -> set[str]:
+    """The names whose values can hold `start`'s (each name visited once)."""
+    held, todo = {start}, [start]
+    while todo:
+        for name in into.get(todo.pop(), ()):
+            if name not in held:
+                held.add(name)
+                todo.append(name)
+    return held
+
+
+def _keyed(call: ast.Call) -> Iterator[tuple[str, ast.AST]]:
+    """A call's arguments, each with its position or keyword ('' from a `*args` or for a
+    `**kwargs` on: no parameter of the callee can be named for it)."""
+    spread = False
+    for index, arg in enumerate(call.args):
+        spread = spread or isinstance(arg, ast.Starred)
+        yield ("" if spread else str(index)), arg
+    for keyword in call.keywords:
+        yield keyword.arg or "", keyword.value
 
 
 def is_opened(call: ast.Call) -> bool:

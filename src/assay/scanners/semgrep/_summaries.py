@@ -391,11 +391,13 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
              for m, f in functions
              if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
     maps = sorted({n for m in modules for n in m.constant_maps})
+    left = _unreturned_across(functions)
     unreturned = [UnreturnedArgs(m.name, f.qualname, m.path,
-                                 tuple((p, f.param_names.index(p)) for p in f.unreturned),
+                                 tuple((p, f.param_names.index(p)) for p in f.param_names
+                                       if p in left[f"{m.name}.{f.qualname}"]),
                                  f.source, f.qualname in m.local_calls)
                   for m, f in functions
-                  if f.unreturned and len(f.unreturned) < len(f.param_names)
+                  if 0 < len(left[f"{m.name}.{f.qualname}"]) < len(f.param_names)
                   and f.qualname.rsplit(".", 1)[-1] in called]
     receivers = {(kind, f"{m.name}.{name}" if kind == FACTORY else name, of)
                  for m in modules for kind, name, of in m.receivers if of in classes}
@@ -564,6 +566,32 @@ def _stored_at(func: FunctionFacts, stored: set[str],
         return 0, ()
     return sizes.pop(), tuple(sorted({i for r in holding for i, e in enumerate(r.elements)
                                       if _holds_stored(e, stored, kinds)}))
+
+
+def _unreturned_across(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
+                       ) -> dict[str, set[str]]:
+    """Each function's parameters no return can hold (by qualified name): its own
+    module's reading, and those it can hold only through other modules' functions that
+    do not return them (FunctionFacts.unreturned_if), to a fixpoint."""
+    left = {f"{m.name}.{f.qualname}": set(f.unreturned) for m, f in functions}
+    names = {f"{m.name}.{f.qualname}": f.param_names for m, f in functions}
+
+    def dropped(callee: str, key: str) -> bool:
+        params = names.get(callee, ())
+        name = params[int(key)] if key.isdigit() and int(key) < len(params) else key
+        return name in left.get(callee, ())
+
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for module, func in functions:
+            key = f"{module.name}.{func.qualname}"
+            for param, conditions in func.unreturned_if:
+                if param not in left[key] and all(dropped(c, k) for c, k in conditions):
+                    left[key].add(param)
+                    changed = True
+        if not changed:
+            break
+    return left
 
 
 def _clean_at(func: FunctionFacts) -> tuple[int, tuple[int, ...]]:

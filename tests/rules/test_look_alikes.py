@@ -888,3 +888,46 @@ def test_a_jinja_environment_that_escapes_renders_escaped_html(repo: GitRepo) ->
     found = _semgrep_found(repo, {"app.py": ESCAPING_ENVIRONMENTS})
     # (the raw page's call is both the view's answer and a template rendered raw)
     assert found == [("xss", 25), ("xss", 25), ("xss", 30), ("xss-markup", 25)]
+
+
+LOCAL_REDIRECTS = '''\
+from flask import Flask, redirect, request
+
+app = Flask(__name__)
+
+
+def to_login(path):
+    return redirect(f"/login?next={path}")
+
+
+def to_page(path):
+    return redirect("/" + path)
+
+
+def to_target(target):
+    return redirect(target)
+
+
+@app.route("/a")
+def a():
+    return to_login(request.full_path)
+
+
+@app.route("/b")
+def b():
+    return to_page(request.args["p"])
+
+
+@app.route("/c")
+def c():
+    return to_target(request.args["next"])
+'''
+
+
+def test_a_helper_redirecting_to_a_path_of_this_site_is_no_open_redirect(
+        repo: GitRepo) -> None:
+    # `redirect(f"/login?next={path}")` in a helper goes to this site's login page
+    # whatever the path (20 quiet); `"/" + path` can be `//evil.example` (25), and a
+    # target passed whole goes anywhere (30)
+    found = _semgrep_found(repo, {"app.py": LOCAL_REDIRECTS})
+    assert found == [("open-redirect", 25), ("open-redirect", 30)]

@@ -172,3 +172,49 @@ def test_a_helper_checking_the_resolved_paths_parents_holds_it(repo: GitRepo) ->
     # (26 quiet); of a path only joined, `..` still leaves (31)
     found = _semgrep_found(repo, {"app.py": PARENTS})
     assert found == [("path-traversal", 31)]
+
+
+COMMON_PATH = '''\
+import os
+
+from flask import Flask, request, send_file
+
+app = Flask(__name__)
+
+
+class InvoiceStore:
+    def __init__(self, root):
+        self.root = os.path.realpath(root)
+
+    def path_for(self, name):
+        candidate = os.path.realpath(os.path.join(self.root, name))
+        if os.path.commonpath([self.root, candidate]) != self.root:
+            return None
+        return candidate
+
+    def joined_path(self, name):
+        candidate = os.path.join(self.root, name)
+        if os.path.commonpath([self.root, candidate]) != self.root:
+            return None
+        return candidate
+
+
+store = InvoiceStore("/srv/invoices")
+
+
+@app.route("/a")
+def a():
+    return send_file(store.path_for(request.args["f"]))
+
+
+@app.route("/b")
+def b():
+    return send_file(store.joined_path(request.args["f"]))
+'''
+
+
+def test_a_common_path_compared_with_the_root_holds_a_resolved_path(repo: GitRepo) -> None:
+    # a store's method checking `commonpath([root, p]) != root` of a realpath: contained
+    # (30 quiet); of a path only joined, `..` still leaves (35)
+    found = _semgrep_found(repo, {"app.py": COMMON_PATH})
+    assert found == [("path-traversal", 35)]

@@ -1128,6 +1128,11 @@ class _Guards:
                 and self.mentions(test):
             return "url"  # `ipaddress.ip_address(host).is_global`
         if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+                and isinstance(test.ops[0], ast.Eq | ast.NotEq) \
+                and isinstance(test.left, ast.Call) \
+                and (_dotted(test.left.func) or "").rsplit(".", 1)[-1] == "commonpath":
+            return self.check(test.left)  # `commonpath([root, p]) != root`
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 \
                 and isinstance(test.ops[0], ast.In | ast.NotIn) \
                 and isinstance(parents := test.comparators[0], ast.Attribute) \
                 and parents.attr == "parents" and self.mentions(parents):
@@ -1899,7 +1904,8 @@ class _LocalFlow:
             or (isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Constant))
 
     def fixed_host(self, node: ast.expr, seen: frozenset[str]) -> bool:
-        """True when `node` is a URL whose scheme and host are constant text in front:
+        """True when `node` is a URL whose scheme and host (or a path of this site) are
+        constant text in front:
         a literal prefix of `+`, `%`, `.format` or an f-string, or a local variable every
         assignment of which is one."""
         if isinstance(node, ast.Name) and node.id in self.params:
@@ -2220,7 +2226,9 @@ _CHAIN_METHODS = frozenset({"filter_by", "where", "order_by", "offset", "limit",
 """Of those, the methods no string or other common type has: a chain of one on a call's
 result (a project method making the query, `self._query(Model)`) is a statement."""
 
-_FIXED_HOST = re.compile(r"^https?://[^/{}%?#\s]+[/?#]")
+# a constant scheme and host, or a path of this site (`/login?next=...`: one slash, then
+# a character that is no slash or backslash, so no `//evil.example` can follow)
+_FIXED_HOST = re.compile(r"^(?:https?://[^/{}%?#\s]+[/?#]|/[^/\\{}%\s])")
 
 
 # an upper-case constant, or an attribute of the settings (`settings.reviews_url`), as

@@ -22,6 +22,7 @@ from assay.scanners.semgrep._summaries import CallIndex, FunctionCalls
 
 MAX_ROUNDS = 10
 SSRF_CWE = 918
+REDIRECT_CWE = 601
 SQLI_CWE = 89
 _CALL = re.compile(r"^([\w.$]+)\((.*)\)$", re.DOTALL)
 _QUALIFIED = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+")
@@ -47,8 +48,9 @@ class SinkSignature:
     `callee` is a regular expression over the resolved dotted name; `method` matches
     method calls on any receiver instead. `required` keywords must be passed with a
     value that is not literally false (`shell=True`). With `host_only` (server-side
-    request forgery) an argument that is a URL with a constant scheme and host in front
-    is not the sink: what reaches it after the host chooses a path or a query. With
+    request forgery, open redirect) an argument that is a URL with a constant scheme and
+    host (or a path of this site) in front is not the sink: what reaches it after the
+    host chooses a path or a query. With
     `text_only` (SQL injection) a SQLAlchemy statement built with its constructs is not
     the sink: what reaches it is a bound parameter. A `bound` method's receiver is an
     object the sink's block makes first (`$P = xml.sax.make_parser()`, then
@@ -187,7 +189,8 @@ def signatures(rule: dict[str, Any]) -> list[SinkSignature]:
     """The call signatures of a taint rule's sinks that can be read off its patterns."""
     out: list[SinkSignature] = []
     cwe = str(rule.get("metadata", {}).get("cwe", ""))
-    host_only, text_only = cwe.startswith(f"CWE-{SSRF_CWE}:"), cwe.startswith(f"CWE-{SQLI_CWE}:")
+    host_only = cwe.startswith((f"CWE-{SSRF_CWE}:", f"CWE-{REDIRECT_CWE}:"))
+    text_only = cwe.startswith(f"CWE-{SQLI_CWE}:")
     trusted = trusted_checks(str(rule.get("id", "")))
     for block in rule.get("pattern-sinks", []):
         items = block.get("patterns", []) if isinstance(block, dict) else []

@@ -2544,3 +2544,42 @@ def test_an_http_server_handler_reads_the_request(repo: GitRepo) -> None:
     # another class's `self.path` is its own (27 quiet)
     found = _semgrep_found(repo, {"server.py": HTTP_SERVER})
     assert found == [("command-injection", 17), ("path-traversal", 8)]
+
+
+DATE_FILTERS = '''\
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask
+from markupsafe import Markup
+
+
+def _time_tag(value, what):
+    content = babel_format_datetime(value, locale="en")
+    return Markup('<time datetime="{}" data-what="{}">{}</time>'.format(
+        value.isoformat(), what, content))
+
+
+def format_datetime(value):
+    return _time_tag(value, "date-and-time")
+
+
+def format_day(value):
+    return Markup("<b>%s</b>" % value.strftime("%A"))
+
+
+def shout(value):
+    return Markup("<b>%s</b>" % value)
+
+
+def create_app():
+    app = Flask(__name__)
+    filters = {"format_datetime": format_datetime, "format_day": format_day, "shout": shout}
+    app.jinja_env.filters.update(filters)
+    return app
+'''
+
+
+def test_a_filter_writing_a_dates_text_into_markup_writes_no_markup(repo: GitRepo) -> None:
+    # a date's ISO text, strftime and babel's formatting hold no markup (13, 17 quiet);
+    # the value itself does (21)
+    found = _semgrep_found(repo, {"app/__init__.py": "", "app/filters.py": DATE_FILTERS})
+    assert found == [("xss-filter", 21)]

@@ -1451,6 +1451,16 @@ _FILLING = frozenset({"append", "extend", "insert", "add", "update", "appendleft
                       "setdefault"})
 
 
+# a date's methods giving its text (digits, separators, month and day names), as the
+# rules' value sanitizers read them
+_DATE_TEXT = frozenset({"isoformat", "strftime"})
+
+
+def _date_text(call: ast.Call) -> bool:
+    """`value.isoformat()`, `value.strftime(fmt)`: no text of the value's own."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _DATE_TEXT
+
+
 def _return_tests(body: list[ast.stmt],
                   tests: tuple[tuple[ast.expr, bool], ...] = (),
                   ) -> dict[int, tuple[tuple[ast.expr, bool], ...]]:
@@ -1660,7 +1670,7 @@ class _LocalFlow:
             raw, via = self._flow(escaped, seen)
             return False, ({HTML_ESCAPE} if raw or via else set())
         if isinstance(node, ast.Call):
-            if self._fetched(node) or self._opened(node):
+            if self._fetched(node) or self._opened(node) or _date_text(node):
                 return False, set()
             callee = self.call_target(node.func)
             if callee is not None and callee not in _TRANSPARENT and callee not in _CARRIERS:
@@ -1968,7 +1978,7 @@ class _LocalFlow:
             callee = self.call_target(node.func)
             if callee is not None and callee not in _TRANSPARENT:
                 return set()
-            if self._fetched(node) or self._opened(node):
+            if self._fetched(node) or self._opened(node) or _date_text(node):
                 return set()
         out: set[str] = set()
         for child in _value_nodes(node):
@@ -2029,7 +2039,8 @@ class _LocalFlow:
             found: dict[str, frozenset[str]] = self._named(
                 "pass", name, lambda: _joined(self.passing(v) for v in self.assigned[name]))
             return found
-        if isinstance(node, ast.Call) and (self._fetched(node) or self._opened(node)):
+        if isinstance(node, ast.Call) and (self._fetched(node) or self._opened(node)
+                                           or _date_text(node)):
             return {}
         carried = self.carried(node) if isinstance(node, ast.Call) else None
         children = list(_value_nodes(node)) if carried is None else carried

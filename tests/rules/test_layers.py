@@ -675,3 +675,71 @@ def test_an_argument_another_modules_helper_does_not_return_is_not_returned(
         "utils/__init__.py": "", "utils/export.py": EXPORT_UTILS,
         "services.py": EXPORT_SERVICES, "views.py": EXPORT_VIEWS})
     assert found == [("path-traversal", 17)]
+
+
+THEMES = '''\
+from pathlib import Path
+
+BASE = Path("/srv/themes")
+
+
+class ThemeLoader:
+    def __init__(self, base: Path):
+        self.base = base
+
+    def read(self, theme, asset):
+        target = self.base / theme / asset
+        return target.read_text(encoding="utf-8")
+
+
+class Archive:
+    def read(self, name):
+        return {"name": name}
+
+
+def read_asset(name):
+    return (BASE / name).read_bytes()
+
+
+loader = ThemeLoader(BASE)
+archive = Archive()
+'''
+
+THEME_VIEWS = '''\
+from flask import Flask
+
+from themes import archive, loader, read_asset
+
+app = Flask(__name__)
+
+
+@app.route("/a/<path:asset>")
+def a(asset):
+    return loader.read("default", asset)
+
+
+@app.route("/b/<path:name>")
+def b(name):
+    return read_asset(name)
+
+
+@app.route("/c/<path:name>")
+def c(name):
+    return archive.read(name)
+'''
+
+
+def test_a_path_objects_method_in_a_helper_and_a_modules_shared_object(
+        repo: GitRepo) -> None:
+    # a helper reading `(BASE / name).read_bytes()` (views.py 15), a method of a
+    # module's shared object (`loader = ThemeLoader(...)`, imported) reading the path
+    # it builds (10); another shared object's `read` of that common name reads no file
+    # (20 quiet)
+    files = {"themes.py": THEMES, "views.py": THEME_VIEWS}
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.commit()
+    run = scan(repo.path).run
+    assert sorted((f.path, f.span.start_line) for f in run.findings
+                  if f.rule_id.endswith("path-traversal.taint")) == [
+        ("views.py", 10), ("views.py", 15)]

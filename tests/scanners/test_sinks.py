@@ -796,3 +796,21 @@ def test_a_client_the_class_or_a_with_statement_makes_is_a_session() -> None:
     found = find_wrappers(rule, signatures(PACK[rule]), summaries.call_index, lambda w: True)
     assert sorted(w.function for w in found) == [
         "clients.Mirror.pull", "clients.PartnerClient.fetch", "clients.with_session"]
+
+
+def test_the_receiver_sinks_the_pre_pass_records_are_the_path_rules() -> None:
+    # the pre-pass records which parameters reach the receiver of these methods only
+    # (facts are read once per file, before any rule): every method whose receiver a
+    # taint rule's sink focuses must be among them
+    from assay.scanners.semgrep._pysource import RECEIVER_SINKS
+    rules = yaml.safe_load((RULES_DIR / "taint.yaml").read_text())["rules"]
+    focused: set[str] = set()
+    for rule in rules:
+        for block in rule.get("pattern-sinks", []):
+            items = block.get("patterns", []) if isinstance(block, dict) else []
+            if {"pattern": "$PATH.$METHOD(...)"} in items \
+                    and {"focus-metavariable": "$PATH"} in items:
+                regex = next(i["metavariable-regex"]["regex"] for i in items
+                             if "metavariable-regex" in i)
+                focused |= set(regex.strip("^$()").split("|"))
+    assert focused and focused == RECEIVER_SINKS

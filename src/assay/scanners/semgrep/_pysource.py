@@ -1451,6 +1451,24 @@ _FILLING = frozenset({"append", "extend", "insert", "add", "update", "appendleft
                       "setdefault"})
 
 
+RECEIVER = "@"  # the argument key of a method call's receiver (see _receiver_argument)
+# a path object's methods that use the file system: the rules' sinks on the receiver
+# (`(BASE / name).read_text()`); a test holds the path rule's list to this one
+RECEIVER_SINKS = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes",
+                            "unlink", "rmdir", "mkdir", "touch", "iterdir", "glob", "rglob",
+                            "symlink_to", "chmod"})
+
+
+def _receiver_argument(call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
+    """The receiver of a call of a method the rules take their receiver as a sink of
+    (RECEIVER_SINKS), as an argument keyed RECEIVER; of a name or attribute only (a
+    module's `os.open(...)` is resolved, never a receiver)."""
+    func = call.func
+    if isinstance(func, ast.Attribute) and func.attr in RECEIVER_SINKS \
+            and not isinstance(func.value, ast.Constant):
+        yield RECEIVER, func.value
+
+
 # a date's methods giving its text (digits, separators, month and day names), as the
 # rules' value sanitizers read them
 _DATE_TEXT = frozenset({"isoformat", "strftime"})
@@ -1703,7 +1721,7 @@ class _LocalFlow:
         fixed: list[str] = []
         built: list[str] = []
         passed: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = []
-        for key, arg in self._arguments(call):
+        for key, arg in (*self._arguments(call), *_receiver_argument(call)):
             names = self.reaching(arg, frozenset()) & params
             if names:
                 reached.append((key, tuple(sorted(names))))
@@ -1809,6 +1827,8 @@ class _LocalFlow:
         if receiver.id in self.annotated and receiver.id not in self.assigned:
             return self.annotated[receiver.id]
         values = self.assigned.get(receiver.id, [])
+        if not values and receiver.id not in self.params and receiver.id in self.scope.made:
+            values = [self.scope.made[receiver.id]]  # `loader = ThemeLoader(...)` shared
         if len(values) == 1 and isinstance(values[0], ast.Call):
             return self.scope.names.class_of(values[0].func)
         return ""

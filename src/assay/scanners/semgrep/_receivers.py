@@ -28,6 +28,7 @@ from dataclasses import dataclass
 ATTRIBUTE = "attr"
 FACTORY = "factory"
 PARAMETER = "param"
+INSTANCE = "instance"  # a module-level name bound once to a call of the class
 
 
 @dataclass(frozen=True)
@@ -237,4 +238,30 @@ def receivers(tree: ast.Module, names: Names,
                   for n in c.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     out += sorted({(PARAMETER, name, ref) for name, node in functions
                    for ref in param_classes(node, names).values()})
+    out += [(INSTANCE, name, ref) for name, ref in sorted(instances(tree, names).items())]
     return tuple(out)
+
+
+def instances(tree: ast.Module, names: Names) -> dict[str, str]:
+    """Each module-level name bound once, to a call of a class (`loader =
+    ThemeLoader(THEMES_DIR)`), with the class's qualified name: the module's shared
+    object, which its functions and the modules importing it call methods on."""
+    values: dict[str, list[ast.expr | None]] = {}
+    for node in tree.body:
+        pairs: list[tuple[ast.expr, ast.expr | None]] = \
+            [(t, node.value) for t in node.targets] if isinstance(node, ast.Assign) else \
+            [(node.target, node.value)] if isinstance(node, ast.AnnAssign) else \
+            [(node.target, None)] if isinstance(node, ast.AugAssign) else []
+        for target, value in pairs:
+            for name in (n for n in ast.walk(target) if isinstance(n, ast.Name)):
+                values.setdefault(name.id, []).append(
+                    value if isinstance(target, ast.Name) else None)
+    rebound = {n for g in ast.walk(tree) if isinstance(g, ast.Global) for n in g.names}
+    out: dict[str, str] = {}
+    for bound, made in values.items():
+        value = made[0]
+        if len(made) == 1 and bound not in rebound and isinstance(value, ast.Call):
+            ref = names.class_of(value.func)
+            if ref:
+                out[bound] = ref
+    return out

@@ -32,7 +32,7 @@ from assay.scanners.semgrep._pysource import (
     VALUE_PARAM,
     gives_no_text,
 )
-from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY
+from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY, INSTANCE
 from assay.scanners.semgrep._rulefiles import include_of
 from assay.scanners.semgrep._sinks import (
     SinkWrapper,
@@ -141,7 +141,8 @@ def _class_of(dotted: str) -> str:
 def _typed_receivers(klass: str, summaries: Summaries) -> list[tuple[str, str, str]]:
     """How the code names objects of the class `klass` (qualified; see _receivers):
     (FACTORY, a form of a factory's name, its definition as a pattern when only the
-    file defining it can call it by that form) and (ATTRIBUTE, `Owner.attr`, "")."""
+    file defining it can call it by that form), (ATTRIBUTE, `Owner.attr`, "") and
+    (INSTANCE, `module.name`, "") for a module's shared object."""
     out: list[tuple[str, str, str]] = []
     short = klass.rsplit(".", 1)[-1]
     for kind, name, of in summaries.receivers:
@@ -150,6 +151,10 @@ def _typed_receivers(klass: str, summaries: Summaries) -> list[tuple[str, str, s
         if kind == ATTRIBUTE:
             if all(map(is_dotted_name, name.rsplit(".", 1))):
                 out.append((ATTRIBUTE, name, ""))
+            continue
+        if kind == INSTANCE:
+            if is_dotted_name(name):
+                out.append((INSTANCE, name, ""))
             continue
         if kind != FACTORY:
             continue  # an annotated parameter: matched by the annotation itself
@@ -181,6 +186,11 @@ def _receiver_alternatives(name: str, args: str, classes: Sequence[str],
     out: list[dict[str, Any]] = [{"patterns": [{"pattern-either": annotated},
                                                {"pattern": call}]}] if annotated else []
     for kind, form, definition in typed:
+        if kind == INSTANCE:
+            # by its importable name in the modules importing it (where it is made, as
+            # any object made of the class: see method_alternatives)
+            out.append({"pattern": f"{form}.{name}({args})"})
+            continue
         if kind == ATTRIBUTE:
             owner, attr = form.rsplit(".", 1)
             inside = [{"pattern-inside": f"class {owner}:\n    ...\n"},

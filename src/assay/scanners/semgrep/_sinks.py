@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assay.scanners.semgrep._pysource import ParamCall
+from assay.scanners.semgrep._pysource import RECEIVER, RECEIVER_SINKS, ParamCall
 from assay.scanners.semgrep._summaries import CallIndex, FunctionCalls
 
 MAX_ROUNDS = 10
@@ -380,6 +380,9 @@ def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignatu
         if len(parts) != 2 or parts[1].startswith("$"):
             return None
         method = parts[1]
+        if parts[0] == focus:  # the receiver is the sink: `$PATH.read_text(...)`
+            return SinkSignature(method=method, keyword=RECEIVER) \
+                if method in RECEIVER_SINKS else None
         receiver = regexes.get(parts[0], "")
     else:
         callee_re = r"\.".join(_part_regex(p, regexes) for p in parts)

@@ -50,7 +50,7 @@ from assay.scanners.semgrep._pysource import (
     module_names,
     route_param_kinds,
 )
-from assay.scanners.semgrep._receivers import FACTORY
+from assay.scanners.semgrep._receivers import FACTORY, INSTANCE
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
 
@@ -399,7 +399,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                   for m, f in functions
                   if 0 < len(left[f"{m.name}.{f.qualname}"]) < len(f.param_names)
                   and f.qualname.rsplit(".", 1)[-1] in called]
-    receivers = {(kind, f"{m.name}.{name}" if kind == FACTORY else name, of)
+    receivers = {(kind, f"{m.name}.{name}" if kind in (FACTORY, INSTANCE) else name, of)
                  for m in modules for kind, name, of in m.receivers if of in classes}
     return Summaries(tuple(sorted(summaries)), tuple(sorted(typed, key=repr)),
                      tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps),

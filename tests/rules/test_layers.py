@@ -743,3 +743,56 @@ def test_a_path_objects_method_in_a_helper_and_a_modules_shared_object(
     assert sorted((f.path, f.span.start_line) for f in run.findings
                   if f.rule_id.endswith("path-traversal.taint")) == [
         ("views.py", 10), ("views.py", 15)]
+
+
+FORWARDED_OPTIONS = '''\
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+def run_shell(command, **kwargs):
+    return subprocess.run(command, shell=True, **kwargs)
+
+
+def print_label(path, copies=1, **kwargs):
+    printer = kwargs.pop("printer", "default")
+    return run_shell(f"lp -d {printer} -n {int(copies)} {path}", **kwargs)
+
+
+def forward(path, **options):
+    return print_label(path, **options)
+
+
+@app.post("/by-keyword")
+def by_keyword():
+    return {"out": str(print_label("x.pdf", printer=request.form["printer"]))}
+
+
+@app.post("/spread")
+def spread():
+    options = {"printer": request.form["printer"]}
+    return {"out": str(forward("x.pdf", **options))}
+
+
+@app.post("/named")
+def named():
+    return {"out": str(print_label("x.pdf", copies=request.form["copies"]))}
+
+
+@app.post("/fixed")
+def fixed():
+    return {"out": str(forward("x.pdf", **{"printer": "front-desk"}))}
+'''
+
+
+def test_a_value_passed_into_a_helpers_kwargs_reaches_what_it_does_with_them(
+        repo: GitRepo) -> None:
+    # `print_label(path, **kwargs)` builds the command of `kwargs.pop("printer")`: a
+    # keyword it does not name (23), a mapping spread through another helper's
+    # `**options` (29); a keyword it names and makes a number (34 quiet), constants
+    # spread (39 quiet)
+    found = _semgrep_found(repo, {"app.py": FORWARDED_OPTIONS})
+    assert found == [("command-injection", 23), ("command-injection", 29)]

@@ -145,12 +145,13 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
               [[k, list(p), list(v)] for k, p, v in c.passed], c.typed]
              for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned),
-            [[p, [list(c) for c in conditions]] for p, conditions in f.unreturned_if]]
+            [[p, [list(c) for c in conditions]] for p, conditions in f.unreturned_if],
+            f.kwargs]
 
 
 def _function(doc: list[Any]) -> FunctionFacts:
     qualname, params, returns, names, calls, source, guard, checks, guard_returns, \
-        unreturned, unreturned_if = doc
+        unreturned, unreturned_if, kwargs = doc
     if not isinstance(params, int) or isinstance(params, bool):
         raise TypeError("params")
     if not isinstance(guard_returns, bool):
@@ -175,7 +176,7 @@ def _function(doc: list[Any]) -> FunctionFacts:
               on_receiver, made_by, passed, typed in calls),
         _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned),
         tuple((_str(p), tuple((_str(c), _str(k)) for c, k in conditions))
-              for p, conditions in unreturned_if))
+              for p, conditions in unreturned_if), _str(kwargs))
 
 
 def _str(value: Any) -> str:

@@ -266,6 +266,9 @@ class FunctionFacts:
     unreturned_if: tuple[tuple[str, tuple[Condition, ...]], ...] = ()
     """Parameters no return value can hold if the other modules' functions they are
     handed do not return them: each with those (callee, argument) pairs."""
+    kwargs: str = ""
+    """The name of its `**kwargs` parameter (what callers pass by keywords it does not
+    name, or spread with `**`), whose flows its calls record as a parameter's."""
 
 
 @dataclass(frozen=True)
@@ -833,8 +836,9 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                       param_classes(node, scope.names) if scope.names else {},
                       _with_bound(nodes))
     flow.declared = _declared(nodes, scope.names)
-    wanted = frozenset(params)
-    guards = _Guards(flow, wanted, written)
+    kwargs = args.kwarg.arg if args.kwarg is not None else ""
+    wanted = frozenset(params) | ({kwargs} if kwargs else frozenset())
+    guards = _Guards(flow, frozenset(params), written)
     checked = guards.before(node.body) if wanted else []
     within = guards.within(nodes) if wanted else []
     narrowed = _narrowed(node.body, wanted) if wanted else {}
@@ -863,7 +867,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
             nodes, params, scope.unreturned, scalar, _imported_calls(nodes, scope),
             [p for p in params if p not in unreturned])
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
-                         checks, returned, unreturned, conditional)
+                         checks, returned, unreturned, conditional, kwargs)
 
 
 def _imported_calls(nodes: Sequence[ast.AST], scope: _Scope) -> dict[str, str]:
@@ -1452,6 +1456,7 @@ _FILLING = frozenset({"append", "extend", "insert", "add", "update", "appendleft
 
 
 RECEIVER = "@"  # the argument key of a method call's receiver (see _receiver_argument)
+SPREAD = "**"  # the argument key of a mapping spread into a call's keywords (`**opts`)
 # a path object's methods that use the file system: the rules' sinks on the receiver
 # (`(BASE / name).read_text()`); a test holds the path rule's list to this one
 RECEIVER_SINKS = frozenset({"open", "read_text", "read_bytes", "write_text", "write_bytes",
@@ -1891,14 +1896,14 @@ class _LocalFlow:
 
     @staticmethod
     def _arguments(call: ast.Call) -> Iterator[tuple[str, ast.expr]]:
-        """The call's arguments by position (up to a `*args`) and by keyword."""
+        """The call's arguments by position (up to a `*args`), by keyword, and a
+        mapping spread with `**` (keyed SPREAD)."""
         for index, arg in enumerate(call.args):
             if isinstance(arg, ast.Starred):
                 break
             yield str(index), arg
         for keyword in call.keywords:
-            if keyword.arg is not None:
-                yield keyword.arg, keyword.value
+            yield keyword.arg if keyword.arg is not None else SPREAD, keyword.value
 
     def query_builder(self, node: ast.expr, seen: frozenset[str]) -> bool:
         """True when `node` is a SQLAlchemy statement built with its constructs (see

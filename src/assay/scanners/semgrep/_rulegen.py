@@ -273,6 +273,8 @@ def _agreeing(names: Sequence[str], summaries: Summaries) -> set[str]:
 def wrapper_sink(wrapper: SinkWrapper, summaries: Summaries,
                  same_file: bool = False) -> dict[str, Any] | None:
     """A sink entry: the wrapper's argument that reaches the wrapped sink."""
+    if wrapper.param.startswith("**"):
+        return _spread_sink(wrapper, summaries, same_file)
     before = "".join(f"$ARG{i}, " for i in range(wrapper.position))
     alternatives = [alt for args in (f"{before}$SINK, ...", f"..., {wrapper.param}=$SINK, ...")
                     for alt in call_alternatives(wrapper.function, wrapper.is_method,
@@ -283,6 +285,26 @@ def wrapper_sink(wrapper: SinkWrapper, summaries: Summaries,
     if not alternatives:
         return None
     return {"patterns": [{"pattern-either": alternatives}, {"focus-metavariable": "$SINK"}]}
+
+
+def _spread_sink(wrapper: SinkWrapper, summaries: Summaries,
+                 same_file: bool) -> dict[str, Any] | None:
+    """A `**kwargs` wrapper's sink: a value passed by a keyword it does not name, or a
+    mapping spread into its call."""
+    def calls(args: str) -> list[dict[str, Any]]:
+        return call_alternatives(wrapper.function, wrapper.is_method, summaries, args,
+                                 same_file, wrapper.source, wrapper.called_locally)
+    keyword, spread = calls("..., $KW=$SINK, ..."), calls("..., **$SINK")
+    if not keyword or not spread:
+        return None  # (both or neither: the same forms of one function)
+    named = "|".join(re.escape(n) for n in wrapper.named)
+    by_keyword: list[dict[str, Any]] = [{"pattern-either": keyword}]
+    if named:
+        by_keyword.append({"metavariable-regex": {"metavariable": "$KW",
+                                                  "regex": rf"^(?!(?:{named})$)"}})
+    return {"patterns": [{"pattern-either": [{"patterns": by_keyword},
+                                             {"pattern-either": spread}]},
+                         {"focus-metavariable": "$SINK"}]}
 
 
 def _handed_to(template: str) -> Callable[[str], str]:

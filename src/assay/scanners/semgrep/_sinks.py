@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from assay.scanners.semgrep._pysource import RECEIVER, RECEIVER_SINKS, ParamCall
+from assay.scanners.semgrep._pysource import RECEIVER, RECEIVER_SINKS, SPREAD, ParamCall
 from assay.scanners.semgrep._summaries import CallIndex, FunctionCalls
 
 MAX_ROUNDS = 10
@@ -82,6 +82,9 @@ class SinkSignature:
     not_made: tuple[tuple[str, str, str, str], ...] = ()
     passing_not: tuple[tuple[tuple[str, str], ...], ...] = ()
     wrapper: SinkWrapper | None = field(default=None, compare=False)
+    named: tuple[str, ...] = ()
+    """With `keyword` SPREAD (a `**kwargs` wrapper's): the parameters the callee names,
+    whose keywords do not go into its `**kwargs`."""
 
     def matches(self, call: ParamCall, carries: Callable[[str], bool] | None = None,
                 ) -> tuple[str, ...]:
@@ -109,6 +112,10 @@ class SinkSignature:
         if any(all(literals.get(f"={key}") == name for key, name in passing)
                for passing in self.passing_not):
             return ()
+        if self.keyword == SPREAD:  # what the callee's `**kwargs` collects
+            return tuple(sorted({p for k, params in call.args
+                                 if not k.isdigit() and k != RECEIVER and k not in self.named
+                                 for p in params}))
         args = dict(call.args)
         key = str(self.position) if self.position is not None else self.keyword
         if self.host_only and key in call.fixed_host:
@@ -172,6 +179,9 @@ class SinkWrapper:
     sink_line: int = field(default=0, compare=False)
     through: tuple[tuple[str, str, int], ...] = field(default=(), compare=False)
     sink_call: str = field(default="", compare=False)
+    named: tuple[str, ...] = field(default=(), compare=False)
+    """For a `**kwargs` parameter (`param` is `**name`): the parameters the function
+    names, whose keywords do not go into it."""
 
     @property
     def name(self) -> str:
@@ -392,6 +402,9 @@ def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignatu
     index = 0
     unknown = False
     for arg in args:
+        if arg == f"**{focus}":
+            keyword = SPREAD
+            continue
         name, _, value = arg.partition("=")
         if value and name.isidentifier():
             if value == focus:
@@ -486,6 +499,8 @@ def find_wrappers(rule_id: str, sinks: list[SinkSignature], index: CallIndex,
                                             if inner is not None
                                             else (function.path, call.line, (),
                                                   call_text(call))))
+                    if name.startswith("**"):
+                        wrapper = replace(wrapper, named=function.params)
                     if usable(wrapper):
                         found[key] = wrapper
                         new.append(wrapper)
@@ -508,6 +523,8 @@ def _owner(function: FunctionCalls, param: str,
         cls = function.dotted.rsplit(".", 1)[0]
         stored = index.stores.get((cls, param.removeprefix("self.")))
         return (cls, stored[1], stored[0], False) if stored else ("", -1, "", False)
+    if param and param == function.kwargs:  # what callers pass by other keywords
+        return function.dotted, len(function.params), f"**{param}", function.is_method
     if param not in function.params:
         return "", -1, "", False
     return function.dotted, function.params.index(param), param, function.is_method
@@ -527,6 +544,12 @@ def _compiled(expression: str) -> re.Pattern[str]:
 
 def _as_signatures(wrapper: SinkWrapper, named: bool) -> list[SinkSignature]:
     callee = re.escape(wrapper.function)
+    if wrapper.param.startswith("**"):  # any keyword it does not name, or a spread
+        found = [SinkSignature(callee=callee, keyword=SPREAD, named=wrapper.named)]
+        if wrapper.is_method and named:
+            found.append(SinkSignature(method=wrapper.name, keyword=SPREAD,
+                                       named=wrapper.named))
+        return found
     found = [SinkSignature(callee=callee, position=wrapper.position),
              SinkSignature(callee=callee, keyword=wrapper.param)]
     if wrapper.is_method and named:  # on any object; through self/cls: resolved above

@@ -123,6 +123,7 @@ class FunctionCalls(_Qualified):
     calls: tuple[ParamCall, ...]
     source: str = field(default="", compare=False, repr=False)
     called_locally: bool = field(default=False, compare=False)
+    kwargs: str = ""  # its `**kwargs` parameter's name (see FunctionFacts.kwargs)
 
 
 @dataclass(frozen=True)
@@ -272,7 +273,7 @@ class Summaries:
                            f.guard, f.guard_returns, f.tuple_size, list(f.stored_at)]
                           for f in self.functions],
             "typed": [[t.path, t.function, t.param, t.kind] for t in self.typed_params],
-            "calls": [[c.dotted, list(c.params), repr(c.calls)] for c in self.calls],
+            "calls": [[c.dotted, list(c.params), repr(c.calls), c.kwargs] for c in self.calls],
             "maps": list(self.constant_maps),
             "ambiguous": list(self.ambiguous),
             "unreturned": [[u.dotted, u.path, [list(p) for p in u.params]]
@@ -387,7 +388,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                if not function and what in (ENUM_CLASS, OTHER_CLASS)}
     calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names,
                            tuple(_typed(_resolved_guards(c, guards), classes) for c in f.calls),
-                           f.source, f.qualname in m.local_calls)
+                           f.source, f.qualname in m.local_calls, f.kwargs)
              for m, f in functions
              if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
     maps = sorted({n for m in modules for n in m.constant_maps})

@@ -796,3 +796,73 @@ def test_a_value_passed_into_a_helpers_kwargs_reaches_what_it_does_with_them(
     # spread (39 quiet)
     found = _semgrep_found(repo, {"app.py": FORWARDED_OPTIONS})
     assert found == [("command-injection", 23), ("command-injection", 29)]
+
+
+PACKAGE_INIT = '''\
+from .archive import Archive
+from .reports import ReportService, export_report
+
+__all__ = ["Archive", "ReportService", "export_report"]
+'''
+
+PACKAGE_REPORTS = '''\
+import subprocess
+
+
+class ReportService:
+    def run(self, fmt):
+        return subprocess.run(f"report --format {fmt}", shell=True)
+
+
+def export_report(fmt):
+    return subprocess.run(f"report --format {fmt}", shell=True)
+'''
+
+PACKAGE_ARCHIVE = '''\
+class Archive:
+    def run(self, fmt):
+        return {"format": fmt}
+'''
+
+PACKAGE_VIEWS = '''\
+from flask import Flask, request
+
+from app.services import Archive, ReportService, export_report
+
+app = Flask(__name__)
+
+
+def _reports() -> ReportService:
+    return ReportService()
+
+
+def _archive() -> Archive:
+    return Archive()
+
+
+@app.post("/a")
+def a():
+    return {"out": str(_reports().run(request.form["fmt"]))}
+
+
+@app.post("/b")
+def b():
+    return {"out": str(export_report(request.form["fmt"]))}
+
+
+@app.post("/c")
+def c():
+    return {"out": str(_archive().run(request.form["fmt"]))}
+'''
+
+
+def test_a_class_a_package_re_exports_is_the_class_it_stands_for(repo: GitRepo) -> None:
+    # `from app.services import ReportService` of a package importing it from its own
+    # module: a factory annotated with it gives that class's object (18), and the
+    # re-exported function is the function (23); another re-exported class's method
+    # of the same common name reads no command (28 quiet)
+    found = _semgrep_found(repo, {
+        "app/__init__.py": "", "app/services/__init__.py": PACKAGE_INIT,
+        "app/services/reports.py": PACKAGE_REPORTS, "app/services/archive.py": PACKAGE_ARCHIVE,
+        "app/views.py": PACKAGE_VIEWS})
+    assert found == [("command-injection", 18), ("command-injection", 23)]

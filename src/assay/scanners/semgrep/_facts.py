@@ -104,7 +104,8 @@ def encode(facts: FileFacts) -> str:
                                "bases": [[c, list(b)] for c, b in module.class_bases],
                                "fields": [list(f) for f in module.model_fields],
                                "handed": sorted(module.handed),
-                               "hooks": sorted(module.hooks)}}
+                               "hooks": sorted(module.hooks),
+                               "exports": [list(e) for e in module.exports]}}
     return json.dumps(doc, separators=(",", ":"))
 
 
@@ -124,7 +125,8 @@ def decode(text: str, path: str, name: str) -> FileFacts:
         tuple((_str(a), _str(b)) for a, b in module["parsers"]),
         tuple((_str(c), _strs(b)) for c, b in module["bases"]),
         tuple((_str(a), _str(b), _str(c)) for a, b, c in module["fields"]),
-        frozenset(_strs(module["handed"])), frozenset(_strs(module["hooks"])))
+        frozenset(_strs(module["handed"])), frozenset(_strs(module["hooks"])),
+        tuple((_str(a), _str(b)) for a, b in module["exports"]))
     if not isinstance(doc["hint"], bool):
         raise TypeError("hint")
     return FileFacts(info, frozenset(_str(doc["words"]).split()), doc["hint"])

@@ -316,6 +316,10 @@ class ModuleInfo:
     hooks: frozenset[str] = frozenset()
     """The qualified names of the functions it registers as template filters by a call
     (see `registered_hooks`): what a template passes them is any value."""
+    exports: tuple[tuple[str, str], ...] = ()
+    """For a package's `__init__`: (name, qualified name) of each name it imports from
+    another module (`from .reports import ReportService`), which the package's importers
+    name as `package.ReportService`."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -349,7 +353,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     every = list(_walk(tree))
     made = {k: v for k, v in module_constants(tree).items()
             if "." not in k and isinstance(v, ast.Call)}
-    aliases = _imports(every, name)
+    aliases = _imports(every, name, path.endswith("__init__.py"))
     names = Names(name, aliases, frozenset(n.name for n in tree.body
                                            if isinstance(n, ast.ClassDef)))
     by_class = {node.name: attribute_classes(node, names) for node in tree.body
@@ -402,7 +406,18 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                       _parser_factories(tree, scope, text),
                       tuple((n.name, bases) for n in tree.body if isinstance(n, ast.ClassDef)
                             if (bases := tuple(b for b in map(names.class_of, n.bases) if b))),
-                      _model_fields(tree, names), handed, registered_hooks(every, scope))
+                      _model_fields(tree, names), handed, registered_hooks(every, scope),
+                      _exports(tree, aliases) if path.endswith("__init__.py") else ())
+
+
+def _exports(tree: ast.Module, aliases: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """(name, qualified name) of each name a package's `__init__` imports from another
+    module at its top level (see ModuleInfo.exports)."""
+    return tuple(sorted({(local, aliases[local]) for node in tree.body
+                         if isinstance(node, ast.ImportFrom)
+                         for alias in node.names
+                         if (local := alias.asname or alias.name) in aliases
+                         and local != "*"}))
 
 
 # Jinja's filters only: a global function (`env.globals["run_hook"] = run_hook`) is
@@ -706,9 +721,11 @@ class _Scope:
     unreturned: Mapping[str, Unreturned] = field(default_factory=dict)
 
 
-def _imports(every: list[ast.AST], module: str) -> dict[str, str]:
+def _imports(every: list[ast.AST], module: str, is_package: bool = False) -> dict[str, str]:
+    """The qualified name each imported name stands for (`is_package`: the module is a
+    package's `__init__`, where `from .reports import X` is the package's own module)."""
     aliases: dict[str, str] = {}
-    package = module.rsplit(".", 1)[0] if "." in module else ""
+    package = module if is_package else module.rsplit(".", 1)[0] if "." in module else ""
     for node in every:
         if isinstance(node, ast.Import):
             for alias in node.names:

@@ -82,7 +82,7 @@ def callee_forms(dotted: str, is_method: bool, summaries: Summaries) -> list[str
     unique = defined == 1 and name not in COMMON_NAMES
     if is_method:
         return [f"$OBJ.{name}"] if unique and is_dotted_name(name) else []
-    forms = [dotted]
+    forms = [dotted, *summaries.aliases(dotted)]
     module = dotted.rsplit(".", 1)[0] if "." in dotted else ""
     if unique:
         forms.append(name)
@@ -117,7 +117,7 @@ def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
             _typed_receivers(klass, summaries),
             # (not to clear taint: a class's code in every sanitizer of every rule made
             # the generated rules of Django's sdist 19 MB)
-            summaries.class_source(klass) if by_name else "")
+            summaries.class_source(klass) if by_name else "", summaries.aliases(klass))
     if not local or name in forms or name in _BUILTIN_NAMES:
         return alternatives
     if same_file:
@@ -211,7 +211,7 @@ def _receiver_alternatives(name: str, args: str, classes: Sequence[str],
 
 def method_alternatives(dotted: str, args: str = "...", unique: bool = True,
                         typed: Sequence[tuple[str, str, str]] = (),
-                        source: str = "") -> list[dict[str, Any]]:
+                        source: str = "", aliases: Sequence[str] = ()) -> list[dict[str, Any]]:
     """Calls of a method that name its class: through the class, imported or defined in
     the file (`UserDao.find(x)`, a static or class method), through an instance made in
     the same function (`dao = UserDao(); dao.find(x)`), or through `self`/`cls` inside
@@ -226,7 +226,7 @@ def method_alternatives(dotted: str, args: str = "...", unique: bool = True,
     if not (is_dotted_name(cls) and is_dotted_name(name)):
         return []
     named = [f"{path}.{cls}", cls] if path and unique else [f"{path}.{cls}"] if path else [cls]
-    classes = [k for k in named if is_dotted_name(k)]
+    classes = [k for k in (*named, *aliases) if is_dotted_name(k)]  # (re-exported too)
     out: list[dict[str, Any]] = []
     for klass in classes:
         out.append({"pattern": f"{klass}.{name}({args})"})

@@ -235,6 +235,13 @@ class Summaries:
     hooks: tuple[tuple[str, str], ...] = ()
     """(file, function name) of each module-level function the project registers as a
     template filter by a call (see _pysource.registered_hooks)."""
+    exports: tuple[tuple[str, str], ...] = ()
+    """(re-exported name, what it stands for) of the names packages re-export
+    (`app.services.ReportService`): calls written so name the function or class."""
+
+    def aliases(self, dotted: str) -> list[str]:
+        """The re-exported names of the function or class `dotted`."""
+        return [alias for alias, target in self.exports if target == dotted]
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -286,6 +293,7 @@ class Summaries:
             "fields": [list(f) for f in self.value_fields],
             "handed": list(self.handed),
             "hooks": [list(h) for h in self.hooks],
+            "exports": [list(e) for e in self.exports],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -323,6 +331,9 @@ def ambiguous_modules(modules: Iterable[ModuleInfo]) -> dict[str, tuple[str, ...
 
 
 def _classify(every: list[ModuleInfo]) -> Summaries:
+    exports = _exported(every)
+    if exports:
+        every = [_canonical(m, exports) for m in every]
     ambiguous = ambiguous_modules(every)
     modules = [m for m in every if m.name not in ambiguous]
     functions = _inherited([(m, f) for m in modules for f in m.functions], modules)
@@ -415,7 +426,64 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                   for cls, attr, param, at in m.init_stores)),
                      _value_fields(modules), _request_helpers(functions, modules),
                      tuple(sorted({n for m in modules for n in m.handed})),
-                     _hooks(modules))
+                     _hooks(modules), tuple(sorted(exports.items())))
+
+
+def _exported(modules: Sequence[ModuleInfo]) -> dict[str, str]:
+    """What each name a package re-exports (`app.services.ReportService`) stands for,
+    followed through packages re-exporting one another (`app.services.reports.
+    ReportService`): names of project modules only."""
+    own = {m.name for m in modules}
+    found = {f"{m.name}.{local}": target for m in modules for local, target in m.exports
+             if target.rsplit(".", 1)[0] in own or target.rsplit(".", 2)[0] in own}
+    for _ in range(MAX_ROUNDS):
+        moved = {alias: found.get(target, target) for alias, target in found.items()}
+        if moved == found:
+            break
+        found = moved
+    return {alias: target for alias, target in found.items() if alias != target}
+
+
+def canonical_name(name: str, exports: Mapping[str, str]) -> str:
+    """`name` with a re-exported prefix replaced by what it stands for
+    (`app.services.ReportService.run` -> `app.services.reports.ReportService.run`)."""
+    head, rest = name, ""
+    for _ in range(3):
+        if head in exports:
+            return exports[head] + rest
+        head, dot, last = head.rpartition(".")
+        if not dot:
+            break
+        rest = f".{last}{rest}"
+    return name
+
+
+def _canonical(module: ModuleInfo, exports: Mapping[str, str]) -> ModuleInfo:
+    """A module's facts with every name it resolved through a re-export canonical."""
+    def name(n: str) -> str:
+        return canonical_name(n, exports) if n else n
+
+    def names(found: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(name(n) for n in found)
+
+    def call(c: ParamCall) -> ParamCall:
+        return replace(c, callee=name(c.callee),
+                       passed=tuple((k, p, names(v)) for k, p, v in c.passed))
+
+    def returned(r: ReturnFact) -> ReturnFact:
+        return replace(r, callees=names(r.callees), via=names(r.via), checked=names(r.checked),
+                       elements=tuple(replace(e, callees=names(e.callees), outer=names(e.outer))
+                                      for e in r.elements))
+
+    functions = tuple(replace(f, calls=tuple(map(call, f.calls)),
+                              returns=tuple(map(returned, f.returns)),
+                              unreturned_if=tuple((p, tuple((name(c), k) for c, k in conds))
+                                                  for p, conds in f.unreturned_if))
+                      for f in module.functions)
+    return replace(module, functions=functions,
+                   receivers=tuple((k, n, name(of)) for k, n, of in module.receivers),
+                   class_bases=tuple((c, names(b)) for c, b in module.class_bases),
+                   hooks=frozenset(map(name, module.hooks)))
 
 
 def _hooks(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:

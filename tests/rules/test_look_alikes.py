@@ -931,3 +931,29 @@ def test_a_helper_redirecting_to_a_path_of_this_site_is_no_open_redirect(
     # target passed whole goes anywhere (30)
     found = _semgrep_found(repo, {"app.py": LOCAL_REDIRECTS})
     assert found == [("open-redirect", 25), ("open-redirect", 30)]
+
+
+DOWNLOADS = '''\
+from flask import Flask, Response, request
+
+app = Flask(__name__)
+
+
+@app.route("/download")
+def download():
+    body = request.args.get("text", "")
+    return Response(body, headers={"Content-Disposition": "attachment; filename=notes.txt"})
+
+
+@app.route("/inline")
+def inline():
+    body = request.args.get("text", "")
+    return Response(body, headers={"Content-Disposition": "inline"})
+'''
+
+
+def test_an_attachment_is_downloaded_not_rendered(repo: GitRepo) -> None:
+    # a response sent as an attachment is saved by the browser (9 quiet); shown inline
+    # it is rendered (15)
+    found = _semgrep_found(repo, {"app.py": DOWNLOADS})
+    assert found == [("xss", 15)]

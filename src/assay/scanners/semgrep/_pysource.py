@@ -1497,8 +1497,11 @@ _DATE_TEXT = frozenset({"isoformat", "strftime"})
 
 
 def _date_text(call: ast.Call) -> bool:
-    """`value.isoformat()`, `value.strftime(fmt)`: no text of the value's own."""
-    return isinstance(call.func, ast.Attribute) and call.func.attr in _DATE_TEXT
+    """`value.isoformat()`, `value.strftime("%d %B")`: no text of the value's own (a
+    format the caller passes is copied into the result: only literal ones)."""
+    return isinstance(call.func, ast.Attribute) and call.func.attr in _DATE_TEXT \
+        and all(isinstance(a, ast.Constant) for a in (*call.args,
+                                                      *(k.value for k in call.keywords)))
 
 
 def _return_tests(body: list[ast.stmt],

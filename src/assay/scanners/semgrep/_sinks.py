@@ -112,20 +112,19 @@ class SinkSignature:
         if any(all(literals.get(f"={key}") == name for key, name in passing)
                for passing in self.passing_not):
             return ()
-        if self.keyword == SPREAD:  # what the callee's `**kwargs` collects
-            return tuple(sorted({p for k, params in call.args
-                                 if not k.isdigit() and k != RECEIVER and k not in self.named
-                                 for p in params}))
-        args = dict(call.args)
-        key = str(self.position) if self.position is not None else self.keyword
-        if self.host_only and key in call.fixed_host:
+        # (with SPREAD, what the callee's `**kwargs` collects: every keyword it does not
+        # name, and a mapping spread into the call)
+        keys = {k for k, _ in call.args if not k.isdigit() and k != RECEIVER
+                and k not in self.named} if self.keyword == SPREAD else \
+            {str(self.position) if self.position is not None else self.keyword or ""}
+        if self.host_only and keys <= set(call.fixed_host):
             return ()
-        if self.text_only and key in call.query_builder:
+        if self.text_only and keys <= set(call.query_builder):
             return ()
-        reached = args.get(key or "", ())
+        reached = tuple(sorted({p for k, params in call.args if k in keys for p in params}))
         if carries is not None:
             reached = tuple(sorted({*reached, *(p for k, params, via in call.passed
-                                                if k == key and all(map(carries, via))
+                                                if k in keys and all(map(carries, via))
                                                 for p in params)}))
         if call.guarded and self.trusted:
             cleared = {p for p, kind in call.guarded if kind in self.trusted}

@@ -2583,3 +2583,71 @@ def test_a_filter_writing_a_dates_text_into_markup_writes_no_markup(repo: GitRep
     # the value itself does (21)
     found = _semgrep_found(repo, {"app/__init__.py": "", "app/filters.py": DATE_FILTERS})
     assert found == [("xss-filter", 21)]
+
+
+VALIDATED_MODELS = '''\
+from fastapi import FastAPI
+from pydantic import BaseModel, field_validator
+
+app = FastAPI()
+LOCALES = {"en-US", "de-DE", "fr-FR"}
+
+
+def is_known_locale(locale: str) -> bool:
+    return locale in {"en-US", "de-DE", "fr-FR"}
+
+
+class SeedConfig(BaseModel):
+    locale: str
+
+    @field_validator("locale")
+    def valid_locale(cls, v):
+        if not is_known_locale(v):
+            raise ValueError("invalid locale")
+        return v
+
+
+class ListedConfig(BaseModel):
+    locale: str
+
+    @field_validator("locale")
+    @classmethod
+    def listed(cls, v):
+        if v not in LOCALES:
+            raise ValueError("invalid locale")
+        return v
+
+
+class ShortConfig(BaseModel):
+    locale: str
+
+    @field_validator("locale")
+    def short(cls, v):
+        if len(v) > 10:
+            raise ValueError("too long")
+        return v
+
+
+@app.post("/seed")
+def seed(data: SeedConfig):
+    return open(f"/srv/locales/{data.locale}.json").read()
+
+
+@app.post("/listed")
+def listed(data: ListedConfig):
+    return open(f"/srv/locales/{data.locale}.json").read()
+
+
+@app.post("/short")
+def short(data: ShortConfig):
+    return open(f"/srv/locales/{data.locale}.json").read()
+'''
+
+
+def test_a_field_a_model_validates_against_a_list_holds_a_listed_value(
+        repo: GitRepo) -> None:
+    # a pydantic validator raising unless the project's allow-list predicate passes
+    # (45 quiet) or the value is in a constant set (50 quiet); one checking the length
+    # only lets any name through (55)
+    found = _semgrep_found(repo, {"app.py": VALIDATED_MODELS})
+    assert found == [("path-traversal", 55)]

@@ -406,7 +406,8 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                       _parser_factories(tree, scope, text),
                       tuple((n.name, bases) for n in tree.body if isinstance(n, ast.ClassDef)
                             if (bases := tuple(b for b in map(names.class_of, n.bases) if b))),
-                      _model_fields(tree, names), handed, registered_hooks(every, scope),
+                      (*_model_fields(tree, names), *_validated_fields(tree, scope)),
+                      handed, registered_hooks(every, scope),
                       _exports(tree, aliases) if path.endswith("__init__.py") else ())
 
 
@@ -567,6 +568,59 @@ def _model_fields(tree: ast.Module, names: Names) -> tuple[tuple[str, str, str],
                 if kind:
                     out.append((node.name, item.target.id, kind))
     return tuple(out)
+
+
+CHECKED_FIELD = "checked:"  # + the check a pydantic validator makes of a field's value
+_VALIDATORS = frozenset({"field_validator", "validator"})
+
+
+def _validated_fields(tree: ast.Module, scope: _Scope) -> list[tuple[str, str, str]]:
+    """(class, field, CHECKED_FIELD + check) for each field a validator of a pydantic
+    model raises on unless a check passes (`@field_validator("locale")` with `if not
+    validate_locale(v): raise ValueError(...)`): the model cannot be made with another
+    value. The check: `allow` (`v not in LOCALES`), `regex`, or `predicate:<callee>` for
+    the summaries to resolve."""
+    out: list[tuple[str, str, str]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for item in node.body:
+            if not isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            fields = [a.value for d in item.decorator_list if isinstance(d, ast.Call)
+                      and (_dotted(d.func) or "").rsplit(".", 1)[-1] in _VALIDATORS
+                      for a in d.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            params = [a.arg for a in (*item.args.posonlyargs, *item.args.args)]
+            value = params[1] if len(params) > 1 else ""
+            checks = {c for statement in item.body if isinstance(statement, ast.If)
+                      and any(isinstance(s, ast.Raise) for s in statement.body)
+                      for c in _failed_checks(statement.test, value, scope)}
+            out += [(node.name, field, f"{CHECKED_FIELD}{check}")
+                    for field in fields for check in sorted(checks)]
+    return out
+
+
+def _failed_checks(test: ast.expr, value: str, scope: _Scope) -> Iterator[str]:
+    """The checks of `value` a test that is true when they fail makes: `not P(value)`,
+    `value not in CONSTANTS`, `not PATTERN.fullmatch(value)`; each part of an `or`."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.Or):
+        for part in test.values:
+            yield from _failed_checks(part, value, scope)
+        return
+    if isinstance(test, ast.Compare) and len(test.ops) == 1 \
+            and isinstance(test.ops[0], ast.NotIn) and isinstance(test.left, ast.Name) \
+            and test.left.id == value and _dotted(test.comparators[0]) in scope.constants:
+        yield "allow"
+        return
+    if not (isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not)
+            and isinstance(call := test.operand, ast.Call)
+            and any(isinstance(a, ast.Name) and a.id == value for a in call.args)):
+        return
+    dotted = _dotted(call.func) or ""
+    if dotted.rsplit(".", 1)[-1] in ("fullmatch",):
+        yield "regex"
+    elif (callee := _named_in(dotted, scope)) is not None:
+        yield f"predicate:{callee}"
 
 
 def _is_literal_type(annotation: ast.expr) -> bool:

@@ -456,7 +456,8 @@ def value_field_sanitizers(summaries: Summaries) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for model, names in sorted(fields.items()):
         bare = model.rsplit(".", 1)[-1]
-        forms = [model] + ([bare] if summaries.defined(f"class:{bare}") == 1 else [])
+        forms = [model, *summaries.aliases(model)] + (
+            [bare] if summaries.defined(f"class:{bare}") == 1 else [])
         out.append({"patterns": [
             {"pattern-either": [{"pattern-inside": f"{keyword}def $F(..., $P: {form}, ...):"
                                                    "\n    ...\n"}

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from assay.scanners.semgrep._facts import read_files
 from assay.scanners.semgrep._pysource import (
     ANNOTATED_PARAM,
+    CHECKED_FIELD,
     ENUM_CLASS,
     OTHER_CLASS,
     REQUEST_NAMES,
@@ -424,7 +425,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                   for name, kind in m.parser_factories)),
                      tuple(sorted((f"{m.name}.{cls}", attr, param, at) for m in modules
                                   for cls, attr, param, at in m.init_stores)),
-                     _value_fields(modules), _request_helpers(functions, modules),
+                     _value_fields(modules, summaries), _request_helpers(functions, modules),
                      tuple(sorted({n for m in modules for n in m.handed})),
                      _hooks(modules), tuple(sorted(exports.items())))
 
@@ -543,13 +544,27 @@ def _renamed(func: FunctionFacts, find: Callable[[str], str]) -> FunctionFacts:
     return replace(func, returns=returns, calls=calls)
 
 
-def _value_fields(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:
-    """The model fields that hold values (see Summaries.value_fields)."""
+def _value_fields(modules: Sequence[ModuleInfo],
+                  summaries: Sequence[FunctionSummary]) -> tuple[tuple[str, str], ...]:
+    """The model fields that hold values (see Summaries.value_fields): typed as one, or
+    checked by a validator with a check every rule trusts (an allow-list of constants, a
+    full match; the project's predicates making only those)."""
     enums = {f"{m.name}.{name}" for m in modules for function, name, what in m.typed_params
              if not function and what == ENUM_CLASS}
-    return tuple(sorted((f"{m.name}.{model}", field) for m in modules
-                        for model, field, kind in m.model_fields
-                        if kind == SCALAR_FIELD or kind in enums))
+    trusted = {"allow", "regex"}
+    predicates = {f"predicate:{g.dotted}" for g in summaries if g.kind is SummaryKind.GUARD
+                  and g.guard == "predicate" and g.via and set(g.via) <= trusted}
+    checked: dict[tuple[str, str], set[str]] = {}
+    for m in modules:
+        for model, name, kind in m.model_fields:
+            if kind.startswith(CHECKED_FIELD):
+                checked.setdefault((f"{m.name}.{model}", name), set()).add(
+                    kind.removeprefix(CHECKED_FIELD))
+    return tuple(sorted({*((f"{m.name}.{model}", field) for m in modules
+                           for model, field, kind in m.model_fields
+                           if kind == SCALAR_FIELD or kind in enums),
+                         *(key for key, checks in checked.items()
+                           if any(c in trusted or c in predicates for c in checks))}))
 
 
 def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],

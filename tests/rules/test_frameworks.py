@@ -2651,3 +2651,31 @@ def test_a_field_a_model_validates_against_a_list_holds_a_listed_value(
     # only lets any name through (55)
     found = _semgrep_found(repo, {"app.py": VALIDATED_MODELS})
     assert found == [("path-traversal", 55)]
+
+
+VALIDATED_HELPERS = VALIDATED_MODELS + '''
+
+def read_seed(config: SeedConfig):
+    return open(f"/srv/locales/{config.locale}.json").read()
+
+
+def read_short(config: ShortConfig):
+    return open(f"/srv/locales/{config.locale}.json").read()
+
+
+@app.post("/whole")
+def whole(data: SeedConfig):
+    return read_seed(data)
+
+
+@app.post("/whole-short")
+def whole_short(data: ShortConfig):
+    return read_short(data)
+'''
+
+
+def test_a_model_handed_whole_to_a_helper_keeps_its_validated_field(repo: GitRepo) -> None:
+    # the helper reads the validated field off its annotated parameter: no path of the
+    # request (68 quiet); the field a validator only measures still is (73)
+    found = _semgrep_found(repo, {"app.py": VALIDATED_HELPERS})
+    assert found == [("path-traversal", 55), ("path-traversal", 73)]

@@ -144,7 +144,8 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
               list(c.query_builder), c.line, [list(g) for g in c.guarded],
               [[k, m, [list(w) for w in kw]] for k, m, kw in c.made],
               list(c.receiver_methods), c.receiver_made,
-              [[k, list(p), list(v)] for k, p, v in c.passed], c.typed]
+              [[k, list(p), list(v)] for k, p, v in c.passed], c.typed,
+              [list(f) for f in c.fields]]
              for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned),
             [[p, [list(c) for c in conditions]] for p, conditions in f.unreturned_if],
@@ -173,9 +174,9 @@ def _function(doc: list[Any]) -> FunctionFacts:
                         tuple((_str(k), _str(m), tuple((_str(a), _str(b)) for a, b in kw))
                               for k, m, kw in made), _strs(on_receiver), _str(made_by),
                         tuple((_str(k), _strs(p), _strs(v)) for k, p, v in passed),
-                        _str(typed))
+                        _str(typed), tuple((_str(k), _str(c), _str(f)) for k, c, f in fields))
               for callee, method, args, keywords, receiver, fixed, built, line, guarded, made,
-              on_receiver, made_by, passed, typed in calls),
+              on_receiver, made_by, passed, typed, fields in calls),
         _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned),
         tuple((_str(p), tuple((_str(c), _str(k)) for c, k in conditions))
               for p, conditions in unreturned_if), _str(kwargs))

@@ -239,6 +239,10 @@ class ParamCall:
     """For a method call on an object whose class the code says (`self.repo.search(q)`
     with `self.repo = TicketRepository(db)`; see _receivers), the class's qualified name
     and the method: the summaries resolve it when the class is the project's."""
+    fields: tuple[tuple[str, str, str], ...] = ()
+    """(argument, class, field) for each argument that is a field of a parameter
+    annotated with a class (`seed(registration.locale)` of `registration:
+    CreateUserRegistration`): a field the summaries know holds a value reaches nothing."""
 
 
 @dataclass(frozen=True)
@@ -1830,7 +1834,41 @@ class _LocalFlow:
         return ParamCall(callee, method, tuple(reached), literals, receiver, tuple(fixed),
                          tuple(built), call.lineno, chosen, self._made(call), (),
                          self._receiver_made(call), tuple(passed),
-                         f"{of}.{method}" if of else "")
+                         f"{of}.{method}" if of else "", self._fields(call))
+
+    def _fields(self, call: ast.Call) -> tuple[tuple[str, str, str], ...]:
+        """The call's arguments that annotated parameters reach only through their fields
+        (`open(f"/srv/{config.locale}.json")`, also through local names), with each of
+        those fields (see ParamCall.fields)."""
+        out: list[tuple[str, str, str]] = []
+        for key, arg in self._arguments(call):
+            read = self._field_reads(arg, frozenset())
+            out += [(key, cls, name) for cls, name in sorted(read or ())]
+        return tuple(out)
+
+    def _field_reads(self, node: ast.AST, seen: frozenset[str]) -> set[tuple[str, str]] | None:
+        """The (class, field) pairs of annotated parameters `node` reads; None when a
+        parameter reaches it otherwise (whole, or not annotated)."""
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+                and node.value.id in self.annotated and node.value.id not in self.assigned:
+            return {(self.annotated[node.value.id], node.attr)}
+        if isinstance(node, ast.Name):
+            if node.id in self.params:
+                return None
+            if node.id in self.assigned and node.id not in seen:
+                return self._joined_reads(self.assigned[node.id], seen | {node.id})
+            return set()
+        return self._joined_reads(list(ast.iter_child_nodes(node)), seen)
+
+    def _joined_reads(self, nodes: Sequence[ast.AST],
+                      seen: frozenset[str]) -> set[tuple[str, str]] | None:
+        found: set[tuple[str, str]] = set()
+        for child in nodes:
+            read = self._field_reads(child, seen)
+            if read is None:
+                return None
+            found |= read
+        return found
 
     def _chosen_if_checked(self, arg: ast.expr,
                            params: frozenset[str]) -> Iterator[tuple[str, str]]:

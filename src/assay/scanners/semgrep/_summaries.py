@@ -398,8 +398,10 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
     guards = {f"{m.name}.{f.qualname}": (f.guard, f.checks) for m, f in functions if f.guard}
     classes = {f"{m.name}.{name}" for m in modules for function, name, what in m.typed_params
                if not function and what in (ENUM_CLASS, OTHER_CLASS)}
+    values = set(_value_fields(modules, summaries))
     calls = [FunctionCalls(m.name, f.qualname, m.path, f.param_names,
-                           tuple(_typed(_resolved_guards(c, guards), classes) for c in f.calls),
+                           tuple(_without_values(_typed(_resolved_guards(c, guards), classes),
+                                                 values) for c in f.calls),
                            f.source, f.qualname in m.local_calls, f.kwargs)
              for m, f in functions
              if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
@@ -469,7 +471,8 @@ def _canonical(module: ModuleInfo, exports: Mapping[str, str]) -> ModuleInfo:
 
     def call(c: ParamCall) -> ParamCall:
         return replace(c, callee=name(c.callee),
-                       passed=tuple((k, p, names(v)) for k, p, v in c.passed))
+                       passed=tuple((k, p, names(v)) for k, p, v in c.passed),
+                       fields=tuple((k, name(cls), f) for k, cls, f in c.fields))
 
     def returned(r: ReturnFact) -> ReturnFact:
         return replace(r, callees=names(r.callees), via=names(r.via), checked=names(r.checked),
@@ -580,6 +583,18 @@ def _request_helpers(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
                          if c.callee in plain and not c.method
                          and (name := c.callee.rsplit(".", 1)[-1]) not in routed
                          and any(p in REQUEST_NAMES for _, params in c.args for p in params)}))
+
+
+def _without_values(call: ParamCall, values: set[tuple[str, str]]) -> ParamCall:
+    """`call` without the arguments annotated parameters reach only through fields that
+    hold a value (see Summaries.value_fields): they reach nothing."""
+    read: dict[str, set[tuple[str, str]]] = {}
+    for key, cls, name in call.fields:
+        read.setdefault(key, set()).add((cls, name))
+    dropped = {key for key, pairs in read.items() if pairs <= values}
+    if not dropped:
+        return call
+    return replace(call, args=tuple((k, p) for k, p in call.args if k not in dropped))
 
 
 def _typed(call: ParamCall, classes: set[str]) -> ParamCall:

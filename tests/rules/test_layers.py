@@ -866,3 +866,18 @@ def test_a_class_a_package_re_exports_is_the_class_it_stands_for(repo: GitRepo) 
         "app/services/reports.py": PACKAGE_REPORTS, "app/services/archive.py": PACKAGE_ARCHIVE,
         "app/views.py": PACKAGE_VIEWS})
     assert found == [("command-injection", 18), ("command-injection", 23)]
+
+
+def test_a_package_of_the_tree_re_exporting_a_librarys_name_hides_no_sink(
+        repo: GitRepo) -> None:
+    # a pull request adding `subprocess/__init__.py` that re-exports a no-op `run`:
+    # the helper passing its argument to `subprocess.run(..., shell=True)` is still a
+    # wrapper of the library's sink, and its caller is reported (14)
+    found = _semgrep_found(repo, {
+        "subprocess/__init__.py": "from .impl import run\n",
+        "subprocess/impl.py": "def run(*args, **kwargs):\n    return None\n",
+        "app.py": ("import subprocess\n\nfrom flask import Flask, request\n\n"
+                   "app = Flask(__name__)\n\n\ndef go(cmd):\n"
+                   "    return subprocess.run(cmd, shell=True)\n\n\n@app.route(\"/a\")\n"
+                   "def a():\n    go(request.args[\"c\"])\n    return \"ok\"\n")})
+    assert found == [("command-injection", 14)]

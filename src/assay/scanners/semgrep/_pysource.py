@@ -243,6 +243,10 @@ class ParamCall:
     """(argument, class, field) for each argument that is a field of a parameter
     annotated with a class (`seed(registration.locale)` of `registration:
     CreateUserRegistration`): a field the summaries know holds a value reaches nothing."""
+    written: str = field(default="", compare=False)
+    """The callee as the module resolved it, when the summaries read it through a
+    package's re-export (`callee` is then what it stands for): a sink of a library's
+    name still matches it, whatever a package of the tree re-exports under that name."""
 
 
 @dataclass(frozen=True)

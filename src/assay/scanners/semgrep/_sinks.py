@@ -102,7 +102,8 @@ class SinkSignature:
                 return ()
             if self.bound and not self.prepared and not self._made_by_maker(call):
                 return ()  # `text.find(word)` is no `ET.parse(f).getroot().find(q)`
-        elif not call.callee or not _compiled(self.callee).fullmatch(call.callee):
+        elif not any(_compiled(self.callee).fullmatch(c) for c in (call.callee, call.written)
+                     if c):
             return ()
         literals = dict(call.keywords)
         if any(k not in literals or literals[k] in _FALSY for k in self.required):

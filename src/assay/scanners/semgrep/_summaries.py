@@ -170,9 +170,11 @@ class CallIndex:
             for call in function.calls:
                 if call.method:
                     self._by_method.setdefault(call.method, []).append((function, call))
-                if call.callee:
-                    named = self._by_name.setdefault(call.callee.rsplit(".", 1)[-1], {})
-                    named.setdefault(call.callee, []).append((function, call))
+                # (by the name it stands for, and by the name it was written as: a
+                # package of the tree re-exporting a library's name hides no sink)
+                for callee in {call.callee, call.written} - {""}:
+                    named = self._by_name.setdefault(callee.rsplit(".", 1)[-1], {})
+                    named.setdefault(callee, []).append((function, call))
 
     def with_method(self, method: str) -> list[Call]:
         """The method calls of that name."""
@@ -471,6 +473,7 @@ def _canonical(module: ModuleInfo, exports: Mapping[str, str]) -> ModuleInfo:
 
     def call(c: ParamCall) -> ParamCall:
         return replace(c, callee=name(c.callee),
+                       written=c.callee if name(c.callee) != c.callee else "",
                        passed=tuple((k, p, names(v)) for k, p, v in c.passed),
                        fields=tuple((k, name(cls), f) for k, cls, f in c.fields))
 

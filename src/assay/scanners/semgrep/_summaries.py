@@ -336,7 +336,14 @@ def ambiguous_modules(modules: Iterable[ModuleInfo]) -> dict[str, tuple[str, ...
 def _classify(every: list[ModuleInfo]) -> Summaries:
     exports = _exported(every)
     if exports:
-        every = [_canonical(m, exports) for m in every]
+        known: dict[str, str] = {}
+
+        def canonical(n: str) -> str:  # (names repeat across modules: each read once)
+            found = known.get(n)
+            if found is None:
+                found = known[n] = canonical_name(n, exports) if n else n
+            return found
+        every = [_canonical(m, canonical) for m in every]
     ambiguous = ambiguous_modules(every)
     modules = [m for m in every if m.name not in ambiguous]
     functions = _inherited([(m, f) for m in modules for f in m.functions], modules)
@@ -463,31 +470,37 @@ def canonical_name(name: str, exports: Mapping[str, str]) -> str:
     return name
 
 
-def _canonical(module: ModuleInfo, exports: Mapping[str, str]) -> ModuleInfo:
-    """A module's facts with every name it resolved through a re-export canonical."""
-    def name(n: str) -> str:
-        return canonical_name(n, exports) if n else n
-
+def _canonical(module: ModuleInfo, name: Callable[[str], str]) -> ModuleInfo:
+    """A module's facts with every name it resolved through a re-export canonical
+    (`name`, see canonical_name); the facts that name none kept as they are (this runs on
+    every scan: most modules and calls name no re-exported package)."""
     def names(found: tuple[str, ...]) -> tuple[str, ...]:
-        return tuple(name(n) for n in found)
+        new = tuple(map(name, found))
+        return found if new == found else new
 
     def call(c: ParamCall) -> ParamCall:
-        return replace(c, callee=name(c.callee),
-                       written=c.callee if name(c.callee) != c.callee else "",
-                       passed=tuple((k, p, names(v)) for k, p, v in c.passed),
-                       fields=tuple((k, name(cls), f) for k, cls, f in c.fields))
+        callee, passed = name(c.callee), tuple((k, p, names(v)) for k, p, v in c.passed)
+        fields = tuple((k, name(cls), f) for k, cls, f in c.fields)
+        if callee == c.callee and passed == c.passed and fields == c.fields:
+            return c
+        return replace(c, callee=callee, written=c.callee if callee != c.callee else "",
+                       passed=passed, fields=fields)
 
     def returned(r: ReturnFact) -> ReturnFact:
-        return replace(r, callees=names(r.callees), via=names(r.via), checked=names(r.checked),
-                       elements=tuple(replace(e, callees=names(e.callees), outer=names(e.outer))
-                                      for e in r.elements))
+        elements = tuple(e if (names(e.callees), names(e.outer)) == (e.callees, e.outer)
+                         else replace(e, callees=names(e.callees), outer=names(e.outer))
+                         for e in r.elements)
+        new = replace(r, callees=names(r.callees), via=names(r.via), checked=names(r.checked),
+                      elements=elements)
+        return r if new == r else new
 
-    functions = tuple(replace(f, calls=tuple(map(call, f.calls)),
-                              returns=tuple(map(returned, f.returns)),
-                              unreturned_if=tuple((p, tuple((name(c), k) for c, k in conds))
-                                                  for p, conds in f.unreturned_if))
-                      for f in module.functions)
-    return replace(module, functions=functions,
+    def function(f: FunctionFacts) -> FunctionFacts:
+        new = replace(f, calls=tuple(map(call, f.calls)), returns=tuple(map(returned, f.returns)),
+                      unreturned_if=tuple((p, tuple((name(c), k) for c, k in conds))
+                                          for p, conds in f.unreturned_if))
+        return f if new == f else new
+
+    return replace(module, functions=tuple(map(function, module.functions)),
                    receivers=tuple((k, n, name(of)) for k, n, of in module.receivers),
                    class_bases=tuple((c, names(b)) for c, b in module.class_bases),
                    hooks=frozenset(map(name, module.hooks)))

@@ -206,8 +206,9 @@ def one_per_sink_call(findings: Iterable[Finding]) -> tuple[list[Finding], int]:
     the call once. The one kept is the most severe (then the first), with every source.
     A finding without a CWE is one per rule. A call of a project helper whose arguments
     reach different sinks inside it (a search term to one query, a limit to another) is
-    one finding per sink the flows end at. Returns the findings kept and how many were
-    not."""
+    one finding per sink the flows end at; a finding ending at the call itself beside
+    one ending at such a sink (the helper's response returned as the view's) joins it.
+    Returns the findings kept and how many were not."""
     groups: dict[tuple[str, str, int, str, str], list[Finding]] = {}
     items = sorted(findings, key=Finding.sort_key)
     for finding in items:
@@ -216,6 +217,10 @@ def one_per_sink_call(findings: Iterable[Finding]) -> tuple[list[Finding], int]:
         elsewhere = f"{end.path}:{end.line}" if end and end.path != finding.path else ""
         groups.setdefault((finding.scanner, finding.path, finding.span.start_line, what,
                            elsewhere), []).append(finding)
+    for key in [k for k in groups if not k[4]]:
+        deeper = next((k for k in groups if k[:4] == key[:4] and k[4]), None)
+        if deeper is not None:
+            groups[deeper] = [*groups[deeper], *groups.pop(key)]
     kept = [_one_of(group) for group in groups.values()]
     return kept, len(items) - len(kept)
 

@@ -28,7 +28,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/16"  # the cache's name for these documents
+KIND = "prepass-facts/17"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,8 @@ def encode(facts: FileFacts) -> str:
                                "fields": [list(f) for f in module.model_fields],
                                "handed": sorted(module.handed),
                                "hooks": sorted(module.hooks),
-                               "exports": [list(e) for e in module.exports]}}
+                               "exports": [list(e) for e in module.exports],
+                               "state": [[a, _return_doc(r)] for a, r in module.state]}}
     return json.dumps(doc, separators=(",", ":"))
 
 
@@ -126,18 +127,15 @@ def decode(text: str, path: str, name: str) -> FileFacts:
         tuple((_str(c), _strs(b)) for c, b in module["bases"]),
         tuple((_str(a), _str(b), _str(c)) for a, b, c in module["fields"]),
         frozenset(_strs(module["handed"])), frozenset(_strs(module["hooks"])),
-        tuple((_str(a), _str(b)) for a, b in module["exports"]))
+        tuple((_str(a), _str(b)) for a, b in module["exports"]),
+        tuple((_str(a), _return(r)) for a, r in module["state"]))
     if not isinstance(doc["hint"], bool):
         raise TypeError("hint")
     return FileFacts(info, frozenset(_str(doc["words"]).split()), doc["hint"])
 
 
 def _function_doc(f: FunctionFacts) -> list[Any]:
-    return [f.qualname, f.params,
-            [[r.kind, list(r.callees), r.raw, list(r.via), r.stored,
-              [[e.stored, list(e.callees), list(e.outer), e.const] for e in r.elements],
-              list(r.checked)]
-             for r in f.returns],
+    return [f.qualname, f.params, [_return_doc(r) for r in f.returns],
             list(f.param_names),
             [[c.callee, c.method, [[k, list(v)] for k, v in c.args],
               [list(k) for k in c.keywords], c.receiver, list(c.fixed_host),
@@ -149,22 +147,32 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
              for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned),
             [[p, [list(c) for c in conditions]] for p, conditions in f.unreturned_if],
-            f.kwargs]
+            f.kwargs, [[a, _return_doc(r)] for a, r in f.state]]
+
+
+def _return_doc(r: ReturnFact) -> list[Any]:
+    return [r.kind, list(r.callees), r.raw, list(r.via), r.stored,
+            [[e.stored, list(e.callees), list(e.outer), e.const] for e in r.elements],
+            list(r.checked)]
+
+
+def _return(doc: list[Any]) -> ReturnFact:
+    kind, callees, raw, via, stored, elements, checked = doc
+    return ReturnFact(_str(kind), _strs(callees), bool(raw), _strs(via), bool(stored),
+                      tuple(ElementFact(bool(s), _strs(ec), _strs(o), bool(const))
+                            for s, ec, o, const in elements), _strs(checked))
 
 
 def _function(doc: list[Any]) -> FunctionFacts:
     qualname, params, returns, names, calls, source, guard, checks, guard_returns, \
-        unreturned, unreturned_if, kwargs = doc
+        unreturned, unreturned_if, kwargs, state = doc
     if not isinstance(params, int) or isinstance(params, bool):
         raise TypeError("params")
     if not isinstance(guard_returns, bool):
         raise TypeError("guard_returns")
     return FunctionFacts(
         _str(qualname), params,
-        tuple(ReturnFact(_str(k), _strs(c), bool(raw), _strs(v), bool(stored),
-                         tuple(ElementFact(bool(s), _strs(ec), _strs(o), bool(const))
-                               for s, ec, o, const in elements), _strs(checked))
-              for k, c, raw, v, stored, elements, checked in returns),
+        tuple(map(_return, returns)),
         _strs(names),
         tuple(ParamCall(_str(callee), _str(method),
                         tuple((_str(k), _strs(v)) for k, v in args),
@@ -179,7 +187,8 @@ def _function(doc: list[Any]) -> FunctionFacts:
               on_receiver, made_by, passed, typed, fields in calls),
         _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned),
         tuple((_str(p), tuple((_str(c), _str(k)) for c, k in conditions))
-              for p, conditions in unreturned_if), _str(kwargs))
+              for p, conditions in unreturned_if), _str(kwargs),
+        tuple((_str(a), _return(r)) for a, r in state))
 
 
 def _str(value: Any) -> str:

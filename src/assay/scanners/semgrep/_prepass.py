@@ -91,14 +91,17 @@ def python_sources(ctx: ScanContext) -> dict[str, str]:
 
 
 def _helper_tokens(summaries: Summaries) -> list[str]:
-    """What a call of a project source helper contains, as the generated rules match it."""
+    """What a call of a project source helper contains, as the generated rules match it,
+    and the names of the attributes of `g` that hold request data (under any alias)."""
+    state = [rf"\b{re.escape(name)}\b" for name in summaries.request_state]
     helpers = source_helpers(summaries)
     if helpers is None:
-        return []
+        return state
     tokens = pattern_tokens(helpers)
     if tokens is None:  # a form without a name to look for: every helper's name
-        return [rf"\b{re.escape(f.name)}\b" for f in summaries.of_kind(SummaryKind.SOURCE)]
-    return sorted(tokens)
+        return [rf"\b{re.escape(f.name)}\b" for f in summaries.of_kind(SummaryKind.SOURCE)
+                ] + state
+    return sorted(tokens) + state
 
 
 def _helper_methods(summaries: Summaries) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from assay.scanners.semgrep._receivers import (
     attribute_classes,
     param_classes,
     receivers,
+    type_aliases,
     unwrapped,
 )
 from assay.scanners.semgrep._returned import (
@@ -40,6 +41,7 @@ from assay.scanners.semgrep._returned import (
     unreturned_params,
     written_name,
 )
+from assay.scanners.semgrep._state import state_read, state_targets
 
 FLASK_REQUEST = "flask.request"
 FLASK_ATTRS = frozenset({
@@ -80,7 +82,14 @@ RESPONSES = frozenset({
     "django.http.HttpResponseRedirect", "django.http.HttpResponsePermanentRedirect",
     "django.http.JsonResponse", "starlette.responses.RedirectResponse",
     "starlette.responses.JSONResponse", "fastapi.responses.RedirectResponse",
-    "fastapi.responses.JSONResponse"})
+    "fastapi.responses.JSONResponse",
+    # a response the helper builds of its text: an object for its caller, which the
+    # helper's own sink reports where the text is passed to it (see _sinks)
+    "starlette.responses.HTMLResponse", "fastapi.responses.HTMLResponse",
+    "starlette.responses.Response", "fastapi.responses.Response",
+    "starlette.responses.PlainTextResponse", "fastapi.responses.PlainTextResponse",
+    "django.http.HttpResponse", "flask.Response", "flask.make_response",
+    "aiohttp.web.Response", "aiohttp.web.json_response"})
 # Reading rows or objects from a database (see `_LocalFlow.is_stored`).
 ROW_METHODS = frozenset({"fetchone", "fetchall", "fetchmany", "scalars", "scalar_one",
                          "scalar_one_or_none", "one_or_none", "first_or_404",
@@ -125,6 +134,9 @@ def gives_no_text(callee: str) -> bool:
 ANNOTATED_PARAM = "annotated:"  # + a class name: a value when the class is an Enum
 ENUM_CLASS = "enum"  # ("", class, ENUM_CLASS): the module defines an Enum class
 OTHER_CLASS = "class"  # ("", class, OTHER_CLASS): the module defines another class
+# ("", alias, DEPENDENCY): the module's type alias of a FastAPI dependency (`ServiceDep =
+# Annotated[Service, Depends(get_service)]`): a parameter so annotated is a server value
+DEPENDENCY = "dependency"
 _ENUM_BASES = frozenset(f"enum.{n}" for n in ("Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"))
 SEGMENT_PARAM = "segment"  # one URL segment: cannot name a path outside its folder
 # Routes registered apart from their views: Django's URLconf (`path`, `re_path`) passes
@@ -277,6 +289,9 @@ class FunctionFacts:
     kwargs: str = ""
     """The name of its `**kwargs` parameter (what callers pass by keywords it does not
     name, or spread with `**`), whose flows its calls record as a parameter's."""
+    state: tuple[tuple[str, ReturnFact], ...] = ()
+    """(attribute, fact of the value) of each value it stores on Flask's `g` (see
+    _state), but a row read from a database (`g.user = User.query...first()`)."""
 
 
 @dataclass(frozen=True)
@@ -327,7 +342,10 @@ class ModuleInfo:
     exports: tuple[tuple[str, str], ...] = ()
     """For a package's `__init__`: (name, qualified name) of each name it imports from
     another module (`from .reports import ReportService`), which the package's importers
-    name as `package.ReportService`."""
+    name as `package.ReportService`; for any module, (alias, class) of each of its type
+    aliases naming a project class (`ServiceDep = Annotated[Service, Depends(...)]`)."""
+    state: tuple[tuple[str, ReturnFact], ...] = ()
+    """What its functions (nested ones too) store on Flask's `g` (FunctionFacts.state)."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -362,8 +380,9 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     made = {k: v for k, v in module_constants(tree).items()
             if "." not in k and isinstance(v, ast.Call)}
     aliases = _imports(every, name, path.endswith("__init__.py"))
+    typing_aliases = type_aliases(tree)
     names = Names(name, aliases, frozenset(n.name for n in tree.body
-                                           if isinstance(n, ast.ClassDef)))
+                                           if isinstance(n, ast.ClassDef)), typing_aliases)
     by_class = {node.name: attribute_classes(node, names) for node in tree.body
                 if isinstance(node, ast.ClassDef)}
     attributes = {(cls, attr): ref for cls, found in by_class.items()
@@ -387,6 +406,9 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                 facts = _function(node, node.name, scope, None)
                 code = "".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
                 functions.append(replace(facts, source=code.rstrip()))
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.TypeAlias):
+            typed.extend(("", alias, DEPENDENCY) for alias in _dependency_aliases(
+                node, typing_aliases))
         elif isinstance(node, ast.ClassDef):
             enum = any(_is_enum_base(b, scope) for b in node.bases)
             typed.append(("", node.name, ENUM_CLASS if enum else OTHER_CLASS))
@@ -406,6 +428,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     local_calls = frozenset(n.func.id for n in every if isinstance(n, ast.Call)
                             and isinstance(n.func, ast.Name) and n.func.id in local)
     local_calls |= handed & local
+    state = tuple(s for f in functions for s in f.state) + _nested_state(tree, every, scope)
     return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
                       tuple(typed), _called(every, scope) | handed, maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
@@ -416,7 +439,29 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                             if (bases := tuple(b for b in map(names.class_of, n.bases) if b))),
                       (*_model_fields(tree, names), *_validated_fields(tree, scope)),
                       handed, registered_hooks(every, scope),
-                      _exports(tree, aliases) if path.endswith("__init__.py") else ())
+                      (_exports(tree, aliases) if path.endswith("__init__.py") else ())
+                      + _alias_exports(typing_aliases, names), state)
+
+
+def _alias_exports(found: Mapping[str, ast.expr], names: Names) -> tuple[tuple[str, str], ...]:
+    """(alias, class) of each type alias of the module naming a class (see
+    _receivers.type_aliases): an annotation by the alias, here or where it is imported,
+    names the class, as a package's re-export does."""
+    return tuple(sorted((alias, ref) for alias in found
+                        if (ref := names.class_of(ast.Name(alias)))))
+
+
+def _nested_state(tree: ast.Module, every: Sequence[ast.AST],
+                  scope: _Scope) -> tuple[tuple[str, ReturnFact], ...]:
+    """What the functions not read as helpers (views, and functions nested in others: a
+    view decorator's wrapper) store on `g`."""
+    outer = {id(n) for n in tree.body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+             and not _is_view(n)} | {id(item) for n in tree.body
+                                         if isinstance(n, ast.ClassDef) for item in n.body}
+    qualified = partial(_qualified, scope=scope)
+    return tuple(s for n in every if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and id(n) not in outer and any(state_targets(_own_nodes(n), qualified))
+                 for s in _function(n, n.name, scope, None).state)
 
 
 def _exports(tree: ast.Module, aliases: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -915,6 +960,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                       param_classes(node, scope.names) if scope.names else {},
                       _with_bound(nodes))
     flow.declared = _declared(nodes, scope.names)
+    state = tuple((attr, flow.fact(value)) for attr, value in state_targets(
+        nodes, partial(_qualified, scope=scope)) if not flow.is_stored(value))
     kwargs = args.kwarg.arg if args.kwarg is not None else ""
     wanted = frozenset(params) | ({kwargs} if kwargs else frozenset())
     guards = _Guards(flow, frozenset(params), written)
@@ -931,7 +978,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         calls = tuple(replace(c, receiver_methods=on.get(c.receiver, ())) if c.method
                       else c for c in calls)
     if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
-        return FunctionFacts(qualname, len(params), (), tuple(params), calls)
+        return FunctionFacts(qualname, len(params), (), tuple(params), calls, state=state)
     tests = _return_tests(node.body)
     returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value, tests.get(id(r), ())))
@@ -946,7 +993,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
             nodes, params, scope.unreturned, scalar, _imported_calls(nodes, scope),
             [p for p in params if p not in unreturned])
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
-                         checks, returned, unreturned, conditional, kwargs)
+                         checks, returned, unreturned, conditional, kwargs, state)
 
 
 def _imported_calls(nodes: Sequence[ast.AST], scope: _Scope) -> dict[str, str]:
@@ -2336,12 +2383,20 @@ class _LocalFlow:
         return last in REQUEST_NAMES and node.attr in REQUEST_ATTRS
 
     def callees(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+        """The resolved calls `node` depends on, and the attributes of Flask's `g` it
+        reads (`flask.g.<name>`: the summaries tell which hold request data)."""
         found: set[str] = set()
         for child in _walk(node):
             if isinstance(child, ast.Call):
                 name = self.resolve(child.func)
                 if name is not None:
                     found.add(name)
+                read = state_read(child, partial(_qualified, scope=self.scope))
+                if read:
+                    found.add(read)
+            elif isinstance(child, ast.Attribute) and (read := state_read(
+                    child, partial(_qualified, scope=self.scope))):
+                found.add(read)
             elif isinstance(child, ast.Name) and child.id in self.assigned:
                 found.update(self._named("callees", child.id,
                                          partial(self._assigned_callees, child.id, seen)))
@@ -2503,11 +2558,35 @@ def _route_urls(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
 def _annotated_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef,
                             ) -> list[tuple[str, str]]:
     """The parameters of a routed view typed by a class (FastAPI validates them against
-    it; an Enum's members are values: see _summaries)."""
+    it; an Enum's members are values: see _summaries), and those FastAPI fills with a
+    dependency's result (`Annotated[Service, Depends(get_service)]`): server values."""
     if not _route_urls(node):
         return []
-    return [(a.arg, ANNOTATED_PARAM + cls) for a in (*node.args.args, *node.args.kwonlyargs)
-            if (cls := _annotation_class(a.annotation))]
+    params = (*node.args.args, *node.args.kwonlyargs)
+    return [(a.arg, VALUE_PARAM if _is_dependency(a.annotation) else ANNOTATED_PARAM + cls)
+            for a in params if _is_dependency(a.annotation)
+            or (cls := _annotation_class(a.annotation))]
+
+
+_DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
+
+
+def _is_dependency(annotation: ast.expr | None) -> bool:
+    """Whether an annotation is `Annotated[..., Depends(...)]` (or `Security(...)`)."""
+    return (isinstance(annotation, ast.Subscript)
+            and (_dotted(annotation.value) or "").rsplit(".", 1)[-1] == "Annotated"
+            and isinstance(annotation.slice, ast.Tuple)
+            and any(isinstance(extra, ast.Call)
+                    and (_dotted(extra.func) or "").rsplit(".", 1)[-1] in _DEPENDENCY_MARKERS
+                    for extra in annotation.slice.elts[1:]))
+
+
+def _dependency_aliases(node: ast.stmt, aliases: Mapping[str, ast.expr]) -> list[str]:
+    """The type aliases a module-level statement defines that are dependencies."""
+    targets = node.targets if isinstance(node, ast.Assign) else [
+        node.target if isinstance(node, ast.AnnAssign) else node.name]  # type: ignore[attr-defined]
+    return [t.id for t in targets if isinstance(t, ast.Name) and t.id in aliases
+            and _is_dependency(aliases[t.id])]
 
 
 def _is_enum_base(base: ast.expr, scope: _Scope) -> bool:

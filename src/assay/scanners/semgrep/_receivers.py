@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Collection, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ATTRIBUTE = "attr"
 FACTORY = "factory"
@@ -38,8 +38,10 @@ class Names:
     module: str
     aliases: Mapping[str, str]
     classes: frozenset[str]
+    type_aliases: Mapping[str, ast.expr] = field(default_factory=dict)
+    """The module's own type aliases (see `type_aliases`), by name."""
 
-    def class_of(self, node: ast.expr | None) -> str:
+    def class_of(self, node: ast.expr | None, depth: int = 0) -> str:
         """The qualified name of the class an annotation or a called name refers to
         ('' when it names none this module can tell)."""
         node = unwrapped(node)
@@ -47,6 +49,8 @@ class Names:
         if dotted is None:
             return ""
         head, _, rest = dotted.partition(".")
+        if not rest and head in self.type_aliases and depth < 3:
+            return self.class_of(self.type_aliases[head], depth + 1)
         if not rest and head in self.classes:
             return f"{self.module}.{head}"
         if head in self.aliases:
@@ -55,7 +59,8 @@ class Names:
 
 
 def unwrapped(node: ast.expr | None) -> ast.expr | None:
-    """An annotation without `Optional[...]`, `... | None` or quotes."""
+    """An annotation without `Optional[...]`, `... | None`, `Annotated[..., extra]` (a
+    FastAPI dependency: `Annotated[TicketService, Depends(get_service)]`) or quotes."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         try:
             node = ast.parse(node.value, mode="eval").body
@@ -64,11 +69,38 @@ def unwrapped(node: ast.expr | None) -> ast.expr | None:
     if isinstance(node, ast.Subscript) and _dotted(node.value) in ("Optional",
                                                                     "typing.Optional"):
         return unwrapped(node.slice)
+    if isinstance(node, ast.Subscript) and _dotted(node.value) in _ANNOTATED \
+            and isinstance(node.slice, ast.Tuple) and node.slice.elts:
+        return unwrapped(node.slice.elts[0])
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
         sides = [s for s in (node.left, node.right)
                  if not (isinstance(s, ast.Constant) and s.value is None)]
         return unwrapped(sides[0]) if len(sides) == 1 else None
     return node
+
+
+_ANNOTATED = frozenset({"Annotated", "typing.Annotated", "typing_extensions.Annotated"})
+
+
+def type_aliases(tree: ast.Module) -> dict[str, ast.expr]:
+    """The module-level type aliases naming a class with extras (`TicketServiceDep =
+    Annotated[TicketService, Depends(get_service)]`), declared ones (`Dep: TypeAlias =
+    ...`) and `type` statements, each with what it stands for."""
+    out: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 \
+                and isinstance(node.targets[0], ast.Name) \
+                and isinstance(node.value, ast.Subscript) \
+                and _dotted(node.value.value) in _ANNOTATED:
+            out[node.targets[0].id] = node.value
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) \
+                and node.value is not None \
+                and _dotted(node.annotation) in ("TypeAlias", "typing.TypeAlias"):
+            out[node.target.id] = node.value
+        elif isinstance(node, ast.TypeAlias) and isinstance(node.name, ast.Name) \
+                and not node.type_params:
+            out[node.name.id] = node.value
+    return out
 
 
 def _dotted(node: ast.expr) -> str | None:

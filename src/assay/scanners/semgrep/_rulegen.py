@@ -32,7 +32,7 @@ from assay.scanners.semgrep._pysource import (
     VALUE_PARAM,
     gives_no_text,
 )
-from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY, INSTANCE
+from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY, INSTANCE, PARAMETER
 from assay.scanners.semgrep._rulefiles import include_of
 from assay.scanners.semgrep._sinks import (
     SinkWrapper,
@@ -40,6 +40,7 @@ from assay.scanners.semgrep._sinks import (
     signatures,
     trusted_checks,
 )
+from assay.scanners.semgrep._state import state_sources
 from assay.scanners.semgrep._summaries import FunctionSummary, Summaries, SummaryKind
 from assay.scanners.semgrep._template_flow import STORED_SOURCES
 
@@ -117,7 +118,7 @@ def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
             _typed_receivers(klass, summaries),
             # (not to clear taint: a class's code in every sanitizer of every rule made
             # the generated rules of Django's sdist 19 MB)
-            summaries.class_source(klass) if by_name else "", summaries.aliases(klass))
+            summaries.class_source(klass) if by_name else "", summaries.class_aliases(klass))
     if not local or name in forms or name in _BUILTIN_NAMES:
         return alternatives
     if same_file:
@@ -156,8 +157,14 @@ def _typed_receivers(klass: str, summaries: Summaries) -> list[tuple[str, str, s
             if is_dotted_name(name):
                 out.append((INSTANCE, name, ""))
             continue
+        if kind == PARAMETER:
+            # an annotated parameter: matched by the annotation itself; one marker says
+            # some parameter is, so `Annotated[Class, Depends(...)]` is matched too
+            if (PARAMETER, "", "") not in out:
+                out.append((PARAMETER, "", ""))
+            continue
         if kind != FACTORY:
-            continue  # an annotated parameter: matched by the annotation itself
+            continue
         forms = callee_forms(name, False, summaries)
         owner = name.rsplit(".", 2)[-2] if name.count(".") >= 2 else ""
         method = f"{short}.{name.rsplit('.', 1)[-1]}"  # a class method's call
@@ -180,12 +187,16 @@ def _receiver_alternatives(name: str, args: str, classes: Sequence[str],
     parameter annotated with one of `classes` (names of the class), and the `typed`
     receivers (see _typed_receivers)."""
     call = f"$INSTANCE.{name}({args})"
-    annotated = [{"pattern-inside": f"{kind}def $FN(..., $INSTANCE: {klass}{default}, ...):"
+    forms = [*classes, *(f"Annotated[{klass}, ...]" for klass in classes
+                         if (PARAMETER, "", "") in typed)]
+    annotated = [{"pattern-inside": f"{kind}def $FN(..., $INSTANCE: {form}{default}, ...):"
                                     "\n    ...\n"}
-                 for klass in classes for kind in ("", "async ") for default in ("", " = $D")]
+                 for form in forms for kind in ("", "async ") for default in ("", " = $D")]
     out: list[dict[str, Any]] = [{"patterns": [{"pattern-either": annotated},
                                                {"pattern": call}]}] if annotated else []
     for kind, form, definition in typed:
+        if kind == PARAMETER:
+            continue
         if kind == INSTANCE:
             # by its importable name in the modules importing it (where it is made, as
             # any object made of the class: see method_alternatives)
@@ -406,6 +417,8 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     if helpers:
         out["pattern-sources"] = [part for entry in out["pattern-sources"]
                                   for part in _not_a_view(entry, helpers)]
+    if (state := state_sources(summaries.request_state)) is not None:
+        out["pattern-sources"] = [*out["pattern-sources"], state]
     if sources:
         # only the call's result: by default a source also taints what is inside the
         # match, so a helper that is a sink wrapper too (`show(request, "Welcome")`,

@@ -29,6 +29,7 @@ import functools
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -36,6 +37,7 @@ from assay.scanners.semgrep._facts import read_files
 from assay.scanners.semgrep._pysource import (
     ANNOTATED_PARAM,
     CHECKED_FIELD,
+    DEPENDENCY,
     ENUM_CLASS,
     OTHER_CLASS,
     REQUEST_NAMES,
@@ -52,6 +54,7 @@ from assay.scanners.semgrep._pysource import (
     route_param_kinds,
 )
 from assay.scanners.semgrep._receivers import FACTORY, INSTANCE
+from assay.scanners.semgrep._state import FLASK_G
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
 
@@ -241,10 +244,22 @@ class Summaries:
     exports: tuple[tuple[str, str], ...] = ()
     """(re-exported name, what it stands for) of the names packages re-export
     (`app.services.ReportService`): calls written so name the function or class."""
+    request_state: tuple[str, ...] = ()
+    """The attributes of Flask's `g` some function stores request data on (`g.sort =
+    request.args["sort"]` in a `before_request` hook or a view decorator): see _state."""
 
     def aliases(self, dotted: str) -> list[str]:
         """The re-exported names of the function or class `dotted`."""
         return [alias for alias, target in self.exports if target == dotted]
+
+    def class_aliases(self, dotted: str) -> list[str]:
+        """The names of the class `dotted` by re-exports and type aliases, and the bare
+        name of a type alias where no class and no other alias has it (the module
+        defining `ServiceDep = Annotated[Service, ...]` annotates by that name)."""
+        found = self.aliases(dotted)
+        bare = Counter(alias.rsplit(".", 1)[-1] for alias, _ in self.exports)
+        return found + [short for alias in found if bare[short := alias.rsplit(".", 1)[-1]] == 1
+                        and not self.defined(f"class:{short}") and not self.defined(short)]
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -297,6 +312,7 @@ class Summaries:
             "handed": list(self.handed),
             "hooks": [list(h) for h in self.hooks],
             "exports": [list(e) for e in self.exports],
+            "state": list(self.request_state),
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -349,7 +365,11 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
     functions = _inherited([(m, f) for m in modules for f in m.functions], modules)
     kinds: dict[str, tuple[SummaryKind, tuple[str, ...]]] = {}
     for _ in range(MAX_ROUNDS):  # fixpoint: helpers calling helpers
-        changed = False
+        # (reading an attribute of `g` some function stores request data on is reading
+        # request data: `flask.g.<name>` among a return's callees, see _state)
+        state = {f"{FLASK_G}.{attr}" for attr in _request_state(modules, kinds)}
+        changed = bool(state - kinds.keys())
+        kinds.update((name, (SummaryKind.SOURCE, ())) for name in state)
         for module, func in functions:
             key = f"{module.name}.{func.qualname}"
             found = _kind_of(func.returns, kinds)
@@ -438,7 +458,19 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                   for cls, attr, param, at in m.init_stores)),
                      _value_fields(modules, summaries), _request_helpers(functions, modules),
                      tuple(sorted({n for m in modules for n in m.handed})),
-                     _hooks(modules), tuple(sorted(exports.items())))
+                     _hooks(modules), tuple(sorted(exports.items())),
+                     _request_state(modules, kinds))  # (the pseudo-names are no functions)
+
+
+def _request_state(modules: Sequence[ModuleInfo],
+                   kinds: Mapping[str, tuple[SummaryKind, tuple[str, ...]]],
+                   ) -> tuple[str, ...]:
+    """The attributes of `g` a function stores request data on: read off the request,
+    or returned by a project function that returns it (a source helper)."""
+    return tuple(sorted({attr for m in modules for attr, fact in m.state
+                         if fact.kind == "source" or any(
+                             kinds.get(c, (None,))[0] is SummaryKind.SOURCE
+                             for c in fact.callees)}))
 
 
 def _exported(modules: Sequence[ModuleInfo]) -> dict[str, str]:
@@ -481,10 +513,12 @@ def _canonical(module: ModuleInfo, name: Callable[[str], str]) -> ModuleInfo:
     def call(c: ParamCall) -> ParamCall:
         callee, passed = name(c.callee), tuple((k, p, names(v)) for k, p, v in c.passed)
         fields = tuple((k, name(cls), f) for k, cls, f in c.fields)
-        if callee == c.callee and passed == c.passed and fields == c.fields:
+        typed = name(c.typed) if c.typed else c.typed
+        if callee == c.callee and passed == c.passed and fields == c.fields \
+                and typed == c.typed:
             return c
         return replace(c, callee=callee, written=c.callee if callee != c.callee else "",
-                       passed=passed, fields=fields)
+                       passed=passed, fields=fields, typed=typed)
 
     def returned(r: ReturnFact) -> ReturnFact:
         elements = tuple(e if (names(e.callees), names(e.outer)) == (e.callees, e.outer)
@@ -503,7 +537,8 @@ def _canonical(module: ModuleInfo, name: Callable[[str], str]) -> ModuleInfo:
     return replace(module, functions=tuple(map(function, module.functions)),
                    receivers=tuple((k, n, name(of)) for k, n, of in module.receivers),
                    class_bases=tuple((c, names(b)) for c, b in module.class_bases),
-                   hooks=frozenset(map(name, module.hooks)))
+                   hooks=frozenset(map(name, module.hooks)),
+                   state=tuple((a, returned(r)) for a, r in module.state))
 
 
 def _hooks(modules: Sequence[ModuleInfo]) -> tuple[tuple[str, str], ...]:
@@ -814,12 +849,15 @@ def _typed_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
     shadowed = any(m.name == "enum" or m.name.startswith("enum.") for m in modules)
     enums = set() if shadowed else {p for p, kind in classes if kind == ENUM_CLASS} - {
         p for p, kind in classes if kind != ENUM_CLASS}
+    # a dependency's type alias, by name: where no class or other alias has that name
+    dependencies = {p for p, kind in classes if kind == DEPENDENCY} - {
+        p for p, kind in classes if kind != DEPENDENCY}
     out: list[TypedRouteParam] = []
     for path, fn, param, kind in listed:
         if not fn:
             continue
         if kind.startswith(ANNOTATED_PARAM):
-            if kind[len(ANNOTATED_PARAM):] not in enums:
+            if kind[len(ANNOTATED_PARAM):] not in enums | dependencies:
                 continue
             kind = VALUE_PARAM
         out.append(TypedRouteParam(path, fn, param, kind))

@@ -1,0 +1,161 @@
+"""Values a hook or a view decorator stores on Flask's `g` for the rest of the request:
+what the request's text fills there reaches every view that reads it, in any module.
+Beside each, a value that holds no text of the request (a number, a row read from the
+database, a constant, an object of another library that is also called `g`)."""
+
+from __future__ import annotations
+
+from tests.helpers import GitRepo
+from tests.rules.test_frameworks import _semgrep_found
+
+HOOKS = '''\
+import functools
+
+from flask import g, request
+
+from app.models import User
+
+
+def search_text():
+    return request.args.get("q", "")
+
+
+def with_filters(view):
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        g.sort = request.args.get("sort", "created_at")
+        g.page = int(request.args.get("page", 1))
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def load_user():
+    g.search = search_text()
+    g.user = User.query.filter_by(token=request.cookies.get("token")).first()
+    g.theme = "dark"
+    setattr(g, "tag", request.headers.get("X-Tag", ""))
+'''
+
+MODELS = '''\
+class User:
+    query = None
+'''
+
+VIEWS = '''\
+import sqlite3
+
+from flask import Flask, g
+
+from app.hooks import load_user, with_filters
+
+app = Flask(__name__)
+app.before_request(load_user)
+
+
+@app.get("/items")
+@with_filters
+def items():
+    db = sqlite3.connect("app.db")
+    return {"rows": db.execute(f"SELECT * FROM items ORDER BY {g.sort}").fetchall()}
+
+
+@app.get("/search")
+def search():
+    db = sqlite3.connect("app.db")
+    return {"rows": db.execute("SELECT * FROM items WHERE name = '" + g.search + "'").fetchall()}
+
+
+@app.get("/tagged")
+def tagged():
+    db = sqlite3.connect("app.db")
+    return {"rows": db.execute(f"SELECT * FROM items WHERE tag = '{g.get('tag')}'").fetchall()}
+
+
+@app.get("/page")
+@with_filters
+def page():
+    db = sqlite3.connect("app.db")
+    return {"rows": db.execute(f"SELECT * FROM items LIMIT 10 OFFSET {g.page * 10}").fetchall()}
+
+
+@app.get("/me")
+def me():
+    db = sqlite3.connect("app.db")
+    return {"rows": db.execute(
+        f"SELECT * FROM prefs WHERE theme = '{g.theme}' AND uid = {g.user.id}").fetchall()}
+'''
+
+GRAPH = '''\
+import sqlite3
+
+from flask import Blueprint, request
+
+from app.graphs import Graph
+
+bp = Blueprint("graph", __name__)
+g = Graph()
+
+
+@bp.get("/graph")
+def graph():
+    db = sqlite3.connect("app.db")
+    rows = db.execute(f"SELECT * FROM nodes ORDER BY {g.sort}").fetchall()
+    return {"rows": rows, "name": request.args["name"]}
+'''
+
+
+def test_request_text_a_hook_stores_on_g_reaches_the_views_that_read_it(
+        repo: GitRepo) -> None:
+    # a decorator's wrapper (15), a before_request hook through a source helper (21), by
+    # setattr and read with g.get (27); a number (33), a constant and a database row (39)
+    # quiet; `g` of another library in graph.py quiet
+    found = _semgrep_found(repo, {"app/__init__.py": "", "app/hooks.py": HOOKS,
+                                  "app/models.py": MODELS, "app/views.py": VIEWS,
+                                  "app/graphs.py": "class Graph:\n    pass\n",
+                                  "app/graph.py": GRAPH})
+    assert found == [("sqli", 15), ("sqli", 21), ("sqli", 27)]
+
+
+NEXT_URL = '''\
+from functools import wraps
+
+from flask import Flask, g, redirect, request, url_for
+
+app = Flask(__name__)
+
+
+def remember_return_url(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.return_url = request.args.get("return") or request.referrer
+        g.locale = "en"
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def destination(default):
+    return getattr(g, "return_url", None) or url_for(default)
+
+
+def language():
+    return g.get("locale", "en")
+
+
+@app.route("/logout")
+@remember_return_url
+def logout():
+    return redirect(destination("home"))
+
+
+@app.route("/language")
+@remember_return_url
+def switch_language():
+    return redirect("/" + language())
+'''
+
+
+def test_a_helper_returning_what_a_hook_stored_on_g_is_a_source(repo: GitRepo) -> None:
+    # `destination()` returns `g.return_url`, request text a decorator stored (28); what
+    # `language()` returns is a constant the decorator stored (34 quiet)
+    found = _semgrep_found(repo, {"app.py": NEXT_URL})
+    assert found == [("open-redirect", 28)]

@@ -28,7 +28,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/17"  # the cache's name for these documents
+KIND = "prepass-facts/18"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -153,14 +153,15 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
 def _return_doc(r: ReturnFact) -> list[Any]:
     return [r.kind, list(r.callees), r.raw, list(r.via), r.stored,
             [[e.stored, list(e.callees), list(e.outer), e.const] for e in r.elements],
-            list(r.checked)]
+            list(r.checked), r.fixed_host]
 
 
 def _return(doc: list[Any]) -> ReturnFact:
-    kind, callees, raw, via, stored, elements, checked = doc
+    kind, callees, raw, via, stored, elements, checked, fixed_host = doc
     return ReturnFact(_str(kind), _strs(callees), bool(raw), _strs(via), bool(stored),
                       tuple(ElementFact(bool(s), _strs(ec), _strs(o), bool(const))
-                            for s, ec, o, const in elements), _strs(checked))
+                            for s, ec, o, const in elements), _strs(checked),
+                      bool(fixed_host))
 
 
 def _function(doc: list[Any]) -> FunctionFacts:

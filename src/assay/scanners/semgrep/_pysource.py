@@ -198,6 +198,9 @@ class ReturnFact:
     """For request data, the predicates it is returned only when they pass (`target if
     is_safe_url(target) else "/"`, `if is_safe_url(target): return target`): each the
     called name as resolved (see `_LocalFlow.call_target`), or as written."""
+    fixed_host: bool = False
+    """For a flow, the value is a URL whose scheme and host (or a path of this site) are
+    constant text in front (`f"{GRAVATAR_BASE}{digest}?s={size}"`: see `fixed_host`)."""
 
 
 @dataclass(frozen=True)
@@ -393,8 +396,10 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     methods = {node.name: frozenset(n.name for n in node.body
                                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
                for node in tree.body if isinstance(node, ast.ClassDef)}
+    texts = {k: v.value for k, v in module_constants(tree).items()
+             if "." not in k and isinstance(v, ast.Constant) and isinstance(v.value, str)}
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
-                   attribute_made, methods, _module_unreturned(tree, every))
+                   attribute_made, methods, _module_unreturned(tree, every), texts)
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     stores: list[tuple[str, str, str, int]] = []
@@ -826,6 +831,8 @@ class _Scope:
     methods: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # what the returns of its functions cannot hold, by function (see _returned)
     unreturned: Mapping[str, Unreturned] = field(default_factory=dict)
+    # module-level names bound once, to a string literal (`AVATARS = "https://..."`)
+    texts: Mapping[str, str] = field(default_factory=dict)
 
 
 def _imports(every: list[ast.AST], module: str, is_package: bool = False) -> dict[str, str]:
@@ -1809,7 +1816,8 @@ class _LocalFlow:
             ElementFact(self.is_stored(e), self.callees(e), self.outer(e),
                         self._holds_nothing(e)) for e in value.elts)
         return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)),
-                          self.is_stored(value), elements)
+                          self.is_stored(value), elements,
+                          fixed_host=raw and self.fixed_host(value, frozenset()))
 
     def _flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
         """Whether parameters reach `node` directly, and the calls they pass through."""
@@ -2114,7 +2122,7 @@ class _LocalFlow:
         if isinstance(node, ast.IfExp):  # each branch fixed, or holding no parameter
             return all(self.fixed_host(b, seen) or not _parameters(self.reaching(b, frozenset()))
                        for b in (node.body, node.orelse))
-        prefix = _leading_text(node)
+        prefix = _leading_text(node, self.scope.texts)
         return (prefix is not None and _FIXED_HOST.match(prefix) is not None) \
             or self._own_base(node)
 
@@ -2461,14 +2469,31 @@ def _added(node: ast.BinOp) -> list[ast.expr]:
     return [*left, node.right]
 
 
-def _leading_text(node: ast.expr) -> str | None:
-    """The constant text a string expression starts with (None when it does not)."""
+def _leading_text(node: ast.expr, texts: Mapping[str, str] | None = None) -> str | None:
+    """The constant text a string expression starts with (None when it does not); a
+    leading module constant (`texts`: `f"{AVATARS}{digest}"`) by its value."""
+    head, rest = _head(node)
+    if texts and isinstance(head, ast.Name) and head.id in texts:
+        return texts[head.id] + ((_leading_text(rest) or "") if rest is not None else "")
     text = ""
     for part in _text_parts(node):
         if part is None:
             break
         text += part
     return text or None
+
+
+def _head(node: ast.expr) -> tuple[ast.expr | None, ast.expr | None]:
+    """The first value of an f-string (not converted or formatted) or of a `+`, and
+    the rest of the expression after it."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return node.left, node.right
+    if isinstance(node, ast.JoinedStr) and node.values:
+        first = node.values[0]
+        if isinstance(first, ast.FormattedValue) and first.conversion == -1 \
+                and first.format_spec is None:
+            return first.value, ast.JoinedStr(node.values[1:])
+    return None, None
 
 
 def _text_parts(node: ast.expr) -> list[str | None]:

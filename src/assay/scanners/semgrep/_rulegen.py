@@ -41,7 +41,12 @@ from assay.scanners.semgrep._sinks import (
     trusted_checks,
 )
 from assay.scanners.semgrep._state import state_sources
-from assay.scanners.semgrep._summaries import FunctionSummary, Summaries, SummaryKind
+from assay.scanners.semgrep._summaries import (
+    FIXED_HOST,
+    FunctionSummary,
+    Summaries,
+    SummaryKind,
+)
 from assay.scanners.semgrep._template_flow import STORED_SOURCES
 
 # Names too common to match by name alone: a project helper called `get` must not turn
@@ -342,6 +347,8 @@ def trusted_calls(rule: dict[str, Any]) -> set[str]:
         if match:
             names.add(match.group(1))
     cwe = str((rule.get("metadata") or {}).get("cwe", ""))
+    if cwe.startswith(("CWE-918:", "CWE-601:")):  # a URL of a constant host
+        names.add(FIXED_HOST)
     return names | _AUTOESCAPED if cwe.startswith("CWE-79:") else names
 
 

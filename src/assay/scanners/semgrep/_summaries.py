@@ -57,6 +57,10 @@ from assay.scanners.semgrep._receivers import FACTORY, INSTANCE
 from assay.scanners.semgrep._state import FLASK_G
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
+FIXED_HOST = "<fixed-host>"
+"""The `via` of a function returning a URL of a constant scheme and host (or a path of
+this site) in front of what its parameters give: trusted by the rules of a URL's host
+(server-side requests, redirects) only."""
 
 
 class SummaryKind(enum.StrEnum):
@@ -804,6 +808,10 @@ def _kind_of(returns: tuple[ReturnFact, ...],
                                      for c in r.callees) for r in returns):
         return SummaryKind.SOURCE, _source_checks(returns, known)
     if any(r.raw for r in returns):
+        # a URL of a constant host whatever its parameters fill in after it (`f"{BASE}/
+        # avatar/{digest}"`): clean for the rules of a URL's host only
+        if all(r.fixed_host or r.kind == "const" for r in returns):
+            return SummaryKind.SANITIZER, (FIXED_HOST,)
         return None
     via: set[str] = set()
     for fact in returns:

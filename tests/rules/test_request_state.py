@@ -159,3 +159,46 @@ def test_a_helper_returning_what_a_hook_stored_on_g_is_a_source(repo: GitRepo) -
     # `language()` returns is a constant the decorator stored (34 quiet)
     found = _semgrep_found(repo, {"app.py": NEXT_URL})
     assert found == [("open-redirect", 28)]
+
+
+SESSIONS = '''\
+import secrets
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+
+app = FastAPI()
+
+
+@app.get("/login")
+async def login(request: Request, return_to: str = "/"):
+    request.session["state"] = secrets.token_urlsafe(24)
+    request.session["return_to"] = return_to
+    request.session["theme"] = "dark"
+    return RedirectResponse("https://id.example.com/authorize", status_code=302)
+
+
+@app.get("/callback")
+async def callback(request: Request):
+    target = request.session.pop("return_to", "/")
+    return RedirectResponse(target, status_code=303)
+
+
+@app.get("/after")
+async def after(request: Request):
+    return RedirectResponse(request.session.get("state", "/"), status_code=303)
+
+
+@app.get("/themed")
+async def themed(request: Request):
+    return RedirectResponse("/" + request.session["theme"], status_code=303)
+'''
+
+
+def test_request_text_a_view_keeps_in_the_session_is_request_data_where_it_is_read(
+        repo: GitRepo) -> None:
+    # the login view keeps its query parameter (12), the callback redirects there (20);
+    # a random token (25) and a constant (30) kept there stay quiet; keeping request
+    # text in the session is the trust-boundary rule's own finding (12)
+    found = _semgrep_found(repo, {"app.py": SESSIONS})
+    assert found == [("open-redirect", 20), ("trust-boundary", 12)]

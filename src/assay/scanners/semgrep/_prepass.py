@@ -92,8 +92,9 @@ def python_sources(ctx: ScanContext) -> dict[str, str]:
 
 def _helper_tokens(summaries: Summaries) -> list[str]:
     """What a call of a project source helper contains, as the generated rules match it,
-    and the names of the attributes of `g` that hold request data (under any alias)."""
-    state = [rf"\b{re.escape(name)}\b" for name in summaries.request_state]
+    and the names of the attributes of `g` and the session keys that hold request data
+    (however the object is named)."""
+    state = [rf"\b{re.escape(name.rpartition('.')[2])}\b" for name in summaries.request_state]
     helpers = source_helpers(summaries)
     if helpers is None:
         return state

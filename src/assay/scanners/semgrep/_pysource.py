@@ -41,7 +41,7 @@ from assay.scanners.semgrep._returned import (
     unreturned_params,
     written_name,
 )
-from assay.scanners.semgrep._state import state_read, state_targets
+from assay.scanners.semgrep._state import kept_text, state_read, state_targets
 
 FLASK_REQUEST = "flask.request"
 FLASK_ATTRS = frozenset({
@@ -292,9 +292,13 @@ class FunctionFacts:
     kwargs: str = ""
     """The name of its `**kwargs` parameter (what callers pass by keywords it does not
     name, or spread with `**`), whose flows its calls record as a parameter's."""
+    keeps: tuple[str, ...] = ()
+    """For a method, the parameters it builds text of and keeps on its object (see
+    _state.kept_text): the caller's argument taints the object."""
     state: tuple[tuple[str, ReturnFact], ...] = ()
-    """(attribute, fact of the value) of each value it stores on Flask's `g` (see
-    _state), but a row read from a database (`g.user = User.query...first()`)."""
+    """(name, fact of the value) of each value it stores on Flask's `g` or in the
+    session (`flask.g.sort`, `session.return_to`: see _state), but a row read from a
+    database (`g.user = User.query...first()`)."""
 
 
 @dataclass(frozen=True)
@@ -348,7 +352,8 @@ class ModuleInfo:
     name as `package.ReportService`; for any module, (alias, class) of each of its type
     aliases naming a project class (`ServiceDep = Annotated[Service, Depends(...)]`)."""
     state: tuple[tuple[str, ReturnFact], ...] = ()
-    """What its functions (nested ones too) store on Flask's `g` (FunctionFacts.state)."""
+    """What its functions (views and nested ones too) store on Flask's `g` or in the
+    session (FunctionFacts.state)."""
 
 
 def module_names(paths: list[str], all_paths: set[str]) -> dict[str, str]:
@@ -434,7 +439,8 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                             and isinstance(n.func, ast.Name) and n.func.id in local)
     local_calls |= handed & local
     state = tuple(s for f in functions for s in f.state) + _nested_state(tree, every, scope)
-    return ModuleInfo(path, name, tuple(f for f in functions if f.returns or f.calls or f.guard),
+    return ModuleInfo(path, name, tuple(f for f in functions
+                                        if f.returns or f.calls or f.guard or f.keeps),
                       tuple(typed), _called(every, scope) | handed, maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
                       receivers(tree, names, by_class), _class_sources(tree, lines),
@@ -464,9 +470,20 @@ def _nested_state(tree: ast.Module, every: Sequence[ast.AST],
              and not _is_view(n)} | {id(item) for n in tree.body
                                          if isinstance(n, ast.ClassDef) for item in n.body}
     qualified = partial(_qualified, scope=scope)
-    return tuple(s for n in every if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    return tuple(_in_view(n, s) for n in every
+                 if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
                  and id(n) not in outer and any(state_targets(_own_nodes(n), qualified))
                  for s in _function(n, n.name, scope, None).state)
+
+
+def _in_view(node: ast.FunctionDef | ast.AsyncFunctionDef,
+             stored: tuple[str, ReturnFact]) -> tuple[str, ReturnFact]:
+    """A store of a routed view: what its parameters give is the request's (`request.
+    session["return_to"] = return_to` of a query parameter)."""
+    name, fact = stored
+    if fact.kind == "flow" and fact.raw and _route_urls(node):
+        return name, ReturnFact("source")
+    return stored
 
 
 def _exports(tree: ast.Module, aliases: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
@@ -969,6 +986,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     flow.declared = _declared(nodes, scope.names)
     state = tuple((attr, flow.fact(value)) for attr, value in state_targets(
         nodes, partial(_qualified, scope=scope)) if not flow.is_stored(value))
+    keeps = tuple(p for p in params if cls is not None and any(
+        p in flow.reaching(v, frozenset()) for v in kept_text(nodes)))
     kwargs = args.kwarg.arg if args.kwarg is not None else ""
     wanted = frozenset(params) | ({kwargs} if kwargs else frozenset())
     guards = _Guards(flow, frozenset(params), written)
@@ -985,7 +1004,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         calls = tuple(replace(c, receiver_methods=on.get(c.receiver, ())) if c.method
                       else c for c in calls)
     if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
-        return FunctionFacts(qualname, len(params), (), tuple(params), calls, state=state)
+        return FunctionFacts(qualname, len(params), (), tuple(params), calls, keeps=keeps,
+                             state=state)
     tests = _return_tests(node.body)
     returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value, tests.get(id(r), ())))
@@ -1000,7 +1020,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
             nodes, params, scope.unreturned, scalar, _imported_calls(nodes, scope),
             [p for p in params if p not in unreturned])
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
-                         checks, returned, unreturned, conditional, kwargs, state)
+                         checks, returned, unreturned, conditional, kwargs, keeps, state)
 
 
 def _imported_calls(nodes: Sequence[ast.AST], scope: _Scope) -> dict[str, str]:
@@ -2402,7 +2422,7 @@ class _LocalFlow:
                 read = state_read(child, partial(_qualified, scope=self.scope))
                 if read:
                     found.add(read)
-            elif isinstance(child, ast.Attribute) and (read := state_read(
+            elif isinstance(child, ast.Attribute | ast.Subscript) and (read := state_read(
                     child, partial(_qualified, scope=self.scope))):
                 found.add(read)
             elif isinstance(child, ast.Name) and child.id in self.assigned:

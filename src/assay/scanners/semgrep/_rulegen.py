@@ -40,7 +40,7 @@ from assay.scanners.semgrep._sinks import (
     signatures,
     trusted_checks,
 )
-from assay.scanners.semgrep._state import state_sources
+from assay.scanners.semgrep._state import keeper_propagators, state_sources
 from assay.scanners.semgrep._summaries import (
     FIXED_HOST,
     FunctionSummary,
@@ -426,6 +426,9 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
                                   for part in _not_a_view(entry, helpers)]
     if (state := state_sources(summaries.request_state)) is not None:
         out["pattern-sources"] = [*out["pattern-sources"], state]
+    kept = keeper_propagators(summaries.keepers, lambda name: summaries.defined(name) == 1)
+    if kept:
+        out["pattern-propagators"] = [*out.get("pattern-propagators", []), *kept]
     if sources:
         # only the call's result: by default a source also taints what is inside the
         # match, so a helper that is a sink wrapper too (`show(request, "Welcome")`,

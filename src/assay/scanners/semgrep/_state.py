@@ -1,78 +1,193 @@
-"""Request state: values a function stores on Flask's `g` for the rest of the request.
+"""Request state: values a function keeps for later, on Flask's `g` or in the session.
 
 A `before_request` hook or a view decorator that sets `g.sort = request.args["sort"]`
-hands the request's text to every view that reads `g.sort`, in any module. The module
-facts record each such store with the fact of its value (see `_pysource.state_stores`);
-the summaries tell which attributes some store fills with request data, and the rules
-take reading those attributes for a source (see `_rulegen.state_sources`).
+hands the request's text to every view that reads `g.sort`, in any module; a login view
+that keeps `request.session["return_to"] = return_to` hands it to the callback that
+redirects there. The module facts record each such store with the fact of its value
+(see `_pysource`); the summaries tell which names some store fills with request data
+(`flask.g.sort`, `session.return_to`), and the rules take reading those for a source
+(`state_sources`). Reading any other name of `g` or of the session stays what it was.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 FLASK_G = "flask.g"
+SESSION = "session"  # the names of session keys: `session.<key>`, any framework's session
+_FLASK_SESSION = "flask.session"
+_REQUEST_SESSIONS = frozenset({"request.session", "req.session", "self.request.session"})
+_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # a key written into rule patterns
+
+Qualified = Callable[[ast.expr], str]
 
 
-def state_targets(nodes: Iterable[ast.AST],
-                  qualified: Callable[[ast.expr], str]) -> Iterator[tuple[str, ast.expr]]:
-    """(attribute, value) of each store on Flask's `g` among `nodes`: `g.sort = value`,
-    `g.sort: str = value`, `setattr(g, "sort", value)`; `qualified` gives the name a node
-    stands for by the module's imports (`g` of `from flask import g` is `flask.g`)."""
+def state_targets(nodes: Iterable[ast.AST], qualified: Qualified,
+                  ) -> Iterator[tuple[str, ast.expr]]:
+    """(name, value) of each store on Flask's `g` (`g.sort = value`, `g.sort: str =
+    value`, `setattr(g, "sort", value)`: `flask.g.sort`) or in a session (`session[
+    "next"] = value`, `request.session["next"] = value`: `session.next`) among `nodes`;
+    `qualified` gives the name a node stands for by the module's imports (`g` of `from
+    flask import g` is `flask.g`)."""
     for node in nodes:
-        if isinstance(node, ast.Assign):
-            for target in node.targets:
-                if isinstance(target, ast.Attribute) and _on_g(target, qualified):
-                    yield target.attr, node.value
-        elif isinstance(node, ast.AnnAssign) and node.value is not None \
-                and isinstance(node.target, ast.Attribute) and _on_g(node.target, qualified):
-            yield node.target.attr, node.value
-        elif isinstance(node, ast.Call) and _set_on_g(node, qualified):
-            name = node.args[1]
-            if isinstance(name, ast.Constant) and isinstance(name.value, str):
-                yield name.value, node.args[2]
+        targets: list[ast.expr] = node.targets if isinstance(node, ast.Assign) else [
+            node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
+        for target in targets:
+            name = _stored_name(target, qualified)
+            if name and isinstance(node, ast.Assign | ast.AnnAssign) and node.value:
+                yield name, node.value
+        if isinstance(node, ast.Call) and _set_on_g(node, qualified):
+            key = node.args[1]
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                    and _KEY.match(key.value):
+                yield f"{FLASK_G}.{key.value}", node.args[2]
 
 
-def _on_g(target: ast.Attribute, qualified: Callable[[ast.expr], str]) -> bool:
-    return qualified(target.value) == FLASK_G
-
-
-def _set_on_g(call: ast.Call, qualified: Callable[[ast.expr], str]) -> bool:
-    return (isinstance(call.func, ast.Name) and call.func.id == "setattr"
-            and len(call.args) == 3 and not call.keywords
-            and qualified(call.args[0]) == FLASK_G
-            and isinstance(call.args[1], ast.Constant) and isinstance(call.args[1].value, str)
-            and call.args[1].value.isidentifier())
-
-
-def state_read(node: ast.expr, qualified: Callable[[ast.expr], str]) -> str:
-    """`flask.g.<name>` for a read of an attribute of `g` (`g.sort`, `g.get("sort")`,
-    `getattr(g, "sort", None)`), else ''."""
-    if isinstance(node, ast.Attribute):
-        return f"{FLASK_G}.{node.attr}" if qualified(node.value) == FLASK_G else ""
-    if not isinstance(node, ast.Call):
-        return ""
-    func = node.func
-    key: ast.expr | None = None
-    if isinstance(func, ast.Attribute) and func.attr == "get" and node.args \
-            and qualified(func.value) == FLASK_G:
-        key = node.args[0]
-    elif isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2 \
-            and qualified(node.args[0]) == FLASK_G:
-        key = node.args[1]
-    if isinstance(key, ast.Constant) and isinstance(key.value, str):
-        return f"{FLASK_G}.{key.value}"
+def _stored_name(target: ast.expr, qualified: Qualified) -> str:
+    if isinstance(target, ast.Attribute) and qualified(target.value) == FLASK_G:
+        return f"{FLASK_G}.{target.attr}"
+    if isinstance(target, ast.Subscript) and _is_session(target.value, qualified):
+        key = target.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _KEY.match(key.value):
+            return f"{SESSION}.{key.value}"
     return ""
 
 
-def state_sources(attributes: Iterable[str]) -> dict[str, Any] | None:
-    """A source entry for reading the attributes of `g` that hold request data: as an
-    attribute, through `g.get("name")` and `getattr(g, "name", ...)`."""
+def _is_session(node: ast.expr, qualified: Qualified) -> bool:
+    return qualified(node) == _FLASK_SESSION or _dotted(node) in _REQUEST_SESSIONS
+
+
+def _set_on_g(call: ast.Call, qualified: Qualified) -> bool:
+    return (isinstance(call.func, ast.Name) and call.func.id == "setattr"
+            and len(call.args) == 3 and not call.keywords
+            and qualified(call.args[0]) == FLASK_G)
+
+
+def state_read(node: ast.expr, qualified: Qualified) -> str:
+    """The name a read of `g` or of a session stands for (`g.sort`, `g.get("sort")`,
+    `getattr(g, "sort", None)`: `flask.g.sort`; `session["next"]`, `request.session.
+    get("next")`, `.pop("next")`: `session.next`), else ''."""
+    if isinstance(node, ast.Attribute):
+        return f"{FLASK_G}.{node.attr}" if qualified(node.value) == FLASK_G else ""
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        return f"{SESSION}.{key.value}" if _is_session(node.value, qualified) \
+            and isinstance(key, ast.Constant) and isinstance(key.value, str) else ""
+    if not isinstance(node, ast.Call) or not node.args:
+        return ""
+    func, first = node.func, node.args[0]
+    if isinstance(func, ast.Name) and func.id == "getattr" and len(node.args) >= 2 \
+            and qualified(first) == FLASK_G:
+        return _named(FLASK_G, node.args[1])
+    if not isinstance(func, ast.Attribute):
+        return ""
+    if func.attr == "get" and qualified(func.value) == FLASK_G:
+        return _named(FLASK_G, first)
+    if func.attr in ("get", "pop") and _is_session(func.value, qualified):
+        return _named(SESSION, first)
+    return ""
+
+
+def _named(space: str, key: ast.expr) -> str:
+    return f"{space}.{key.value}" if isinstance(key, ast.Constant) \
+        and isinstance(key.value, str) else ""
+
+
+def state_sources(names: Iterable[str]) -> dict[str, Any] | None:
+    """A source entry for reading what holds request data: an attribute of `g` (as an
+    attribute, through `g.get("name")` and `getattr(g, "name", ...)`), a session's key
+    (`session["key"]`, `.get("key", ...)`, `.pop("key", ...)`, of Flask's session or a
+    request's)."""
     patterns: list[dict[str, Any]] = []
-    for name in sorted(set(attributes)):
-        patterns += [{"pattern": f"flask.g.{name}"},
-                     {"pattern": f'flask.g.get("{name}", ...)'},
-                     {"pattern": f'getattr(flask.g, "{name}", ...)'}]
+    for name in sorted(set(names)):
+        space, _, key = name.rpartition(".")
+        if not _KEY.match(key):
+            continue
+        if space == FLASK_G:
+            patterns += [{"pattern": f"flask.g.{key}"},
+                         {"pattern": f'flask.g.get("{key}", ...)'},
+                         {"pattern": f'getattr(flask.g, "{key}", ...)'}]
+        elif space == SESSION:
+            patterns += [{"pattern": f'{owner}["{key}"]'} for owner in _SESSIONS]
+            patterns += [{"pattern": f'{owner}.{method}("{key}", ...)'}
+                         for owner in _SESSIONS for method in ("get", "pop")]
     return {"pattern-either": patterns} if patterns else None
+
+
+_SESSIONS = ("flask.session", "$REQ.session")
+
+
+_ADDERS = frozenset({"append", "extend", "insert", "add", "appendleft"})
+
+
+def kept_text(nodes: Iterable[ast.AST]) -> Iterator[ast.expr]:
+    """The text a method builds and keeps on its object, among its `nodes`: `self.
+    filters.append(f"source = '{source}'")`, `self.sql += " AND " + clause`, `self.where
+    = "name = '%s'" % name`. A value kept as it is (`self.args.append(level)`: a bound
+    parameter's list) is no text built."""
+    for node in nodes:
+        value: ast.expr | None = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr in _ADDERS and _on_self(node.func.value) and node.args:
+            value = node.args[-1]
+        elif _kept_on_self(node):
+            value = node.value  # type: ignore[attr-defined]
+        if value is not None and _builds_text(value):
+            yield value
+
+
+def _kept_on_self(node: ast.AST) -> bool:
+    if isinstance(node, ast.Assign):
+        return any(_on_self(t) for t in node.targets)
+    return isinstance(node, ast.AugAssign | ast.AnnAssign) and _on_self(node.target)
+
+
+def _on_self(node: ast.expr) -> bool:
+    while isinstance(node, ast.Subscript):
+        node = node.value
+    return isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+        and node.value.id == "self"
+
+
+def _builds_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.List | ast.Tuple | ast.Set):
+        return any(_builds_text(e) for e in node.elts)
+    if isinstance(node, ast.JoinedStr):
+        return any(isinstance(v, ast.FormattedValue) for v in node.values)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+        return isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return any(_builds_text(side) or (isinstance(side, ast.Constant)
+                                          and isinstance(side.value, str))
+                   for side in (node.left, node.right))
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+        and node.func.attr == "format" and isinstance(node.func.value, ast.Constant)
+
+
+def keeper_propagators(keepers: Iterable[tuple[str, str, int]],
+                       usable: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """Propagators for the methods that keep text built of a parameter on their object
+    (see `kept_text`; (method, parameter, position)): what the call passes there taints
+    the object, and so what its other methods build of it (`q.where_source(s)`, then
+    `sql = q.build()`). A method by its name, when `usable` says the name is its own."""
+    out: list[dict[str, Any]] = []
+    for method, param, position in sorted(set(keepers)):
+        name = method.rsplit(".", 1)[-1]
+        if not (usable(name) and name.isidentifier() and param.isidentifier()):
+            continue
+        before = "".join(f"$A{i}, " for i in range(position))
+        for args in (f"{before}$X, ...", f"..., {param}=$X, ..."):
+            out.append({"pattern": f"$OBJ.{name}({args})", "from": "$X", "to": "$OBJ"})
+    return out
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None

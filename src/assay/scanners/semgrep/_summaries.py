@@ -54,7 +54,6 @@ from assay.scanners.semgrep._pysource import (
     route_param_kinds,
 )
 from assay.scanners.semgrep._receivers import FACTORY, INSTANCE
-from assay.scanners.semgrep._state import FLASK_G
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
 FIXED_HOST = "<fixed-host>"
@@ -248,9 +247,14 @@ class Summaries:
     exports: tuple[tuple[str, str], ...] = ()
     """(re-exported name, what it stands for) of the names packages re-export
     (`app.services.ReportService`): calls written so name the function or class."""
+    keepers: tuple[tuple[str, str, int], ...] = ()
+    """(method, parameter, position) of each method that builds text of a parameter and
+    keeps it on its object (`self.filters.append(f"source = '{source}'")`): see
+    _state.keeper_propagators."""
     request_state: tuple[str, ...] = ()
-    """The attributes of Flask's `g` some function stores request data on (`g.sort =
-    request.args["sort"]` in a `before_request` hook or a view decorator): see _state."""
+    """The attributes of Flask's `g` and the session keys some function stores request
+    data in (`g.sort = request.args["sort"]` in a `before_request` hook or a view
+    decorator: `flask.g.sort`; `session.return_to`): see _state."""
 
     def aliases(self, dotted: str) -> list[str]:
         """The re-exported names of the function or class `dotted`."""
@@ -317,6 +321,7 @@ class Summaries:
             "hooks": [list(h) for h in self.hooks],
             "exports": [list(e) for e in self.exports],
             "state": list(self.request_state),
+            "keepers": [list(k) for k in self.keepers],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -371,7 +376,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
     for _ in range(MAX_ROUNDS):  # fixpoint: helpers calling helpers
         # (reading an attribute of `g` some function stores request data on is reading
         # request data: `flask.g.<name>` among a return's callees, see _state)
-        state = {f"{FLASK_G}.{attr}" for attr in _request_state(modules, kinds)}
+        state = set(_request_state(modules, kinds))
         changed = bool(state - kinds.keys())
         kinds.update((name, (SummaryKind.SOURCE, ())) for name in state)
         for module, func in functions:
@@ -463,14 +468,17 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                      _value_fields(modules, summaries), _request_helpers(functions, modules),
                      tuple(sorted({n for m in modules for n in m.handed})),
                      _hooks(modules), tuple(sorted(exports.items())),
+                     tuple(sorted((f"{m.name}.{f.qualname}", p, f.param_names.index(p))
+                                  for m, f in functions for p in f.keeps
+                                  if f.qualname.rsplit(".", 1)[-1] in called)),
                      _request_state(modules, kinds))  # (the pseudo-names are no functions)
 
 
 def _request_state(modules: Sequence[ModuleInfo],
                    kinds: Mapping[str, tuple[SummaryKind, tuple[str, ...]]],
                    ) -> tuple[str, ...]:
-    """The attributes of `g` a function stores request data on: read off the request,
-    or returned by a project function that returns it (a source helper)."""
+    """The names of `g` and of the session a function stores request data in: read off
+    the request, or returned by a project function that returns it (a source helper)."""
     return tuple(sorted({attr for m in modules for attr, fact in m.state
                          if fact.kind == "source" or any(
                              kinds.get(c, (None,))[0] is SummaryKind.SOURCE

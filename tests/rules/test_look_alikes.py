@@ -622,15 +622,28 @@ def d():
 @app.route("/e", methods=["POST"])
 def e():
     return {"n": etree.fromstring(request.get_data(), parser=closed_parser()).tag}
+
+
+@app.route("/f", methods=["POST"])
+def f():
+    open_reader().parse(request.files["doc"])
+    return {}
+
+
+@app.route("/g", methods=["POST"])
+def g():
+    calm_reader().parse(request.files["doc"])
+    return {}
 '''
 
 
 def test_a_parser_a_helper_makes_resolves_entities_as_the_helper_says(repo: GitRepo) -> None:
     # SAX with external entities switched on in a helper (33), an lxml parser a helper
     # makes resolving them (43): XXE; the helper switching them off (38), or making an
-    # lxml parser that does not resolve them (49, 54): none
+    # lxml parser that does not resolve them (49, 54): none; a document parsed by the
+    # helper's reader itself (59), not by the calm one (65)
     found = _semgrep_found(repo, {"app.py": FACTORIES})
-    assert [line for rule, line in found if rule == "xxe"] == [33, 43]
+    assert [line for rule, line in found if rule == "xxe"] == [33, 43, 59]
 
 
 OWN_BASE = '''\

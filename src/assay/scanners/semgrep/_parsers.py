@@ -72,8 +72,8 @@ def factory_sinks(forms: list[str]) -> dict[str, Any] | None:
         return None
     calls = [f"{form}(...)" for form in forms]
     alternatives: list[dict[str, Any]] = []
-    for made in calls:
-        alternatives += [{"pattern": p.format(parser=made)} for p in _PARSED]
+    for made in calls:  # (on the factory's result itself: `make_parser().parse(f)`)
+        alternatives += [{"pattern": p.format(parser=made)} for p in (*_PARSED, *_ON_PARSER)]
     alternatives += [{"patterns": [{"pattern-either": [{"pattern-inside": f"$P = {c}\n...\n"}
                                                        for c in calls]},
                                    {"pattern-either": [{"pattern": p.format(parser="$P")}

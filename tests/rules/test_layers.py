@@ -235,6 +235,48 @@ def test_a_class_of_a_name_two_modules_define_is_told_apart_by_its_code(
                      ("unsafe_app.py", "xxe", 32)]
 
 
+PROBE_TWIN = '''\
+import httpx
+from fastapi import Depends, FastAPI
+
+app = FastAPI()
+
+
+class HealthProbe:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def check(self, host: str) -> int:
+        response = await self.client.get({url}, timeout=3.0)
+        return response.status_code
+
+
+async def get_probe():
+    async with httpx.AsyncClient() as client:
+        yield HealthProbe(client)
+
+
+@app.get("/probe")
+async def probe(host: str, prober: HealthProbe = Depends(get_probe)):
+    return {{"status": await prober.check(host)}}
+'''
+
+
+def test_a_twin_class_annotated_in_its_own_file_is_told_apart_by_its_code(
+        repo: GitRepo) -> None:
+    # two modules define a `HealthProbe`, one fetching the host it is given: the route's
+    # dependency annotated with it in its own file (23) reaches the request; the twin
+    # fetching a fixed host stays quiet
+    files = {"probe_any.py": PROBE_TWIN.format(url='f"http://{host}/healthz"'),
+             "probe_fixed.py": PROBE_TWIN.format(url='"https://status.example.com/healthz"')}
+    for path, text in files.items():
+        repo.write(path, text)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    assert sorted((f.path, f.rule_id.split(".")[2], f.span.start_line)
+                  for f in run.findings) == [("probe_any.py", "ssrf", 23)]
+
+
 PEOPLE = '''\
 from flask import Flask, request
 from ldap3 import SUBTREE, Connection, Server

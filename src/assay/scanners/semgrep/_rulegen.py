@@ -47,7 +47,7 @@ from assay.scanners.semgrep._summaries import (
     Summaries,
     SummaryKind,
 )
-from assay.scanners.semgrep._template_flow import STORED_SOURCES
+from assay.scanners.semgrep._template_flow import CONTEXT_CALLS, STORED_SOURCES
 
 # Names too common to match by name alone: a project helper called `get` must not turn
 # every dict.get() into a source.
@@ -260,7 +260,10 @@ def method_alternatives(dotted: str, args: str = "...", unique: bool = True,
         # in another file, has other code)
         own = [{"pattern": f"{cls}.{name}({args})"}, {"pattern": f"{cls}(...).{name}({args})"},
                {"patterns": [{"pattern-inside": f"$INSTANCE = {cls}(...)\n...\n"},
-                             {"pattern": f"$INSTANCE.{name}({args})"}]}]
+                             {"pattern": f"$INSTANCE.{name}({args})"}]},
+               # a parameter annotated with the class of this file (`prober: HealthProbe
+               # = Depends(get_probe)`)
+               *_receiver_alternatives(name, args, [cls], [])]
         where = [{"pattern-inside": f"{source}\n...\n"}, {"pattern-inside": f"...\n{source}\n"}]
         out.append({"patterns": [{"pattern-either": where}, {"pattern-either": own}]})
     return out
@@ -909,6 +912,25 @@ def template_additions(summaries: Summaries, rule: dict[str, Any] | None = None,
     stored = stored_sources(summaries)
     if stored:
         out[STORED_SOURCES] = stored
+    calls = context_calls(summaries)
+    if calls:
+        out[CONTEXT_CALLS] = calls
+    return out
+
+
+def context_calls(summaries: Summaries) -> list[dict[str, Any]]:
+    """For each key of a context a project function returns that one of its parameters
+    fills (Summaries.context_helpers), the pattern alternatives of calls of the function
+    with that argument as `$X`: {"key": key, "calls": [...]}."""
+    out: list[dict[str, Any]] = []
+    for module, qualname, param, position, key in summaries.context_helpers:
+        dotted = f"{module}.{qualname}" if module else qualname
+        before = "".join(f"$A{i}, " for i in range(position))
+        calls = [alt for args in (f"{before}$X, ...", f"..., {param}=$X, ...")
+                 for alt in call_alternatives(dotted, "." in qualname, summaries, args,
+                                              local=False)]
+        if calls:
+            out.append({"key": key, "calls": calls})
     return out
 
 

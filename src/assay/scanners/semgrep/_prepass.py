@@ -43,6 +43,7 @@ from assay.scanners.semgrep._sinks import SinkWrapper
 from assay.scanners.semgrep._slicing import SliceSpec
 from assay.scanners.semgrep._summaries import Summaries, SummaryKind, classify
 from assay.scanners.semgrep._template_flow import (
+    CONTEXT_CALLS,
     STORED_FILES,
     STORED_HINT,
     STORED_SOURCES,
@@ -196,8 +197,10 @@ def _template_additions(pack: Rules, summaries: Summaries, sources: Mapping[str,
     helper (`STORED_FILES`: where the stored-data copy of the rule runs)."""
     naming = [p for p, text in sources.items() if names_a_template(text)]
     base = next((r for r in pack.all() if r.get("id") == MARKUP_RULE), None)
-    added = _added(pack, template_additions(summaries, base), MARKUP_RULE,
-                   index.vocabulary(naming))
+    additions = template_additions(summaries, base)
+    calls = additions.pop(CONTEXT_CALLS, [])  # (sinks of copies of the rule, not pruned)
+    added = {**_added(pack, additions, MARKUP_RULE, index.vocabulary(naming)),
+             **({CONTEXT_CALLS: calls} if calls else {})}
     helpers = source_helpers(summaries, SummaryKind.STORED)
     tokens = sorted(pattern_tokens(helpers) or ()) if helpers else []
     # not in test code: a test's rows are its own fixtures, and on Django's sdist two test

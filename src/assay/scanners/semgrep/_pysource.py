@@ -292,6 +292,10 @@ class FunctionFacts:
     kwargs: str = ""
     """The name of its `**kwargs` parameter (what callers pass by keywords it does not
     name, or spread with `**`), whose flows its calls record as a parameter's."""
+    context: tuple[tuple[str, str], ...] = ()
+    """(parameter, key) for each key of a dict literal it returns that the parameter's
+    value reaches as it is (`return {"note": note, ...}`): a template context a view
+    renders (see _template_flow)."""
     keeps: tuple[str, ...] = ()
     """For a method, the parameters it builds text of and keeps on its object (see
     _state.kept_text): the caller's argument taints the object."""
@@ -440,7 +444,8 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     local_calls |= handed & local
     state = tuple(s for f in functions for s in f.state) + _nested_state(tree, every, scope)
     return ModuleInfo(path, name, tuple(f for f in functions
-                                        if f.returns or f.calls or f.guard or f.keeps),
+                                        if f.returns or f.calls or f.guard or f.keeps
+                                        or f.context),
                       tuple(typed), _called(every, scope) | handed, maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
                       receivers(tree, names, by_class), _class_sources(tree, lines),
@@ -1009,6 +1014,10 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     tests = _return_tests(node.body)
     returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value, tests.get(id(r), ())))
+    context = tuple(sorted({(p, key) for r in nodes if isinstance(r, ast.Return)
+                            for key, value in _dict_items(r.value)
+                            for p in _parameters(flow.reaching(value, frozenset()))
+                            if p in params}))
     guard, checks, returned = guards.of(nodes)
     # only a function returning some parameters and not others has any to tell
     unreturned: tuple[str, ...] = ()
@@ -1020,7 +1029,21 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
             nodes, params, scope.unreturned, scalar, _imported_calls(nodes, scope),
             [p for p in params if p not in unreturned])
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
-                         checks, returned, unreturned, conditional, kwargs, keeps, state)
+                         checks, returned, unreturned, conditional, kwargs, context, keeps,
+                         state)
+
+
+def _dict_items(value: ast.expr | None) -> Iterator[tuple[str, ast.expr]]:
+    """(key, value) of a dict literal's entries with a name for a key (`{"note": note}`,
+    `dict(note=note)`)."""
+    if isinstance(value, ast.Dict):
+        for key, item in zip(value.keys, value.values, strict=True):
+            if isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                    and key.value.isidentifier():
+                yield key.value, item
+    elif isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+            and value.func.id == "dict" and not value.args:
+        yield from ((k.arg, k.value) for k in value.keywords if k.arg is not None)
 
 
 def _imported_calls(nodes: Sequence[ast.AST], scope: _Scope) -> dict[str, str]:

@@ -247,6 +247,10 @@ class Summaries:
     exports: tuple[tuple[str, str], ...] = ()
     """(re-exported name, what it stands for) of the names packages re-export
     (`app.services.ReportService`): calls written so name the function or class."""
+    context_helpers: tuple[tuple[str, str, str, int, str], ...] = ()
+    """(module, qualname, parameter, position, key) of each function returning a dict
+    literal whose `key` the parameter's value reaches as it is (FunctionFacts.context):
+    what a view renders a template with."""
     keepers: tuple[tuple[str, str, int], ...] = ()
     """(method, parameter, position) of each method that builds text of a parameter and
     keeps it on its object (`self.filters.append(f"source = '{source}'")`): see
@@ -322,6 +326,7 @@ class Summaries:
             "exports": [list(e) for e in self.exports],
             "state": list(self.request_state),
             "keepers": [list(k) for k in self.keepers],
+            "context": [list(c) for c in self.context_helpers],
         }, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()
 
@@ -468,6 +473,9 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                      _value_fields(modules, summaries), _request_helpers(functions, modules),
                      tuple(sorted({n for m in modules for n in m.handed})),
                      _hooks(modules), tuple(sorted(exports.items())),
+                     tuple(sorted((m.name, f.qualname, p, f.param_names.index(p), key)
+                                  for m, f in functions for p, key in f.context
+                                  if f.qualname.rsplit(".", 1)[-1] in called)),
                      tuple(sorted((f"{m.name}.{f.qualname}", p, f.param_names.index(p))
                                   for m, f in functions for p in f.keeps
                                   if f.qualname.rsplit(".", 1)[-1] in called)),

@@ -51,6 +51,9 @@ STORED_SOURCES = "stored-sources"
 """The key, among the template rule's additions, of the project's helpers returning data
 read from a database: sources of the stored-data copy of the rule only."""
 STORED_FILES = "stored-files"  # the files where the stored-data copy runs
+CONTEXT_CALLS = "context-calls"
+"""The key, among the template rule's additions, of the calls of the project's functions
+returning a template context built of their arguments (see _rulegen.context_calls)."""
 STORED_HINT = re.compile(r"\b(fetchone|fetchall|fetchmany|objects|query|scalars|"
                          r"get_object_or_404|get_list_or_404|first_or_404|get_or_404)\b")
 """What code reading a database names (a cursor's fetch, an ORM manager or query)."""
@@ -63,7 +66,7 @@ _STORED_PATTERNS = (
     "$SESSION.scalars(...)", "$Q.one_or_none()", "$Q.first_or_404(...)",
     "$Q.get_or_404(...)")
 _BASE_RULE = "assay.python.xss-markup.taint"
-FACTS_KIND = "template-facts/1"  # the result cache's name for one file's template facts
+FACTS_KIND = "template-facts/2"  # the result cache's name for one file's template facts
 _TEMPLATE_NAME = re.compile(r"""["']([\w./-]{1,200}\.(?:html|htm|jinja2?|j2|djhtml))["']""")
 """A template's name as Python code writes it (`render_template("users/profile.html")`)."""
 _TEMPLATE_SUFFIXES = (".htm", ".jinja", ".j2", ".djhtml")  # what such a name must contain
@@ -74,6 +77,45 @@ def names_a_template(text: str) -> bool:
     sdist it is a third of the time of the regular expression alone)."""
     return any(s in text for s in _TEMPLATE_SUFFIXES) and _TEMPLATE_NAME.search(text) is not None
 _ESCAPING_OFF = re.compile(r"""\bautoescape\s*=\s*False\b|["']autoescape["']\s*:\s*False\b""")
+_STRING_ONLY = re.compile(r"(?:^|[\s.=(,])(?:Sandboxed|Immutable)?Environment\s*$")
+
+
+def escaping_off(text: str) -> bool:
+    """Whether Python source switches autoescaping off for the project's template files:
+    Django's `"autoescape": False`, `aiohttp_jinja2.setup(..., autoescape=False)`, a
+    Jinja2 environment with a loader. An `Environment(autoescape=False)` without a
+    loader renders only the strings it is given (`env.from_string(...)`), whose own
+    flows the XSS rules follow: no template file is rendered through it (unless the
+    file gives an environment a loader afterwards: `env.loader = ...`)."""
+    if _ESCAPING_OFF.search(text) and re.search(r"\.loader\s*=(?!=)", text):
+        return True  # a loader given to an environment afterwards
+    for match in _ESCAPING_OFF.finditer(text):
+        if match.group(0).startswith(("'", '"')):
+            return True
+        start = _call_start(text, match.start())
+        if start < 0 or not _STRING_ONLY.search(text[max(0, start - 80):start]):
+            return True
+        end = text.find(")", match.end())
+        call = text[start:end if end >= 0 else len(text)]
+        if re.search(r"\bloader\s*=", call):
+            return True
+    return False
+
+
+def _call_start(text: str, at: int) -> int:
+    """The position of the `(` opening the call around `at` (-1 when none)."""
+    depth = 0
+    for index in range(at - 1, max(-1, at - 2000), -1):
+        char = text[index]
+        if char == ")":
+            depth += 1
+        elif char == "(":
+            if depth == 0:
+                return index
+            depth -= 1
+    return -1
+
+
 _SAFE_NAME = re.compile(r"^[\w./-]{1,200}$", re.ASCII)
 _VIEW_SUFFIX = " (from the view at "
 
@@ -119,6 +161,7 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack,
     added = dict(added or {})
     stored_helpers = list(added.pop(STORED_SOURCES, []))
     stored_files = {str(p) for p in added.pop(STORED_FILES, [])}
+    helpers = [c for c in added.pop(CONTEXT_CALLS, []) if isinstance(c, dict)]
     if base is not None and added:
         base = {**base, **{k: [*base.get(k, []), *v] for k, v in added.items()}}
     # names written into rule patterns and messages: plain ASCII paths and identifiers
@@ -132,14 +175,15 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack,
         by_key.setdefault((output.name, output.variable), {})[output] = None
     files = sorted({p for o in reachable for p in users[o.name]})
     names, variables = sorted({o.name for o in reachable}), sorted({o.variable for o in reachable})
-    rules = [_rule(base, names, variables, files)]
+    main = _rule(base, names, variables, files)
+    rules = [main, *_context_rules(main, helpers, names, set(variables))]
     stored = [p for p in files if p in stored_files]
-    if stored:
-        rules.append(_stored_rule(rules[0], stored_helpers, stored))
+    kept_rules = [_stored_rule(main, stored_helpers, stored)] if stored else []
     key = hashlib.sha256(json.dumps([{k: v for k, v in r.items() if k != "paths"}
-                                     for r in rules], sort_keys=True).encode()).hexdigest()
-    written = write_generated(layout.generated, "templates", tuple(rules[:1]))
-    kept = write_generated(layout.generated, "templates-stored", tuple(rules[1:])) \
+                                     for r in [*rules, *kept_rules]],
+                                    sort_keys=True).encode()).hexdigest()
+    written = write_generated(layout.generated, "templates", tuple(rules))
+    kept = write_generated(layout.generated, "templates-stored", tuple(kept_rules)) \
         if stored else None
     return TemplatePlan(written, key[:32], {k: tuple(v) for k, v in by_key.items()}, off, kept)
 
@@ -263,6 +307,59 @@ def _rule(base: Rule, names: list[str], variables: list[str], users: list[str]) 
             "paths": {"include": sorted(include_of(p) for p in users)}}
 
 
+def _context_rules(main: Rule, helpers: list[dict[str, Any]], names: list[str],
+                   variables: set[str]) -> list[Rule]:
+    """One copy of the rule per template variable a project function's returned context
+    fills from an argument (`context = service.report_context(scan_id, note)`, then
+    `TemplateResponse(request, "report.html", context)`): its sinks are that argument
+    of the calls whose result a view renders one of the templates `names` with. The
+    variable is in the message, as the main rule's `$KW` is."""
+    by_key: dict[str, list[dict[str, Any]]] = {}
+    for helper in helpers:
+        key = helper.get("key")
+        if isinstance(key, str) and key in variables and _usable_variable(key):
+            by_key.setdefault(key, []).extend(
+                c for c in helper.get("calls", []) if isinstance(c, dict))
+    out: list[Rule] = []
+    for index, (key, calls) in enumerate(sorted(by_key.items()), start=1):
+        # a method by its name on any object, when the name is its own: no other form
+        # of its calls is needed
+        anywhere = [c for c in calls if str(c.get("pattern", "")).startswith("$OBJ.")]
+        sinks = [s for call in anywhere or calls
+                 if (s := _context_sink(call, names)) is not None]
+        if sinks:
+            out.append({**main, "id": f"{RULE_ID}{COPY_MARK}{index}", "pattern-sinks": sinks,
+                        "message": f"Request data reaches the variable {key} of the "
+                                   "template $TPL."})
+    return out
+
+
+# the context made, then rendered: in a row, or made in a `try` the render follows
+_MADE_THEN_RENDERED = ("$C = {made}\n...\n{render}\n",
+                       "try:\n    ...\n    $C = {made}\n    ...\nexcept ...:\n    ...\n...\n"
+                       "{render}\n")
+
+
+def _context_sink(call: dict[str, Any], names: list[str]) -> dict[str, Any] | None:
+    """A sink: `$X` of a call (a pattern alternative, see _rulegen.call_alternatives)
+    whose result, in a name or in place, is the context a template of `names` is
+    rendered with."""
+    steps = list(call.get("patterns", [call]))
+    last = steps[-1] if steps else {}
+    if not isinstance(last, dict) or set(last) != {"pattern"}:
+        return None
+    made = str(last["pattern"])
+    renders = [*_CONTEXT_CALLS, "flask.render_template($TPL, **$CTX)"]
+    inside = [{"pattern-inside": form.format(made=f"{prefix}{made}",
+                                             render=r.replace("$CTX", "$C"))}
+              for r in renders for prefix in ("", "await ") for form in _MADE_THEN_RENDERED]
+    inside += [{"pattern-inside": r.replace("$CTX", made)} for r in renders]
+    return {"patterns": [*steps[:-1], {"pattern-either": inside},
+                         {"metavariable-regex": {"metavariable": "$TPL",
+                                                 "regex": _one_of(names, "[\"']")}},
+                         {"focus-metavariable": "$X"}]}
+
+
 def _sinks(names: list[str], variables: list[str]) -> list[dict[str, Any]]:
     """The calls that render one of the templates `names` (as `$TPL`) with one of
     `variables` (as `$KW`) set to `$X`."""
@@ -357,7 +454,7 @@ def _facts(ctx: ScanContext, paths: list[str]) -> dict[str, dict[str, Any]]:
 def _read_facts(path: str, text: str) -> dict[str, Any]:
     if not is_template(path):
         names = sorted({m.group(1).removeprefix("./") for m in _TEMPLATE_NAME.finditer(text)})
-        return {"names": names, "off": bool(_ESCAPING_OFF.search(text))}
+        return {"names": names, "off": escaping_off(text)}
 
     def rows(off: bool) -> list[list[Any]]:
         return [[o.line, o.variable, o.how, o.from_request]

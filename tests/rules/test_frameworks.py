@@ -2679,3 +2679,44 @@ def test_a_model_handed_whole_to_a_helper_keeps_its_validated_field(repo: GitRep
     # request (68 quiet); the field a validator only measures still is (73)
     found = _semgrep_found(repo, {"app.py": VALIDATED_HELPERS})
     assert found == [("path-traversal", 55), ("path-traversal", 73)]
+
+
+CSRF_VIEWS = '''\
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+
+@csrf_exempt
+@login_required
+@require_POST
+def cancel_order(request, reference):
+    return HttpResponse(status=204)
+
+
+@permission_required("orders.change_order")
+@csrf_exempt
+def refund(request, reference):
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+@require_POST
+def payment_webhook(request):
+    return HttpResponse(status=204)
+
+
+@login_required
+@require_POST
+def rename(request, reference):
+    return HttpResponse(status=204)
+'''
+
+
+def test_a_session_authenticated_view_exempt_from_csrf_is_reported(repo: GitRepo) -> None:
+    # csrf_exempt beside login_required (7) or permission_required (14), in either
+    # order; a webhook exempt without a session login (20) and a protected view (26)
+    # are not
+    found = _semgrep_found(repo, {"orders/views.py": CSRF_VIEWS})
+    assert found == [("csrf-exempt-session-view", 7), ("csrf-exempt-session-view", 14)]

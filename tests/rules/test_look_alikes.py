@@ -970,3 +970,30 @@ def test_an_attachment_is_downloaded_not_rendered(repo: GitRepo) -> None:
     # it is rendered (15)
     found = _semgrep_found(repo, {"app.py": DOWNLOADS})
     assert found == [("xss", 15)]
+
+
+COUNTED = '''\
+from flask import Flask, make_response
+from markupsafe import escape
+
+app = Flask(__name__)
+CACHE: dict[str, dict] = {}
+
+
+@app.post("/cache/<region>/flush")
+def flush(region):
+    removed = len(CACHE.pop(region, {}))
+    return make_response(f"<p>Cleared {escape(region)} ({removed} entries)</p>")
+
+
+@app.post("/cache/<region>/count")
+def count(region):
+    return make_response(f"<p>{region}: {len(CACHE.get(region, {}))} entries</p>")
+'''
+
+
+def test_the_length_of_what_a_container_gives_for_a_key_is_a_number(repo: GitRepo) -> None:
+    # `len(CACHE.pop(region, {}))` holds no text of the region (10 quiet); the region
+    # itself unescaped beside such a length is reported (16)
+    found = _semgrep_found(repo, {"app.py": COUNTED})
+    assert [line for rule, line in found if rule == "xss"] == [16]

@@ -300,3 +300,64 @@ def test_a_host_held_against_a_list_made_of_the_callers_is_checked(repo: GitRepo
     # still fetches any host (33)
     found = _semgrep_found(repo, {"app.py": GIVEN_HOSTS})
     assert found == [("ssrf", 33)]
+
+
+CHECKED_RETURN = {
+    "shop/__init__.py": "",
+    "shop/urls.py": '''\
+from urllib.parse import urljoin, urlsplit
+
+from flask import request, url_for
+
+
+def is_local_url(target):
+    host = urlsplit(request.host_url)
+    candidate = urlsplit(urljoin(request.host_url, target))
+    return candidate.scheme in {"http", "https"} and candidate.netloc == host.netloc
+
+
+def local_target(target, endpoint="home"):
+    if target:
+        target = target.strip()
+        if target and is_local_url(target):
+            return target
+    return url_for(endpoint)
+
+
+def any_target(target, endpoint="home"):
+    if target:
+        return target.strip()
+    return url_for(endpoint)
+''',
+    "shop/views.py": '''\
+from flask import Flask, redirect, request
+
+from shop.urls import any_target, local_target
+
+app = Flask(__name__)
+
+
+@app.get("/logout")
+def logout():
+    return redirect(local_target(request.args.get("next")))
+
+
+@app.get("/back")
+def back():
+    return redirect(any_target(request.args.get("next")))
+
+
+@app.get("/echo")
+def echo():
+    return "<a href='#'>" + local_target(request.args.get("next")) + "</a>"
+''',
+}
+
+
+def test_a_helper_returning_its_parameter_only_when_a_host_check_passed_cleans_it(
+        repo: GitRepo) -> None:
+    # returned only when the project's host predicate passed, else a route of the
+    # site: no open redirect (10); returned when merely non-empty (15) is one; the
+    # checked URL is still text for HTML (20)
+    found = _semgrep_found(repo, CHECKED_RETURN)
+    assert found == [("open-redirect", 15), ("xss", 20)]

@@ -23,6 +23,7 @@ from assay.scanners.semgrep._receivers import (
     Names,
     attribute_calls,
     attribute_classes,
+    factories,
     param_classes,
     receivers,
     type_aliases,
@@ -195,9 +196,10 @@ class ReturnFact:
     elements: tuple[ElementFact, ...] = ()
     """For a flow that is a tuple of a known size (`return a, b`), one fact per element."""
     checked: tuple[str, ...] = ()
-    """For request data, the predicates it is returned only when they pass (`target if
-    is_safe_url(target) else "/"`, `if is_safe_url(target): return target`): each the
-    called name as resolved (see `_LocalFlow.call_target`), or as written."""
+    """For request data, or a flow of the parameters, the predicates it is returned only
+    when they pass (`target if is_safe_url(target) else "/"`, `if is_safe_url(target):
+    return target`): each the called name as resolved (see `_LocalFlow.call_target`),
+    or as written."""
     fixed_host: bool = False
     """For a flow, the value is a URL whose scheme and host (or a path of this site) are
     constant text in front (`f"{GRAVATAR_BASE}{digest}?s={size}"`: see `fixed_host`)."""
@@ -408,7 +410,8 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     texts = {k: v.value for k, v in module_constants(tree).items()
              if "." not in k and isinstance(v, ast.Constant) and isinstance(v.value, str)}
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
-                   attribute_made, methods, _module_unreturned(tree, every), texts)
+                   attribute_made, methods, _module_unreturned(tree, every), texts,
+                   {k: v for k, v in factories(tree, names).items() if "." not in k})
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     stores: list[tuple[str, str, str, int]] = []
@@ -855,6 +858,8 @@ class _Scope:
     unreturned: Mapping[str, Unreturned] = field(default_factory=dict)
     # module-level names bound once, to a string literal (`AVATARS = "https://..."`)
     texts: Mapping[str, str] = field(default_factory=dict)
+    # its module-level functions returning an object of a class (see _receivers)
+    factories: Mapping[str, str] = field(default_factory=dict)
 
 
 def _imports(every: list[ast.AST], module: str, is_package: bool = False) -> dict[str, str]:
@@ -989,7 +994,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                       param_classes(node, scope.names) if scope.names else {},
                       _with_bound(nodes))
     flow.declared = _declared(nodes, scope.names)
-    state = tuple((attr, flow.fact(value)) for attr, value in state_targets(
+    state = tuple((attr, flow.kept(value)) for attr, value in state_targets(
         nodes, partial(_qualified, scope=scope)) if not flow.is_stored(value))
     keeps = tuple(p for p in params if cls is not None and any(
         p in flow.reaching(v, frozenset()) for v in kept_text(nodes)))
@@ -1854,13 +1859,53 @@ class _LocalFlow:
             return ReturnFact("source", checked=tuple(sorted(
                 {p for test, holds in tests for p in self._passed(test, holds, names)})))
         raw, via = self._flow(value, frozenset())
+        names = {n.id for n in _walk(value) if isinstance(n, ast.Name)}
+        checked = tuple(sorted({p for test, holds in tests
+                                for p in self._passed(test, holds, names)})) if raw else ()
         elements = () if not isinstance(value, ast.Tuple) or any(
             isinstance(e, ast.Starred) for e in value.elts) else tuple(
             ElementFact(self.is_stored(e), self.callees(e), self.outer(e),
                         self._holds_nothing(e)) for e in value.elts)
         return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)),
-                          self.is_stored(value), elements,
+                          self.is_stored(value), elements, checked,
                           fixed_host=raw and self.fixed_host(value, frozenset()))
+
+    def kept(self, value: ast.expr) -> ReturnFact:
+        """The fact of a value kept on `g` or in the session (see _state): request data
+        when it is the request's text itself, read through its own methods (`request.
+        args.get("q", "").strip()`); else what the calls whose result it is give (a
+        source helper's result is request data; `accounts.authenticate(form.username,
+        ...)["id"]`, a row looked up by request data, is not)."""
+        if self.direct_source(value):
+            return ReturnFact("source")
+        fact = self.fact(value)
+        if fact.kind != "source":
+            return fact
+        read = state_read(value, partial(_qualified, scope=self.scope))
+        return ReturnFact("flow", tuple(sorted({*self.outer(value), *([read] if read else [])})))
+
+    def direct_source(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether `node` is request data as it is, or through its own methods, `str`,
+        formatting and joining: no other call's result."""
+        if isinstance(node, ast.Attribute):
+            return self._request_attr(node) or self.direct_source(node.value, seen)
+        if isinstance(node, ast.Subscript | ast.Starred | ast.FormattedValue):
+            return self.direct_source(node.value, seen)
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                return self.direct_source(func.value, seen) or (
+                    func.attr in ("join", "format") and any(
+                        self.direct_source(a, seen) for a in node.args))
+            return isinstance(func, ast.Name) and func.id == "str" and any(
+                self.direct_source(a, seen) for a in node.args)
+        if isinstance(node, ast.Name):
+            return node.id in self.assigned and node.id not in seen and any(
+                self.direct_source(v, seen | {node.id}) for v in self.assigned[node.id])
+        if isinstance(node, ast.BinOp | ast.JoinedStr | ast.IfExp | ast.BoolOp):
+            return any(self.direct_source(c, seen) for c in ast.iter_child_nodes(node)
+                       if isinstance(c, ast.expr))
+        return False
 
     def _flow(self, node: ast.AST, seen: frozenset[str]) -> tuple[bool, set[str]]:
         """Whether parameters reach `node` directly, and the calls they pass through."""
@@ -2039,6 +2084,8 @@ class _LocalFlow:
         if isinstance(receiver, ast.Attribute) and isinstance(receiver.value, ast.Name) \
                 and receiver.value.id == "self" and self.cls is not None:
             return self.scope.attributes.get((self.cls, receiver.attr), "")
+        if isinstance(receiver, ast.Call):  # `_repository().search(q)` of a factory
+            return self._made_class(receiver)
         if not isinstance(receiver, ast.Name) or self.scope.names is None:
             return ""
         if receiver.id in self.declared:
@@ -2049,8 +2096,13 @@ class _LocalFlow:
         if not values and receiver.id not in self.params and receiver.id in self.scope.made:
             values = [self.scope.made[receiver.id]]  # `loader = ThemeLoader(...)` shared
         if len(values) == 1 and isinstance(values[0], ast.Call):
-            return self.scope.names.class_of(values[0].func)
+            return self.scope.names.class_of(values[0].func) or self._made_class(values[0])
         return ""
+
+    def _made_class(self, call: ast.Call) -> str:
+        """The class of what a call of one of the module's factories returns."""
+        func = call.func
+        return self.scope.factories.get(func.id, "") if isinstance(func, ast.Name) else ""
 
     def _named_args(self, call: ast.Call) -> Iterator[tuple[str, str]]:
         """Each argument that names an imported object (`Loader=yaml.SafeLoader`, or

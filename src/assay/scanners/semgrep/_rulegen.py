@@ -42,6 +42,7 @@ from assay.scanners.semgrep._sinks import (
 )
 from assay.scanners.semgrep._state import keeper_propagators, state_sources
 from assay.scanners.semgrep._summaries import (
+    CHECKED,
     FIXED_HOST,
     FunctionSummary,
     Summaries,
@@ -395,7 +396,7 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     small repository about a second)."""
     out = dict(rule)
     sources = source_helpers(summaries, rule_id=str(rule.get("id", "")))
-    trusted = trusted_calls(rule)
+    trusted = trusted_calls(rule) | checks_trusted(str(rule.get("id", "")), summaries)
     # a method clears taint only where its class is named (through it, an instance made
     # of it, or an object the code says is one), and only of a class the code types an
     # object with somewhere: by its name alone it is too loose, and every cleaning
@@ -703,6 +704,18 @@ def source_helpers(summaries: Summaries, kind: SummaryKind = SummaryKind.SOURCE,
 _URL_PREDICATES = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
 
 
+def checks_trusted(rule_id: str, summaries: Summaries) -> set[str]:
+    """`checked:<predicate>` for each predicate `rule_id` trusts (a project predicate of
+    a kind of check the rule takes, a library's URL predicate for a rule trusting URL
+    checks): a function returning its parameter only when one passed cleans it."""
+    accepted = trusted_checks(rule_id)
+    out = {f"{CHECKED}{g.dotted}" for g in summaries.of_kind(SummaryKind.GUARD)
+           if g.guard == "predicate" and set(g.via) & accepted}
+    if "url" in accepted:
+        out |= {f"{CHECKED}{name}" for name in _URL_PREDICATES if not summaries.defined(name)}
+    return out
+
+
 def checked_for(helper: FunctionSummary, rule_id: str, summaries: Summaries) -> bool:
     """Whether a source helper returns request data only when predicates `rule_id`
     trusts passed (`return t if is_safe_url(t) else "/"`): the project's predicates
@@ -864,7 +877,7 @@ def _carrier(rule: dict[str, Any], summaries: Summaries) -> Callable[[str], bool
     the rule trusts, not a call giving a number, a truth value or a digest, not a
     project function summarized as giving a constant, checking a value, or cleaning it
     with calls the rule trusts. Any other call does, as it does in the rule's own flow."""
-    trusted = trusted_calls(rule)
+    trusted = trusted_calls(rule) | checks_trusted(str(rule.get("id", "")), summaries)
     kinds = {f.dotted: f for f in summaries.functions if f.kind is not SummaryKind.PARTS}
 
     def carries(callee: str) -> bool:

@@ -56,6 +56,9 @@ from assay.scanners.semgrep._pysource import (
 from assay.scanners.semgrep._receivers import FACTORY, INSTANCE
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
+CHECKED = "checked:"
+"""The `via` prefix of a predicate a function returns its parameter only when it passed:
+trusted by a rule that trusts the predicate's kind of check (see `_rulegen.checks_trusted`)."""
 FIXED_HOST = "<fixed-host>"
 """The `via` of a function returning a URL of a constant scheme and host (or a path of
 this site) in front of what its parameters give: trusted by the rules of a URL's host
@@ -828,8 +831,11 @@ def _kind_of(returns: tuple[ReturnFact, ...],
         # avatar/{digest}"`): clean for the rules of a URL's host only
         if all(r.fixed_host or r.kind == "const" for r in returns):
             return SummaryKind.SANITIZER, (FIXED_HOST,)
-        return None
-    via: set[str] = set()
+        if not all(r.checked for r in returns if r.raw):
+            return None
+    # a parameter returned only when predicates passed (`if is_safe_url(target): return
+    # target`): clean for the rules trusting those predicates (see CHECKED)
+    via: set[str] = {f"{CHECKED}{c}" for r in returns if r.raw for c in r.checked}
     for fact in returns:
         for callee in fact.via:
             summary = known.get(callee)

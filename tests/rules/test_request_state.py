@@ -202,3 +202,45 @@ def test_request_text_a_view_keeps_in_the_session_is_request_data_where_it_is_re
     # text in the session is the trust-boundary rule's own finding (12)
     found = _semgrep_found(repo, {"app.py": SESSIONS})
     assert found == [("open-redirect", 20), ("trust-boundary", 12)]
+
+
+KEYED = '''\
+import secrets
+
+from flask import Flask, redirect, request, session
+
+app = Flask(__name__)
+KEYS = {"return": "sso_return_to", "state": "sso_nonce"}
+FEED_KEY = "feed_source"
+
+
+@app.get("/sso/start")
+def start():
+    session[KEYS["return"]] = request.args.get("next", "/")
+    session[KEYS["state"]] = secrets.token_urlsafe(16)
+    session[FEED_KEY] = request.args.get("feed", "")
+    return redirect("https://sso.example.com/authorize")
+
+
+@app.get("/sso/callback")
+def callback():
+    return redirect(session.pop(KEYS["return"], "/"))
+
+
+@app.get("/sso/nonce")
+def nonce():
+    return redirect("/" + session[KEYS["state"]])
+
+
+@app.get("/feed")
+def feed():
+    return redirect(session.get(FEED_KEY, "/"))
+'''
+
+
+def test_a_session_key_named_by_a_module_constant_is_followed(repo: GitRepo) -> None:
+    # keys written as a constant table's entry (20) or a constant (30); the random nonce
+    # kept under another entry of the table (25) stays quiet
+    found = _semgrep_found(repo, {"app.py": KEYED})
+    assert [f for f in found if f[0] == "open-redirect"] == [
+        ("open-redirect", 20), ("open-redirect", 30)]

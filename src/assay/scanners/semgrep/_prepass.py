@@ -41,6 +41,7 @@ from assay.scanners.semgrep._rulegen import (
 )
 from assay.scanners.semgrep._sinks import SinkWrapper
 from assay.scanners.semgrep._slicing import SliceSpec
+from assay.scanners.semgrep._state import state_words
 from assay.scanners.semgrep._summaries import Summaries, SummaryKind, classify
 from assay.scanners.semgrep._template_flow import (
     CONTEXT_CALLS,
@@ -95,7 +96,8 @@ def _helper_tokens(summaries: Summaries) -> list[str]:
     """What a call of a project source helper contains, as the generated rules match it,
     and the names of the attributes of `g` and the session keys that hold request data
     (however the object is named)."""
-    state = [rf"\b{re.escape(name.rpartition('.')[2])}\b" for name in summaries.request_state]
+    state = [rf"\b{re.escape(word)}\b" for name in summaries.request_state
+             for word in state_words(name)]
     helpers = source_helpers(summaries)
     if helpers is None:
         return state

@@ -42,7 +42,7 @@ from assay.scanners.semgrep._returned import (
     unreturned_params,
     written_name,
 )
-from assay.scanners.semgrep._state import kept_text, state_read, state_targets
+from assay.scanners.semgrep._state import constant_keys, kept_text, state_read, state_targets
 
 FLASK_REQUEST = "flask.request"
 FLASK_ATTRS = frozenset({
@@ -407,11 +407,13 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     methods = {node.name: frozenset(n.name for n in node.body
                                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
                for node in tree.body if isinstance(node, ast.ClassDef)}
-    texts = {k: v.value for k, v in module_constants(tree).items()
+    constants = module_constants(tree)
+    texts = {k: v.value for k, v in constants.items()
              if "." not in k and isinstance(v, ast.Constant) and isinstance(v.value, str)}
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
                    attribute_made, methods, _module_unreturned(tree, every), texts,
-                   {k: v for k, v in factories(tree, names).items() if "." not in k})
+                   {k: v for k, v in factories(tree, names).items() if "." not in k},
+                   constant_keys(constants))
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     stores: list[tuple[str, str, str, int]] = []
@@ -480,7 +482,8 @@ def _nested_state(tree: ast.Module, every: Sequence[ast.AST],
     qualified = partial(_qualified, scope=scope)
     return tuple(_in_view(n, s) for n in every
                  if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-                 and id(n) not in outer and any(state_targets(_own_nodes(n), qualified))
+                 and id(n) not in outer
+                 and any(state_targets(_own_nodes(n), qualified, scope.keys))
                  for s in _function(n, n.name, scope, None).state)
 
 
@@ -860,6 +863,8 @@ class _Scope:
     texts: Mapping[str, str] = field(default_factory=dict)
     # its module-level functions returning an object of a class (see _receivers)
     factories: Mapping[str, str] = field(default_factory=dict)
+    # session keys its constants stand for (see _state.constant_keys)
+    keys: Mapping[str, str] = field(default_factory=dict)
 
 
 def _imports(every: list[ast.AST], module: str, is_package: bool = False) -> dict[str, str]:
@@ -995,7 +1000,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                       _with_bound(nodes))
     flow.declared = _declared(nodes, scope.names)
     state = tuple((attr, flow.kept(value)) for attr, value in state_targets(
-        nodes, partial(_qualified, scope=scope)) if not flow.is_stored(value))
+        nodes, partial(_qualified, scope=scope), scope.keys) if not flow.is_stored(value))
     keeps = tuple(p for p in params if cls is not None and any(
         p in flow.reaching(v, frozenset()) for v in kept_text(nodes)))
     kwargs = args.kwarg.arg if args.kwarg is not None else ""
@@ -1881,7 +1886,7 @@ class _LocalFlow:
         fact = self.fact(value)
         if fact.kind != "source":
             return fact
-        read = state_read(value, partial(_qualified, scope=self.scope))
+        read = state_read(value, partial(_qualified, scope=self.scope), self.scope.keys)
         return ReturnFact("flow", tuple(sorted({*self.outer(value), *([read] if read else [])})))
 
     def direct_source(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
@@ -2494,11 +2499,11 @@ class _LocalFlow:
                 name = self.resolve(child.func)
                 if name is not None:
                     found.add(name)
-                read = state_read(child, partial(_qualified, scope=self.scope))
+                read = state_read(child, partial(_qualified, scope=self.scope), self.scope.keys)
                 if read:
                     found.add(read)
             elif isinstance(child, ast.Attribute | ast.Subscript) and (read := state_read(
-                    child, partial(_qualified, scope=self.scope))):
+                    child, partial(_qualified, scope=self.scope), self.scope.keys)):
                 found.add(read)
             elif isinstance(child, ast.Name) and child.id in self.assigned:
                 found.update(self._named("callees", child.id,

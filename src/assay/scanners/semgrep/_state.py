@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 FLASK_G = "flask.g"
@@ -25,8 +25,31 @@ _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # a key written into rule p
 Qualified = Callable[[ast.expr], str]
 
 
+def constant_keys(constants: Mapping[str, ast.expr]) -> dict[str, str]:
+    """Session keys a module names by a constant (`FEED_KEY = "feed_source"`, `KEYS =
+    {"return": "sso_return_to"}`): each constant expression as written (`FEED_KEY`,
+    `KEYS['return']`) with the key it stands for."""
+    out: dict[str, str] = {}
+    for name, value in constants.items():
+        if not _NAME.match(name):
+            continue
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) \
+                and _KEY.match(value.value):
+            out[name] = value.value
+        elif isinstance(value, ast.Dict):
+            for key, item in zip(value.keys, value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(key.value, str) \
+                        and _NAME.match(key.value) and isinstance(item, ast.Constant) \
+                        and isinstance(item.value, str) and _KEY.match(item.value):
+                    out[f"{name}['{key.value}']"] = item.value
+    return out
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
 def state_targets(nodes: Iterable[ast.AST], qualified: Qualified,
-                  ) -> Iterator[tuple[str, ast.expr]]:
+                  keys: Mapping[str, str] | None = None) -> Iterator[tuple[str, ast.expr]]:
     """(name, value) of each store on Flask's `g` (`g.sort = value`, `g.sort: str =
     value`, `setattr(g, "sort", value)`: `flask.g.sort`) or in a session (`session[
     "next"] = value`, `request.session["next"] = value`: `session.next`) among `nodes`;
@@ -36,7 +59,7 @@ def state_targets(nodes: Iterable[ast.AST], qualified: Qualified,
         targets: list[ast.expr] = node.targets if isinstance(node, ast.Assign) else [
             node.target] if isinstance(node, ast.AnnAssign) and node.value is not None else []
         for target in targets:
-            name = _stored_name(target, qualified)
+            name = _stored_name(target, qualified, keys or {})
             if name and isinstance(node, ast.Assign | ast.AnnAssign) and node.value:
                 yield name, node.value
         if isinstance(node, ast.Call) and _set_on_g(node, qualified):
@@ -46,14 +69,21 @@ def state_targets(nodes: Iterable[ast.AST], qualified: Qualified,
                 yield f"{FLASK_G}.{key.value}", node.args[2]
 
 
-def _stored_name(target: ast.expr, qualified: Qualified) -> str:
+def _stored_name(target: ast.expr, qualified: Qualified, keys: Mapping[str, str]) -> str:
     if isinstance(target, ast.Attribute) and qualified(target.value) == FLASK_G:
         return f"{FLASK_G}.{target.attr}"
     if isinstance(target, ast.Subscript) and _is_session(target.value, qualified):
-        key = target.slice
-        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _KEY.match(key.value):
-            return f"{SESSION}.{key.value}"
+        return _session_name(target.slice, keys)
     return ""
+
+
+def _session_name(key: ast.expr, keys: Mapping[str, str]) -> str:
+    """`session.<key>` for a key written as a literal, or as a module constant standing
+    for one (`session.<key>#<constant as written>`: see `constant_keys`); else ''."""
+    if isinstance(key, ast.Constant) and isinstance(key.value, str) and _KEY.match(key.value):
+        return f"{SESSION}.{key.value}"
+    written = ast.unparse(key) if isinstance(key, ast.Name | ast.Subscript) else ""
+    return f"{SESSION}.{keys[written]}#{written}" if written in keys else ""
 
 
 def _is_session(node: ast.expr, qualified: Qualified) -> bool:
@@ -66,16 +96,16 @@ def _set_on_g(call: ast.Call, qualified: Qualified) -> bool:
             and qualified(call.args[0]) == FLASK_G)
 
 
-def state_read(node: ast.expr, qualified: Qualified) -> str:
+def state_read(node: ast.expr, qualified: Qualified,
+               keys: Mapping[str, str] | None = None) -> str:
     """The name a read of `g` or of a session stands for (`g.sort`, `g.get("sort")`,
     `getattr(g, "sort", None)`: `flask.g.sort`; `session["next"]`, `request.session.
     get("next")`, `.pop("next")`: `session.next`), else ''."""
     if isinstance(node, ast.Attribute):
         return f"{FLASK_G}.{node.attr}" if qualified(node.value) == FLASK_G else ""
     if isinstance(node, ast.Subscript):
-        key = node.slice
-        return f"{SESSION}.{key.value}" if _is_session(node.value, qualified) \
-            and isinstance(key, ast.Constant) and isinstance(key.value, str) else ""
+        return _session_name(node.slice, keys or {}).partition("#")[0] \
+            if _is_session(node.value, qualified) else ""
     if not isinstance(node, ast.Call) or not node.args:
         return ""
     func, first = node.func, node.args[0]
@@ -87,7 +117,7 @@ def state_read(node: ast.expr, qualified: Qualified) -> str:
     if func.attr == "get" and qualified(func.value) == FLASK_G:
         return _named(FLASK_G, first)
     if func.attr in ("get", "pop") and _is_session(func.value, qualified):
-        return _named(SESSION, first)
+        return _session_name(first, keys or {}).partition("#")[0]
     return ""
 
 
@@ -96,16 +126,29 @@ def _named(space: str, key: ast.expr) -> str:
         and isinstance(key.value, str) else ""
 
 
+def state_words(name: str) -> list[str]:
+    """The words a file reading the state `name` has: its key (`sort`), and the
+    constant it is written as (`SSO_KEYS` of `session.sso_return_to#SSO_KEYS['return']`)."""
+    name, _, written = name.partition("#")
+    return [name.rpartition(".")[2], *([written.partition("[")[0]] if written else [])]
+
+
 def state_sources(names: Iterable[str]) -> dict[str, Any] | None:
     """A source entry for reading what holds request data: an attribute of `g` (as an
     attribute, through `g.get("name")` and `getattr(g, "name", ...)`), a session's key
     (`session["key"]`, `.get("key", ...)`, `.pop("key", ...)`, of Flask's session or a
     request's)."""
     patterns: list[dict[str, Any]] = []
-    for name in sorted(set(names)):
+    for full in sorted(set(names)):
+        name, _, written = full.partition("#")
         space, _, key = name.rpartition(".")
         if not _KEY.match(key):
             continue
+        if written and space == SESSION and _WRITTEN.match(written):
+            # the constant as the code writes it, and the literal it stands for
+            patterns += [{"pattern": f"{owner}[{written}]"} for owner in _SESSIONS]
+            patterns += [{"pattern": f"{owner}.{method}({written}, ...)"}
+                         for owner in _SESSIONS for method in ("get", "pop")]
         if space == FLASK_G:
             patterns += [{"pattern": f"flask.g.{key}"},
                          {"pattern": f'flask.g.get("{key}", ...)'},
@@ -118,6 +161,7 @@ def state_sources(names: Iterable[str]) -> dict[str, Any] | None:
 
 
 _SESSIONS = ("flask.session", "$REQ.session")
+_WRITTEN = re.compile(r"^[A-Za-z_]\w{0,63}(\['[A-Za-z_]\w{0,63}'\])?$")
 
 
 _ADDERS = frozenset({"append", "extend", "insert", "add", "appendleft"})

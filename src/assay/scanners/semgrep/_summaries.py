@@ -384,7 +384,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
     for _ in range(MAX_ROUNDS):  # fixpoint: helpers calling helpers
         # (reading an attribute of `g` some function stores request data on is reading
         # request data: `flask.g.<name>` among a return's callees, see _state)
-        state = set(_request_state(modules, kinds))
+        state = {name.partition("#")[0] for name in _request_state(modules, kinds)}
         changed = bool(state - kinds.keys())
         kinds.update((name, (SummaryKind.SOURCE, ())) for name in state)
         for module, func in functions:

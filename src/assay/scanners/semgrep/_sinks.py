@@ -414,6 +414,11 @@ def _signature(pattern: str, focus: str, regexes: dict[str, str]) -> SinkSignatu
             continue
         if arg == "...":
             unknown = True
+        elif arg[:1] in ("'", '"'):
+            # a literal the call must pass there (`create_subprocess_exec($SH, "-c",
+            # $SCRIPT)`): the calls' facts keep no literal positional arguments, so a
+            # signature read without it would take any call for this form
+            return None
         elif arg == focus and not unknown:
             position = index
         index += 1

@@ -923,3 +923,95 @@ def test_a_package_of_the_tree_re_exporting_a_librarys_name_hides_no_sink(
                    "    return subprocess.run(cmd, shell=True)\n\n\n@app.route(\"/a\")\n"
                    "def a():\n    go(request.args[\"c\"])\n    return \"ok\"\n")})
     assert found == [("command-injection", 14)]
+
+
+STATEMENT_PARTS = '''\
+from fastapi import Depends, FastAPI
+from pydantic import BaseModel
+from sqlalchemy import text
+
+app = FastAPI()
+ORDERS = {"newest": "occurred_at DESC", "oldest": "occurred_at ASC"}
+
+
+class Search(BaseModel):
+    actor: str
+    action: str = ""
+    sort: str = "newest"
+
+
+def get_db():
+    return None
+
+
+def statement(query: Search):
+    clauses = ["actor = :actor"]
+    params = {"actor": query.actor}
+    if query.action:
+        clauses.append("action = :action")
+        params["action"] = query.action
+    order = ORDERS.get(query.sort, ORDERS["newest"])
+    return text(f"SELECT id FROM audit WHERE {' AND '.join(clauses)} ORDER BY {order}"), params
+
+
+def raw_statement(query: Search):
+    return text(f"SELECT id FROM audit WHERE actor = '{query.actor}'"), {}
+
+
+@app.post("/audit")
+def audit(query: Search, db=Depends(get_db)):
+    sql, params = statement(query)
+    return db.execute(sql, params).all()
+
+
+@app.post("/audit/raw")
+def audit_raw(query: Search, db=Depends(get_db)):
+    sql, params = raw_statement(query)
+    return db.execute(sql, params).all()
+'''
+
+
+def test_a_statement_built_of_literals_and_a_table_by_calls_holds_no_argument(
+        repo: GitRepo) -> None:
+    # `text(...)` of literal clauses and an ORDER BY from a constant table, returned
+    # beside the bound values: the statement holds nothing of the query (35, 36); the
+    # statement quoting the actor does (the helper's `text` at its call, 41, and the
+    # query run, 42)
+    found = _semgrep_found(repo, {"app.py": STATEMENT_PARTS})
+    assert [line for rule, line in found if rule == "sqli"] == [41, 42]
+
+
+ARGV = '''\
+import asyncio
+
+from aiohttp import web
+
+TYPES = {"A", "AAAA", "MX"}
+
+
+async def dig(domain, record_type):
+    proc = await asyncio.create_subprocess_exec("dig", "+short", record_type, domain)
+    return await proc.communicate()
+
+
+async def run(program, argument):
+    proc = await asyncio.create_subprocess_exec(program, argument)
+    return await proc.communicate()
+
+
+async def lookup(request: web.Request) -> web.Response:
+    await dig(request.query["domain"], request.query.get("type", "A"))
+    return web.json_response({})
+
+
+async def tool(request: web.Request) -> web.Response:
+    await run(request.query["tool"], "--version")
+    return web.json_response({})
+'''
+
+
+def test_arguments_after_a_fixed_program_are_no_command(repo: GitRepo) -> None:
+    # `dig` with the request's values as its arguments (19) runs no command of theirs;
+    # the request choosing the program does (24)
+    found = _semgrep_found(repo, {"app.py": ARGV})
+    assert [line for rule, line in found if rule == "command-injection"] == [24]

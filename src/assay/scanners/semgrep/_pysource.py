@@ -173,8 +173,9 @@ class ElementFact:
     """The resolved calls whose result the element is, through local names (empty when
     some part of it is no such result): a cleaning call there makes it no stored data."""
     const: bool = False
-    """No parameter, request data or call reaches the element (`where` of `return where,
-    values` built of literal clauses while the values are the caller's)."""
+    """No parameter or request data reaches the element (`where` of `return where,
+    values` built of literal clauses while the values are the caller's); the calls it
+    depends on (`callees`) give nothing the summaries know to be request data."""
 
 
 @dataclass(frozen=True)
@@ -2049,11 +2050,13 @@ class _LocalFlow:
             and isinstance(func, ast.Name) and func.id in names.classes else ""
 
     def _holds_nothing(self, node: ast.expr) -> bool:
-        """Whether no parameter, request data or call of any kind reaches `node`."""
+        """Whether no parameter or request data reaches `node` (the calls it depends on,
+        its `callees`, are for the summaries to clear: a source helper's result is
+        request data)."""
         if self.is_const(node):
             return True
         raw, via = self._flow(node, frozenset())
-        return not raw and not via and not self.is_source(node) and not self.callees(node)
+        return not raw and not via and not self.is_source(node)
 
     def _passed(self, test: ast.expr, holds: bool, names: set[str]) -> Iterator[str]:
         """The predicates called on one of `names` that pass when `test` holds (or,

@@ -411,7 +411,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                              SummaryKind.STORED, (), func.params, func.source,
                                              func.qualname in module.local_calls,
                                              tuple_size=size, stored_at=at))
-        size, clean = _clean_at(func)
+        size, clean = _clean_at(func, kinds, stored)
         if clean and key not in kinds \
                 and (key in called or func.qualname.rsplit(".", 1)[-1] in called):
             summaries.append(FunctionSummary(module.name, func.qualname, module.path,
@@ -767,15 +767,22 @@ def _unreturned_across(functions: Sequence[tuple[ModuleInfo, FunctionFacts]],
     return left
 
 
-def _clean_at(func: FunctionFacts) -> tuple[int, tuple[int, ...]]:
+def _clean_at(func: FunctionFacts, kinds: Mapping[str, tuple[SummaryKind, tuple[str, ...]]],
+              stored: set[str]) -> tuple[int, tuple[int, ...]]:
     """(size, positions) for a function every return of which is a tuple of one size,
     the positions whose elements hold nothing in every return (see FunctionSummary
-    .stored_at); (0, ()) otherwise."""
+    .stored_at): no argument, and no call giving request or stored data; (0, ())
+    otherwise."""
     sizes = {len(r.elements) for r in func.returns}
     if len(sizes) != 1 or 0 in sizes:
         return 0, ()
     size = sizes.pop()
-    return size, tuple(i for i in range(size) if all(r.elements[i].const for r in func.returns))
+
+    def clean(element: ElementFact) -> bool:
+        return element.const and not any(
+            c in stored or kinds.get(c, (None,))[0] is SummaryKind.SOURCE
+            for c in element.callees)
+    return size, tuple(i for i in range(size) if all(clean(r.elements[i]) for r in func.returns))
 
 
 def _holds_stored(element: ElementFact, stored: set[str],

@@ -29,6 +29,7 @@ ATTRIBUTE = "attr"
 FACTORY = "factory"
 PARAMETER = "param"
 INSTANCE = "instance"  # a module-level name bound once to a call of the class
+APP_ITEM = "app-item"  # an application's item made of the class: `app["fetcher"] = Cls(...)`
 
 
 @dataclass(frozen=True)
@@ -271,7 +272,22 @@ def receivers(tree: ast.Module, names: Names,
     out += sorted({(PARAMETER, name, ref) for name, node in functions
                    for ref in param_classes(node, names).values()})
     out += [(INSTANCE, name, ref) for name, ref in sorted(instances(tree, names).items())]
+    out += sorted({(APP_ITEM, key, ref) for key, ref in app_items(tree, names)})
     return tuple(out)
+
+
+def app_items(tree: ast.Module, names: Names) -> Iterator[tuple[str, str]]:
+    """(key, class) of each object an application keeps as an item (aiohttp's `app[
+    "fetcher"] = RemoteImageFetcher(session)`, read back as `request.app["fetcher"]`)."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
+            continue
+        for target in node.targets:
+            if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) \
+                    and isinstance(target.slice.value, str) and target.slice.value.isidentifier() \
+                    and (_dotted(target.value) or "").rsplit(".", 1)[-1] == "app" \
+                    and (ref := names.class_of(node.value.func)):
+                yield target.slice.value, ref
 
 
 def instances(tree: ast.Module, names: Names) -> dict[str, str]:

@@ -32,7 +32,13 @@ from assay.scanners.semgrep._pysource import (
     VALUE_PARAM,
     gives_no_text,
 )
-from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY, INSTANCE, PARAMETER
+from assay.scanners.semgrep._receivers import (
+    APP_ITEM,
+    ATTRIBUTE,
+    FACTORY,
+    INSTANCE,
+    PARAMETER,
+)
 from assay.scanners.semgrep._rulefiles import include_of
 from assay.scanners.semgrep._sinks import (
     SinkWrapper,
@@ -163,6 +169,10 @@ def _typed_receivers(klass: str, summaries: Summaries) -> list[tuple[str, str, s
             if is_dotted_name(name):
                 out.append((INSTANCE, name, ""))
             continue
+        if kind == APP_ITEM:
+            if name.isidentifier():
+                out.append((APP_ITEM, name, ""))
+            continue
         if kind == PARAMETER:
             # an annotated parameter: matched by the annotation itself; one marker says
             # some parameter is, so `Annotated[Class, Depends(...)]` is matched too
@@ -202,6 +212,9 @@ def _receiver_alternatives(name: str, args: str, classes: Sequence[str],
                                                {"pattern": call}]}] if annotated else []
     for kind, form, definition in typed:
         if kind == PARAMETER:
+            continue
+        if kind == APP_ITEM:  # what the application keeps, through any of its names
+            out.append({"pattern": f'$APP["{form}"].{name}({args})'})
             continue
         if kind == INSTANCE:
             # by its importable name in the modules importing it (where it is made, as

@@ -1015,3 +1015,94 @@ def test_arguments_after_a_fixed_program_are_no_command(repo: GitRepo) -> None:
     # the request choosing the program does (24)
     found = _semgrep_found(repo, {"app.py": ARGV})
     assert [line for rule, line in found if rule == "command-injection"] == [24]
+
+
+KEPT_FILTER = '''\
+from django.db import connection
+from django.http import JsonResponse
+
+
+class LedgerRepository:
+    table = "ledger"
+
+    def __init__(self, region, year):
+        self.region = region
+        self.year = year
+
+    def _filters(self):
+        return f"WHERE region = '{self.region}' AND year = {int(self.year)}"
+
+    def _period(self):
+        return f"WHERE year = {int(self.year)}"
+
+    def totals(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT SUM(amount) FROM {self.table} {self._filters()}")
+            return cursor.fetchall()
+
+    def yearly(self):
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT SUM(amount) FROM {self.table} {self._period()}")
+            return cursor.fetchall()
+
+
+def by_region(request):
+    repo = LedgerRepository(request.GET["region"], 2024)
+    return JsonResponse({"rows": repo.totals()})
+
+
+def by_year(request):
+    repo = LedgerRepository("EMEA", request.GET["year"])
+    return JsonResponse({"rows": repo.yearly()})
+'''
+
+
+def test_a_kept_attribute_a_method_of_the_class_returns_reaches_its_callers_query(
+        repo: GitRepo) -> None:
+    # the region kept by `__init__` and returned by `_filters()` into the query: the
+    # constructor's argument is the sink (30); the year, made a number there (35), is not
+    found = _semgrep_found(repo, {"ledger/views.py": KEPT_FILTER})
+    assert [line for rule, line in found if rule == "sqli"] == [30]
+
+
+APP_ITEMS = '''\
+import aiohttp
+from aiohttp import web
+
+
+class ImageFetcher:
+    def __init__(self, session: aiohttp.ClientSession) -> None:
+        self._session = session
+
+    async def fetch(self, url):
+        async with self._session.get(url) as response:
+            return await response.read()
+
+
+class ThumbnailCache:
+    async def fetch(self, url):
+        return {"cached": url}
+
+
+async def clients(app: web.Application):
+    session = aiohttp.ClientSession()
+    app["images"] = ImageFetcher(session)
+    app["thumbnails"] = ThumbnailCache()
+    yield
+    await session.close()
+
+
+async def proxy(request: web.Request) -> web.Response:
+    return web.Response(body=await request.app["images"].fetch(request.query["src"]))
+
+
+async def thumbnail(request: web.Request) -> web.Response:
+    return web.json_response(await request.app["thumbnails"].fetch(request.query["src"]))
+'''
+
+
+def test_an_object_an_application_keeps_as_an_item_is_of_its_class(repo: GitRepo) -> None:
+    # `request.app["images"]` is the ImageFetcher the cleanup context made: its fetch
+    # reaches the session (28); the cache kept under another key fetches nothing (32)
+    found = _semgrep_found(repo, {"proxy.py": APP_ITEMS})
+    assert [line for rule, line in found if rule == "ssrf"] == [28]

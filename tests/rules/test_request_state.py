@@ -244,3 +244,48 @@ def test_a_session_key_named_by_a_module_constant_is_followed(repo: GitRepo) -> 
     found = _semgrep_found(repo, {"app.py": KEYED})
     assert [f for f in found if f[0] == "open-redirect"] == [
         ("open-redirect", 20), ("open-redirect", 30)]
+
+
+ITEMS = '''\
+import os
+
+from aiohttp import web
+from starlette.requests import Request
+from starlette.responses import FileResponse
+
+ROOT = "/srv/locales"
+
+
+@web.middleware
+async def locale_middleware(request: web.Request, handler):
+    request["asset"] = request.query.get("asset", "messages.json")
+    request["lang"] = "en"
+    return await handler(request)
+
+
+async def bundle(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(os.path.join(ROOT, request["lang"], request["asset"]))
+
+
+async def default_bundle(request: web.Request) -> web.StreamResponse:
+    return web.FileResponse(os.path.join(ROOT, request["lang"], "messages.json"))
+
+
+async def theme_middleware(request: Request, call_next):
+    request.state.theme = request.query_params.get("theme", "light")
+    request.state.tenant = "main"
+    return await call_next(request)
+
+
+async def theme_css(request: Request):
+    return FileResponse(os.path.join(ROOT, request.state.tenant, request.state.theme))
+'''
+
+
+def test_request_text_kept_on_the_request_itself_is_request_data_where_it_is_read(
+        repo: GitRepo) -> None:
+    # an aiohttp middleware's `request["asset"]` (18) and Starlette's `request.state.theme`
+    # (32) from the query string; a constant kept there (22) stays quiet
+    found = _semgrep_found(repo, {"app.py": ITEMS})
+    assert [f for f in found if f[0] == "path-traversal"] == [
+        ("path-traversal", 18), ("path-traversal", 32)]

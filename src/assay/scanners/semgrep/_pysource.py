@@ -414,7 +414,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
                    attribute_made, methods, _module_unreturned(tree, every), texts,
                    {k: v for k, v in factories(tree, names).items() if "." not in k},
-                   constant_keys(constants))
+                   constant_keys(constants), _returned_attributes(tree))
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     stores: list[tuple[str, str, str, int]] = []
@@ -471,6 +471,35 @@ def _alias_exports(found: Mapping[str, ast.expr], names: Names) -> tuple[tuple[s
     names the class, as a package's re-export does."""
     return tuple(sorted((alias, ref) for alias in found
                         if (ref := names.class_of(ast.Name(alias)))))
+
+
+def _returned_attributes(tree: ast.Module) -> dict[tuple[str, str], frozenset[str]]:
+    """(class, method) -> the attributes of `self` its return values read."""
+    out: dict[tuple[str, str], frozenset[str]] = {}
+    for node in tree.body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for item in node.body:
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+                found = frozenset(a for r in _own_nodes(item) if isinstance(r, ast.Return)
+                                  and r.value is not None for a in _self_text(r.value))
+                if found:
+                    out[(node.name, item.name)] = found
+    return out
+
+
+def _self_text(node: ast.expr) -> Iterator[str]:
+    """The attributes of `self` whose text `node` holds: not those only passed to a call
+    (`int(self.year)`); a method of one (`self.region.upper()`) keeps its text."""
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
+            and node.value.id == "self":
+        yield node.attr
+    elif isinstance(node, ast.Call):
+        yield from _self_text(node.func)
+    else:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.expr):
+                yield from _self_text(child)
 
 
 def _nested_state(tree: ast.Module, every: Sequence[ast.AST],
@@ -866,6 +895,9 @@ class _Scope:
     factories: Mapping[str, str] = field(default_factory=dict)
     # session keys its constants stand for (see _state.constant_keys)
     keys: Mapping[str, str] = field(default_factory=dict)
+    # (class, method): the attributes of `self` its returns read (`return f"WHERE
+    # region = '{self.region}'"`): a call of it on `self` gives them
+    returned: Mapping[tuple[str, str], frozenset[str]] = field(default_factory=dict)
 
 
 def _imports(every: list[ast.AST], module: str, is_package: bool = False) -> dict[str, str]:
@@ -2274,6 +2306,9 @@ class _LocalFlow:
                 return found
             return {node.id} if node.id in self.params else set()
         if isinstance(node, ast.Call):
+            own = self._own_returned(node.func)
+            if own:  # `self._filters()` returning what `__init__` kept: those attributes
+                return own
             callee = self.call_target(node.func)
             if callee is not None and callee not in _TRANSPARENT:
                 return set()
@@ -2283,6 +2318,15 @@ class _LocalFlow:
         for child in _value_nodes(node):
             out |= self.reaching(child, seen)
         return out
+
+    def _own_returned(self, func: ast.expr) -> set[str]:
+        """The kept attributes (`self.<name>` among the parameters) a method of the
+        class, called on `self`, returns."""
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and func.value.id == "self" and self.cls is not None):
+            return set()
+        return {f"self.{a}" for a in self.scope.returned.get((self.cls, func.attr), ())
+                if f"self.{a}" in self.params}
 
     def _bound(self, name: str) -> list[ast.expr]:
         """What a local name is bound to: its assignments, else the call a `with`
@@ -2476,7 +2520,9 @@ class _LocalFlow:
         if func.attr in ROW_METHODS:
             return True
         owner = func.value  # `Post.objects.get(...)`, `Note.query.filter_by(...)`
-        return isinstance(owner, ast.Attribute) and owner.attr in ("objects", "query")
+        # (not aiohttp's `request.query.get(...)`: the request's query string)
+        return isinstance(owner, ast.Attribute) and owner.attr in ("objects", "query") \
+            and not self._request_attr(owner)
 
     def _assigned_callees(self, name: str, seen: frozenset[str]) -> tuple[str, ...]:
         return tuple(sorted({c for v in self.assigned[name] for c in self.callees(v, seen)}))

@@ -1,4 +1,5 @@
-"""Request state: values a function keeps for later, on Flask's `g` or in the session.
+"""Request state: values a function keeps for later: on Flask's `g`, in the session, on an
+aiohttp request's items or Starlette's `request.state`.
 
 A `before_request` hook or a view decorator that sets `g.sort = request.args["sort"]`
 hands the request's text to every view that reads `g.sort`, in any module; a login view
@@ -18,6 +19,9 @@ from typing import Any
 
 FLASK_G = "flask.g"
 SESSION = "session"  # the names of session keys: `session.<key>`, any framework's session
+ITEM = "request"  # an aiohttp request's own items: `request["asset"]`, `request.<key>`
+STATE = "state"  # Starlette's `request.state.<attribute>`
+_REQUESTS = frozenset({"request", "req"})
 _FLASK_SESSION = "flask.session"
 _REQUEST_SESSIONS = frozenset({"request.session", "req.session", "self.request.session"})
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")  # a key written into rule patterns
@@ -72,9 +76,21 @@ def state_targets(nodes: Iterable[ast.AST], qualified: Qualified,
 def _stored_name(target: ast.expr, qualified: Qualified, keys: Mapping[str, str]) -> str:
     if isinstance(target, ast.Attribute) and qualified(target.value) == FLASK_G:
         return f"{FLASK_G}.{target.attr}"
+    if isinstance(target, ast.Attribute) and _is_state(target.value):
+        return f"{STATE}.{target.attr}"
     if isinstance(target, ast.Subscript) and _is_session(target.value, qualified):
         return _session_name(target.slice, keys)
+    if isinstance(target, ast.Subscript) and _dotted(target.value) in _REQUESTS:
+        key = target.slice
+        if isinstance(key, ast.Constant) and isinstance(key.value, str) and _KEY.match(key.value):
+            return f"{ITEM}.{key.value}"
     return ""
+
+
+def _is_state(node: ast.expr) -> bool:
+    """`request.state` (Starlette's per-request namespace)."""
+    return isinstance(node, ast.Attribute) and node.attr == "state" \
+        and _dotted(node.value) in _REQUESTS
 
 
 def _session_name(key: ast.expr, keys: Mapping[str, str]) -> str:
@@ -102,8 +118,11 @@ def state_read(node: ast.expr, qualified: Qualified,
     `getattr(g, "sort", None)`: `flask.g.sort`; `session["next"]`, `request.session.
     get("next")`, `.pop("next")`: `session.next`), else ''."""
     if isinstance(node, ast.Attribute):
-        return f"{FLASK_G}.{node.attr}" if qualified(node.value) == FLASK_G else ""
+        return f"{FLASK_G}.{node.attr}" if qualified(node.value) == FLASK_G else \
+            f"{STATE}.{node.attr}" if _is_state(node.value) else ""
     if isinstance(node, ast.Subscript):
+        if _dotted(node.value) in _REQUESTS:
+            return _named(ITEM, node.slice)
         return _session_name(node.slice, keys or {}).partition("#")[0] \
             if _is_session(node.value, qualified) else ""
     if not isinstance(node, ast.Call) or not node.args:
@@ -116,6 +135,8 @@ def state_read(node: ast.expr, qualified: Qualified,
         return ""
     if func.attr == "get" and qualified(func.value) == FLASK_G:
         return _named(FLASK_G, first)
+    if func.attr == "get" and _dotted(func.value) in _REQUESTS:
+        return _named(ITEM, first)
     if func.attr in ("get", "pop") and _is_session(func.value, qualified):
         return _session_name(first, keys or {}).partition("#")[0]
     return ""
@@ -153,6 +174,11 @@ def state_sources(names: Iterable[str]) -> dict[str, Any] | None:
             patterns += [{"pattern": f"flask.g.{key}"},
                          {"pattern": f'flask.g.get("{key}", ...)'},
                          {"pattern": f'getattr(flask.g, "{key}", ...)'}]
+        elif space == ITEM:
+            patterns += [{"pattern": f'{owner}["{key}"]'} for owner in _REQUESTS]
+            patterns += [{"pattern": f'{owner}.get("{key}", ...)'} for owner in _REQUESTS]
+        elif space == STATE:
+            patterns.append({"pattern": f"$REQ.state.{key}"})
         elif space == SESSION:
             patterns += [{"pattern": f'{owner}["{key}"]'} for owner in _SESSIONS]
             patterns += [{"pattern": f'{owner}.{method}("{key}", ...)'}

@@ -361,3 +361,68 @@ def test_a_helper_returning_its_parameter_only_when_a_host_check_passed_cleans_i
     # checked URL is still text for HTML (20)
     found = _semgrep_found(repo, CHECKED_RETURN)
     assert found == [("open-redirect", 15), ("xss", 20)]
+
+
+CONTAINED_SOURCE = '''\
+import logging
+import mimetypes
+import os
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+
+ROOT = os.path.realpath(getattr(settings, "MATERIAL_ROOT", "/srv/materials"))
+logger = logging.getLogger(__name__)
+
+
+def material_path(request: HttpRequest, course: str) -> str:
+    filename = request.GET.get("file", "")
+    if not filename:
+        raise Http404("missing file")
+    candidate = os.path.realpath(os.path.join(ROOT, course, filename))
+    if os.path.commonpath([candidate, ROOT]) != ROOT:
+        logger.warning("rejected material path %r", filename)
+        raise Http404("material not found")
+    return candidate
+
+
+def joined_path(request: HttpRequest, course: str) -> str:
+    candidate = os.path.join(ROOT, course, request.GET.get("file", ""))
+    if not candidate.startswith(ROOT):
+        raise Http404("material not found")
+    return candidate
+
+
+def stream(path: str) -> FileResponse:
+    if not os.path.isfile(path):
+        raise Http404("material not found")
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return FileResponse(open(path, "rb"), content_type=content_type, as_attachment=True)
+
+
+@login_required
+def download(request: HttpRequest, course: str):
+    location = material_path(request, course)
+    return stream(location)
+
+
+@login_required
+def download_joined(request: HttpRequest, course: str):
+    location = joined_path(request, course)
+    return stream(location)
+
+
+@login_required
+def show(request: HttpRequest, course: str):
+    return HttpResponse("<p>" + material_path(request, course) + "</p>")
+'''
+
+
+def test_a_source_helper_checking_its_path_inline_is_no_path_source(repo: GitRepo) -> None:
+    # the request's file name resolved and held inside the root before it is returned:
+    # no traversal (41); held by `startswith` of a path not normalized (47) is one; the
+    # contained path is still text for HTML (52)
+    found = _semgrep_found(repo, {"materials/views.py": CONTAINED_SOURCE})
+    assert [f for f in found if f[0] in ("path-traversal", "xss")] == [
+        ("path-traversal", 47), ("xss", 52)]

@@ -1055,7 +1055,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         return FunctionFacts(qualname, len(params), (), tuple(params), calls, keeps=keeps,
                              state=state)
     tests = _return_tests(node.body)
-    returns = tuple(fact for r in nodes if isinstance(r, ast.Return)
+    returns = tuple(_checked_before(fact, r, flow, node.body, written)
+                    for r in nodes if isinstance(r, ast.Return)
                     for fact in flow.facts(r.value, tests.get(id(r), ())))
     context = tuple(sorted({(p, key) for r in nodes if isinstance(r, ast.Return)
                             for key, value in _dict_items(r.value)
@@ -1074,6 +1075,25 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
                          checks, returned, unreturned, conditional, kwargs, context, keeps,
                          state)
+
+
+KIND_CHECK = "kind:"
+"""The prefix of ReturnFact.checked for a check the function makes inline (`if
+os.path.commonpath([candidate, ROOT]) != ROOT: raise Http404`): its kind follows."""
+
+
+def _checked_before(fact: ReturnFact, returned: ast.Return, flow: _LocalFlow,
+                    body: list[ast.stmt], written: Mapping[str, list[ast.expr]]) -> ReturnFact:
+    """A source fact of `return <name>` with the checks of that name the function's own
+    statements make before it and leave on when they fail (see `_Guards.before`)."""
+    value = returned.value
+    if fact.kind != "source" or not isinstance(value, ast.Name):
+        return fact
+    found = [check for end, _, check in _Guards(flow, frozenset({value.id}), written, True)
+             .before(body) if end < returned.lineno]
+    extra = {KIND_CHECK + c if ":" not in c else c.partition(":")[2] for c in found
+             if ":" not in c or c.startswith("predicate:")}
+    return replace(fact, checked=tuple(sorted({*fact.checked, *extra}))) if extra else fact
 
 
 def _dict_items(value: ast.expr | None) -> Iterator[tuple[str, ast.expr]]:
@@ -1161,9 +1181,12 @@ class _Guards:
     """How a function checks its parameters' values (see `FunctionFacts.guard`)."""
 
     def __init__(self, flow: _LocalFlow, params: frozenset[str],
-                 written: Mapping[str, list[ast.expr]] | None = None) -> None:
+                 written: Mapping[str, list[ast.expr]] | None = None,
+                 local: bool = False) -> None:
         self.flow = flow
         self.params = params
+        # the checked names are local names, followed to what they were assigned
+        self.local = local
         # what the code assigns each local name (a checked name the flow takes for a
         # listed value still names what it was read from: `host = urlparse(url).hostname`)
         self.written = flow.assigned if written is None else written
@@ -1426,7 +1449,7 @@ class _Guards:
             return name in ("str", "fspath") and len(node.args) == 1 \
                 and self._normal(node.args[0], seen)
         if isinstance(node, ast.Name) and node.id not in seen \
-                and node.id in self.written and node.id not in self.params:
+                and node.id in self.written and (self.local or node.id not in self.params):
             values = self.written[node.id]
             return bool(values) and all(self._normal(v, seen | {node.id}) for v in values)
         return False

@@ -26,6 +26,7 @@ from assay.scanners.semgrep._pack import COPY_MARK, Rule, RuleFile, Rules
 from assay.scanners.semgrep._parsers import CLOSED, OPEN, closed_factories, factory_sinks
 from assay.scanners.semgrep._prefilter import pattern_tokens, token_word
 from assay.scanners.semgrep._pysource import (
+    KIND_CHECK,
     PART_CHECK,
     QUEUED,
     RUNNERS,
@@ -741,6 +742,8 @@ def checked_for(helper: FunctionSummary, rule_id: str, summaries: Summaries) -> 
               if g.guard == "predicate"}
 
     def trusted(predicate: str) -> bool:
+        if predicate.startswith(KIND_CHECK):  # a check the helper makes inline
+            return predicate.removeprefix(KIND_CHECK) in accepted
         guard = guards.get(predicate)
         if guard is not None:
             return bool(set(guard.via) & accepted)

@@ -118,6 +118,21 @@ def untyped_name(name, version):
 def typed_name(name: str, version):
     hit = cached(name, version)
     return name
+
+
+def rendered_pdf(report_id, title, quality):
+    export_dir = pathlib.Path("/srv/exports")
+    raw_pdf = export_dir / f"report-{report_id}.raw.pdf"
+    final_pdf = export_dir / f"report-{report_id}.pdf"
+    convert(raw_pdf, title=title)
+    compress(raw_pdf, final_pdf, quality)
+    return final_pdf
+
+
+def kept_list(report_id, title):
+    parts = [report_id]
+    convert(parts, title=title)
+    return parts
 '''
 
 
@@ -156,6 +171,10 @@ def unreturned() -> dict[str, tuple[str, ...]]:
     # a string by its annotation
     ("untyped_name", ()),
     ("typed_name", ("version",)),
+    # paths are immutable: a call handed the title and one path, then both paths,
+    # cannot put the title into the returned one; a list it is handed may hold it
+    ("rendered_pdf", ("title", "quality")),
+    ("kept_list", ()),
 ])
 def test_parameters_no_return_value_can_hold(unreturned: dict[str, tuple[str, ...]],
                                              function: str, expected: tuple[str, ...]) -> None:

@@ -39,7 +39,10 @@ Condition = tuple[str, str]
 # only such values cannot be changed by a call it is passed to.
 _IMMUTABLE_CALLS = frozenset({"str", "int", "float", "bool", "len", "repr", "format",
                               "join", "format_map", "strip", "lstrip", "rstrip", "lower",
-                              "upper", "replace", "encode", "decode", "hexdigest"})
+                              "upper", "replace", "encode", "decode", "hexdigest",
+                              # pathlib's paths are immutable too
+                              "Path", "PurePath", "PosixPath", "PurePosixPath",
+                              "with_suffix", "with_name", "with_stem", "joinpath"})
 
 
 def unreturned_params(body: Sequence[ast.AST], params: Sequence[str],
@@ -293,9 +296,9 @@ def _flows(body: Sequence[ast.AST], local: Mapping[str, Unreturned]) -> Iterator
 
 
 def _immutable(body: Sequence[ast.AST]) -> set[str]:
-    """Local names every assignment of which is a new string or number (a literal, an
-    f-string, `+`/`%` of such, a call of `_IMMUTABLE_CALLS` or `os.path.join`): no call
-    they are passed to can change them."""
+    """Local names every assignment of which is a new string, number or path (a literal,
+    an f-string, `+`/`%` of such, a `/` of a path, a call of `_IMMUTABLE_CALLS` or
+    `os.path.join`): no call they are passed to can change them."""
     fresh: dict[str, bool] = {}
     for node in body:
         pairs: list[tuple[ast.expr, ast.expr | None]]
@@ -323,6 +326,8 @@ def _is_new_text(node: ast.AST | None) -> bool:
         return True
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
         return _is_new_text(node.left) or isinstance(node.left, ast.Constant)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        return True  # a new path (`export_dir / f"{name}.pdf"`) or number: immutable
     if isinstance(node, ast.Call):
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else \

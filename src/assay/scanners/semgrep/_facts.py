@@ -28,7 +28,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/25"  # the cache's name for these documents
+KIND = "prepass-facts/27"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,7 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
              for c in f.calls],
             f.source, f.guard, list(f.checks), f.guard_returns, list(f.unreturned),
             [[p, [list(c) for c in conditions]] for p, conditions in f.unreturned_if],
-            f.kwargs, [list(c) for c in f.context], list(f.keeps),
+            f.kwargs, [list(c) for c in f.context], f.text_returned, list(f.keeps),
             [[a, _return_doc(r)] for a, r in f.state]]
 
 
@@ -167,7 +167,7 @@ def _return(doc: list[Any]) -> ReturnFact:
 
 def _function(doc: list[Any]) -> FunctionFacts:
     qualname, params, returns, names, calls, source, guard, checks, guard_returns, \
-        unreturned, unreturned_if, kwargs, context, keeps, state = doc
+        unreturned, unreturned_if, kwargs, context, text_returned, keeps, state = doc
     if not isinstance(params, int) or isinstance(params, bool):
         raise TypeError("params")
     if not isinstance(guard_returns, bool):
@@ -190,7 +190,7 @@ def _function(doc: list[Any]) -> FunctionFacts:
         _str(source), _str(guard), _strs(checks), guard_returns, _strs(unreturned),
         tuple((_str(p), tuple((_str(c), _str(k)) for c, k in conditions))
               for p, conditions in unreturned_if), _str(kwargs),
-        tuple((_str(p), _str(k)) for p, k in context), _strs(keeps),
+        tuple((_str(p), _str(k)) for p, k in context), bool(text_returned), _strs(keeps),
         tuple((_str(a), _return(r)) for a, r in state))
 
 

@@ -119,6 +119,7 @@ _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
 # hold `/`), `{name:int}` and the like a value; `{name:path}` (or an aiohttp regex) neither
 _BRACED = re.compile(r"\{(\w+)(?::(int|float|uuid|str))?\}")
 VALUE_PARAM = "value"  # converted to a number or UUID: safe for every rule
+REQUEST_PARAM = "request"  # a dependency's result that is request data (see DEPENDS)
 PART_CHECK = "part"  # a part of a value held against constants: its extension, an item
 # calls giving a number, a truth value or a digest of their arguments: no text of theirs
 _NO_TEXT = frozenset({"int", "float", "bool", "len", "hash", "id", "abs", "round", "ord",
@@ -135,9 +136,13 @@ def gives_no_text(callee: str) -> bool:
 ANNOTATED_PARAM = "annotated:"  # + a class name: a value when the class is an Enum
 ENUM_CLASS = "enum"  # ("", class, ENUM_CLASS): the module defines an Enum class
 OTHER_CLASS = "class"  # ("", class, OTHER_CLASS): the module defines another class
-# ("", alias, DEPENDENCY): the module's type alias of a FastAPI dependency (`ServiceDep =
-# Annotated[Service, Depends(get_service)]`): a parameter so annotated is a server value
-DEPENDENCY = "dependency"
+# ("", alias, DEPENDENCY + callee): the module's type alias of a FastAPI dependency
+# (`ServiceDep = Annotated[Service, Depends(get_service)]`); (view, param, DEPENDS +
+# callee): a routed view's parameter FastAPI fills with a dependency's result
+# (`Annotated[..., Depends(f)]`, `= Depends(f)`). A server value, unless the dependency
+# returns request data (`def sort_key(sort: str): return sort`: see _summaries)
+DEPENDENCY = "dependency:"
+DEPENDS = "depends:"
 _ENUM_BASES = frozenset(f"enum.{n}" for n in ("Enum", "StrEnum", "IntEnum", "Flag", "IntFlag"))
 SEGMENT_PARAM = "segment"  # one URL segment: cannot name a path outside its folder
 # Routes registered apart from their views: Django's URLconf (`path`, `re_path`) passes
@@ -299,6 +304,9 @@ class FunctionFacts:
     """(parameter, key) for each key of a dict literal it returns that the parameter's
     value reaches as it is (`return {"note": note, ...}`): a template context a view
     renders (see _template_flow)."""
+    text_returned: bool = False
+    """A parameter not annotated as a number, a truth value or a date reaches a return
+    value as it is (a FastAPI dependency returning its query parameter: see DEPENDS)."""
     keeps: tuple[str, ...] = ()
     """For a method, the parameters it builds text of and keeps on its object (see
     _state.kept_text): the caller's argument taints the object."""
@@ -421,14 +429,15 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     lines = text.splitlines(keepends=True)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            typed.extend((node.name, p, kind) for p, kind in _annotated_route_params(node))
+            typed.extend((node.name, p, kind)
+                         for p, kind in _annotated_route_params(node, scope))
             if not _is_view(node):  # views are entry points, never helpers
                 facts = _function(node, node.name, scope, None)
                 code = "".join(lines[node.lineno - 1 : node.end_lineno or node.lineno])
                 functions.append(replace(facts, source=code.rstrip()))
         elif isinstance(node, ast.Assign | ast.AnnAssign | ast.TypeAlias):
-            typed.extend(("", alias, DEPENDENCY) for alias in _dependency_aliases(
-                node, typing_aliases))
+            typed.extend(("", alias, DEPENDENCY + _qualified(callee, scope))
+                         for alias, callee in _dependency_aliases(node, typing_aliases))
         elif isinstance(node, ast.ClassDef):
             enum = any(_is_enum_base(b, scope) for b in node.bases)
             typed.append(("", node.name, ENUM_CLASS if enum else OTHER_CLASS))
@@ -438,7 +447,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
             for item in node.body:
                 if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                     typed.extend((item.name, p, kind)
-                                 for p, kind in _annotated_route_params(item))
+                                 for p, kind in _annotated_route_params(item, scope))
                     functions.append(_function(
                         item, f"{node.name}.{item.name}", scope, node.name,
                         _is_view_class(node),
@@ -1062,6 +1071,11 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                             for key, value in _dict_items(r.value)
                             for p in _parameters(flow.reaching(value, frozenset()))
                             if p in params}))
+    scalars = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+               if _is_scalar(a.annotation)}
+    text_returned = any(p in params and p not in scalars
+                        for r in nodes if isinstance(r, ast.Return) and r.value is not None
+                        for p in flow.reaching(r.value, frozenset()))
     guard, checks, returned = guards.of(nodes)
     # only a function returning some parameters and not others has any to tell
     unreturned: tuple[str, ...] = ()
@@ -1073,8 +1087,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
             nodes, params, scope.unreturned, scalar, _imported_calls(nodes, scope),
             [p for p in params if p not in unreturned])
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
-                         checks, returned, unreturned, conditional, kwargs, context, keeps,
-                         state)
+                         checks, returned, unreturned, conditional, kwargs, context,
+                         text_returned, keeps, state)
 
 
 KIND_CHECK = "kind:"
@@ -2752,38 +2766,62 @@ def _route_urls(node: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str]:
             and d.func.attr in _ROUTE_METHODS]
 
 
-def _annotated_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef,
+def _annotated_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope,
                             ) -> list[tuple[str, str]]:
     """The parameters of a routed view typed by a class (FastAPI validates them against
     it; an Enum's members are values: see _summaries), and those FastAPI fills with a
-    dependency's result (`Annotated[Service, Depends(get_service)]`): server values."""
+    dependency's result (`Annotated[Service, Depends(get_service)]`, `= Depends(f)`),
+    with the dependency (see DEPENDS)."""
     if not _route_urls(node):
         return []
-    params = (*node.args.args, *node.args.kwonlyargs)
-    return [(a.arg, VALUE_PARAM if _is_dependency(a.annotation) else ANNOTATED_PARAM + cls)
-            for a in params if _is_dependency(a.annotation)
-            or (cls := _annotation_class(a.annotation))]
+    args = node.args
+    params = (*args.args, *args.kwonlyargs)
+    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):],
+                        args.defaults, strict=True))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+                    if d is not None)
+    out: list[tuple[str, str]] = []
+    for a in params:
+        callee = _dependency_of(a.annotation) or _depended(defaults.get(a.arg))
+        if callee is not None:
+            out.append((a.arg, DEPENDS + _qualified(callee, scope)))
+        elif cls := _annotation_class(a.annotation):
+            out.append((a.arg, ANNOTATED_PARAM + cls))
+    return out
 
 
 _DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
 
 
-def _is_dependency(annotation: ast.expr | None) -> bool:
-    """Whether an annotation is `Annotated[..., Depends(...)]` (or `Security(...)`)."""
-    return (isinstance(annotation, ast.Subscript)
-            and (_dotted(annotation.value) or "").rsplit(".", 1)[-1] == "Annotated"
-            and isinstance(annotation.slice, ast.Tuple)
-            and any(isinstance(extra, ast.Call)
-                    and (_dotted(extra.func) or "").rsplit(".", 1)[-1] in _DEPENDENCY_MARKERS
-                    for extra in annotation.slice.elts[1:]))
+def _depended(node: ast.expr | None) -> ast.expr | None:
+    """The function of `Depends(f)` (or `Security(f)`); `Depends()` gives the annotation's
+    class, which no request fills: a constant."""
+    if isinstance(node, ast.Call) \
+            and (_dotted(node.func) or "").rsplit(".", 1)[-1] in _DEPENDENCY_MARKERS:
+        first = node.args[0] if node.args else next(
+            (k.value for k in node.keywords if k.arg == "dependency"), None)
+        return first if first is not None else ast.Constant(None)
+    return None
 
 
-def _dependency_aliases(node: ast.stmt, aliases: Mapping[str, ast.expr]) -> list[str]:
-    """The type aliases a module-level statement defines that are dependencies."""
+def _dependency_of(annotation: ast.expr | None) -> ast.expr | None:
+    """The dependency of `Annotated[..., Depends(f)]`, else None."""
+    if isinstance(annotation, ast.Subscript) \
+            and (_dotted(annotation.value) or "").rsplit(".", 1)[-1] == "Annotated" \
+            and isinstance(annotation.slice, ast.Tuple):
+        return next((found for extra in annotation.slice.elts[1:]
+                     if (found := _depended(extra)) is not None), None)
+    return None
+
+
+def _dependency_aliases(node: ast.stmt, aliases: Mapping[str, ast.expr],
+                        ) -> list[tuple[str, ast.expr]]:
+    """The type aliases a module-level statement defines that are dependencies, each
+    with its dependency."""
     targets = node.targets if isinstance(node, ast.Assign) else [
         node.target if isinstance(node, ast.AnnAssign) else node.name]  # type: ignore[attr-defined]
-    return [t.id for t in targets if isinstance(t, ast.Name) and t.id in aliases
-            and _is_dependency(aliases[t.id])]
+    return [(t.id, callee) for t in targets if isinstance(t, ast.Name) and t.id in aliases
+            and (callee := _dependency_of(aliases[t.id])) is not None]
 
 
 def _is_enum_base(base: ast.expr, scope: _Scope) -> bool:

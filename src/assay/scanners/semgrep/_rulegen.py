@@ -29,6 +29,7 @@ from assay.scanners.semgrep._pysource import (
     KIND_CHECK,
     PART_CHECK,
     QUEUED,
+    REQUEST_PARAM,
     RUNNERS,
     VALUE_PARAM,
     gives_no_text,
@@ -444,6 +445,10 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
                                   for part in _not_a_view(entry, helpers)]
     if (state := state_sources(summaries.request_state)) is not None:
         out["pattern-sources"] = [*out["pattern-sources"], state]
+    depended = [_typed_param(t.function, t.param) for t in summaries.typed_params
+                if t.kind == REQUEST_PARAM]
+    if depended:  # a dependency's result that is request data (see _pysource.DEPENDS)
+        out["pattern-sources"] = [*out["pattern-sources"], *depended]
     kept = keeper_propagators(summaries.keepers, lambda name: summaries.defined(name) == 1)
     if kept:
         out["pattern-propagators"] = [*out.get("pattern-propagators", []), *kept]
@@ -479,7 +484,8 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     extra += part_sanitizers(summaries)
     extra += value_field_sanitizers(summaries)
     extra += [_typed_param(t.function, t.param) for t in summaries.typed_params
-              if t.kind == VALUE_PARAM or rule.get("id") in SEGMENT_SAFE_RULES]
+              if t.kind == VALUE_PARAM
+              or (t.kind != REQUEST_PARAM and rule.get("id") in SEGMENT_SAFE_RULES)]
     if extra:
         out["pattern-sanitizers"] = [*out.get("pattern-sanitizers", []), *extra]
     return out

@@ -38,9 +38,11 @@ from assay.scanners.semgrep._pysource import (
     ANNOTATED_PARAM,
     CHECKED_FIELD,
     DEPENDENCY,
+    DEPENDS,
     ENUM_CLASS,
     OTHER_CLASS,
     REQUEST_NAMES,
+    REQUEST_PARAM,
     SCALAR_FIELD,
     STORED_CLEANERS,
     VALUE_PARAM,
@@ -440,7 +442,12 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                      .replace("/", ".") for m in every}
     for name in foreign_names(called, own) & counts.keys():
         counts[name] += 1
-    typed = _typed_params(every)
+    # the project functions returning request data, or what their parameters give: as
+    # FastAPI dependencies, their parameters are the request's
+    returning = {f"{m.name}.{f.qualname}" for m, f in functions
+                 if kinds.get(f"{m.name}.{f.qualname}", (None,))[0] is SummaryKind.SOURCE
+                 or f.text_returned}
+    typed = _typed_params(every, returning)
     guards = {f"{m.name}.{f.qualname}": (f.guard, f.checks) for m, f in functions if f.guard}
     classes = {f"{m.name}.{name}" for m in modules for function, name, what in m.typed_params
                if not function and what in (ENUM_CLASS, OTHER_CLASS)}
@@ -876,7 +883,8 @@ def _source_checks(returns: tuple[ReturnFact, ...],
     return tuple(sorted(checks))
 
 
-def _typed_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
+def _typed_params(modules: Sequence[ModuleInfo],
+                  returning: set[str] | frozenset[str] = frozenset()) -> list[TypedRouteParam]:
     """The route parameters each module records, a parameter typed by one of the
     project's Enum classes as a value (FastAPI accepts only the members' values). Classes
     are matched by name, so a name the project also gives another class is no Enum."""
@@ -886,9 +894,13 @@ def _typed_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
     shadowed = any(m.name == "enum" or m.name.startswith("enum.") for m in modules)
     enums = set() if shadowed else {p for p, kind in classes if kind == ENUM_CLASS} - {
         p for p, kind in classes if kind != ENUM_CLASS}
-    # a dependency's type alias, by name: where no class or other alias has that name
-    dependencies = {p for p, kind in classes if kind == DEPENDENCY} - {
-        p for p, kind in classes if kind != DEPENDENCY}
+    # a dependency's type alias, by name: where no class or other alias has that name,
+    # and its dependency returns no request data (`returning`: a dependency's parameters
+    # are the request's, so one returning them gives request data)
+    dependencies = {p for p, kind in classes if kind.startswith(DEPENDENCY)
+                    and kind.removeprefix(DEPENDENCY) not in returning} - {
+        p for p, kind in classes if not kind.startswith(DEPENDENCY)
+        or kind.removeprefix(DEPENDENCY) in returning}
     out: list[TypedRouteParam] = []
     for path, fn, param, kind in listed:
         if not fn:
@@ -897,6 +909,8 @@ def _typed_params(modules: Sequence[ModuleInfo]) -> list[TypedRouteParam]:
             if kind[len(ANNOTATED_PARAM):] not in enums | dependencies:
                 continue
             kind = VALUE_PARAM
+        elif kind.startswith(DEPENDS):
+            kind = REQUEST_PARAM if kind.removeprefix(DEPENDS) in returning else VALUE_PARAM
         out.append(TypedRouteParam(path, fn, param, kind))
     return out + _route_params(modules)
 

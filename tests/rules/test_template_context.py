@@ -119,3 +119,17 @@ def test_an_environment_given_a_loader_afterwards_still_switches_escaping_off(
     run = scan(repo.path, scanners=["semgrep"]).run
     assert ("app/templates/report.html", 1) in {(f.path, f.span.start_line)
                                                 for f in run.findings}
+
+
+def test_only_an_environment_without_a_loader_or_spread_options_renders_no_file() -> None:
+    from assay.scanners.semgrep._template_flow import escaping_off
+
+    assert not escaping_off("snippets = Environment(autoescape=False)\n")
+    assert not escaping_off("snippets = jinja2.SandboxedEnvironment(autoescape=False)\n")
+    # a loader in the call, options spread into it, or a loader given afterwards; Django's
+    # and aiohttp_jinja2's switches
+    assert escaping_off('env = Environment(loader=FileSystemLoader("t"), autoescape=False)\n')
+    assert escaping_off("env = Environment(autoescape=False, **options)\n")
+    assert escaping_off("env = Environment(autoescape=False)\nenv.loader = loader\n")
+    assert escaping_off('TEMPLATES = [{"OPTIONS": {"autoescape": False}}]\n')
+    assert escaping_off("aiohttp_jinja2.setup(app, autoescape=False, loader=loader)\n")

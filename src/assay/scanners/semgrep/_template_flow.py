@@ -97,7 +97,7 @@ def escaping_off(text: str) -> bool:
             return True
         end = text.find(")", match.end())
         call = text[start:end if end >= 0 else len(text)]
-        if re.search(r"\bloader\s*=", call):
+        if re.search(r"\bloader\s*=|\*", call):  # a loader, or options spread in
             return True
     return False
 

@@ -289,3 +289,43 @@ def test_request_text_kept_on_the_request_itself_is_request_data_where_it_is_rea
     found = _semgrep_found(repo, {"app.py": ITEMS})
     assert [f for f in found if f[0] == "path-traversal"] == [
         ("path-traversal", 18), ("path-traversal", 32)]
+
+
+LOOKED_UP = '''\
+import sqlite3
+
+from flask import Flask, g, request
+
+app = Flask(__name__)
+
+
+def load_account(token):
+    db = sqlite3.connect("app.db")
+    return db.execute("SELECT name FROM accounts WHERE token = ?", (token,)).fetchone()
+
+
+@app.before_request
+def remember():
+    g.account = load_account(request.cookies.get("token", ""))
+    g.tag = request.cookies.get("tag", "")
+
+
+@app.get("/prefs")
+def prefs():
+    db = sqlite3.connect("app.db")
+    return {"rows": db.execute(f"SELECT * FROM prefs WHERE owner = '{g.account}'").fetchall()}
+
+
+@app.get("/tagged")
+def tagged():
+    db = sqlite3.connect("app.db")
+    return {"rows": db.execute(f"SELECT * FROM items WHERE tag = '{g.tag}'").fetchall()}
+'''
+
+
+def test_a_row_looked_up_by_request_data_and_kept_on_g_is_no_request_data(
+        repo: GitRepo) -> None:
+    # the account row a hook looks up by the request's token (22 quiet); the cookie's
+    # text kept as it is (28)
+    found = _semgrep_found(repo, {"app.py": LOOKED_UP})
+    assert found == [("sqli", 28)]

@@ -104,13 +104,17 @@ def type_aliases(tree: ast.Module) -> dict[str, ast.expr]:
     return out
 
 
-def _dotted(node: ast.expr) -> str | None:
+def dotted(node: ast.expr) -> str | None:
+    """`a.b.c` for a name or a chain of attributes on a name, else None."""
     if isinstance(node, ast.Name):
         return node.id
     if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
+        base = dotted(node.value)
         return f"{base}.{node.attr}" if base else None
     return None
+
+
+_dotted = dotted
 
 
 def param_classes(node: ast.FunctionDef | ast.AsyncFunctionDef, names: Names) -> dict[str, str]:

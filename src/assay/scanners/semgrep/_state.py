@@ -17,6 +17,8 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from assay.scanners.semgrep._receivers import dotted as _dotted
+
 FLASK_G = "flask.g"
 SESSION = "session"  # the names of session keys: `session.<key>`, any framework's session
 ITEM = "request"  # an aiohttp request's own items: `request["asset"]`, `request.<key>`
@@ -35,7 +37,7 @@ def constant_keys(constants: Mapping[str, ast.expr]) -> dict[str, str]:
     `KEYS['return']`) with the key it stands for."""
     out: dict[str, str] = {}
     for name, value in constants.items():
-        if not _NAME.match(name):
+        if not _KEY.match(name):
             continue
         if isinstance(value, ast.Constant) and isinstance(value.value, str) \
                 and _KEY.match(value.value):
@@ -43,13 +45,11 @@ def constant_keys(constants: Mapping[str, ast.expr]) -> dict[str, str]:
         elif isinstance(value, ast.Dict):
             for key, item in zip(value.keys, value.values, strict=True):
                 if isinstance(key, ast.Constant) and isinstance(key.value, str) \
-                        and _NAME.match(key.value) and isinstance(item, ast.Constant) \
+                        and _KEY.match(key.value) and isinstance(item, ast.Constant) \
                         and isinstance(item.value, str) and _KEY.match(item.value):
                     out[f"{name}['{key.value}']"] = item.value
     return out
 
-
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 
 
 def state_targets(nodes: Iterable[ast.AST], qualified: Qualified,
@@ -252,12 +252,3 @@ def keeper_propagators(keepers: Iterable[tuple[str, str, int]],
         for args in (f"{before}$X, ...", f"..., {param}=$X, ..."):
             out.append({"pattern": f"$OBJ.{name}({args})", "from": "$X", "to": "$OBJ"})
     return out
-
-
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None

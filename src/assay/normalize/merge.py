@@ -217,10 +217,12 @@ def one_per_sink_call(findings: Iterable[Finding]) -> tuple[list[Finding], int]:
         elsewhere = f"{end.path}:{end.line}" if end and end.path != finding.path else ""
         groups.setdefault((finding.scanner, finding.path, finding.span.start_line, what,
                            elsewhere), []).append(finding)
-    for key in [k for k in groups if not k[4]]:
-        deeper = next((k for k in groups if k[:4] == key[:4] and k[4]), None)
-        if deeper is not None:
-            groups[deeper] = [*groups[deeper], *groups.pop(key)]
+    deepest: dict[tuple[str, str, int, str], tuple[str, str, int, str, str]] = {}
+    for key in groups:
+        if key[4]:
+            deepest.setdefault(key[:4], key)
+    for key in [k for k in groups if not k[4] and k[:4] in deepest]:
+        groups[deepest[key[:4]]] += groups.pop(key)
     kept = [_one_of(group) for group in groups.values()]
     return kept, len(items) - len(kept)
 

@@ -257,6 +257,7 @@ def _made_by_every_return(node: ast.FunctionDef | ast.AsyncFunctionDef, names: N
 
 def receivers(tree: ast.Module, names: Names,
               attributes: Mapping[str, Mapping[str, str]] | None = None,
+              made: Mapping[str, str] | None = None,
               ) -> tuple[tuple[str, str, str], ...]:
     """The module's typed receivers as the summaries take them (`attributes`: each
     class's `attribute_classes`, when already known): (ATTRIBUTE,
@@ -268,7 +269,8 @@ def receivers(tree: ast.Module, names: Names,
            if isinstance(node, ast.ClassDef)
            for attr, ref in (attribute_classes(node, names) if attributes is None
                              else attributes.get(node.name, {})).items()]
-    out += [(FACTORY, name, ref) for name, ref in sorted(factories(tree, names).items())]
+    out += [(FACTORY, name, ref) for name, ref in sorted(
+        (factories(tree, names) if made is None else made).items())]
     functions = [(n.name, n) for n in tree.body
                  if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
     functions += [(f"{c.name}.{n.name}", n) for c in tree.body if isinstance(c, ast.ClassDef)

@@ -716,46 +716,39 @@ def source_helpers(summaries: Summaries, kind: SummaryKind = SummaryKind.SOURCE,
     those returning it only when predicates it trusts passed (see `checked_for`)."""
     found = summaries.of_kind(kind)
     if rule_id:
-        found = tuple(f for f in found if not checked_for(f, rule_id, summaries))
+        trusted = checks_trusted(rule_id, summaries)
+        found = tuple(f for f in found if not checked_for(f, trusted))
     return _either(helper_calls(found, summaries))
 
 
-# a library's predicate of a URL's host, by its last name
+# a library's predicate of a URL's host, by its last name, and where Django defines it
 _URL_PREDICATES = frozenset({"url_has_allowed_host_and_scheme", "is_safe_url"})
+_URL_PREDICATE_MODULE = "django.utils.http"
 
 
 def checks_trusted(rule_id: str, summaries: Summaries) -> set[str]:
-    """`checked:<predicate>` for each predicate `rule_id` trusts (a project predicate of
-    a kind of check the rule takes, a library's URL predicate for a rule trusting URL
-    checks): a function returning its parameter only when one passed cleans it."""
+    """`checked:<predicate>` for each predicate `rule_id` trusts: a project predicate of
+    a kind of check the rule takes, a library's URL predicate (of a name the project
+    does not define) for a rule trusting URL checks, and each kind it takes made inline
+    (`checked:kind:contain`). A function returning its parameter (or a source helper
+    returning request data) only when such checks passed gives nothing for the rule."""
     accepted = trusted_checks(rule_id)
     out = {f"{CHECKED}{g.dotted}" for g in summaries.of_kind(SummaryKind.GUARD)
            if g.guard == "predicate" and set(g.via) & accepted}
+    out |= {f"{CHECKED}{KIND_CHECK}{kind}" for kind in accepted}
     if "url" in accepted:
-        out |= {f"{CHECKED}{name}" for name in _URL_PREDICATES if not summaries.defined(name)}
+        out |= {f"{CHECKED}{form}" for name in _URL_PREDICATES if not summaries.defined(name)
+                for form in (name, f"{_URL_PREDICATE_MODULE}.{name}")}
     return out
 
 
-def checked_for(helper: FunctionSummary, rule_id: str, summaries: Summaries) -> bool:
-    """Whether a source helper returns request data only when predicates `rule_id`
-    trusts passed (`return t if is_safe_url(t) else "/"`): the project's predicates
-    of a kind the rule trusts, Django's `url_has_allowed_host_and_scheme` for a rule
-    trusting URL checks."""
-    if not helper.via:
-        return False
-    accepted = trusted_checks(rule_id)
-    guards = {g.dotted: g for g in summaries.of_kind(SummaryKind.GUARD)
-              if g.guard == "predicate"}
-
-    def trusted(predicate: str) -> bool:
-        if predicate.startswith(KIND_CHECK):  # a check the helper makes inline
-            return predicate.removeprefix(KIND_CHECK) in accepted
-        guard = guards.get(predicate)
-        if guard is not None:
-            return bool(set(guard.via) & accepted)
-        name = predicate.rsplit(".", 1)[-1]  # (a library's: the project has none of it)
-        return "url" in accepted and name in _URL_PREDICATES and not summaries.defined(name)
-    return all(trusted(p) for p in helper.via)
+def checked_for(helper: FunctionSummary, trusted: set[str]) -> bool:
+    """Whether a source helper returns request data only when predicates a rule trusts
+    passed (`return t if is_safe_url(t) else "/"`; `trusted`: see `checks_trusted`); a
+    library's predicate by its last name."""
+    return bool(helper.via) and all(
+        f"{CHECKED}{p}" in trusted or f"{CHECKED}{p.rsplit('.', 1)[-1]}" in trusted
+        for p in helper.via)
 
 
 def helper_calls(found: Sequence[FunctionSummary], summaries: Summaries) -> list[dict[str, Any]]:

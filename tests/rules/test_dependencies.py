@@ -176,3 +176,80 @@ def test_a_dependency_returning_its_request_parameter_gives_request_data(
     run = scan(repo.path, scanners=["semgrep"]).run
     assert sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings) == [
         ("sqli", 22), ("sqli", 27), ("sqli", 32)]
+
+
+POSITIONAL_ONLY = '''\
+import sqlite3
+
+from fastapi import Depends, FastAPI
+
+app = FastAPI()
+
+
+def sort_key(sort: str = "name") -> str:
+    return sort
+
+
+@app.get("/items")
+def items(limit: int = 10, /, sort: str = Depends(sort_key)):
+    return sqlite3.connect("app.db").execute(f"SELECT * FROM items ORDER BY {sort}").fetchall()
+'''
+
+
+def test_a_view_with_positional_only_defaults_is_read(repo: GitRepo) -> None:
+    # defaults shared by positional-only and other parameters: the module's facts are
+    # read (they were lost to an error), and the dependency's request data is found
+    repo.write("app.py", POSITIONAL_ONLY)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    assert [(f.rule_id.split(".")[2], f.span.start_line) for f in run.findings] == [("sqli", 14)]
+
+
+CLASS_DEPENDENCIES = '''\
+import sqlite3
+from typing import Annotated
+
+from fastapi import Depends, FastAPI
+
+app = FastAPI()
+
+
+class Filters:
+    def __init__(self, q: str = "", sort: str = "name") -> None:
+        self.q = q
+        self.sort = sort
+
+
+class Paging:
+    def __init__(self, page: int = 1, size: int = 20) -> None:
+        self.offset = (page - 1) * size
+        self.size = size
+
+
+@app.get("/a")
+def by_default(filters: Filters = Depends()):
+    return sqlite3.connect("app.db").execute(
+        f"SELECT * FROM items ORDER BY {filters.sort}").fetchall()
+
+
+@app.get("/b")
+def by_annotation(filters: Annotated[Filters, Depends(Filters)]):
+    return sqlite3.connect("app.db").execute(
+        f"SELECT * FROM items WHERE name = '{filters.q}'").fetchall()
+
+
+@app.get("/c")
+def paged(paging: Paging = Depends()):
+    return sqlite3.connect("app.db").execute(
+        f"SELECT * FROM items LIMIT {paging.size} OFFSET {paging.offset}").fetchall()
+'''
+
+
+def test_a_class_dependency_taking_text_gives_request_data(repo: GitRepo) -> None:
+    # FastAPI makes `Filters` of the query's parameters, by `Depends()` (24) or
+    # `Depends(Filters)` (30); `Paging` takes numbers only (36 quiet)
+    repo.write("app.py", CLASS_DEPENDENCIES)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    assert sorted((f.rule_id.split(".")[2], f.span.start_line) for f in run.findings) == [
+        ("sqli", 24), ("sqli", 30)]

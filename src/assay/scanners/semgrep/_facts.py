@@ -28,7 +28,7 @@ from assay.scanners.semgrep._pysource import (
 )
 from assay.scanners.workers import in_workers
 
-KIND = "prepass-facts/27"  # the cache's name for these documents
+KIND = "prepass-facts/28"  # the cache's name for these documents
 
 
 @dataclass(frozen=True)

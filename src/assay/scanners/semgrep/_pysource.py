@@ -390,8 +390,14 @@ def read_module(path: str, name: str, text: str) -> ModuleInfo | None:
     deeply for the facts to be read: a left-deep `"a" + "a" + ...` of 1,500 terms parses,
     and reading it recursively overflowed the stack and stopped the whole scanner)."""
     try:
-        return module_facts(path, name, ast.parse(text, filename=path), text)
+        tree = ast.parse(text, filename=path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):  # too deeply nested
+        return None
+    try:
+        return module_facts(path, name, tree, text)
+    except (RecursionError, MemoryError):
+        # (any other error is the pre-pass's own: the scanner reports the file as not
+        # analyzed rather than reading it without its facts)
         return None
 
 
@@ -400,8 +406,8 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     local = frozenset(n.name for n in tree.body
                       if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
     every = list(_walk(tree))
-    made = {k: v for k, v in module_constants(tree).items()
-            if "." not in k and isinstance(v, ast.Call)}
+    constants = module_constants(tree)
+    made = {k: v for k, v in constants.items() if "." not in k and isinstance(v, ast.Call)}
     aliases = _imports(every, name, path.endswith("__init__.py"))
     typing_aliases = type_aliases(tree)
     names = Names(name, aliases, frozenset(n.name for n in tree.body
@@ -416,12 +422,12 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     methods = {node.name: frozenset(n.name for n in node.body
                                     if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
                for node in tree.body if isinstance(node, ast.ClassDef)}
-    constants = module_constants(tree)
     texts = {k: v.value for k, v in constants.items()
              if "." not in k and isinstance(v, ast.Constant) and isinstance(v.value, str)}
+    made_by = factories(tree, names)
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
                    attribute_made, methods, _module_unreturned(tree, every), texts,
-                   {k: v for k, v in factories(tree, names).items() if "." not in k},
+                   {k: v for k, v in made_by.items() if "." not in k},
                    constant_keys(constants), _returned_attributes(tree))
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
@@ -460,10 +466,10 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     state = tuple(s for f in functions for s in f.state) + _nested_state(tree, every, scope)
     return ModuleInfo(path, name, tuple(f for f in functions
                                         if f.returns or f.calls or f.guard or f.keeps
-                                        or f.context),
+                                        or f.context or f.text_returned),
                       tuple(typed), _called(every, scope) | handed, maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
-                      receivers(tree, names, by_class), _class_sources(tree, lines),
+                      receivers(tree, names, by_class, made_by), _class_sources(tree, lines),
                       tuple(stores),
                       _parser_factories(tree, scope, text),
                       tuple((n.name, bases) for n in tree.body if isinstance(n, ast.ClassDef)
@@ -1076,6 +1082,12 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     text_returned = any(p in params and p not in scalars
                         for r in nodes if isinstance(r, ast.Return) and r.value is not None
                         for p in flow.reaching(r.value, frozenset()))
+    if qualname.endswith(".__init__"):
+        # a class FastAPI makes as a dependency (`Depends(Filters)`) of the request's
+        # parameters: one taking text gives the request's text to its object
+        defaults = _defaults(args)
+        text_returned = any(p not in scalars and _depended(defaults.get(p)) is None
+                            for p in params)
     guard, checks, returned = guards.of(nodes)
     # only a function returning some parameters and not others has any to tell
     unreturned: tuple[str, ...] = ()
@@ -1882,6 +1894,7 @@ class _LocalFlow:
                  annotated: Mapping[str, str] | None = None,
                  with_bound: Mapping[str, ast.expr] | None = None) -> None:
         self.scope = scope
+        self.qualified = partial(_qualified, scope=scope)  # (read for every call)
         self.with_bound = with_bound or {}  # see _with_bound
         self.annotated = annotated or {}  # parameters annotated with a class
         # local names annotated with a class (`session: ClientSession = app["http"]`)
@@ -1930,13 +1943,9 @@ class _LocalFlow:
         if isinstance(value, ast.Call) and self.resolve(value.func) in RESPONSES:
             return ReturnFact("const")
         if self.is_source(value):
-            names = {n.id for n in _walk(value) if isinstance(n, ast.Name)}
-            return ReturnFact("source", checked=tuple(sorted(
-                {p for test, holds in tests for p in self._passed(test, holds, names)})))
+            return ReturnFact("source", checked=self._checked(value, tests))
         raw, via = self._flow(value, frozenset())
-        names = {n.id for n in _walk(value) if isinstance(n, ast.Name)}
-        checked = tuple(sorted({p for test, holds in tests
-                                for p in self._passed(test, holds, names)})) if raw else ()
+        checked = self._checked(value, tests) if raw else ()
         elements = () if not isinstance(value, ast.Tuple) or any(
             isinstance(e, ast.Starred) for e in value.elts) else tuple(
             ElementFact(self.is_stored(e), self.callees(e), self.outer(e),
@@ -1944,6 +1953,12 @@ class _LocalFlow:
         return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)),
                           self.is_stored(value), elements, checked,
                           fixed_host=raw and self.fixed_host(value, frozenset()))
+
+    def _checked(self, value: ast.expr,
+                 tests: Sequence[tuple[ast.expr, bool]]) -> tuple[str, ...]:
+        """The predicates called on the value's names that pass where it is returned."""
+        names = {n.id for n in _walk(value) if isinstance(n, ast.Name)}
+        return tuple(sorted({p for test, holds in tests for p in self._passed(test, holds, names)}))
 
     def kept(self, value: ast.expr) -> ReturnFact:
         """The fact of a value kept on `g` or in the session (see _state): request data
@@ -1956,7 +1971,7 @@ class _LocalFlow:
         fact = self.fact(value)
         if fact.kind != "source":
             return fact
-        read = state_read(value, partial(_qualified, scope=self.scope), self.scope.keys)
+        read = state_read(value, self.qualified, self.scope.keys)
         return ReturnFact("flow", tuple(sorted({*self.outer(value), *([read] if read else [])})))
 
     def direct_source(self, node: ast.expr, seen: frozenset[str] = frozenset()) -> bool:
@@ -2585,11 +2600,11 @@ class _LocalFlow:
                 name = self.resolve(child.func)
                 if name is not None:
                     found.add(name)
-                read = state_read(child, partial(_qualified, scope=self.scope), self.scope.keys)
+                read = state_read(child, self.qualified, self.scope.keys)
                 if read:
                     found.add(read)
             elif isinstance(child, ast.Attribute | ast.Subscript) and (read := state_read(
-                    child, partial(_qualified, scope=self.scope), self.scope.keys)):
+                    child, self.qualified, self.scope.keys)):
                 found.add(read)
             elif isinstance(child, ast.Name) and child.id in self.assigned:
                 found.update(self._named("callees", child.id,
@@ -2775,27 +2790,48 @@ def _annotated_route_params(node: ast.FunctionDef | ast.AsyncFunctionDef, scope:
     if not _route_urls(node):
         return []
     args = node.args
-    params = (*args.args, *args.kwonlyargs)
-    defaults = dict(zip([a.arg for a in args.args][len(args.args) - len(args.defaults):],
-                        args.defaults, strict=True))
-    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
-                    if d is not None)
+    defaults = _defaults(args)
     out: list[tuple[str, str]] = []
-    for a in params:
+    for a in (*args.posonlyargs, *args.args, *args.kwonlyargs):
         callee = _dependency_of(a.annotation) or _depended(defaults.get(a.arg))
+        if isinstance(callee, ast.Constant):  # `Depends()`: of the annotation's class
+            callee = _dependency_class(a.annotation)
         if callee is not None:
-            out.append((a.arg, DEPENDS + _qualified(callee, scope)))
+            dependency = _qualified(callee, scope) or (
+                scope.names.class_of(callee) if scope.names else "")
+            out.append((a.arg, DEPENDS + dependency))
         elif cls := _annotation_class(a.annotation):
             out.append((a.arg, ANNOTATED_PARAM + cls))
     return out
+
+
+def _defaults(args: ast.arguments) -> dict[str, ast.expr]:
+    """Each parameter's default (the last positional parameters have the positional
+    defaults, positional-only ones too)."""
+    positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+    out = dict(zip(positional[len(positional) - len(args.defaults):], args.defaults,
+                   strict=True))
+    out.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True)
+               if d is not None)
+    return out
+
+
+def _dependency_class(annotation: ast.expr | None) -> ast.expr | None:
+    """The class a `Depends()` without a function makes: the annotation's (in
+    `Annotated[Class, Depends()]`, its first part)."""
+    if isinstance(annotation, ast.Subscript) \
+            and (_dotted(annotation.value) or "").rsplit(".", 1)[-1] == "Annotated" \
+            and isinstance(annotation.slice, ast.Tuple) and annotation.slice.elts:
+        annotation = annotation.slice.elts[0]
+    return unwrapped(annotation)
 
 
 _DEPENDENCY_MARKERS = frozenset({"Depends", "Security"})
 
 
 def _depended(node: ast.expr | None) -> ast.expr | None:
-    """The function of `Depends(f)` (or `Security(f)`); `Depends()` gives the annotation's
-    class, which no request fills: a constant."""
+    """The function (or class) of `Depends(f)` (or `Security(f)`); a constant for
+    `Depends()`, which makes the annotation's class (see `_dependency_class`)."""
     if isinstance(node, ast.Call) \
             and (_dotted(node.func) or "").rsplit(".", 1)[-1] in _DEPENDENCY_MARKERS:
         first = node.args[0] if node.args else next(

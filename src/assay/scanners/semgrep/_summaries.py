@@ -444,7 +444,8 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
         counts[name] += 1
     # the project functions returning request data, or what their parameters give: as
     # FastAPI dependencies, their parameters are the request's
-    returning = {f"{m.name}.{f.qualname}" for m, f in functions
+    # (a class, by its `__init__` taking text: `Depends(Filters)`, `Depends()`)
+    returning = {f"{m.name}.{f.qualname.removesuffix('.__init__')}" for m, f in functions
                  if kinds.get(f"{m.name}.{f.qualname}", (None,))[0] is SummaryKind.SOURCE
                  or f.text_returned}
     typed = _typed_params(every, returning)

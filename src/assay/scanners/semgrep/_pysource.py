@@ -428,7 +428,7 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
     scope = _Scope(name, aliases, _constants(tree), local, made, names, attributes,
                    attribute_made, methods, _module_unreturned(tree, every), texts,
                    {k: v for k, v in made_by.items() if "." not in k},
-                   constant_keys(constants), _returned_attributes(tree))
+                   constant_keys(constants), _returned_attributes(tree, every))
     functions: list[FunctionFacts] = []
     typed: list[tuple[str, str, str]] = []
     stores: list[tuple[str, str, str, int]] = []
@@ -469,7 +469,8 @@ def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> Modu
                                         or f.context or f.text_returned),
                       tuple(typed), _called(every, scope) | handed, maps, local_calls,
                       tuple(_decorator_routes(tree) + _registered_routes(every)),
-                      receivers(tree, names, by_class, made_by), _class_sources(tree, lines),
+                      receivers(tree, names, by_class, made_by, every),
+                      _class_sources(tree, lines),
                       tuple(stores),
                       _parser_factories(tree, scope, text),
                       tuple((n.name, bases) for n in tree.body if isinstance(n, ast.ClassDef)
@@ -488,14 +489,19 @@ def _alias_exports(found: Mapping[str, ast.expr], names: Names) -> tuple[tuple[s
                         if (ref := names.class_of(ast.Name(alias)))))
 
 
-def _returned_attributes(tree: ast.Module) -> dict[tuple[str, str], frozenset[str]]:
-    """(class, method) -> the attributes of `self` its return values read."""
+def _returned_attributes(tree: ast.Module, every: Sequence[ast.AST],
+                         ) -> dict[tuple[str, str], frozenset[str]]:
+    """(class, method) -> the attributes of `self` its return values read, for the
+    methods the module calls on `self`."""
+    on_self = {n.func.attr for n in every if isinstance(n, ast.Call)
+               and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+               and n.func.value.id == "self"}
     out: dict[tuple[str, str], frozenset[str]] = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
             continue
         for item in node.body:
-            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
+            if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and item.name in on_self:
                 found = frozenset(a for r in _own_nodes(item) if isinstance(r, ast.Return)
                                   and r.value is not None for a in _self_text(r.value))
                 if found:
@@ -525,6 +531,8 @@ def _nested_state(tree: ast.Module, every: Sequence[ast.AST],
              and not _is_view(n)} | {id(item) for n in tree.body
                                          if isinstance(n, ast.ClassDef) for item in n.body}
     qualified = partial(_qualified, scope=scope)
+    if not any(state_targets(every, qualified, scope.keys)):
+        return ()  # (most modules keep nothing: one pass over the module says so)
     return tuple(_in_view(n, s) for n in every
                  if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
                  and id(n) not in outer

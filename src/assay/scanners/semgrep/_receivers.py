@@ -22,7 +22,7 @@ is a project class is for the summaries to say (they know every module).
 from __future__ import annotations
 
 import ast
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 ATTRIBUTE = "attr"
@@ -257,7 +257,7 @@ def _made_by_every_return(node: ast.FunctionDef | ast.AsyncFunctionDef, names: N
 
 def receivers(tree: ast.Module, names: Names,
               attributes: Mapping[str, Mapping[str, str]] | None = None,
-              made: Mapping[str, str] | None = None,
+              made: Mapping[str, str] | None = None, every: Sequence[ast.AST] | None = None,
               ) -> tuple[tuple[str, str, str], ...]:
     """The module's typed receivers as the summaries take them (`attributes`: each
     class's `attribute_classes`, when already known): (ATTRIBUTE,
@@ -278,14 +278,16 @@ def receivers(tree: ast.Module, names: Names,
     out += sorted({(PARAMETER, name, ref) for name, node in functions
                    for ref in param_classes(node, names).values()})
     out += [(INSTANCE, name, ref) for name, ref in sorted(instances(tree, names).items())]
-    out += sorted({(APP_ITEM, key, ref) for key, ref in app_items(tree, names)})
+    out += sorted({(APP_ITEM, key, ref) for key, ref in app_items(
+        ast.walk(tree) if every is None else every, names)})
     return tuple(out)
 
 
-def app_items(tree: ast.Module, names: Names) -> Iterator[tuple[str, str]]:
+def app_items(nodes: Iterable[ast.AST], names: Names) -> Iterator[tuple[str, str]]:
     """(key, class) of each object an application keeps as an item (aiohttp's `app[
-    "fetcher"] = RemoteImageFetcher(session)`, read back as `request.app["fetcher"]`)."""
-    for node in ast.walk(tree):
+    "fetcher"] = RemoteImageFetcher(session)`, read back as `request.app["fetcher"]`),
+    among a module's `nodes`."""
+    for node in nodes:
         if not (isinstance(node, ast.Assign) and isinstance(node.value, ast.Call)):
             continue
         for target in node.targets:

@@ -2720,3 +2720,63 @@ def test_a_session_authenticated_view_exempt_from_csrf_is_reported(repo: GitRepo
     # are not
     found = _semgrep_found(repo, {"orders/views.py": CSRF_VIEWS})
     assert found == [("csrf-exempt-session-view", 7), ("csrf-exempt-session-view", 14)]
+
+
+CSRF_CLASSES = '''\
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class BulkApproveView(LoginRequiredMixin, PermissionRequiredMixin, View):
+    def post(self, request):
+        return HttpResponse(status=204)
+
+
+class ArchiveView(LoginRequiredMixin, View):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, *args, **kwargs):
+        return super().dispatch(*args, **kwargs)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class WebhookView(View):
+    def post(self, request):
+        return HttpResponse(status=204)
+'''
+
+CSRF_FLASK = '''\
+from flask import Flask
+from flask_login import login_required
+from flask_wtf.csrf import CSRFProtect
+
+app = Flask(__name__)
+csrf = CSRFProtect(app)
+
+
+@app.post("/posts/<int:post_id>/delete")
+@csrf.exempt
+@login_required
+def delete_post(post_id):
+    return "", 204
+
+
+@app.post("/hooks/mail")
+@csrf.exempt
+def mail_hook():
+    return "", 204
+'''
+
+
+def test_a_session_authenticated_class_view_exempt_from_csrf_is_reported(
+        repo: GitRepo) -> None:
+    # a class exempt by method_decorator with a login mixin (8), its dispatch exempt in
+    # a class with one (14); a webhook class without one (20) is not; Flask-WTF's
+    # exemption beside Flask-Login's login_required (9 of the Flask app) is reported,
+    # a hook without a login (16) is not
+    found = _semgrep_found(repo, {"orders/views.py": CSRF_CLASSES, "blog.py": CSRF_FLASK})
+    assert found == [("csrf-exempt-session-view", 8), ("csrf-exempt-session-view", 9),
+                     ("csrf-exempt-session-view", 14)]

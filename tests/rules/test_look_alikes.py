@@ -634,6 +634,24 @@ def f():
 def g():
     calm_reader().parse(request.files["doc"])
     return {}
+
+
+def read_closed(raw):
+    return etree.fromstring(raw, parser=closed_parser()).tag
+
+
+def read_open(raw):
+    return etree.fromstring(raw, parser=open_parser()).tag
+
+
+@app.route("/h", methods=["POST"])
+def h():
+    return {"n": read_closed(request.get_data())}
+
+
+@app.route("/i", methods=["POST"])
+def i():
+    return {"n": read_open(request.get_data())}
 '''
 
 
@@ -641,9 +659,10 @@ def test_a_parser_a_helper_makes_resolves_entities_as_the_helper_says(repo: GitR
     # SAX with external entities switched on in a helper (33), an lxml parser a helper
     # makes resolving them (43): XXE; the helper switching them off (38), or making an
     # lxml parser that does not resolve them (49, 54): none; a document parsed by the
-    # helper's reader itself (59), not by the calm one (65)
+    # helper's reader itself (59), not by the calm one (65); a helper parsing its
+    # argument with the open helper's parser (84), not with the closed one's (79)
     found = _semgrep_found(repo, {"app.py": FACTORIES})
-    assert [line for rule, line in found if rule == "xxe"] == [33, 43, 59]
+    assert [line for rule, line in found if rule == "xxe"] == [33, 43, 59, 84]
 
 
 OWN_BASE = '''\

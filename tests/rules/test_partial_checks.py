@@ -1,6 +1,7 @@
 """Checks that look like a guard but hold a part of the value only: a containment test
-of a path that `..` can still leave (joined, never normalized), and an allow-list of a
-file's extension rather than its name. Beside each, the check that holds."""
+of a path that `..` can still leave (joined, never normalized), an allow-list of a
+file's extension rather than its name, and a URL's scheme rather than its host. Beside
+each, the check that holds."""
 
 from __future__ import annotations
 
@@ -218,3 +219,148 @@ def test_a_common_path_compared_with_the_root_holds_a_resolved_path(repo: GitRep
     # (30 quiet); of a path only joined, `..` still leaves (35)
     found = _semgrep_found(repo, {"app.py": COMMON_PATH})
     assert found == [("path-traversal", 35)]
+
+
+FETCHING = '''\
+from urllib.parse import urlparse
+from urllib.request import urlopen
+
+ALLOWED_HOSTS = {"images.example.com", "cdn.example.com"}
+
+
+def fetch_any_web_url(url):
+    if urlparse(url).scheme not in ("http", "https"):
+        raise ValueError("only web URLs")
+    return urlopen(url, timeout=5).read()
+
+
+def fetch_allowed(url):
+    parsed = urlparse(url)
+    if parsed.scheme != "https" or parsed.hostname not in ALLOWED_HOSTS:
+        raise ValueError("host not allowed")
+    return urlopen(url, timeout=5).read()
+'''
+
+FETCH_VIEWS = '''\
+from flask import Flask, request
+
+from app.fetching import fetch_allowed, fetch_any_web_url
+
+app = Flask(__name__)
+
+
+@app.post("/preview")
+def preview():
+    return fetch_any_web_url(request.form["url"])
+
+
+@app.post("/thumbnail")
+def thumbnail():
+    return fetch_allowed(request.form["url"])
+'''
+
+
+def test_a_check_of_the_scheme_alone_holds_no_host(repo: GitRepo) -> None:
+    # http://169.254.169.254/ passes a scheme check (10); a host allow-list holds (15)
+    found = _semgrep_found(repo, {"app/__init__.py": "", "app/fetching.py": FETCHING,
+                                  "app/views.py": FETCH_VIEWS})
+    assert found == [("ssrf", 10)]
+
+
+WEBHOOKS = '''\
+from urllib.parse import urlparse
+
+import requests
+from flask import Flask, request
+
+app = Flask(__name__)
+TRUSTED_DOMAIN = "hooks.slack.com"
+TRUSTED_HOSTS = {"hooks.slack.com"}
+
+
+def is_trusted_webhook(url):
+    return url.startswith("https://") and TRUSTED_DOMAIN in url
+
+
+def is_trusted_host(url):
+    parsed = urlparse(url)
+    return parsed.scheme == "https" and parsed.hostname in TRUSTED_HOSTS
+
+
+@app.post("/webhooks/test")
+def test_webhook():
+    url = request.form["url"]
+    if not is_trusted_webhook(url):
+        return {"error": "unsupported"}, 400
+    return {"status": requests.post(url, json={}, timeout=5).status_code}
+
+
+@app.post("/webhooks/send")
+def send_webhook():
+    url = request.form["url"]
+    if not is_trusted_host(url):
+        return {"error": "unsupported"}, 400
+    return {"status": requests.post(url, json={}, timeout=5).status_code}
+'''
+
+
+def test_a_validator_finding_text_in_a_url_holds_no_host(repo: GitRepo) -> None:
+    # `https://evil.example/?hooks.slack.com` passes a prefix and a substring test
+    # (25); a parsed host in an allow-list holds (32)
+    found = _semgrep_found(repo, {"app.py": WEBHOOKS})
+    assert found == [("ssrf", 25)]
+
+
+LOOKUPS = '''\
+import re
+import subprocess
+
+from flask import Flask, request
+
+app = Flask(__name__)
+DOMAIN_RE = re.compile(r"[a-z0-9][a-z0-9.-]*\\\\.[a-z]{2,}")
+FULL_DOMAIN_RE = re.compile(r"^[a-z0-9][a-z0-9.-]*\\\\.[a-z]{2,}$")
+
+
+def validate_domain(domain):
+    return DOMAIN_RE.match(domain) is not None
+
+
+def validate_full_domain(domain):
+    return FULL_DOMAIN_RE.match(domain) is not None
+
+
+def valid_name(name):
+    return re.search(r"^(www|mail)|[a-z]+$", name) is not None
+
+
+@app.get("/dig")
+def dig():
+    domain = request.args["domain"]
+    if not validate_domain(domain):
+        return {"error": "bad domain"}, 400
+    return {"out": subprocess.check_output("dig +short %s" % domain, shell=True).decode()}
+
+
+@app.get("/host")
+def host():
+    domain = request.args["domain"]
+    if not validate_full_domain(domain):
+        return {"error": "bad domain"}, 400
+    return {"out": subprocess.check_output("host %s" % domain, shell=True).decode()}
+
+
+@app.get("/whois")
+def whois():
+    name = request.args["name"]
+    if not valid_name(name):
+        return {"error": "bad name"}, 400
+    return {"out": subprocess.check_output("whois %s" % name, shell=True).decode()}
+'''
+
+
+def test_a_validator_matching_the_start_of_a_value_holds_the_rest_not(repo: GitRepo) -> None:
+    # `example.com; reboot` starts with a domain (28), and a branch anchored at one end
+    # only passes it too (44); a pattern anchored at both ends holds (36)
+    found = _semgrep_found(repo, {"app.py": LOOKUPS})
+    assert found == [("command-injection", 28), ("command-injection", 44)]

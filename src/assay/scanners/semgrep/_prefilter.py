@@ -33,7 +33,12 @@ _REQUEST_ATTRS = (
     "|content|view_args|environ|full_path|base_url|url_root|host|host_url|referrer"
     "|user_agent|authorization|access_route|mimetype_params|get_full_path"
     "|get_full_path_info|get_host|build_absolute_uri|get_json|get_data|post|text|read"
-    "|readline|readlines|get_signed_cookie|multipart")
+    "|readline|readlines|get_signed_cookie|multipart|forms|params|matchdict|json_body"
+    "|get_cookie|media|get_media|get_param|get_param_as_list|get_header|bounded_stream"
+    "|uri|relative_uri|forwarded_uri|get_cookie_values")
+# Falcon's responders: `def on_get(self, req, resp, ...)`
+_RESPONDERS = tuple(f"on_{verb}" for verb in ("get", "post", "put", "patch", "delete", "head",
+                                              "options"))
 _ROUTE_VERBS = ("route", "get", "post", "put", "patch", "delete", "api_route")
 # (names one of which the file must contain, the expression it must then match)
 SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
@@ -48,8 +53,10 @@ SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
                 "get_body_argument", "get_body_arguments", "get_cookie"}), ""),
     (frozenset(_ROUTE_VERBS),
      rf"^[ \t]*@[\w.]+\.(?:{'|'.join(_ROUTE_VERBS)})\b"),
+    (frozenset(_RESPONDERS), r"\bdef\s+on_[a-z]+\w*\s*\(\s*self\s*,\s*\w+\s*,\s*\w+"),
 )
 _KEY = re.compile(r"\[\s*[\"']([A-Za-z_][\w-]*)[\"']\s*\]")
+_ENTRY = re.compile(r"\{\.\.\.,\s*[\"']([A-Za-z_][\w-]*)[\"']\s*:")
 _HEAD = re.compile(r"((?:[$\w]+\.)*[$\w]+)\s*[(\[]")
 _ALTERNATION = re.compile(r"^\^?\(?([\w|]+)\)?\$?$")
 _GENERIC = frozenset(keyword.kwlist) | {"self", "print", "True", "False", "None"}
@@ -132,8 +139,8 @@ def _pattern_tokens(pattern: str, regexes: Mapping[str, set[str]]) -> set[str] |
     imported = _IMPORT.match(pattern)  # `import ldap3 ...` inside: the module's name
     if imported:
         return {_word(imported.group(1))}
-    key = _KEY.search(pattern)  # $RESP["Location"] = ...: the key is in the code
-    if key:
+    key = _KEY.search(pattern) or _ENTRY.search(pattern)
+    if key:  # $RESP["Location"] = ..., headers={"Location": ...}: the key is in the code
         return {_word(key.group(1))}
     for head in _HEAD.findall(pattern):
         parts = head.split(".")

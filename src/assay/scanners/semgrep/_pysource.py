@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from assay.normalize.constant_args import module_assignments, module_constants
+from assay.scanners.semgrep._bound import with_bound
 from assay.scanners.semgrep._parsers import parser_factory
 from assay.scanners.semgrep._receivers import (
     Names,
@@ -60,9 +61,15 @@ REQUEST_ATTRS = frozenset({
     "query_string", "match_info", "query", "get_full_path", "get_host", "get_json",
     "get_data", "build_absolute_uri", "stream", "rel_url", "url", "content",
     "get_full_path_info", "post", "text", "read", "readline", "readlines",
-    "get_signed_cookie", "multipart",
+    "get_signed_cookie", "multipart", "forms", "params", "matchdict", "json_body", "get_cookie",
+    "media", "get_media", "get_param", "get_param_as_list", "get_header", "bounded_stream",
 })
 DJANGO_ATTRS = frozenset({"GET", "POST", "COOKIES", "META", "FILES"})
+# a Tornado handler's methods reading the request's arguments (`self.get_argument("q")`)
+TORNADO_ARGUMENTS = frozenset({
+    "get_argument", "get_arguments", "get_query_argument", "get_query_arguments",
+    "get_body_argument", "get_body_arguments", "get_cookie",
+})
 _BUILTINS = frozenset(dir(builtins))
 # What a name's fact reads as while it is being computed (breaks assignment cycles).
 _PENDING: dict[str, Any] = {"reach": set(), "flow": (False, set()), "const": True,
@@ -115,6 +122,7 @@ _HTTP_CLIENTS = frozenset({"requests.Session", "requests.session", "httpx.Client
                            "httpx.AsyncClient", "aiohttp.ClientSession", "urllib3.PoolManager"})
 _ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete", "api_route"})
 _TYPED = re.compile(r"<(?:int|float|uuid):(\w+)>")
+_BOTTLE_TYPED = re.compile(r"<(\w+):(?:int|float)>")  # Bottle writes the filter after
 # FastAPI/Starlette path parameters: `{name}` and `{name:str}` are one URL segment (cannot
 # hold `/`), `{name:int}` and the like a value; `{name:path}` (or an aiohttp regex) neither
 _BRACED = re.compile(r"\{(\w+)(?::(int|float|uuid|str))?\}")
@@ -403,6 +411,7 @@ def read_module(path: str, name: str, text: str) -> ModuleInfo | None:
 
 def module_facts(path: str, name: str, tree: ast.Module, text: str = "") -> ModuleInfo:
     """The facts of one parsed module (`text`, its source, gives functions their code)."""
+    tree = with_bound(tree)
     local = frozenset(n.name for n in tree.body
                       if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))
     every = list(_walk(tree))
@@ -832,9 +841,10 @@ def route_param_kinds(router: str, url: str) -> dict[str, str]:
     """The parameters one route gives its view, each with its kind ("" for one that may
     hold `/` or `..`)."""
     found: dict[str, str] = {}
-    if router == DECORATOR_ROUTE:  # Flask's converters, FastAPI/Starlette's braces
+    if router == DECORATOR_ROUTE:  # Flask's and Bottle's converters, FastAPI's braces
         found.update((name, "") for _, name in _DJANGO_PARAM.findall(url))
         found.update((name, VALUE_PARAM) for name in _TYPED.findall(url))
+        found.update((name, VALUE_PARAM) for name in _BOTTLE_TYPED.findall(url))
         found.update((name, "") for name, _ in _AIOHTTP_PARAM.findall(url))
         found.update((name, SEGMENT_PARAM if conv in ("", "str") else VALUE_PARAM)
                      for name, conv in _BRACED.findall(url))
@@ -960,7 +970,18 @@ def _constants(tree: ast.Module) -> set[str]:
     # a table made of another (`COMPILED = {k: compile(v, k, "eval") for k, v in
     # FORMULAS.items()}`): what it holds the module made from constants
     literal |= {name for name, value in derived if _of_constants(value, literal | code)}
-    return {n for n in literal if counts[n] == 1}
+    return {n for n in literal if counts[n] == 1} - _set_on_instances(tree)
+
+
+def _set_on_instances(tree: ast.Module) -> set[str]:
+    """`Class.name` for each attribute a method of a class sets on `self`: the class's
+    value of it is a default an instance may replace (`self.sql = sql`)."""
+    return {f"{node.name}.{target.attr}" for node in tree.body if isinstance(node, ast.ClassDef)
+            for item in ast.walk(node)
+            if isinstance(item, ast.Assign | ast.AugAssign | ast.AnnAssign)
+            for target in (item.targets if isinstance(item, ast.Assign) else [item.target])
+            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
+            and target.value.id == "self"}
 
 
 def _of_constants(value: ast.expr, known: set[str] | frozenset[str]) -> bool:
@@ -1074,9 +1095,14 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         on = _methods_on_names(nodes)
         calls = tuple(replace(c, receiver_methods=on.get(c.receiver, ())) if c.method
                       else c for c in calls)
-    if any(isinstance(n, ast.Yield | ast.YieldFrom) for n in nodes):
-        return FunctionFacts(qualname, len(params), (), tuple(params), calls, keeps=keeps,
-                             state=state)
+    yielded = _yielded(nodes)
+    if yielded:
+        # a generator's caller gets what it yields: its flows, nothing of its checks
+        returns = tuple(fact for r in yielded for fact in flow.facts(r.value, ()))
+        text_returned = any(p in params for r in yielded if r.value is not None
+                            for p in flow.reaching(r.value, frozenset()))
+        return FunctionFacts(qualname, len(params), returns, tuple(params), calls,
+                             text_returned=text_returned, keeps=keeps, state=state)
     tests = _return_tests(node.body)
     returns = tuple(_checked_before(fact, r, flow, node.body, written)
                     for r in nodes if isinstance(r, ast.Return)
@@ -1111,6 +1137,15 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                          text_returned, keeps, state)
 
 
+def _yielded(nodes: Sequence[ast.AST]) -> list[ast.Return]:
+    """A generator's yields as the returns of what iterating it gives (`yield from
+    parts(x)` gives the elements of `parts(x)`; a bare `yield`, None); no return for a
+    function that yields nothing."""
+    found = [n for n in nodes if isinstance(n, ast.Yield | ast.YieldFrom)]
+    return [ast.copy_location(ast.Return(value=n.value if n.value is not None
+                                         else ast.Constant(None)), n) for n in found]
+
+
 KIND_CHECK = "kind:"
 """The prefix of ReturnFact.checked for a check the function makes inline (`if
 os.path.commonpath([candidate, ROOT]) != ROOT: raise Http404`): its kind follows."""
@@ -1128,6 +1163,26 @@ def _checked_before(fact: ReturnFact, returned: ast.Return, flow: _LocalFlow,
     extra = {KIND_CHECK + c if ":" not in c else c.partition(":")[2] for c in found
              if ":" not in c or c.startswith("predicate:")}
     return replace(fact, checked=tuple(sorted({*fact.checked, *extra}))) if extra else fact
+
+
+def _top_alternation(text: str) -> bool:
+    """Whether a regular expression has a `|` outside any group (`^a|b$` anchors each
+    branch at one end only)."""
+    depth, escaped, in_class = 0, False, False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+        elif char == "|" and depth == 0:
+            return True
+    return False
 
 
 def _dict_items(value: ast.expr | None) -> Iterator[tuple[str, ast.expr]]:
@@ -1191,7 +1246,6 @@ _CONTAINMENT = frozenset({"is_relative_to", "startswith", "commonpath"})
 # what makes a path its own: `..` resolved (os.path.join keeps it; `startswith`,
 # `is_relative_to` and `commonpath` compare the text as it is)
 _NORMALIZING = frozenset({"realpath", "abspath", "normpath", "resolve"})
-_URL_PARTS = frozenset({"netloc", "hostname", "scheme", "host", "port"})
 _HOST_PARTS = frozenset({"netloc", "hostname", "host"})
 # what an `ipaddress` address says of itself: a check of where a resolved host points
 _ADDRESS_PARTS = frozenset({"is_global", "is_private", "is_loopback", "is_link_local",
@@ -1402,7 +1456,7 @@ class _Guards:
                 and isinstance(test.comparators[0], ast.Constant) \
                 and test.comparators[0].value is None:
             return self.check(test.left)  # `PATTERN.fullmatch(value) is not None`
-        if isinstance(test, ast.Attribute) and test.attr in _URL_PARTS and self.mentions(test):
+        if isinstance(test, ast.Attribute) and test.attr in _HOST_PARTS and self.mentions(test):
             return "url"  # `not urlparse(target).netloc`: no host of its own
         if isinstance(test, ast.Attribute) and test.attr in _ADDRESS_PARTS \
                 and self.mentions(test):
@@ -1418,15 +1472,22 @@ class _Guards:
                 and parents.attr == "parents" and self.mentions(parents):
             # `base not in target.parents` of a resolved target
             return "contain" if self._normal(parents.value, frozenset()) else None
-        if isinstance(test, ast.Compare) and self.mentions(test.left):
-            if any(isinstance(n, ast.Attribute) and n.attr in _URL_PARTS
-                   for n in _walk(test.left)) or self._host_of(test.left):
-                return "url"  # `urlparse(url).hostname not in HOSTS`, through a name too
-            if (all(isinstance(op, ast.In | ast.NotIn) for op in test.ops)
-                    and all(self.flow.is_const(c) for c in test.comparators)):
-                # `splitext(name)[1] in ALLOWED` allows a kind of file, not a name:
-                # a check of a part, which no rule takes to clear the value
-                return "allow" if self._whole(test.left, frozenset()) else PART_CHECK
+        if isinstance(test, ast.Compare) and any(
+                self.mentions(side) and self._host_of(side)
+                for side in (test.left, *test.comparators)):
+            # `urlparse(url).hostname not in HOSTS` (through a name too), `ours.netloc ==
+            # urlparse(target).netloc`
+            return "url"
+        if isinstance(test, ast.Compare) and not self.mentions(test.left) \
+                and all(isinstance(op, ast.In | ast.NotIn) for op in test.ops) \
+                and any(self.mentions(c) for c in test.comparators):
+            return PART_CHECK  # `TRUSTED_DOMAIN in url`: text somewhere in the value
+        if isinstance(test, ast.Compare) and self.mentions(test.left) \
+                and all(isinstance(op, ast.In | ast.NotIn) for op in test.ops) \
+                and all(self.flow.is_const(c) for c in test.comparators):
+            # `splitext(name)[1] in ALLOWED` allows a kind of file, not a name: a check
+            # of a part, which no rule takes to clear the value
+            return "allow" if self._whole(test.left, frozenset()) else PART_CHECK
         if isinstance(test, ast.Call) and isinstance(test.func, ast.Attribute | ast.Name):
             name = test.func.attr if isinstance(test.func, ast.Attribute) else test.func.id
             if not self.mentions(test):
@@ -1435,6 +1496,8 @@ class _Guards:
                 return "contain" if self._normalized(test) else None
             if name in _REGEX:
                 return "regex"
+            if name in ("match", "search"):
+                return self._regex_check(test, name)
             if name == "url_has_allowed_host_and_scheme":
                 return "url"
             if name == "compare_digest":
@@ -1445,6 +1508,26 @@ class _Guards:
                             for n in _walk(test.args[0].elt)):
                 return "url"  # every address the host resolves to is public
         return None
+
+    def _regex_check(self, test: ast.Call, name: str) -> str | None:
+        """`re.match`/`re.search` (or a compiled pattern's) of a pattern the code spells:
+        a full match when it is anchored at both ends, else a check of a part (a value
+        that starts with a domain name may go on with `; reboot`)."""
+        func = test.func
+        pattern: ast.expr | None = None
+        if isinstance(func, ast.Attribute) and _dotted(func.value) == "re" and test.args:
+            pattern = test.args[0]
+        elif isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            made = self.flow.scope.made.get(func.value.id)
+            if made is not None and _dotted(made.func) in ("re.compile", "compile") \
+                    and made.args:
+                pattern = made.args[0]
+        if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
+            return None
+        text = pattern.value
+        start = name == "match" or text.startswith(("^", "\\A"))
+        end = text.endswith("\\Z") or (text.endswith("$") and not text.endswith("\\$"))
+        return "regex" if start and end and not _top_alternation(text) else PART_CHECK
 
     def _normalized(self, test: ast.Call) -> bool:
         """Whether the path a containment test compares is normalized: what it checks
@@ -2504,7 +2587,12 @@ class _LocalFlow:
                 self.is_const(a, seen) for a in node.args[1:])
         if isinstance(node, ast.IfExp):
             return self.is_const(node.body, seen) and self.is_const(node.orelse, seen)
-        return False
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+            return self.is_const(node.left, seen) and self.is_const(node.right, seen)
+        if isinstance(node, ast.JoinedStr):
+            return all(self.is_const(v.value if isinstance(v, ast.FormattedValue) else v, seen)
+                       for v in node.values)
+        return isinstance(node, ast.Attribute) and self.constant_table(node)
 
     def _constant_container(self, node: ast.expr, seen: frozenset[str]) -> bool:
         """A name holding a constant, or a class's constant table (`cls.SORT_COLUMNS`)."""
@@ -2595,6 +2683,8 @@ class _LocalFlow:
         if self.scope.aliases.get(head, head) + base[len(head):] == FLASK_REQUEST:
             return node.attr in FLASK_ATTRS
         if node.attr in DJANGO_ATTRS or (base == "self" and node.attr == "kwargs" and self.view):
+            return True
+        if base == "self" and node.attr in TORNADO_ARGUMENTS:
             return True
         last = base.rsplit(".", 1)[-1]
         return last in REQUEST_NAMES and node.attr in REQUEST_ATTRS

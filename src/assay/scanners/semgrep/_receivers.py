@@ -132,6 +132,11 @@ def attribute_classes(node: ast.ClassDef, names: Names) -> dict[str, str]:
     for item in node.body:
         if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
             found.setdefault(item.target.id, set()).add(names.class_of(item.annotation))
+        elif isinstance(item, ast.Assign) and isinstance(item.value, ast.Call):
+            # an object the class itself holds (`runner = PingRunner()`)
+            for target in item.targets:
+                if isinstance(target, ast.Name):
+                    found.setdefault(target.id, set()).add(names.class_of(item.value.func))
         elif isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef) and _is_property(item):
             found.setdefault(item.name, set()).add(names.class_of(item.returns))
         elif isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):

@@ -47,6 +47,7 @@ from assay.scanners.semgrep._sinks import (
     find_wrappers,
     signatures,
     trusted_checks,
+    with_closed_factories,
 )
 from assay.scanners.semgrep._state import keeper_propagators, state_sources
 from assay.scanners.semgrep._summaries import (
@@ -55,6 +56,7 @@ from assay.scanners.semgrep._summaries import (
     FunctionSummary,
     Summaries,
     SummaryKind,
+    signature_head,
 )
 from assay.scanners.semgrep._template_flow import CONTEXT_CALLS, STORED_SOURCES
 
@@ -139,6 +141,8 @@ def call_alternatives(dotted: str, is_method: bool, summaries: Summaries,
         defs = [f"{kind}def {name}(...):\n    ..." for kind in ("", "async ")]
     elif _usable_as_pattern(source):
         defs = [source]
+    elif (head := signature_head(source)) and summaries.unique_head(name, head):
+        defs = [head]  # code that cannot serve as a pattern (`$1` in SQL): its `def` line
     else:
         return alternatives
     defined = [{"pattern-inside": f"{d}\n...\n"} for d in defs]
@@ -156,7 +160,8 @@ def _class_of(dotted: str) -> str:
 def _typed_receivers(klass: str, summaries: Summaries) -> list[tuple[str, str, str]]:
     """How the code names objects of the class `klass` (qualified; see _receivers):
     (FACTORY, a form of a factory's name, its definition as a pattern when only the
-    file defining it can call it by that form), (ATTRIBUTE, `Owner.attr`, "") and
+    file defining it can call it by that form), (ATTRIBUTE, `Owner.attr`, the owner's
+    code when its name is not unique) and
     (INSTANCE, `module.name`, "") for a module's shared object."""
     out: list[tuple[str, str, str]] = []
     short = klass.rsplit(".", 1)[-1]
@@ -164,8 +169,15 @@ def _typed_receivers(klass: str, summaries: Summaries) -> list[tuple[str, str, s
         if of != klass:
             continue
         if kind == ATTRIBUTE:
-            if all(map(is_dotted_name, name.rsplit(".", 1))):
-                out.append((ATTRIBUTE, name, ""))
+            # inside the owner class, by its name; one whose name another module's class
+            # has too (whose attribute may be of another class), by its code
+            owner, attr = name.rsplit(".", 1)
+            short_owner = owner.rsplit(".", 1)[-1]
+            code = summaries.class_source(owner)
+            if is_dotted_name(short_owner) and is_dotted_name(attr) and (
+                    summaries.defined(f"class:{short_owner}") <= 1 or _usable_as_pattern(code)):
+                out.append((ATTRIBUTE, f"{short_owner}.{attr}",
+                            code if summaries.defined(f"class:{short_owner}") > 1 else ""))
             continue
         if kind == INSTANCE:
             if is_dotted_name(name):
@@ -225,8 +237,9 @@ def _receiver_alternatives(name: str, args: str, classes: Sequence[str],
             continue
         if kind == ATTRIBUTE:
             owner, attr = form.rsplit(".", 1)
-            inside = [{"pattern-inside": f"class {owner}:\n    ...\n"},
-                      {"pattern-inside": f"class {owner}(...):\n    ...\n"}]
+            inside = [{"pattern-inside": f"{definition}\n"}] if definition else [
+                {"pattern-inside": f"class {owner}:\n    ...\n"},
+                {"pattern-inside": f"class {owner}(...):\n    ...\n"}]
             out.append({"patterns": [{"pattern-either": inside},
                                      {"pattern": f"self.{attr}.{name}({args})"}]})
             continue
@@ -879,8 +892,10 @@ def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrappe
     def by_name(name: str) -> bool:  # as callee_forms matches a method on any object
         return summaries.defined(name) == 1 and name not in COMMON_NAMES
 
-    return find_wrappers(str(rule["id"]), signatures(rule), summaries.call_index, usable,
-                         by_name, _carrier(rule, summaries))
+    closed = [name for name, kind in summaries.parser_factories if kind == CLOSED]
+    return find_wrappers(str(rule["id"]), [with_closed_factories(s, closed)
+                                           for s in signatures(rule)],
+                         summaries.call_index, usable, by_name, _carrier(rule, summaries))
 
 
 # calls whose result is a number, a truth value or a digest: nothing of the argument's

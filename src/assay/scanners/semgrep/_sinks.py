@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from assay.scanners.semgrep._parsers import LXML_PARSER
 from assay.scanners.semgrep._pysource import RECEIVER, RECEIVER_SINKS, SPREAD, ParamCall
 from assay.scanners.semgrep._summaries import CallIndex, FunctionCalls
 
@@ -143,12 +144,24 @@ class SinkSignature:
 
 
 def _made_so(call: ParamCall, rule: tuple[str, str, str, str]) -> bool:
-    """Whether an argument of `call` is a local name made as `rule` excludes. Any
-    argument: the signature read off one pattern also matches calls that pass the
-    object otherwise (by keyword rather than by position)."""
+    """Whether an argument of `call` is a local name made as `rule` excludes (a rule
+    without a keyword: made by its callee at all). Any argument: the signature read off
+    one pattern also matches calls that pass the object otherwise (by keyword rather
+    than by position)."""
     _, callee, keyword, literal = rule
-    return any(made == callee and _same_literal(dict(keywords).get(keyword, ""), literal)
+    return any(made == callee and (not keyword or _same_literal(dict(keywords).get(keyword, ""),
+                                                                literal))
                for _, made, keywords in call.made)
+
+
+def with_closed_factories(sink: SinkSignature, closed: list[str]) -> SinkSignature:
+    """The signature with a parser of each project factory that makes its lxml parser
+    not to resolve entities (see _parsers) excluded as the rule excludes such a parser
+    made in place."""
+    extra = tuple((argument, factory, "", "") for argument, callee, keyword, literal
+                  in sink.not_made if callee == LXML_PARSER and keyword == "resolve_entities"
+                  and literal == "False" for factory in closed)
+    return replace(sink, not_made=sink.not_made + extra) if extra else sink
 
 
 def _same_literal(left: str, right: str) -> bool:

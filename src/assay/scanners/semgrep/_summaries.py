@@ -55,7 +55,7 @@ from assay.scanners.semgrep._pysource import (
     module_names,
     route_param_kinds,
 )
-from assay.scanners.semgrep._receivers import FACTORY, INSTANCE
+from assay.scanners.semgrep._receivers import ATTRIBUTE, FACTORY, INSTANCE
 
 MAX_ROUNDS = 50  # helper chains deeper than this are not followed
 CHECKED = "checked:"
@@ -215,6 +215,24 @@ class CallIndex:
         return found
 
 
+def signature_head(source: str) -> str:
+    """A function's `def` line (all its lines, up to the colon before its body) and `...`
+    for the body, as a pattern of the function; '' when it cannot serve as one."""
+    lines = source.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.lstrip().startswith(
+        ("def ", "async def "))), None)
+    if start is None:
+        return ""
+    end = next((i for i in range(start, len(lines)) if lines[i].rstrip().endswith(":")
+                and not lines[i].lstrip().startswith("#")), None)
+    if end is None:
+        return ""
+    head = "\n".join(lines[start:end + 1])
+    if "$" in head or "..." in head or "#" in head:
+        return ""
+    return f"{head}\n    ..."
+
+
 @dataclass(frozen=True)
 class Summaries:
     """The summaries of one snapshot, in a stable order."""
@@ -277,6 +295,20 @@ class Summaries:
         bare = Counter(alias.rsplit(".", 1)[-1] for alias, _ in self.exports)
         return found + [short for alias in found if bare[short := alias.rsplit(".", 1)[-1]] == 1
                         and not self.defined(f"class:{short}") and not self.defined(short)]
+
+    def unique_head(self, name: str, head: str) -> bool:
+        """Whether one module-level function called `name` only begins with `head` (its
+        `def` line: see signature_head)."""
+        return self._heads.get((name, head), 0) == 1
+
+    @functools.cached_property
+    def _heads(self) -> dict[tuple[str, str], int]:
+        seen = {(f.module, f.qualname): f.source for f in self.functions
+                if "." not in f.qualname and f.source}
+        seen.update(((f.module, f.qualname), f.source) for f in self.calls
+                    if "." not in f.qualname and f.source)
+        return dict(Counter((qualname, signature_head(source))
+                            for (_, qualname), source in seen.items()))
 
     def class_source(self, dotted: str) -> str:
         """The code of the class `dotted` when its name is not unique ('' otherwise)."""
@@ -468,7 +500,8 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                   for m, f in functions
                   if 0 < len(left[f"{m.name}.{f.qualname}"]) < len(f.param_names)
                   and f.qualname.rsplit(".", 1)[-1] in called]
-    receivers = {(kind, f"{m.name}.{name}" if kind in (FACTORY, INSTANCE) else name, of)
+    receivers = {(kind, f"{m.name}.{name}" if kind in (FACTORY, INSTANCE, ATTRIBUTE) else name,
+                  of)
                  for m in modules for kind, name, of in m.receivers if of in classes}
     return Summaries(tuple(sorted(summaries)), tuple(sorted(typed, key=repr)),
                      tuple(sorted(counts.items())), tuple(sorted(calls, key=repr)), tuple(maps),

@@ -1,0 +1,62 @@
+"""Text built of constants only is a constant: a class's constant attribute read through
+`self`, joined with literals by `+`, `%` or an f-string. A query object returning `(sql,
+params)` from such text and the caller's value gives the caller a constant statement and
+bound parameters. Beside it, an attribute the instance replaces with its argument, which
+is no constant however the class spells its default."""
+
+from __future__ import annotations
+
+from tests.helpers import GitRepo
+from tests.rules.test_frameworks import _semgrep_found
+
+QUERIES = '''\
+class SupplierQuery:
+    base_sql = "SELECT p.* FROM product p JOIN supplier s ON s.id = p.supplier_id"
+
+    def __init__(self, supplier):
+        self.supplier = supplier
+
+    def sql_and_params(self):
+        if not self.supplier:
+            return self.base_sql + " ORDER BY p.name", []
+        return f"{self.base_sql} WHERE s.name = %s ORDER BY p.name", [self.supplier]
+
+
+class ColumnQuery:
+    column = "name"
+
+    def __init__(self, column):
+        self.column = column
+
+    def sql_and_params(self):
+        return "SELECT * FROM product ORDER BY " + self.column, []
+'''
+
+VIEWS = '''\
+from django.db import connection
+from django.http import JsonResponse
+
+from shop.queries import ColumnQuery, SupplierQuery
+
+
+def by_supplier(request):
+    sql, params = SupplierQuery(request.GET.get("supplier", "")).sql_and_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return JsonResponse({"rows": cursor.fetchall()})
+
+
+def by_column(request):
+    sql, params = ColumnQuery(request.GET.get("sort", "name")).sql_and_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return JsonResponse({"rows": cursor.fetchall()})
+'''
+
+
+def test_a_statement_of_class_constants_is_constant(repo: GitRepo) -> None:
+    # the supplier's statement is constant text (10); the column the instance replaces
+    # its class's default with is the request's (17)
+    found = _semgrep_found(repo, {"shop/__init__.py": "", "shop/queries.py": QUERIES,
+                                  "shop/views.py": VIEWS})
+    assert found == [("sqli", 17)]

@@ -1,0 +1,88 @@
+"""Generators: what a generator yields is what its caller iterates over, so a helper that
+yields the request's text is a source, one that yields escaped text cleans it, and one
+that yields constants gives nothing. Beside each, a look-alike that is not."""
+
+from __future__ import annotations
+
+from tests.helpers import GitRepo
+from tests.rules.test_frameworks import _semgrep_found
+
+HANDLERS = '''\
+import sqlite3
+
+import tornado.web
+
+
+class ReportHandler(tornado.web.RequestHandler):
+    FIELDS = ("status", "owner")
+
+    def _clauses(self):
+        for field in self.FIELDS:
+            value = self.get_argument(field, None)
+            if value:
+                yield f"{field} = '{value}'"
+
+    def _placeholders(self):
+        for field in self.FIELDS:
+            if self.get_argument(field, None):
+                yield f"{field} = ?"
+
+    def get(self):
+        db = sqlite3.connect("reports.db")
+        where = " AND ".join(self._clauses()) or "1 = 1"
+        rows = db.execute("SELECT * FROM reports WHERE " + where).fetchall()
+        self.write({"rows": rows})
+
+    def post(self):
+        db = sqlite3.connect("reports.db")
+        where = " AND ".join(self._placeholders()) or "1 = 1"
+        values = [self.get_argument(f) for f in self.FIELDS if self.get_argument(f, None)]
+        rows = db.execute("SELECT * FROM reports WHERE " + where, values).fetchall()
+        self.write({"rows": rows})
+'''
+
+ESCAPING = '''\
+import html
+
+
+def escaped_items(items):
+    for item in items:
+        yield "<li>" + html.escape(item) + "</li>"
+
+
+def raw_items(items):
+    for item in items:
+        yield "<li>" + item + "</li>"
+'''
+
+VIEWS = '''\
+from flask import Flask, request
+
+from app.markup import escaped_items, raw_items
+
+app = Flask(__name__)
+
+
+@app.get("/tags")
+def tags():
+    return "<ul>" + "".join(escaped_items(request.args.getlist("tag"))) + "</ul>"
+
+
+@app.get("/labels")
+def labels():
+    return "<ul>" + "".join(raw_items(request.args.getlist("label"))) + "</ul>"
+'''
+
+
+def test_a_generator_yielding_request_text_is_a_source(repo: GitRepo) -> None:
+    # clauses of the request's text (23) reported; clauses of placeholders (30) not,
+    # nor the rows Tornado writes as JSON (31)
+    found = _semgrep_found(repo, {"handlers.py": HANDLERS})
+    assert found == [("sqli", 23)]
+
+
+def test_a_generator_yielding_escaped_text_cleans_it(repo: GitRepo) -> None:
+    # items escaped by the generator (10) quiet; items yielded as they are (15) reported
+    found = _semgrep_found(repo, {"app/__init__.py": "", "app/markup.py": ESCAPING,
+                                  "app/views.py": VIEWS})
+    assert found == [("xss", 15)]

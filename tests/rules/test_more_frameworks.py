@@ -1,0 +1,130 @@
+"""Bottle, Pyramid and Falcon: where each framework hands a view the request's data.
+Bottle's `request.query`, `request.forms`, `request.params` and route parameters (its
+`<name:int>` converters give numbers); Pyramid's `request.params`, `request.matchdict`
+and `request.json_body`; Falcon's responders `on_get(self, req, resp, <URI fields>)`
+reading `req.get_param(...)`, `req.media` or the body stream. Beside each, a value of the
+same handler that is not the request's."""
+
+from __future__ import annotations
+
+from tests.helpers import GitRepo
+from tests.rules.test_frameworks import _semgrep_found
+
+BOTTLE = '''\
+import sqlite3
+import subprocess
+
+from bottle import Bottle, request
+
+app = Bottle()
+db = sqlite3.connect("shop.db")
+
+
+@app.get("/search")
+def search():
+    term = request.query.get("q", "")
+    return {"rows": db.execute("SELECT * FROM items WHERE name LIKE '%" + term + "%'").fetchall()}
+
+
+@app.post("/notes")
+def notes():
+    title = request.forms.getunicode("title", "")
+    return {"rows": db.execute("SELECT * FROM notes WHERE title = ?", (title,)).fetchall()}
+
+
+@app.get("/hosts/<name>")
+def ping(name):
+    return subprocess.run(f"ping -c 1 {name}", shell=True, capture_output=True).stdout
+
+
+@app.get("/sensors/<sensor_id:int>")
+def sensor(sensor_id):
+    return subprocess.run(f"sensorctl show {sensor_id}", shell=True, capture_output=True).stdout
+'''
+
+PYRAMID = '''\
+import subprocess
+
+from pyramid.httpexceptions import HTTPFound
+from pyramid.view import view_config
+
+
+@view_config(route_name="export", renderer="json")
+def export(request):
+    fmt = request.params.get("format", "csv")
+    subprocess.run("exporter --format " + fmt, shell=True, check=True)
+    return {"ok": True}
+
+
+@view_config(route_name="project")
+def project(request):
+    return HTTPFound(location=request.matchdict["next"])
+
+
+@view_config(route_name="report", renderer="json")
+def report(request):
+    body = request.json_body
+    subprocess.run(["reporter", "--name", body["name"]], check=True)
+    return {"ok": True}
+'''
+
+FALCON = '''\
+import pickle
+import subprocess
+
+import falcon
+
+
+class RestoreResource:
+    def on_post(self, req, resp, session_key):
+        state = pickle.loads(req.bounded_stream.read())
+        resp.media = {"restored": session_key, "steps": len(state)}
+
+
+class DnsResource:
+    def on_get(self, req, resp):
+        domain = req.get_param("domain", required=True)
+        out = subprocess.run("dig +short " + domain, shell=True, capture_output=True)
+        resp.media = {"answers": out.stdout.decode().splitlines()}
+
+
+class ArchiveResource:
+    def on_get(self, req, resp, name):
+        subprocess.run("tar czf /tmp/out.tgz " + name, shell=True, check=True)
+        resp.media = {"ok": True}
+
+
+class StatusResource:
+    def on_get(self, req, resp):
+        out = subprocess.run("uptime", shell=True, capture_output=True)
+        resp.media = {"uptime": out.stdout.decode()}
+
+
+app = falcon.App()
+app.add_route("/sessions/{session_key}/restore", RestoreResource())
+app.add_route("/dns", DnsResource())
+app.add_route("/archives/{name}", ArchiveResource())
+app.add_route("/status", StatusResource())
+'''
+
+
+def test_bottle_requests_and_route_parameters_are_request_data(repo: GitRepo) -> None:
+    # the query (13) and a route parameter (24) reported; a bound parameter (19) and a
+    # parameter its route converts to a number (29) not
+    found = _semgrep_found(repo, {"app.py": BOTTLE})
+    assert found == [("command-injection", 24), ("sqli", 13)]
+
+
+def test_pyramid_requests_are_request_data(repo: GitRepo) -> None:
+    # the parameters (10) and the matched URL (16) reported; a JSON field handed to a
+    # program as one argument (22) not
+    found = _semgrep_found(repo, {"views.py": PYRAMID})
+    assert found == [("command-injection", 10), ("open-redirect", 16)]
+
+
+def test_falcon_responders_read_request_data(repo: GitRepo) -> None:
+    # the body stream (9), a parameter (16) and a URI field (22) reported; a fixed
+    # command (28) not
+    found = _semgrep_found(repo, {"resources.py": FALCON})
+    assert found == [("command-injection", 16), ("command-injection", 22),
+                     ("unsafe-deserialization", 9)]

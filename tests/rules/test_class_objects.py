@@ -1,7 +1,9 @@
-"""An object a class holds in its own body (`runner = PingRunner()`): a view calling
-`self.runner.run(host)` calls that class's method. Two modules may each have a view
-class and a runner class of the same names; each view's call is matched to its own
-module's runner only, by the view class's code."""
+"""Objects of the project's classes. An object a class holds in its own body (`runner =
+PingRunner()`): a view calling `self.runner.run(host)` calls that class's method. Two
+modules may each have a view class and a runner class of the same names; each view's
+call is matched to its own module's runner only, by the view class's code. And an
+object of a project class that defines `save` is not the upload or storage whose `save`
+writes a file."""
 
 from __future__ import annotations
 
@@ -62,3 +64,48 @@ def test_twin_classes_each_call_their_own_modules_object(repo: GitRepo) -> None:
     # an argument list (18 of the other file) not
     found = _semgrep_found(repo, {"shell.py": SHELL, "listed.py": LISTED})
     assert found == [("command-injection", 18)]
+
+
+SAVING = '''\
+import os
+
+from flask import Flask, request
+
+app = Flask(__name__)
+UPLOADS = "/srv/uploads"
+
+
+class Importer:
+    def __init__(self, owner):
+        self.owner = owner
+        self.rows = []
+
+    def save(self, lines):
+        self.rows.extend(line.strip() for line in lines)
+        return len(self.rows)
+
+
+@app.post("/import")
+def import_lines():
+    importer = Importer(request.form["owner"])
+    return {"saved": importer.save(request.form["lines"].splitlines())}
+
+
+@app.post("/import-now")
+def import_now():
+    return {"saved": Importer("me").save(request.form["lines"].splitlines())}
+
+
+@app.post("/upload")
+def upload():
+    doc = request.files["doc"]
+    doc.save(os.path.join(UPLOADS, doc.filename))
+    return "", 204
+'''
+
+
+def test_a_project_objects_save_is_its_own(repo: GitRepo) -> None:
+    # the project's Importer.save of the request's lines (22, 27) is no file write; an
+    # upload saved under the name the client gave (33) is
+    found = _semgrep_found(repo, {"app.py": SAVING})
+    assert found == [("path-traversal", 33)]

@@ -2,8 +2,9 @@
 Bottle's `request.query`, `request.forms`, `request.params` and route parameters (its
 `<name:int>` converters give numbers); Pyramid's `request.params`, `request.matchdict`
 and `request.json_body`; Falcon's responders `on_get(self, req, resp, <URI fields>)`
-reading `req.get_param(...)`, `req.media` or the body stream. Beside each, a value of the
-same handler that is not the request's."""
+reading `req.get_param(...)`, `req.media` or the body stream; and what a Django form
+view's `form_valid` or a DRF view's `perform_create` is handed. Beside each, a value of
+the same handler that is not the request's."""
 
 from __future__ import annotations
 
@@ -128,3 +129,38 @@ def test_falcon_responders_read_request_data(repo: GitRepo) -> None:
     found = _semgrep_found(repo, {"resources.py": FALCON})
     assert found == [("command-injection", 16), ("command-injection", 22),
                      ("unsafe-deserialization", 9)]
+
+
+FORM_VIEWS = '''\
+import subprocess
+
+from django.views.generic import FormView
+from lxml import etree
+from rest_framework import generics
+
+from shop.forms import ImportForm
+
+
+class ImportView(FormView):
+    form_class = ImportForm
+
+    def form_valid(self, form):
+        parser = etree.XMLParser(resolve_entities=True)
+        etree.fromstring(form.cleaned_data["statement"].read(), parser)
+        subprocess.run(["importer", form.cleaned_data["format"]], check=True)
+        return super().form_valid(form)
+
+
+class ArchiveCreate(generics.CreateAPIView):
+    def perform_create(self, serializer):
+        subprocess.run("tar czf /tmp/a.tgz " + serializer.validated_data["folder"], shell=True)
+        serializer.save()
+'''
+
+
+def test_what_a_form_view_is_handed_is_request_data(repo: GitRepo) -> None:
+    # the form's uploaded statement (15) and a serializer's field (22) reported; a field
+    # handed to a program as one argument (16) not
+    found = _semgrep_found(repo, {"shop/__init__.py": "", "shop/forms.py": "ImportForm = None\n",
+                                  "shop/views.py": FORM_VIEWS})
+    assert found == [("command-injection", 22), ("xxe", 15)]

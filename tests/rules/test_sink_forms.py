@@ -193,8 +193,9 @@ def serializer():
 
 
 def test_a_key_bound_to_a_name_and_passed_to_a_signer_is_hard_coded(repo: GitRepo) -> None:
-    # the bytes key an HMAC signs with (14) and the secret a JWT is signed with (18,
-    # also by its name at 8); a placeholder (22) is not
+    # the bytes key an HMAC signs with (used at 14) and the secret a JWT is signed with
+    # (used at 18, also reported by its name), each where it is written (7, 8); a
+    # placeholder (10, used at 22) is not
     found = _semgrep_found(repo, {"signing.py": SIGNING})
-    assert found == [("hardcoded-secret", 8), ("hardcoded-signing-key", 14),
-                     ("hardcoded-signing-key", 18)]
+    assert found == [("hardcoded-secret", 8), ("hardcoded-signing-key", 7),
+                     ("hardcoded-signing-key", 8)]

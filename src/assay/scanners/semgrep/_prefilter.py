@@ -54,6 +54,8 @@ SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset(_ROUTE_VERBS),
      rf"^[ \t]*@[\w.]+\.(?:{'|'.join(_ROUTE_VERBS)})\b"),
     (frozenset(_RESPONDERS), r"\bdef\s+on_[a-z]+\w*\s*\(\s*self\s*,\s*\w+\s*,\s*\w+"),
+    (frozenset({"form_valid", "perform_create", "perform_update"}),
+     r"\bdef\s+(?:form_valid|perform_create|perform_update)\s*\(\s*self\s*,\s*\w+"),
 )
 _KEY = re.compile(r"\[\s*[\"']([A-Za-z_][\w-]*)[\"']\s*\]")
 _ENTRY = re.compile(r"\{\.\.\.,\s*[\"']([A-Za-z_][\w-]*)[\"']\s*:")

@@ -45,6 +45,7 @@ from assay.scanners.semgrep._state import state_words
 from assay.scanners.semgrep._summaries import Summaries, SummaryKind, classify
 from assay.scanners.semgrep._template_flow import (
     CONTEXT_CALLS,
+    STORED_ESCAPES,
     STORED_FILES,
     STORED_HINT,
     STORED_SOURCES,
@@ -231,7 +232,7 @@ def _added(pack: Rules, additions: Mapping[str, list[dict[str, Any]]], rule_id: 
     rule = pruned({**base, **{k: [*base.get(k, []), *v] for k, v in additions.items()}},
                   base, vocabulary)
     out: dict[str, Sequence[object]] = {}
-    for key in ("pattern-sources", "pattern-sanitizers", STORED_SOURCES):
+    for key in ("pattern-sources", "pattern-sanitizers", STORED_SOURCES, STORED_ESCAPES):
         entries = rule.get(key, [])
         start = len(base.get(key, []))
         if isinstance(entries, list) and len(entries) > start:

@@ -58,7 +58,7 @@ from assay.scanners.semgrep._summaries import (
     SummaryKind,
     signature_head,
 )
-from assay.scanners.semgrep._template_flow import CONTEXT_CALLS, STORED_SOURCES
+from assay.scanners.semgrep._template_flow import CONTEXT_CALLS, STORED_ESCAPES, STORED_SOURCES
 
 # Names too common to match by name alone: a project helper called `get` must not turn
 # every dict.get() into a source.
@@ -483,6 +483,9 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
         out["pattern-sinks"] = closed_factories(list(out["pattern-sinks"]), forms[CLOSED])
         if (made := factory_sinks(forms[OPEN])) is not None:
             extra_sinks.append(made)
+    savers = project_savers(summaries)
+    if savers:
+        out["pattern-sinks"] = [not_saved_by(entry, savers) for entry in out["pattern-sinks"]]
     if extra_sinks:
         out["pattern-sinks"] = [*out["pattern-sinks"], *extra_sinks]
     if rule.get("id") == FILTER_RULE and summaries.hooks:
@@ -502,6 +505,30 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     if extra:
         out["pattern-sanitizers"] = [*out.get("pattern-sanitizers", []), *extra]
     return out
+
+
+SAVER = "$SAVER"  # the object of the pack's `$SAVER.save($PATH, ...)` (an upload, a storage)
+
+
+def project_savers(summaries: Summaries) -> list[str]:
+    """The names of the project's classes that define a `save` method of their own."""
+    methods = {f.qualname for f in (*summaries.functions, *summaries.calls)}
+    return sorted({name.rsplit(".", 2)[-2] for name in methods
+                   if name.endswith(".save") and name.count(".") >= 1
+                   and is_dotted_name(name.rsplit(".", 2)[-2])})
+
+
+def not_saved_by(entry: dict[str, Any], classes: Sequence[str]) -> dict[str, Any]:
+    """A sink entry of an object's `save` (see SAVER) but on an object made of one of
+    the project's `classes` in the function (`importer = StatementImporter(user)`, or
+    made in place): that `save` is the project's, whose own sinks its wrappers say; any
+    other entry as it is."""
+    steps = entry.get("patterns")
+    if not isinstance(steps, list) or {"pattern": f"{SAVER}.save($PATH, ...)"} not in steps:
+        return entry
+    exclusions = [{"pattern-not-inside": f"{SAVER} = {cls}(...)\n...\n"} for cls in classes]
+    exclusions += [{"pattern-not": f"{cls}(...).save(...)"} for cls in classes]
+    return {**entry, "patterns": [*steps, *exclusions]}
 
 
 def value_field_sanitizers(summaries: Summaries) -> list[dict[str, Any]]:
@@ -936,8 +963,9 @@ def template_additions(summaries: Summaries, rule: dict[str, Any] | None = None,
     with the `rule`, the project's helpers escaping HTML with calls it trusts
     (`def comment_html(body): return "<div>%s</div>" % escape(body)`) (sanitizers); and
     what its stored-data copy takes, the helpers returning database data (under
-    STORED_SOURCES). Not the guards and arguments the other taint rules take: on
-    Django's sdist those made the template rule's run 10 s longer."""
+    STORED_SOURCES) and the escaping helpers (under STORED_ESCAPES). Not the guards and
+    arguments the other taint rules take: on Django's sdist those made the template
+    rule's run 10 s longer."""
     out: dict[str, list[dict[str, Any]]] = {}
     sources = source_helpers(summaries)
     if sources:
@@ -949,9 +977,12 @@ def template_additions(summaries: Summaries, rule: dict[str, Any] | None = None,
     escaping = [f for f in summaries.of_kind(SummaryKind.SANITIZER) if trusted and f.via
                 and all(is_trusted(v, trusted) for v in f.via)]
     agree = _agreeing([f.name for f in escaping], summaries)
-    typed += [alt for f in escaping for alt in call_patterns(f, summaries, f.name in agree)]
+    escapes = [alt for f in escaping for alt in call_patterns(f, summaries, f.name in agree)]
+    typed += escapes
     if typed:
         out["pattern-sanitizers"] = typed
+    if escapes:
+        out[STORED_ESCAPES] = escapes
     stored = stored_sources(summaries)
     if stored:
         out[STORED_SOURCES] = stored

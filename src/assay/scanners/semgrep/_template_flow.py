@@ -52,6 +52,7 @@ STORED_SOURCES = "stored-sources"
 read from a database: sources of the stored-data copy of the rule only."""
 STORED_FILES = "stored-files"  # the files where the stored-data copy runs
 CONTEXT_CALLS = "context-calls"
+STORED_ESCAPES = "stored-escapes"  # the project's escaping helpers, for the stored-data copy
 """The key, among the template rule's additions, of the calls of the project's functions
 returning a template context built of their arguments (see _rulegen.context_calls)."""
 STORED_HINT = re.compile(r"\b(fetchone|fetchall|fetchmany|objects|query|scalars|"
@@ -61,6 +62,7 @@ STORED_HINT = re.compile(r"\b(fetchone|fetchall|fetchmany|objects|query|scalars|
 # an ORM object or query (its fields are what users stored).
 _STORED_PATTERNS = (
     "$CUR.fetchone()", "$CUR.fetchall()", "$CUR.fetchmany(...)",
+    "self.object", "self.get_object(...)",
     "$MODEL.objects.$READ(...)", "$MODEL.query.$READ(...)",
     "django.shortcuts.get_object_or_404(...)", "django.shortcuts.get_list_or_404(...)",
     "$SESSION.scalars(...)", "$Q.one_or_none()", "$Q.first_or_404(...)",
@@ -160,6 +162,7 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack,
     base = next((r for r in pack.rules.all() if r.get("id") == _BASE_RULE), None)
     added = dict(added or {})
     stored_helpers = list(added.pop(STORED_SOURCES, []))
+    stored_escapes = list(added.pop(STORED_ESCAPES, []))
     stored_files = {str(p) for p in added.pop(STORED_FILES, [])}
     helpers = [c for c in added.pop(CONTEXT_CALLS, []) if isinstance(c, dict)]
     if base is not None and added:
@@ -178,17 +181,19 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack,
     main = _rule(base, names, variables, files)
     rules = [main, *_context_rules(main, helpers, names, set(variables))]
     stored = [p for p in files if p in stored_files]
-    kept_rules = [_stored_rule(main, stored_helpers, stored)] if stored else []
+    kept_rules = [_stored_rule(main, stored_helpers, stored, stored_escapes)] if stored else []
+    kept_rules += _object_rules(names, variables, files)
     key = hashlib.sha256(json.dumps([{k: v for k, v in r.items() if k != "paths"}
                                      for r in [*rules, *kept_rules]],
                                     sort_keys=True).encode()).hexdigest()
     written = write_generated(layout.generated, "templates", tuple(rules))
     kept = write_generated(layout.generated, "templates-stored", tuple(kept_rules)) \
-        if stored else None
+        if kept_rules else None
     return TemplatePlan(written, key[:32], {k: tuple(v) for k, v in by_key.items()}, off, kept)
 
 
-def _stored_rule(rule: Rule, helpers: list[object], files: list[str]) -> Rule:
+def _stored_rule(rule: Rule, helpers: list[object], files: list[str],
+                 escaping: list[object]) -> Rule:
     """The template rule with data read from a database as its sources (the ORM, a
     cursor, the project's helpers returning such data): stored XSS when users can write
     what is rendered, which the code does not tell; reported `medium`, not blocking."""
@@ -202,10 +207,42 @@ def _stored_rule(rule: Rule, helpers: list[object], files: list[str]) -> Rule:
     # request value may be, not what a stored one is (and cost a taint rule run on whole
     # files most of its matching)
     escapes = [e for e in rule.get("pattern-sanitizers", []) if _ESCAPES.search(json.dumps(e))]
+    escapes += escaping  # the project's escaping helpers (`format_html` of each part)
     return {**rule, "id": f"{STORED_RULE_ID}{COPY_MARK}0", "severity": "WARNING",
             "message": "Stored data reaches the variable $KW of the template $TPL.",
             "metadata": metadata, "pattern-sources": sources, "pattern-sanitizers": escapes,
             "paths": {"include": sorted(include_of(p) for p in files)}}
+
+
+_SINGLE_OBJECT_VIEWS = r"^([\w.]*\.)?(DetailView|UpdateView|DeleteView)$"
+
+
+def _object_rules(names: list[str], variables: list[str], files: list[str]) -> list[Rule]:
+    """A Django single-object view's object, read from the database, is its template's
+    `object` and its `context_object_name`: copies of the stored-data rule (pattern
+    rules: nothing flows, the framework puts it there) naming the view's template and
+    that variable for `relocate`."""
+    view = [{"pattern-inside": "class $VIEW(..., $BASE, ...):\n    ...\n"},
+            {"metavariable-regex": {"metavariable": "$BASE", "regex": _SINGLE_OBJECT_VIEWS}},
+            {"pattern-inside": "class $VIEW(...):\n    ...\n    template_name = $TPL\n"
+                               "    ...\n"},
+            {"metavariable-regex": {"metavariable": "$TPL", "regex": _one_of(names, "[\"']")}}]
+    common = {"languages": ["python"], "severity": "WARNING",
+              "metadata": {"cwe": "CWE-79: Cross-site Scripting", "confidence": "medium",
+                           "assay-severity": "medium", "assay-requires": "template_name",
+                           "rationale": "The view's object is read from the database and "
+                                        "rendered with |safe or autoescaping off; if users "
+                                        "can write it, it is stored XSS."},
+              "paths": {"include": sorted(include_of(p) for p in files)}}
+    named = {**common, "id": f"{STORED_RULE_ID}{COPY_MARK}1",
+             "message": "Stored data reaches the variable $KW of the template $TPL.",
+             "patterns": [*view, {"pattern": "context_object_name = $KW"},
+                          {"metavariable-regex": {"metavariable": "$KW",
+                                                  "regex": _one_of(variables, "[\"']")}}]}
+    plain = {**common, "id": f"{STORED_RULE_ID}{COPY_MARK}2",
+             "message": "Stored data reaches the variable object of the template $TPL.",
+             "patterns": [*view, {"pattern": "template_name = $TPL"}]}
+    return [named, *([plain] if "object" in variables else [])]
 
 
 _ESCAPES = re.compile(r"\b(html\.escape|bleach\.clean|nh3\.clean)\b")

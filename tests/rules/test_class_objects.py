@@ -109,3 +109,31 @@ def test_a_project_objects_save_is_its_own(repo: GitRepo) -> None:
     # upload saved under the name the client gave (33) is
     found = _semgrep_found(repo, {"app.py": SAVING})
     assert found == [("path-traversal", 33)]
+
+
+FAKE_STORAGE = '''\
+class FileSystemStorage:
+    """A stand-in with a save of its own, named like Django's storage."""
+
+    def save(self, name, content=None):
+        return name
+'''
+
+STORAGE_VIEWS = '''\
+from django.core.files.storage import FileSystemStorage
+from django.http import JsonResponse
+
+
+def upload(request):
+    storage = FileSystemStorage(location="/srv/uploads")
+    name = storage.save(request.POST["name"], request.FILES["doc"])
+    return JsonResponse({"name": name})
+'''
+
+
+def test_a_project_class_named_like_a_storage_hides_no_storage(repo: GitRepo) -> None:
+    # a pull request adding a class of Django's storage's name with a `save` of its
+    # own: the view's Django storage still writes where the request says (7)
+    found = _semgrep_found(repo, {"shop/__init__.py": "", "shop/fakes.py": FAKE_STORAGE,
+                                  "shop/views.py": STORAGE_VIEWS})
+    assert found == [("path-traversal", 7)]

@@ -1,8 +1,9 @@
 """Text built of constants only is a constant: a class's constant attribute read through
 `self`, joined with literals by `+`, `%` or an f-string. A query object returning `(sql,
 params)` from such text and the caller's value gives the caller a constant statement and
-bound parameters. Beside it, an attribute the instance replaces with its argument, which
-is no constant however the class spells its default."""
+bound parameters. Beside it, an attribute an instance is given another value of, in a
+method or by another function of the module, which is no constant however the class
+spells its default."""
 
 from __future__ import annotations
 
@@ -30,13 +31,26 @@ class ColumnQuery:
 
     def sql_and_params(self):
         return "SELECT * FROM product ORDER BY " + self.column, []
+
+
+class RegionQuery:
+    region = "eu"
+
+    def sql_and_params(self):
+        return f"SELECT * FROM product WHERE region = '{self.region}'", []
+
+
+def region_query(region):
+    query = RegionQuery()
+    query.region = region
+    return query
 '''
 
 VIEWS = '''\
 from django.db import connection
 from django.http import JsonResponse
 
-from shop.queries import ColumnQuery, SupplierQuery
+from shop.queries import ColumnQuery, SupplierQuery, region_query
 
 
 def by_supplier(request):
@@ -51,12 +65,20 @@ def by_column(request):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return JsonResponse({"rows": cursor.fetchall()})
+
+
+def by_region(request):
+    sql, params = region_query(request.GET["region"]).sql_and_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return JsonResponse({"rows": cursor.fetchall()})
 '''
 
 
 def test_a_statement_of_class_constants_is_constant(repo: GitRepo) -> None:
     # the supplier's statement is constant text (10); the column the instance replaces
-    # its class's default with is the request's (17)
+    # its class's default with is the request's (17), and so is a region another
+    # function sets on the object (24)
     found = _semgrep_found(repo, {"shop/__init__.py": "", "shop/queries.py": QUERIES,
                                   "shop/views.py": VIEWS})
-    assert found == [("sqli", 17)]
+    assert found == [("sqli", 17), ("sqli", 24)]

@@ -113,7 +113,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, lis
     controls = {
         "slices": [shared["propagators"][0], shared["request-data"][-1]],
         "dicts": [shared["propagators"][-1], shared["propagators"][-2], shared["constant-key"]],
-        "comprehensions": [shared["propagators"][-3]],
+        "comprehensions": [shared["propagators"][-4], shared["propagators"][-3]],
         "dead": [shared[k] for k in ("dead-then", "dead-then-with-else", "dead-else",
                                      "dead-ternary-else", "dead-ternary-then")],
     }

@@ -1,6 +1,7 @@
-"""Generators: what a generator yields is what its caller iterates over, so a helper that
-yields the request's text is a source, one that yields escaped text cleans it, and one
-that yields constants gives nothing. Beside each, a look-alike that is not."""
+"""Generators and comprehensions: what a generator yields is what its caller iterates over,
+so a helper that yields the request's text is a source, one that yields escaped text
+cleans it, and one that yields constants gives nothing; a container a comprehension
+builds of the request's values holds them. Beside each, a look-alike that is not."""
 
 from __future__ import annotations
 
@@ -86,3 +87,48 @@ def test_a_generator_yielding_escaped_text_cleans_it(repo: GitRepo) -> None:
     found = _semgrep_found(repo, {"app/__init__.py": "", "app/markup.py": ESCAPING,
                                   "app/views.py": VIEWS})
     assert found == [("xss", 15)]
+
+
+COMPREHENSIONS = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+FIELDS = ("status", "owner")
+
+
+def where(filters):
+    sql = "SELECT * FROM tickets WHERE 1 = 1"
+    for field in FIELDS:
+        if filters.get(field):
+            sql += " AND " + field + " = '" + filters[field] + "'"
+    return sql
+
+
+@app.get("/tickets")
+def tickets():
+    filters = {name: request.args.get(name) for name in FIELDS}
+    return {"rows": sqlite3.connect("t.db").execute(where(filters)).fetchall()}
+
+
+@app.get("/owners")
+def owners():
+    names = [name.strip() for name in request.args.getlist("owner")]
+    return {"rows": sqlite3.connect("t.db").execute(
+        "SELECT * FROM owners WHERE name IN ('" + "','".join(names) + "')").fetchall()}
+
+
+@app.get("/counts")
+def counts():
+    wanted = {name: len(request.args.get(name, "")) for name in FIELDS}
+    return {"rows": sqlite3.connect("t.db").execute(
+        "SELECT * FROM tickets LIMIT " + str(sum(wanted.values()))).fetchall()}
+'''
+
+
+def test_a_comprehension_of_request_data_holds_it(repo: GitRepo) -> None:
+    # a dict (20) and a list (27) built of the request's values reported; one of their
+    # lengths (33) not
+    found = _semgrep_found(repo, {"app.py": COMPREHENSIONS})
+    assert found == [("sqli", 20), ("sqli", 27)]

@@ -1,10 +1,12 @@
 """Bottle, Pyramid and Falcon: where each framework hands a view the request's data.
 Bottle's `request.query`, `request.forms`, `request.params` and route parameters (its
-`<name:int>` converters give numbers); Pyramid's `request.params`, `request.matchdict`
-and `request.json_body`; Falcon's responders `on_get(self, req, resp, <URI fields>)`
-reading `req.get_param(...)`, `req.media` or the body stream; and what a Django form
-view's `form_valid` or a DRF view's `perform_create` is handed. Beside each, a value of
-the same handler that is not the request's."""
+`<name:int>` converters give numbers), its `template()` running a template's source;
+Pyramid's `request.params`, `request.matchdict` and `request.json_body`, and its
+`Response` (HTML unless declared otherwise); Falcon's responders `on_get(self, req,
+resp, <URI fields>)` reading `req.get_param(...)`, `req.media` or the body stream; what a
+Django form view's `form_valid` or a DRF view's `perform_create` is handed; a function
+bound to the request's value by `functools.partial`; a constructor parsing what it is
+given. Beside each, a value of the same handler that is not the request's."""
 
 from __future__ import annotations
 
@@ -164,3 +166,94 @@ def test_what_a_form_view_is_handed_is_request_data(repo: GitRepo) -> None:
     found = _semgrep_found(repo, {"shop/__init__.py": "", "shop/forms.py": "ImportForm = None\n",
                                   "shop/views.py": FORM_VIEWS})
     assert found == [("command-injection", 22), ("xxe", 15)]
+
+
+PYRAMID_PAGES = '''\
+from functools import partial
+
+from pyramid.response import Response
+from pyramid.view import view_config
+
+
+def page(email):
+    return "<p>The address " + email + " will no longer receive mail.</p>"
+
+
+def matches(sample, condition):
+    return bool(eval(condition, {}, sample))
+
+
+@view_config(route_name="unsubscribe")
+def unsubscribe(request):
+    return Response(page(request.params["email"]), content_type="text/html")
+
+
+@view_config(route_name="status")
+def status(request):
+    return Response(request.params["name"], content_type="text/plain")
+
+
+@view_config(route_name="test", renderer="json")
+def test_rule(request):
+    condition = request.json_body["condition"]
+    return {"hits": len(list(filter(partial(matches, condition=condition), SAMPLES)))}
+
+
+SAMPLES = [{"cpu": 1}]
+'''
+
+
+def test_pyramid_responses_and_functions_bound_to_arguments(repo: GitRepo) -> None:
+    # an HTML page of the request's address (17) reported, a plain-text one (22) not; a
+    # function bound to the request's condition by functools.partial runs it (28)
+    found = _semgrep_found(repo, {"views.py": PYRAMID_PAGES})
+    assert found == [("code-injection", 28), ("xss", 17)]
+
+
+BOTTLE_TEMPLATES = '''\
+from bottle import Bottle, request, template
+from lxml import etree
+
+app = Bottle()
+CARD = "<div>Dear {{recipient}},</div>"
+
+
+class InvoiceDocument:
+    def __init__(self, payload):
+        self.parser = etree.XMLParser(resolve_entities=True)
+        self.tree = etree.fromstring(payload, self.parser)
+
+
+class SafeDocument:
+    def __init__(self, payload):
+        self.tree = etree.fromstring(payload, etree.XMLParser(resolve_entities=False))
+
+
+@app.post("/cards/preview")
+def preview():
+    return template(CARD + "<p>" + request.forms.getunicode("message") + "</p>",
+                    recipient=request.forms.getunicode("recipient"))
+
+
+@app.post("/cards/show")
+def show():
+    return template("card.tpl", recipient=request.forms.getunicode("recipient"))
+
+
+@app.post("/invoices")
+def invoices():
+    return {"number": InvoiceDocument(request.body.read()).tree.findtext("number")}
+
+
+@app.post("/receipts")
+def receipts():
+    return {"number": SafeDocument(request.body.read()).tree.findtext("number")}
+'''
+
+
+def test_bottle_templates_and_constructors_taking_the_document(repo: GitRepo) -> None:
+    # a template's source of the request's message (21) reported, a template file given
+    # the request's value (27) not; a constructor parsing its argument with a resolving
+    # parser (32) reported, one parsing it with a closed one (37) not
+    found = _semgrep_found(repo, {"app.py": BOTTLE_TEMPLATES})
+    assert found == [("code-injection", 21), ("xxe", 32)]

@@ -1,7 +1,8 @@
 """Checks that look like a guard but hold a part of the value only: a containment test
 of a path that `..` can still leave (joined, never normalized), an allow-list of a
-file's extension rather than its name, and a URL's scheme rather than its host. Beside
-each, the check that holds."""
+file's extension rather than its name, a URL's scheme rather than its host, text found
+inside a URL, a regular expression anchored at one end, and a helper checking one of
+its arguments but not the others. Beside each, the check that holds."""
 
 from __future__ import annotations
 
@@ -223,48 +224,51 @@ def test_a_common_path_compared_with_the_root_holds_a_resolved_path(repo: GitRep
 
 FETCHING = '''\
 from urllib.parse import urlparse
-from urllib.request import urlopen
 
 ALLOWED_HOSTS = {"images.example.com", "cdn.example.com"}
 
 
-def fetch_any_web_url(url):
-    if urlparse(url).scheme not in ("http", "https"):
-        raise ValueError("only web URLs")
-    return urlopen(url, timeout=5).read()
+def is_web_url(url):
+    return urlparse(url).scheme in ("http", "https")
 
 
-def fetch_allowed(url):
+def is_listed_url(url):
     parsed = urlparse(url)
-    if parsed.scheme != "https" or parsed.hostname not in ALLOWED_HOSTS:
-        raise ValueError("host not allowed")
-    return urlopen(url, timeout=5).read()
+    return parsed.scheme == "https" and parsed.hostname in ALLOWED_HOSTS
 '''
 
 FETCH_VIEWS = '''\
-from flask import Flask, request
+from urllib.request import urlopen
 
-from app.fetching import fetch_allowed, fetch_any_web_url
+from flask import Flask, abort, request
+
+from app.fetching import is_listed_url, is_web_url
 
 app = Flask(__name__)
 
 
 @app.post("/preview")
 def preview():
-    return fetch_any_web_url(request.form["url"])
+    url = request.form["url"]
+    if not is_web_url(url):
+        abort(400)
+    return {"size": len(urlopen(url, timeout=5).read())}
 
 
 @app.post("/thumbnail")
 def thumbnail():
-    return fetch_allowed(request.form["url"])
+    url = request.form["url"]
+    if not is_listed_url(url):
+        abort(400)
+    return {"size": len(urlopen(url, timeout=5).read())}
 '''
 
 
 def test_a_check_of_the_scheme_alone_holds_no_host(repo: GitRepo) -> None:
-    # http://169.254.169.254/ passes a scheme check (10); a host allow-list holds (15)
+    # http://169.254.169.254/ passes a scheme check (15); a host allow-list holds (23)
     found = _semgrep_found(repo, {"app/__init__.py": "", "app/fetching.py": FETCHING,
                                   "app/views.py": FETCH_VIEWS})
-    assert found == [("ssrf", 10)]
+    assert found == [("ssrf", 15)]
 
 
 WEBHOOKS = '''\
@@ -364,3 +368,42 @@ def test_a_validator_matching_the_start_of_a_value_holds_the_rest_not(repo: GitR
     # only passes it too (44); a pattern anchored at both ends holds (36)
     found = _semgrep_found(repo, {"app.py": LOOKUPS})
     assert found == [("command-injection", 28), ("command-injection", 44)]
+
+
+CONDITIONS = '''\
+from flask import Flask, request
+
+app = Flask(__name__)
+OPERATORS = (">", "<", "==")
+METRICS = ("cpu", "memory")
+
+
+def build_condition(metric, op, threshold):
+    if op not in OPERATORS:
+        raise ValueError(op)
+    return f"{metric} {op} {threshold}"
+
+
+def checked_condition(metric, op):
+    if op not in OPERATORS or metric not in METRICS:
+        raise ValueError(op)
+    return f"{metric} {op} 0"
+
+
+@app.post("/test")
+def test_rule():
+    condition = build_condition(request.form["metric"], request.form["op"], "1")
+    return {"hit": eval(condition, {}, {"cpu": 1})}
+
+
+@app.post("/check")
+def check_rule():
+    condition = checked_condition(request.form["metric"], request.form["op"])
+    return {"hit": eval(condition, {}, {"cpu": 1})}
+'''
+
+
+def test_a_helper_checking_one_argument_clears_not_the_others(repo: GitRepo) -> None:
+    # the operator is checked, the metric not (23); both checked (29)
+    found = _semgrep_found(repo, {"app.py": CONDITIONS})
+    assert found == [("code-injection", 23)]

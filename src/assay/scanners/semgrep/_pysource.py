@@ -653,6 +653,7 @@ def _named_in(dotted: str, scope: _Scope) -> str | None:
 # an executor, a thread of the event loop's pool
 RUNNERS = {"add_task": 0, "submit": 0, "to_thread": 0, "run_in_executor": 1}
 QUEUED = "delay"  # a task queue's call of a task function: `fetch.delay(url)`
+PARTIALS = frozenset({"partial", "functools.partial"})  # a function bound to arguments
 
 
 def handed_functions(every: list[ast.AST]) -> frozenset[str]:
@@ -675,9 +676,11 @@ def handed_call(call: ast.Call) -> list[ast.Call]:
     """A runner's call (see RUNNERS) as the call it makes of the function it is handed
     (`tasks.submit(deliver, url)` -> `deliver(url)`), at the runner's place."""
     func = call.func
-    if not isinstance(func, ast.Attribute):
+    if _dotted(func) in PARTIALS and call.args:
+        handed, args = call.args[0], call.args[1:]  # `partial(check, condition=c)`
+    elif not isinstance(func, ast.Attribute):
         return []
-    if func.attr == QUEUED:
+    elif func.attr == QUEUED:
         handed, args = func.value, call.args
     elif func.attr in RUNNERS and len(call.args) > RUNNERS[func.attr]:
         at = RUNNERS[func.attr]
@@ -974,14 +977,19 @@ def _constants(tree: ast.Module) -> set[str]:
 
 
 def _set_on_instances(tree: ast.Module) -> set[str]:
-    """`Class.name` for each attribute a method of a class sets on `self`: the class's
-    value of it is a default an instance may replace (`self.sql = sql`)."""
-    return {f"{node.name}.{target.attr}" for node in tree.body if isinstance(node, ast.ClassDef)
-            for item in ast.walk(node)
-            if isinstance(item, ast.Assign | ast.AugAssign | ast.AnnAssign)
-            for target in (item.targets if isinstance(item, ast.Assign) else [item.target])
-            if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name)
-            and target.value.id == "self"}
+    """`Class.name` for each attribute of a class the module sets on any object (`self.sql
+    = sql` in a method, `query.sql = text` elsewhere, `setattr(query, "sql", ...)`): the
+    class's value of it is a default an instance may replace."""
+    names = {target.attr for node in ast.walk(tree)
+             if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
+             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+             if isinstance(target, ast.Attribute)}
+    names |= {node.args[1].value for node in ast.walk(tree) if isinstance(node, ast.Call)
+              and isinstance(node.func, ast.Name) and node.func.id == "setattr"
+              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+              and isinstance(node.args[1].value, str)}
+    return {f"{node.name}.{name}" for node in tree.body if isinstance(node, ast.ClassDef)
+            for name in names}
 
 
 def _of_constants(value: ast.expr, known: set[str] | frozenset[str]) -> bool:
@@ -1295,10 +1303,14 @@ class _Guards:
             found = set().union(*kinds, *(self._answered_no(n) for n in nodes))
             return ("predicate", tuple(sorted(found)), False) if found else ("", (), False)
         exits = set[str]()
+        tested = set[str]()
         for node in nodes:
             if isinstance(node, ast.If) and any(_exits(b) for b in node.body):
                 exits |= self.all_checks(node.test, negated=True)
-        if not exits:
+                tested |= self.named(node.test)
+        # a check of some arguments clears none of those no exit tests (`if op not in
+        # OPERATORS: raise` in `build_condition(metric, op, threshold)`)
+        if not exits or self.params - tested:
             return "", (), False
         returned = any(v is not None and self.mentions(v) for v in returns)
         return "raise", tuple(sorted(exits)), returned

@@ -367,7 +367,8 @@ def _handed_to(template: str) -> Callable[[str], str]:
 # code hands one: see _pysource.handed_functions)
 _HANDED = (*(_handed_to(f"$RUNNER.{name}({''.join(f'$BEFORE{i}, ' for i in range(at))}"
                         "{f}, {args})") for name, at in RUNNERS.items()),
-           _handed_to(f"{{f}}.{QUEUED}({{args}})"))
+           _handed_to(f"{{f}}.{QUEUED}({{args}})"),
+           _handed_to("functools.partial({f}, {args})"))
 
 
 def trusted_calls(rule: dict[str, Any]) -> set[str]:
@@ -510,12 +511,26 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
 SAVER = "$SAVER"  # the object of the pack's `$SAVER.save($PATH, ...)` (an upload, a storage)
 
 
+# libraries' classes whose `save` writes a file: a project class of one of these names
+# is matched by its module's name only (a pull request adding `class FileSystemStorage`
+# with a `save` of its own cannot hide Django's storage writing where the request says)
+LIBRARY_SAVERS = frozenset({
+    "FileSystemStorage", "Storage", "DefaultStorage", "S3Boto3Storage", "S3Storage",
+    "GoogleCloudStorage", "AzureStorage", "FileStorage", "Image", "Workbook", "Document",
+    "Presentation", "ZipFile", "TarFile", "Figure", "DataFrame", "Model",
+})
+
+
 def project_savers(summaries: Summaries) -> list[str]:
-    """The names of the project's classes that define a `save` method of their own."""
-    methods = {f.qualname for f in (*summaries.functions, *summaries.calls)}
-    return sorted({name.rsplit(".", 2)[-2] for name in methods
-                   if name.endswith(".save") and name.count(".") >= 1
-                   and is_dotted_name(name.rsplit(".", 2)[-2])})
+    """How the code names the project's classes that define a `save` method of their
+    own: the class's module-qualified name, and its bare name unless a library class
+    with a writing `save` has it (LIBRARY_SAVERS)."""
+    methods = {f"{f.module}.{f.qualname}" for f in (*summaries.functions, *summaries.calls)
+               if f.qualname.endswith(".save") and f.qualname.count(".") == 1}
+    classes = {m.rsplit(".", 1)[0] for m in methods}
+    forms = {form for cls in classes for form in (cls, *summaries.aliases(cls))}
+    forms |= {cls.rsplit(".", 1)[-1] for cls in classes} - LIBRARY_SAVERS
+    return sorted(f for f in forms if is_dotted_name(f))
 
 
 def not_saved_by(entry: dict[str, Any], classes: Sequence[str]) -> dict[str, Any]:

@@ -535,8 +535,8 @@ def _owner(function: FunctionCalls, param: str,
            index: CallIndex) -> tuple[str, int, str, bool]:
     """Whose argument a parameter reaching a sink is: (function, position, parameter,
     is a method). An attribute `__init__` stored from a parameter (`self.formula`, see
-    ModuleInfo.init_stores) is the class's: its constructor's argument (`Cell(x)`);
-    position -1 when it is neither."""
+    ModuleInfo.init_stores), and a parameter of `__init__` itself, is the class's: its
+    constructor's argument (`Cell(x)`); position -1 when it is neither."""
     if param.startswith("self.") and function.is_method:
         cls = function.dotted.rsplit(".", 1)[0]
         stored = index.stores.get((cls, param.removeprefix("self.")))
@@ -545,6 +545,9 @@ def _owner(function: FunctionCalls, param: str,
         return function.dotted, len(function.params), f"**{param}", function.is_method
     if param not in function.params:
         return "", -1, "", False
+    if function.is_method and function.name == "__init__":
+        # the constructor's own parameter: the class's call passes it (`Document(body)`)
+        return function.dotted.rsplit(".", 1)[0], function.params.index(param), param, False
     return function.dotted, function.params.index(param), param, function.is_method
 
 

@@ -233,6 +233,13 @@ def signature_head(source: str) -> str:
     return f"{head}\n    ..."
 
 
+def _called_as(qualname: str) -> str:
+    """The name calls of a function are written with: its own, or its class's for
+    `__init__` (`InvoiceDocument(body)`)."""
+    parts = qualname.rsplit(".", 2)
+    return parts[-2] if parts[-1] == "__init__" and len(parts) >= 2 else parts[-1]
+
+
 @dataclass(frozen=True)
 class Summaries:
     """The summaries of one snapshot, in a stable order."""
@@ -490,7 +497,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                                  values) for c in f.calls),
                            f.source, f.qualname in m.local_calls, f.kwargs)
              for m, f in functions
-             if f.calls and f.qualname.rsplit(".", 1)[-1] in called]
+             if f.calls and _called_as(f.qualname) in called]
     maps = sorted({n for m in modules for n in m.constant_maps})
     left = _unreturned_across(functions)
     unreturned = [UnreturnedArgs(m.name, f.qualname, m.path,

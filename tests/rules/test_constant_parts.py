@@ -1,9 +1,9 @@
 """Text built of constants only is a constant: a class's constant attribute read through
-`self`, joined with literals by `+`, `%` or an f-string. A query object returning `(sql,
-params)` from such text and the caller's value gives the caller a constant statement and
-bound parameters. Beside it, an attribute an instance is given another value of, in a
-method or by another function of the module, which is no constant however the class
-spells its default."""
+`self` (written in upper case, as constants are), joined with literals by `+`, `%` or an
+f-string. A query object returning `(sql, params)` from such text and the caller's value
+gives the caller a constant statement and bound parameters. Beside it, an attribute an
+instance is given another value of, in a method or by a view of another module, which
+is no constant however the class spells its default."""
 
 from __future__ import annotations
 
@@ -12,25 +12,25 @@ from tests.rules.test_frameworks import _semgrep_found
 
 QUERIES = '''\
 class SupplierQuery:
-    base_sql = "SELECT p.* FROM product p JOIN supplier s ON s.id = p.supplier_id"
+    BASE_SQL = "SELECT p.* FROM product p JOIN supplier s ON s.id = p.supplier_id"
 
     def __init__(self, supplier):
         self.supplier = supplier
 
     def sql_and_params(self):
         if not self.supplier:
-            return self.base_sql + " ORDER BY p.name", []
-        return f"{self.base_sql} WHERE s.name = %s ORDER BY p.name", [self.supplier]
+            return self.BASE_SQL + " ORDER BY p.name", []
+        return f"{self.BASE_SQL} WHERE s.name = %s ORDER BY p.name", [self.supplier]
 
 
 class ColumnQuery:
-    column = "name"
+    COLUMN = "name"
 
     def __init__(self, column):
-        self.column = column
+        self.COLUMN = column
 
     def sql_and_params(self):
-        return "SELECT * FROM product ORDER BY " + self.column, []
+        return "SELECT * FROM product ORDER BY " + self.COLUMN, []
 
 
 class RegionQuery:
@@ -38,19 +38,13 @@ class RegionQuery:
 
     def sql_and_params(self):
         return f"SELECT * FROM product WHERE region = '{self.region}'", []
-
-
-def region_query(region):
-    query = RegionQuery()
-    query.region = region
-    return query
 '''
 
 VIEWS = '''\
 from django.db import connection
 from django.http import JsonResponse
 
-from shop.queries import ColumnQuery, SupplierQuery, region_query
+from shop.queries import ColumnQuery, RegionQuery, SupplierQuery
 
 
 def by_supplier(request):
@@ -68,7 +62,9 @@ def by_column(request):
 
 
 def by_region(request):
-    sql, params = region_query(request.GET["region"]).sql_and_params()
+    query = RegionQuery()
+    query.region = request.GET["region"]
+    sql, params = query.sql_and_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return JsonResponse({"rows": cursor.fetchall()})
@@ -77,8 +73,8 @@ def by_region(request):
 
 def test_a_statement_of_class_constants_is_constant(repo: GitRepo) -> None:
     # the supplier's statement is constant text (10); the column the instance replaces
-    # its class's default with is the request's (17), and so is a region another
-    # function sets on the object (24)
+    # its class's default with is the request's (17), and so is a lower-case attribute
+    # a view of another module sets on the object (26)
     found = _semgrep_found(repo, {"shop/__init__.py": "", "shop/queries.py": QUERIES,
                                   "shop/views.py": VIEWS})
-    assert found == [("sqli", 17), ("sqli", 24)]
+    assert found == [("sqli", 17), ("sqli", 26)]

@@ -54,12 +54,22 @@ def escaped_items(items):
 def raw_items(items):
     for item in items:
         yield "<li>" + item + "</li>"
+
+
+def linked_items(rows):
+    return "".join("<li><a href='/r/%d'>%s</a></li>" % (r.id, html.escape(r.title))
+                   for r in rows)
+
+
+def titled_items(rows):
+    return "".join("<li><a href='/r/%d'>%s</a></li>" % (r.id, r.title) for r in rows)
 '''
 
 VIEWS = '''\
 from flask import Flask, request
 
-from app.markup import escaped_items, raw_items
+from app.markup import escaped_items, linked_items, raw_items, titled_items
+from app.store import find_rows
 
 app = Flask(__name__)
 
@@ -72,6 +82,16 @@ def tags():
 @app.get("/labels")
 def labels():
     return "<ul>" + "".join(raw_items(request.args.getlist("label"))) + "</ul>"
+
+
+@app.get("/search")
+def search():
+    return "<ul>" + linked_items(find_rows(request.args["q"])) + "</ul>"
+
+
+@app.get("/browse")
+def browse():
+    return "<ul>" + titled_items(find_rows(request.args["q"])) + "</ul>"
 '''
 
 
@@ -83,10 +103,12 @@ def test_a_generator_yielding_request_text_is_a_source(repo: GitRepo) -> None:
 
 
 def test_a_generator_yielding_escaped_text_cleans_it(repo: GitRepo) -> None:
-    # items escaped by the generator (10) quiet; items yielded as they are (15) reported
+    # items escaped by the generator (11) quiet; items yielded as they are (16)
+    # reported; rows whose ids a `%d` formats and whose titles are escaped (21) quiet,
+    # their titles as they are (26) reported
     found = _semgrep_found(repo, {"app/__init__.py": "", "app/markup.py": ESCAPING,
                                   "app/views.py": VIEWS})
-    assert found == [("xss", 15)]
+    assert found == [("xss", 16), ("xss", 26)]
 
 
 COMPREHENSIONS = '''\

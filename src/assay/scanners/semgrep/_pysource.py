@@ -1691,8 +1691,31 @@ def _value_nodes(node: ast.AST) -> Iterator[ast.AST]:
         yield node.elt  # of the items, bound to the iterables' (see _assignments)
     elif isinstance(node, ast.DictComp):
         yield from (node.key, node.value)
+    elif (kept := _formatted_text(node)) is not None:
+        yield from kept
     else:
         yield from _child_nodes(node)
+
+
+# one `%` conversion: its mapping key, flags, width, precision, length and type
+_CONVERSION = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?(.)")
+_NUMBER_TYPES = frozenset("diouxXeEfFgG")
+
+
+def _formatted_text(node: ast.AST) -> list[ast.expr] | None:
+    """For `"<a href='/r/%d'>%s</a>" % (r.id, title)`, the format and the items it gives
+    as text (`title`): a number conversion gives digits, nothing of its item's text; None
+    for any other node, or a format it cannot tell the items of."""
+    if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod)
+            and isinstance(node.left, ast.Constant) and isinstance(node.left.value, str)
+            and isinstance(node.right, ast.Tuple)):
+        return None
+    kinds = [m.group(3) for m in _CONVERSION.finditer(node.left.value) if m.group(3) != "%"]
+    if any(m.group(1) == "*" or m.group(2) == "*" for m in _CONVERSION.finditer(
+            node.left.value)) or len(kinds) != len(node.right.elts):
+        return None
+    return [node.left, *(e for e, kind in zip(node.right.elts, kinds, strict=True)
+                         if kind not in _NUMBER_TYPES)]
 
 
 def _walk(node: ast.AST) -> Iterator[ast.AST]:
@@ -2604,7 +2627,10 @@ class _LocalFlow:
         if isinstance(node, ast.JoinedStr):
             return all(self.is_const(v.value if isinstance(v, ast.FormattedValue) else v, seen)
                        for v in node.values)
-        return isinstance(node, ast.Attribute) and self.constant_table(node)
+        # a class's constant (`self.BASE_SQL`): upper case, as constants are written, for
+        # any other module may set a lower-case attribute of an object it is given
+        return isinstance(node, ast.Attribute) and node.attr.isupper() \
+            and self.constant_table(node)
 
     def _constant_container(self, node: ast.expr, seen: frozenset[str]) -> bool:
         """A name holding a constant, or a class's constant table (`cls.SORT_COLUMNS`)."""

@@ -1,9 +1,12 @@
-"""Text built of constants only is a constant: a class's constant attribute read through
-`self` (written in upper case, as constants are), joined with literals by `+`, `%` or an
-f-string. A query object returning `(sql, params)` from such text and the caller's value
-gives the caller a constant statement and bound parameters. Beside it, an attribute an
-instance is given another value of, in a method or by a view of another module, which
-is no constant however the class spells its default."""
+"""Constants and what is not one. Text built of constants only is a constant: a class's
+constant attribute read through `self` (written in upper case, as constants are), joined
+with literals by `+`, `%` or an f-string. A query object returning `(sql, params)` from
+such text and the caller's value gives the caller a constant statement and bound
+parameters. Beside it, an attribute an instance is given another value of, in a method
+or by a view of another module, which is no constant however the class spells its
+default; and a parameter named like a builtin, a function or a constant of the module
+(`def user_query(id)`), which holds what the caller passes: such a helper had been
+summarized as returning a constant, which cleared every call of it."""
 
 from __future__ import annotations
 
@@ -78,3 +81,48 @@ def test_a_statement_of_class_constants_is_constant(repo: GitRepo) -> None:
     found = _semgrep_found(repo, {"shop/__init__.py": "", "shop/queries.py": QUERIES,
                                   "shop/views.py": VIEWS})
     assert found == [("sqli", 17), ("sqli", 26)]
+
+
+NAMED_LIKE = '''\
+import sqlite3
+
+from flask import Flask, request
+
+app = Flask(__name__)
+db = sqlite3.connect("shop.db")
+template = "SELECT * FROM items WHERE kind = 'book'"
+
+
+def user_query(id):
+    return "SELECT * FROM users WHERE id = '" + id + "'"
+
+
+def item_query(search):
+    return "SELECT * FROM items WHERE name LIKE '%" + search + "%'"
+
+
+def kind_query(template):
+    return template
+
+
+@app.get("/users")
+def users():
+    return {"rows": db.execute(user_query(request.args["id"])).fetchall()}
+
+
+@app.get("/search")
+def search():
+    return {"rows": db.execute(item_query(request.args["q"])).fetchall()}
+
+
+@app.get("/kinds")
+def kinds():
+    return {"rows": db.execute(kind_query(request.args["sql"])).fetchall()}
+'''
+
+
+def test_a_parameter_named_like_a_builtin_or_a_function_is_the_callers(repo: GitRepo) -> None:
+    # a parameter called `id` (24), one called like the view `search` (29) and one called
+    # like a module constant (34) carry what the caller passes: no constant helpers
+    found = _semgrep_found(repo, {"app.py": NAMED_LIKE})
+    assert found == [("sqli", 24), ("sqli", 29), ("sqli", 34)]

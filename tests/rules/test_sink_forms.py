@@ -199,3 +199,73 @@ def test_a_key_bound_to_a_name_and_passed_to_a_signer_is_hard_coded(repo: GitRep
     found = _semgrep_found(repo, {"signing.py": SIGNING})
     assert found == [("hardcoded-secret", 8), ("hardcoded-signing-key", 7),
                      ("hardcoded-signing-key", 8)]
+
+
+ARGV_HELPERS = '''\
+import subprocess
+from dataclasses import dataclass, field
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@dataclass
+class ArchiveJob:
+    project: str
+    excludes: list[str] = field(default_factory=list)
+
+    def argv(self):
+        args = ["tar", "-czf", f"/srv/archives/{self.project}.tgz"]
+        for pattern in self.excludes:
+            args.append(f"--exclude={pattern}")
+        args.extend(["--", self.project])
+        return args
+
+
+def shell_line(project):
+    return f"tar -czf /srv/archives/{project}.tgz {project}"
+
+
+def chosen_program(tool, project):
+    return [tool, project]
+
+
+def shell_script(script):
+    argv = ["sh", "-c", script]
+    return argv
+
+
+@app.post("/archive")
+def archive():
+    job = ArchiveJob(request.form["project"], request.form.getlist("exclude"))
+    subprocess.run(job.argv(), check=True)
+    return "", 204
+
+
+@app.post("/archive-shell")
+def archive_shell():
+    subprocess.run(shell_line(request.form["project"]), shell=True, check=True)
+    return "", 204
+
+
+@app.post("/run")
+def run():
+    subprocess.run(chosen_program(request.form["tool"], "x"), check=True)
+    return "", 204
+
+
+@app.post("/script")
+def script():
+    subprocess.run(shell_script(request.form["script"]), check=True)
+    return "", 204
+'''
+
+
+def test_an_argument_list_a_helper_builds_runs_its_own_program(repo: GitRepo) -> None:
+    # a method's list with `tar` in front (38) is no command of the request's; a command
+    # line (44), a list whose program the request chooses (50) and a shell's script
+    # given in a list (56: a pull request cannot pass `["sh", "-c", script]` for one) are
+    found = _semgrep_found(repo, {"app.py": ARGV_HELPERS})
+    assert found == [("command-injection", 44), ("command-injection", 50),
+                     ("command-injection", 56)]

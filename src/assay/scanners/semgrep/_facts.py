@@ -154,15 +154,15 @@ def _function_doc(f: FunctionFacts) -> list[Any]:
 def _return_doc(r: ReturnFact) -> list[Any]:
     return [r.kind, list(r.callees), r.raw, list(r.via), r.stored,
             [[e.stored, list(e.callees), list(e.outer), e.const] for e in r.elements],
-            list(r.checked), r.fixed_host]
+            list(r.checked), r.fixed_host, r.argv]
 
 
 def _return(doc: list[Any]) -> ReturnFact:
-    kind, callees, raw, via, stored, elements, checked, fixed_host = doc
+    kind, callees, raw, via, stored, elements, checked, fixed_host, argv = doc
     return ReturnFact(_str(kind), _strs(callees), bool(raw), _strs(via), bool(stored),
                       tuple(ElementFact(bool(s), _strs(ec), _strs(o), bool(const))
                             for s, ec, o, const in elements), _strs(checked),
-                      bool(fixed_host))
+                      bool(fixed_host), bool(argv))
 
 
 def _function(doc: list[Any]) -> FunctionFacts:

@@ -217,6 +217,10 @@ class ReturnFact:
     fixed_host: bool = False
     """For a flow, the value is a URL whose scheme and host (or a path of this site) are
     constant text in front (`f"{GRAVATAR_BASE}{digest}?s={size}"`: see `fixed_host`)."""
+    argv: bool = False
+    """For a flow, the value is an argument list with a constant program in front
+    (`["tar", "-czf", out, "--", name]`, also a local name bound once to one and then
+    only appended to): what reaches it past the program is an argument."""
 
 
 @dataclass(frozen=True)
@@ -1084,6 +1088,7 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                       param_classes(node, scope.names) if scope.names else {},
                       _with_bound(nodes))
     flow.declared = _declared(nodes, scope.names)
+    flow.argv_names = _argv_names(nodes)
     state = tuple((attr, flow.kept(value)) for attr, value in state_targets(
         nodes, partial(_qualified, scope=scope), scope.keys) if not flow.is_stored(value))
     keeps = tuple(p for p in params if cls is not None and any(
@@ -1130,7 +1135,8 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         defaults = _defaults(args)
         text_returned = any(p not in scalars and _depended(defaults.get(p)) is None
                             for p in params)
-    guard, checks, returned = guards.of(nodes)
+    fallbacks = frozenset(p for p, d in _defaults(args).items() if _is_literal(d))
+    guard, checks, returned = guards.of(nodes, fallbacks)
     # only a function returning some parameters and not others has any to tell
     unreturned: tuple[str, ...] = ()
     conditional: tuple[tuple[str, tuple[Condition, ...]], ...] = ()
@@ -1143,6 +1149,54 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
     return FunctionFacts(qualname, len(params), returns, tuple(params), calls, "", guard,
                          checks, returned, unreturned, conditional, kwargs, context,
                          text_returned, keeps, state)
+
+
+# programs that run what their arguments say (`sh -c script`, `env cmd`, `ssh host cmd`)
+_RUNS_ARGUMENTS = frozenset({
+    "sh", "bash", "zsh", "dash", "ksh", "csh", "tcsh", "fish", "cmd", "cmd.exe",
+    "powershell", "pwsh", "python", "python3", "perl", "ruby", "node", "php", "lua",
+    "env", "sudo", "su", "doas", "xargs", "ssh", "nohup", "timeout", "nice", "watch",
+    "docker", "kubectl", "busybox", "awk", "gawk", "find", "git",
+})
+
+
+def _argv_display(node: ast.expr) -> bool:
+    """A list display with a literal program in front (`["tar", "-czf", out]`) that does
+    not run what its arguments say (`["sh", "-c", script]`, `["ssh", host, cmd]`)."""
+    first = node.elts[0] if isinstance(node, ast.List) and node.elts else None
+    return isinstance(first, ast.Constant) and isinstance(first.value, str) \
+        and first.value.rsplit("/", 1)[-1].lower() not in _RUNS_ARGUMENTS
+
+
+def _argv_names(nodes: Sequence[ast.AST]) -> frozenset[str]:
+    """The local names every binding of which is an argument list with a constant
+    program in front (see `_argv_display`), filled afterwards only at its end (`append`,
+    `extend`, `+=`): not one the code also binds otherwise (a loop, `with ... as`), nor
+    one an item of which it may replace or put in front (`insert`, `name[i] = ...`,
+    `reverse`, `sort`)."""
+    bound: dict[str, list[ast.expr | None]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                for name in ast.walk(target):
+                    if isinstance(name, ast.Name):
+                        bound.setdefault(name.id, []).append(
+                            node.value if target is name else None)
+        elif isinstance(node, ast.For | ast.AsyncFor | ast.withitem | ast.NamedExpr
+                        | ast.comprehension):
+            other = node.optional_vars if isinstance(node, ast.withitem) else node.target
+            for name in ast.walk(other) if other is not None else ():
+                if isinstance(name, ast.Name):
+                    bound.setdefault(name.id, []).append(None)
+    changed = {n.func.value.id for n in nodes if isinstance(n, ast.Call)
+               and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
+               and n.func.attr in ("insert", "reverse", "sort")}
+    changed |= {t.value.id for n in nodes if isinstance(n, ast.Assign | ast.AugAssign)
+                for t in (n.targets if isinstance(n, ast.Assign) else [n.target])
+                if isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)}
+    return frozenset(name for name, values in bound.items() if name not in changed
+                     and all(v is not None and _argv_display(v) for v in values))
 
 
 def _yielded(nodes: Sequence[ast.AST]) -> list[ast.Return]:
@@ -1287,8 +1341,10 @@ class _Guards:
         # listed value still names what it was read from: `host = urlparse(url).hostname`)
         self.written = flow.assigned if written is None else written
 
-    def of(self, nodes: list[ast.AST]) -> tuple[str, tuple[str, ...], bool]:
-        """(`guard`, `checks`, `guard_returns`) of a function body's nodes."""
+    def of(self, nodes: list[ast.AST], fallbacks: frozenset[str] = frozenset(),
+           ) -> tuple[str, tuple[str, ...], bool]:
+        """(`guard`, `checks`, `guard_returns`) of a function body's nodes; `fallbacks`,
+        the parameters with a literal default (`default="/"`)."""
         if not self.params:
             return "", (), False
         returns = [n.value for n in nodes if isinstance(n, ast.Return)]
@@ -1309,8 +1365,10 @@ class _Guards:
                 exits |= self.all_checks(node.test, negated=True)
                 tested |= self.named(node.test)
         # a check of some arguments clears none of those no exit tests (`if op not in
-        # OPERATORS: raise` in `build_condition(metric, op, threshold)`)
-        if not exits or self.params - tested:
+        # OPERATORS: raise` in `build_condition(metric, op, threshold)`); the request
+        # object a helper reads its value from is no value of its own, and a fallback
+        # with a literal default (`safe_next(request, default="/")`) is not told apart
+        if not exits or self.params - tested - REQUEST_NAMES - fallbacks:
             return "", (), False
         returned = any(v is not None and self.mentions(v) for v in returns)
         return "raise", tuple(sorted(exits)), returned
@@ -2032,6 +2090,8 @@ class _LocalFlow:
         # parameters assigned in the body whose value on the way in may still be read
         # after (`if not sort: sort = "id"`): that value is one of theirs
         self.incoming = incoming
+        # local names bound to argument lists only (see `argv_list`)
+        self.argv_names: frozenset[str] = frozenset()
         self._memo: dict[tuple[str, str], Any] = {}
         # names whose facts are being computed: a node read meanwhile sees a partial
         # value of theirs, which a later question must not get, so it is not kept
@@ -2078,7 +2138,18 @@ class _LocalFlow:
                         self._holds_nothing(e)) for e in value.elts)
         return ReturnFact("flow", self.callees(value), raw, tuple(sorted(via)),
                           self.is_stored(value), elements, checked,
-                          fixed_host=raw and self.fixed_host(value, frozenset()))
+                          fixed_host=raw and self.fixed_host(value, frozenset()),
+                          argv=self.argv_list(value))
+
+    def argv_list(self, value: ast.expr) -> bool:
+        """Whether `value` is an argument list with a constant program in front: a list
+        display whose first item is a literal string, or a local name every assignment
+        of which is one and whose first item nothing replaces (`argv.insert(...)`,
+        `argv[0] = ...`)."""
+        if isinstance(value, ast.List):
+            return _argv_display(value)
+        return isinstance(value, ast.Name) and value.id in self.argv_names \
+            and value.id not in self.incoming
 
     def _checked(self, value: ast.expr,
                  tests: Sequence[tuple[ast.expr, bool]]) -> tuple[str, ...]:
@@ -2586,11 +2657,15 @@ class _LocalFlow:
 
             result: tuple[bool, set[str]] = self._named("flow", name, compute)
             return result
+        if name in self.params:
+            # (a parameter, whatever else of the module or the builtins has its name:
+            # `def find(id)`, `def build(search)` beside a view `search`)
+            return True, set()
         if name in seen or name in self.scope.aliases or name in self.scope.local_functions:
             return False, set()
         if name in self.scope.constants or name in _BUILTINS:
             return False, set()
-        return True, set()  # a parameter, self, or a global this module does not pin down
+        return True, set()  # self, or a global this module does not pin down
 
     def constant_table(self, node: ast.expr) -> bool:
         """A module constant or a class's constant attribute (`ORDER_COLUMNS`,
@@ -2613,7 +2688,7 @@ class _LocalFlow:
                     "const", name, lambda: all(self.is_const(v, seen)
                                                for v in self.assigned[name]))
                 return const
-            return node.id in self.scope.constants
+            return node.id in self.scope.constants and node.id not in self.params
         if isinstance(node, ast.Subscript):  # a lookup in a constant
             return self._constant_container(node.value, seen)
         if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)

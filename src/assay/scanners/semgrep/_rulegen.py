@@ -51,6 +51,7 @@ from assay.scanners.semgrep._sinks import (
 )
 from assay.scanners.semgrep._state import keeper_propagators, state_sources
 from assay.scanners.semgrep._summaries import (
+    ARGV,
     CHECKED,
     FIXED_HOST,
     FunctionSummary,
@@ -382,6 +383,8 @@ def trusted_calls(rule: dict[str, Any]) -> set[str]:
     cwe = str((rule.get("metadata") or {}).get("cwe", ""))
     if cwe.startswith(("CWE-918:", "CWE-601:")):  # a URL of a constant host
         names.add(FIXED_HOST)
+    if cwe.startswith("CWE-78:"):  # an argument list with a constant program
+        names.add(ARGV)
     return names | _AUTOESCAPED if cwe.startswith("CWE-79:") else names
 
 
@@ -434,7 +437,10 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params]
     safe += [f for f in summaries.of_kind(SummaryKind.SANITIZER)
              if f.via and all(is_trusted(v, trusted) for v in f.via)]
-    safe = [f for f in safe if not f.is_method or f.dotted.rsplit(".", 1)[0] in typed]
+    # (an argument list's builder by its class too: few, and where an object made in
+    # the function calls it, `job = ArchiveJob(...)`, then `job.argv()`)
+    safe = [f for f in safe if not f.is_method or f.dotted.rsplit(".", 1)[0] in typed
+            or f.via == (ARGV,)]
     if wrappers is None:
         wrappers = rule_wrappers(rule, summaries)
     wrapping = {w.function for w in wrappers}

@@ -61,6 +61,10 @@ MAX_ROUNDS = 50  # helper chains deeper than this are not followed
 CHECKED = "checked:"
 """The `via` prefix of a predicate a function returns its parameter only when it passed:
 trusted by a rule that trusts the predicate's kind of check (see `_rulegen.checks_trusted`)."""
+ARGV = "<argv>"
+"""The `via` of a function returning an argument list with a constant program in front
+of what its parameters give (`["tar", "-czf", out, "--", name]`): trusted by the command
+rule only (what reaches such a list past its program is an argument)."""
 FIXED_HOST = "<fixed-host>"
 """The `via` of a function returning a URL of a constant scheme and host (or a path of
 this site) in front of what its parameters give: trusted by the rules of a URL's host
@@ -886,6 +890,9 @@ def _kind_of(returns: tuple[ReturnFact, ...],
         # avatar/{digest}"`): clean for the rules of a URL's host only
         if all(r.fixed_host or r.kind == "const" for r in returns):
             return SummaryKind.SANITIZER, (FIXED_HOST,)
+        # an argument list with a constant program in front: clean for the command rule
+        if all(r.argv for r in returns):
+            return SummaryKind.SANITIZER, (ARGV,)
         if not all(r.checked for r in returns if r.raw):
             return None
     # a parameter returned only when predicates passed (`if is_safe_url(target): return

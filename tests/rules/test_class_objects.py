@@ -145,3 +145,52 @@ def test_a_project_class_named_like_a_storage_hides_no_storage(repo: GitRepo) ->
     found = _semgrep_found(repo, {"shop/__init__.py": "", "shop/fakes.py": FAKE_STORAGE,
                                   "shop/views.py": STORAGE_VIEWS})
     assert found == [("path-traversal", 7)]
+
+
+PROBES = '''\
+import subprocess
+from dataclasses import dataclass
+
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@dataclass
+class PingProbe:
+    host: str
+    count: int = 4
+
+    @property
+    def command(self):
+        return f"ping -c {self.count} {self.host}"
+
+    def run(self):
+        return subprocess.run(self.command, shell=True, capture_output=True).returncode
+
+
+@dataclass
+class CountProbe:
+    count: int
+    host: str = "localhost"
+
+    def run(self):
+        return subprocess.run(f"ping -c {self.count} {self.host}", shell=True).returncode
+
+
+@app.post("/ping")
+def ping():
+    return {"code": PingProbe(host=request.form["host"]).run()}
+
+
+@app.post("/count")
+def count():
+    return {"code": CountProbe(int(request.form["count"])).run()}
+'''
+
+
+def test_a_dataclass_field_is_its_constructors_parameter(repo: GitRepo) -> None:
+    # a host field a property builds the command of (33) reported; a count field (38)
+    # is a number
+    found = _semgrep_found(repo, {"app.py": PROBES})
+    assert found == [("command-injection", 33)]

@@ -407,3 +407,95 @@ def test_a_helper_checking_one_argument_clears_not_the_others(repo: GitRepo) -> 
     # the operator is checked, the metric not (23); both checked (29)
     found = _semgrep_found(repo, {"app.py": CONDITIONS})
     assert found == [("code-injection", 23)]
+
+
+BLOCKLISTS = '''\
+import re
+
+from flask import Flask, request
+
+app = Flask(__name__)
+BANNED = re.compile(r"(import|exec|open|__|lambda)")
+ARITHMETIC = re.compile(r"[0-9+*/(). -]+")
+
+
+def check_expression(expr):
+    if BANNED.search(expr):
+        raise ValueError("forbidden")
+    return expr
+
+
+def check_arithmetic(expr):
+    if not ARITHMETIC.fullmatch(expr):
+        raise ValueError("not arithmetic")
+    return expr
+
+
+def evaluate(expr):
+    return eval(check_expression(expr), {"__builtins__": {}})
+
+
+def evaluate_arithmetic(expr):
+    return eval(check_arithmetic(expr), {"__builtins__": {}})
+
+
+@app.post("/calc")
+def calc():
+    return {"value": evaluate(request.form["expr"])}
+
+
+@app.post("/sum")
+def total():
+    return {"value": evaluate_arithmetic(request.form["expr"])}
+'''
+
+
+def test_a_helper_passing_on_what_a_block_list_let_through_is_a_wrapper(
+        repo: GitRepo) -> None:
+    # a block-list's search passes `().__class__...` variants on (32); a full match of
+    # arithmetic holds (37)
+    found = _semgrep_found(repo, {"app.py": BLOCKLISTS})
+    assert found == [("code-injection", 32)]
+
+
+SUFFIXES = '''\
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+TRUSTED = ("gravatar.com", "githubusercontent.com")
+
+
+def is_trusted(url):
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host.endswith(domain) for domain in TRUSTED)
+
+
+def is_trusted_domain(url):
+    host = (urlsplit(url).hostname or "").lower()
+    return any(host == domain or host.endswith("." + domain) for domain in TRUSTED)
+
+
+@app.get("/avatar")
+def avatar():
+    src = request.args["src"]
+    if not is_trusted(src):
+        abort(400)
+    return requests.get(src, timeout=5).content
+
+
+@app.get("/badge")
+def badge():
+    src = request.args["src"]
+    if not is_trusted_domain(src):
+        abort(400)
+    return requests.get(src, timeout=5).content
+'''
+
+
+def test_a_host_suffix_holds_at_a_domains_boundary_only(repo: GitRepo) -> None:
+    # `evilgravatar.com` ends with `gravatar.com` (25); a suffix led by a dot holds (32)
+    found = _semgrep_found(repo, {"app.py": SUFFIXES})
+    assert [f for f in found if f[0] == "ssrf"] == [("ssrf", 25)]

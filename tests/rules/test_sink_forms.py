@@ -6,6 +6,7 @@ request's (or not a credential), or a runner that takes an argument list."""
 
 from __future__ import annotations
 
+from assay.api import scan
 from tests.helpers import GitRepo
 from tests.rules.test_frameworks import _semgrep_found
 
@@ -269,3 +270,20 @@ def test_an_argument_list_a_helper_builds_runs_its_own_program(repo: GitRepo) ->
     found = _semgrep_found(repo, {"app.py": ARGV_HELPERS})
     assert found == [("command-injection", 44), ("command-injection", 50),
                      ("command-injection", 56)]
+
+
+def test_a_word_a_signer_takes_as_its_key_is_no_name_only_secret(repo: GitRepo) -> None:
+    # a word under a secret's name is low (4); a word a signer takes as its key blocks
+    # (5), where the module writes it, one finding with the name's
+    repo.write("links.py", (
+        "import hashlib\n"
+        "import hmac\n\n"
+        "ADMIN_PASSWORD = \"correct horse\"\n"
+        "LINK_SECRET = \"ledger links\"\n\n\n"
+        "def sign(message):\n"
+        "    return hmac.new(LINK_SECRET.encode(), message, hashlib.sha256).hexdigest()\n"))
+    repo.commit()
+    found = sorted((f.span.start_line, f.severity.value, f.rule_id.rsplit(".", 1)[-1])
+                   for f in scan(repo.path).run.findings
+                   if f.cwe == 798 and any(s.startswith("semgrep:") for s in f.sources))
+    assert found == [(4, "low", "hardcoded-secret"), (5, "high", "hardcoded-signing-key")]

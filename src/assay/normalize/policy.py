@@ -62,6 +62,10 @@ from assay.normalize.testreach import ProductionReach, ReachMemo
 from assay.normalize.url_checked import url_checked
 
 SECRET_RULES = frozenset({"assay.python.hardcoded-secret", "B105", "B106", "B107"})
+# rules that report a literal because an API takes it as a key (its name aside): a
+# finding one of them also reported is no name-only secret
+KEY_API_RULES = frozenset({"assay.python.hardcoded-cipher-key",
+                           "assay.python.hardcoded-signing-key"})
 # checks whose every finding in test code is the test's own mechanism: `assert` is how a
 # pytest test checks (on six web applications, 7,102 of 7,194 of these were in tests)
 TEST_MECHANISM_RULES = frozenset({"B101"})
@@ -369,8 +373,10 @@ def _judge(finding: Finding, why_test: str, files: _Files) -> Finding:
     if why_test:
         return lower(finding, Severity.LOW, "test-code",
                      f"In test code ({why_test}): reported, not blocking.")
-    if finding.rule_id in SECRET_RULES or any(s.split(":", 1)[-1] in SECRET_RULES
-                                               for s in finding.sources):
+    keyed = finding.rule_id in KEY_API_RULES or any(s.split(":", 1)[-1] in KEY_API_RULES
+                                                     for s in finding.sources)
+    if not keyed and (finding.rule_id in SECRET_RULES or any(
+            s.split(":", 1)[-1] in SECRET_RULES for s in finding.sources)):
         single = finding.span.start_line == finding.span.end_line
         strength = finding_strength(finding.snippet, finding.span.start_col if single else None,
                                     finding.span.end_col if single else None)

@@ -509,6 +509,9 @@ def _returned_attributes(tree: ast.Module, every: Sequence[ast.AST],
     on_self = {n.func.attr for n in every if isinstance(n, ast.Call)
                and isinstance(n.func, ast.Attribute) and isinstance(n.func.value, ast.Name)
                and n.func.value.id == "self"}
+    # (a property read through `self`, `self.command`, is such a call)
+    on_self |= {n.attr for n in every if isinstance(n, ast.Attribute)
+                and isinstance(n.value, ast.Name) and n.value.id == "self"}
     out: dict[tuple[str, str], frozenset[str]] = {}
     for node in tree.body:
         if not isinstance(node, ast.ClassDef):
@@ -1227,6 +1230,20 @@ def _checked_before(fact: ReturnFact, returned: ast.Return, flow: _LocalFlow,
     return replace(fact, checked=tuple(sorted({*fact.checked, *extra}))) if extra else fact
 
 
+def _dot_led(node: ast.expr) -> bool:
+    """A suffix that starts at a domain's boundary: a literal led by a dot, `"." + name`,
+    `f".{name}"`, or a tuple of such."""
+    if isinstance(node, ast.Tuple):
+        return bool(node.elts) and all(_dot_led(e) for e in node.elts)
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value.startswith(".")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return _dot_led(node.left)
+    if isinstance(node, ast.JoinedStr) and node.values:
+        return _dot_led(node.values[0])
+    return False
+
+
 def _top_alternation(text: str) -> bool:
     """Whether a regular expression has a `|` outside any group (`^a|b$` anchors each
     branch at one end only)."""
@@ -1573,10 +1590,16 @@ class _Guards:
             if name == "compare_digest":
                 return "signed"  # `hmac.compare_digest(expected, sig)` of a derived MAC
             if name in ("all", "any") and len(test.args) == 1 \
-                    and isinstance(test.args[0], ast.GeneratorExp | ast.ListComp) \
-                    and any(isinstance(n, ast.Attribute) and n.attr in _ADDRESS_PARTS
-                            for n in _walk(test.args[0].elt)):
-                return "url"  # every address the host resolves to is public
+                    and isinstance(test.args[0], ast.GeneratorExp | ast.ListComp):
+                if any(isinstance(n, ast.Attribute) and n.attr in _ADDRESS_PARTS
+                       for n in _walk(test.args[0].elt)):
+                    return "url"  # every address the host resolves to is public
+                return self.check(test.args[0].elt)  # each item's check
+            if name == "endswith" and isinstance(test.func, ast.Attribute) \
+                    and self._host_of(test.func.value) and test.args:
+                # a host's suffix holds only at a domain's boundary: `.example.com`, not
+                # `example.com`, which `evilexample.com` ends with too
+                return "url" if _dot_led(test.args[0]) else PART_CHECK
         return None
 
     def _regex_check(self, test: ast.Call, name: str) -> str | None:
@@ -1982,7 +2005,7 @@ def _init_stores(node: ast.ClassDef, scope: _Scope) -> dict[str, tuple[str, int]
     init = next((i for i in node.body if isinstance(i, ast.FunctionDef)
                  and i.name == "__init__"), None)
     if init is None:
-        return {}
+        return _dataclass_fields(node)
     arguments = [*init.args.posonlyargs, *init.args.args][1:]
     params = [a.arg for a in arguments]
     # a number, a UUID or a date carries no text (`recipe_id: UUID4`)
@@ -2003,6 +2026,28 @@ def _init_stores(node: ast.ClassDef, scope: _Scope) -> dict[str, tuple[str, int]
             param = next(iter(reached[0]))
             out[attr] = (param, params.index(param))
     return out
+
+
+_DATACLASS_DECORATORS = frozenset({"dataclass", "dataclasses.dataclass", "attr.s", "attrs",
+                                   "attr.define", "attrs.define", "define", "frozen",
+                                   "attr.frozen", "attrs.frozen"})
+
+
+def _dataclass_fields(node: ast.ClassDef) -> dict[str, tuple[str, int]]:
+    """A dataclass's (or an attrs class's) fields as the parameters of the `__init__` it
+    is given: each annotated field in order (not a `ClassVar`, not one with
+    `field(init=False)`), a number, UUID or date excepted."""
+    decorators = {_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list}
+    if not decorators & _DATACLASS_DECORATORS:
+        return {}
+    fields = [item for item in node.body if isinstance(item, ast.AnnAssign)
+              and isinstance(item.target, ast.Name)
+              and "ClassVar" not in ast.unparse(item.annotation)
+              and not (isinstance(item.value, ast.Call) and any(
+                  k.arg == "init" and isinstance(k.value, ast.Constant) and k.value.value is False
+                  for k in item.value.keywords))]
+    return {f.target.id: (f.target.id, index) for index, f in enumerate(fields)
+            if isinstance(f.target, ast.Name) and not _is_scalar(f.annotation)}
 
 
 def _is_scalar(annotation: ast.expr | None) -> bool:
@@ -2546,6 +2591,8 @@ class _LocalFlow:
         if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) \
                 and node.value.id == "self" and f"self.{node.attr}" in self.params:
             return {f"self.{node.attr}"}  # an attribute `__init__` set from a parameter
+        if isinstance(node, ast.Attribute) and (own := self._own_returned(node)):
+            return own  # a property of the class (`self.command`) returning such ones
         if isinstance(node, ast.Name):
             if node.id in self.assigned:
                 name = node.id

@@ -953,9 +953,11 @@ def rule_wrappers(rule: dict[str, Any], summaries: Summaries) -> list[SinkWrappe
 def _carrier(rule: dict[str, Any], summaries: Summaries) -> Callable[[str], bool]:
     """Whether a call carries its argument's value on, for this rule: not a sanitizer
     the rule trusts, not a call giving a number, a truth value or a digest, not a
-    project function summarized as giving a constant, checking a value, or cleaning it
-    with calls the rule trusts. Any other call does, as it does in the rule's own flow."""
+    project function summarized as giving a constant, checking a value with a check the
+    rule trusts, or cleaning it with calls the rule trusts. Any other call does, as it
+    does in the rule's own flow."""
     trusted = trusted_calls(rule) | checks_trusted(str(rule.get("id", "")), summaries)
+    accepted = trusted_checks(str(rule.get("id", "")))
     kinds = {f.dotted: f for f in summaries.functions if f.kind is not SummaryKind.PARTS}
 
     def carries(callee: str) -> bool:
@@ -966,6 +968,10 @@ def _carrier(rule: dict[str, Any], summaries: Summaries) -> Callable[[str], bool
             return True
         if summary.kind is SummaryKind.SANITIZER:
             return not (summary.via and all(is_trusted(v, trusted) for v in summary.via))
+        if summary.kind is SummaryKind.GUARD:
+            # a check of a kind the rule does not trust (a block-list's search) passes
+            # the value it returns on
+            return summary.guard_returns and not set(summary.via) & accepted
         return False
     return carries
 

@@ -84,3 +84,71 @@ def test_a_single_object_views_object_is_stored_data_of_its_template(repo: GitRe
                    for f in run.findings)
     assert found == [("category.html", 2, "medium"), ("expense.html", 2, "medium"),
                      ("expense.html", 3, "medium")]
+
+
+REPOSITORY = '''\
+from sqlalchemy.orm import Session
+
+from shelf.models import Image
+
+
+class ImageRepository:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get(self, image_id: int):
+        return self.session.get(Image, image_id)
+
+
+class ImageService:
+    def __init__(self, images: ImageRepository):
+        self.images = images
+
+    def get(self, image_id: int):
+        image = self.images.get(image_id)
+        if image is None:
+            raise LookupError(image_id)
+        return image
+
+    def settings(self):
+        return {"theme": "dark"}.get("theme", "light")
+'''
+
+ROUTES = '''\
+from flask import Flask, render_template
+
+from shelf.db import session
+from shelf.services import ImageRepository, ImageService
+
+app = Flask(__name__)
+
+
+@app.get("/images/<int:image_id>")
+def image_detail(image_id):
+    image = ImageService(ImageRepository(session)).get(image_id)
+    return render_template("image.html", image=image)
+
+
+@app.get("/theme")
+def theme():
+    return render_template("theme.html", theme=ImageService(ImageRepository(session)).settings())
+'''
+
+
+def test_a_row_a_service_gets_from_its_repository_is_stored_data(repo: GitRepo) -> None:
+    # SQLAlchemy's `session.get(Image, id)` read by a repository, through the service's
+    # `self.images.get(...)`, reaches `|safe` (image.html:2); a dict's `get` (theme) is
+    # no row
+    for path, text in {"shelf/__init__.py": "", "shelf/models.py": "Image = None\n",
+                       "shelf/db.py": "session = None\n", "shelf/services.py": REPOSITORY,
+                       "shelf/routes.py": ROUTES,
+                       "shelf/templates/image.html": "<h1>{{ image.name }}</h1>\n"
+                                                     "<div>{{ image.description|safe }}</div>\n",
+                       "shelf/templates/theme.html": "<body class=\"{{ theme|safe }}\">\n",
+                       }.items():
+        repo.write(path, text)
+    repo.commit()
+    run = scan(repo.path, scanners=["semgrep"]).run
+    found = sorted((f.path.rsplit("/", 1)[-1], f.span.start_line, f.severity.value)
+                   for f in run.findings)
+    assert found == [("image.html", 2, "medium")]

@@ -911,7 +911,19 @@ def _called(every: list[ast.AST], scope: _Scope) -> frozenset[str]:
             resolved = flow.resolve(node.func)
             if resolved is not None:
                 names.add(resolved)
+    # a property of the module's classes read on an object runs it (`self.fn`)
+    properties = {item.name for node in every if isinstance(node, ast.ClassDef)
+                  for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+                  and _is_property_def(item)}
+    if properties:
+        names |= {n.attr for n in every if isinstance(n, ast.Attribute)
+                  and isinstance(n.ctx, ast.Load) and n.attr in properties}
     return frozenset(names)
+
+
+def _is_property_def(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    return any((_dotted(d) or "").rsplit(".", 1)[-1] in ("property", "cached_property")
+               for d in node.decorator_list)
 
 
 @dataclass(frozen=True)
@@ -1228,6 +1240,19 @@ def _checked_before(fact: ReturnFact, returned: ast.Return, flow: _LocalFlow,
     extra = {KIND_CHECK + c if ":" not in c else c.partition(":")[2] for c in found
              if ":" not in c or c.startswith("predicate:")}
     return replace(fact, checked=tuple(sorted({*fact.checked, *extra}))) if extra else fact
+
+
+_SESSION_NAMES = re.compile(r"^(?:.*\.)?(?:session|db_session|dbsession|db)$")
+
+
+def _session_get(call: ast.Call) -> bool:
+    """`session.get(Model, key)` (SQLAlchemy's, of a name ending in `session` or `db`): a
+    row by its key; not a dict's `get(key, default)`, whose first argument is no class."""
+    func = call.func
+    owner = _dotted(func.value) if isinstance(func, ast.Attribute) else None
+    first = call.args[0] if call.args else None
+    return owner is not None and _SESSION_NAMES.match(owner) is not None \
+        and isinstance(first, ast.Name) and first.id[:1].isupper()
 
 
 def _dot_led(node: ast.expr) -> bool:
@@ -2827,6 +2852,8 @@ class _LocalFlow:
             return False
         if func.attr in ROW_METHODS:
             return True
+        if func.attr == "get" and _session_get(call):
+            return True  # SQLAlchemy's `session.get(Image, image_id)`
         owner = func.value  # `Post.objects.get(...)`, `Note.query.filter_by(...)`
         # (not aiohttp's `request.query.get(...)`: the request's query string)
         return isinstance(owner, ast.Attribute) and owner.attr in ("objects", "query") \
@@ -2855,7 +2882,9 @@ class _LocalFlow:
         found: set[str] = set()
         for child in _walk(node):
             if isinstance(child, ast.Call):
-                name = self.resolve(child.func)
+                # (a method of an object the code says the class of, too: a row a
+                # service's repository reads, `self.images.get(image_id)`)
+                name = self.call_target(child.func)
                 if name is not None:
                     found.add(name)
                 read = state_read(child, self.qualified, self.scope.keys)

@@ -67,6 +67,12 @@ _STORED_PATTERNS = (
     "django.shortcuts.get_object_or_404(...)", "django.shortcuts.get_list_or_404(...)",
     "$SESSION.scalars(...)", "$Q.one_or_none()", "$Q.first_or_404(...)",
     "$Q.get_or_404(...)")
+# SQLAlchemy's `session.get(Image, image_id)` (not a dict's `get(key, default)`)
+_SESSION_GET = {"patterns": [
+    {"pattern": "$SESSION.get($MODEL, ...)"},
+    {"metavariable-regex": {"metavariable": "$SESSION",
+                            "regex": r"^(.*\.)?(session|db_session|dbsession|db)$"}},
+    {"metavariable-regex": {"metavariable": "$MODEL", "regex": r"^([\w.]*\.)?[A-Z]\w*$"}}]}
 _BASE_RULE = "assay.python.xss-markup.taint"
 FACTS_KIND = "template-facts/2"  # the result cache's name for one file's template facts
 _TEMPLATE_NAME = re.compile(r"""["']([\w./-]{1,200}\.(?:html|htm|jinja2?|j2|djhtml))["']""")
@@ -202,7 +208,7 @@ def _stored_rule(rule: Rule, helpers: list[object], files: list[str],
                 "rationale": "A value read from the database is rendered with |safe or "
                              "autoescaping off; if users can write it, it is stored XSS."}
     sources: list[object] = [{"pattern-either": [{"pattern": p} for p in _STORED_PATTERNS]},
-                             *helpers]
+                             _SESSION_GET, *helpers]
     # escaping and cleaning only: the request rule's guards and typed getters say what a
     # request value may be, not what a stored one is (and cost a taint rule run on whole
     # files most of its matching)

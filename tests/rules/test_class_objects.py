@@ -194,3 +194,36 @@ def test_a_dataclass_field_is_its_constructors_parameter(repo: GitRepo) -> None:
     # is a number
     found = _semgrep_found(repo, {"app.py": PROBES})
     assert found == [("command-injection", 33)]
+
+
+COLUMNS = '''\
+from flask import Flask, request
+
+app = Flask(__name__)
+
+
+class ComputedColumn:
+    def __init__(self, label, formula):
+        self.label = label
+        self.formula = formula
+
+    @property
+    def fn(self):
+        return eval(f"lambda row: {self.formula}", {"__builtins__": {}})
+
+
+
+@app.post("/preview")
+def preview():
+    column = ComputedColumn(request.form["label"], request.form["formula"])
+    evaluate = column.fn
+    return {"value": evaluate({"qty": 1})}
+'''
+
+
+def test_a_property_evaluating_a_kept_attribute_makes_the_constructor_a_sink(
+        repo: GitRepo) -> None:
+    # the formula the constructor is given, evaluated where the view reads the
+    # property (19)
+    found = _semgrep_found(repo, {"app.py": COLUMNS})
+    assert found == [("code-injection", 19)]

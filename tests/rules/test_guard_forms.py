@@ -1,6 +1,8 @@
 """A check joined to another by `and` (the block) or `or` (the exit), and a failed check
 that resets the value: the check still holds the value, for the pack's own guards and
-for the project's predicates. Beside each, the joins that hold nothing."""
+for the project's predicates. A guard raising unless a path is contained, returning the
+path, holds it through a service that returns its result. Beside each, the joins (and
+the unchecked helpers) that hold nothing."""
 
 from __future__ import annotations
 
@@ -459,3 +461,73 @@ def test_a_helper_returning_its_parameter_when_djangos_host_check_passed_cleans_
     # Django's own predicate (18 quiet); a mere emptiness check (22)
     found = _semgrep_found(repo, {"accounts/views.py": DJANGO_CHECKED_RETURN})
     assert [f for f in found if f[0] == "open-redirect"] == [("open-redirect", 22)]
+
+
+PATHS_HELPERS = '''\
+from pathlib import Path
+
+
+class PathOutsideRoot(ValueError):
+    pass
+
+
+def artifact_path(base: Path, image_id: int, filename: str) -> Path:
+    root = (base / str(image_id)).resolve()
+    candidate = (root / filename).resolve()
+    if not candidate.is_relative_to(root):
+        raise PathOutsideRoot(filename)
+    return candidate
+
+
+def log_path(base: Path, filename: str) -> Path:
+    return base / filename
+'''
+
+PATHS_SERVICE = '''\
+from pathlib import Path
+
+from store import paths
+
+BASE = Path("/srv/artifacts")
+
+
+class ArtifactService:
+    def artifact_file(self, image_id: int, filename: str) -> Path:
+        path = paths.artifact_path(BASE, image_id, filename)
+        if not path.is_file():
+            raise FileNotFoundError(filename)
+        return path
+
+    def log_file(self, filename: str) -> Path:
+        return paths.log_path(BASE, filename)
+'''
+
+PATHS_ROUTES = '''\
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from store.service import ArtifactService
+
+router = APIRouter()
+
+
+@router.get("/artifacts/{image_id}/{filename:path}")
+def artifact(image_id: int, filename: str):
+    path = ArtifactService().artifact_file(image_id, filename)
+    return FileResponse(path)
+
+
+@router.get("/logs/{filename:path}")
+def log(filename: str):
+    return FileResponse(ArtifactService().log_file(filename))
+'''
+
+
+def test_what_a_containing_guard_returns_is_contained_through_a_service(
+        repo: GitRepo) -> None:
+    # a path a guard resolved and held inside its root, returned by a service (12):
+    # quiet; a path the service joins unchecked (17) reported
+    found = _semgrep_found(repo, {"store/__init__.py": "", "store/paths.py": PATHS_HELPERS,
+                                  "store/service.py": PATHS_SERVICE,
+                                  "store/routes.py": PATHS_ROUTES})
+    assert found == [("path-traversal", 17)]

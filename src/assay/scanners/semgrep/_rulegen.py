@@ -437,10 +437,13 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     safe = [f for f in summaries.of_kind(SummaryKind.CONSTANT) if f.params]
     safe += [f for f in summaries.of_kind(SummaryKind.SANITIZER)
              if f.via and all(is_trusted(v, trusted) for v in f.via)]
-    # (an argument list's builder by its class too: few, and where an object made in
-    # the function calls it, `job = ArchiveJob(...)`, then `job.argv()`)
+    # (an argument list's builder, and a method returning what a project guard checked,
+    # by its class too: few, and where an object made in the function calls it, `job =
+    # ArchiveJob(...)`, then `job.argv()`)
+    guarded = {g.dotted for g in summaries.of_kind(SummaryKind.GUARD)
+               if g.guard == "raise" and g.guard_returns}
     safe = [f for f in safe if not f.is_method or f.dotted.rsplit(".", 1)[0] in typed
-            or f.via == (ARGV,)]
+            or f.via == (ARGV,) or (bool(f.via) and set(f.via) <= guarded)]
     if wrappers is None:
         wrappers = rule_wrappers(rule, summaries)
     wrapping = {w.function for w in wrappers}
@@ -791,11 +794,18 @@ def checks_trusted(rule_id: str, summaries: Summaries) -> set[str]:
     """`checked:<predicate>` for each predicate `rule_id` trusts: a project predicate of
     a kind of check the rule takes, a library's URL predicate (of a name the project
     does not define) for a rule trusting URL checks, and each kind it takes made inline
-    (`checked:kind:contain`). A function returning its parameter (or a source helper
-    returning request data) only when such checks passed gives nothing for the rule."""
+    (`checked:kind:contain`), and each project guard raising unless such a check holds
+    that returns what it checked. A function returning its parameter (or a source
+    helper returning request data) only when such checks passed gives nothing for the
+    rule, nor one returning what such a guard returned."""
     accepted = trusted_checks(rule_id)
     out = {f"{CHECKED}{g.dotted}" for g in summaries.of_kind(SummaryKind.GUARD)
            if g.guard == "predicate" and set(g.via) & accepted}
+    # a guard that raises unless such a check holds and returns the value it checked
+    # (`artifact_path(base, id, name)` resolving and containing the path): what a
+    # helper returns of its result is checked (`via` it, a call the rule trusts)
+    out |= {g.dotted for g in summaries.of_kind(SummaryKind.GUARD)
+            if g.guard == "raise" and g.guard_returns and set(g.via) & accepted}
     out |= {f"{CHECKED}{KIND_CHECK}{kind}" for kind in accepted}
     if "url" in accepted:
         out |= {f"{CHECKED}{form}" for name in _URL_PREDICATES if not summaries.defined(name)

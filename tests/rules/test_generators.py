@@ -1,7 +1,9 @@
-"""Generators and comprehensions: what a generator yields is what its caller iterates over,
-so a helper that yields the request's text is a source, one that yields escaped text
-cleans it, and one that yields constants gives nothing; a container a comprehension
-builds of the request's values holds them. Beside each, a look-alike that is not."""
+"""Generators, comprehensions and formats: what a generator yields is what its caller
+iterates over, so a helper that yields the request's text is a source, one that yields
+escaped text cleans it, and one that yields constants gives nothing; a container a
+comprehension builds of the request's values holds them; a number conversion gives
+digits; markup of a literal filled by `format` escapes what it fills in. Beside each, a
+look-alike that is not."""
 
 from __future__ import annotations
 
@@ -154,3 +156,42 @@ def test_a_comprehension_of_request_data_holds_it(repo: GitRepo) -> None:
     # lengths (33) not
     found = _semgrep_found(repo, {"app.py": COMPREHENSIONS})
     assert found == [("sqli", 20), ("sqli", 27)]
+
+
+MARKUP = '''\
+from flask import Flask, request
+from markupsafe import Markup
+
+app = Flask(__name__)
+
+
+def headline(count, environment):
+    return Markup("<strong>{}</strong> running in <em>{}</em>").format(count, environment)
+
+
+def banner(text):
+    return Markup("<div class='banner'>%s</div>" % text)
+
+
+@app.get("/")
+def dashboard():
+    return "<h1>" + headline(3, request.args["environment"]) + "</h1>"
+
+
+@app.get("/inline")
+def inline():
+    return Markup("<p>Hello {}</p>").format(request.args["name"])
+
+
+@app.get("/banner")
+def show_banner():
+    return "<body>" + banner(request.args["text"]) + "</body>"
+'''
+
+
+def test_markup_filled_by_format_escapes_what_it_fills_in(repo: GitRepo) -> None:
+    # `Markup(literal).format(...)` in a helper (called at 17) and in a view (22)
+    # escapes what it fills in; text formatted first and then marked safe, in a helper,
+    # is the markup rule's (at its call, 27)
+    found = _semgrep_found(repo, {"app.py": MARKUP})
+    assert found == [("xss-markup", 27)]

@@ -169,6 +169,7 @@ _AIOHTTP_PARAM = re.compile(r"\{(\w+)(?::((?:[^{}]|\{\d*,?\d*\})*))?\}")
 _DIGITS = frozenset({r"\d+", "[0-9]+"})
 # a regular expression for a group that takes one segment without dots: no `/`, no `..`
 _NO_DOTS_SEGMENT = re.compile(r"^(?:\[(?:\\w|\\d|[a-zA-Z0-9_]|-)+\]|\\w|\\d)[+*]$")
+_MARKUP_CLASSES = frozenset({"markupsafe.Markup", "flask.Markup", "jinja2.Markup"})
 HTML_ESCAPE = "html.escape"  # what a hand-written escaping chain counts as
 
 
@@ -2274,6 +2275,10 @@ class _LocalFlow:
         if escaped is not None:  # the project's own escaping: as html.escape does
             raw, via = self._flow(escaped, seen)
             return False, ({HTML_ESCAPE} if raw or via else set())
+        filled = self._markup_filled(node)
+        if filled is not None:  # `Markup("<b>{}</b>").format(x)` escapes what it fills in
+            raw, via = self._children_flow(node, seen, filled)
+            return False, ({HTML_ESCAPE} if raw or via else set())
         if isinstance(node, ast.Call):
             if self._fetched(node) or self._opened(node) or _date_text(node):
                 return False, set()
@@ -2282,6 +2287,22 @@ class _LocalFlow:
                 raw, via = self._children_flow(node, seen, self.carried(node))
                 return False, ({callee} if raw or via else set())
         return self._children_flow(node, seen)
+
+    def _markup_filled(self, node: ast.AST) -> list[ast.AST] | None:
+        """What `Markup("<b>{}</b>").format(...)` or `Markup("<b>%s</b>") % ...` fills
+        into markup of a literal (markupsafe escapes each value it fills in); None for
+        any other node."""
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "format" and self._literal_markup(node.func.value):
+            return [*node.args, *(k.value for k in node.keywords)]
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) \
+                and self._literal_markup(node.left):
+            return [node.right]
+        return None
+
+    def _literal_markup(self, node: ast.expr) -> bool:
+        return isinstance(node, ast.Call) and len(node.args) == 1 and not node.keywords \
+            and _is_literal(node.args[0]) and self.resolve(node.func) in _MARKUP_CLASSES
 
     def carried(self, call: ast.Call) -> list[ast.AST] | None:
         """The parts of a call of a function of this module its result can hold (its

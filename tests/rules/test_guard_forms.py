@@ -531,3 +531,45 @@ def test_what_a_containing_guard_returns_is_contained_through_a_service(
                                   "store/service.py": PATHS_SERVICE,
                                   "store/routes.py": PATHS_ROUTES})
     assert found == [("path-traversal", 17)]
+
+
+ARCHIVES = '''\
+from pathlib import Path
+
+from aiohttp import web
+
+routes = web.RouteTableDef()
+
+
+class BackupArchive:
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+
+    def find(self, name: str) -> Path:
+        target = (self.root / name).resolve()
+        if not target.is_relative_to(self.root):
+            raise web.HTTPForbidden()
+        return target
+
+    def guess(self, name: str) -> Path:
+        return self.root / name
+
+
+@routes.get("/backups/{name:.+}")
+async def download(request: web.Request) -> web.StreamResponse:
+    archive: BackupArchive = request.app["archive"]
+    return web.FileResponse(archive.find(request.match_info["name"]))
+
+
+@routes.get("/guesses/{name:.+}")
+async def guess(request: web.Request) -> web.StreamResponse:
+    archive: BackupArchive = request.app["archive"]
+    return web.FileResponse(archive.guess(request.match_info["name"]))
+'''
+
+
+def test_a_method_guard_holds_its_result_on_an_annotated_local(repo: GitRepo) -> None:
+    # a method resolving and containing the path, on a local name annotated with its
+    # class (25): quiet; a method joining it unchecked (31) reported
+    found = _semgrep_found(repo, {"backups.py": ARCHIVES})
+    assert found == [("path-traversal", 31)]

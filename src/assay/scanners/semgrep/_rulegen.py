@@ -225,6 +225,9 @@ def _receiver_alternatives(name: str, args: str, classes: Sequence[str],
                  for form in forms for kind in ("", "async ") for default in ("", " = $D")]
     out: list[dict[str, Any]] = [{"patterns": [{"pattern-either": annotated},
                                                {"pattern": call}]}] if annotated else []
+    # a local name annotated with the class (`archive: BackupArchive = app["archive"]`)
+    out += [{"patterns": [{"pattern-inside": f"$INSTANCE: {klass} = $VALUE\n...\n"},
+                          {"pattern": call}]} for klass in classes]
     for kind, form, definition in typed:
         if kind == PARAMETER:
             continue
@@ -639,6 +642,12 @@ def guard_sanitizers(rule_id: str, summaries: Summaries,
             continue
         for form in callee_forms(guard.dotted, guard.is_method, summaries):
             out.extend(_guard_patterns(form, guard, guard.dotted in wrapping))
+        if guard.is_method and guard.guard == "raise" and guard.guard_returns:
+            # its result where its class is named (`archive: BackupArchive = ...`, then
+            # `archive.find(name)`), as for a method cleaning its argument
+            wrapper = guard.dotted in wrapping  # (its own sink stays: see result_only)
+            out.extend(result_only(alt) if wrapper else alt
+                       for alt in call_patterns(guard, summaries, by_name=False))
     return out
 
 

@@ -73,6 +73,8 @@ _CLASS = re.compile(r"^\s*class\s+([A-Za-z_]\w*)\b")
 # inside `def $FN(..., $X: Page, ...)`: the annotation's class is in the code
 _ANNOTATED = re.compile(r"^\s*(?:async\s+)?def\s+\$?\w+\(.*?\$\w+:\s*(?:[A-Za-z_]\w*\.)*"
                         r"([A-Za-z_]\w*)")
+# ... or a local name annotated with it (`$X: Page = $VALUE`)
+_ANNOTATED_LOCAL = re.compile(r"^\s*\$\w+:\s*(?:[A-Za-z_]\w*\.)*([A-Za-z_]\w*)\s*=")
 _IMPORT = re.compile(r"^\s*(?:from|import)\s+(\w+)")
 _DECORATOR = re.compile(r"^\s*@\$?\w+\.(\$?\w+)\(")
 
@@ -135,7 +137,8 @@ def _pattern_tokens(pattern: str, regexes: Mapping[str, set[str]]) -> set[str] |
         if not decorator.group(1).startswith("$") or decorator.group(1) in regexes:
             alternation = "|".join(sorted(re.escape(n) for n in names))
             return {rf"^[ \t]*@[\w.]+\.(?:{alternation})\b"}
-    scope = _CLASS.match(pattern) or _ANNOTATED.match(pattern)
+    scope = _CLASS.match(pattern) or _ANNOTATED.match(pattern) \
+        or _ANNOTATED_LOCAL.match(pattern)
     if scope:  # inside `class Name:` or a function taking a `Name`: the name is in the code
         return {_word(scope.group(1))}
     imported = _IMPORT.match(pattern)  # `import ldap3 ...` inside: the module's name

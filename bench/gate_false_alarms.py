@@ -134,7 +134,13 @@ def scan(tree: Path, src: Path, state: Path) -> list[dict[str, object]]:
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"scan of {tree} failed: {proc.stderr.strip()[-500:]}")
-    findings: list[dict[str, object]] = json.loads(proc.stdout)["findings"]
+    report = json.loads(proc.stdout)
+    status = str(report.get("run", {}).get("status", ""))
+    if status != "complete":
+        # (a scanner that timed out on a busy machine leaves findings out: counting
+        # such a run would report false alarms removed that were only not looked for)
+        raise SystemExit(f"scan of {tree} was {status or 'of unknown status'}: rerun it")
+    findings: list[dict[str, object]] = report["findings"]
     return findings
 
 

@@ -257,3 +257,72 @@ def test_bottle_templates_and_constructors_taking_the_document(repo: GitRepo) ->
     # parser (32) reported, one parsing it with a closed one (37) not
     found = _semgrep_found(repo, {"app.py": BOTTLE_TEMPLATES})
     assert found == [("code-injection", 21), ("xxe", 32)]
+
+
+WTFORMS = '''\
+import subprocess
+
+from flask import Flask, redirect, url_for
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, StringField
+
+app = Flask(__name__)
+
+
+class ThumbnailForm(FlaskForm):
+    size = StringField("size")
+    quality = IntegerField("quality")
+
+
+@app.post("/thumbnail")
+def thumbnail():
+    form = ThumbnailForm()
+    if form.validate_on_submit():
+        subprocess.run(f"convert in.jpg -thumbnail {form.size.data} out.jpg", shell=True)
+    return redirect(url_for("index"))
+
+
+@app.post("/quality")
+def quality():
+    form = ThumbnailForm()
+    if form.validate_on_submit():
+        subprocess.run(["convert", "in.jpg", "-quality", str(form.quality.data), "out.jpg"])
+    return redirect(url_for("index"))
+'''
+
+
+def test_a_flask_wtf_forms_fields_are_request_data(repo: GitRepo) -> None:
+    # a field of a form that binds the request by itself reaches a shell (19); a field
+    # given to a program as one argument (26) is not
+    found = _semgrep_found(repo, {"app.py": WTFORMS})
+    assert found == [("command-injection", 19)]
+
+
+WTFORMS_VIEW = '''\
+import subprocess
+
+from flask import Blueprint
+from flask.views import MethodView
+
+from app.forms import ThumbnailForm
+
+media = Blueprint("media", __name__)
+
+
+class ThumbnailView(MethodView):
+    def post(self):
+        form = ThumbnailForm()
+        if form.validate_on_submit():
+            subprocess.run("convert in.jpg -thumbnail " + form.size.data + " out.jpg", shell=True)
+        return "", 204
+
+
+media.add_url_rule("/thumbnail", view_func=ThumbnailView.as_view("thumbnail"))
+'''
+
+
+def test_a_form_made_in_a_method_view_without_the_request_is_read(repo: GitRepo) -> None:
+    # a method that names neither the request nor a route: the form is what holds it (15)
+    found = _semgrep_found(repo, {"app/__init__.py": "", "app/forms.py": "ThumbnailForm = None\n",
+                                  "app/views.py": WTFORMS_VIEW})
+    assert found == [("command-injection", 15)]

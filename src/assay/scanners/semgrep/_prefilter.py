@@ -54,6 +54,7 @@ SOURCE_HINTS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset(_ROUTE_VERBS),
      rf"^[ \t]*@[\w.]+\.(?:{'|'.join(_ROUTE_VERBS)})\b"),
     (frozenset(_RESPONDERS), r"\bdef\s+on_[a-z]+\w*\s*\(\s*self\s*,\s*\w+\s*,\s*\w+"),
+    (frozenset({"data"}), r"=\s*(?:[\w.]+\.)?[A-Z]\w*Form\s*\("),  # `form = UploadForm(...)`
     (frozenset({"form_valid", "perform_create", "perform_update"}),
      r"\bdef\s+(?:form_valid|perform_create|perform_update)\s*\(\s*self\s*,\s*\w+"),
 )

@@ -237,6 +237,10 @@ def shell_script(script):
     return argv
 
 
+def python_script(code):
+    return ["/usr/bin/python3.12", "-c", code]
+
+
 @app.post("/archive")
 def archive():
     job = ArchiveJob(request.form["project"], request.form.getlist("exclude"))
@@ -260,16 +264,23 @@ def run():
 def script():
     subprocess.run(shell_script(request.form["script"]), check=True)
     return "", 204
+
+
+@app.post("/python")
+def python():
+    subprocess.run(python_script(request.form["code"]), check=True)
+    return "", 204
 '''
 
 
 def test_an_argument_list_a_helper_builds_runs_its_own_program(repo: GitRepo) -> None:
-    # a method's list with `tar` in front (38) is no command of the request's; a command
-    # line (44), a list whose program the request chooses (50) and a shell's script
-    # given in a list (56: a pull request cannot pass `["sh", "-c", script]` for one) are
+    # a method's list with `tar` in front (42) is no command of the request's; a command
+    # line (48), a list whose program the request chooses (54), a shell's script (60)
+    # and an interpreter's code (66) given in a list are (a pull request cannot pass
+    # `["sh", "-c", script]` or `["/usr/bin/python3.12", "-c", code]` for one)
     found = _semgrep_found(repo, {"app.py": ARGV_HELPERS})
-    assert found == [("command-injection", 44), ("command-injection", 50),
-                     ("command-injection", 56)]
+    assert found == [("command-injection", 48), ("command-injection", 54),
+                     ("command-injection", 60), ("command-injection", 66)]
 
 
 def test_a_word_a_signer_takes_as_its_key_is_no_name_only_secret(repo: GitRepo) -> None:

@@ -14,6 +14,8 @@ import ast
 import copy
 from collections.abc import Iterator
 
+from assay.scanners.semgrep._receivers import dotted
+
 POSITIONS = 4  # the positional arguments a call of a bound callable is read with
 _ARGUMENT = "_bound_{}"
 _KEYWORDS = "_bound_keywords"
@@ -45,19 +47,11 @@ def _partial_names(tree: ast.Module) -> frozenset[str]:
     return frozenset(found)
 
 
-def _written(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        return f"{node.value.id}.{node.attr}"
-    return ""
-
-
 def _bound_functions(node: ast.stmt, names: frozenset[str]) -> Iterator[ast.FunctionDef]:
     value = node.value if isinstance(node, ast.Assign | ast.AnnAssign) else None
     targets = node.targets if isinstance(node, ast.Assign) else \
         [node.target] if isinstance(node, ast.AnnAssign) else []
-    if not isinstance(value, ast.Call) or _written(value.func) not in names \
+    if not isinstance(value, ast.Call) or dotted(value.func) not in names \
             or not value.args or any(isinstance(a, ast.Starred) for a in value.args):
         return
     for target in targets:

@@ -1000,14 +1000,15 @@ def _set_on_instances(tree: ast.Module) -> set[str]:
     """`Class.name` for each attribute of a class the module sets on any object (`self.sql
     = sql` in a method, `query.sql = text` elsewhere, `setattr(query, "sql", ...)`): the
     class's value of it is a default an instance may replace."""
-    names = {target.attr for node in ast.walk(tree)
-             if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign)
-             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
-             if isinstance(target, ast.Attribute)}
-    names |= {node.args[1].value for node in ast.walk(tree) if isinstance(node, ast.Call)
-              and isinstance(node.func, ast.Name) and node.func.id == "setattr"
-              and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
-              and isinstance(node.args[1].value, str)}
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign):
+            names.update(t.attr for t in (node.targets if isinstance(node, ast.Assign)
+                                          else [node.target]) if isinstance(t, ast.Attribute))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == "setattr" and len(node.args) >= 2 \
+                and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str):
+            names.add(node.args[1].value)
     return {f"{node.name}.{name}" for node in tree.body if isinstance(node, ast.ClassDef)
             for name in names}
 
@@ -1124,27 +1125,25 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
         on = _methods_on_names(nodes)
         calls = tuple(replace(c, receiver_methods=on.get(c.receiver, ())) if c.method
                       else c for c in calls)
+    scalars = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
+               if _is_scalar(a.annotation)}
     yielded = _yielded(nodes)
+    exits = yielded or [r for r in nodes if isinstance(r, ast.Return)]
+    text_returned = any(p in params and p not in scalars
+                        for r in exits if r.value is not None
+                        for p in flow.reaching(r.value, frozenset()))
     if yielded:
         # a generator's caller gets what it yields: its flows, nothing of its checks
         returns = tuple(fact for r in yielded for fact in flow.facts(r.value, ()))
-        text_returned = any(p in params for r in yielded if r.value is not None
-                            for p in flow.reaching(r.value, frozenset()))
         return FunctionFacts(qualname, len(params), returns, tuple(params), calls,
                              text_returned=text_returned, keeps=keeps, state=state)
     tests = _return_tests(node.body)
     returns = tuple(_checked_before(fact, r, flow, node.body, written)
-                    for r in nodes if isinstance(r, ast.Return)
-                    for fact in flow.facts(r.value, tests.get(id(r), ())))
-    context = tuple(sorted({(p, key) for r in nodes if isinstance(r, ast.Return)
+                    for r in exits for fact in flow.facts(r.value, tests.get(id(r), ())))
+    context = tuple(sorted({(p, key) for r in exits
                             for key, value in _dict_items(r.value)
                             for p in _parameters(flow.reaching(value, frozenset()))
                             if p in params}))
-    scalars = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)
-               if _is_scalar(a.annotation)}
-    text_returned = any(p in params and p not in scalars
-                        for r in nodes if isinstance(r, ast.Return) and r.value is not None
-                        for p in flow.reaching(r.value, frozenset()))
     if qualname.endswith(".__init__"):
         # a class FastAPI makes as a dependency (`Depends(Filters)`) of the request's
         # parameters: one taking text gives the request's text to its object
@@ -1167,21 +1166,28 @@ def _function(node: ast.FunctionDef | ast.AsyncFunctionDef, qualname: str, scope
                          text_returned, keeps, state)
 
 
-# programs that run what their arguments say (`sh -c script`, `env cmd`, `ssh host cmd`)
+# programs that run what their arguments say (`sh -c script`, `env cmd`, `ssh host cmd`,
+# `pip install <package>`), by name without a path, a version or `.exe`
 _RUNS_ARGUMENTS = frozenset({
-    "sh", "bash", "zsh", "dash", "ksh", "csh", "tcsh", "fish", "cmd", "cmd.exe",
-    "powershell", "pwsh", "python", "python3", "perl", "ruby", "node", "php", "lua",
+    "sh", "bash", "zsh", "dash", "ksh", "csh", "tcsh", "fish", "cmd", "powershell", "pwsh",
+    "python", "pypy", "perl", "ruby", "node", "deno", "bun", "php", "lua", "tclsh", "wish",
     "env", "sudo", "su", "doas", "xargs", "ssh", "nohup", "timeout", "nice", "watch",
-    "docker", "kubectl", "busybox", "awk", "gawk", "find", "git",
+    "docker", "podman", "kubectl", "busybox", "awk", "gawk", "find", "git", "make",
+    "pip", "pipx", "uv", "npm", "npx", "yarn", "gem", "bundle",
 })
+_PROGRAM_NAME = re.compile(r"^(.*?)[\d.\-]*(?:\.exe)?$")
 
 
 def _argv_display(node: ast.expr) -> bool:
     """A list display with a literal program in front (`["tar", "-czf", out]`) that does
-    not run what its arguments say (`["sh", "-c", script]`, `["ssh", host, cmd]`)."""
+    not run what its arguments say (`["sh", "-c", script]`, `["python3.12", "-c", code]`,
+    `["ssh", host, cmd]`)."""
     first = node.elts[0] if isinstance(node, ast.List) and node.elts else None
-    return isinstance(first, ast.Constant) and isinstance(first.value, str) \
-        and first.value.rsplit("/", 1)[-1].lower() not in _RUNS_ARGUMENTS
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return False
+    base = first.value.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    match = _PROGRAM_NAME.match(base)
+    return bool(base) and (match.group(1) if match else base) not in _RUNS_ARGUMENTS
 
 
 def _argv_names(nodes: Sequence[ast.AST]) -> frozenset[str]:

@@ -443,8 +443,7 @@ def extend_rule(rule: dict[str, Any], summaries: Summaries,
     # (an argument list's builder, and a method returning what a project guard checked,
     # by its class too: few, and where an object made in the function calls it, `job =
     # ArchiveJob(...)`, then `job.argv()`)
-    guarded = {g.dotted for g in summaries.of_kind(SummaryKind.GUARD)
-               if g.guard == "raise" and g.guard_returns}
+    guarded = {g.dotted for g in _checked_returners(summaries)}
     safe = [f for f in safe if not f.is_method or f.dotted.rsplit(".", 1)[0] in typed
             or f.via == (ARGV,) or (bool(f.via) and set(f.via) <= guarded)]
     if wrappers is None:
@@ -813,13 +812,19 @@ def checks_trusted(rule_id: str, summaries: Summaries) -> set[str]:
     # a guard that raises unless such a check holds and returns the value it checked
     # (`artifact_path(base, id, name)` resolving and containing the path): what a
     # helper returns of its result is checked (`via` it, a call the rule trusts)
-    out |= {g.dotted for g in summaries.of_kind(SummaryKind.GUARD)
-            if g.guard == "raise" and g.guard_returns and set(g.via) & accepted}
+    out |= {g.dotted for g in _checked_returners(summaries) if set(g.via) & accepted}
     out |= {f"{CHECKED}{KIND_CHECK}{kind}" for kind in accepted}
     if "url" in accepted:
         out |= {f"{CHECKED}{form}" for name in _URL_PREDICATES if not summaries.defined(name)
                 for form in (name, f"{_URL_PREDICATE_MODULE}.{name}")}
     return out
+
+
+def _checked_returners(summaries: Summaries) -> list[FunctionSummary]:
+    """The project's guards that raise unless their check holds and return the value they
+    checked (`artifact_path(base, id, name)`)."""
+    return [g for g in summaries.of_kind(SummaryKind.GUARD)
+            if g.guard == "raise" and g.guard_returns]
 
 
 def checked_for(helper: FunctionSummary, trusted: set[str]) -> bool:

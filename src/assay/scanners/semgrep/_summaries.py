@@ -510,7 +510,7 @@ def _classify(every: list[ModuleInfo]) -> Summaries:
                                  f.source, f.qualname in m.local_calls)
                   for m, f in functions
                   if 0 < len(left[f"{m.name}.{f.qualname}"]) < len(f.param_names)
-                  and f.qualname.rsplit(".", 1)[-1] in called]
+                  and _called_as(f.qualname) in called]
     receivers = {(kind, f"{m.name}.{name}" if kind in (FACTORY, INSTANCE, ATTRIBUTE) else name,
                   of)
                  for m in modules for kind, name, of in m.receivers if of in classes}

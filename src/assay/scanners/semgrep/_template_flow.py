@@ -52,9 +52,9 @@ STORED_SOURCES = "stored-sources"
 read from a database: sources of the stored-data copy of the rule only."""
 STORED_FILES = "stored-files"  # the files where the stored-data copy runs
 CONTEXT_CALLS = "context-calls"
-STORED_ESCAPES = "stored-escapes"  # the project's escaping helpers, for the stored-data copy
 """The key, among the template rule's additions, of the calls of the project's functions
 returning a template context built of their arguments (see _rulegen.context_calls)."""
+STORED_ESCAPES = "stored-escapes"  # the project's escaping helpers, for the stored-data copy
 STORED_HINT = re.compile(r"\b(fetchone|fetchall|fetchmany|objects|query|scalars|"
                          r"get_object_or_404|get_list_or_404|first_or_404|get_or_404)\b")
 """What code reading a database names (a cursor's fetch, an ORM manager or query)."""
@@ -188,7 +188,7 @@ def plan_templates(ctx: ScanContext, layout: RunLayout, pack: Pack,
     rules = [main, *_context_rules(main, helpers, names, set(variables))]
     stored = [p for p in files if p in stored_files]
     kept_rules = [_stored_rule(main, stored_helpers, stored, stored_escapes)] if stored else []
-    kept_rules += _object_rules(names, variables, files)
+    kept_rules += _object_rules(main, names, variables, files)
     key = hashlib.sha256(json.dumps([{k: v for k, v in r.items() if k != "paths"}
                                      for r in [*rules, *kept_rules]],
                                     sort_keys=True).encode()).hexdigest()
@@ -223,7 +223,8 @@ def _stored_rule(rule: Rule, helpers: list[object], files: list[str],
 _SINGLE_OBJECT_VIEWS = r"^([\w.]*\.)?(DetailView|UpdateView|DeleteView)$"
 
 
-def _object_rules(names: list[str], variables: list[str], files: list[str]) -> list[Rule]:
+def _object_rules(main: Rule, names: list[str], variables: list[str],
+                  files: list[str]) -> list[Rule]:
     """A Django single-object view's object, read from the database, is its template's
     `object` and its `context_object_name`: copies of the stored-data rule (pattern
     rules: nothing flows, the framework puts it there) naming the view's template and
@@ -233,12 +234,12 @@ def _object_rules(names: list[str], variables: list[str], files: list[str]) -> l
             {"pattern-inside": "class $VIEW(...):\n    ...\n    template_name = $TPL\n"
                                "    ...\n"},
             {"metavariable-regex": {"metavariable": "$TPL", "regex": _one_of(names, "[\"']")}}]
-    common = {"languages": ["python"], "severity": "WARNING",
-              "metadata": {"cwe": "CWE-79: Cross-site Scripting", "confidence": "medium",
-                           "assay-severity": "medium", "assay-requires": "template_name",
-                           "rationale": "The view's object is read from the database and "
-                                        "rendered with |safe or autoescaping off; if users "
-                                        "can write it, it is stored XSS."},
+    metadata = {**(main.get("metadata") or {}), "confidence": "medium",
+                "assay-severity": "medium", "assay-requires": "template_name",
+                "rationale": "The view's object is read from the database and rendered "
+                             "with |safe or autoescaping off; if users can write it, it "
+                             "is stored XSS."}
+    common = {"languages": ["python"], "severity": "WARNING", "metadata": metadata,
               "paths": {"include": sorted(include_of(p) for p in files)}}
     named = {**common, "id": f"{STORED_RULE_ID}{COPY_MARK}1",
              "message": "Stored data reaches the variable $KW of the template $TPL.",
